@@ -1,0 +1,78 @@
+/**
+ * @module cache/invalidate
+ * The one place where a change to content reaches the caches. Publishing and deleting call
+ * `contentChanged`; the cron calls `runDuePurges`.
+ *
+ * KV is eventually consistent: for about 60 s after a write, another location may still read the
+ * old value, render it on a miss just after our purge, and cache it. So every purge is repeated
+ * once that window has passed, from a queue of `repurge:` keys that the cron drains.
+ */
+import { isPublic } from "../content/article";
+import type { StoredArticle } from "../content/schema";
+import { listPublic, type Store } from "../content/store";
+import type { EdgeCache } from "./edge-cache";
+import { tagsAffectedBy } from "./policy";
+
+const REPURGE_PREFIX = "repurge:";
+/** KV's propagation window, plus margin: the second purge comes after this. */
+export const REPURGE_DELAY_MS = 65_000;
+/** Queue entries that are never drained (a cron that stopped) expire rather than pile up. */
+const REPURGE_EXPIRY_SECONDS = 86_400;
+/** How far back the cron looks for scheduled articles that went live; two cron periods. */
+const GO_LIVE_WINDOW_MS = 120_000;
+
+export interface Change {
+  slug: string;
+  before: StoredArticle | null;
+  after: StoredArticle | null;
+}
+
+/** Purges what a change affects now, and queues the same purge for after KV's propagation window. */
+export async function contentChanged(cache: EdgeCache, store: Store, change: Change, now = Date.now()): Promise<string[]> {
+  const listed = [change.before, change.after].some((a) => a !== null && !a.draft);
+  const tags = tagsAffectedBy(change.slug, listed);
+  await cache.purge(tags);
+  const due = String(now + REPURGE_DELAY_MS).padStart(13, "0");
+  store.ops.writes++;
+  // The tags ride in the key's metadata, so the cron's one `list` reads them all.
+  await store.kv.put(`${REPURGE_PREFIX}${due}:${crypto.randomUUID()}`, "", {
+    metadata: tags,
+    expirationTtl: REPURGE_EXPIRY_SECONDS,
+  });
+  return tags;
+}
+
+/**
+ * The cron's work: repeat purges whose delay has passed, and purge lists and feeds for scheduled
+ * articles that went live since the last runs. Returns the tags it purged.
+ */
+export async function runDuePurges(cache: EdgeCache, store: Store, now: number): Promise<string[]> {
+  const tags = new Set<string>();
+  const done: string[] = [];
+  let cursor: string | undefined;
+  scan: do {
+    store.ops.lists++;
+    const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
+      prefix: REPURGE_PREFIX,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const key of page.keys) {
+      const due = Number(key.name.slice(REPURGE_PREFIX.length, REPURGE_PREFIX.length + 13));
+      if (due > now) break scan; // Keys sort by due time; the rest are not due yet.
+      for (const tag of Array.isArray(key.metadata) ? key.metadata : []) tags.add(String(tag));
+      done.push(key.name);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+
+  const { entries } = await listPublic(store, { offset: 0, limit: 50, now });
+  for (const entry of entries) {
+    const at = Date.parse(entry.published);
+    if (at > now - GO_LIVE_WINDOW_MS && isPublic({ draft: false, published: entry.published }, now)) {
+      for (const tag of tagsAffectedBy(entry.slug, true)) tags.add(tag);
+    }
+  }
+  if (tags.size) await cache.purge([...tags]);
+  await Promise.all(done.map((name) => store.kv.delete(name)));
+  return [...tags];
+}

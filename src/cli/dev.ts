@@ -1,0 +1,64 @@
+/**
+ * @module cli/dev
+ * `npm start`: serves the site locally with `wrangler dev` on http://localhost:8787, then publishes
+ * every file in `articles/` into local KV through the editors' API, exactly as an editor would.
+ * Safe to run again: local KV persists in `.wrangler/`, and unchanged articles are skipped.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, readFile } from "node:fs/promises";
+import { publish } from "./publish";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const SITE = `http://localhost:${PORT}`;
+const READY_TIMEOUT_MS = 90_000;
+
+async function devToken(): Promise<string> {
+  if (!existsSync(".dev.vars")) {
+    await copyFile(".dev.vars.example", ".dev.vars");
+    console.log("Created .dev.vars with the development editor token (see .dev.vars.example).");
+  }
+  const line = (await readFile(".dev.vars", "utf8")).split("\n").find((l) => l.startsWith("EDITOR_TOKENS="));
+  const token = line?.slice("EDITOR_TOKENS=".length).split(",")[0]?.trim().replace(/^"|"$/g, "");
+  if (!token) throw new Error(".dev.vars has no EDITOR_TOKENS line: copy it from .dev.vars.example");
+  return token;
+}
+
+async function waitUntilServing(child: ReturnType<typeof spawn>): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      await fetch(`${SITE}/rss.xml`, { signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error(`the site did not answer on ${SITE} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  const token = await devToken();
+  const child = spawn("wrangler", ["dev", "--port", String(PORT)], {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+
+  await waitUntilServing(child);
+  console.log(`\nSeeding local KV from articles/ through ${SITE}/api ...`);
+  const summary = await publish({ paths: ["articles"], site: SITE, token, dryRun: false, log: (l) => console.log(l) });
+  console.log(
+    `Local KV ready: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.invalid + summary.failed} failed.`,
+  );
+  console.log(
+    `\nBroadsheet is running on ${SITE}  (editor token: ${token === "broadsheet-dev-token" ? "the development token from .dev.vars" : "from .dev.vars"})\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

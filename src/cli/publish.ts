@@ -1,0 +1,184 @@
+/**
+ * @module cli/publish
+ * `npm run publish -- [paths...] [--site URL] [--dry-run]`
+ *
+ * Validates every article file first, with the Worker's own schema, then sends the valid ones to a
+ * site's editors' API. Articles whose content is already live are skipped, so re-running is safe.
+ * The token comes from BROADSHEET_TOKEN, never from an argument, so it stays out of shell history.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, extname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { contentVersion, validateSlug } from "../content/article";
+import type { FieldProblem } from "../content/schema";
+import { parseArticleFile } from "../content/source";
+
+export const DEFAULT_SITE = "http://localhost:8787";
+const USAGE = `Usage: npm run publish -- [paths...] [--site URL] [--dry-run]
+
+  paths       article files or folders (default: articles/)
+  --site URL  the site to publish to (default: ${DEFAULT_SITE})
+  --dry-run   validate only; send nothing
+  The editor token is read from the BROADSHEET_TOKEN environment variable.`;
+
+export interface ArticleFile {
+  path: string;
+  slug: string;
+  source: string;
+  version: string;
+}
+
+export interface PublishOptions {
+  paths: string[];
+  site: string;
+  token: string | undefined;
+  dryRun: boolean;
+  log: (line: string) => void;
+}
+
+export interface PublishSummary {
+  invalid: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** Finds article files: each path is a `.md` file or a folder of them. */
+export async function findArticleFiles(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    if ((await stat(path)).isDirectory()) {
+      const names = (await readdir(path)).filter((name) => extname(name) === ".md").sort();
+      files.push(...names.map((name) => join(path, name)));
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+/** Reads and validates one file; the slug is its name. */
+export async function checkFile(
+  path: string,
+): Promise<{ ok: true; file: ArticleFile } | { ok: false; problems: FieldProblem[] }> {
+  const slug = basename(path, extname(path));
+  const slugCheck = validateSlug(slug);
+  if (!slugCheck.ok) return { ok: false, problems: slugCheck.problems.map((p) => ({ field: "file name", problem: p.problem })) };
+  const source = await readFile(path, "utf8");
+  const parsed = parseArticleFile(source);
+  if (!parsed.ok) return parsed;
+  return { ok: true, file: { path, slug, source, version: await contentVersion(parsed.value) } };
+}
+
+export async function publish(options: PublishOptions): Promise<PublishSummary> {
+  const { log } = options;
+  const summary: PublishSummary = { invalid: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
+  const valid: ArticleFile[] = [];
+  for (const path of await findArticleFiles(options.paths)) {
+    const checked = await checkFile(path);
+    if (checked.ok) {
+      valid.push(checked.file);
+      if (options.dryRun) log(`✓ ${display(path)}: valid`);
+    } else {
+      summary.invalid++;
+      for (const p of checked.problems) log(`✗ ${display(path)}: ${p.field ? `${p.field} ` : ""}${p.problem}`);
+    }
+  }
+  if (options.dryRun || valid.length === 0) return summary;
+
+  const api = new URL("/api/articles", options.site).toString();
+  const headers = { Authorization: `Bearer ${options.token}` };
+  const listing = await fetch(api, { headers });
+  if (!listing.ok) throw new Error(`${api} answered ${listing.status}: ${await errorText(listing)}`);
+  const live = new Map(
+    ((await listing.json()) as { articles: Array<{ slug: string; version: string }> }).articles.map((a) => [a.slug, a.version]),
+  );
+
+  for (const file of valid) {
+    if (live.get(file.slug) === file.version) {
+      summary.unchanged++;
+      log(`= ${display(file.path)}: unchanged, skipped`);
+      continue;
+    }
+    const response = await fetch(`${api}/${file.slug}`, {
+      method: "PUT",
+      headers: { ...headers, "Content-Type": "text/markdown; charset=utf-8" },
+      body: file.source,
+    });
+    if (!response.ok) {
+      summary.failed++;
+      log(`✗ ${display(file.path)}: ${response.status} ${await errorText(response)}`);
+      continue;
+    }
+    const result = (await response.json()) as { url: string; created?: boolean; unchanged?: boolean; warnings: string[] };
+    if (result.unchanged) summary.unchanged++;
+    else if (result.created) summary.created++;
+    else summary.updated++;
+    log(
+      `${result.created ? "+" : "↑"} ${display(file.path)}: ${result.unchanged ? "unchanged" : result.created ? "created" : "updated"} ${result.url}`,
+    );
+    for (const warning of result.warnings) log(`  ! ${warning}`);
+  }
+  return summary;
+}
+
+function display(path: string): string {
+  return relative(process.cwd(), path) || path;
+}
+
+async function errorText(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { error: string; details?: FieldProblem[] };
+    const details = (body.details ?? []).map((d) => `${d.field} ${d.problem}`.trim()).join("; ");
+    return details ? `${body.error}: ${details}` : body.error;
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      site: { type: "string", default: DEFAULT_SITE },
+      "dry-run": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const token = process.env.BROADSHEET_TOKEN;
+  if (!values["dry-run"] && !token) {
+    console.error('BROADSHEET_TOKEN is not set: export the editor token first (see the README, "Publishing").');
+    return 2;
+  }
+  const summary = await publish({
+    paths: positionals.length ? positionals : ["articles"],
+    site: values.site,
+    token,
+    dryRun: values["dry-run"],
+    log: (line) => console.log(line),
+  });
+  const sent = summary.created + summary.updated;
+  console.log(
+    values["dry-run"]
+      ? `\n${summary.invalid ? `${summary.invalid} invalid` : "all valid"}; nothing sent (dry run)`
+      : `\n${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.invalid} invalid, ${summary.failed} failed (${sent} sent to ${values.site})`,
+  );
+  return summary.invalid || summary.failed ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`publish failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * @module content/schema
+ * The one article schema. Files in `articles/`, the editors' API and the CLI all validate with it,
+ * and every article type is derived from it.
+ */
+import * as v from "valibot";
+
+/** Slugs are lower-case ASCII words joined by single hyphens: safe in URLs, KV keys and file names. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const MAX_SLUG_LENGTH = 100;
+
+// RFC 3339 profile of ISO 8601: a full date-time with an explicit zone, so that an article's
+// moment of publication never depends on where it was rendered.
+const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+const text = (max: number) =>
+  v.pipe(
+    v.string("must be text"),
+    v.trim(),
+    v.nonEmpty("must not be empty"),
+    v.maxLength(max, `must be at most ${max} characters`),
+  );
+
+const dateTime = v.pipe(
+  v.string("must be an ISO 8601 date-time, like 2025-03-28T09:00:00Z"),
+  v.trim(),
+  v.regex(DATE_TIME_WITH_ZONE, "must be an ISO 8601 date-time with a time zone, like 2025-03-28T09:00:00Z"),
+  v.check((value) => !Number.isNaN(Date.parse(value)), "is not a real date"),
+);
+
+// An image is either on another https:// host or a path on this site.
+const isImageUrl = (value: string): boolean =>
+  value.startsWith("/") ? !value.startsWith("//") : URL.canParse(value) && new URL(value).protocol === "https:";
+
+const objectMessage = (issue: v.BaseIssue<unknown>): string =>
+  issue.expected === "never" ? "is not a known field" : "must be a set of fields";
+
+export const slugSchema = v.pipe(
+  v.string("must be text"),
+  v.maxLength(MAX_SLUG_LENGTH, `must be at most ${MAX_SLUG_LENGTH} characters`),
+  v.regex(SLUG_PATTERN, "must be lower-case letters and digits joined by single hyphens, like my-first-article"),
+);
+
+export const imageSchema = v.strictObject(
+  {
+    url: v.optional(
+      v.pipe(v.string("must be text"), v.trim(), v.check(isImageUrl, "must be an https:// URL or a path starting with /")),
+    ),
+    alt: v.pipe(
+      v.string("must be text that describes the image for readers who cannot see it"),
+      v.trim(),
+      v.maxLength(300, "must be at most 300 characters"),
+    ),
+    caption: v.optional(text(500)),
+    credit: v.optional(text(200)),
+  },
+  objectMessage,
+);
+
+/** What an editor writes: the frontmatter fields plus the Markdown body. */
+export const articleInputSchema = v.pipe(
+  v.strictObject(
+    {
+      title: text(200),
+      published: dateTime,
+      updated: v.optional(dateTime),
+      category: text(60),
+      authors: v.optional(v.array(text(100), "must be a list of names"), []),
+      summary: v.optional(text(500)),
+      image: v.optional(imageSchema),
+      tags: v.optional(v.array(text(50), "must be a list of words"), []),
+      draft: v.optional(v.boolean("must be true or false"), false),
+      body: v.pipe(
+        v.string("must be Markdown text"),
+        v.check((b) => b.trim().length > 0, "must not be empty: the article has no text"),
+      ),
+    },
+    objectMessage,
+  ),
+  v.forward(
+    v.check(
+      (input) => input.updated === undefined || Date.parse(input.updated) >= Date.parse(input.published),
+      "must not be earlier than published",
+    ),
+    ["updated"],
+  ),
+);
+
+export type ArticleInput = v.InferOutput<typeof articleInputSchema>;
+export type ArticleImage = v.InferOutput<typeof imageSchema>;
+
+/** One problem with one field, as editors see it. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+/** Validates unknown data against a schema and turns valibot's issues into field/problem pairs. */
+export function validate<const S extends v.GenericSchema>(schema: S, data: unknown): Validated<v.InferOutput<S>> {
+  const result = v.safeParse(schema, data);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, problems: result.issues.map(toFieldProblem) };
+}
+
+function toFieldProblem(issue: v.BaseIssue<unknown>): FieldProblem {
+  const field = v.getDotPath(issue) ?? "";
+  if (issue.kind === "schema" && issue.input === undefined && issue.expected !== "never") {
+    return { field, problem: "is required" };
+  }
+  return { field, problem: issue.message };
+}
+
+/**
+ * An article as stored in KV: the editor's fields, with the Markdown already rendered and
+ * sanitized. Records are re-checked when read, so one broken value cannot break a page.
+ */
+export const storedArticleSchema = v.object({
+  slug: v.string(),
+  title: v.string(),
+  published: v.string(),
+  updated: v.optional(v.string()),
+  category: v.string(),
+  authors: v.array(v.string()),
+  summary: v.string(),
+  image: v.optional(
+    v.object({ url: v.optional(v.string()), alt: v.string(), caption: v.optional(v.string()), credit: v.optional(v.string()) }),
+  ),
+  tags: v.array(v.string()),
+  draft: v.boolean(),
+  markdown: v.string(),
+  html: v.string(),
+  readingMinutes: v.number(),
+  version: v.string(),
+});
+
+export type StoredArticle = v.InferOutput<typeof storedArticleSchema>;
+
+/** What a list page needs of an article, kept in the KV index key's metadata (at most 1024 bytes). */
+export const listEntrySchema = v.object({
+  slug: v.string(),
+  title: v.string(),
+  published: v.string(),
+  updated: v.optional(v.string()),
+  category: v.string(),
+  summary: v.string(),
+});
+
+export type ListEntry = v.InferOutput<typeof listEntrySchema>;

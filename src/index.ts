@@ -1,0 +1,66 @@
+/**
+ * @module index
+ * Wires the Worker: per-request setup, the public routes, the editors' API under /api, the 404
+ * page, one error handler, and the cron that closes the purge race.
+ */
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./app-env";
+import { edgeCacheFor } from "./cache/edge-cache";
+import { runDuePurges } from "./cache/invalidate";
+import { type Env, siteFromEnv } from "./config";
+import { createStore } from "./content/store";
+import { apiRoutes } from "./routes/api";
+import { notFound, publicRoutes } from "./routes/public";
+
+/** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
+const READ_CACHE_TTL = 60;
+
+const app = new Hono<AppEnv>();
+
+app.use(async (c, next) => {
+  const site = siteFromEnv(c.env);
+  const isApi = c.req.path.startsWith("/api/");
+  // Readers may read through KV's location cache; editors must see their own writes at once.
+  c.set("site", site);
+  c.set("store", createStore(c.env.ARTICLES, isApi ? {} : { readCacheTtl: READ_CACHE_TTL }));
+  c.set("cache", edgeCacheFor(c.executionCtx as ExecutionContext, site.url));
+  await next();
+});
+
+app.use(
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      imgSrc: ["'self'", "https:"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+    crossOriginResourcePolicy: "cross-origin",
+  }),
+);
+
+app.route("/api", apiRoutes);
+app.route("/", publicRoutes);
+app.notFound((c) => (c.req.path.startsWith("/api/") ? c.json({ error: "No such API route", details: [] }, 404) : notFound(c)));
+
+app.onError((error, c) => {
+  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+  if (c.req.path.startsWith("/api/")) {
+    return c.json({ error: "Internal error: nothing was changed", details: [] }, 500, { "Cache-Control": "no-store" });
+  }
+  return c.text("Internal Server Error", 500, { "Cache-Control": "no-store" });
+});
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    const site = siteFromEnv(env);
+    const purged = await runDuePurges(edgeCacheFor(ctx, site.url), createStore(env.ARTICLES), controller.scheduledTime);
+    if (purged.length) console.log(`cron purged ${purged.join(" ")}`);
+  },
+} satisfies ExportedHandler<Env>;
+
+export { app };

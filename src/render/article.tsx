@@ -1,0 +1,96 @@
+/**
+ * @module render/article
+ * One article: headline, byline, lead figure and the body HTML that was sanitized when stored.
+ */
+import { raw } from "hono/html";
+import { absoluteUrl, articlePath, type Site } from "../config";
+import type { StoredArticle } from "../content/schema";
+import { toRfc3339 } from "../dates";
+import { PublishedTime } from "./article-meta";
+import { Layout, toDocument } from "./layout";
+
+export function renderArticle(site: Site, article: StoredArticle): Promise<string> {
+  const url = absoluteUrl(site, articlePath(article.slug));
+  const image = article.image?.url
+    ? article.image.url.startsWith("/")
+      ? absoluteUrl(site, article.image.url)
+      : article.image.url
+    : undefined;
+  const modified = article.updated ?? article.published;
+  const jsonLd = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    headline: article.title,
+    description: article.summary,
+    datePublished: toRfc3339(article.published),
+    dateModified: toRfc3339(modified),
+    articleSection: article.category,
+    mainEntityOfPage: { "@type": "WebPage", "@id": url },
+    url,
+    inLanguage: site.language,
+    ...(article.authors.length ? { author: article.authors.map((name) => ({ "@type": "Person", name })) } : {}),
+    ...(image ? { image: [image] } : {}),
+    ...(article.tags.length ? { keywords: article.tags.join(", ") } : {}),
+    publisher: { "@type": "Organization", name: site.title, url: absoluteUrl(site, "/") },
+  };
+  return toDocument(
+    <Layout
+      site={site}
+      meta={{
+        title: article.title,
+        description: article.summary,
+        path: articlePath(article.slug),
+        type: "article",
+        jsonLd,
+        published: toRfc3339(article.published),
+        modified: toRfc3339(modified),
+        ...(image ? { image } : {}),
+      }}
+    >
+      <article>
+        <header>
+          <p class="kicker">{article.category}</p>
+          <h1>{article.title}</h1>
+          <p class="meta">
+            {article.authors.length ? <span>By {formatNames(article.authors)}</span> : null}
+            <span>
+              <PublishedTime site={site} iso={article.published} />
+            </span>
+            {article.updated ? (
+              <span>
+                Updated <PublishedTime site={site} iso={article.updated} />
+              </span>
+            ) : null}
+            <span>{article.readingMinutes} min read</span>
+          </p>
+        </header>
+        {article.image ? (
+          <figure class="lead">
+            {image ? <img src={image} alt={article.image.alt} /> : null}
+            {article.image.caption || article.image.credit ? (
+              <figcaption>
+                {article.image.caption}
+                {article.image.caption && article.image.credit ? " " : null}
+                {article.image.credit ? <span class="credit">({article.image.credit})</span> : null}
+              </figcaption>
+            ) : null}
+          </figure>
+        ) : null}
+        <div class="body">{raw(article.html)}</div>
+        {article.tags.length ? (
+          <ul class="tags" aria-label="Tags">
+            {article.tags.map((tag) => (
+              <li>{tag}</li>
+            ))}
+          </ul>
+        ) : null}
+      </article>
+    </Layout>,
+  );
+}
+
+/** "A", "A and B", "A, B and C". */
+function formatNames(names: string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * @module render/layout
+ * The page shell: head metadata (canonical URL, Open Graph, Twitter card, feed discovery) and the
+ * site header and footer. hono/jsx escapes every text and attribute value.
+ */
+import { html, raw } from "hono/html";
+import type { Child } from "hono/jsx";
+import { absoluteUrl, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
+import { jsonForHtml } from "../escape";
+import { STYLES } from "./styles";
+
+export interface PageMeta {
+  /** The page's own title, without the site name. Omit for the home page. */
+  title?: string;
+  description: string;
+  /** Path of the canonical URL, like `/articles/x`. */
+  path: string;
+  type: "website" | "article";
+  image?: string;
+  /** Structured data for search engines, embedded as JSON-LD. */
+  jsonLd?: object;
+  /** Article times for Open Graph. */
+  published?: string;
+  modified?: string;
+  /** Whether search engines should leave the page out (404s). */
+  noindex?: boolean;
+}
+
+export function Layout(props: { site: Site; meta: PageMeta; children: Child }) {
+  const { site, meta } = props;
+  const title = meta.title ? `${meta.title} · ${site.title}` : site.title;
+  const url = absoluteUrl(site, meta.path);
+  return (
+    <html lang={site.language}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <meta name="description" content={meta.description} />
+        <link rel="canonical" href={url} />
+        {meta.noindex ? <meta name="robots" content="noindex" /> : null}
+        <link rel="alternate" type="application/rss+xml" title={`${site.title} (RSS)`} href={absoluteUrl(site, RSS_PATH)} />
+        <link
+          rel="alternate"
+          type="application/feed+json"
+          title={`${site.title} (JSON Feed)`}
+          href={absoluteUrl(site, JSON_FEED_PATH)}
+        />
+        <meta property="og:site_name" content={site.title} />
+        <meta property="og:type" content={meta.type} />
+        <meta property="og:title" content={meta.title ?? site.title} />
+        <meta property="og:description" content={meta.description} />
+        <meta property="og:url" content={url} />
+        <meta property="og:locale" content={site.language.replace("-", "_")} />
+        {meta.image ? <meta property="og:image" content={meta.image} /> : null}
+        {meta.published ? <meta property="article:published_time" content={meta.published} /> : null}
+        {meta.modified ? <meta property="article:modified_time" content={meta.modified} /> : null}
+        <meta name="twitter:card" content={meta.image ? "summary_large_image" : "summary"} />
+        <meta name="twitter:title" content={meta.title ?? site.title} />
+        <meta name="twitter:description" content={meta.description} />
+        {meta.image ? <meta name="twitter:image" content={meta.image} /> : null}
+        <meta name="color-scheme" content="light dark" />
+        <style>{raw(STYLES)}</style>
+        {meta.jsonLd ? <script type="application/ld+json">{raw(jsonForHtml(meta.jsonLd))}</script> : null}
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="site">
+          <div class="wrap">
+            <a class="brand" href="/">
+              {site.title}
+            </a>
+            <nav class="feeds" aria-label="Feeds">
+              <a href={RSS_PATH}>RSS</a>
+              <a href={JSON_FEED_PATH}>JSON Feed</a>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {props.children}
+        </main>
+        <footer class="site">
+          <div class="wrap">
+            <p>{site.description}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** Renders a page element to a complete HTML document. */
+export async function toDocument(element: Child): Promise<string> {
+  return String(await html`<!doctype html>${element}`);
+}

@@ -1,0 +1,133 @@
+/**
+ * @module routes/public
+ * What readers and feed readers get. Each handler reads KV through the store, renders, and hands
+ * the result to the edge cache; conditional GET is answered for hits and misses alike.
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { notModified, strongEtag } from "../cache/conditional";
+import { publicCacheControl, TAGS } from "../cache/policy";
+import { listPath } from "../config";
+import { isPublic } from "../content/article";
+import { getArticle, getArticles, listPublic } from "../content/store";
+import { toRfc822 } from "../dates";
+import { buildJsonFeed } from "../feeds/json-feed";
+import { FEED_SIZE, lastModified } from "../feeds/model";
+import { buildRss } from "../feeds/rss";
+import { renderArticle } from "../render/article";
+import { renderHome } from "../render/home";
+import { renderNotFound } from "../render/not-found";
+
+export const PAGE_SIZE = 20;
+
+const HTML = "text/html; charset=utf-8";
+
+interface Rendered {
+  body: string;
+  contentType: string;
+  tags: string[];
+  status?: 200 | 404;
+  /** When this response will change by itself (a scheduled article going live), in ms. */
+  expiresAt?: number | undefined;
+  lastModified?: number | undefined;
+}
+
+export const publicRoutes = new Hono<AppEnv>()
+  .get("/", (c) => cached(c, () => homePage(c, 1)))
+  .get("/page/:page{[1-9][0-9]{0,5}}", async (c) => {
+    const page = Number(c.req.param("page"));
+    if (page === 1) return c.redirect(listPath(1), 301);
+    return cached(c, () => homePage(c, page));
+  })
+  .get("/articles/:slug", (c) => cached(c, () => articlePage(c, c.req.param("slug"))))
+  .get("/rss.xml", (c) =>
+    cached(c, async () => {
+      const { articles, expiresAt } = await latestArticles(c);
+      return {
+        body: buildRss(c.var.site, articles),
+        contentType: "application/rss+xml; charset=utf-8",
+        tags: [TAGS.rss],
+        expiresAt,
+        lastModified: lastModified(articles),
+      };
+    }),
+  )
+  .get("/feed.json", (c) =>
+    cached(c, async () => {
+      const { articles, expiresAt } = await latestArticles(c);
+      return {
+        body: buildJsonFeed(c.var.site, articles),
+        contentType: "application/feed+json; charset=utf-8",
+        tags: [TAGS.jsonFeed],
+        expiresAt,
+        lastModified: lastModified(articles),
+      };
+    }),
+  );
+
+/** The 404 page for any path no route claims. */
+export function notFound(c: Context<AppEnv>): Promise<Response> {
+  return cached(c, async () => notFoundPage(c, [TAGS.notFound]));
+}
+
+async function homePage(c: Context<AppEnv>, page: number): Promise<Rendered> {
+  const now = Date.now();
+  const result = await listPublic(c.var.store, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, now });
+  if (page > 1 && result.entries.length === 0) return notFoundPage(c, [TAGS.list]);
+  return {
+    body: await renderHome(c.var.site, { entries: result.entries, page, hasOlder: result.hasMore }),
+    contentType: HTML,
+    tags: [TAGS.list, TAGS.listPage(page)],
+    expiresAt: result.nextPublishAt,
+  };
+}
+
+async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
+  const article = await getArticle(c.var.store, slug);
+  const now = Date.now();
+  if (!article || !isPublic(article, now)) {
+    // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
+    const goesLive = article && !article.draft ? Date.parse(article.published) : undefined;
+    return { ...(await notFoundPage(c, [TAGS.article(slug)])), expiresAt: goesLive };
+  }
+  return { body: await renderArticle(c.var.site, article), contentType: HTML, tags: [TAGS.article(slug)] };
+}
+
+async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendered> {
+  return { body: await renderNotFound(c.var.site, new URL(c.req.url).pathname), contentType: HTML, tags, status: 404 };
+}
+
+/** The latest public articles with their full content: one list and at most FEED_SIZE reads. */
+async function latestArticles(c: Context<AppEnv>) {
+  const page = await listPublic(c.var.store, { offset: 0, limit: FEED_SIZE, now: Date.now() });
+  const articles = await getArticles(
+    c.var.store,
+    page.entries.map((entry) => entry.slug),
+  );
+  return { articles: articles.filter((a) => isPublic(a, Date.now())), expiresAt: page.nextPublishAt };
+}
+
+/** Renders through the edge cache, then answers a conditional request from whichever it got. */
+async function cached(c: Context<AppEnv>, render: () => Promise<Rendered>): Promise<Response> {
+  const response = await c.var.cache.serve(c.req.raw, async () => toResponse(c, await render()));
+  return notModified(c.req.raw, response) ?? response;
+}
+
+async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Response> {
+  const headers = new Headers({
+    "Content-Type": rendered.contentType,
+    "Cache-Control": publicCacheControl({ now: Date.now(), expiresAt: rendered.expiresAt, notFound: rendered.status === 404 }),
+    "Cache-Tag": rendered.tags.join(","),
+    ETag: await strongEtag(rendered.body),
+    "Server-Timing": serverTiming(c),
+  });
+  if (rendered.lastModified !== undefined) headers.set("Last-Modified", toRfc822(rendered.lastModified));
+  return new Response(rendered.body, { status: rendered.status ?? 200, headers });
+}
+
+function serverTiming(c: Context<AppEnv>): string {
+  const { reads, lists } = c.var.store.ops;
+  return `kv;desc="reads=${reads} lists=${lists}"`;
+}
