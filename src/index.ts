@@ -4,6 +4,7 @@
  * page, one error handler, and the cron that closes the purge race.
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { edgeCacheFor } from "./cache/edge-cache";
@@ -47,6 +48,8 @@ app.route("/", publicRoutes);
 app.notFound((c) => (c.req.path.startsWith("/api/") ? c.json({ error: "No such API route", details: [] }, 404) : notFound(c)));
 
 app.onError((error, c) => {
+  // Expected refusals (bearer-auth's 401) carry their own response.
+  if (error instanceof HTTPException) return error.getResponse();
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   if (c.req.path.startsWith("/api/")) {
     return c.json({ error: "Internal error: nothing was changed", details: [] }, 500, { "Cache-Control": "no-store" });

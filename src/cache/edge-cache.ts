@@ -5,32 +5,61 @@
  * (wrangler dev, tests, the benchmark), a local layer over the Cache API gives the same semantics.
  */
 import { localCache } from "./local-cache";
+import { EDGE_CACHE_CONTROL, NO_STORE } from "./policy";
 
 export interface EdgeCache {
   /** Which backend this is, for logs and tests. */
   readonly kind: "workers-cache" | "local";
   /** Answers from the cache, or calls `render` and keeps what it returns if it is cacheable. */
   serve(request: Request, render: () => Promise<Response>): Promise<Response>;
-  /** Drops every cached response that carries any of these tags. */
-  purge(tags: string[]): Promise<void>;
+  /** Drops every cached response that carries any of these tags. Resolves false if it failed. */
+  purge(tags: string[]): Promise<boolean>;
 }
 
-/** The shape of Workers Caching on the execution context (`ctx.cache`). */
-interface WorkersCacheControl {
-  purge(options: { tags: string[] }): Promise<unknown>;
-}
+// Workers Caching accepts at most 100 purge operations per request.
+const PURGE_BATCH = 100;
 
 /** Picks the backend for this invocation. `keyBase` is the configured site URL. */
 export function edgeCacheFor(ctx: ExecutionContext, keyBase: string): EdgeCache {
-  const platform = (ctx as ExecutionContext & { cache?: WorkersCacheControl }).cache;
-  if (platform) {
-    return {
-      kind: "workers-cache",
-      serve: (_request, render) => render(),
-      purge: async (tags) => {
-        if (tags.length) await platform.purge({ tags });
-      },
-    };
-  }
-  return localCache(caches.default, ctx, keyBase);
+  const platform = ctx.cache;
+  const backend: EdgeCache =
+    platform && typeof platform.purge === "function"
+      ? {
+          kind: "workers-cache",
+          serve: (_request, render) => render(),
+          async purge(tags) {
+            let ok = true;
+            for (let i = 0; i < tags.length; i += PURGE_BATCH) {
+              const result = await platform.purge({ tags: tags.slice(i, i + PURGE_BATCH) });
+              // Rate limits resolve with success: false rather than throwing.
+              if (!result.success) {
+                console.error("cache purge failed:", JSON.stringify(result.errors));
+                ok = false;
+              }
+            }
+            return ok;
+          },
+        }
+      : localCache(caches.default, ctx, keyBase);
+  return {
+    kind: backend.kind,
+    purge: backend.purge,
+    async serve(request, render) {
+      // Never cache for a request that carries credentials, on either backend.
+      if (request.headers.has("Authorization")) {
+        const response = uncached(await render());
+        if (backend.kind === "local") response.headers.set("X-Cache", "BYPASS");
+        return response;
+      }
+      return backend.serve(request, render);
+    },
+  };
+}
+
+/** A response that no cache may keep. */
+function uncached(response: Response): Response {
+  const out = new Response(response.body, response);
+  out.headers.set("Cache-Control", NO_STORE);
+  out.headers.delete(EDGE_CACHE_CONTROL);
+  return out;
 }

@@ -12,6 +12,13 @@ export const TTL = {
   notFound: 60,
 } as const;
 
+/**
+ * The edge's own Cache-Control. Cloudflare reads it before `Cache-Control` and strips it before the
+ * client. The edge TTL goes here, as `max-age`, because any `s-maxage` in `Cache-Control` would
+ * switch off stale-while-revalidate (RFC 9111 §4.2.4).
+ */
+export const EDGE_CACHE_CONTROL = "Cloudflare-CDN-Cache-Control";
+
 export const TAGS = {
   article: (slug: string) => `article:${slug}`,
   list: "list",
@@ -27,34 +34,54 @@ export function tagsAffectedBy(slug: string, listed: boolean): string[] {
 }
 
 /**
- * The Cache-Control for a public response. `expiresAt` (ms) caps the edge lifetime, so a page that
- * will change at a known moment (a scheduled article going live) is not served past it.
+ * Cache headers for a public response. `expiresAt` (ms) caps both lifetimes, so a page that will
+ * change at a known moment (a scheduled article going live) is not served past it.
  */
-export function publicCacheControl(options: { now: number; expiresAt?: number | undefined; notFound?: boolean }): string {
+export function publicCacheHeaders(options: {
+  now: number;
+  expiresAt?: number | undefined;
+  notFound?: boolean;
+}): Record<string, string> {
   let edge: number = options.notFound ? TTL.notFound : TTL.edge;
-  if (options.expiresAt !== undefined) edge = Math.max(0, Math.min(edge, Math.ceil((options.expiresAt - options.now) / 1000)));
+  let staleWhileRevalidate: number = TTL.staleWhileRevalidate;
+  if (options.expiresAt !== undefined) {
+    const left = Math.max(0, Math.ceil((options.expiresAt - options.now) / 1000));
+    if (left < edge) {
+      edge = left;
+      // The page is known to change at that moment: serving it stale for even a second would hide
+      // a scheduled article past its time.
+      staleWhileRevalidate = 0;
+    }
+  }
   const browser = Math.min(TTL.browser, edge);
-  return `public, max-age=${browser}, s-maxage=${edge}, stale-while-revalidate=${edge > 0 ? TTL.staleWhileRevalidate : 0}`;
-}
-
-/** Reads `s-maxage` (or `max-age`) and `stale-while-revalidate` from a Cache-Control value. */
-export function parseCacheControl(value: string | null): { ttl: number; swr: number; cacheable: boolean } {
-  const directives = new Map(
-    (value ?? "")
-      .toLowerCase()
-      .split(",")
-      .map((part) => part.trim().split("=") as [string, string | undefined]),
-  );
-  const seconds = (name: string) => {
-    const raw = directives.get(name);
-    return raw === undefined ? undefined : Number.parseInt(raw, 10) || 0;
+  return {
+    "Cache-Control": `public, max-age=${browser}, stale-while-revalidate=${staleWhileRevalidate}`,
+    [EDGE_CACHE_CONTROL]: `max-age=${edge}, stale-while-revalidate=${staleWhileRevalidate}`,
   };
-  const ttl = seconds("s-maxage") ?? seconds("max-age") ?? 0;
-  const cacheable = directives.has("public") && !directives.has("private") && !directives.has("no-store") && ttl > 0;
-  return { ttl, swr: seconds("stale-while-revalidate") ?? 0, cacheable };
 }
 
-/** Query parameters never change what we serve; dropping them all keeps cache keys bounded. */
+/** Headers that keep a response out of every cache: for editors, errors and authorized requests. */
+export const NO_STORE = "private, no-store";
+
+/** The edge's view of a response: its TTL and stale window, and whether it may be stored at all. */
+export function edgePolicy(headers: Headers): { ttl: number; swr: number; cacheable: boolean } {
+  const browser = directives(headers.get("Cache-Control"));
+  const edge = headers.has(EDGE_CACHE_CONTROL) ? directives(headers.get(EDGE_CACHE_CONTROL)) : browser;
+  const ttl = edge.get("max-age") ?? 0;
+  const cacheable = browser.has("public") && !browser.has("private") && !browser.has("no-store") && ttl > 0;
+  return { ttl, swr: edge.get("stale-while-revalidate") ?? 0, cacheable };
+}
+
+function directives(value: string | null): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const part of (value ?? "").toLowerCase().split(",")) {
+    const [name, raw] = part.trim().split("=");
+    if (name) map.set(name, raw === undefined ? 0 : Number.parseInt(raw, 10) || 0);
+  }
+  return map;
+}
+
+/** Local cache key: the configured origin and the path. Public URLs with a query are redirected. */
 export function cacheKeyUrl(siteUrl: string, requestUrl: string): string {
   return `${siteUrl}${new URL(requestUrl).pathname}`;
 }

@@ -73,6 +73,9 @@ export const articleInputSchema = v.pipe(
       body: v.pipe(
         v.string("must be Markdown text"),
         v.check((b) => b.trim().length > 0, "must not be empty: the article has no text"),
+        // Blank lines around the text carry no meaning; dropping them makes a file and its JSON
+        // form the same content, with the same version.
+        v.transform((b) => `${b.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd()}\n`),
       ),
     },
     objectMessage,

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { notModified, strongEtag } from "../cache/conditional";
-import { publicCacheControl, TAGS } from "../cache/policy";
+import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { listPath } from "../config";
 import { isPublic } from "../content/article";
 import { getArticle, getArticles, listPublic } from "../content/store";
@@ -35,6 +35,17 @@ interface Rendered {
 }
 
 export const publicRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    // Workers Caching keys on the query string, so `?utm_source=…` or any made-up parameter would
+    // make a new cache entry. No public page reads a query, so send readers to the canonical URL,
+    // and keep the redirect itself out of every cache.
+    const url = new URL(c.req.url);
+    if (url.search) {
+      c.header("Cache-Control", NO_STORE);
+      return c.redirect(url.pathname, 301);
+    }
+    await next();
+  })
   .get("/", (c) => cached(c, () => homePage(c, 1)))
   .get("/page/:page{[1-9][0-9]{0,5}}", async (c) => {
     const page = Number(c.req.param("page"));
@@ -118,7 +129,7 @@ async function cached(c: Context<AppEnv>, render: () => Promise<Rendered>): Prom
 async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Response> {
   const headers = new Headers({
     "Content-Type": rendered.contentType,
-    "Cache-Control": publicCacheControl({ now: Date.now(), expiresAt: rendered.expiresAt, notFound: rendered.status === 404 }),
+    ...publicCacheHeaders({ now: Date.now(), expiresAt: rendered.expiresAt, notFound: rendered.status === 404 }),
     "Cache-Tag": rendered.tags.join(","),
     ETag: await strongEtag(rendered.body),
     "Server-Timing": serverTiming(c),
