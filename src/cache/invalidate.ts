@@ -27,19 +27,27 @@ export interface Change {
   after: StoredArticle | null;
 }
 
-/** Purges what a change affects now, and queues the same purge for after KV's propagation window. */
+/**
+ * Purges what a change affects now, and queues the same purge for after KV's propagation window.
+ * If the purge fails (Workers Caching allows 5 purge requests a minute), it is queued for the
+ * cron's next run as well.
+ */
 export async function contentChanged(cache: EdgeCache, store: Store, change: Change, now = Date.now()): Promise<string[]> {
   const listed = [change.before, change.after].some((a) => a !== null && !a.draft);
   const tags = tagsAffectedBy(change.slug, listed);
-  await cache.purge(tags);
-  const due = String(now + REPURGE_DELAY_MS).padStart(13, "0");
+  const purged = await cache.purge(tags);
+  await queuePurge(store, tags, now + REPURGE_DELAY_MS);
+  if (!purged) await queuePurge(store, tags, now);
+  return tags;
+}
+
+async function queuePurge(store: Store, tags: string[], due: number): Promise<void> {
   store.ops.writes++;
   // The tags ride in the key's metadata, so the cron's one `list` reads them all.
-  await store.kv.put(`${REPURGE_PREFIX}${due}:${crypto.randomUUID()}`, "", {
+  await store.kv.put(`${REPURGE_PREFIX}${String(due).padStart(13, "0")}:${crypto.randomUUID()}`, "", {
     metadata: tags,
     expirationTtl: REPURGE_EXPIRY_SECONDS,
   });
-  return tags;
 }
 
 /**
@@ -72,7 +80,8 @@ export async function runDuePurges(cache: EdgeCache, store: Store, now: number):
       for (const tag of tagsAffectedBy(entry.slug, true)) tags.add(tag);
     }
   }
-  if (tags.size) await cache.purge([...tags]);
+  // Coalesced into one purge; queue entries stay for the next run if it fails.
+  if (tags.size && !(await cache.purge([...tags]))) return [];
   await Promise.all(done.map((name) => store.kv.delete(name)));
   return [...tags];
 }
