@@ -241,13 +241,13 @@ describe("closing the KV propagation race", () => {
 
   it("queues a purge for the next cron run when the platform refuses one", async () => {
     const refused: string[][] = [];
-    const ctx = createExecutionContext() as ExecutionContext & { cache: unknown };
-    ctx.cache = {
-      purge: async ({ tags }: { tags: string[] }) => {
-        refused.push(tags);
-        return { success: false, errors: [{ code: 429, message: "rate limited" }] };
-      },
+    // Miniflare has no Workers Caching, so stand in for the platform's purge: refuse everything.
+    const ctx = createExecutionContext();
+    const refuse = async ({ tags = [] }: CachePurgeOptions): Promise<CachePurgeResult> => {
+      refused.push(tags);
+      return { success: false, errors: [{ code: 429, message: "rate limited" }] };
     };
+    ctx.cache = { purge: refuse, invalidate: refuse };
     const edge = edgeCacheFor(ctx, SITE);
     expect(edge.kind).toBe("workers-cache");
     expect(await edge.purge(Array.from({ length: 150 }, (_, i) => `t${i}`))).toBe(false);

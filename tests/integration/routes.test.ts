@@ -63,7 +63,7 @@ describe("public routes", () => {
     for (const path of ["/", "/articles/newer-story", "/rss.xml", "/feed.json"]) {
       const response = await request(path);
       expect(response.status, path).toBe(200);
-      expect(response.headers.get("Cache-Control"), path).toMatch(/^public, max-age=\d+, s-maxage=\d+/);
+      expect(response.headers.get("Cache-Control"), path).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+$/);
       expect(response.headers.get("ETag"), path).toMatch(/^"[0-9a-f]{32}"$/);
       expect(response.headers.get("Cache-Tag"), path).toBeTruthy();
     }
@@ -91,7 +91,7 @@ describe("public routes", () => {
     expect(newer?.link).toBe(`${SITE}/articles/newer-story`);
     expect(newer?.pubDate).toBe("Mon, 10 Feb 2025 06:00:00 GMT");
     expect(newer?.content?.encoded).toContain("<h2>A heading</h2>");
-    expect(newer?.dc?.creators ?? [newer?.dc?.creator]).toEqual(expect.arrayContaining(["Ada Lovelace"]));
+    expect(newer?.dc?.creators).toEqual(["Ada Lovelace", "Grace Hopper"]);
   });
 
   it("serves JSON Feed 1.1 that a real parser reads, with full content", async () => {
@@ -100,11 +100,11 @@ describe("public routes", () => {
     const feed = parseJsonFeed(await response.json());
     expect(feed.title).toBe("Broadsheet");
     expect(feed.feed_url).toBe(`${SITE}/feed.json`);
-    expect(feed.items.map((item) => item.id)).toEqual([`${SITE}/articles/newer-story`, `${SITE}/articles/older-story`]);
-    expect(feed.items[0]?.content_html).toContain("<h2>A heading</h2>");
-    expect(feed.items[0]?.date_published).toBe("2025-02-10T06:00:00Z");
-    expect(feed.items[0]?.authors).toEqual([{ name: "Ada Lovelace" }, { name: "Grace Hopper" }]);
-    expect(feed.items[1]?.authors).toBeUndefined();
+    expect(feed.items?.map((item) => item.id)).toEqual([`${SITE}/articles/newer-story`, `${SITE}/articles/older-story`]);
+    expect(feed.items?.[0]?.content_html).toContain("<h2>A heading</h2>");
+    expect(feed.items?.[0]?.date_published).toBe("2025-02-10T06:00:00Z");
+    expect(feed.items?.[0]?.authors).toEqual([{ name: "Ada Lovelace" }, { name: "Grace Hopper" }]);
+    expect(feed.items?.[1]?.authors).toBeUndefined();
   });
 
   it("escapes a title holding <script> and & everywhere it appears", async () => {
@@ -118,7 +118,7 @@ describe("public routes", () => {
     const rss = parseRssFeed(await (await request("/rss.xml")).text());
     expect(rss.items?.[0]?.title).toBe(title);
     const json = parseJsonFeed(await (await request("/feed.json")).json());
-    expect(json.items[0]?.title).toBe(title);
+    expect(json.items?.[0]?.title).toBe(title);
   });
 
   it("answers HEAD like GET, without a body", async () => {
@@ -174,7 +174,7 @@ describe("pagination", () => {
     expect(rss.items?.length).toBe(20);
     expect(rss.items?.[0]?.title).toBe("Item 21");
     const json = parseJsonFeed(await (await request("/feed.json")).json());
-    expect(json.items.length).toBe(20);
-    expect(json.items.at(-1)?.title).toBe("Item 2");
+    expect(json.items?.length).toBe(20);
+    expect(json.items?.at(-1)?.title).toBe("Item 2");
   });
 });
