@@ -27,7 +27,10 @@ const allowList = {
 const sanitizer = new FilterXSS({
   whiteList: allowList,
   stripIgnoreTag: true,
-  stripIgnoreTagBody: ["script", "style", "iframe", "object", "embed", "template", "noscript"],
+  // Only elements with an end tag belong here: js-xss drops everything from an unclosed one (a void
+  // `<embed>`, say) up to the next listed end tag, silently taking the article's text with it.
+  // stripIgnoreTag already removes `<embed>` and other void tags.
+  stripIgnoreTagBody: ["script", "style", "iframe", "object", "template", "noscript"],
   allowCommentTag: false,
   safeAttrValue(tag, name, value, cssFilter) {
     const safe = safeAttrValue(tag, name, value, cssFilter);
@@ -53,9 +56,14 @@ export function renderMarkdown(markdown: string): string {
 
 /** The first paragraph as plain text, shortened on a word boundary: the summary when none is given. */
 export function summaryFromMarkdown(markdown: string): string {
-  const paragraph = marked.lexer(markdown).find((token) => token.type === "paragraph");
-  const text = paragraph ? collapse(plainText([paragraph])) : "";
-  return shorten(text, SUMMARY_MAX_LENGTH);
+  // A paragraph that holds only a picture has no text of its own (its alt text describes the picture,
+  // not the article), so the summary comes from the first paragraph that does.
+  for (const token of marked.lexer(markdown)) {
+    if (token.type !== "paragraph") continue;
+    const text = collapse(plainText([token]));
+    if (text) return shorten(text, SUMMARY_MAX_LENGTH);
+  }
+  return "";
 }
 
 /** Minutes to read, at an unhurried pace; never less than one. */
@@ -78,6 +86,7 @@ export function shorten(text: string, max: number): string {
 function plainText(tokens: Token[]): string {
   return tokens
     .map((token) => {
+      if (token.type === "image") return "";
       if ("tokens" in token && token.tokens) return plainText(token.tokens);
       if (token.type === "text" || token.type === "codespan" || token.type === "escape") return decodeEntities(token.text);
       if (token.type === "br") return " ";

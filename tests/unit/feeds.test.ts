@@ -1,0 +1,268 @@
+import { XMLValidator } from "fast-xml-parser";
+import { parseJsonFeed, parseRssFeed } from "feedsmith";
+import { describe, expect, it } from "vitest";
+import type { Site } from "../../src/config";
+import type { StoredArticle } from "../../src/content/schema";
+import { buildJsonFeed, type JsonFeed } from "../../src/feeds/json-feed";
+import { lastModified } from "../../src/feeds/model";
+import { buildRss, RSS_TTL_MINUTES } from "../../src/feeds/rss";
+
+const SITE: Site = {
+  title: "Broadsheet",
+  description: "News & notes, rendered at the edge.",
+  url: "https://news.example",
+  language: "en-GB",
+};
+
+/** A stored article with sensible defaults; each test overrides what it is about. */
+function storedArticle(overrides: Partial<StoredArticle> = {}): StoredArticle {
+  return {
+    slug: "first-article",
+    title: "First article",
+    published: "2025-03-28T09:00:00+02:00",
+    category: "Latest news",
+    authors: [],
+    summary: "What the first article is about.",
+    tags: [],
+    draft: false,
+    markdown: "The body.",
+    html: "<p>The body.</p>\n",
+    readingMinutes: 1,
+    version: "0123456789abcdef0123456789abcdef",
+    ...overrides,
+  };
+}
+
+const NEWER = storedArticle({
+  slug: "newer-article",
+  title: "Newer article",
+  published: "2025-04-02T08:00:00Z",
+  authors: ["Ann O'Neil", "Bob Smith"],
+  tags: ["Ukraine", "diplomacy"],
+  summary: "The newer one.",
+  html: "<p>Newer <em>body</em>.</p>\n",
+  image: { url: "/images/newer.jpg", alt: "A harbour" },
+});
+const OLDER = storedArticle({
+  slug: "older-article",
+  title: "Older article",
+  published: "2025-03-01T10:00:00+01:00",
+  // Corrected after NEWER was published: the feed was last modified by this edit.
+  updated: "2025-04-03T12:30:00+02:00",
+  summary: "The older one.",
+  html: "<p>Older body.</p>\n",
+});
+
+const HOSTILE = storedArticle({
+  slug: "hostile-article",
+  title: "Fish & chips <script>alert(1)</script>\u0001",
+  summary: "Summary with <b>tags</b> & \u0007bell",
+  html: '<p>Array access a[b[0]]>c and ]]> twice ]]></p>\n<pre><code class="language-js">x\u0000y</code></pre>\n',
+  category: "Q&A <live>",
+  authors: ["Ann & <Bob>"],
+  tags: ['"quoted"'],
+});
+
+// XML 1.0 §2.2: characters that must never appear in a feed.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+describe("buildRss", () => {
+  const rss = buildRss(SITE, [NEWER, OLDER]);
+  const feed = parseRssFeed(rss);
+
+  it("is well-formed XML with an XML declaration", () => {
+    expect(rss.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"')).toBe(true);
+    expect(XMLValidator.validate(rss)).toBe(true);
+  });
+
+  it("declares the namespaces of the elements it uses", () => {
+    expect(rss).toContain('xmlns:atom="http://www.w3.org/2005/Atom"');
+    expect(rss).toContain('xmlns:content="http://purl.org/rss/1.0/modules/content/"');
+    expect(rss).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"');
+  });
+
+  it("describes the channel", () => {
+    expect(feed.title).toBe(SITE.title);
+    expect(feed.link).toBe("https://news.example/");
+    expect(feed.description).toBe(SITE.description);
+    expect(feed.language).toBe("en-GB");
+    expect(feed.ttl).toBe(RSS_TTL_MINUTES);
+    expect(RSS_TTL_MINUTES).toBe(60);
+  });
+
+  it("links to itself with atom:link rel=self, and to the JSON Feed", () => {
+    expect(feed.atom?.links).toContainEqual({
+      href: "https://news.example/rss.xml",
+      rel: "self",
+      type: "application/rss+xml",
+    });
+    expect(feed.atom?.links).toContainEqual({
+      href: "https://news.example/feed.json",
+      rel: "alternate",
+      type: "application/feed+json",
+    });
+  });
+
+  it("gives lastBuildDate as the latest change of any article, in GMT", () => {
+    expect(feed.lastBuildDate).toBe("Thu, 03 Apr 2025 10:30:00 GMT");
+  });
+
+  it("lists the items in the order given", () => {
+    expect(feed.items?.map((item) => item.title)).toEqual(["Newer article", "Older article"]);
+  });
+
+  it("gives each item its permalink as link and guid", () => {
+    const [newer] = feed.items ?? [];
+    expect(newer?.link).toBe("https://news.example/articles/newer-article");
+    expect(newer?.guid).toEqual({ value: "https://news.example/articles/newer-article", isPermaLink: true });
+  });
+
+  it("gives each item a pubDate in RFC 822 with GMT", () => {
+    const [newer, older] = feed.items ?? [];
+    expect(newer?.pubDate).toBe("Wed, 02 Apr 2025 08:00:00 GMT");
+    // 10:00 at UTC+1 is 09:00 GMT; pubDate is publication, not the later correction.
+    expect(older?.pubDate).toBe("Sat, 01 Mar 2025 09:00:00 GMT");
+  });
+
+  it("puts the summary in description and the full HTML in content:encoded", () => {
+    const [newer, older] = feed.items ?? [];
+    expect(newer?.description).toBe("The newer one.");
+    expect(newer?.content?.encoded).toBe("<p>Newer <em>body</em>.</p>");
+    expect(older?.description).toBe("The older one.");
+    expect(older?.content?.encoded).toBe("<p>Older body.</p>");
+    expect(rss).toContain("<content:encoded><![CDATA[<p>Newer <em>body</em>.</p>\n]]></content:encoded>");
+  });
+
+  it("gives the category first, then one category per tag", () => {
+    const [newer, older] = feed.items ?? [];
+    expect(newer?.categories).toEqual([{ name: "Latest news" }, { name: "Ukraine" }, { name: "diplomacy" }]);
+    expect(older?.categories).toEqual([{ name: "Latest news" }]);
+  });
+
+  it("has a dc:creator per author, and none when there are no authors", () => {
+    const [newer, older] = feed.items ?? [];
+    expect(newer?.dc?.creators).toEqual(["Ann O'Neil", "Bob Smith"]);
+    expect(older?.dc).toBeUndefined();
+    const olderXml = rss.slice(rss.indexOf("<title>Older article</title>"));
+    expect(olderXml).not.toContain("dc:creator");
+  });
+
+  it("stays well-formed and faithful when an article contains markup, ]]> and control characters", () => {
+    const hostileRss = buildRss(SITE, [HOSTILE]);
+    expect(XMLValidator.validate(hostileRss)).toBe(true);
+    expect(hostileRss).not.toMatch(XML_FORBIDDEN);
+    expect(hostileRss).not.toContain("<script>");
+    // The only ]]> left are the ones that close a CDATA section.
+    expect(hostileRss.split("]]>").length).toBe(hostileRss.split("<![CDATA[").length);
+
+    const [item] = parseRssFeed(hostileRss).items ?? [];
+    expect(item?.title).toBe("Fish & chips <script>alert(1)</script>");
+    expect(item?.description).toBe("Summary with <b>tags</b> & bell");
+    expect(item?.content?.encoded).toBe(
+      '<p>Array access a[b[0]]>c and ]]> twice ]]></p>\n<pre><code class="language-js">xy</code></pre>',
+    );
+    expect(item?.categories).toEqual([{ name: "Q&A <live>" }, { name: '"quoted"' }]);
+    expect(item?.dc?.creators).toEqual(["Ann & <Bob>"]);
+  });
+
+  it("is still a valid feed with no articles, and has no lastBuildDate", () => {
+    const empty = buildRss(SITE, []);
+    expect(XMLValidator.validate(empty)).toBe(true);
+    const parsed = parseRssFeed(empty);
+    expect(parsed.title).toBe(SITE.title);
+    expect(parsed.items ?? []).toEqual([]);
+    expect(parsed.lastBuildDate).toBeUndefined();
+    expect(empty).not.toContain("<item>");
+  });
+});
+
+describe("buildJsonFeed", () => {
+  const json = buildJsonFeed(SITE, [NEWER, OLDER]);
+  const raw = JSON.parse(json) as JsonFeed;
+  const feed = parseJsonFeed(json);
+
+  it("declares JSON Feed 1.1 and describes the site", () => {
+    expect(raw.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(feed.title).toBe(SITE.title);
+    expect(feed.home_page_url).toBe("https://news.example/");
+    expect(feed.feed_url).toBe("https://news.example/feed.json");
+    expect(feed.description).toBe(SITE.description);
+    expect(feed.language).toBe("en-GB");
+  });
+
+  it("lists the items in the order given, with permalink ids", () => {
+    expect(feed.items?.map((item) => item.id)).toEqual([
+      "https://news.example/articles/newer-article",
+      "https://news.example/articles/older-article",
+    ]);
+    expect(feed.items?.map((item) => item.url)).toEqual(feed.items?.map((item) => item.id));
+  });
+
+  it("carries title, full HTML and summary", () => {
+    const [newer] = feed.items ?? [];
+    expect(newer?.title).toBe("Newer article");
+    // feedsmith trims what it reads; the feed itself carries the HTML exactly as stored.
+    expect(newer?.content_html).toBe("<p>Newer <em>body</em>.</p>");
+    expect(raw.items[0]?.content_html).toBe(NEWER.html);
+    expect(newer?.summary).toBe("The newer one.");
+  });
+
+  it("dates items in RFC 3339 UTC, with date_modified falling back to date_published", () => {
+    const [newer, older] = feed.items ?? [];
+    expect(newer?.date_published).toBe("2025-04-02T08:00:00Z");
+    expect(newer?.date_modified).toBe("2025-04-02T08:00:00Z");
+    expect(older?.date_published).toBe("2025-03-01T09:00:00Z");
+    expect(older?.date_modified).toBe("2025-04-03T10:30:00Z");
+  });
+
+  it("gives authors, tags and an absolute image only when the article has them", () => {
+    const [newer, older] = raw.items;
+    expect(newer?.authors).toEqual([{ name: "Ann O'Neil" }, { name: "Bob Smith" }]);
+    expect(newer?.tags).toEqual(["Ukraine", "diplomacy"]);
+    expect(newer?.image).toBe("https://news.example/images/newer.jpg");
+    expect(older).toBeDefined();
+    expect(Object.keys(older ?? {})).not.toContain("authors");
+    expect(Object.keys(older ?? {})).not.toContain("tags");
+    expect(Object.keys(older ?? {})).not.toContain("image");
+    expect(feed.items?.[0]?.authors).toEqual([{ name: "Ann O'Neil" }, { name: "Bob Smith" }]);
+  });
+
+  it("keeps an image on another host as it is, and leaves out an image without a url", () => {
+    const withRemote = storedArticle({ image: { url: "https://img.example/a.jpg", alt: "A" } });
+    const withoutUrl = storedArticle({ slug: "no-url", image: { alt: "Only a caption", caption: "Caption" } });
+    const [remote, none] = (JSON.parse(buildJsonFeed(SITE, [withRemote, withoutUrl])) as JsonFeed).items;
+    expect(remote?.image).toBe("https://img.example/a.jpg");
+    expect(none).toBeDefined();
+    expect(Object.keys(none ?? {})).not.toContain("image");
+  });
+
+  it("keeps markup as text and drops control characters", () => {
+    const [item] = parseJsonFeed(buildJsonFeed(SITE, [HOSTILE])).items ?? [];
+    expect(item?.title).toBe("Fish & chips <script>alert(1)</script>");
+    expect(item?.summary).toBe("Summary with <b>tags</b> & bell");
+    expect(item?.content_html).toBe(
+      '<p>Array access a[b[0]]>c and ]]> twice ]]></p>\n<pre><code class="language-js">xy</code></pre>',
+    );
+    expect(item?.authors).toEqual([{ name: "Ann & <Bob>" }]);
+  });
+
+  it("is still a valid feed with no articles", () => {
+    const empty = buildJsonFeed(SITE, []);
+    expect(JSON.parse(empty)).toMatchObject({ version: "https://jsonfeed.org/version/1.1", items: [] });
+    const parsed = parseJsonFeed(empty);
+    expect(parsed.title).toBe(SITE.title);
+    expect(parsed.items ?? []).toEqual([]);
+  });
+});
+
+describe("lastModified", () => {
+  it("is the latest of each article's updated or published time", () => {
+    expect(lastModified([NEWER, OLDER])).toBe(Date.parse("2025-04-03T10:30:00Z"));
+    expect(lastModified([NEWER])).toBe(Date.parse("2025-04-02T08:00:00Z"));
+  });
+
+  it("is undefined for no articles", () => {
+    expect(lastModified([])).toBeUndefined();
+  });
+});
