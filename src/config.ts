@@ -35,12 +35,17 @@ export function siteFromEnv(env: Env): Site {
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
     throw new Error(`[vars] SITE_URL must be an absolute http(s) URL, not ${JSON.stringify(url)}`);
   }
-  const site: Site = {
-    title: required("SITE_TITLE"),
-    description: required("SITE_DESCRIPTION"),
-    url,
-    language: required("SITE_LANGUAGE"),
-  };
+  const language = required("SITE_LANGUAGE");
+  // Checked here, once, rather than failing inside Intl.DateTimeFormat on every page.
+  let canonical: string | undefined;
+  try {
+    canonical = Intl.getCanonicalLocales(language)[0];
+  } catch {
+    canonical = undefined;
+  }
+  if (!canonical)
+    throw new Error(`[vars] SITE_LANGUAGE must be a BCP 47 language tag like en or en-GB, not ${JSON.stringify(language)}`);
+  const site: Site = { title: required("SITE_TITLE"), description: required("SITE_DESCRIPTION"), url, language: canonical };
   cached = { env, site };
   return site;
 }

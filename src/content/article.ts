@@ -37,7 +37,8 @@ export async function buildArticle(slug: string, input: ArticleInput, now: numbe
     ...(input.updated ? { updated: input.updated } : {}),
     category: input.category,
     authors: input.authors,
-    summary: input.summary ?? summaryFromMarkdown(input.body),
+    // A body with no paragraph of text (only images or headings) falls back to the title.
+    summary: input.summary ?? (summaryFromMarkdown(input.body) || input.title),
     ...(input.image ? { image: input.image } : {}),
     tags: input.tags,
     draft: input.draft,

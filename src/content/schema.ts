@@ -13,6 +13,25 @@ export const MAX_SLUG_LENGTH = 100;
 // moment of publication never depends on where it was rendered.
 const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
+/** Whether the date and time exist: Date.parse rolls 2025-02-30 over to March, so check the parts. */
+function isRealDateTime(value: string): boolean {
+  const [, year, month, day, hour, minute, second = "0", zoneHour = "0", zoneMinute = "0"] =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(value) ?? [];
+  // The format has its own check and message.
+  if (!year || !month || !day || !hour || !minute) return true;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return (
+    date.getUTCFullYear() === Number(year) &&
+    date.getUTCMonth() === Number(month) - 1 &&
+    date.getUTCDate() === Number(day) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(zoneHour) <= 23 &&
+    Number(zoneMinute) <= 59
+  );
+}
+
 const text = (max: number) =>
   v.pipe(
     v.string("must be text"),
@@ -25,7 +44,7 @@ const dateTime = v.pipe(
   v.string("must be an ISO 8601 date-time, like 2025-03-28T09:00:00Z"),
   v.trim(),
   v.regex(DATE_TIME_WITH_ZONE, "must be an ISO 8601 date-time with a time zone, like 2025-03-28T09:00:00Z"),
-  v.check((value) => !Number.isNaN(Date.parse(value)), "is not a real date"),
+  v.check(isRealDateTime, "is not a real date"),
 );
 
 // An image is either on another https:// host or a path on this site.
