@@ -9,8 +9,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
-import { listPath } from "../config";
+import { listPath, type Site } from "../config";
 import { isPublic } from "../content/article";
+import type { StoredArticle } from "../content/schema";
 import { getArticle, getArticles, listPublic } from "../content/store";
 import { toRfc822 } from "../dates";
 import { buildJsonFeed } from "../feeds/json-feed";
@@ -53,30 +54,19 @@ export const publicRoutes = new Hono<AppEnv>()
     return cached(c, () => homePage(c, page));
   })
   .get("/articles/:slug", (c) => cached(c, () => articlePage(c, c.req.param("slug"))))
-  .get("/rss.xml", (c) =>
-    cached(c, async () => {
-      const { articles, expiresAt } = await latestArticles(c);
-      return {
-        body: buildRss(c.var.site, articles),
-        contentType: "application/rss+xml; charset=utf-8",
-        tags: [TAGS.rss],
-        expiresAt,
-        lastModified: lastModified(articles),
-      };
-    }),
-  )
-  .get("/feed.json", (c) =>
-    cached(c, async () => {
-      const { articles, expiresAt } = await latestArticles(c);
-      return {
-        body: buildJsonFeed(c.var.site, articles),
-        contentType: "application/feed+json; charset=utf-8",
-        tags: [TAGS.jsonFeed],
-        expiresAt,
-        lastModified: lastModified(articles),
-      };
-    }),
-  );
+  .get("/rss.xml", (c) => cached(c, () => feed(c, FEEDS.rss)))
+  .get("/feed.json", (c) => cached(c, () => feed(c, FEEDS.json)));
+
+interface FeedFormat {
+  build: (site: Site, articles: StoredArticle[]) => string;
+  contentType: string;
+  tag: string;
+}
+
+const FEEDS = {
+  rss: { build: buildRss, contentType: "application/rss+xml; charset=utf-8", tag: TAGS.rss },
+  json: { build: buildJsonFeed, contentType: "application/feed+json; charset=utf-8", tag: TAGS.jsonFeed },
+} satisfies Record<string, FeedFormat>;
 
 /** The 404 page for any path no route claims. */
 export function notFound(c: Context<AppEnv>): Promise<Response> {
@@ -110,14 +100,19 @@ async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendere
   return { body: await renderNotFound(c.var.site, new URL(c.req.url).pathname), contentType: HTML, tags, status: 404 };
 }
 
-/** The latest public articles with their full content: one list and at most FEED_SIZE reads. */
-async function latestArticles(c: Context<AppEnv>) {
-  const page = await listPublic(c.var.store, { offset: 0, limit: FEED_SIZE, now: Date.now() });
-  const articles = await getArticles(
-    c.var.store,
-    page.entries.map((entry) => entry.slug),
-  );
-  return { articles: articles.filter((a) => isPublic(a, Date.now())), expiresAt: page.nextPublishAt };
+/** A feed of the latest public articles with their full content: one list and at most FEED_SIZE reads. */
+async function feed(c: Context<AppEnv>, format: FeedFormat): Promise<Rendered> {
+  const now = Date.now();
+  const page = await listPublic(c.var.store, { offset: 0, limit: FEED_SIZE, now });
+  const slugs = page.entries.map((entry) => entry.slug);
+  const articles = (await getArticles(c.var.store, slugs)).filter((article) => isPublic(article, now));
+  return {
+    body: format.build(c.var.site, articles),
+    contentType: format.contentType,
+    tags: [format.tag],
+    expiresAt: page.nextPublishAt,
+    lastModified: lastModified(articles),
+  };
 }
 
 /** Renders through the edge cache, then answers a conditional request from whichever it got. */
