@@ -39,6 +39,7 @@ export async function buildArticle(slug: string, input: ArticleInput, now: numbe
     authors: input.authors,
     // A body with no paragraph of text (only images or headings) falls back to the title.
     summary: input.summary ?? (summaryFromMarkdown(input.body) || input.title),
+    ...(input.summary ? {} : { summaryDerived: true }),
     ...(input.image ? { image: input.image } : {}),
     tags: input.tags,
     draft: input.draft,

@@ -146,6 +146,8 @@ export const storedArticleSchema = v.object({
   category: v.string(),
   authors: v.array(v.string()),
   summary: v.string(),
+  /** True when the editor gave no summary and it was derived from the body. */
+  summaryDerived: v.optional(v.boolean()),
   image: v.optional(
     v.object({ url: v.optional(v.string()), alt: v.string(), caption: v.optional(v.string()), credit: v.optional(v.string()) }),
   ),

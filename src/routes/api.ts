@@ -84,7 +84,7 @@ export const apiRoutes = new Hono<AppEnv>()
         if (precondition) return precondition;
         const url = absoluteUrl(c.var.site, articlePath(slug));
         c.header("ETag", etagOf(article));
-        if (previous?.version === article.version && previous.draft === article.draft) {
+        if (previous?.version === article.version) {
           return c.json(
             { slug, url, version: article.version, status: status(article, Date.now()), unchanged: true, warnings },
             200,
@@ -183,8 +183,8 @@ function status(article: { draft: boolean; published: string }, now: number): "d
   return isPublic(article, now) ? "published" : "scheduled";
 }
 
-/** The stored article as an editor wrote it: fields and Markdown, without the rendered HTML. */
+/** The stored article as an editor wrote it: fields and Markdown, without what was derived from them. */
 function editorView(article: StoredArticle) {
-  const { html: _html, markdown, readingMinutes: _minutes, ...fields } = article;
-  return { ...fields, body: markdown };
+  const { html: _html, markdown, readingMinutes: _minutes, summaryDerived, summary, ...fields } = article;
+  return { ...fields, ...(summaryDerived ? {} : { summary }), body: markdown };
 }

@@ -113,6 +113,20 @@ describe("publishing", () => {
     expect(statuses).toEqual({ "live-one": "published", "draft-one": "draft", "later-one": "scheduled" });
   });
 
+  it("returns what the editor wrote, so a GET sent back as a PUT changes nothing", async () => {
+    await publish("round-trip", { title: "Round trip", tags: ["a"], image: { alt: "A picture", caption: "A caption" } });
+    const stored = (await (await request("/api/articles/round-trip", { headers: authorized })).json()) as Record<string, unknown>;
+    expect(stored.summary).toBeUndefined();
+    const { slug: _slug, version: _version, status: _status, ...fields } = stored;
+    const again = await request("/api/articles/round-trip", {
+      method: "PUT",
+      headers: { ...authorized, "Content-Type": "application/json" },
+      body: JSON.stringify(fields),
+    });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { unchanged?: boolean }).unchanged).toBe(true);
+  });
+
   it("does not rewrite an article whose content is unchanged", async () => {
     await publish("steady", { title: "Steady" });
     const before = await kvSnapshot();
