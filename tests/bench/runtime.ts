@@ -1,0 +1,110 @@
+/**
+ * @module bench/runtime
+ * One Miniflare (workerd) instance holding the built Broadsheet Worker and two baseline Workers,
+ * each on its own direct socket on 127.0.0.1, so all three are reached the same way: straight to
+ * the Worker, without Miniflare's entry Worker in between.
+ */
+import { createRequire } from "node:module";
+import { Miniflare } from "miniflare";
+import type { Bundle } from "./build";
+import type { WorkerSettings } from "./config";
+
+export const WORKERS = { app: "broadsheet", constant: "baseline-constant", kvGet: "baseline-kv-get" } as const;
+export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
+
+// Shared by every Worker that binds ARTICLES, so the KV baseline reads the records the app reads.
+const KV_NAMESPACE_ID = "bench-articles";
+// The app reads with this KV cacheTtl on public routes (READ_CACHE_TTL in src/index.ts); the floor does too.
+const READ_CACHE_TTL = 60;
+
+/** The runtime's floor: a constant response, no bindings touched. */
+const CONSTANT_WORKER = `export default {
+  fetch() {
+    return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  },
+};`;
+
+/** The floor for any KV-backed renderer: one KV get of an article record, returned as it is. */
+const KV_GET_WORKER = `export default {
+  async fetch(request, env) {
+    const record = await env.ARTICLES.get(env.ARTICLE_KEY, { type: "text", cacheTtl: ${READ_CACHE_TTL} });
+    if (record === null) return new Response("missing", { status: 404 });
+    return new Response(record, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+  },
+};`;
+
+export interface Runtime {
+  mf: Miniflare;
+  urls: Record<WorkerName, URL>;
+  kv: KVNamespace;
+  dispose(): Promise<void>;
+}
+
+/** Starts workerd with the three Workers. `articleKey` is the record the KV baseline reads. */
+export async function startRuntime(bundle: Bundle, settings: WorkerSettings, articleKey: string): Promise<Runtime> {
+  const text = (value: string) => ({ type: "text" as const, value });
+  const kv = { type: "kv" as const, id: KV_NAMESPACE_ID };
+  const direct = { dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } };
+  const base = { compatibilityDate: settings.compatibilityDate };
+
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    enableDevRegistry: false,
+    // No resourcePersistencePath: storage lives in a temporary directory removed on dispose(),
+    // so every instance starts with empty KV and an empty cache.
+    workers: [
+      {
+        config: {
+          ...base,
+          name: WORKERS.app,
+          // As in wrangler.toml. Miniflare accepts [cache] but does not emulate ctx.cache, so the app
+          // runs its local layer; the X-Cache checks on every case would notice if that changed.
+          ...(settings.workersCaching ? { cache: { enabled: true } } : {}),
+          manifest: {
+            mainModule: bundle.mainModule,
+            modules: Object.fromEntries(bundle.modules.map((m) => [m.name, { type: m.type, contents: m.contents }])),
+          },
+          env: {
+            [settings.kvBinding]: kv,
+            ...Object.fromEntries(Object.entries(settings.vars).map(([key, value]) => [key, text(value)])),
+          },
+        },
+        // The Cache API backs the local cache layer; Miniflare enables it by default, but say so.
+        dev: { ...direct.dev, cacheAPI: true },
+      },
+      {
+        config: {
+          ...base,
+          name: WORKERS.constant,
+          manifest: { mainModule: "constant.mjs", modules: { "constant.mjs": { type: "esm", contents: CONSTANT_WORKER } } },
+        },
+        ...direct,
+      },
+      {
+        config: {
+          ...base,
+          name: WORKERS.kvGet,
+          manifest: { mainModule: "kv-get.mjs", modules: { "kv-get.mjs": { type: "esm", contents: KV_GET_WORKER } } },
+          env: { ARTICLES: kv, ARTICLE_KEY: text(articleKey) },
+        },
+        ...direct,
+      },
+    ],
+  });
+  await mf.ready;
+  const urls = {} as Record<WorkerName, URL>;
+  for (const name of Object.values(WORKERS)) urls[name] = await mf.unsafeGetDirectURL(name);
+  // Miniflare's KV type is its own copy of workers-types' KVNamespace; the shapes are the same.
+  const namespace = (await mf.getKVNamespace(settings.kvBinding, WORKERS.app)) as unknown as KVNamespace;
+  return { mf, urls, kv: namespace, dispose: () => mf.dispose() };
+}
+
+/** The Miniflare and workerd versions, from their package metadata. */
+export function runtimeVersions(): { miniflare: string; workerd: string } {
+  const fromHere = createRequire(import.meta.url);
+  const miniflare = fromHere("miniflare/package.json") as { version: string };
+  // workerd is Miniflare's dependency: resolve it from there, as Miniflare does.
+  const workerd = createRequire(fromHere.resolve("miniflare"))("workerd/package.json") as { version: string };
+  return { miniflare: miniflare.version, workerd: workerd.version };
+}
