@@ -87,7 +87,9 @@ export function ratioLines(checks: RatioCheck[]): string {
   const width = Math.max(...checks.map((c) => c.label.length));
   return checks
     .map(
-      (c) => `${c.label.padEnd(width)}  ${c.value.toFixed(2).padStart(6)}  target ≥ ${c.target.toFixed(2)}  ${verdict(c.pass)}`,
+      (c) =>
+        `${c.label.padEnd(width)}  ${c.value.toFixed(2).padStart(6)}` +
+        (c.target > 0 ? `  target ≥ ${c.target.toFixed(2)}  ${verdict(c.pass)}` : ""),
     )
     .join("\n");
 }

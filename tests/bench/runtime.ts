@@ -1,6 +1,6 @@
 /**
  * @module bench/runtime
- * One Miniflare (workerd) instance holding the built Broadsheet Worker and two baseline Workers,
+ * One Miniflare (workerd) instance holding the built Broadsheet Worker and three baseline Workers,
  * each on its own direct socket on 127.0.0.1, so all three are reached the same way: straight to
  * the Worker, without Miniflare's entry Worker in between.
  */
@@ -9,7 +9,12 @@ import { Miniflare } from "miniflare";
 import type { Bundle } from "./build";
 import type { WorkerSettings } from "./config";
 
-export const WORKERS = { app: "broadsheet", constant: "baseline-constant", kvGet: "baseline-kv-get" } as const;
+export const WORKERS = {
+  app: "broadsheet",
+  constant: "baseline-constant",
+  kvGet: "baseline-kv-get",
+  kvList: "baseline-kv-list",
+} as const;
 export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
 
 // Shared by every Worker that binds ARTICLES, so the KV baseline reads the records the app reads.
@@ -30,6 +35,17 @@ const KV_GET_WORKER = `export default {
     const record = await env.ARTICLES.get(env.ARTICLE_KEY, { type: "text", cacheTtl: ${READ_CACHE_TTL} });
     if (record === null) return new Response("missing", { status: 404 });
     return new Response(record, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+  },
+};`;
+
+/**
+ * The floor for any list page: one KV list of the index, as the home page's first page asks for it
+ * (20 entries, one more to know there is an older page, and 10 of headroom for scheduled ones).
+ */
+const KV_LIST_WORKER = `export default {
+  async fetch(request, env) {
+    const page = await env.ARTICLES.list({ prefix: "index:", limit: 31 });
+    return new Response(JSON.stringify(page.keys), { headers: { "Content-Type": "application/json; charset=utf-8" } });
   },
 };`;
 
@@ -87,6 +103,15 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, art
           name: WORKERS.kvGet,
           manifest: { mainModule: "kv-get.mjs", modules: { "kv-get.mjs": { type: "esm", contents: KV_GET_WORKER } } },
           env: { ARTICLES: kv, ARTICLE_KEY: text(articleKey) },
+        },
+        ...direct,
+      },
+      {
+        config: {
+          ...base,
+          name: WORKERS.kvList,
+          manifest: { mainModule: "kv-list.mjs", modules: { "kv-list.mjs": { type: "esm", contents: KV_LIST_WORKER } } },
+          env: { ARTICLES: kv },
         },
         ...direct,
       },
