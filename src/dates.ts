@@ -20,7 +20,15 @@ export function toRfc3339(iso: string | number): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** A date for readers, like "28 March 2025", in the site's language, in UTC. */
 export function displayDate(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+  // Building a DateTimeFormat loads locale data; a list page would otherwise do it once per entry.
+  let format = formatters.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
+    formatters.set(language, format);
+  }
+  return format.format(new Date(iso));
 }

@@ -138,6 +138,22 @@ describe("public routes", () => {
   });
 });
 
+describe("KV cost per request", () => {
+  it("costs one read for an article, one list for the home page, one list and one bulk read for each feed", async () => {
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        publish(`cost-${i}`, { title: `Cost ${i}`, published: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() }),
+      ),
+    );
+    const cost = async (path: string) => (await request(path)).headers.get("Server-Timing");
+    expect(await cost("/articles/cost-3")).toBe('kv;desc="reads=1 lists=0"');
+    expect(await cost("/")).toBe('kv;desc="reads=0 lists=1"');
+    expect(await cost("/page/2")).toBe('kv;desc="reads=0 lists=1"');
+    expect(await cost("/rss.xml")).toBe('kv;desc="reads=1 lists=1"');
+    expect(await cost("/feed.json")).toBe('kv;desc="reads=1 lists=1"');
+  });
+});
+
 describe("pagination", () => {
   it("shows 20 articles a page with links to older and newer pages", async () => {
     await Promise.all(
