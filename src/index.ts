@@ -40,12 +40,18 @@ app.use(
       frameAncestors: ["'none'"],
     },
     crossOriginResourcePolicy: "cross-origin",
+    xFrameOptions: "DENY",
   }),
 );
 
 app.route("/api", apiRoutes);
 app.route("/", publicRoutes);
-app.notFound((c) => (c.req.path.startsWith("/api/") ? c.json({ error: "No such API route", details: [] }, 404) : notFound(c)));
+app.notFound((c) =>
+  // Workers Caching would keep a 404 without Cache-Control for minutes; nothing under /api/ may be kept.
+  c.req.path.startsWith("/api/")
+    ? c.json({ error: `No such API route: ${c.req.method} ${c.req.path}`, details: [] }, 404, { "Cache-Control": "no-store" })
+    : notFound(c),
+);
 
 app.onError((error, c) => {
   // Expected refusals (bearer-auth's 401) carry their own response.

@@ -64,6 +64,21 @@ describe("authentication", () => {
   });
 });
 
+describe("unknown API routes", () => {
+  it("answer 404 in JSON, never cached", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/nothing-here"],
+      ["POST", "/api/articles/some-slug"],
+      ["PATCH", "/api/articles"],
+    ] as const) {
+      const response = await request(path, { method, headers: authorized });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get("Cache-Control"), `${method} ${path}`).toBe("no-store");
+      expect(((await response.json()) as { error: string }).error).toContain(path);
+    }
+  });
+});
+
 describe("publishing", () => {
   it("creates with 201, replaces with 200, and reports the URL, version and warnings", async () => {
     const created = await putArticle("first-post", articleFile({ title: "First" }));
