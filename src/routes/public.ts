@@ -15,7 +15,7 @@ import type { StoredArticle } from "../content/schema";
 import { getArticle, getArticles, listPublic } from "../content/store";
 import { toRfc822 } from "../dates";
 import { buildJsonFeed } from "../feeds/json-feed";
-import { FEED_SIZE, lastModified } from "../feeds/model";
+import { FEED_SIZE } from "../feeds/model";
 import { buildRss } from "../feeds/rss";
 import { renderArticle } from "../render/article";
 import { renderHome } from "../render/home";
@@ -32,7 +32,8 @@ interface Rendered {
   status?: 200 | 404;
   /** When this response will change by itself (a scheduled article going live), in ms. */
   expiresAt?: number | undefined;
-  lastModified?: number | undefined;
+  /** Whether to send Last-Modified, for feed readers that poll with If-Modified-Since. */
+  lastModified?: boolean;
 }
 
 export const publicRoutes = new Hono<AppEnv>()
@@ -100,7 +101,7 @@ async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendere
   return { body: await renderNotFound(c.var.site, new URL(c.req.url).pathname), contentType: HTML, tags, status: 404 };
 }
 
-/** A feed of the latest public articles with their full content: one list and at most FEED_SIZE reads. */
+/** A feed of the latest public articles with their full content: one list and one bulk read. */
 async function feed(c: Context<AppEnv>, format: FeedFormat): Promise<Rendered> {
   const now = Date.now();
   const page = await listPublic(c.var.store, { offset: 0, limit: FEED_SIZE, now });
@@ -111,7 +112,7 @@ async function feed(c: Context<AppEnv>, format: FeedFormat): Promise<Rendered> {
     contentType: format.contentType,
     tags: [format.tag],
     expiresAt: page.nextPublishAt,
-    lastModified: lastModified(articles),
+    lastModified: true,
   };
 }
 
@@ -129,7 +130,10 @@ async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Respo
     ETag: await strongEtag(rendered.body),
     "Server-Timing": serverTiming(c),
   });
-  if (rendered.lastModified !== undefined) headers.set("Last-Modified", toRfc822(rendered.lastModified));
+  // The time of rendering, not of the newest item: a deleted article or a correction that did not
+  // bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
+  // would be told 304 and keep the old feed. Every change purges, so every change re-renders.
+  if (rendered.lastModified) headers.set("Last-Modified", toRfc822(Math.floor(Date.now() / 1000) * 1000));
   return new Response(rendered.body, { status: rendered.status ?? 200, headers });
 }
 
