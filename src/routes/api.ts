@@ -19,7 +19,7 @@ import { deleteArticle, getArticle, listAll, saveArticle, withSlugLock } from ".
 /** The largest article body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-type ErrorStatus = 400 | 401 | 404 | 412 | 413 | 415 | 428 | 503;
+type ErrorStatus = 400 | 401 | 404 | 412 | 413 | 415 | 503;
 
 export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
   return c.json({ error, details }, status);
