@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { validateSlug } from "../content/article";
 import { parseArticleFile } from "../content/source";
-import { cleanScrape, formatArticleFile, type ScrapeReport, slugify } from "./scrape";
+import { cleanScrape, formatArticleFile, type ScrapeReport, slugify } from "./scrape/index";
 
 export const DEFAULT_OUT = "articles";
 const USAGE = `Usage: npm run import -- <raw.txt> [--out DIR] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout]

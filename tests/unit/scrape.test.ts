@@ -9,7 +9,7 @@ import {
   inferPublicationDate,
   type ScrapeResult,
   slugify,
-} from "../../src/cli/scrape";
+} from "../../src/cli/scrape/index";
 import { renderMarkdown } from "../../src/content/markdown";
 import { parseArticleFile } from "../../src/content/source";
 import seed from "../fixtures/seed-000.txt?raw";

@@ -4,8 +4,15 @@
  * Markdown body, and records every change it made so that an editor can review them before publishing.
  * Pure TypeScript without Node APIs, so it is unit-tested inside workerd like the rest of the content code.
  */
-import { dump } from "js-yaml";
-import { type FieldProblem, MAX_SLUG_LENGTH } from "../content/schema";
+import type { FieldProblem } from "../../content/schema";
+import { inferPublicationDate } from "./dates";
+import { findNearDuplicates, type NearDuplicateMatch } from "./near-duplicates";
+import { altFromCaption, escapeMarkdown } from "./text";
+
+export { formatArticleFile } from "./article-file";
+export { findDate, type InferredDate, inferPublicationDate } from "./dates";
+export { findNearDuplicates, NEAR_DUPLICATE_THRESHOLD, type NearDuplicateMatch } from "./near-duplicates";
+export { altFromCaption, escapeMarkdown, slugify } from "./text";
 
 /** What the editor can tell the importer when the text does not say it. */
 export interface ScrapeOptions {
@@ -195,148 +202,6 @@ export function cleanScrape(raw: string, options: ScrapeOptions = {}): ScrapeRes
   return { ok: true, article, ...report };
 }
 
-/**
- * Writes an imported article as an article file: YAML frontmatter (dumped by js-yaml, so every value
- * is quoted as YAML needs), then the Markdown body. `comments` become `#` lines at the top of the frontmatter.
- * @example formatArticleFile(article, ["published: inferred"]) // "---\n# published: inferred\ntitle: ...\n---\n\nFirst paragraph.\n"
- */
-export function formatArticleFile(article: ImportedArticle, comments: readonly string[] = []): string {
-  const { body, ...fields } = article;
-  // A comment ends at the end of its line, so one with a line break in it would leak into the YAML.
-  const header = comments.map((comment) => `# ${comment.replace(/\s+/g, " ").trim()}\n`).join("");
-  return `---\n${header}${dump(fields, { lineWidth: -1 })}---\n\n${body}\n`;
-}
-
-/**
- * A slug from a title: accents transliterated (NFKD), lower-case ASCII words joined by hyphens, cut on a
- * word boundary to the schema's maximum length. Empty when the title has no Latin letters or digits.
- * @example slugify("Séjourné: Straße to Peace!") // "sejourne-strasse-to-peace"
- */
-export function slugify(title: string): string {
-  const ascii = title
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    // Letters that NFKD does not decompose into a base letter and a mark.
-    .replace(/[ßæœøđðþłı]/g, (letter) => LETTERS[letter] ?? letter)
-    .replace(/['’]/g, "")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (ascii.length <= MAX_SLUG_LENGTH) return ascii;
-  const cut = ascii.slice(0, MAX_SLUG_LENGTH + 1);
-  const lastBreak = cut.lastIndexOf("-");
-  return (lastBreak > 0 ? cut.slice(0, lastBreak) : ascii.slice(0, MAX_SLUG_LENGTH)).replace(/-+$/, "");
-}
-
-const LETTERS: Record<string, string> = { ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ð: "d", þ: "th", ł: "l", ı: "i" };
-
-/**
- * Alt text from a caption: its first sentence, without the date the photo was taken.
- * @example altFromCaption("Wang Yi in Beijing on March 27, 2025. More text.") // "Wang Yi in Beijing"
- */
-export function altFromCaption(caption: string): string {
-  // A sentence ends at . ! or ? before a capital, except after an initial or a title: "U.S.", "J.", "Mr."
-  const end = /(?<!\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Prof|No))[.!?](?=\s+["“‘(]?\p{Lu})/u.exec(caption);
-  const sentence = end ? caption.slice(0, end.index + 1) : caption;
-  const withoutDate = sentence
-    .replace(
-      new RegExp(
-        `,?\\s*(?:\\b(?:on|in)\\s+)?(?:${WEEKDAY_NAMES.join("|")})?,?\\s*(?:${MONTH_DAY_YEAR}|${DAY_MONTH_YEAR})\\s*[.!?]?$`,
-        "u",
-      ),
-      "",
-    )
-    .replace(/[\s.,;:]+$/, "")
-    .trim();
-  const alt = withoutDate || sentence.replace(/[\s.]+$/, "");
-  if (alt.length <= 300) return alt;
-  return alt.slice(0, 301).replace(/\s+\S*$/, "");
-}
-
-/**
- * Escapes what Markdown would read as formatting in plain text, so that each scraped paragraph
- * renders as exactly that text: emphasis, code, links, HTML and entities, and block markers at the start.
- * @example escapeMarkdown("1. *Not* a list") // "1\\. \\*Not\\* a list"
- */
-export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(/[\\`*_[\]~]/g, "\\$&")
-      .replace(/<(?=[A-Za-z/!?])/g, "\\<")
-      .replace(/&(?=#?\w+;)/g, "\\&")
-      // A line that starts like a heading, quote, list item or rule would stop being a paragraph.
-      .replace(/^(#{1,6}|>|[-+])(?=\s|$)/, "\\$1")
-      .replace(/^(-{3,}|={3,})$/, "\\$1")
-      .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2")
-  );
-}
-
-// --- Dates ---------------------------------------------------------------------------------------
-
-const MONTH =
-  "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
-const MONTH_DAY_YEAR = `\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`;
-const DAY_MONTH_YEAR = `\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH},?\\s+(\\d{4})\\b`;
-const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-// A weekday that names the day of the news, not one relative to it ("last Friday") or a habit ("every Friday").
-const WEEKDAY = new RegExp(
-  `(?<!\\b(?:[Nn]ext|[Ll]ast|[Tt]his|[Ee]very|[Cc]oming|[Ff]ollowing|[Pp]revious|[Pp]ast)\\s+)\\b(${WEEKDAY_NAMES.join("|")})\\b`,
-  "g",
-);
-const DAY_MS = 86_400_000;
-
-/** The first full date ("March 27, 2025" or "27 March 2025") in a text, as a UTC midnight. */
-export function findDate(text: string): { date: Date; text: string } | undefined {
-  const found = [new RegExp(MONTH_DAY_YEAR, "g"), new RegExp(DAY_MONTH_YEAR, "g")].flatMap((pattern) =>
-    [...text.matchAll(pattern)].map((m) => {
-      const [, a = "", b = "", year = ""] = m;
-      const [month, day] = /^\d/.test(a) ? [b, a] : [a, b];
-      return { index: m.index, text: m[0], date: utcDate(Number(year), month, Number(day)) };
-    }),
-  );
-  const first = found.filter((f) => f.date !== undefined).sort((x, y) => x.index - y.index)[0];
-  return first?.date ? { date: first.date, text: first.text } : undefined;
-}
-
-function utcDate(year: number, monthName: string, day: number): Date | undefined {
-  const month = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].indexOf(
-    monthName.slice(0, 3).toLowerCase(),
-  );
-  const date = new Date(Date.UTC(year, month, day));
-  return month >= 0 && date.getUTCDate() === day ? date : undefined;
-}
-
-export type InferredDate = { ok: true; date: string; how: string; weekday: boolean } | { ok: false; reason: string };
-
-/**
- * Infers the day an article was published from the date in its photo caption and the first weekday its
- * text names: news is told on the day ("confirmed on Friday"), and the photo is from that day or shortly before.
- * @example
- * inferPublicationDate("Wang Yi on March 27, 2025.", ["Both countries confirmed on Friday."])
- * // { ok: true, date: "2025-03-28", how: 'the first Friday on or after 2025-03-27 ...', weekday: true }
- */
-export function inferPublicationDate(caption: string | undefined, paragraphs: readonly string[]): InferredDate {
-  const anchor = caption ? findDate(caption) : undefined;
-  if (!anchor) return { ok: false, reason: caption ? "the caption has no date" : "the text has no image caption with a date" };
-  const anchorDay = isoDay(anchor.date);
-  const anchorWeekday = WEEKDAY_NAMES[anchor.date.getUTCDay()];
-  for (const [index, paragraph] of paragraphs.entries()) {
-    const match = WEEKDAY.exec(paragraph);
-    WEEKDAY.lastIndex = 0;
-    if (!match) continue;
-    const weekday = WEEKDAY_NAMES.indexOf(match[1] ?? "");
-    const daysLater = (weekday - anchor.date.getUTCDay() + 7) % 7;
-    const quote = [...paragraph.slice(0, match.index).split(" ").slice(-3, -1), match[1]].join(" ").trim();
-    return {
-      ok: true,
-      date: isoDay(new Date(anchor.date.getTime() + daysLater * DAY_MS)),
-      how: `the first ${match[1]} on or after ${anchorDay} (a ${anchorWeekday}, the caption's "${anchor.text}"), because paragraph ${index + 1} says "${quote}"`,
-      weekday: true,
-    };
-  }
-  return { ok: true, date: anchorDay, how: `the caption's date, "${anchor.text}" (the text names no weekday)`, weekday: false };
-}
-
 function publicationDate(
   given: string | undefined,
   caption: string | undefined,
@@ -361,10 +226,6 @@ function publicationDate(
   return { value: `${inferred.date}T12:00:00Z`, from: "inferred", how: `${inferred.how}; ${NOON}` };
 }
 
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 // --- Repeated paragraphs -------------------------------------------------------------------------
 
 function dropRepeatedParagraphs(paragraphs: readonly Line[], removed: Removed[]): Line[] {
@@ -384,95 +245,6 @@ function dropRepeatedParagraphs(paragraphs: readonly Line[], removed: Removed[])
     }
   }
   return kept;
-}
-
-/** Word n-grams ("shingles") are compared, so that a reworded word only changes the few phrases around it. */
-const SHINGLE_WORDS = 3;
-const MIN_SHINGLES = 6;
-/** The share of a paragraph's phrases that must appear earlier for it to count as a near-duplicate. */
-export const NEAR_DUPLICATE_THRESHOLD = 0.75;
-// A second earlier paragraph must add at least this much cover to count as a source of a combination.
-const MIN_SECOND_SOURCE_SHARE = 0.15;
-
-export interface NearDuplicateMatch {
-  /** Index of the later paragraph. */
-  index: number;
-  /** Indexes of the earlier paragraph or paragraphs it repeats. */
-  earlier: number[];
-  /** How the later paragraph relates to the earlier ones. */
-  relation: "repeats" | "combines" | "contains";
-  /** The share (0–1) of the repeating paragraph's three-word phrases found in the other(s). */
-  similarity: number;
-}
-
-/**
- * Finds paragraphs that nearly repeat earlier ones, by word-shingle containment: the share of a
- * paragraph's three-word phrases that also appear earlier. It catches a paragraph that repeats one with
- * small changes, one that is mostly two earlier ones run together, and one that contains an earlier one whole.
- * Exact repeats should be removed first; they would be reported here as `repeats` with similarity 1.
- * @example
- * findNearDuplicates([a, b, `${a} ${b}`]) // [{ index: 2, earlier: [0, 1], relation: "combines", similarity: 0.9 }]
- */
-export function findNearDuplicates(
-  paragraphs: readonly string[],
-  threshold: number = NEAR_DUPLICATE_THRESHOLD,
-): NearDuplicateMatch[] {
-  const shingleSets = paragraphs.map(shingles);
-  const matches: NearDuplicateMatch[] = [];
-  for (const [index, own] of shingleSets.entries()) {
-    if (own.size < MIN_SHINGLES || index === 0) continue;
-    const earlier = shingleSets.slice(0, index);
-    const [first, firstShare] = bestSource(own, earlier, []);
-    if (first < 0) continue;
-    if (firstShare >= threshold) {
-      matches.push({ index, earlier: [first], relation: "repeats", similarity: round(firstShare) });
-      continue;
-    }
-    const [second, bothShare] = bestSource(own, earlier, [first]);
-    if (second >= 0 && bothShare >= threshold && bothShare - firstShare >= MIN_SECOND_SOURCE_SHARE) {
-      const sources = [first, second].sort((a, b) => a - b);
-      matches.push({ index, earlier: sources, relation: "combines", similarity: round(bothShare) });
-      continue;
-    }
-    const contained = earlier
-      .map((set, i) => [i, set.size >= MIN_SHINGLES ? coverage(set, [own]) : 0] as const)
-      .sort((a, b) => b[1] - a[1])[0];
-    if (contained && contained[1] >= threshold) {
-      matches.push({ index, earlier: [contained[0]], relation: "contains", similarity: round(contained[1]) });
-    }
-  }
-  return matches;
-}
-
-/** The earlier paragraph that, added to `chosen`, covers most of `own`; and the share covered then. */
-function bestSource(own: Set<string>, earlier: readonly Set<string>[], chosen: readonly number[]): [number, number] {
-  let best: [number, number] = [-1, 0];
-  for (const [i, set] of earlier.entries()) {
-    if (chosen.includes(i)) continue;
-    const share = coverage(own, [...chosen.map((c) => earlier[c] as Set<string>), set]);
-    if (share > best[1]) best = [i, share];
-  }
-  return best;
-}
-
-/** The share of `target`'s shingles that appear in any of `sources`. */
-function coverage(target: Set<string>, sources: readonly Set<string>[]): number {
-  if (target.size === 0) return 0;
-  let found = 0;
-  for (const shingle of target) if (sources.some((source) => source.has(shingle))) found++;
-  return found / target.size;
-}
-
-function shingles(text: string): Set<string> {
-  const words =
-    text
-      .toLowerCase()
-      .replace(/[’‘]/g, "'")
-      .match(/[\p{L}\p{N}]+(?:'\p{L}+)*/gu) ?? [];
-  const set = new Set<string>();
-  if (words.length > 0 && words.length < SHINGLE_WORDS) set.add(words.join(" "));
-  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) set.add(words.slice(i, i + SHINGLE_WORDS).join(" "));
-  return set;
 }
 
 function nearDuplicateMessage(match: NearDuplicateMatch, at: Position, earlier: Position[]): string {
@@ -518,10 +290,6 @@ function namesIn(line: string | undefined, title: string | undefined): string[] 
 
 function position(paragraphs: readonly Line[], index: number): Position {
   return { paragraph: index + 1, line: paragraphs[index]?.line ?? 0 };
-}
-
-function round(share: number): number {
-  return Math.round(share * 100) / 100;
 }
 
 function plural(count: number, noun: string): string {
