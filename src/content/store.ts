@@ -96,6 +96,8 @@ export async function getArticles(store: Store, slugs: string[]): Promise<Stored
 export async function listPublic(store: Store, options: { offset: number; limit: number; now: number }): Promise<PublicPage> {
   const wanted = options.offset + options.limit + 1;
   const visible: ListEntry[] = [];
+  // Two index keys for one slug can only come from a failed or racing save; show the newest once.
+  const seen = new Set<string>();
   let nextPublishAt: number | undefined;
   let cursor: string | undefined;
   do {
@@ -113,7 +115,10 @@ export async function listPublic(store: Store, options: { offset: number; limit:
       }
       const at = Date.parse(entry.output.published);
       if (at > options.now) nextPublishAt = Math.min(nextPublishAt ?? at, at);
-      else visible.push(entry.output);
+      else if (!seen.has(entry.output.slug)) {
+        seen.add(entry.output.slug);
+        visible.push(entry.output);
+      }
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor && visible.length < wanted);

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
 import { publish, request, SITE } from "./helpers";
@@ -151,6 +152,28 @@ describe("KV cost per request", () => {
     expect(await cost("/page/2")).toBe('kv;desc="reads=0 lists=1"');
     expect(await cost("/rss.xml")).toBe('kv;desc="reads=1 lists=1"');
     expect(await cost("/feed.json")).toBe('kv;desc="reads=1 lists=1"');
+  });
+});
+
+describe("broken or stray records in KV", () => {
+  it("lists an article once even if a stray index key for it is left behind, and skips broken entries", async () => {
+    await publish("twice", { title: "Listed twice?", published: "2025-03-01T00:00:00Z" });
+    await publish("neighbour", { title: "Neighbour", published: "2025-02-01T00:00:00Z" });
+    // What an interrupted save could leave: an older index key for the same slug, and one whose
+    // metadata is not a list entry at all.
+    await env.ARTICLES.put("index:8259999999999:twice", "", {
+      metadata: { slug: "twice", title: "Listed twice?", published: "2025-01-01T00:00:00Z", category: "Tests", summary: "x" },
+    });
+    await env.ARTICLES.put("index:8250000000000:garbage", "", { metadata: { nonsense: true } });
+    await env.ARTICLES.put("article:garbage", "{not json");
+
+    const home = await (await request("/")).text();
+    expect(home.match(/Listed twice\?/g)?.length).toBe(1);
+    expect(home).toContain("Neighbour");
+    const rss = parseRssFeed(await (await request("/rss.xml")).text());
+    expect(rss.items?.map((i) => i.title)).toEqual(["Listed twice?", "Neighbour"]);
+    expect((await request("/articles/garbage")).status).toBe(404);
+    expect((await request("/articles/neighbour")).status).toBe(200);
   });
 });
 
