@@ -152,14 +152,17 @@ export async function listAll(store: Store): Promise<Array<ArticleStatus & { slu
  * fails, the earlier ones are undone, so a failed save leaves KV as it was.
  */
 export async function saveArticle(store: Store, article: StoredArticle, previous: StoredArticle | null): Promise<void> {
-  const status: ArticleStatus = {
-    title: shorten(article.title, 200),
-    published: article.published,
-    ...(article.updated ? { updated: article.updated } : {}),
-    category: article.category,
-    draft: article.draft,
-    version: article.version,
-  };
+  const status: ArticleStatus = fitMetadata(
+    {
+      title: article.title,
+      published: article.published,
+      ...(article.updated ? { updated: article.updated } : {}),
+      category: article.category,
+      draft: article.draft,
+      version: article.version,
+    },
+    "title",
+  );
   store.ops.writes++;
   await store.kv.put(articleKey(article.slug), JSON.stringify(article), { metadata: status });
   try {
@@ -198,19 +201,27 @@ async function restore(store: Store, failed: StoredArticle, previous: StoredArti
 export function listEntry(article: StoredArticle): ListEntry {
   const entry: ListEntry = {
     slug: article.slug,
-    title: shorten(article.title, 200),
+    title: article.title,
     published: article.published,
     ...(article.updated ? { updated: article.updated } : {}),
     category: article.category,
     summary: article.summary,
   };
+  // The summary gives way first; a title long in bytes (emoji are four each) only if it must.
+  return fitMetadata(fitMetadata(entry, "summary"), "title");
+}
+
+/** Shortens one text field until the metadata fits KV's 1024 bytes. */
+function fitMetadata<T extends Record<K, string>, K extends string>(metadata: T, field: K): T {
   const encoder = new TextEncoder();
-  let max = entry.summary.length;
-  while (encoder.encode(JSON.stringify(entry)).length > KV_METADATA_LIMIT && max > 0) {
+  const full = metadata[field];
+  let max = full.length;
+  let fitted = metadata;
+  while (encoder.encode(JSON.stringify(fitted)).length > KV_METADATA_LIMIT && max > 0) {
     max = Math.floor(max * 0.8);
-    entry.summary = shorten(article.summary, max);
+    fitted = { ...fitted, [field]: shorten(full, max) };
   }
-  return entry;
+  return fitted;
 }
 
 function parseRecord(slug: string, raw: string): StoredArticle | null {

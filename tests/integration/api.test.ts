@@ -142,6 +142,21 @@ describe("publishing", () => {
     expect(((await again.json()) as { unchanged?: boolean }).unchanged).toBe(true);
   });
 
+  it("stores titles and summaries that are long in bytes, shortening only the list metadata", async () => {
+    const title = "頭".repeat(200);
+    const summary = "🌍".repeat(250);
+    const response = await putArticle("wide-characters", articleFile({ title, summary, category: "类".repeat(60) }));
+    expect(response.status).toBe(201);
+    const page = await (await request("/articles/wide-characters")).text();
+    expect(page).toContain(title);
+    const home = await (await request("/")).text();
+    expect(home).toContain('href="/articles/wide-characters"');
+    const list = (await (await request("/api/articles", { headers: authorized })).json()) as {
+      articles: Array<{ slug: string }>;
+    };
+    expect(list.articles.map((a) => a.slug)).toEqual(["wide-characters"]);
+  });
+
   it("does not rewrite an article whose content is unchanged", async () => {
     await publish("steady", { title: "Steady" });
     const before = await kvSnapshot();
