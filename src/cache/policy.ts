@@ -25,6 +25,8 @@ export const TAGS = {
   listPage: (page: number) => `list:${page}`,
   rss: "feed:rss",
   jsonFeed: "feed:json",
+  sitemap: "sitemap",
+  robots: "robots",
   notFound: "404",
 } as const;
 

@@ -17,6 +17,7 @@ import { toRfc822 } from "../dates";
 import { buildJsonFeed } from "../feeds/json-feed";
 import { FEED_SIZE } from "../feeds/model";
 import { buildRss } from "../feeds/rss";
+import { buildRobots, buildSitemap, SITEMAP_MAX_URLS } from "../feeds/sitemap";
 import { renderArticle } from "../render/article";
 import { renderHome } from "../render/home";
 import { renderNotFound } from "../render/not-found";
@@ -55,6 +56,10 @@ export const publicRoutes = new Hono<AppEnv>()
     return cached(c, () => homePage(c, page));
   })
   .get("/articles/:slug", (c) => cached(c, () => articlePage(c, c.req.param("slug"))))
+  .get("/sitemap.xml", (c) => cached(c, () => sitemap(c)))
+  .get("/robots.txt", (c) =>
+    cached(c, async () => ({ body: buildRobots(c.var.site), contentType: "text/plain; charset=utf-8", tags: [TAGS.robots] })),
+  )
   .get("/rss.xml", (c) => cached(c, () => feed(c, FEEDS.rss)))
   .get("/feed.json", (c) => cached(c, () => feed(c, FEEDS.json)));
 
@@ -113,6 +118,21 @@ async function feed(c: Context<AppEnv>, format: FeedFormat): Promise<Rendered> {
     tags: [format.tag],
     expiresAt: page.nextPublishAt,
     lastModified: true,
+  };
+}
+
+/**
+ * Every public article, for search engines. Unlike the other routes its cost grows with the
+ * archive (one `list` per thousand articles), which the edge cache absorbs: it changes only when
+ * the lists do, and shares their tag.
+ */
+async function sitemap(c: Context<AppEnv>): Promise<Rendered> {
+  const page = await listPublic(c.var.store, { offset: 0, limit: SITEMAP_MAX_URLS - 1, now: Date.now() });
+  return {
+    body: buildSitemap(c.var.site, page.entries),
+    contentType: "application/xml; charset=utf-8",
+    tags: [TAGS.list, TAGS.sitemap],
+    expiresAt: page.nextPublishAt,
   };
 }
 

@@ -139,6 +139,31 @@ describe("public routes", () => {
   });
 });
 
+describe("search engines", () => {
+  it("list every public article in the sitemap, and nothing hidden", async () => {
+    await publish("mapped", { title: "Mapped", published: "2025-03-01T00:00:00Z", updated: "2025-03-02T09:30:00+01:00" });
+    await publish("hidden-draft", { title: "Hidden", draft: true });
+    await publish("not-yet", { title: "Not yet", published: "2999-01-01T00:00:00Z" });
+    const response = await request("/sitemap.xml");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
+    expect(response.headers.get("Cache-Tag")).toBe("list,sitemap");
+    const body = await response.text();
+    expect(body).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    expect(body).toContain(`<url><loc>${SITE}/</loc></url>`);
+    expect(body).toContain(`<url><loc>${SITE}/articles/mapped</loc><lastmod>2025-03-02T08:30:00Z</lastmod></url>`);
+    expect(body).not.toContain("hidden-draft");
+    expect(body).not.toContain("not-yet");
+  });
+
+  it("keeps crawlers out of the API and points them at the sitemap", async () => {
+    const response = await request("/robots.txt");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(await response.text()).toBe(`User-agent: *\nDisallow: /api/\n\nSitemap: ${SITE}/sitemap.xml\n`);
+  });
+});
+
 describe("KV cost per request", () => {
   it("costs one read for an article, one list for the home page, one list and one bulk read for each feed", async () => {
     await Promise.all(
