@@ -40,6 +40,15 @@ describe("authentication", () => {
     }
   });
 
+  it("answers a malformed Authorization header with 400 invalid_request (RFC 6750)", async () => {
+    for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer two words"]) {
+      const response = await request("/api/articles", { headers: { Authorization: header } });
+      expect(response.status, header).toBe(400);
+      expect(response.headers.get("WWW-Authenticate"), header).toContain('error="invalid_request"');
+      expect(((await response.json()) as { error: string }).error).toBe("A valid bearer token is required");
+    }
+  });
+
   it("accepts every token in the rotation list", async () => {
     for (const token of [TOKEN, OLD_TOKEN]) {
       const response = await request("/api/articles", { headers: { Authorization: `Bearer ${token}` } });
