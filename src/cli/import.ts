@@ -3,7 +3,7 @@
  * `npm run import -- <raw.txt> [--out articles/] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout]`
  *
  * Turns the text scraped from a news page into an article file for an editor to review: the cleaning
- * is `cleanScrape` (./scrape.ts); this file reads, checks the result with the Worker's own schema,
+ * is `cleanScrape` (./scrape/index.ts); this file reads, checks the result with the Worker's own schema,
  * writes, and prints everything that was detected, removed or is worth a second look.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";

@@ -6,6 +6,7 @@
 
 const MONTH =
   "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
+// The date patterns are exported because alt text (./text.ts) strips the same dates from a caption.
 export const MONTH_DAY_YEAR = `\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`;
 export const DAY_MONTH_YEAR = `\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH},?\\s+(\\d{4})\\b`;
 export const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -16,7 +17,10 @@ const WEEKDAY = new RegExp(
 );
 const DAY_MS = 86_400_000;
 
-/** The first full date ("March 27, 2025" or "27 March 2025") in a text, as a UTC midnight. */
+/**
+ * The first full date ("March 27, 2025" or "27 March 2025") in a text, as a UTC midnight.
+ * @example findDate("Beijing on 27 March 2025.") // { date: 2025-03-27T00:00:00.000Z, text: "27 March 2025" }
+ */
 export function findDate(text: string): { date: Date; text: string } | undefined {
   const found = [new RegExp(MONTH_DAY_YEAR, "g"), new RegExp(DAY_MONTH_YEAR, "g")].flatMap((pattern) =>
     [...text.matchAll(pattern)].map((m) => {
