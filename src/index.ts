@@ -58,7 +58,12 @@ app.onError((error, c) => {
   if (error instanceof HTTPException) return error.getResponse();
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   if (c.req.path.startsWith("/api/")) {
-    return c.json({ error: "Internal error: nothing was changed", details: [] }, 500, { "Cache-Control": "no-store" });
+    // A save undoes itself when it fails, but a delete may stop halfway: the editor should look.
+    return c.json(
+      { error: "Internal error: the request did not complete. Read the article back before retrying.", details: [] },
+      500,
+      { "Cache-Control": "no-store" },
+    );
   }
   return c.text("Internal Server Error", 500, { "Cache-Control": "no-store" });
 });

@@ -2,6 +2,7 @@
  * @module cache/conditional
  * Strong ETags from content, and conditional GET: `If-None-Match`, then `If-Modified-Since`.
  */
+import { EDGE_CACHE_CONTROL } from "./policy";
 
 /** A strong ETag: the first 128 bits of the body's SHA-256. */
 export async function strongEtag(body: string): Promise<string> {
@@ -13,6 +14,7 @@ export async function strongEtag(body: string): Promise<string> {
 // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have had for caching, and no body.
 const KEPT_ON_304 = [
   "Cache-Control",
+  EDGE_CACHE_CONTROL,
   "Content-Location",
   "Date",
   "ETag",

@@ -9,9 +9,9 @@
  */
 import { isPublic } from "../content/article";
 import type { StoredArticle } from "../content/schema";
-import { listPublic, type Store } from "../content/store";
+import { listEntry, listPublic, type Store } from "../content/store";
 import type { EdgeCache } from "./edge-cache";
-import { tagsAffectedBy } from "./policy";
+import { TAGS } from "./policy";
 
 const REPURGE_PREFIX = "repurge:";
 /** KV's propagation window, plus margin: the second purge comes after this. */
@@ -33,11 +33,30 @@ export interface Change {
  * cron's next run as well.
  */
 export async function contentChanged(cache: EdgeCache, store: Store, change: Change, now = Date.now()): Promise<string[]> {
-  const listed = [change.before, change.after].some((a) => a !== null && !a.draft);
-  const tags = tagsAffectedBy(change.slug, listed);
-  const purged = await cache.purge(tags);
+  const tags = tagsAffectedBy(change);
+  // Queued first: once the content is saved, a purge that fails or throws must still happen later.
   await queuePurge(store, tags, now + REPURGE_DELAY_MS);
+  const purged = await cache.purge(tags).catch((error: unknown) => {
+    console.error("cache purge threw:", error);
+    return false;
+  });
   if (!purged) await queuePurge(store, tags, now);
+  return tags;
+}
+
+/**
+ * Exactly the tags whose responses a change alters: the article's page always; the feeds when it is
+ * or was listed (they carry its full text); the lists and sitemap only when its list entry changed.
+ */
+export function tagsAffectedBy({ slug, before, after }: Change): string[] {
+  const listed = (article: StoredArticle | null) => (article && !article.draft ? article : null);
+  const entry = (article: StoredArticle | null) => {
+    const shown = listed(article);
+    return shown ? JSON.stringify(listEntry(shown)) : null;
+  };
+  const tags = [TAGS.article(slug)];
+  if (listed(before) || listed(after)) tags.push(TAGS.rss, TAGS.jsonFeed);
+  if (entry(before) !== entry(after)) tags.push(TAGS.list);
   return tags;
 }
 
@@ -77,7 +96,7 @@ export async function runDuePurges(cache: EdgeCache, store: Store, now: number):
   for (const entry of entries) {
     const at = Date.parse(entry.published);
     if (at > now - GO_LIVE_WINDOW_MS && isPublic({ draft: false, published: entry.published }, now)) {
-      for (const tag of tagsAffectedBy(entry.slug, true)) tags.add(tag);
+      for (const tag of [TAGS.article(entry.slug), TAGS.list, TAGS.rss, TAGS.jsonFeed]) tags.add(tag);
     }
   }
   // Coalesced into one purge; queue entries stay for the next run if it fails.

@@ -26,10 +26,11 @@ export function localCache(cache: Cache, ctx: ExecutionContext, keyBase: string)
     return latest;
   }
 
-  async function store(key: string, response: Response): Promise<void> {
+  /** `renderedFrom` is when rendering began: a purge after that must win over what it read. */
+  async function store(key: string, response: Response, renderedFrom: number): Promise<void> {
     const { ttl, swr } = edgePolicy(response.headers);
     const copy = new Response(response.body, response);
-    copy.headers.set(STORED_AT, String(Date.now()));
+    copy.headers.set(STORED_AT, String(renderedFrom));
     copy.headers.set(ORIGINAL_CACHE_CONTROL, response.headers.get("Cache-Control") ?? "");
     // The Cache API evicts by Cache-Control: keep the entry through its stale-while-revalidate window.
     copy.headers.set("Cache-Control", `public, max-age=${ttl + swr}`);
@@ -68,14 +69,16 @@ export function localCache(cache: Cache, ctx: ExecutionContext, keyBase: string)
         if (cached.ageMs < ttl * 1000) return withCacheStatus(cached.response, "HIT");
         if (cached.ageMs < (ttl + swr) * 1000) {
           // Past its TTL but inside stale-while-revalidate: serve it, refresh it in the background.
-          ctx.waitUntil(render().then((fresh) => (edgePolicy(fresh.headers).cacheable ? store(key, fresh) : undefined)));
+          const from = Date.now();
+          ctx.waitUntil(render().then((fresh) => (edgePolicy(fresh.headers).cacheable ? store(key, fresh, from) : undefined)));
           return withCacheStatus(cached.response, "STALE");
         }
       }
+      const renderedFrom = Date.now();
       const response = await render();
       if (!isStorable(response)) return withCacheStatus(response, "BYPASS");
       const [forClient, forCache] = teeResponse(response);
-      ctx.waitUntil(store(key, forCache));
+      ctx.waitUntil(store(key, forCache, renderedFrom));
       return withCacheStatus(forClient, "MISS");
     },
     async purge(tags) {

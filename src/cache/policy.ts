@@ -30,11 +30,6 @@ export const TAGS = {
   notFound: "404",
 } as const;
 
-/** Tags whose responses change when an article changes, given whether it was or is listed. */
-export function tagsAffectedBy(slug: string, listed: boolean): string[] {
-  return listed ? [TAGS.article(slug), TAGS.list, TAGS.rss, TAGS.jsonFeed] : [TAGS.article(slug)];
-}
-
 /**
  * Cache headers for a public response. `expiresAt` (ms) caps both lifetimes, so a page that will
  * change at a known moment (a scheduled article going live) is not served past it.

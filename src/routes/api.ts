@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../app-env";
-import { contentChanged } from "../cache/invalidate";
+import { type Change, contentChanged } from "../cache/invalidate";
 import { absoluteUrl, articlePath } from "../config";
 import { buildArticle, isPublic, validateSlug } from "../content/article";
 import type { FieldProblem, StoredArticle } from "../content/schema";
@@ -41,6 +41,8 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   .get("/articles/:slug", async (c) => {
     const slug = c.req.param("slug");
+    const slugCheck = validateSlug(slug);
+    if (!slugCheck.ok) return apiError(c, 400, "The slug is not valid", slugCheck.problems);
     const article = await getArticle(c.var.store, slug);
     if (!article) return apiError(c, 404, `There is no article "${slug}"`);
     c.header("ETag", etagOf(article));
@@ -91,7 +93,8 @@ export const apiRoutes = new Hono<AppEnv>()
           );
         }
         await saveArticle(c.var.store, article, previous);
-        await contentChanged(c.var.cache, c.var.store, { slug, before: previous, after: article });
+        // Saved: from here on, a failure to refresh caches is a warning, not an error.
+        await refreshCaches(c, { slug, before: previous, after: article }, warnings);
         if (!previous) c.header("Location", url);
         return c.json(
           { slug, url, version: article.version, status: status(article, Date.now()), created: !previous, warnings },
@@ -110,8 +113,9 @@ export const apiRoutes = new Hono<AppEnv>()
       const precondition = checkPreconditions(c, previous);
       if (precondition) return precondition;
       await deleteArticle(c.var.store, previous);
-      await contentChanged(c.var.cache, c.var.store, { slug, before: previous, after: null });
-      return c.json({ slug, deleted: true });
+      const warnings: string[] = [];
+      await refreshCaches(c, { slug, before: previous, after: null }, warnings);
+      return c.json({ slug, deleted: true, warnings });
     });
   });
 
@@ -152,6 +156,16 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
     }
     return configured.check(c, next);
   };
+}
+
+/** Purges what a change affects; if even queuing the purge fails, says so instead of failing the saved change. */
+async function refreshCaches(c: Context<AppEnv>, change: Change, warnings: string[]): Promise<void> {
+  try {
+    await contentChanged(c.var.cache, c.var.store, change);
+  } catch (error) {
+    console.error(`cache refresh for ${change.slug} failed:`, error);
+    warnings.push("cache: the change is saved, but caches could not be told; pages may show the old version for up to a day");
+  }
 }
 
 /** `If-Match` and `If-None-Match: *`, so an editor never overwrites an edit they have not seen. */

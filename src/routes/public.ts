@@ -10,7 +10,7 @@ import type { AppEnv } from "../app-env";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { listPath, type Site } from "../config";
-import { isPublic } from "../content/article";
+import { isPublic, validateSlug } from "../content/article";
 import type { StoredArticle } from "../content/schema";
 import { getArticle, getArticles, listPublic } from "../content/store";
 import { toRfc822 } from "../dates";
@@ -23,6 +23,8 @@ import { renderHome } from "../render/home";
 import { renderNotFound } from "../render/not-found";
 
 export const PAGE_SIZE = 20;
+/** Pages past this (50,000 articles) are 404s rather than ever more KV lists. */
+const MAX_PAGE = 2500;
 
 const HTML = "text/html; charset=utf-8";
 
@@ -50,12 +52,21 @@ export const publicRoutes = new Hono<AppEnv>()
     await next();
   })
   .get("/", (c) => cached(c, () => homePage(c, 1)))
-  .get("/page/:page{[1-9][0-9]{0,5}}", async (c) => {
+  .get("/page/:page{[1-9][0-9]{0,3}}", async (c) => {
     const page = Number(c.req.param("page"));
-    if (page === 1) return c.redirect(listPath(1), 301);
+    if (page === 1) {
+      c.header("Cache-Control", NO_STORE);
+      return c.redirect(listPath(1), 301);
+    }
+    if (page > MAX_PAGE) return notFound(c);
     return cached(c, () => homePage(c, page));
   })
-  .get("/articles/:slug", (c) => cached(c, () => articlePage(c, c.req.param("slug"))))
+  .get("/articles/:slug", (c) => {
+    const slug = c.req.param("slug");
+    // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
+    if (!validateSlug(slug).ok) return notFound(c);
+    return cached(c, () => articlePage(c, slug));
+  })
   .get("/sitemap.xml", (c) => cached(c, () => sitemap(c)))
   .get("/robots.txt", (c) =>
     cached(c, async () => ({ body: buildRobots(c.var.site), contentType: "text/plain; charset=utf-8", tags: [TAGS.robots] })),

@@ -62,6 +62,17 @@ describe("edge cache", () => {
     expect(untouched.cache).toBe("HIT");
   });
 
+  it("purges the page and feeds but leaves the lists cached when only the body changes", async () => {
+    await publish("body-edit", { title: "Body edit", summary: "A fixed summary." }, "First wording.");
+    for (const path of ["/articles/body-edit", "/", "/rss.xml", "/feed.json", "/sitemap.xml"]) await get(path);
+    await publish("body-edit", { title: "Body edit", summary: "A fixed summary." }, "Second wording.");
+    expect((await get("/articles/body-edit")).body).toContain("Second wording.");
+    expect((await get("/rss.xml")).body).toContain("Second wording.");
+    expect((await get("/feed.json")).body).toContain("Second wording.");
+    expect((await get("/")).cache).toBe("HIT");
+    expect((await get("/sitemap.xml")).cache).toBe("HIT");
+  });
+
   it("serves a 404 and drops the article from lists and feeds right after a DELETE", async () => {
     await publish("short-lived", { title: "Short-lived story" });
     for (const path of ["/articles/short-lived", "/", "/rss.xml", "/feed.json"]) await get(path);
@@ -135,6 +146,7 @@ describe("edge cache", () => {
       const response = await request(path, { headers: { "If-None-Match": etag } });
       expect(response.status, path).toBe(304);
       expect(response.headers.get("X-Cache"), path).toBe("HIT");
+      expect(response.headers.get("Cloudflare-CDN-Cache-Control"), path).toBe(first.headers.get("Cloudflare-CDN-Cache-Control"));
     }
     for (const path of ["/rss.xml", "/feed.json"]) {
       const lastModified = (await get(path)).headers.get("Last-Modified") ?? "";
@@ -281,6 +293,29 @@ describe("closing the KV propagation race", () => {
     const dueTimes = queued.keys.map((k) => Number(k.name.split(":")[1]));
     expect(dueTimes.filter((due) => due <= Date.now())).toHaveLength(1);
     expect(dueTimes.filter((due) => due > Date.now())).toHaveLength(1);
+  });
+});
+
+describe("a purge that throws", () => {
+  it("still saves the article, answers success, and leaves the purge to the cron", async () => {
+    const ctx = createExecutionContext();
+    const explode = async (): Promise<CachePurgeResult> => {
+      throw new Error("purge service unavailable");
+    };
+    ctx.cache = { purge: explode, invalidate: explode };
+    const response = await worker.fetch(
+      new Request(`${SITE}/api/articles/thrown`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/markdown" },
+        body: articleFile({ title: "Thrown purge" }),
+      }),
+      env,
+      ctx,
+    );
+    expect(response.status).toBe(201);
+    expect(await env.ARTICLES.get("article:thrown")).toContain("Thrown purge");
+    const due = (await env.ARTICLES.list({ prefix: "repurge:" })).keys.map((k) => Number(k.name.split(":")[1]));
+    expect(due.filter((at) => at <= Date.now())).toHaveLength(1);
   });
 });
 

@@ -139,6 +139,17 @@ describe("public routes", () => {
   });
 });
 
+describe("slugs that could never exist", () => {
+  it("get the ordinary 404 without a KV read, and nothing of them reaches a header", async () => {
+    for (const path of ["/articles/a%0Ab", `/articles/${"x".repeat(600)}`, "/articles/a%2Chello", "/articles/caf%C3%A9"]) {
+      const response = await request(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("Cache-Tag"), path).toBe("404");
+      expect(response.headers.get("Server-Timing"), path).toBe('kv;desc="reads=0 lists=0"');
+    }
+  });
+});
+
 describe("search engines", () => {
   it("list every public article in the sitemap, and nothing hidden", async () => {
     await publish("mapped", { title: "Mapped", published: "2025-03-01T00:00:00Z", updated: "2025-03-02T09:30:00+01:00" });
@@ -225,6 +236,9 @@ describe("pagination", () => {
     const redirect = await request("/page/1", { redirect: "manual" });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get("Location")).toBe("/");
+    expect(redirect.headers.get("Cache-Control")).toBe("private, no-store");
+    expect((await request("/page/2501")).status).toBe(404);
+    expect((await request("/page/99999")).status).toBe(404);
     expect((await request("/page/3")).status).toBe(404);
   });
 
