@@ -18,6 +18,10 @@ const REPURGE_PREFIX = "repurge:";
 export const REPURGE_DELAY_MS = 65_000;
 /** Queue entries that are never drained (a cron that stopped) expire rather than pile up. */
 const REPURGE_EXPIRY_SECONDS = 86_400;
+/** A purge request takes at most 100 tags; the go-live tags of a run need a few more. */
+const MAX_TAGS_PER_RUN = 90;
+/** Well inside a Worker's 1,000 KV operations per invocation. */
+const MAX_QUEUE_KEYS_PER_RUN = 500;
 /** How far back the cron looks for scheduled articles that went live; two cron periods. */
 const GO_LIVE_WINDOW_MS = 120_000;
 
@@ -86,7 +90,11 @@ export async function runDuePurges(cache: EdgeCache, store: Store, now: number):
     for (const key of page.keys) {
       const due = Number(key.name.slice(REPURGE_PREFIX.length, REPURGE_PREFIX.length + 13));
       if (due > now) break scan; // Keys sort by due time; the rest are not due yet.
-      for (const tag of Array.isArray(key.metadata) ? key.metadata : []) tags.add(String(tag));
+      const keyTags = (Array.isArray(key.metadata) ? key.metadata : []).map(String);
+      // One purge request a run (Workers Caching allows five a minute, shared with editors), and a
+      // bounded number of deletes; whatever does not fit waits for the next run.
+      if (done.length >= MAX_QUEUE_KEYS_PER_RUN || new Set([...tags, ...keyTags]).size > MAX_TAGS_PER_RUN) break scan;
+      for (const tag of keyTags) tags.add(tag);
       done.push(key.name);
     }
     cursor = page.list_complete ? undefined : page.cursor;
@@ -99,7 +107,7 @@ export async function runDuePurges(cache: EdgeCache, store: Store, now: number):
       for (const tag of [TAGS.article(entry.slug), TAGS.list, TAGS.rss, TAGS.jsonFeed]) tags.add(tag);
     }
   }
-  // Coalesced into one purge; queue entries stay for the next run if it fails.
+  // Queue entries stay for the next run if the purge is refused.
   if (tags.size && !(await cache.purge([...tags]))) return [];
   await Promise.all(done.map((name) => store.kv.delete(name)));
   return [...tags];

@@ -7,6 +7,12 @@
 import { readingMinutes, renderMarkdown, summaryFromMarkdown } from "./markdown";
 import { type ArticleInput, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
 
+/**
+ * Bump when the stored HTML would come out differently for the same input: a change to Markdown
+ * rendering, sanitizing, summaries or reading time.
+ */
+export const PIPELINE_VERSION = 1;
+
 export interface BuiltArticle {
   article: StoredArticle;
   /** Things an editor should know that are not errors. */
@@ -56,7 +62,9 @@ export async function buildArticle(slug: string, input: ArticleInput, now: numbe
  * file or as JSON. The CLI computes the same value to skip unchanged articles.
  */
 export async function contentVersion(input: ArticleInput): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(input));
+  // The pipeline's version is part of it, so that a fix to rendering or sanitizing makes every
+  // stored article "changed" and the next publish re-renders them all.
+  const bytes = new TextEncoder().encode(canonicalJson({ pipeline: PIPELINE_VERSION, input }));
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -255,6 +255,20 @@ describe("closing the KV propagation race", () => {
     expect(queue.keys).toEqual([]);
   });
 
+  it("purges at most one request's worth of tags a run, leaving the rest queued", async () => {
+    const due = String(Date.now() - 1000).padStart(13, "0");
+    for (const batch of [0, 1, 2]) {
+      const tags = Array.from({ length: 40 }, (_, i) => `t${batch}-${i}`);
+      await env.ARTICLES.put(`repurge:${due}:${batch}`, "", { metadata: tags, expirationTtl: 3600 });
+    }
+    const store = createStore(env.ARTICLES);
+    const cache = localCache(caches.default, createExecutionContext(), SITE);
+    expect(await runDuePurges(cache, store, Date.now())).toHaveLength(80);
+    expect((await env.ARTICLES.list({ prefix: "repurge:" })).keys.map((k) => k.name)).toEqual([`repurge:${due}:2`]);
+    expect(await runDuePurges(cache, store, Date.now())).toHaveLength(40);
+    expect((await env.ARTICLES.list({ prefix: "repurge:" })).keys).toEqual([]);
+  });
+
   it("purges lists, feeds and the page when a scheduled article goes live", async () => {
     await publish("goes-live", { title: "Goes live", published: secondsFromNow(1) });
     const store = createStore(env.ARTICLES);
