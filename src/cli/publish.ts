@@ -89,6 +89,7 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
   if (options.dryRun || valid.length === 0) return summary;
 
   const api = new URL("/api/articles", options.site).toString();
+  assertSafeSite(new URL(options.site));
   const headers = { Authorization: `Bearer ${options.token}` };
   const listing = await fetch(api, { headers });
   if (!listing.ok) throw new Error(`${api} answered ${listing.status}: ${await errorText(listing)}`);
@@ -102,9 +103,13 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
       log(`= ${display(file.path)}: unchanged, skipped`);
       continue;
     }
+    // Replace only the version listed a moment ago (or create only if there was none), so an edit
+    // someone makes in between is reported as a conflict instead of being overwritten.
+    const liveVersion = live.get(file.slug);
+    const precondition: Record<string, string> = liveVersion ? { "If-Match": `"${liveVersion}"` } : { "If-None-Match": "*" };
     const response = await fetch(`${api}/${file.slug}`, {
       method: "PUT",
-      headers: { ...headers, "Content-Type": "text/markdown; charset=utf-8" },
+      headers: { ...headers, ...precondition, "Content-Type": "text/markdown; charset=utf-8" },
       body: file.source,
     });
     if (!response.ok) {
@@ -122,6 +127,16 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
     for (const warning of result.warnings) log(`  ! ${warning}`);
   }
   return summary;
+}
+
+/** The token must not cross the network in clear text: plain http is for this machine only. */
+export function assertSafeSite(site: URL): void {
+  const local = ["localhost", "127.0.0.1", "[::1]"].includes(site.hostname);
+  if (site.protocol !== "https:" && !(site.protocol === "http:" && local)) {
+    throw new Error(
+      `--site ${site.origin} would send the editor token unencrypted: use https:// (plain http only for localhost)`,
+    );
+  }
 }
 
 function display(path: string): string {

@@ -107,5 +107,8 @@ describe("npm run publish against a running local Worker", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.output).toContain("401");
     expect(wrong.output).not.toContain("not-the-token");
+    const cleartext = await runPublish([articles, "--site", "http://news.example"]);
+    expect(cleartext.code).toBe(1);
+    expect(cleartext.output).toContain("would send the editor token unencrypted");
   });
 });
