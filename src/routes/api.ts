@@ -46,7 +46,14 @@ export const apiRoutes = new Hono<AppEnv>()
     const article = await getArticle(c.var.store, slug);
     if (!article) return apiError(c, 404, `There is no article "${slug}"`);
     c.header("ETag", etagOf(article));
-    return c.json({ ...editorView(article), status: status(article, Date.now()) });
+    // The article's own fields sit apart from what the server adds, so `article` can be PUT back as is.
+    return c.json({
+      slug,
+      url: absoluteUrl(c.var.site, articlePath(slug)),
+      version: article.version,
+      status: status(article, Date.now()),
+      article: editorView(article),
+    });
   })
   .put(
     "/articles/:slug",
@@ -199,6 +206,15 @@ function status(article: { draft: boolean; published: string }, now: number): "d
 
 /** The stored article as an editor wrote it: fields and Markdown, without what was derived from them. */
 function editorView(article: StoredArticle) {
-  const { html: _html, markdown, readingMinutes: _minutes, summaryDerived, summary, ...fields } = article;
+  const {
+    slug: _slug,
+    version: _version,
+    html: _html,
+    markdown,
+    readingMinutes: _minutes,
+    summaryDerived,
+    summary,
+    ...fields
+  } = article;
   return { ...fields, ...(summaryDerived ? {} : { summary }), body: markdown };
 }

@@ -125,10 +125,19 @@ describe("publishing", () => {
 
     const one = await request("/api/articles/live-one", { headers: authorized });
     expect(one.status).toBe(200);
-    const article = (await one.json()) as { title: string; body: string; version: string; status: string };
-    expect(article.title).toBe("Live");
-    expect(article.body).toContain("A first paragraph");
-    expect(one.headers.get("ETag")).toBe(`"${article.version}"`);
+    const stored = (await one.json()) as {
+      slug: string;
+      url: string;
+      version: string;
+      status: string;
+      article: { title: string; body: string };
+    };
+    expect(stored.slug).toBe("live-one");
+    expect(stored.url).toBe(`${SITE}/articles/live-one`);
+    expect(stored.status).toBe("published");
+    expect(stored.article.title).toBe("Live");
+    expect(stored.article.body).toContain("A first paragraph");
+    expect(one.headers.get("ETag")).toBe(`"${stored.version}"`);
 
     const list = (await (await request("/api/articles", { headers: authorized })).json()) as {
       articles: Array<{ slug: string; status: string; version: string }>;
@@ -139,13 +148,14 @@ describe("publishing", () => {
 
   it("returns what the editor wrote, so a GET sent back as a PUT changes nothing", async () => {
     await publish("round-trip", { title: "Round trip", tags: ["a"], image: { alt: "A picture", caption: "A caption" } });
-    const stored = (await (await request("/api/articles/round-trip", { headers: authorized })).json()) as Record<string, unknown>;
-    expect(stored.summary).toBeUndefined();
-    const { slug: _slug, version: _version, status: _status, ...fields } = stored;
+    const stored = (await (await request("/api/articles/round-trip", { headers: authorized })).json()) as {
+      article: Record<string, unknown>;
+    };
+    expect(stored.article.summary).toBeUndefined();
     const again = await request("/api/articles/round-trip", {
       method: "PUT",
       headers: { ...authorized, "Content-Type": "application/json" },
-      body: JSON.stringify(fields),
+      body: JSON.stringify(stored.article),
     });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { unchanged?: boolean }).unchanged).toBe(true);
@@ -360,7 +370,9 @@ describe("concurrency", () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 412]);
     const winner = a.status === 200 ? "Editor A" : "Editor B";
-    const stored = (await (await request("/api/articles/shared-draft", { headers: authorized })).json()) as { title: string };
-    expect(stored.title).toBe(winner);
+    const stored = (await (await request("/api/articles/shared-draft", { headers: authorized })).json()) as {
+      article: { title: string };
+    };
+    expect(stored.article.title).toBe(winner);
   });
 });
