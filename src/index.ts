@@ -22,7 +22,8 @@ const app = new Hono<AppEnv>();
 app.use(async (c, next) => {
   const site = siteFromEnv(c.env);
   const isApi = c.req.path.startsWith("/api/");
-  // Readers may read through KV's location cache; editors must see their own writes at once.
+  // Readers' reads state KV's location cache time (see README, "KV's cacheTtl"). Editors' reads
+  // leave it to KV, which shows a data centre its own writes at once.
   c.set("site", site);
   c.set("store", createStore(c.env.ARTICLES, isApi ? {} : { readCacheTtl: READ_CACHE_TTL }));
   c.set("cache", edgeCacheFor(c.executionCtx as ExecutionContext, site.url));
