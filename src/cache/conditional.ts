@@ -2,13 +2,12 @@
  * @module cache/conditional
  * Strong ETags from content, and conditional GET: `If-None-Match`, then `If-Modified-Since`.
  */
+import { sha256Hex } from "../digest";
 import { EDGE_CACHE_CONTROL } from "./policy";
 
 /** A strong ETag: the first 128 bits of the body's SHA-256. */
 export async function strongEtag(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `"${hex}"`;
+  return `"${await sha256Hex(body)}"`;
 }
 
 // RFC 9110 §15.4.5: a 304 carries the headers a 200 would have had for caching, and no body.

@@ -65,7 +65,6 @@ export function tagsAffectedBy({ slug, before, after }: Change): string[] {
 }
 
 async function queuePurge(store: Store, tags: string[], due: number): Promise<void> {
-  store.ops.writes++;
   // The tags ride in the key's metadata, so the cron's one `list` reads them all.
   await store.kv.put(`${REPURGE_PREFIX}${String(due).padStart(13, "0")}:${crypto.randomUUID()}`, "", {
     metadata: tags,

@@ -4,6 +4,7 @@
  * summary and reading time derived, and a version that changes exactly when the content does.
  */
 
+import { sha256Hex } from "../digest";
 import { readingMinutes, renderMarkdown, summaryFromMarkdown } from "./markdown";
 import { type ArticleInput, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
 
@@ -64,9 +65,7 @@ export async function buildArticle(slug: string, input: ArticleInput, now: numbe
 export async function contentVersion(input: ArticleInput): Promise<string> {
   // The pipeline's version is part of it, so that a fix to rendering or sanitizing makes every
   // stored article "changed" and the next publish re-renders them all.
-  const bytes = new TextEncoder().encode(canonicalJson({ pipeline: PIPELINE_VERSION, input }));
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(canonicalJson({ pipeline: PIPELINE_VERSION, input }));
 }
 
 function canonicalJson(value: unknown): string {

@@ -26,13 +26,13 @@ const SCHEDULED_HEADROOM = 10;
 /** KV with a count of operations, so responses and the benchmark can report what a request cost. */
 export interface Store {
   kv: KVNamespace;
-  ops: { reads: number; lists: number; writes: number };
-  /** Edge-cache seconds for reads (KV `cacheTtl`); unset for editors, who must read their own writes. */
+  ops: { reads: number; lists: number };
+  /** KV `cacheTtl` for reads, in seconds; unset leaves it to KV (editors: a location sees its own writes). */
   readCacheTtl?: number;
 }
 
 export function createStore(kv: KVNamespace, options: { readCacheTtl?: number } = {}): Store {
-  return { kv, ops: { reads: 0, lists: 0, writes: 0 }, ...options };
+  return { kv, ops: { reads: 0, lists: 0 }, ...options };
 }
 
 /** Editor-facing status, kept in the article key's metadata so the editors' list needs no reads. */
@@ -163,15 +163,12 @@ export async function saveArticle(store: Store, article: StoredArticle, previous
     },
     "title",
   );
-  store.ops.writes++;
   await store.kv.put(articleKey(article.slug), JSON.stringify(article), { metadata: status });
   try {
     if (!article.draft) {
-      store.ops.writes++;
       await store.kv.put(indexKey(article), "", { metadata: listEntry(article) });
     }
     if (previous && !previous.draft && (article.draft || indexKey(previous) !== indexKey(article))) {
-      store.ops.writes++;
       await store.kv.delete(indexKey(previous));
     }
   } catch (error) {
@@ -182,7 +179,6 @@ export async function saveArticle(store: Store, article: StoredArticle, previous
 
 /** Removes an article: its index key first, so it leaves lists before its page goes. */
 export async function deleteArticle(store: Store, article: StoredArticle): Promise<void> {
-  store.ops.writes += 2;
   if (!article.draft) await store.kv.delete(indexKey(article));
   await store.kv.delete(articleKey(article.slug));
 }
