@@ -3,7 +3,9 @@
  * The Hono environment shared by every route: bindings plus what the app sets up per request.
  */
 import type { EdgeCache } from "./cache/edge-cache";
-import type { Env, Site } from "./config";
+import type { Clock } from "./clock";
+import type { Site } from "./config";
+import type { Materialiser } from "./content/materialise";
 import type { Store } from "./content/store";
 
 export interface AppEnv {
@@ -12,5 +14,9 @@ export interface AppEnv {
     site: Site;
     store: Store;
     cache: EdgeCache;
+    clock: Clock;
+    materialiser: Materialiser;
+    /** The signed-in editor's name, on the editors' API. */
+    editor?: string;
   };
 }

@@ -1,9 +1,8 @@
-// Types for `env` and `exports` from cloudflare:workers / cloudflare:test in the tests.
-type BroadsheetEnv = import("../src/config").Env;
-
+// Bindings only the tests have (see vitest.config.ts); the Worker's own come from
+// src/worker-configuration.d.ts, which `npm run types` generates.
 declare namespace Cloudflare {
-  interface Env extends BroadsheetEnv {}
-  interface GlobalProps {
-    mainModule: typeof import("../src/index");
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    UNMIGRATED_DB: D1Database;
   }
 }

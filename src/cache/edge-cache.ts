@@ -4,46 +4,40 @@
  * and a hit never reaches this code; `serve` then only renders. Where `ctx.cache` is absent
  * (wrangler dev, tests, the benchmark), a local layer over the Cache API gives the same semantics.
  */
+import type { Clock } from "../clock";
 import { localCache } from "./local-cache";
 import { EDGE_CACHE_CONTROL, NO_STORE } from "./policy";
 
 export interface EdgeCache {
-  /** Which backend this is, for logs and tests. */
+  /** Which backend this is, for logs, tests and the Server-Timing choice. */
   readonly kind: "workers-cache" | "local";
   /** Answers from the cache, or calls `render` and keeps what it returns if it is cacheable. */
   serve(request: Request, render: () => Promise<Response>): Promise<Response>;
   /** Drops every cached response that carries any of these tags. Resolves false if it failed. */
   purge(tags: string[]): Promise<boolean>;
+  /** Marks them stale: the next request revalidates with If-None-Match, and an error serves them. */
+  invalidate(tags: string[]): Promise<boolean>;
 }
 
-// Workers Caching accepts at most 100 purge operations per request.
+// Workers Caching accepts at most 100 tags per purge request.
 const PURGE_BATCH = 100;
 
 /** Picks the backend for this invocation. `keyBase` is the configured site URL. */
-export function edgeCacheFor(ctx: ExecutionContext, keyBase: string): EdgeCache {
+export function edgeCacheFor(ctx: ExecutionContext, keyBase: string, clock: Clock): EdgeCache {
   const platform = ctx.cache;
   const backend: EdgeCache =
     platform && typeof platform.purge === "function"
       ? {
           kind: "workers-cache",
           serve: (_request, render) => render(),
-          async purge(tags) {
-            let ok = true;
-            for (let i = 0; i < tags.length; i += PURGE_BATCH) {
-              const result = await platform.purge({ tags: tags.slice(i, i + PURGE_BATCH) });
-              // Rate limits resolve with success: false rather than throwing.
-              if (!result.success) {
-                console.error("cache purge failed:", JSON.stringify(result.errors));
-                ok = false;
-              }
-            }
-            return ok;
-          },
+          purge: (tags) => platformPurge(tags, (batch) => platform.purge({ tags: batch })),
+          invalidate: (tags) => platformPurge(tags, (batch) => platform.invalidate({ tags: batch })),
         }
-      : localCache(caches.default, ctx, keyBase);
+      : localCache(caches.default, ctx, keyBase, clock);
   return {
     kind: backend.kind,
     purge: backend.purge,
+    invalidate: backend.invalidate,
     async serve(request, render) {
       // Never cache for a request that carries credentials, on either backend.
       if (request.headers.has("Authorization")) {
@@ -56,8 +50,21 @@ export function edgeCacheFor(ctx: ExecutionContext, keyBase: string): EdgeCache 
   };
 }
 
+async function platformPurge(tags: string[], send: (batch: string[]) => Promise<CachePurgeResult>): Promise<boolean> {
+  let ok = true;
+  for (let i = 0; i < tags.length; i += PURGE_BATCH) {
+    const result = await send(tags.slice(i, i + PURGE_BATCH));
+    // Rate limits resolve with success: false rather than throwing.
+    if (!result.success) {
+      console.error("cache purge failed:", JSON.stringify(result.errors));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 /** A response that no cache may keep. */
-function uncached(response: Response): Response {
+export function uncached(response: Response): Response {
   const out = new Response(response.body, response);
   out.headers.set("Cache-Control", NO_STORE);
   out.headers.delete(EDGE_CACHE_CONTROL);

@@ -13,6 +13,12 @@ export const TTL = {
 } as const;
 
 /**
+ * How long the local layer keeps an expired entry to serve when a refresh fails, as Workers Caching
+ * does by default (unless a response carries s-maxage, must-revalidate or proxy-revalidate).
+ */
+export const STALE_IF_ERROR_SECONDS = 86_400;
+
+/**
  * The edge's own Cache-Control. Cloudflare reads it before `Cache-Control` and strips it before the
  * client. The edge TTL goes here, as `max-age`, because any `s-maxage` in `Cache-Control` would
  * switch off stale-while-revalidate (RFC 9111 §4.2.4).
@@ -26,6 +32,7 @@ export const TAGS = {
   rss: "feed:rss",
   jsonFeed: "feed:json",
   sitemap: "sitemap",
+  sitemapMonth: (month: string) => `sitemap:${month}`,
   robots: "robots",
   notFound: "404",
 } as const;

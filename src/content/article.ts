@@ -4,9 +4,14 @@
  * summary and reading time derived, and a version that changes exactly when the content does.
  */
 
+import type { Site } from "../config";
 import { sha256Hex } from "../digest";
-import { readingMinutes, renderMarkdown, summaryFromMarkdown } from "./markdown";
-import { type ArticleInput, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
+import { jsonFeedItem } from "../feeds/json-feed";
+import { feedItemModel } from "../feeds/model";
+import { rssItem } from "../feeds/rss";
+import { readingMinutes, renderMarkdown, shorten, summaryFromMarkdown } from "./markdown";
+import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
+import { KV_METADATA_LIMIT } from "./store";
 
 /**
  * Bump when the stored HTML would come out differently for the same input: a change to Markdown
@@ -16,6 +21,10 @@ export const PIPELINE_VERSION = 1;
 
 export interface BuiltArticle {
   article: StoredArticle;
+  /** What lists show of it, fitted to KV's metadata limit. */
+  entry: ListEntry;
+  /** Its feed items, rendered once here rather than on every feed request. */
+  feedItems: { rss: string; json: string };
   /** Things an editor should know that are not errors. */
   warnings: string[];
 }
@@ -26,8 +35,17 @@ export function validateSlug(slug: string): Validated<string> {
   return result.ok ? result : { ok: false, problems: result.problems.map((p) => ({ ...p, field: "slug" })) };
 }
 
-/** Builds the stored record for an article. `now` decides whether it is scheduled. */
-export async function buildArticle(slug: string, input: ArticleInput, now: number = Date.now()): Promise<BuiltArticle> {
+export interface BuildContext {
+  site: Site;
+  /** Decides whether the article is scheduled. */
+  now: number;
+  /** The id feeds give the article, fixed when it was created. */
+  feedId: string;
+}
+
+/** Builds everything stored for an article: the rendered record, its list entry and its feed items. */
+export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<BuiltArticle> {
+  const { now } = context;
   const html = renderMarkdown(input.body);
   const warnings: string[] = [];
   if (!input.summary) warnings.push("summary: none given, so the first paragraph is used");
@@ -55,7 +73,35 @@ export async function buildArticle(slug: string, input: ArticleInput, now: numbe
     readingMinutes: readingMinutes(html),
     version: await contentVersion(input),
   };
-  return { article, warnings };
+  const item = feedItemModel(context.site, article, context.feedId);
+  return { article, entry: listEntry(article), feedItems: { rss: rssItem(item), json: jsonFeedItem(item) }, warnings };
+}
+
+/** The list entry for an article, with the summary shortened until the metadata fits KV's limit. */
+export function listEntry(article: StoredArticle): ListEntry {
+  const entry: ListEntry = {
+    slug: article.slug,
+    title: article.title,
+    published: article.published,
+    ...(article.updated ? { updated: article.updated } : {}),
+    category: article.category,
+    summary: article.summary,
+  };
+  // The summary gives way first; a title long in bytes (emoji are four each) only if it must.
+  return fitMetadata(fitMetadata(entry, "summary"), "title");
+}
+
+/** Shortens one text field until the metadata fits KV's limit. */
+function fitMetadata<T extends Record<K, string>, K extends string>(metadata: T, field: K): T {
+  const encoder = new TextEncoder();
+  const full = metadata[field];
+  let max = full.length;
+  let fitted = metadata;
+  while (encoder.encode(JSON.stringify(fitted)).length > KV_METADATA_LIMIT && max > 0) {
+    max = Math.floor(max * 0.8);
+    fitted = { ...fitted, [field]: shorten(full, max) };
+  }
+  return fitted;
 }
 
 /**

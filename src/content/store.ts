@@ -1,109 +1,157 @@
 /**
  * @module content/store
- * The KV layout. Every article is one key; lists come from a second, sorted key per public article
- * whose metadata holds what a list shows. No key is shared between articles, so two editors
- * publishing different articles can never overwrite each other.
+ * The KV read model: what readers read. Every key is written only by the materialiser, from D1's
+ * state (see content/materialise.ts); nothing else in the Worker writes KV, and only this module
+ * knows a key's name.
  *
- *   article:<slug>                 → StoredArticle JSON   (metadata: status for the editors' list)
- *   index:<inverted-ms>:<slug>     → ""                   (metadata: ListEntry)
+ *   page:<slug>                     → the article page's HTML    metadata: PageMeta
+ *                                     (or "" with state gone/moved: 410, or 301 to another slug)
+ *   listing:<name>                  → a prebuilt document         metadata: DocumentMeta
+ *       listing:home                    the home page's first page (HTML)
+ *       listing:home:rss, …:json        the feeds
+ *       listing:sitemap                 the sitemap index;  listing:sitemap:<yyyy-mm>  one month
+ *   index:<listing>:<sort>:<slug>   → ""                         metadata: ListEntry  (pages 2+)
  *
- * `index:` keys sort newest first, so the home page and feeds cost one `list` however many
- * articles there are.
+ * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: one read and
+ * one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
+ * (years 0000–9999) newest first. A listing's `generation` in its metadata is the D1 generation
+ * it was built from, so the cron can tell a stale listing from a current one with one `list`.
  */
 import * as v from "valibot";
-import { shorten } from "./markdown";
-import { type ListEntry, listEntrySchema, type StoredArticle, storedArticleSchema } from "./schema";
+import { type ListEntry, listEntrySchema } from "./schema";
 
-const ARTICLE_PREFIX = "article:";
+const PAGE_PREFIX = "page:";
+const LISTING_PREFIX = "listing:";
 const INDEX_PREFIX = "index:";
-const MAX_TIME = 9_999_999_999_999; // 2286-11-20: the inverted timestamp stays 13 digits until then.
+/** 9999-12-31T23:59:59.999Z + 1 ms: later than any date the schema accepts. */
+const SORT_CEILING = 253_402_300_800_000;
+/** Digits of `SORT_CEILING - t` for t back to 0000-01-01 (-62,167,219,200,000). */
+const SORT_DIGITS = 15;
 const KV_LIST_LIMIT = 1000;
-const KV_BULK_GET_LIMIT = 100;
-const KV_METADATA_LIMIT = 1024;
 // Scheduled articles sort before published ones; list this many extra so they rarely cost a second list.
 const SCHEDULED_HEADROOM = 10;
 
 /** KV with a count of operations, so responses and the benchmark can report what a request cost. */
 export interface Store {
   kv: KVNamespace;
-  ops: { reads: number; lists: number };
-  /** KV `cacheTtl` for reads, in seconds; unset leaves it to KV (editors: a location sees its own writes). */
+  ops: { reads: number; lists: number; writes: number };
+  /** KV `cacheTtl` for reads, in seconds; unset leaves it to KV. */
   readCacheTtl?: number;
 }
 
 export function createStore(kv: KVNamespace, options: { readCacheTtl?: number } = {}): Store {
-  return { kv, ops: { reads: 0, lists: 0 }, ...options };
+  return { kv, ops: { reads: 0, lists: 0, writes: 0 }, ...options };
 }
 
-/** Editor-facing status, kept in the article key's metadata so the editors' list needs no reads. */
-export interface ArticleStatus {
-  title: string;
-  published: string;
-  updated?: string;
-  category: string;
-  draft: boolean;
-  version: string;
+/** What an article's key says about it. */
+export type PageMeta =
+  | { state: "live"; etag: string; at: number; revision: number }
+  | { state: "gone"; revision?: number }
+  | { state: "moved"; to: string; revision?: number };
+
+const pageMetaSchema = v.variant("state", [
+  v.object({ state: v.literal("live"), etag: v.string(), at: v.number(), revision: v.number() }),
+  v.object({ state: v.literal("gone"), revision: v.optional(v.number()) }),
+  v.object({ state: v.literal("moved"), to: v.string(), revision: v.optional(v.number()) }),
+]);
+
+/** What a prebuilt document's key says about it. */
+export interface DocumentMeta {
+  etag: string;
+  generation: number;
+  /** When it was built (ms): feeds' Last-Modified. */
+  builtAt: number;
+  /** When it will change by itself: the next scheduled article's time (ms). */
+  expiresAt?: number;
+  /** How many entries the listing has in all, so `/page/N` past the end needs no `list`. */
+  total?: number;
 }
 
-export interface PublicPage {
+const documentMetaSchema = v.object({
+  etag: v.string(),
+  generation: v.number(),
+  builtAt: v.number(),
+  expiresAt: v.optional(v.number()),
+  total: v.optional(v.number()),
+});
+
+export interface StoredDocument {
+  body: string;
+  meta: DocumentMeta;
+}
+
+export interface StoredPage {
+  body: string;
+  meta: PageMeta;
+}
+
+const pageKey = (slug: string): string => `${PAGE_PREFIX}${slug}`;
+const listingKey = (name: string): string => `${LISTING_PREFIX}${name}`;
+
+/**
+ * The sort part of an index key: newest first, for every date from year 0000 to 9999.
+ * @example sortKey(Date.parse("1969-07-20T20:17:00Z")) > sortKey(Date.parse("2025-01-01T00:00:00Z")) // true
+ */
+export function sortKey(publishedAt: number): string {
+  return String(SORT_CEILING - publishedAt).padStart(SORT_DIGITS, "0");
+}
+
+/** The index key that places an article in a listing. */
+export function indexKey(listing: string, publishedAt: number, slug: string): string {
+  return `${INDEX_PREFIX}${listing}:${sortKey(publishedAt)}:${slug}`;
+}
+
+function readOptions(store: Store): { cacheTtl?: number } {
+  return store.readCacheTtl ? { cacheTtl: store.readCacheTtl } : {};
+}
+
+/** An article's page, or null: one KV read. A record with broken metadata is logged and absent. */
+export async function getPage(store: Store, slug: string): Promise<StoredPage | null> {
+  store.ops.reads++;
+  const { value, metadata } = await store.kv.getWithMetadata(pageKey(slug), { type: "text", ...readOptions(store) });
+  if (value === null) return null;
+  const meta = v.safeParse(pageMetaSchema, metadata);
+  if (!meta.success) {
+    console.error(`KV ${pageKey(slug)} has no valid page metadata; serving a 404`);
+    return null;
+  }
+  return { body: value, meta: meta.output };
+}
+
+/** A prebuilt listing document, or null: one KV read. */
+export async function getDocument(store: Store, name: string): Promise<StoredDocument | null> {
+  store.ops.reads++;
+  const { value, metadata } = await store.kv.getWithMetadata(listingKey(name), { type: "text", ...readOptions(store) });
+  if (value === null) return null;
+  const meta = v.safeParse(documentMetaSchema, metadata);
+  if (!meta.success) {
+    console.error(`KV ${listingKey(name)} has no valid document metadata; rebuilding it on the fly is the cron's job`);
+    return null;
+  }
+  return { body: value, meta: meta.output };
+}
+
+export interface IndexPage {
   entries: ListEntry[];
-  /** Whether older entries exist beyond this page. */
   hasMore: boolean;
-  /** When the earliest scheduled article seen goes live (ms), so caches can expire then. */
   nextPublishAt?: number;
 }
 
-export const articleKey = (slug: string): string => `${ARTICLE_PREFIX}${slug}`;
-
-export function indexKey(article: Pick<StoredArticle, "slug" | "published">): string {
-  const inverted = MAX_TIME - Date.parse(article.published);
-  return `${INDEX_PREFIX}${String(inverted).padStart(13, "0")}:${article.slug}`;
-}
-
-/** Reads one article: one KV read. A record that fails its schema is logged and treated as absent. */
-export async function getArticle(store: Store, slug: string): Promise<StoredArticle | null> {
-  store.ops.reads++;
-  const raw = await store.kv.get(articleKey(slug), {
-    type: "text",
-    ...(store.readCacheTtl ? { cacheTtl: store.readCacheTtl } : {}),
-  });
-  return raw === null ? null : parseRecord(slug, raw);
-}
-
-/**
- * Reads several articles with one bulk KV read per hundred (KV's limit), in the order given,
- * skipping any that are missing or broken.
- */
-export async function getArticles(store: Store, slugs: string[]): Promise<StoredArticle[]> {
-  const articles: StoredArticle[] = [];
-  for (let i = 0; i < slugs.length; i += KV_BULK_GET_LIMIT) {
-    const batch = slugs.slice(i, i + KV_BULK_GET_LIMIT);
-    store.ops.reads++;
-    const values = await store.kv.get(batch.map(articleKey), {
-      type: "text",
-      ...(store.readCacheTtl ? { cacheTtl: store.readCacheTtl } : {}),
-    });
-    for (const slug of batch) {
-      const raw = values.get(articleKey(slug));
-      const article = raw == null ? null : parseRecord(slug, raw);
-      if (article) articles.push(article);
-    }
-  }
-  return articles;
-}
-
-/** A page of public articles, newest first: one KV `list` for any page in the first thousand entries. */
-export async function listPublic(store: Store, options: { offset: number; limit: number; now: number }): Promise<PublicPage> {
+/** Entries `offset` to `offset + limit` of a listing, newest first, live at `now`: one `list` up to a thousand. */
+export async function listIndex(
+  store: Store,
+  listing: string,
+  options: { offset: number; limit: number; now: number },
+): Promise<IndexPage> {
   const wanted = options.offset + options.limit + 1;
   const visible: ListEntry[] = [];
-  // Two index keys for one slug can only come from a failed or racing save; show the newest once.
   const seen = new Set<string>();
   let nextPublishAt: number | undefined;
   let cursor: string | undefined;
   do {
     store.ops.lists++;
     const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
-      prefix: INDEX_PREFIX,
+      prefix: `${INDEX_PREFIX}${listing}:`,
       limit: Math.min(KV_LIST_LIMIT, wanted - visible.length + SCHEDULED_HEADROOM),
       ...(cursor ? { cursor } : {}),
     });
@@ -129,123 +177,51 @@ export async function listPublic(store: Store, options: { offset: number; limit:
   };
 }
 
-/** Every article with its status, drafts and scheduled ones included: for editors, not readers. */
-export async function listAll(store: Store): Promise<Array<ArticleStatus & { slug: string }>> {
-  const all: Array<ArticleStatus & { slug: string }> = [];
+/** The generation each stored listing document was built from: one `list` (metadata rides along). */
+export async function listDocumentGenerations(store: Store): Promise<Map<string, number>> {
+  const generations = new Map<string, number>();
   let cursor: string | undefined;
   do {
     store.ops.lists++;
-    const page: KVNamespaceListResult<ArticleStatus, string> = await store.kv.list<ArticleStatus>({
-      prefix: ARTICLE_PREFIX,
+    const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
+      prefix: LISTING_PREFIX,
       ...(cursor ? { cursor } : {}),
     });
     for (const key of page.keys) {
-      if (key.metadata) all.push({ slug: key.name.slice(ARTICLE_PREFIX.length), ...key.metadata });
+      const meta = v.safeParse(documentMetaSchema, key.metadata);
+      generations.set(key.name.slice(LISTING_PREFIX.length), meta.success ? meta.output.generation : -1);
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
-  return all;
+  return generations;
 }
 
-/**
- * Writes an article and its index key, then removes the index key it replaced. If a later write
- * fails, the earlier ones are undone, so a failed save leaves KV as it was.
- */
-export async function saveArticle(store: Store, article: StoredArticle, previous: StoredArticle | null): Promise<void> {
-  const status: ArticleStatus = fitMetadata(
-    {
-      title: article.title,
-      published: article.published,
-      ...(article.updated ? { updated: article.updated } : {}),
-      category: article.category,
-      draft: article.draft,
-      version: article.version,
-    },
-    "title",
-  );
-  await store.kv.put(articleKey(article.slug), JSON.stringify(article), { metadata: status });
-  try {
-    if (!article.draft) {
-      await store.kv.put(indexKey(article), "", { metadata: listEntry(article) });
-    }
-    if (previous && !previous.draft && (article.draft || indexKey(previous) !== indexKey(article))) {
-      await store.kv.delete(indexKey(previous));
-    }
-  } catch (error) {
-    await restore(store, article, previous);
-    throw error;
-  }
+// Writes: for the materialiser only.
+
+export async function putPage(store: Store, slug: string, body: string, meta: PageMeta): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(pageKey(slug), body, { metadata: meta });
 }
 
-/** Removes an article: its index key first, so it leaves lists before its page goes. */
-export async function deleteArticle(store: Store, article: StoredArticle): Promise<void> {
-  if (!article.draft) await store.kv.delete(indexKey(article));
-  await store.kv.delete(articleKey(article.slug));
+export async function deletePage(store: Store, slug: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(pageKey(slug));
 }
 
-async function restore(store: Store, failed: StoredArticle, previous: StoredArticle | null): Promise<void> {
-  try {
-    if (!failed.draft) await store.kv.delete(indexKey(failed));
-    if (previous) await saveArticle(store, previous, null);
-    else await store.kv.delete(articleKey(failed.slug));
-  } catch (error) {
-    console.error(`Could not undo a failed save of ${failed.slug}`, error);
-  }
+export async function putDocument(store: Store, name: string, document: StoredDocument): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(listingKey(name), document.body, { metadata: document.meta });
 }
 
-/** The list entry for an article, with the summary shortened until the metadata fits KV's limit. */
-export function listEntry(article: StoredArticle): ListEntry {
-  const entry: ListEntry = {
-    slug: article.slug,
-    title: article.title,
-    published: article.published,
-    ...(article.updated ? { updated: article.updated } : {}),
-    category: article.category,
-    summary: article.summary,
-  };
-  // The summary gives way first; a title long in bytes (emoji are four each) only if it must.
-  return fitMetadata(fitMetadata(entry, "summary"), "title");
+export async function putIndexEntry(store: Store, key: string, entry: ListEntry): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(key, "", { metadata: entry });
 }
 
-/** Shortens one text field until the metadata fits KV's 1024 bytes. */
-function fitMetadata<T extends Record<K, string>, K extends string>(metadata: T, field: K): T {
-  const encoder = new TextEncoder();
-  const full = metadata[field];
-  let max = full.length;
-  let fitted = metadata;
-  while (encoder.encode(JSON.stringify(fitted)).length > KV_METADATA_LIMIT && max > 0) {
-    max = Math.floor(max * 0.8);
-    fitted = { ...fitted, [field]: shorten(full, max) };
-  }
-  return fitted;
+export async function deleteIndexEntry(store: Store, key: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(key);
 }
 
-function parseRecord(slug: string, raw: string): StoredArticle | null {
-  try {
-    const parsed = v.safeParse(storedArticleSchema, JSON.parse(raw));
-    if (parsed.success) return parsed.output;
-    console.error(`Article ${slug} in KV does not match the stored schema: ${parsed.issues[0]?.message}`);
-  } catch {
-    console.error(`Article ${slug} in KV is not valid JSON`);
-  }
-  return null;
-}
-
-/**
- * Runs writes to one slug one at a time within this isolate, so an `If-Match` check and the write
- * after it cannot interleave with another request's. KV itself has no compare-and-swap; see the
- * README on what this does and does not guarantee across data centres.
- */
-const locks = new Map<string, Promise<unknown>>();
-
-export async function withSlugLock<T>(slug: string, work: () => Promise<T>): Promise<T> {
-  const before = locks.get(slug) ?? Promise.resolve();
-  const run = before.then(work, work);
-  const settled = run.catch(() => undefined);
-  locks.set(slug, settled);
-  try {
-    return await run;
-  } finally {
-    if (locks.get(slug) === settled) locks.delete(slug);
-  }
-}
+/** KV's metadata limit. List entries are fitted to it when they are built (content/article.ts). */
+export const KV_METADATA_LIMIT = 1024;

@@ -1,11 +1,12 @@
 /**
  * @module feeds/json-feed
- * JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+ * JSON Feed 1.1 (https://jsonfeed.org/version/1.1). Items are serialized once, when their article is
+ * saved; a feed document only joins them.
  */
-import { absoluteUrl, articlePath, JSON_FEED_PATH, type Site } from "../config";
-import type { StoredArticle } from "../content/schema";
+import { absoluteUrl, JSON_FEED_PATH, type Site } from "../config";
 import { toRfc3339 } from "../dates";
 import { stripXmlForbidden } from "../escape";
+import type { FeedItemModel } from "./model";
 
 export interface JsonFeedItem {
   id: string;
@@ -30,37 +31,43 @@ export interface JsonFeed {
   items: JsonFeedItem[];
 }
 
+// Control characters are legal in JSON once escaped, but no reader wants them; drop them as in XML.
+const clean = (_key: string, value: unknown): unknown => (typeof value === "string" ? stripXmlForbidden(value) : value);
+
 /**
- * Builds the JSON Feed for the given articles, newest first.
+ * One item as JSON text, ready to be joined into a feed.
+ * @example JSON.parse(jsonFeedItem(item)).id // item.id
+ */
+export function jsonFeedItem(item: FeedItemModel): string {
+  const json: JsonFeedItem = {
+    id: item.id,
+    url: item.url,
+    title: item.title,
+    content_html: item.contentHtml,
+    summary: item.summary,
+    date_published: toRfc3339(item.published),
+    date_modified: toRfc3339(item.modified),
+    ...(item.authors.length ? { authors: item.authors.map((name) => ({ name })) } : {}),
+    ...(item.tags.length ? { tags: item.tags } : {}),
+    ...(item.image ? { image: item.image } : {}),
+  };
+  return JSON.stringify(json, clean);
+}
+
+/**
+ * The JSON Feed document around items serialized by `jsonFeedItem`, newest first.
  * @example JSON.parse(buildJsonFeed(site, [])).version // "https://jsonfeed.org/version/1.1"
  */
-export function buildJsonFeed(site: Site, articles: StoredArticle[]): string {
-  const feed: JsonFeed = {
+export function buildJsonFeed(site: Site, items: string[]): string {
+  const feed: Omit<JsonFeed, "items"> = {
     version: "https://jsonfeed.org/version/1.1",
     title: site.title,
     home_page_url: absoluteUrl(site, "/"),
     feed_url: absoluteUrl(site, JSON_FEED_PATH),
     description: site.description,
     language: site.language,
-    items: articles.map((article) => item(site, article)),
   };
-  // Control characters are legal in JSON once escaped, but no reader wants them; drop them as in XML.
-  return JSON.stringify(feed, (_key, value: unknown) => (typeof value === "string" ? stripXmlForbidden(value) : value));
-}
-
-function item(site: Site, article: StoredArticle): JsonFeedItem {
-  const url = absoluteUrl(site, articlePath(article.slug));
-  const image = article.image?.url;
-  return {
-    id: url,
-    url,
-    title: article.title,
-    content_html: article.html,
-    summary: article.summary,
-    date_published: toRfc3339(article.published),
-    date_modified: toRfc3339(article.updated ?? article.published),
-    ...(article.authors.length ? { authors: article.authors.map((name) => ({ name })) } : {}),
-    ...(article.tags.length ? { tags: article.tags } : {}),
-    ...(image ? { image: image.startsWith("/") ? absoluteUrl(site, image) : image } : {}),
-  };
+  const head = JSON.stringify(feed, clean);
+  // Each item is already valid JSON; join them into the array rather than parse and serialize again.
+  return `${head.slice(0, -1)},"items":[${items.join(",")}]}`;
 }

@@ -1,23 +1,47 @@
 /**
  * @module feeds/rss
- * RSS 2.0 with the content, Dublin Core and Atom extensions, as feed validators expect it.
+ * RSS 2.0 with the content, Dublin Core and Atom extensions, as feed validators expect it. Items are
+ * rendered once, when their article is saved; a feed document only joins them.
  */
-import { absoluteUrl, articlePath, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
-import type { StoredArticle } from "../content/schema";
+import { absoluteUrl, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
 import { toRfc822 } from "../dates";
-import { cdata, xml } from "../escape";
-import { lastModified } from "./model";
+import { cdata, XmlFragment, xml } from "../escape";
+import type { FeedItemModel } from "./model";
 
 /** Minutes a feed reader may wait before polling again (RSS `ttl`). */
 export const RSS_TTL_MINUTES = 60;
 
 /**
- * Builds the RSS document for the given articles, newest first.
- * @example buildRss(site, articles) // '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ...'
+ * One `<item>`, ready to be joined into a feed.
+ * @example rssItem(item) // "<item>\n<title>…</title>\n…</item>\n"
  */
-export function buildRss(site: Site, articles: StoredArticle[]): string {
-  const updated = lastModified(articles);
-  const channel = xml`<?xml version="1.0" encoding="UTF-8"?>
+export function rssItem(item: FeedItemModel): string {
+  // The guid is the id the item was given at creation: a permalink unless the article moved since.
+  return xml`<item>
+<title>${item.title}</title>
+<link>${item.url}</link>
+<guid isPermaLink="${item.id === item.url ? "true" : "false"}">${item.id}</guid>
+<pubDate>${toRfc822(item.published)}</pubDate>
+<description>${item.summary}</description>
+<content:encoded>${cdata(item.contentHtml)}</content:encoded>
+<category>${item.category}</category>
+${item.tags.map(
+  (tag) => xml`<category>${tag}</category>
+`,
+)}${item.authors.map(
+  (name) => xml`<dc:creator>${name}</dc:creator>
+`,
+)}</item>
+`.value;
+}
+
+/**
+ * The RSS document around items rendered by `rssItem`, newest first. `updated` is the latest change
+ * among them (ms), if there are any.
+ * @example buildRss(site, [], undefined) // '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ...'
+ */
+export function buildRss(site: Site, items: string[], updated: number | undefined): string {
+  return xml`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
 <title>${site.title}</title>
@@ -33,29 +57,7 @@ ${
 <generator>Broadsheet</generator>
 <atom:link href="${absoluteUrl(site, RSS_PATH)}" rel="self" type="application/rss+xml"/>
 <atom:link href="${absoluteUrl(site, JSON_FEED_PATH)}" rel="alternate" type="application/feed+json"/>
-${articles.map((article) => item(site, article))}</channel>
+${items.map((item) => new XmlFragment(item))}</channel>
 </rss>
-`;
-  return channel.value;
-}
-
-function item(site: Site, article: StoredArticle) {
-  const url = absoluteUrl(site, articlePath(article.slug));
-  // The permalink is the guid: slugs never change, so the id survives edits.
-  return xml`<item>
-<title>${article.title}</title>
-<link>${url}</link>
-<guid isPermaLink="true">${url}</guid>
-<pubDate>${toRfc822(article.published)}</pubDate>
-<description>${article.summary}</description>
-<content:encoded>${cdata(article.html)}</content:encoded>
-<category>${article.category}</category>
-${article.tags.map(
-  (tag) => xml`<category>${tag}</category>
-`,
-)}${article.authors.map(
-  (name) => xml`<dc:creator>${name}</dc:creator>
-`,
-)}</item>
-`;
+`.value;
 }

@@ -1,25 +1,46 @@
 /**
  * @module routes/api
- * The editors' API. Every request is authenticated, every error is JSON naming the field and the
- * problem, and a request that fails writes nothing.
+ * The editors' API: thin handlers over content/publishing. Every request is authenticated as a
+ * named editor, every error is JSON naming the field and the problem, and a request that fails
+ * writes nothing. Nothing here is ever cached.
  */
 
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
-import { type Change, contentChanged } from "../cache/invalidate";
+import { NO_STORE } from "../cache/policy";
 import { absoluteUrl, articlePath } from "../config";
-import { buildArticle, isPublic, validateSlug } from "../content/article";
+import { isPublic, validateSlug } from "../content/article";
+import { runCron } from "../content/cron";
+import { getArticleRow, getRevision, listArticleSummaries, listRevisions } from "../content/editorial";
+import { applyOutbox } from "../content/materialise";
+import { migrateKvArticles } from "../content/migrate-kv";
+import {
+  etagOf,
+  moveArticle,
+  type Preconditions,
+  type PublishContext,
+  type Refusal,
+  restoreRevision,
+  saveArticle,
+  trashArticle,
+  untrashArticle,
+} from "../content/publishing";
 import type { FieldProblem, StoredArticle } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
-import { deleteArticle, getArticle, listAll, saveArticle, withSlugLock } from "../content/store";
+import { requestSetup } from "../setup";
 
-/** The largest article body the API accepts: 1 MiB, far above any real article. */
+/** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Seconds an editor's tool should wait before retrying while the database is unavailable. */
+const RETRY_AFTER_SECONDS = 30;
 
-type ErrorStatus = 400 | 401 | 404 | 412 | 413 | 415 | 503;
+type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 503;
 
 export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
   return c.json({ error, details }, status);
@@ -29,30 +50,46 @@ export const apiRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
     await next();
     // Nothing under /api/ may be stored by any cache, shared or private.
-    c.header("Cache-Control", "no-store");
+    c.header("Cache-Control", NO_STORE);
   })
+  .use(requestSetup())
+  .use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }))
   .use(editorAuth())
   .get("/articles", async (c) => {
-    const now = Date.now();
-    const articles = await listAll(c.var.store);
+    const now = c.var.clock.now();
+    const rows = await listArticleSummaries(c.env.DB);
     return c.json({
-      articles: articles.map((a) => ({ ...a, status: status(a, now), url: absoluteUrl(c.var.site, articlePath(a.slug)) })),
+      articles: rows.map((row) => ({
+        slug: row.slug,
+        title: row.title,
+        version: row.version,
+        published: new Date(row.published_at).toISOString(),
+        section: row.section,
+        status: row.deleted_at != null ? "trash" : status({ draft: row.draft === 1, published: row.published_at }, now),
+        changed: new Date(row.changed_at).toISOString(),
+        changedBy: row.changed_by,
+        url: absoluteUrl(c.var.site, articlePath(row.slug)),
+      })),
     });
   })
   .get("/articles/:slug", async (c) => {
-    const slug = c.req.param("slug");
-    const slugCheck = validateSlug(slug);
-    if (!slugCheck.ok) return apiError(c, 400, "The slug is not valid", slugCheck.problems);
-    const article = await getArticle(c.var.store, slug);
-    if (!article) return apiError(c, 404, `There is no article "${slug}"`);
-    c.header("ETag", etagOf(article));
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
+    c.header("ETag", etagOf(row.version));
     // The article's own fields sit apart from what the server adds, so `article` can be PUT back as is.
     return c.json({
       slug,
+      id: row.id,
       url: absoluteUrl(c.var.site, articlePath(slug)),
-      version: article.version,
-      status: status(article, Date.now()),
-      article: editorView(article),
+      version: row.version,
+      status:
+        row.deleted_at != null ? "trash" : status({ draft: row.draft === 1, published: row.published_at }, c.var.clock.now()),
+      changed: new Date(row.changed_at).toISOString(),
+      changedBy: row.changed_by,
+      // The input exactly as the editor sent it, with `body` for the Markdown.
+      article: JSON.parse(row.input) as Record<string, unknown>,
     });
   })
   .put(
@@ -63,10 +100,8 @@ export const apiRoutes = new Hono<AppEnv>()
         apiError(c, 413, `The body is larger than ${MAX_BODY_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
     }),
     async (c) => {
-      const slug = c.req.param("slug");
-      const slugCheck = validateSlug(slug);
-      if (!slugCheck.ok) return apiError(c, 400, "The slug is not valid", slugCheck.problems);
-
+      const slug = checkedSlug(c);
+      if (slug instanceof Response) return slug;
       const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
       let parsed: ReturnType<typeof parseArticleFile>;
       if (type === "text/markdown") {
@@ -85,136 +120,246 @@ export const apiRoutes = new Hono<AppEnv>()
         ]);
       }
       if (!parsed.ok) return apiError(c, 400, "The article is not valid", parsed.problems);
-
-      const { article, warnings } = await buildArticle(slug, parsed.value);
-      return withSlugLock(slug, async () => {
-        const previous = await getArticle(c.var.store, slug);
-        const precondition = checkPreconditions(c, previous);
-        if (precondition) return precondition;
-        const url = absoluteUrl(c.var.site, articlePath(slug));
-        c.header("ETag", etagOf(article));
-        if (previous?.version === article.version) {
-          return c.json(
-            { slug, url, version: article.version, status: status(article, Date.now()), unchanged: true, warnings },
-            200,
-          );
-        }
-        await saveArticle(c.var.store, article, previous);
-        // Saved: from here on, a failure to refresh caches is a warning, not an error.
-        await refreshCaches(c, { slug, before: previous, after: article }, warnings);
-        if (!previous) c.header("Location", url);
-        return c.json(
-          { slug, url, version: article.version, status: status(article, Date.now()), created: !previous, warnings },
-          previous ? 200 : 201,
-        );
-      });
+      const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
+      if (!saved.ok) return refusal(c, saved);
+      return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
     },
   )
   .delete("/articles/:slug", async (c) => {
-    const slug = c.req.param("slug");
-    const slugCheck = validateSlug(slug);
-    if (!slugCheck.ok) return apiError(c, 400, "The slug is not valid", slugCheck.problems);
-    return withSlugLock(slug, async () => {
-      const previous = await getArticle(c.var.store, slug);
-      if (!previous) return apiError(c, 404, `There is no article "${slug}"`);
-      const precondition = checkPreconditions(c, previous);
-      if (precondition) return precondition;
-      await deleteArticle(c.var.store, previous);
-      const warnings: string[] = [];
-      await refreshCaches(c, { slug, before: previous, after: null }, warnings);
-      return c.json({ slug, deleted: true, warnings });
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const result = await trashArticle(publisher(c), slug, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    return c.json({ slug, deleted: true, trash: true, warnings: [] });
+  })
+  .post("/articles/:slug/restore", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const result = await untrashArticle(publisher(c), slug, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    c.header("ETag", etagOf(result.version));
+    return c.json({ slug, restored: true, version: result.version });
+  })
+  .post("/articles/:slug/move", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return apiError(c, 400, 'Send {"to": "new-slug"} as JSON', [{ field: "to", problem: "is required" }]);
+    }
+    const to = body !== null && typeof body === "object" && "to" in body ? body.to : undefined;
+    if (to === undefined) return apiError(c, 400, 'Send {"to": "new-slug"} as JSON', [{ field: "to", problem: "is required" }]);
+    const result = await moveArticle(publisher(c), slug, to, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    const url = absoluteUrl(c.var.site, articlePath(result.slug));
+    c.header("Location", url);
+    c.header("ETag", etagOf(result.version));
+    return c.json({ slug: result.slug, from: slug, url, version: result.version });
+  })
+  .get("/articles/:slug/revisions", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
+    const revisions = await listRevisions(c.env.DB, row.id);
+    return c.json({
+      slug,
+      revisions: revisions.map((r) => ({
+        id: r.id,
+        version: r.version,
+        action: r.action,
+        editor: r.editor,
+        at: new Date(r.created_at).toISOString(),
+        changed: JSON.parse(r.changed) as string[],
+      })),
     });
+  })
+  .get("/articles/:slug/revisions/:id{[0-9]+}", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    const revision = row ? await getRevision(c.env.DB, row.id, Number(c.req.param("id"))) : null;
+    if (!revision)
+      return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
+    return c.json({
+      id: revision.id,
+      version: revision.version,
+      action: revision.action,
+      editor: revision.editor,
+      at: new Date(revision.created_at).toISOString(),
+      changed: JSON.parse(revision.changed) as string[],
+      article: JSON.parse(revision.input) as Record<string, unknown>,
+    });
+  })
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
+    if (!saved.ok) return refusal(c, saved);
+    return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
+  })
+  .post("/migrate-kv", async (c) => {
+    const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
+    applyLater(c);
+    return c.json(report);
+  })
+  .post("/cron", async (c) => {
+    // The cron calls this through the Worker's own fetch entrypoint, so its purges reach the cache
+    // in front of `fetch` (purges are scoped to the entrypoint that makes them). Editors may call it
+    // too, to apply pending work at once.
+    return c.json(await runCron(c.var.materialiser));
+  })
+  .all("*", (c) => apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`))
+  .onError((error, c) => {
+    // Expected refusals (bearer-auth's 401) carry their own response.
+    if (error instanceof HTTPException) {
+      const response = error.getResponse();
+      response.headers.set("Cache-Control", NO_STORE);
+      return response;
+    }
+    console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    if (isD1Error(error)) {
+      // Readers are unaffected: the public routes never touch D1.
+      return c.json(
+        { error: "The editorial database is unavailable; nothing was changed. Try again shortly.", details: [] },
+        503,
+        { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": NO_STORE },
+      );
+    }
+    return c.json(
+      { error: "Internal error: the request did not complete. Read the article back before retrying.", details: [] },
+      500,
+      {
+        "Cache-Control": NO_STORE,
+      },
+    );
   });
 
 /**
- * Bearer tokens from the EDITOR_TOKENS secret, compared in constant time by hono's bearer-auth.
- * With no secret the API is closed, never open.
+ * Named editors' bearer tokens from the EDITOR_TOKENS secret: `name:token` pairs separated by
+ * commas (a bare token is the editor "editor"). Tokens are compared in constant time, and the
+ * editor's name is recorded with every revision. With no secret the API is closed, never open.
  */
 function editorAuth(): MiddlewareHandler<AppEnv> {
-  let configured: { source: string; check: MiddlewareHandler<AppEnv> } | undefined;
+  let configured: { source: string; editors: EditorToken[]; check: MiddlewareHandler<AppEnv> } | undefined;
   return async function editorAuth(c, next) {
     const source = c.env.EDITOR_TOKENS ?? "";
-    const tokens = source
-      .split(",")
-      .map((t) => t.trim())
-      .filter(Boolean);
-    if (tokens.length === 0) {
-      return apiError(
-        c,
-        503,
-        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See the README, \"Editors' API\".",
-      );
-    }
     if (configured?.source !== source) {
+      const editors = parseEditorTokens(source);
       const unauthorized = () => ({
         error: "A valid bearer token is required",
         details: [{ field: "Authorization", problem: "is missing or not a valid token" }],
       });
       configured = {
         source,
+        editors,
         check: bearerAuth<AppEnv>({
-          token: tokens,
           realm: "Broadsheet editors",
+          async verifyToken(token, c) {
+            for (const editor of editors) {
+              if (await timingSafeEqual(editor.token, token)) {
+                c.set("editor", editor.name);
+                return true;
+              }
+            }
+            return false;
+          },
           noAuthenticationHeader: { message: unauthorized },
           invalidAuthenticationHeader: { message: unauthorized },
           invalidToken: { message: unauthorized },
         }),
       };
     }
+    if (configured.editors.length === 0) {
+      return apiError(
+        c,
+        503,
+        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See the README, \"Editors' API\".",
+      );
+    }
     return configured.check(c, next);
   };
 }
 
-/** Purges what a change affects; if even queuing the purge fails, says so instead of failing the saved change. */
-async function refreshCaches(c: Context<AppEnv>, change: Change, warnings: string[]): Promise<void> {
-  try {
-    await contentChanged(c.var.cache, c.var.store, change);
-  } catch (error) {
-    console.error(`cache refresh for ${change.slug} failed:`, error);
-    warnings.push("cache: the change is saved, but caches could not be told; pages may show the old version for up to a day");
-  }
+export interface EditorToken {
+  name: string;
+  token: string;
 }
 
-/** `If-Match` and `If-None-Match: *`, so an editor never overwrites an edit they have not seen. */
-function checkPreconditions(c: Context<AppEnv>, current: StoredArticle | null): Response | null {
-  const ifMatch = c.req.header("If-Match");
-  if (ifMatch !== undefined) {
-    const matches = current !== null && (ifMatch.trim() === "*" || ifMatch.split(",").some((t) => t.trim() === etagOf(current)));
-    if (!matches) {
-      return apiError(c, 412, "The article has changed since you read it", [
-        {
-          field: "If-Match",
-          problem: current
-            ? `does not match the stored version ${etagOf(current)}`
-            : "names a version, but the article does not exist",
-        },
-      ]);
-    }
-  }
-  if (c.req.header("If-None-Match")?.trim() === "*" && current) {
-    return apiError(c, 412, "The article already exists", [{ field: "If-None-Match", problem: "is *, but the article exists" }]);
-  }
-  return null;
+/**
+ * Parses EDITOR_TOKENS.
+ * @example parseEditorTokens("ana:s3cret, b0b-token") // [{ name: "ana", token: "s3cret" }, { name: "editor", token: "b0b-token" }]
+ */
+export function parseEditorTokens(source: string): EditorToken[] {
+  return source
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const colon = pair.indexOf(":");
+      return colon > 0
+        ? { name: pair.slice(0, colon).trim(), token: pair.slice(colon + 1).trim() }
+        : { name: "editor", token: pair };
+    })
+    .filter((editor) => editor.token.length > 0);
 }
 
-const etagOf = (article: StoredArticle): string => `"${article.version}"`;
+function publisher(c: Context<AppEnv>): PublishContext {
+  return { db: c.env.DB, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
+}
 
-function status(article: { draft: boolean; published: string }, now: number): "draft" | "scheduled" | "published" {
+function preconditions(c: Context<AppEnv>): Preconditions {
+  return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };
+}
+
+function checkedSlug(c: Context<AppEnv>): string | Response {
+  const slug = c.req.param("slug") ?? "";
+  const check = validateSlug(slug);
+  return check.ok ? slug : apiError(c, 400, "The slug is not valid", check.problems);
+}
+
+function refusal(c: Context<AppEnv>, refused: Refusal): Response {
+  return apiError(c, refused.status, refused.error, refused.details);
+}
+
+/** Brings KV and the caches up to date right after the response; the cron catches anything missed. */
+function applyLater(c: Context<AppEnv>): void {
+  c.executionCtx.waitUntil(
+    applyOutbox(c.var.materialiser).catch((error: unknown) => console.error("applying the outbox failed:", error)),
+  );
+}
+
+function savedResponse(
+  c: Context<AppEnv>,
+  slug: string,
+  article: StoredArticle,
+  outcome: "created" | "updated" | "unchanged",
+  warnings: string[],
+): Response {
+  const url = absoluteUrl(c.var.site, articlePath(slug));
+  c.header("ETag", etagOf(article.version));
+  const state = status({ draft: article.draft, published: Date.parse(article.published) }, c.var.clock.now());
+  if (outcome === "unchanged")
+    return c.json({ slug, url, version: article.version, status: state, unchanged: true, warnings }, 200);
+  applyLater(c);
+  if (outcome === "created") c.header("Location", url);
+  return c.json(
+    { slug, url, version: article.version, status: state, created: outcome === "created", warnings },
+    outcome === "created" ? 201 : 200,
+  );
+}
+
+function status(article: { draft: boolean; published: number }, now: number): "draft" | "scheduled" | "published" {
   if (article.draft) return "draft";
-  return isPublic(article, now) ? "published" : "scheduled";
+  return isPublic({ draft: false, published: new Date(article.published).toISOString() }, now) ? "published" : "scheduled";
 }
 
-/** The stored article as an editor wrote it: fields and Markdown, without what was derived from them. */
-function editorView(article: StoredArticle) {
-  const {
-    slug: _slug,
-    version: _version,
-    html: _html,
-    markdown,
-    readingMinutes: _minutes,
-    summaryDerived,
-    summary,
-    ...fields
-  } = article;
-  return { ...fields, ...(summaryDerived ? {} : { summary }), body: markdown };
+/** Errors from D1 (unreachable, overloaded, or a schema it does not have) start with `D1_`. */
+function isD1Error(error: unknown): boolean {
+  return error instanceof Error && (/^D1_/.test(error.message) || /\bD1_[A-Z_]+\b/.test(error.message));
 }

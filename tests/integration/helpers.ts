@@ -1,16 +1,51 @@
 /**
- * Helpers for integration tests: real requests through the Worker, real KV, real Cache API.
+ * Helpers for integration tests: real requests through the Worker, real D1, KV and Cache API, on
+ * a clock the test moves by hand.
  */
-import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
+import type { Clock } from "../../src/clock";
+import { createWorker } from "../../src/index";
+
+/** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
+export class TestClock implements Clock {
+  constructor(public at: number = Date.now()) {}
+  now(): number {
+    return this.at;
+  }
+  async sleep(ms: number): Promise<void> {
+    this.at += ms;
+  }
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
+/** The clock every request of a test file runs on; `clock.advance()` moves it. */
+export const clock = new TestClock();
+export const worker = createWorker(clock);
 
 export const SITE = "https://news.example";
 export const TOKEN = "test-token-current";
 export const OLD_TOKEN = "test-token-previous";
 
-/** Sends a request through the Worker, with relative paths resolved against the test site. */
-export function request(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(new URL(path, SITE), init));
+/**
+ * Sends a request through the Worker, with relative paths resolved against the test site, and waits
+ * for its background work (applying the outbox, cache writes) before resolving.
+ */
+export async function request(path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(new URL(path, SITE), init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** Runs the cron at the clock's time, as Cloudflare would, and waits for it. */
+export async function runCron(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: clock.now(), cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
 export interface ArticleFields {
@@ -54,15 +89,19 @@ export function deleteArticle(slug: string, headers: Record<string, string> = {}
   return request(`/api/articles/${slug}`, { method: "DELETE", headers: { Authorization: `Bearer ${TOKEN}`, ...headers } });
 }
 
-/** Every key in KV with its value and metadata, to prove that a failed request wrote nothing. */
-export async function kvSnapshot(): Promise<Record<string, { value: string | null; metadata: unknown }>> {
-  const snapshot: Record<string, { value: string | null; metadata: unknown }> = {};
+/**
+ * Every row of the editorial database and every key in KV with its value and metadata, to prove
+ * that a failed request wrote nothing.
+ */
+export async function kvSnapshot(): Promise<Record<string, unknown>> {
+  const snapshot: Record<string, unknown> = {};
+  for (const table of ["articles", "revisions", "sections", "tags", "authors", "article_tags", "article_authors", "redirects", "outbox", "listings"]) {
+    snapshot[`d1:${table}`] = (await env.DB.prepare(`SELECT * FROM ${table}`).all()).results;
+  }
   let cursor: string | undefined;
   do {
     const page: KVNamespaceListResult<unknown, string> = await env.ARTICLES.list(cursor ? { cursor } : {});
     for (const key of page.keys) {
-      // The purge queue is the cache's bookkeeping, not content.
-      if (key.name.startsWith("repurge:")) continue;
       snapshot[key.name] = { value: await env.ARTICLES.get(key.name), metadata: key.metadata ?? null };
     }
     cursor = page.list_complete ? undefined : page.cursor;
@@ -70,7 +109,5 @@ export async function kvSnapshot(): Promise<Record<string, { value: string | nul
   return snapshot;
 }
 
-/** An ISO date-time `seconds` from now. */
-export const secondsFromNow = (seconds: number): string => new Date(Date.now() + seconds * 1000).toISOString();
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** An ISO date-time `seconds` from the test clock's now. */
+export const secondsFromNow = (seconds: number): string => new Date(clock.now() + seconds * 1000).toISOString();

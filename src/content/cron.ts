@@ -1,0 +1,61 @@
+/**
+ * @module content/cron
+ * The cron's once-a-minute work: rebuild listings when a scheduled article goes live, empty the
+ * trash of what has been there 30 days, rebuild any KV listing that fell behind D1, then apply the
+ * outbox (retries, delayed re-purges). Every step is idempotent, so two runs at once are harmless.
+ */
+import { getMeta, purgeTrash, queueListings, setMeta } from "./editorial";
+import { type ApplyReport, applyOutbox, listingOfDocument, type Materialiser } from "./materialise";
+import { sitemapMonth } from "./publishing";
+import { listDocumentGenerations } from "./store";
+
+/** How long a deleted article stays in the trash, restorable, before it is gone for good. */
+export const TRASH_RETENTION_MS = 30 * 86_400_000;
+const GO_LIVE_CHECKED = "go_live_checked_at";
+/** On the first run, look back this far for articles that went live. */
+const FIRST_LOOK_BACK_MS = 120_000;
+
+export interface CronReport extends ApplyReport {
+  wentLive: number;
+  emptiedFromTrash: string[];
+  staleListings: string[];
+}
+
+export async function runCron(m: Materialiser): Promise<CronReport> {
+  const now = m.clock.now();
+  const checked = Number((await getMeta(m.db, GO_LIVE_CHECKED)) ?? now - FIRST_LOOK_BACK_MS);
+  const { results: live } = await m.db
+    .prepare(
+      "SELECT published_at FROM articles WHERE draft = 0 AND deleted_at IS NULL AND published_at > ? AND published_at <= ?",
+    )
+    .bind(checked, now)
+    .all<{ published_at: number }>();
+  if (live.length) {
+    await queueListings(m.db, ["home", "sitemap", ...new Set(live.map((r) => `sitemap:${sitemapMonth(r.published_at)}`))], now);
+  }
+  await setMeta(m.db, GO_LIVE_CHECKED, String(now));
+
+  const emptiedFromTrash = await purgeTrash(m.db, now - TRASH_RETENTION_MS, now);
+  const staleListings = await findStaleListings(m);
+  if (staleListings.length) await queueListings(m.db, staleListings, now);
+  const applied = await applyOutbox(m);
+  return { ...applied, wentLive: live.length, emptiedFromTrash, staleListings };
+}
+
+/**
+ * Listings whose KV documents were built from an older generation than D1 says was built: an older
+ * rebuild that finished last and overwrote a newer one, or a write that never landed.
+ */
+async function findStaleListings(m: Materialiser): Promise<string[]> {
+  const stored = await listDocumentGenerations(m.store);
+  const { results } = await m.db
+    .prepare("SELECT name, built_generation FROM listings WHERE built_generation > 0")
+    .all<{ name: string; built_generation: number }>();
+  const built = new Map(results.map((r) => [r.name, r.built_generation]));
+  const stale = new Set<string>();
+  for (const [name, generation] of built) {
+    const documents = [...stored].filter(([document]) => listingOfDocument(document) === name);
+    if (documents.length === 0 || documents.some(([, stored]) => stored < generation)) stale.add(name);
+  }
+  return [...stale];
+}

@@ -1,0 +1,439 @@
+/**
+ * @module content/editorial
+ * The editorial database in D1: the system of record. This module owns every SQL statement; the
+ * tables are described in src/db/migrations/0001_editorial.sql.
+ *
+ * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id
+ * = ? AND version = ?`, or an insert that does nothing on a taken slug) and stamps the row with a
+ * fresh `write_id`. Every later statement runs only `WHERE EXISTS` a row with that `write_id`, so a
+ * change that lost its race writes nothing at all: not its revision, links or outbox entries.
+ */
+import type { ArticleInput, ListEntry } from "./schema";
+
+export interface ArticleRow {
+  id: string;
+  slug: string;
+  feed_id: string;
+  version: string;
+  revision: number;
+  title: string;
+  section_slug: string;
+  published_at: number;
+  modified_at: number;
+  draft: number;
+  input: string;
+  record: string;
+  entry: string;
+  rss_item: string;
+  json_item: string;
+  index_keys: string;
+  created_at: number;
+  created_by: string;
+  changed_at: number;
+  changed_by: string;
+  deleted_at: number | null;
+}
+
+export type RevisionAction = "create" | "update" | "restore-revision" | "move" | "trash" | "untrash" | "import";
+
+export interface RevisionRow {
+  id: number;
+  article_id: string;
+  slug: string;
+  version: string;
+  action: RevisionAction;
+  editor: string;
+  created_at: number;
+  input: string;
+  changed: string;
+}
+
+/** Everything a save writes about an article, already built and rendered. */
+export interface ArticleWrite {
+  id: string;
+  slug: string;
+  feedId: string;
+  version: string;
+  title: string;
+  section: { slug: string; name: string };
+  tags: Array<{ slug: string; name: string }>;
+  authors: Array<{ slug: string; name: string }>;
+  publishedAt: number;
+  modifiedAt: number;
+  draft: boolean;
+  input: ArticleInput;
+  record: string;
+  entry: ListEntry;
+  rssItem: string;
+  jsonItem: string;
+}
+
+/** Work for the read model that a change leaves behind. */
+export interface OutboxWork {
+  articles: string[];
+  listings: string[];
+}
+
+export interface OutboxRow {
+  id: number;
+  kind: "article" | "listing" | "purge";
+  target: string;
+  due_at: number;
+  attempts: number;
+}
+
+const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
+  input, record, entry, rss_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
+
+export async function getArticleRow(db: D1Database, slug: string): Promise<ArticleRow | null> {
+  return db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = ?`).bind(slug).first<ArticleRow>();
+}
+
+export async function getArticleRowById(db: D1Database, id: string): Promise<ArticleRow | null> {
+  return db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = ?`).bind(id).first<ArticleRow>();
+}
+
+export interface ArticleSummaryRow {
+  slug: string;
+  title: string;
+  version: string;
+  published_at: number;
+  draft: number;
+  deleted_at: number | null;
+  section: string;
+  changed_at: number;
+  changed_by: string;
+}
+
+/** Every article, the trash included, newest first: for editors. */
+export async function listArticleSummaries(db: D1Database): Promise<ArticleSummaryRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT a.slug, a.title, a.version, a.published_at, a.draft, a.deleted_at, COALESCE(s.name, a.section_slug) AS section,
+         a.changed_at, a.changed_by
+       FROM articles a LEFT JOIN sections s ON s.slug = a.section_slug
+       ORDER BY a.published_at DESC, a.id DESC`,
+    )
+    .all<ArticleSummaryRow>();
+  return results;
+}
+
+export async function listRevisions(db: D1Database, articleId: string): Promise<RevisionRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM revisions WHERE article_id = ? ORDER BY id DESC")
+    .bind(articleId)
+    .all<RevisionRow>();
+  return results;
+}
+
+export async function getRevision(db: D1Database, articleId: string, revisionId: number): Promise<RevisionRow | null> {
+  return db.prepare("SELECT * FROM revisions WHERE article_id = ? AND id = ?").bind(articleId, revisionId).first<RevisionRow>();
+}
+
+/** Where an old slug went: another slug, null for gone, or undefined when it never moved. */
+export async function redirectFor(db: D1Database, slug: string): Promise<string | null | undefined> {
+  const row = await db
+    .prepare("SELECT to_slug FROM redirects WHERE from_slug = ?")
+    .bind(slug)
+    .first<{ to_slug: string | null }>();
+  return row ? row.to_slug : undefined;
+}
+
+/** Who changed what, for a revision. */
+export interface Attribution {
+  editor: string;
+  now: number;
+  action: RevisionAction;
+  changed: string[];
+}
+
+/**
+ * Saves an article as one transaction. With `expectedVersion` it replaces exactly that version of
+ * the row; without, it creates the row if the slug is free. Resolves whether this save won.
+ */
+export async function commitArticle(
+  db: D1Database,
+  write: ArticleWrite,
+  expectedVersion: string | null,
+  by: Attribution,
+  work: OutboxWork,
+): Promise<boolean> {
+  const writeId = crypto.randomUUID();
+  const head =
+    expectedVersion === null
+      ? db
+          .prepare(
+            `INSERT INTO articles (id, slug, feed_id, version, revision, write_id, title, section_slug, published_at,
+               modified_at, draft, input, record, entry, rss_item, json_item, created_at, created_by, changed_at, changed_by)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17)
+             ON CONFLICT (slug) DO NOTHING`,
+          )
+          .bind(...articleValues(write, writeId), by.now, by.editor)
+      : db
+          .prepare(
+            `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5, title = ?6,
+               section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
+               rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17
+             WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`,
+          )
+          .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion);
+  const guard = guarded(db, write.id, writeId);
+  const statements = [
+    head,
+    revisionStatement(guard, write.id, by),
+    // The article takes over its slug: an old redirect from it no longer applies.
+    guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
+    ...taxonomyStatements(guard, write),
+    ...outboxStatements(guard, work, by.now),
+  ];
+  const [result] = await db.batch(statements);
+  return (result?.meta.changes ?? 0) === 1;
+}
+
+/** Moves an article to the trash (`trash`) or out of it, if it is still at `expectedVersion`. */
+export async function commitTrash(
+  db: D1Database,
+  row: ArticleRow,
+  trash: boolean,
+  expectedVersion: string,
+  by: Attribution,
+  work: OutboxWork,
+): Promise<boolean> {
+  const writeId = crypto.randomUUID();
+  const head = db
+    .prepare(
+      `UPDATE articles SET deleted_at = ?, revision = revision + 1, write_id = ?, changed_at = ?, changed_by = ?
+       WHERE id = ? AND version = ? AND deleted_at IS ${trash ? "NULL" : "NOT NULL"}`,
+    )
+    .bind(trash ? by.now : null, writeId, by.now, by.editor, row.id, expectedVersion);
+  const guard = guarded(db, row.id, writeId);
+  const [result] = await db.batch([head, revisionStatement(guard, row.id, by), ...outboxStatements(guard, work, by.now)]);
+  return (result?.meta.changes ?? 0) === 1;
+}
+
+/**
+ * Renames an article: the old slug redirects to the new one, and so does every slug that already
+ * redirected to the old one, so a chain of moves is never more than one hop.
+ */
+export async function commitMove(
+  db: D1Database,
+  write: ArticleWrite,
+  from: string,
+  expectedVersion: string,
+  by: Attribution,
+  work: OutboxWork,
+): Promise<boolean> {
+  const writeId = crypto.randomUUID();
+  const head = db
+    .prepare(
+      `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5, title = ?6,
+         section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
+         rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17
+       WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL`,
+    )
+    .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from);
+  const guard = guarded(db, write.id, writeId);
+  const [result] = await db.batch([
+    head,
+    revisionStatement(guard, write.id, by),
+    guard("UPDATE redirects SET to_slug = ? WHERE to_slug = ? AND {guard}", write.slug, from),
+    guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
+    guard(
+      "INSERT INTO redirects (from_slug, to_slug, created_at) SELECT ?, ?, ? WHERE {guard} ON CONFLICT (from_slug) DO UPDATE SET to_slug = excluded.to_slug",
+      from,
+      write.slug,
+      by.now,
+    ),
+    ...outboxStatements(guard, work, by.now),
+  ]);
+  return (result?.meta.changes ?? 0) === 1;
+}
+
+/**
+ * Empties the trash of articles deleted before `before`: each becomes a 410 redirect row, and its
+ * row, links and revisions go. Resolves the slugs it removed.
+ */
+export async function purgeTrash(db: D1Database, before: number, now: number): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id, slug FROM articles WHERE deleted_at IS NOT NULL AND deleted_at < ? LIMIT 50")
+    .bind(before)
+    .all<{ id: string; slug: string }>();
+  for (const { id, slug } of results) {
+    await db.batch([
+      db
+        .prepare(
+          "INSERT INTO redirects (from_slug, to_slug, created_at) VALUES (?, NULL, ?) ON CONFLICT (from_slug) DO UPDATE SET to_slug = NULL",
+        )
+        .bind(slug, now),
+      db.prepare("UPDATE redirects SET to_slug = NULL WHERE to_slug = ?").bind(slug),
+      db.prepare("DELETE FROM article_tags WHERE article_id = ?").bind(id),
+      db.prepare("DELETE FROM article_authors WHERE article_id = ?").bind(id),
+      db.prepare("DELETE FROM revisions WHERE article_id = ?").bind(id),
+      db.prepare("DELETE FROM articles WHERE id = ?").bind(id),
+      db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('article', ?, ?, ?)").bind(slug, now, now),
+    ]);
+  }
+  return results.map((r) => r.slug);
+}
+
+type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
+
+const GUARD_TOKEN = "{guard}";
+
+/**
+ * Statements that run only if the row still carries this change's write id. Each names where the
+ * condition goes with `{guard}`, after all of its own placeholders.
+ */
+function guarded(db: D1Database, articleId: string, writeId: string): Guard {
+  return (sql, ...values) => {
+    if (!sql.includes(GUARD_TOKEN)) throw new Error(`unguarded statement in a batch: ${sql}`);
+    const condition = "EXISTS (SELECT 1 FROM articles WHERE id = ? AND write_id = ?)";
+    return db.prepare(sql.replace(GUARD_TOKEN, condition)).bind(...values, articleId, writeId);
+  };
+}
+
+function articleValues(write: ArticleWrite, writeId: string): unknown[] {
+  return [
+    write.id,
+    write.slug,
+    write.feedId,
+    write.version,
+    writeId,
+    write.title,
+    write.section.slug,
+    write.publishedAt,
+    write.modifiedAt,
+    write.draft ? 1 : 0,
+    JSON.stringify(write.input),
+    write.record,
+    JSON.stringify(write.entry),
+    write.rssItem,
+    write.jsonItem,
+  ];
+}
+
+function revisionStatement(guard: Guard, articleId: string, by: Attribution): D1PreparedStatement {
+  // The revision copies what the row now holds, so it is exactly what was saved.
+  return guard(
+    `INSERT INTO revisions (article_id, slug, version, action, editor, created_at, input, changed)
+     SELECT id, slug, version, ?, ?, ?, input, ? FROM articles WHERE id = ? AND {guard}`,
+    by.action,
+    by.editor,
+    by.now,
+    JSON.stringify(by.changed),
+    articleId,
+  );
+}
+
+function taxonomyStatements(guard: Guard, write: ArticleWrite): D1PreparedStatement[] {
+  return [
+    guard(
+      "INSERT INTO sections (slug, name) SELECT ?, ? WHERE {guard} ON CONFLICT (slug) DO NOTHING",
+      write.section.slug,
+      write.section.name,
+    ),
+    guard("DELETE FROM article_tags WHERE article_id = ? AND {guard}", write.id),
+    guard("DELETE FROM article_authors WHERE article_id = ? AND {guard}", write.id),
+    ...write.tags.flatMap((tag, position) => [
+      guard("INSERT INTO tags (slug, name) SELECT ?, ? WHERE {guard} ON CONFLICT (slug) DO NOTHING", tag.slug, tag.name),
+      guard(
+        "INSERT INTO article_tags (article_id, tag_slug, position) SELECT ?, ?, ? WHERE {guard} ON CONFLICT DO NOTHING",
+        write.id,
+        tag.slug,
+        position,
+      ),
+    ]),
+    ...write.authors.flatMap((author, position) => [
+      guard("INSERT INTO authors (slug, name) SELECT ?, ? WHERE {guard} ON CONFLICT (slug) DO NOTHING", author.slug, author.name),
+      guard(
+        "INSERT INTO article_authors (article_id, author_slug, position) SELECT ?, ?, ? WHERE {guard} ON CONFLICT DO NOTHING",
+        write.id,
+        author.slug,
+        position,
+      ),
+    ]),
+  ];
+}
+
+function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
+  return [
+    ...[...new Set(work.articles)].map((slug) =>
+      guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE {guard}", slug, now, now),
+    ),
+    ...[...new Set(work.listings)].flatMap((name) => [
+      guard(
+        `INSERT INTO listings (name, generation) SELECT ?, 1 WHERE {guard}
+         ON CONFLICT (name) DO UPDATE SET generation = generation + 1`,
+        name,
+      ),
+      guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'listing', ?, ?, ? WHERE {guard}", name, now, now),
+    ]),
+  ];
+}
+
+/** Outbox rows due at `now`, oldest first. */
+export async function dueOutbox(db: D1Database, now: number, limit: number): Promise<OutboxRow[]> {
+  const { results } = await db
+    .prepare("SELECT id, kind, target, due_at, attempts FROM outbox WHERE due_at <= ? ORDER BY id LIMIT ?")
+    .bind(now, limit)
+    .all<OutboxRow>();
+  return results;
+}
+
+/** Rows for one target, up to `maxId`: applying the target once covers them all. */
+export async function completeOutbox(db: D1Database, kind: OutboxRow["kind"], target: string, maxId: number): Promise<void> {
+  await db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(kind, target, maxId).run();
+}
+
+/** Puts a failed row back, a little later each time it fails. */
+export async function retryOutbox(db: D1Database, row: OutboxRow, error: string, now: number): Promise<void> {
+  const backoff = Math.min(60_000 * 2 ** row.attempts, 3_600_000);
+  await db
+    .prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ?")
+    .bind(error.slice(0, 500), now + backoff, row.id)
+    .run();
+}
+
+/** Queues a purge of tags for `due`: a retry, or the second purge after KV's propagation window. */
+export async function queuePurge(db: D1Database, tags: string[], due: number, now: number): Promise<void> {
+  if (tags.length === 0) return;
+  await db
+    .prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('purge', ?, ?, ?)")
+    .bind(tags.join(","), due, now)
+    .run();
+}
+
+/** Queues the rebuild of listings, as a save does: bumps their generation, adds outbox rows. */
+export async function queueListings(db: D1Database, names: string[], now: number): Promise<void> {
+  if (names.length === 0) return;
+  await db.batch(
+    names.flatMap((name) => [
+      db
+        .prepare(
+          "INSERT INTO listings (name, generation) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1",
+        )
+        .bind(name),
+      db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('listing', ?, ?, ?)").bind(name, now, now),
+    ]),
+  );
+}
+
+export async function getMeta(db: D1Database, key: string): Promise<string | null> {
+  const row = await db.prepare("SELECT value FROM meta WHERE key = ?").bind(key).first<{ value: string }>();
+  return row?.value ?? null;
+}
+
+export async function setMeta(db: D1Database, key: string, value: string): Promise<void> {
+  await db
+    .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .bind(key, value)
+    .run();
+}
+
+/** Stores the KV index keys the materialiser wrote for an article, if it is still at `revision`. */
+export async function setIndexKeys(db: D1Database, id: string, keys: string[], revision: number): Promise<void> {
+  await db
+    .prepare("UPDATE articles SET index_keys = ? WHERE id = ? AND revision = ?")
+    .bind(JSON.stringify(keys), id, revision)
+    .run();
+}

@@ -1,0 +1,437 @@
+/**
+ * @module content/materialise
+ * Brings the KV read model and the caches up to D1's state by applying the outbox. Runs right
+ * after every change (in `waitUntil`) and from the cron, for whatever is left over or failed.
+ *
+ * Every step reads D1's current state rather than replaying the change, so applying an entry twice,
+ * late or out of order does no harm. Two guards keep an older state from overwriting a newer one:
+ * - an article is re-read after its KV write, and written again if its revision moved meanwhile;
+ * - a listing is rebuilt by one holder of its lease at a time, at most once a second (KV's limit
+ *   for one key), until its built generation catches up with D1's. The cron compares the
+ *   generation stored with each KV document against D1's and rebuilds any that fell behind.
+ */
+
+import * as v from "valibot";
+import { strongEtag } from "../cache/conditional";
+import type { EdgeCache } from "../cache/edge-cache";
+import { TAGS } from "../cache/policy";
+import type { Clock } from "../clock";
+import type { Site } from "../config";
+import { buildJsonFeed } from "../feeds/json-feed";
+import { FEED_SIZE } from "../feeds/model";
+import { buildRss } from "../feeds/rss";
+import { buildSitemapIndex, buildSitemapMonth } from "../feeds/sitemap";
+import { renderArticle } from "../render/article";
+import { renderHome } from "../render/home";
+import { isPublic } from "./article";
+import {
+  type ArticleRow,
+  completeOutbox,
+  dueOutbox,
+  getArticleRow,
+  getArticleRowById,
+  type OutboxRow,
+  queuePurge,
+  redirectFor,
+  retryOutbox,
+  setIndexKeys,
+} from "./editorial";
+import { type ListEntry, listEntrySchema, storedArticleSchema } from "./schema";
+import {
+  deleteIndexEntry,
+  deletePage,
+  getDocument,
+  indexKey,
+  type PageMeta,
+  putDocument,
+  putIndexEntry,
+  putPage,
+  type Store,
+  type StoredDocument,
+} from "./store";
+
+export interface Materialiser {
+  db: D1Database;
+  store: Store;
+  cache: EdgeCache;
+  site: Site;
+  clock: Clock;
+}
+
+/** The home page lists this many; the feeds carry FEED_SIZE. */
+export const PAGE_SIZE = 20;
+/** KV's write limit for one key is one a second. */
+const KEY_WRITE_INTERVAL_MS = 1000;
+/** KV is eventually consistent for about 60 s: every purge is repeated after this. */
+export const REPURGE_DELAY_MS = 65_000;
+/** A lease outlives any rebuild; a builder that died lets the next one in after it. */
+const LEASE_MS = 30_000;
+/** Rebuilds one lease holder does before leaving the rest to the next run. */
+const MAX_REBUILDS_PER_LEASE = 5;
+/** Outbox rows one run takes: well inside a Worker's 1,000 KV operations per invocation. */
+const OUTBOX_BATCH = 100;
+/** A purge request takes at most 100 tags. */
+const MAX_PURGE_TAGS = 100;
+
+export interface ApplyReport {
+  articles: string[];
+  listings: string[];
+  purged: string[];
+  failed: string[];
+}
+
+/** Applies the outbox rows that are due. */
+export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
+  const report: ApplyReport = { articles: [], listings: [], purged: [], failed: [] };
+  const rows = await dueOutbox(m.db, m.clock.now(), OUTBOX_BATCH);
+  // Rows for the same target are applied once: the first row stands for them all, up to the last id.
+  const groups = new Map<string, { first: OutboxRow; maxId: number; rows: OutboxRow[] }>();
+  for (const row of rows) {
+    const key = `${row.kind}\u0000${row.target}`;
+    const group = groups.get(key);
+    if (group) {
+      group.maxId = Math.max(group.maxId, row.id);
+      group.rows.push(row);
+    } else groups.set(key, { first: row, maxId: row.id, rows: [row] });
+  }
+  const ordered = [...groups.values()].sort((a, b) => KIND_ORDER[a.first.kind] - KIND_ORDER[b.first.kind]);
+  const purges: OutboxRow[] = [];
+  for (const { first, maxId, rows: group } of ordered) {
+    if (first.kind === "purge") {
+      purges.push(...group);
+      continue;
+    }
+    try {
+      if (first.kind === "article") {
+        await applyArticle(m, first.target);
+        report.articles.push(first.target);
+      } else {
+        const state = await applyListing(m, first.target);
+        if (state === "busy") continue; // Another builder holds the lease; its rows stay for the next run.
+        report.listings.push(first.target);
+      }
+      await completeOutbox(m.db, first.kind, first.target, maxId);
+    } catch (error) {
+      console.error(`outbox ${first.kind} ${first.target} failed:`, error);
+      report.failed.push(`${first.kind}:${first.target}`);
+      await retryOutbox(m.db, first, String(error), m.clock.now());
+    }
+  }
+  if (purges.length) await applyPurges(m, purges, report);
+  return report;
+}
+
+const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2 };
+
+/** Writes one article's page and index keys from D1's current state. */
+export async function applyArticle(m: Materialiser, slug: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const row = await getArticleRow(m.db, slug);
+    const meta = await writePage(m, slug, row);
+    if (row) await writeIndexKeys(m, row);
+    // A save that landed while we wrote would have queued its own work; but if ours ran later than
+    // its, our older state would win. So check, and write again if the row moved on.
+    const after = row ? await getArticleRowById(m.db, row.id) : await getArticleRow(m.db, slug);
+    if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug) {
+      await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
+      return;
+    }
+  }
+  throw new Error(`article ${slug} kept changing while it was written to KV`);
+}
+
+async function writePage(m: Materialiser, slug: string, row: ArticleRow | null): Promise<PageMeta | null> {
+  if (row && row.deleted_at == null && row.draft === 0) {
+    const article = v.parse(storedArticleSchema, JSON.parse(row.record));
+    const html = await renderArticle(m.site, article);
+    const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
+    await putPage(m.store, slug, html, meta);
+    return meta;
+  }
+  if (row && row.deleted_at != null) {
+    const meta: PageMeta = { state: "gone", revision: row.revision };
+    await putPage(m.store, slug, "", meta);
+    return meta;
+  }
+  if (row) {
+    await deletePage(m.store, slug); // A draft: no page at all.
+    return null;
+  }
+  const to = await redirectFor(m.db, slug);
+  if (to === undefined) {
+    await deletePage(m.store, slug);
+    return null;
+  }
+  const meta: PageMeta = to === null ? { state: "gone" } : { state: "moved", to };
+  await putPage(m.store, slug, "", meta);
+  return meta;
+}
+
+async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
+  const listed = row.deleted_at == null && row.draft === 0;
+  const wanted = listed ? [indexKey("home", row.published_at, row.slug)] : [];
+  const had = JSON.parse(row.index_keys) as string[];
+  if (listed) {
+    const entry = v.parse(listEntrySchema, JSON.parse(row.entry));
+    for (const key of wanted) await putIndexEntry(m.store, key, entry);
+  }
+  for (const key of had) if (!wanted.includes(key)) await deleteIndexEntry(m.store, key);
+  if (JSON.stringify(had) !== JSON.stringify(wanted)) await setIndexKeys(m.db, row.id, wanted, row.revision);
+}
+
+type ListingState = "built" | "current" | "busy";
+
+/** Rebuilds a listing's KV documents, coalescing bursts: one holder of the lease at a time. */
+export async function applyListing(m: Materialiser, name: string): Promise<ListingState> {
+  const builder = builderFor(name);
+  if (!builder) {
+    console.error(`outbox names an unknown listing ${name}; dropping it`);
+    return "current";
+  }
+  const leaseId = crypto.randomUUID();
+  const claimed = await m.db
+    .prepare(
+      `UPDATE listings SET lease_id = ?, lease_until = ? WHERE name = ? AND lease_until <= ?
+       RETURNING generation, built_generation, built_at`,
+    )
+    .bind(leaseId, m.clock.now() + LEASE_MS, name, m.clock.now())
+    .first<{ generation: number; built_generation: number; built_at: number }>();
+  if (!claimed) {
+    const exists = await m.db.prepare("SELECT 1 AS one FROM listings WHERE name = ?").bind(name).first();
+    return exists ? "busy" : "current";
+  }
+  let builtAt = claimed.built_at;
+  let target = claimed.generation;
+  let built = claimed.built_generation;
+  try {
+    for (let round = 0; round < MAX_REBUILDS_PER_LEASE && target > built; round++) {
+      const wait = builtAt + KEY_WRITE_INTERVAL_MS - m.clock.now();
+      if (wait > 0) await m.clock.sleep(wait);
+      const now = m.clock.now();
+      const snapshot = await builder.read(m.db, now, name);
+      const documents = await builder.render(m.site, snapshot, now, name);
+      const changedTags: string[] = [];
+      for (const doc of documents) {
+        const before = await getDocument(m.store, doc.name);
+        await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
+        if (before?.meta.etag !== doc.meta.etag) changedTags.push(...doc.tags);
+      }
+      builtAt = m.clock.now();
+      built = snapshot.generation;
+      await m.db
+        .prepare("UPDATE listings SET built_generation = MAX(built_generation, ?), built_at = ? WHERE name = ? AND lease_id = ?")
+        .bind(built, builtAt, name, leaseId)
+        .run();
+      if (changedTags.length) await refresh(m, [...new Set(changedTags)], "invalidate");
+      const latest = await m.db
+        .prepare("SELECT generation FROM listings WHERE name = ?")
+        .bind(name)
+        .first<{ generation: number }>();
+      target = latest?.generation ?? built;
+    }
+  } finally {
+    await m.db
+      .prepare("UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = ? AND lease_id = ?")
+      .bind(name, leaseId)
+      .run();
+  }
+  return built >= claimed.generation && built > claimed.built_generation ? "built" : "current";
+}
+
+/**
+ * Purges (or soft-purges) tags now, and again once KV's propagation window has passed, since a
+ * location may still read the old value and re-cache it just after the first purge. A purge that
+ * fails is queued for the cron.
+ */
+async function refresh(m: Materialiser, tags: string[], mode: "purge" | "invalidate"): Promise<void> {
+  const now = m.clock.now();
+  await queuePurge(m.db, tags, now + REPURGE_DELAY_MS, now);
+  const done = await m.cache[mode](tags).catch((error: unknown) => {
+    console.error(`cache ${mode} threw:`, error);
+    return false;
+  });
+  if (!done) await queuePurge(m.db, tags, now, now);
+}
+
+async function applyPurges(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
+  const tags = new Set<string>();
+  const taken: OutboxRow[] = [];
+  for (const row of rows) {
+    const rowTags = row.target.split(",").filter(Boolean);
+    if (taken.length && new Set([...tags, ...rowTags]).size > MAX_PURGE_TAGS) break;
+    for (const tag of rowTags) tags.add(tag);
+    taken.push(row);
+  }
+  const ok = await m.cache.purge([...tags]).catch(() => false);
+  for (const row of taken) {
+    if (ok) await completeOutbox(m.db, "purge", row.target, row.id);
+    else await retryOutbox(m.db, row, "purge refused", m.clock.now());
+  }
+  if (ok) report.purged.push(...tags);
+  else report.failed.push(...[...tags].map((tag) => `purge:${tag}`));
+}
+
+// The listings, each a D1 query and the documents it renders.
+
+interface Snapshot {
+  generation: number;
+}
+
+interface BuiltDocument {
+  name: string;
+  body: string;
+  meta: Omit<StoredDocument["meta"], "generation">;
+  tags: string[];
+}
+
+interface ListingBuilder<S extends Snapshot> {
+  read(db: D1Database, now: number, name: string): Promise<S>;
+  render(site: Site, snapshot: S, now: number, name: string): Promise<BuiltDocument[]>;
+}
+
+const PUBLIC = "draft = 0 AND deleted_at IS NULL";
+
+interface HomeSnapshot extends Snapshot {
+  items: Array<{ entry: string; rss_item: string; json_item: string; modified_at: number }>;
+  total: number;
+  nextPublishAt: number | null;
+}
+
+const homeListing: ListingBuilder<HomeSnapshot> = {
+  async read(db, now) {
+    const limit = Math.max(PAGE_SIZE, FEED_SIZE);
+    // One batch is one transaction: the generation and the rows come from the same state.
+    const [generation, items, total, next] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = 'home'"),
+      db
+        .prepare(
+          `SELECT entry, rss_item, json_item, modified_at FROM articles WHERE ${PUBLIC} AND published_at <= ?
+           ORDER BY published_at DESC, id DESC LIMIT ?`,
+        )
+        .bind(now, limit),
+      db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
+      db.prepare(`SELECT MIN(published_at) AS at FROM articles WHERE ${PUBLIC} AND published_at > ?`).bind(now),
+    ]);
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      items: (items?.results ?? []) as HomeSnapshot["items"],
+      total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
+      nextPublishAt: (next?.results[0] as { at: number | null } | undefined)?.at ?? null,
+    };
+  },
+  async render(site, snapshot, now) {
+    // One broken row is logged and left out; it never takes the listing down with it.
+    const entries: ListEntry[] = [];
+    for (const item of snapshot.items.slice(0, PAGE_SIZE)) {
+      const entry = parseEntry(item.entry);
+      if (entry) entries.push(entry);
+    }
+    const feedItems = snapshot.items.slice(0, FEED_SIZE).filter((item) => parseEntry(item.entry) !== null);
+    const updated = feedItems.length ? Math.max(...feedItems.map((item) => item.modified_at)) : undefined;
+    const expiresAt = snapshot.nextPublishAt ?? undefined;
+    const home = await renderHome(site, { entries, page: 1, hasOlder: snapshot.total > PAGE_SIZE });
+    const rss = buildRss(
+      site,
+      feedItems.map((item) => item.rss_item),
+      updated,
+    );
+    const json = buildJsonFeed(
+      site,
+      feedItems.map((item) => item.json_item),
+    );
+    const base = { builtAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
+    return [
+      { name: "home", body: home, meta: { ...base, etag: await strongEtag(home), total: snapshot.total }, tags: [TAGS.list] },
+      { name: "home:rss", body: rss, meta: { ...base, etag: await strongEtag(rss) }, tags: [TAGS.rss] },
+      { name: "home:json", body: json, meta: { ...base, etag: await strongEtag(json) }, tags: [TAGS.jsonFeed] },
+    ];
+  },
+};
+
+interface SitemapIndexSnapshot extends Snapshot {
+  months: Array<{ month: string; lastModified: number }>;
+}
+
+const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
+  async read(db, now) {
+    const [generation, months] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = 'sitemap'"),
+      db
+        .prepare(
+          `SELECT strftime('%Y-%m', published_at / 1000, 'unixepoch') AS month, MAX(modified_at) AS lastModified
+           FROM articles WHERE ${PUBLIC} AND published_at <= ? GROUP BY month ORDER BY month DESC`,
+        )
+        .bind(now),
+    ]);
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      months: (months?.results ?? []) as SitemapIndexSnapshot["months"],
+    };
+  },
+  async render(site, snapshot, now) {
+    const body = buildSitemapIndex(site, snapshot.months);
+    return [{ name: "sitemap", body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemap] }];
+  },
+};
+
+interface SitemapMonthSnapshot extends Snapshot {
+  urls: Array<{ slug: string; lastModified: number }>;
+  newest: boolean;
+}
+
+const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
+  async read(db, now, name) {
+    const month = name.slice("sitemap:".length);
+    const [generation, urls, newest] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
+      db
+        .prepare(
+          `SELECT slug, modified_at AS lastModified FROM articles WHERE ${PUBLIC} AND published_at <= ?
+           AND strftime('%Y-%m', published_at / 1000, 'unixepoch') = ? ORDER BY published_at DESC, id DESC`,
+        )
+        .bind(now, month),
+      db
+        .prepare(
+          `SELECT strftime('%Y-%m', MAX(published_at) / 1000, 'unixepoch') AS month FROM articles WHERE ${PUBLIC} AND published_at <= ?`,
+        )
+        .bind(now),
+    ]);
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      urls: (urls?.results ?? []) as SitemapMonthSnapshot["urls"],
+      newest: (newest?.results[0] as { month: string | null } | undefined)?.month === month,
+    };
+  },
+  async render(site, snapshot, now, name) {
+    const body = buildSitemapMonth(site, snapshot.urls, snapshot.newest);
+    return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemapMonth(name.slice(8))] }];
+  },
+};
+
+/** The builder for a listing name, or undefined for a name no listing has. */
+export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
+  if (name === "home") return homeListing as ListingBuilder<Snapshot>;
+  if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
+  if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
+  return undefined;
+}
+
+/** The listing a stored document belongs to: `home:rss` is built by `home`. */
+export function listingOfDocument(document: string): string {
+  return document.startsWith("home:") ? "home" : document;
+}
+
+function parseEntry(json: string): ListEntry | null {
+  try {
+    const entry = v.safeParse(listEntrySchema, JSON.parse(json));
+    if (entry.success) return entry.output;
+  } catch {
+    // Reported below.
+  }
+  console.error("Skipping an article whose list entry in D1 is broken");
+  return null;
+}
+
+/** Whether an article row is visible to readers at `now`. */
+export const rowIsPublic = (row: Pick<ArticleRow, "draft" | "deleted_at" | "published_at">, now: number): boolean =>
+  row.deleted_at == null && isPublic({ draft: row.draft === 1, published: new Date(row.published_at).toISOString() }, now);
