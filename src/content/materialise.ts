@@ -80,10 +80,23 @@ export interface ApplyReport {
   failed: string[];
 }
 
-/** Applies the outbox rows that are due. */
+/** Batches one run takes at most; the cron comes back for the rest. */
+const MAX_BATCHES = 10;
+
+/** Applies the outbox rows that are due, a batch at a time, until none is left or the budget is spent. */
 export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
   const report: ApplyReport = { articles: [], listings: [], purged: [], failed: [] };
-  const rows = await dueOutbox(m.db, m.clock.now(), OUTBOX_BATCH);
+  const seen = new Set<number>();
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const rows = (await dueOutbox(m.db, m.clock.now(), OUTBOX_BATCH)).filter((row) => !seen.has(row.id));
+    if (rows.length === 0) break;
+    for (const row of rows) seen.add(row.id);
+    await applyBatch(m, rows, report);
+  }
+  return report;
+}
+
+async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
   // Rows for the same target are applied once: the first row stands for them all, up to the last id.
   const groups = new Map<string, { first: OutboxRow; maxId: number; rows: OutboxRow[] }>();
   for (const row of rows) {
@@ -118,7 +131,6 @@ export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
     }
   }
   if (purges.length) await applyPurges(m, purges, report);
-  return report;
 }
 
 const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2 };

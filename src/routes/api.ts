@@ -13,7 +13,6 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
-import { NO_STORE } from "../cache/policy";
 import { absoluteUrl, articlePath } from "../config";
 import { isPublic, validateSlug } from "../content/article";
 import { runCron } from "../content/cron";
@@ -37,6 +36,8 @@ import { requestSetup } from "../setup";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** RFC 9111 §5.2.2.5: no cache, shared or private, may store any of it. */
+const API_NO_STORE = "no-store";
 /** Seconds an editor's tool should wait before retrying while the database is unavailable. */
 const RETRY_AFTER_SECONDS = 30;
 
@@ -50,7 +51,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
     await next();
     // Nothing under /api/ may be stored by any cache, shared or private.
-    c.header("Cache-Control", NO_STORE);
+    c.header("Cache-Control", API_NO_STORE);
   })
   .use(requestSetup())
   .use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }))
@@ -219,7 +220,7 @@ export const apiRoutes = new Hono<AppEnv>()
     // Expected refusals (bearer-auth's 401) carry their own response.
     if (error instanceof HTTPException) {
       const response = error.getResponse();
-      response.headers.set("Cache-Control", NO_STORE);
+      response.headers.set("Cache-Control", API_NO_STORE);
       return response;
     }
     console.error(`${c.req.method} ${c.req.path} failed:`, error);
@@ -228,14 +229,14 @@ export const apiRoutes = new Hono<AppEnv>()
       return c.json(
         { error: "The editorial database is unavailable; nothing was changed. Try again shortly.", details: [] },
         503,
-        { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": NO_STORE },
+        { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": API_NO_STORE },
       );
     }
     return c.json(
       { error: "Internal error: the request did not complete. Read the article back before retrying.", details: [] },
       500,
       {
-        "Cache-Control": NO_STORE,
+        "Cache-Control": API_NO_STORE,
       },
     );
   });
