@@ -1,10 +1,11 @@
 /**
  * @module cli/dev
- * `npm start`: serves the site locally with `wrangler dev` on http://localhost:8787, then publishes
- * every file in `articles/` into local KV through the editors' API, exactly as an editor would.
- * Safe to run again: local KV persists in `.wrangler/`, and unchanged articles are skipped.
+ * `npm start`: applies the D1 migrations to the local database, serves the site with `wrangler dev`
+ * on http://localhost:8787, then publishes every file in `articles/` through the editors' API,
+ * exactly as an editor would, so D1 and the KV read model are both filled. Safe to run again:
+ * local state persists in `.wrangler/`, and unchanged articles are skipped.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, readFile } from "node:fs/promises";
 import { publish } from "./publish";
@@ -38,8 +39,18 @@ async function waitUntilServing(child: ReturnType<typeof spawn>): Promise<void> 
   throw new Error(`the site did not answer on ${SITE} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/** `wrangler d1 migrations apply --local`: a fresh clone gets its tables, a used one what it lacks. */
+function applyLocalMigrations(): void {
+  const result = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+  if (result.status !== 0) throw new Error("applying the local D1 migrations failed (see above)");
+}
+
 async function main(): Promise<void> {
   const token = await devToken();
+  applyLocalMigrations();
   const child = spawn("wrangler", ["dev", "--port", String(PORT)], {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },

@@ -1,76 +1,169 @@
 /**
  * @module cli/import
- * `npm run import -- <raw.txt> [--out articles/] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout]`
+ * `npm run import -- <file-or-folder> [--out articles/] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout] [--json]`
  *
- * Turns the text scraped from a news page into an article file for an editor to review: the cleaning
- * is `cleanScrape` (./scrape/index.ts); this file reads, checks the result with the Worker's own schema,
- * writes, and prints everything that was detected, removed or is worth a second look.
+ * Turns text scraped from news pages, or saved .html pages, into article files for an editor to
+ * review. The cleaning is `cleanScrape` (./scrape/clean-scrape.ts) and the HTML reading `htmlToText`
+ * (./scrape/html.ts); this file reads, checks each result with the Worker's own schema, writes, and
+ * reports every decision: as text, or as JSON with --json.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { validateSlug } from "../content/article";
+import type { FieldProblem } from "../content/schema";
 import { parseArticleFile } from "../content/source";
-import { cleanScrape, formatArticleFile, type ScrapeReport, slugify } from "./scrape/index";
+import { fileComments, formatArticleFile } from "./scrape/article-file";
+import { cleanScrape } from "./scrape/clean-scrape";
+import { htmlToText } from "./scrape/html";
+import { slugify } from "./scrape/text";
+import type { ImportedArticle, ScrapeOptions, ScrapeReport } from "./scrape/types";
 
 export const DEFAULT_OUT = "articles";
-const USAGE = `Usage: npm run import -- <raw.txt> [--out DIR] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout]
+/** The environment setting that gives a default category, like --category. */
+export const CATEGORY_ENV = "BROADSHEET_DEFAULT_CATEGORY";
+const USAGE = `Usage: npm run import -- <file or folder> [--out DIR] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout] [--json]
 
-  raw.txt           the text scraped from one article's page
+  file or folder    the text scraped from one article's page (.txt), or a saved page (.html);
+                    or a folder: every .txt, .html and .htm file in it
   --out DIR         the folder to write <slug>.md into (default: ${DEFAULT_OUT}/)
-  --category NAME   the category, needed when the text has no "Category" header
+  --category NAME   the category when a page names no section (default: $${CATEGORY_ENV}, else "Uncategorised")
   --published ISO   when it was published, like 2025-03-28T09:00:00Z (a bare date means noon UTC);
-                    needed when it cannot be inferred from the caption's date and the text's weekday
-  --slug SLUG       the file name, when the one made from the title does not suit
+                    replaces any date found on the page; needed when the page gives none
+  --slug SLUG       the file name, when the one made from the title does not suit (one file only)
   --force           overwrite the file if it exists
   --stdout          print the article file instead of writing it; the report goes to stderr
-                    (run npm with -s, as in npm run -s import -- raw.txt --stdout > a.md, to keep its banner out)`;
+                    (run npm with -s, as in npm run -s import -- raw.txt --stdout > a.md, to keep its banner out)
+  --json            print the report as JSON on stdout, one entry per file, instead of as text`;
 
 // Exit codes: 0 written, 1 the input or the file system failed, 2 the command line needs changing.
 const OK = 0;
 const FAILED = 1;
 const USAGE_ERROR = 2;
+const INPUT_EXTENSIONS = new Set([".txt", ".html", ".htm"]);
 
-// A field the text may lack, and the flag that supplies it.
-const FLAG_FOR: Record<string, string> = {
-  category: '--category "Latest news"',
-  published: "--published 2025-03-28T09:00:00Z",
-};
+// A field the page may lack, and the flag that supplies it.
+const FLAG_FOR: Record<string, string> = { published: "--published 2025-03-28T09:00:00Z" };
 
 export interface ImportOptions {
+  /** A scraped text file, a saved .html page, or a folder of them. */
   input: string;
   out: string;
   category?: string | undefined;
+  categoryFrom?: "option" | "environment";
   published?: string | undefined;
   slug?: string | undefined;
   force: boolean;
   stdout: boolean;
-  /** Where the report goes. */
+  /** Where the report goes, line by line. */
   log: (line: string) => void;
   /** Where the article goes with `stdout`. */
   print: (text: string) => void;
 }
 
-/** Imports one scraped file; returns the exit code. */
-export async function importScrape(options: ImportOptions): Promise<number> {
-  const { log } = options;
+/** What became of one input: the exit code it earns, and everything --json reports. */
+export interface ImportOutcome {
+  input: string;
+  code: number;
+  status: "written" | "printed" | "failed";
+  file?: string;
+  article?: ImportedArticle;
+  problems: FieldProblem[];
+  /** What the HTML page's metadata gave, for a saved page. */
+  page?: string[];
+  report?: ScrapeReport;
+}
+
+/** Imports a file or every file in a folder; gives each one's outcome. The exit code is the worst of them. */
+export async function importInputs(options: ImportOptions): Promise<ImportOutcome[]> {
+  let inputs: string[];
+  try {
+    inputs = await inputsOf(options.input);
+  } catch (error) {
+    options.log(`✗ cannot read ${options.input}: ${reason(error)}`);
+    return [{ input: options.input, code: FAILED, status: "failed", problems: [{ field: "input", problem: reason(error) }] }];
+  }
+  if (inputs.length === 0) {
+    options.log(`✗ ${display(options.input)} holds no .txt, .html or .htm files`);
+    return [
+      {
+        input: options.input,
+        code: FAILED,
+        status: "failed",
+        problems: [{ field: "input", problem: "holds no files to import" }],
+      },
+    ];
+  }
+  if (inputs.length > 1 && options.slug !== undefined) {
+    options.log("✗ --slug names one file, so it cannot be used with a folder");
+    return [
+      { input: options.input, code: USAGE_ERROR, status: "failed", problems: [{ field: "slug", problem: "needs one file" }] },
+    ];
+  }
+  const outcomes: ImportOutcome[] = [];
+  for (const input of inputs) outcomes.push(await importScrape({ ...options, input }));
+  if (inputs.length > 1) {
+    const written = outcomes.filter((o) => o.code === OK).length;
+    options.log(`${written} of ${inputs.length} files imported`);
+  }
+  return outcomes;
+}
+
+async function inputsOf(input: string): Promise<string[]> {
+  if (!(await stat(input)).isDirectory()) return [input];
+  const names = await readdir(input);
+  return names
+    .filter((name) => INPUT_EXTENSIONS.has(extname(name).toLowerCase()))
+    .sort()
+    .map((name) => join(input, name));
+}
+
+/** Imports one scraped file or saved page; gives its outcome. */
+export async function importScrape(options: ImportOptions): Promise<ImportOutcome> {
+  const { log, input } = options;
+  const failed = (code: number, problems: FieldProblem[], more: Partial<ImportOutcome> = {}): ImportOutcome => ({
+    input,
+    code,
+    status: "failed",
+    problems,
+    ...more,
+  });
   let raw: string;
   try {
-    raw = await readFile(options.input, "utf8");
+    raw = await readFile(input, "utf8");
   } catch (error) {
-    log(`✗ cannot read ${options.input}: ${reason(error)}`);
-    return FAILED;
+    log(`✗ cannot read ${input}: ${reason(error)}`);
+    return failed(FAILED, [{ field: "input", problem: `cannot be read: ${reason(error)}` }]);
   }
-  log(`Importing ${display(options.input)}`);
-  const result = cleanScrape(raw, {
-    ...(options.category !== undefined ? { category: options.category } : {}),
+  log(`Importing ${display(input)}`);
+  let page: string[] | undefined;
+  if (/\.html?$/i.test(input)) {
+    const extracted = htmlToText(raw);
+    if (!extracted) {
+      log("✗ no article was found on the page");
+      return failed(FAILED, [{ field: "input", problem: "has no article that Readability can find" }]);
+    }
+    raw = extracted.text;
+    page = extracted.found;
+    log(`  read as a saved page: ${page.join(", ") || "no metadata"}`);
+  }
+  const scrapeOptions: ScrapeOptions = {
+    ...(options.category !== undefined ? { category: options.category, categoryFrom: options.categoryFrom ?? "option" } : {}),
     ...(options.published !== undefined ? { published: options.published } : {}),
-  });
-  printReport(result, log);
+  };
+  const result = cleanScrape(raw, scrapeOptions);
+  const report: ScrapeReport = {
+    taken: result.taken,
+    removed: result.removed,
+    warnings: result.warnings,
+    detected: result.detected,
+  };
+  const more = { report, ...(page ? { page } : {}) };
+  printReport(report, log);
   if (!result.ok) {
     for (const p of result.problems) log(`✗ ${p.field} ${p.problem}${FLAG_FOR[p.field] ? `: pass ${FLAG_FOR[p.field]}` : ""}`);
-    return result.problems.every((p) => p.field in FLAG_FOR) ? USAGE_ERROR : FAILED;
+    return failed(result.problems.every((p) => p.field in FLAG_FOR) ? USAGE_ERROR : FAILED, result.problems, more);
   }
 
   const slug = options.slug ?? slugify(result.article.title);
@@ -78,23 +171,22 @@ export async function importScrape(options: ImportOptions): Promise<number> {
   if (!slugCheck.ok) {
     const fix = options.slug === undefined ? ": the title gives no usable file name, so pass --slug my-article" : "";
     for (const p of slugCheck.problems) log(`✗ slug "${slug}" ${p.problem}${fix}`);
-    return options.slug === undefined ? FAILED : USAGE_ERROR;
+    return failed(options.slug === undefined ? FAILED : USAGE_ERROR, slugCheck.problems, more);
   }
 
-  const published = result.detected.published;
-  const comments = published?.from === "inferred" ? [`published was inferred by npm run import: ${published.how}.`] : [];
-  const source = formatArticleFile(result.article, comments);
+  const source = formatArticleFile(result.article, fileComments(result.detected));
   // The file must read back through the same schema the Worker uses, or it is not written at all.
   const parsed = parseArticleFile(source);
   if (!parsed.ok) {
     log("✗ the imported article does not pass the article schema:");
     for (const p of parsed.problems) log(`  ${p.field} ${p.problem}`);
-    return FAILED;
+    return failed(FAILED, parsed.problems, more);
   }
 
+  const done = { input, problems: [], article: result.article, ...more };
   if (options.stdout) {
     options.print(source);
-    return OK;
+    return { ...done, code: OK, status: "printed" };
   }
   const path = join(options.out, `${slug}.md`);
   try {
@@ -102,40 +194,52 @@ export async function importScrape(options: ImportOptions): Promise<number> {
     // "wx" fails if the file exists, in the same step as the write, so nothing is overwritten by a race.
     await writeFile(path, source, { encoding: "utf8", flag: options.force ? "w" : "wx" });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const exists = (error as NodeJS.ErrnoException).code === "EEXIST";
     log(
-      code === "EEXIST"
+      exists
         ? `✗ ${display(path)} already exists: pass --force to overwrite it`
         : `✗ cannot write ${display(path)}: ${reason(error)}`,
     );
-    return FAILED;
+    return failed(FAILED, [{ field: "file", problem: exists ? "already exists" : reason(error) }], { ...more, file: path });
   }
   log(`✓ wrote ${display(path)}`);
-  log(`  Review it, then publish it with: npm run publish -- ${display(path)}`);
-  return OK;
+  log(`  Review it, then publish it with: npm run publish -- ${display(path)}\n`);
+  return { ...done, code: OK, status: "written", file: path };
 }
 
-/** Prints what the import detected, removed and wants checked. */
+const CATEGORY_FROM: Record<string, string> = {
+  header: 'from the "Category" header',
+  section: "from the page's section line",
+  breadcrumb: "from the page's breadcrumb",
+  option: "the default given with --category",
+  environment: `the default in ${CATEGORY_ENV}`,
+  placeholder: "a placeholder: the page names no section and no default was given",
+};
+
+/** Prints what the import took as each field, what it removed and why, and what it wants checked. */
 export function printReport(report: ScrapeReport, log: (line: string) => void): void {
-  const { detected, removed, warnings } = report;
-  const image = detected.image;
-  const published = detected.published;
+  const { detected, taken, removed, warnings } = report;
+  const { image, published, updated, category } = detected;
   log("\nDetected");
-  log(`  title      ${detected.title ?? "(none)"}`);
-  log(
-    `  category   ${detected.category ? `${detected.category.value} (${detected.category.from === "header" ? 'from the "Category" header' : "given with --category"})` : "(none)"}`,
-  );
+  log(`  title      ${detected.title ?? "(none)"}${detected.titleWhy ? `\n             ${detected.titleWhy}` : ""}`);
+  log(`  category   ${category ? `${category.value} (${CATEGORY_FROM[category.from]})` : "(none)"}`);
+  log(`  byline     ${detected.byline ?? "(none)"}`);
   log(`  authors    ${detected.authors.length ? detected.authors.join(", ") : "(none)"}`);
+  log(`  credits    ${detected.credits.length ? detected.credits.join(", ") : "(none)"}`);
   log(`  caption    ${image?.caption ?? "(none)"}`);
   log(`  credit     ${image?.credit ?? "(none)"}`);
   if (image) log(`  alt        ${image.alt}`);
+  if (detected.dateline) log(`  dateline   ${detected.dateline} (kept in the text)`);
   log(
-    `  published  ${published ? `${published.value}: ${published.from === "option" ? "--published " : "inferred as "}${published.how}` : "(not found)"}`,
+    `  published  ${published ? `${published.value}: ${published.from === "option" ? "--published " : ""}${published.how}` : "(not found)"}`,
   );
+  if (updated) log(`  updated    ${updated.value}: ${updated.how}`);
   if (detected.normalized.length) {
     log("\nNormalized");
     for (const line of detected.normalized) log(`  ${line}`);
   }
+  log(`\nTaken as fields${taken.length ? "" : ": nothing"}`);
+  for (const t of taken) log(`  = line ${t.line} "${shorten(t.text)}": ${t.as}`);
   log(`\nRemoved${removed.length ? "" : ": nothing"}`);
   for (const r of removed) log(`  - line ${r.line} "${shorten(r.text)}": ${r.reason}`);
   log(`\nWarnings${warnings.length ? "" : ": none"}`);
@@ -172,17 +276,28 @@ async function main(): Promise<number> {
   }
   const [input, ...extra] = positionals;
   if (input === undefined || extra.length > 0) {
-    console.error(
-      `${input === undefined ? "Give one scraped text file." : `Give only one file, not ${positionals.length}.`}\n\n${USAGE}`,
-    );
+    const problem =
+      input === undefined ? "Give one scraped file or a folder." : `Give only one file or folder, not ${positionals.length}.`;
+    console.error(`${problem}\n\n${USAGE}`);
     return USAGE_ERROR;
   }
-  // With --stdout the article is the output, so the report moves to stderr where it cannot mix in.
-  const log = values.stdout ? (line: string) => console.error(line) : (line: string) => console.log(line);
-  return importScrape({
+  if (values.json && values.stdout) {
+    console.error(`--json already includes each article's fields, so it cannot be used with --stdout.\n\n${USAGE}`);
+    return USAGE_ERROR;
+  }
+  const fromEnvironment = values.category === undefined ? process.env[CATEGORY_ENV]?.trim() || undefined : undefined;
+  // With --stdout the article is the output, so the report moves to stderr where it cannot mix in;
+  // with --json the JSON is the output, and the text report is not printed.
+  const log = values.json
+    ? () => {}
+    : values.stdout
+      ? (line: string) => console.error(line)
+      : (line: string) => console.log(line);
+  const outcomes = await importInputs({
     input,
     out: values.out,
-    category: values.category,
+    category: values.category ?? fromEnvironment,
+    categoryFrom: fromEnvironment ? "environment" : "option",
     published: values.published,
     slug: values.slug,
     force: values.force,
@@ -190,6 +305,8 @@ async function main(): Promise<number> {
     log,
     print: (text) => process.stdout.write(text),
   });
+  if (values.json) process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
+  return Math.max(...outcomes.map((o) => o.code));
 }
 
 function parseCommandLine() {
@@ -203,6 +320,7 @@ function parseCommandLine() {
       slug: { type: "string" },
       force: { type: "boolean", default: false },
       stdout: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });

@@ -9,6 +9,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "node_modules", ".bin");
 const SEED = join(ROOT, "tests", "fixtures", "seed-000.txt");
 const SLUG = "chinese-foreign-minister-will-visit-russia-to-discuss-ukraine-peace-push";
+const CORPUS = join(ROOT, "tests", "fixtures", "import");
 
 interface Run {
   code: number;
@@ -18,11 +19,16 @@ interface Run {
 
 /** Runs the real command as an editor would; tsx finds `node` on PATH, so the project's Node 22 goes first. */
 function runImport(...args: string[]): Promise<Run> {
+  return runImportWith({}, ...args);
+}
+
+function runImportWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((done) => {
+    const { BROADSHEET_DEFAULT_CATEGORY: _ignored, ...inherited } = process.env;
     execFile(
       join(BIN, "tsx"),
       ["src/cli/import.ts", ...args],
-      { cwd: ROOT, env: { ...process.env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` } },
+      { cwd: ROOT, env: { ...inherited, ...env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         done({ code, stdout, stderr });
@@ -50,6 +56,8 @@ describe("npm run import", () => {
     expect(run.stdout).toMatch(/line 8 ".*": repeats the title/);
     expect(run.stdout).toContain("repeats paragraph 2 (line 13) word for word");
     expect(run.stdout).toContain('line 43 "See all"');
+    expect(run.stdout).toMatch(/title +Chinese Foreign Minister.*\n +line 4, scored \d+/);
+    expect(run.stdout).toContain('= line 9 "Chinese Foreign Minister Wang Yi held');
     expect(run.stdout).toMatch(
       /near-duplicate: paragraph 9 \(line 29\) .*paragraph 3 \(line 15\) and paragraph 4 \(line 17\).*\d+%/,
     );
@@ -119,5 +127,86 @@ describe("npm run import", () => {
     const missing = await runImport(join(out, "missing.txt"));
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain("cannot read");
+  });
+
+  it("imports a saved .html page to the same article as its plain-text twin", async () => {
+    const dir = join(out, "html");
+    const run = await runImport(join(CORPUS, "html-twin.html"), "--out", dir);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("read as a saved page");
+    const [written] = await readdir(dir);
+    expect(written).toBe("ferry-service-returns-to-the-outer-islands-after-ten-years.md");
+    const expected = await readFile(join(CORPUS, "html-twin.expected.md"), "utf8");
+    expect(await readFile(join(dir, written ?? ""), "utf8")).toBe(expected);
+  });
+
+  it("imports every .txt and .html file in a folder, each to its expected article", async () => {
+    const input = join(out, "folder-in");
+    const dir = join(out, "folder-out");
+    await mkdir(input);
+    const names = ["indian-daily", "wire-dateline", "german", "magazine"];
+    for (const name of names) await writeFile(join(input, `${name}.txt`), await readFile(join(CORPUS, `${name}.txt`), "utf8"));
+    await writeFile(join(input, "html-twin.html"), await readFile(join(CORPUS, "html-twin.html"), "utf8"));
+    await writeFile(join(input, "notes.md"), "not a scrape\n");
+    const run = await runImport(input, "--out", dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("5 of 5 files imported");
+    const files = await readdir(dir);
+    expect(files).toHaveLength(5);
+    for (const name of [...names, "html-twin"]) {
+      const expected = await readFile(join(CORPUS, `${name}.expected.md`), "utf8");
+      const title = /^title: '?(.+?)'?$/m.exec(expected)?.[1] ?? "";
+      const file = files.find((f) => f.startsWith(title.toLowerCase().split(/[^a-z]+/)[0] ?? "?"));
+      expect(file, name).toBeDefined();
+      expect(await readFile(join(dir, file ?? ""), "utf8")).toBe(expected);
+    }
+  });
+
+  it("gives the same report as JSON with --json, one entry per file", async () => {
+    const dir = join(out, "json");
+    const run = await runImport(join(CORPUS, "indian-daily.txt"), "--out", dir, "--json");
+    expect(run.code).toBe(0);
+    const [entry, ...more] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      status: "written",
+      code: 0,
+      article: { title: "Coastal Towns Get Early Warning Sirens Before Monsoon", category: "National", authors: ["Priya Raman"] },
+      report: {
+        detected: {
+          byline: "By Priya Raman | Updated: January 15, 2020 14:55 IST",
+          category: { value: "National", from: "breadcrumb" },
+          credits: ["PNA"],
+          published: { value: "2020-01-15T14:55:00+05:30", from: "byline" },
+          image: { credit: "PNA" },
+        },
+      },
+    });
+    const report = entry?.report as { removed: { text: string; reason: string }[]; taken: { as: string }[] };
+    expect(report.removed).toContainEqual({ line: 2, text: "City", reason: expect.stringContaining("chrome") });
+    expect(report.removed).toContainEqual({ line: 32, text: "Related Stories", reason: expect.stringContaining("trailer") });
+    expect(report.taken.map((t) => t.as)).toEqual(["category", "title", "byline", "caption", "credit"]);
+
+    const failed = await runImport(join(CORPUS, "no-date.txt"), "--out", dir, "--json");
+    expect(failed.code).toBe(2);
+    expect(JSON.parse(failed.stdout)).toMatchObject([{ status: "failed", problems: [{ field: "published" }] }]);
+    expect((await runImport(SEED, "--json", "--stdout")).code).toBe(2);
+  });
+
+  it("takes a default category from --category or BROADSHEET_DEFAULT_CATEGORY, else a placeholder with a warning", async () => {
+    const raw = join(out, "no-category.txt");
+    await writeFile(raw, (await readFile(SEED, "utf8")).replace("Category\nLatest news\n", ""));
+    const placeholder = await runImport(raw, "--stdout");
+    expect(placeholder.code).toBe(0);
+    expect(placeholder.stdout).toContain("category: Uncategorised");
+    expect(placeholder.stdout).toContain("# category is a placeholder");
+    expect(placeholder.stderr).toContain("pass --category");
+
+    const fromEnv = await runImportWith({ BROADSHEET_DEFAULT_CATEGORY: "World" }, raw, "--stdout");
+    expect(fromEnv.stdout).toContain("category: World");
+    expect(fromEnv.stderr).toContain("BROADSHEET_DEFAULT_CATEGORY");
+    const fromFlag = await runImportWith({ BROADSHEET_DEFAULT_CATEGORY: "World" }, raw, "--stdout", "--category", "Asia");
+    expect(fromFlag.stdout).toContain("category: Asia");
   });
 });

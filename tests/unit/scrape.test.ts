@@ -175,18 +175,27 @@ describe("cleanScrape on variants of the seed", () => {
     expect(imported(result).body).toBe(seedArticle.body);
   });
 
-  it("without a category header: fails until a category is given", () => {
+  it("without a category header: a placeholder and a warning, or the default given", () => {
     const raw = seed.replace("Category\nLatest news\n", "");
-    const failed = cleanScrape(raw);
-    expect(failed.ok).toBe(false);
-    if (failed.ok) return;
-    expect(failed.problems).toEqual([{ field: "category", problem: expect.stringContaining('no "Category" header') }]);
-    expect(failed.detected.title).toBe(TITLE);
+    const placeholder = cleanScrape(raw);
+    expect(imported(placeholder).category).toBe("Uncategorised");
+    expect(placeholder.detected.category).toEqual({ value: "Uncategorised", from: "placeholder" });
+    expect(placeholder.warnings).toContainEqual({
+      kind: "check",
+      field: "category",
+      message: expect.stringContaining("--category"),
+    });
+    expect(placeholder.detected.title).toBe(TITLE);
 
     const given = cleanScrape(raw, { category: "World" });
     expect(imported(given).category).toBe("World");
     expect(given.detected.category).toEqual({ value: "World", from: "option" });
     expect(imported(given).body).toBe(seedArticle.body);
+  });
+
+  it("a --category default does not replace the page's own category header", () => {
+    const result = cleanScrape(seed, { category: "World", categoryFrom: "environment" });
+    expect(result.detected.category).toEqual({ value: "Latest news", from: "header" });
   });
 
   it("reports a missing title and body instead of inventing them", () => {

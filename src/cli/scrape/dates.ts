@@ -1,8 +1,10 @@
 /**
  * @module cli/scrape/dates
- * Finding a date in scraped text, and inferring the day of publication from it and a weekday.
- * Pure TypeScript, like the rest of the importer.
+ * Dates in scraped text: reading a date line or a byline's date with chrono-node (time zones such as
+ * IST kept as offsets), writing it as the schema's ISO 8601 date-time, and inferring the day of
+ * publication from a dated caption and a weekday when the page prints no date at all.
  */
+import * as chrono from "chrono-node";
 
 const MONTH =
   "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
@@ -16,9 +18,97 @@ const WEEKDAY = new RegExp(
   "g",
 );
 const DAY_MS = 86_400_000;
+/** What the schema needs when a page gives a day but no time: noon UTC keeps the day the same in every zone from −11 to +11. */
+export const NOON_UTC = "no time of day is given, so noon UTC";
+
+// English first; then the languages whose month names chrono also reads. A page is in one language,
+// and a date line is short, so trying each in turn costs nothing and cannot mix two readings.
+const PARSERS = [
+  ["English", chrono.en.strict],
+  ["German", chrono.de.strict],
+  ["French", chrono.fr.strict],
+  ["Spanish", chrono.es.strict],
+  ["Italian", chrono.it.strict],
+  ["Portuguese", chrono.pt.strict],
+  ["Dutch", chrono.nl.strict],
+] as const;
+
+/** A calendar date, with a time and a UTC offset when the text gives them. */
+export interface FoundDate {
+  /** The words that gave the date, as printed. */
+  text: string;
+  /** Where in the searched text those words start. */
+  index: number;
+  language: string;
+  year: number;
+  month: number;
+  day: number;
+  time?: { hour: number; minute: number; second: number };
+  /** Minutes east of UTC, when the text names a zone ("IST" is +330). */
+  offset?: number;
+}
 
 /**
- * The first full date ("March 27, 2025" or "27 March 2025") in a text, as a UTC midnight.
+ * The first full date (day, month and year all printed) in a short text, in any language chrono-node reads.
+ * A date without a year ("Oct 14") is not taken: chrono would guess the year from today.
+ * @example findFullDate("By Priya Raman | Updated: January 15, 2020 14:55 IST")
+ * // { text: "January 15, 2020 14:55 IST", year: 2020, month: 1, day: 15, time: { hour: 14, minute: 55, second: 0 }, offset: 330, ... }
+ */
+export function findFullDate(text: string): FoundDate | undefined {
+  for (const [language, parser] of PARSERS) {
+    for (const result of parser.parse(text)) {
+      const start = result.start;
+      if (!start.isCertain("year") || !start.isCertain("month") || !start.isCertain("day")) continue;
+      const found: FoundDate = {
+        text: result.text,
+        index: result.index,
+        language,
+        year: start.get("year") ?? 0,
+        month: start.get("month") ?? 0,
+        day: start.get("day") ?? 0,
+      };
+      if (start.isCertain("hour")) {
+        found.time = { hour: start.get("hour") ?? 0, minute: start.get("minute") ?? 0, second: start.get("second") ?? 0 };
+      }
+      const offset = start.get("timezoneOffset");
+      if (start.isCertain("timezoneOffset") && typeof offset === "number") found.offset = offset;
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The schema's ISO 8601 date-time for a found date, and how it was made. Without a time it is noon UTC;
+ * with a time but no zone the time is read as UTC, and `zoneless` says so, for the report to warn.
+ * @example toDateTime({ year: 2020, month: 1, day: 15, time: { hour: 14, minute: 55, second: 0 }, offset: 330, ... })
+ * // { value: "2020-01-15T14:55:00+05:30", how: '"January 15, 2020 14:55 IST"', zoneless: false }
+ */
+export function toDateTime(found: FoundDate): { value: string; how: string; zoneless: boolean } {
+  const day = `${found.year}-${pad(found.month)}-${pad(found.day)}`;
+  const quoted = `"${found.text}"${found.language === "English" ? "" : ` (read as ${found.language})`}`;
+  if (!found.time) return { value: `${day}T12:00:00Z`, how: `${quoted}; ${NOON_UTC}`, zoneless: false };
+  const { hour, minute, second } = found.time;
+  const time = `${pad(hour)}:${pad(minute)}:${pad(second)}`;
+  if (found.offset === undefined) {
+    return { value: `${day}T${time}Z`, how: `${quoted}; it names no time zone, so UTC`, zoneless: true };
+  }
+  return { value: `${day}T${time}${offsetText(found.offset)}`, how: quoted, zoneless: false };
+}
+
+function offsetText(minutes: number): string {
+  if (minutes === 0) return "Z";
+  const sign = minutes < 0 ? "-" : "+";
+  const whole = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(whole / 60))}:${pad(whole % 60)}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/**
+ * The first full English date ("March 27, 2025" or "27 March 2025") in a text, as a UTC midnight.
  * @example findDate("Beijing on 27 March 2025.") // { date: 2025-03-27T00:00:00.000Z, text: "27 March 2025" }
  */
 export function findDate(text: string): { date: Date; text: string } | undefined {
