@@ -371,13 +371,24 @@ function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1Prepar
   ];
 }
 
-/** Outbox rows due at `now`, oldest first. */
-export async function dueOutbox(db: D1Database, now: number, limit: number): Promise<OutboxRow[]> {
+/**
+ * Claims the outbox rows due at `now`, oldest first, by moving their due time past `leaseMs`: a
+ * concurrent run does not take them too, and if this run dies they fall due again for the cron.
+ */
+export async function claimOutbox(db: D1Database, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const { results } = await db
-    .prepare("SELECT id, kind, target, due_at, attempts FROM outbox WHERE due_at <= ? ORDER BY id LIMIT ?")
-    .bind(now, limit)
+    .prepare(
+      `UPDATE outbox SET due_at = ? WHERE id IN (SELECT id FROM outbox WHERE due_at <= ? ORDER BY id LIMIT ?)
+       RETURNING id, kind, target, due_at, attempts`,
+    )
+    .bind(now + leaseMs, now, limit)
     .all<OutboxRow>();
-  return results;
+  return results.sort((a, b) => a.id - b.id);
+}
+
+/** Gives claimed rows back, due at `at`: for work that another run is doing right now. */
+export async function releaseOutbox(db: D1Database, ids: number[], at: number): Promise<void> {
+  if (ids.length) await db.prepare(`UPDATE outbox SET due_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`).bind(at, ...ids).run();
 }
 
 /** Rows for one target, up to `maxId`: applying the target once covers them all. */

@@ -27,12 +27,13 @@ import { isPublic } from "./article";
 import {
   type ArticleRow,
   completeOutbox,
-  dueOutbox,
+  claimOutbox,
   getArticleRow,
   getArticleRowById,
   type OutboxRow,
   queuePurge,
   redirectFor,
+  releaseOutbox,
   retryOutbox,
   setIndexKeys,
 } from "./editorial";
@@ -68,6 +69,8 @@ export const REPURGE_DELAY_MS = 65_000;
 const LEASE_MS = 30_000;
 /** Rebuilds one lease holder does before leaving the rest to the next run. */
 const MAX_REBUILDS_PER_LEASE = 5;
+/** How long claimed rows stay with one run before they fall due again. */
+const CLAIM_MS = 60_000;
 /** Outbox rows one run takes: well inside a Worker's 1,000 KV operations per invocation. */
 const OUTBOX_BATCH = 100;
 /** A purge request takes at most 100 tags. */
@@ -86,11 +89,9 @@ const MAX_BATCHES = 10;
 /** Applies the outbox rows that are due, a batch at a time, until none is left or the budget is spent. */
 export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
   const report: ApplyReport = { articles: [], listings: [], purged: [], failed: [] };
-  const seen = new Set<number>();
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const rows = (await dueOutbox(m.db, m.clock.now(), OUTBOX_BATCH)).filter((row) => !seen.has(row.id));
+    const rows = await claimOutbox(m.db, m.clock.now(), OUTBOX_BATCH, CLAIM_MS);
     if (rows.length === 0) break;
-    for (const row of rows) seen.add(row.id);
     await applyBatch(m, rows, report);
   }
   return report;
@@ -120,7 +121,11 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
         report.articles.push(first.target);
       } else {
         const state = await applyListing(m, first.target);
-        if (state === "busy") continue; // Another builder holds the lease; its rows stay for the next run.
+        if (state === "busy") {
+          // Another run holds the lease and rebuilds until it is current; these rows wait for the cron.
+          await releaseOutbox(m.db, group.map((row) => row.id), m.clock.now() + LEASE_MS);
+          continue;
+        }
         report.listings.push(first.target);
       }
       await completeOutbox(m.db, first.kind, first.target, maxId);

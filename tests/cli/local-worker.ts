@@ -2,7 +2,7 @@
  * Starts the real Worker under `wrangler dev` on a free port with its own empty local KV, for
  * end-to-end tests of the editors' tools.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -33,6 +33,13 @@ export async function startLocalWorker(token: string): Promise<LocalWorker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "broadsheet-e2e-"));
+  // The same migrations `npm start` applies, into this worker's own local state.
+  const migrated = spawnSync(join(BIN, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+    cwd: ROOT,
+    env: { ...CHILD_ENV, CI: "true" },
+    encoding: "utf8",
+  });
+  if (migrated.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrated.stdout}${migrated.stderr}`);
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
     [

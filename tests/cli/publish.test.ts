@@ -33,6 +33,16 @@ authors: [Test Editor]
 Written in a file, published with one command.
 `;
 
+/** Fetches `url` until its body contains `text`, for up to ten seconds, and returns the last body. */
+async function eventually(url: string, text: string): Promise<string> {
+  let body = "";
+  for (let tries = 0; tries < 50 && !body.includes(text); tries++) {
+    if (tries) await new Promise((resolve) => setTimeout(resolve, 200));
+    body = await (await fetch(url, { headers: { "Cache-Control": "no-cache" } })).text();
+  }
+  return body;
+}
+
 beforeAll(async () => {
   worker = await startLocalWorker(TOKEN);
   articles = await mkdtemp(join(tmpdir(), "broadsheet-articles-"));
@@ -52,11 +62,12 @@ describe("npm run publish against a running local Worker", () => {
     expect(output).toMatch(/\+ .*new\.md: created http:\/\/127\.0\.0\.1:\d+\/articles\/new/);
     expect(output).toMatch(/4 created, 0 updated, 0 unchanged, 0 invalid, 0 failed/);
 
-    const home = await (await fetch(`${worker.url}/`)).text();
+    // Listings are rebuilt just after the response (coalesced, at most once a second per KV key).
+    const home = await eventually(`${worker.url}/`, "A new article from the editor&#39;s desk");
     expect(home).toContain("A new article from the editor&#39;s desk");
-    const page = await fetch(`${worker.url}/articles/new`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain("Written in a file, published with one command.");
+    expect(await eventually(`${worker.url}/articles/new`, "Written in a file")).toContain(
+      "Written in a file, published with one command.",
+    );
     expect(await (await fetch(`${worker.url}/rss.xml`)).text()).toContain("A new article from the editor&#39;s desk");
     const feed = (await (await fetch(`${worker.url}/feed.json`)).json()) as { items: Array<{ url: string }> };
     expect(feed.items.map((item) => item.url)).toContain(`${worker.url}/articles/new`);
@@ -73,7 +84,7 @@ describe("npm run publish against a running local Worker", () => {
     const edited = await runPublish([articles, "--site", worker.url]);
     expect(edited.code, edited.output).toBe(0);
     expect(edited.output).toMatch(/0 created, 1 updated, 3 unchanged/);
-    expect(await (await fetch(`${worker.url}/articles/new`)).text()).toContain("then corrected.");
+    expect(await eventually(`${worker.url}/articles/new`, "then corrected.")).toContain("then corrected.");
   });
 
   it("validates every file first, sends the valid ones, and exits non-zero naming the bad file and field", async () => {

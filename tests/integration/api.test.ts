@@ -6,6 +6,7 @@ import worker from "../../src/index";
 import { MAX_BODY_BYTES } from "../../src/routes/api";
 import {
   articleFile,
+  clock,
   deleteArticle,
   kvSnapshot,
   OLD_TOKEN,
@@ -13,8 +14,8 @@ import {
   putArticle,
   request,
   SITE,
+  runCron,
   secondsFromNow,
-  sleep,
   TOKEN,
 } from "./helpers";
 
@@ -185,7 +186,7 @@ describe("publishing", () => {
     expect(await kvSnapshot()).toEqual(before);
   });
 
-  it("deletes an article from its page, the lists and both feeds", async () => {
+  it("moves a deleted article to the trash: 410 Gone on its page, out of the lists and both feeds", async () => {
     await publish("doomed", { title: "Doomed story" });
     await publish("survivor", { title: "Survivor story" });
     expect((await request("/articles/doomed")).status).toBe(200);
@@ -193,7 +194,9 @@ describe("publishing", () => {
 
     const deleted = await deleteArticle("doomed");
     expect(deleted.status).toBe(200);
-    expect((await request("/articles/doomed")).status).toBe(404);
+    const gone = await request("/articles/doomed");
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).not.toContain("Doomed story");
     const home = await (await request("/")).text();
     expect(home).not.toContain("Doomed story");
     expect(home).toContain("Survivor story");
@@ -201,7 +204,13 @@ describe("publishing", () => {
     expect(rss.items?.map((i) => i.title)).toEqual(["Survivor story"]);
     const json = parseJsonFeed(await (await request("/feed.json")).json());
     expect(json.items?.map((i) => i.title)).toEqual(["Survivor story"]);
-    expect(Object.keys(await kvSnapshot()).some((key) => key.includes("doomed"))).toBe(false);
+    const list = (await (await request("/api/articles", { headers: authorized })).json()) as {
+      articles: Array<{ slug: string; status: string }>;
+    };
+    expect(list.articles.find((a) => a.slug === "doomed")?.status).toBe("trash");
+    // Nothing of the article is left in KV but the marker that answers 410.
+    const kv = JSON.stringify(Object.entries(await kvSnapshot()).filter(([key]) => !key.startsWith("d1:")));
+    expect(kv).not.toContain("Doomed story");
   });
 });
 
@@ -311,7 +320,7 @@ describe("drafts and scheduling", () => {
     expect(await (await request("/")).text()).toContain("Secret draft");
   });
 
-  it("hides a scheduled article until its time, then shows it with no further action", async () => {
+  it("hides a scheduled article until its time, then shows it once the cron has run, with no editor's action", async () => {
     await publish("now-story", { title: "Story of now" });
     await publish("future-story", { title: "Story of the future", published: secondsFromNow(2) });
     // Warm the caches while it is hidden: they must not keep it hidden past its time.
@@ -320,8 +329,10 @@ describe("drafts and scheduling", () => {
     expect(await (await request("/rss.xml")).text()).not.toContain("Story of the future");
     expect(await (await request("/feed.json")).text()).not.toContain("Story of the future");
 
-    await sleep(2500);
+    clock.advance(2500);
+    // The page goes live by itself; the lists and feeds are rebuilt by the cron's next run.
     expect((await request("/articles/future-story")).status).toBe(200);
+    await runCron();
     expect(await (await request("/")).text()).toContain("Story of the future");
     expect(await (await request("/rss.xml")).text()).toContain("Story of the future");
     expect(await (await request("/feed.json")).text()).toContain("Story of the future");
