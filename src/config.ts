@@ -12,12 +12,15 @@ export interface Site {
   language: string;
 }
 
-let cached: { env: Env; site: Site } | undefined;
+/** The `[vars]` the site settings come from (a part of the generated `Env`). */
+export type SiteVars = Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_URL" | "SITE_LANGUAGE", string>;
+
+let cached: { env: SiteVars; site: Site } | undefined;
 
 /** Reads and checks the site settings once per isolate. A bad setting throws with its name. */
-export function siteFromEnv(env: Env): Site {
+export function siteFromEnv(env: SiteVars): Site {
   if (cached?.env === env) return cached.site;
-  const required = (name: keyof Env): string => {
+  const required = (name: keyof SiteVars): string => {
     const value = env[name];
     if (typeof value !== "string" || value.trim() === "") throw new Error(`[vars] ${name} must be set in wrangler.toml`);
     return value.trim();

@@ -9,9 +9,8 @@ import { sha256Hex } from "../digest";
 import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel } from "../feeds/model";
 import { rssItem } from "../feeds/rss";
-import { readingMinutes, renderMarkdown, shorten, summaryFromMarkdown } from "./markdown";
+import { renderBody, shorten } from "./markdown";
 import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
-import { KV_METADATA_LIMIT } from "./store";
 
 /**
  * Bump when the stored HTML would come out differently for the same input: a change to Markdown
@@ -43,10 +42,16 @@ export interface BuildContext {
   feedId: string;
 }
 
-/** Builds everything stored for an article: the rendered record, its list entry and its feed items. */
-export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<BuiltArticle> {
+/**
+ * Builds everything stored for an article: the rendered record, its list entry and its feed items.
+ * A body that is over a limit (content/limits.ts) is refused with the problem, never rendered.
+ */
+export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<Validated<BuiltArticle>> {
   const { now } = context;
-  const html = renderMarkdown(input.body);
+  // One pass: the Markdown is lexed once for the HTML, the summary and the reading time.
+  const rendered = renderBody(input.body);
+  if (!rendered.ok) return rendered;
+  const { html } = rendered;
   const warnings: string[] = [];
   if (!input.summary) warnings.push("summary: none given, so the first paragraph is used");
   if (input.draft) warnings.push("draft: stored, but not public until draft is false");
@@ -63,19 +68,25 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     category: input.category,
     authors: input.authors,
     // A body with no paragraph of text (only images or headings) falls back to the title.
-    summary: input.summary ?? (summaryFromMarkdown(input.body) || input.title),
+    summary: input.summary ?? (rendered.summary || input.title),
     ...(input.summary ? {} : { summaryDerived: true }),
     ...(input.image ? { image: input.image } : {}),
     tags: input.tags,
     draft: input.draft,
     markdown: input.body,
     html,
-    readingMinutes: readingMinutes(html),
+    readingMinutes: rendered.readingMinutes,
     version: await contentVersion(input),
   };
   const item = feedItemModel(context.site, article, context.feedId);
-  return { article, entry: listEntry(article), feedItems: { rss: rssItem(item), json: jsonFeedItem(item) }, warnings };
+  return {
+    ok: true,
+    value: { article, entry: listEntry(article), feedItems: { rss: rssItem(item), json: jsonFeedItem(item) }, warnings },
+  };
 }
+
+/** KV's limit on a key's metadata, which holds list entries (content/store.ts). */
+const KV_METADATA_LIMIT = 1024;
 
 /** The list entry for an article, with the summary shortened until the metadata fits KV's limit. */
 export function listEntry(article: StoredArticle): ListEntry {

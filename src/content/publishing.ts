@@ -77,11 +77,13 @@ export async function saveArticle(
     const failed = checkPreconditions(row, preconditions);
     if (failed) return failed;
     const now = context.clock.now();
-    const built = await buildArticle(slug, input, {
+    const result = await buildArticle(slug, input, {
       site: context.site,
       now,
       feedId: row?.feed_id ?? feedIdFor(context.site, slug),
     });
+    if (!result.ok) return { ok: false, status: 400, error: "The article is not valid", details: result.problems };
+    const built = result.value;
     if (row && row.version === built.article.version) {
       return { ok: true, outcome: "unchanged", article: built.article, warnings: built.warnings };
     }
@@ -164,7 +166,8 @@ export async function moveArticle(
   const now = context.clock.now();
   const input = JSON.parse(row.input) as ArticleInput;
   const built = await buildArticle(target.value, input, { site: context.site, now, feedId: row.feed_id });
-  const write = toWrite(row.id, row.feed_id, input, built);
+  if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
+  const write = toWrite(row.id, row.feed_id, input, built.value);
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
   const work = workFor(row, write);
   if (!(await commitMove(context.db, write, slug, row.version, by, work))) return raced();

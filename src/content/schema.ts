@@ -4,10 +4,13 @@
  * and every article type is derived from it.
  */
 import * as v from "valibot";
+import { LIMITS, utf8Bytes } from "./limits";
+
+export { LIMITS } from "./limits";
 
 /** Slugs are lower-case ASCII words joined by single hyphens: safe in URLs, KV keys and file names. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const MAX_SLUG_LENGTH = 100;
+export const MAX_SLUG_LENGTH = LIMITS.slugLength;
 
 // RFC 3339 profile of ISO 8601: a full date-time with an explicit zone, so that an article's
 // moment of publication never depends on where it was rendered.
@@ -40,6 +43,18 @@ const text = (max: number) =>
     v.maxLength(max, `must be at most ${max} characters`),
   );
 
+/**
+ * A list of at most `max` items, each checked by `item`. The count is checked first, so a list of
+ * 200,000 names costs one comparison, not 200,000 validations.
+ */
+const list = <const T extends v.GenericSchema<string, string>>(item: T, max: number, message: string) =>
+  v.pipe(
+    v.unknown(),
+    v.check((value) => !Array.isArray(value) || value.length <= max, `must have at most ${max} entries`),
+    // valibot ends a pipe at the next schema once a check has failed, so an over-long list stops here.
+    v.array(item, message),
+  );
+
 const dateTime = v.pipe(
   v.string("must be an ISO 8601 date-time, like 2025-03-28T09:00:00Z"),
   v.trim(),
@@ -63,15 +78,20 @@ export const slugSchema = v.pipe(
 export const imageSchema = v.strictObject(
   {
     url: v.optional(
-      v.pipe(v.string("must be text"), v.trim(), v.check(isImageUrl, "must be an https:// URL or a path starting with /")),
+      v.pipe(
+        v.string("must be text"),
+        v.trim(),
+        v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
+        v.check(isImageUrl, "must be an https:// URL or a path starting with /"),
+      ),
     ),
     alt: v.pipe(
       v.string("must be text that describes the image for readers who cannot see it"),
       v.trim(),
-      v.maxLength(300, "must be at most 300 characters"),
+      v.maxLength(LIMITS.altLength, `must be at most ${LIMITS.altLength} characters`),
     ),
-    caption: v.optional(text(500)),
-    credit: v.optional(text(200)),
+    caption: v.optional(text(LIMITS.captionLength)),
+    credit: v.optional(text(LIMITS.creditLength)),
   },
   objectMessage,
 );
@@ -80,17 +100,19 @@ export const imageSchema = v.strictObject(
 export const articleInputSchema = v.pipe(
   v.strictObject(
     {
-      title: text(200),
+      title: text(LIMITS.titleLength),
       published: dateTime,
       updated: v.optional(dateTime),
-      category: text(60),
-      authors: v.optional(v.array(text(100), "must be a list of names"), []),
-      summary: v.optional(text(500)),
+      category: text(LIMITS.categoryLength),
+      authors: v.optional(list(text(LIMITS.authorLength), LIMITS.authors, "must be a list of names"), []),
+      summary: v.optional(text(LIMITS.summaryLength)),
       image: v.optional(imageSchema),
-      tags: v.optional(v.array(text(50), "must be a list of words"), []),
+      tags: v.optional(list(text(LIMITS.tagLength), LIMITS.tags, "must be a list of words"), []),
       draft: v.optional(v.boolean("must be true or false"), false),
       body: v.pipe(
         v.string("must be Markdown text"),
+        // Checked before anything else reads the body: every later step is linear in its size.
+        v.check((b) => utf8Bytes(b) <= LIMITS.bodyBytes, `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)`),
         v.check((b) => b.trim().length > 0, "must not be empty: the article has no text"),
         // Blank lines around the text carry no meaning; dropping them makes a file and its JSON
         // form the same content, with the same version.

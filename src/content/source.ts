@@ -4,6 +4,7 @@
  * JSON. Both end in the one schema, so a file and an API request are judged alike.
  */
 import { load } from "js-yaml";
+import { LIMITS, utf8Bytes } from "./limits";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type Validated, validate } from "./schema";
 
 // The frontmatter block: a first line of exactly `---`, YAML, then a closing `---` line.
@@ -11,16 +12,30 @@ import { type ArticleInput, articleInputSchema, type FieldProblem, type Validate
 // turns dates into Date objects (losing a missing time zone) and gray-matter pulls in `fs`.
 const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
 
-/** Splits an article file into its frontmatter fields and Markdown body, then validates both. */
+// YAML aliases (`&a [x, x]`, then `*a`) let a few lines stand for millions of values: the "billion
+// laughs" of YAML 1.2 §3.2.2.2. No field of an article needs one, so js-yaml refuses them all, and
+// any nesting deeper than a list or the image's fields inside the fields (js-yaml counts the
+// document's own mapping too).
+const YAML_OPTIONS = { maxAliases: 0, maxDepth: LIMITS.frontmatterDepth } as const;
+
+/**
+ * Splits an article file into its frontmatter fields and Markdown body, then validates both.
+ * @example parseArticleFile("---\ntitle: Hi\npublished: 2025-03-28T09:00:00Z\ncategory: News\n---\nText.\n")
+ * // { ok: true, value: { title: "Hi", ..., body: "Text.\n" } }
+ */
 export function parseArticleFile(source: string): Validated<ArticleInput> {
   const match = FRONTMATTER.exec(source);
   if (!match) {
     return fail("frontmatter", "is missing: the file must start with a line of ---, the fields in YAML, then ---");
   }
+  const yaml = match[1] ?? "";
+  if (utf8Bytes(yaml) > LIMITS.frontmatterBytes) {
+    return fail("frontmatter", `must be at most ${LIMITS.frontmatterBytes} bytes of YAML (the limit)`);
+  }
   let fields: unknown;
   try {
     // js-yaml 5 loads with the YAML 1.2 core schema: dates stay strings, so the schema can insist on a zone.
-    fields = match[1]?.trim() ? load(match[1]) : {};
+    fields = yaml.trim() ? load(yaml, YAML_OPTIONS) : {};
   } catch (error) {
     return fail("frontmatter", `is not valid YAML: ${yamlReason(error)}`);
   }
@@ -33,7 +48,10 @@ export function parseArticleFile(source: string): Validated<ArticleInput> {
   return validate(articleInputSchema, { ...fields, body: source.slice(match[0].length) });
 }
 
-/** Validates the JSON form of an article: the frontmatter fields plus `body`. */
+/**
+ * Validates the JSON form of an article: the frontmatter fields plus `body`.
+ * @example parseArticleJson({ title: "Hi", published: "2025-03-28T09:00:00Z", category: "News", body: "Text." })
+ */
 export function parseArticleJson(data: unknown): Validated<ArticleInput> {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     return fail("", "the body must be a JSON object with the article's fields");
@@ -47,6 +65,12 @@ function fail(field: string, problem: string): { ok: false; problems: FieldProbl
 
 function yamlReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith("aliases exceeded")) {
+    return `uses an alias (*name), and aliases are not allowed (the limit is ${YAML_OPTIONS.maxAliases}): write the value out`;
+  }
+  if (message.startsWith("nesting exceeded")) {
+    return "nests too deeply: a field may hold a list or the image's fields, nothing deeper";
+  }
   // Keep the first line: js-yaml appends a code excerpt that reads badly inside JSON.
   return message.split("\n")[0] ?? message;
 }

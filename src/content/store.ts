@@ -222,6 +222,3 @@ export async function deleteIndexEntry(store: Store, key: string): Promise<void>
   store.ops.writes++;
   await store.kv.delete(key);
 }
-
-/** KV's metadata limit. List entries are fitted to it when they are built (content/article.ts). */
-export const KV_METADATA_LIMIT = 1024;

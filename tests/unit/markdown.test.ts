@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { readingMinutes, renderMarkdown, sanitizeHtml, shorten, summaryFromMarkdown } from "../../src/content/markdown";
+import { LIMITS } from "../../src/content/limits";
+import {
+  isSafeUrl,
+  readingMinutes,
+  renderBody,
+  renderMarkdown,
+  sanitizeHtml,
+  shorten,
+  summaryFromMarkdown,
+} from "../../src/content/markdown";
 
 /** Every way a stored page could run code: none of these may survive sanitizing. */
 function expectInert(html: string): void {
@@ -300,5 +309,176 @@ describe("readingMinutes", () => {
   it("does not count tags or attributes as words", () => {
     const tags = '<a href="https://example.com/a/very/long/path" title="many words in a title here">'.repeat(300);
     expect(readingMinutes(`${tags}<p>${"word ".repeat(200)}</p>`)).toBe(1);
+  });
+});
+
+describe("isSafeUrl", () => {
+  it.each([
+    "https://example.com/a?b=c#d",
+    "http://example.com",
+    "HTTPS://EXAMPLE.COM",
+    "mailto:desk@example.com",
+    "/rss.xml",
+    "./a:b",
+    "../up",
+    "page.html",
+    "?q=1&r=2",
+    "#section",
+    "//cdn.example/a.png",
+    "",
+  ])("accepts %j", (url) => {
+    expect(isSafeUrl(url)).toBe(true);
+  });
+
+  it.each([
+    ["javascript:", "javascript:alert(1)"],
+    ["upper case", "JAVASCRIPT:alert(1)"],
+    ["vbscript:", "vbscript:msgbox(1)"],
+    ["data:", "data:text/html,<script>alert(1)</script>"],
+    ["data: image", "data:image/png;base64,iVBORw0KGgo="],
+    ["file:", "file:///etc/passwd"],
+    ["tel:", "tel:+100"],
+    ["blob:", "blob:https://example.com/uuid"],
+    ["leading space", " javascript:alert(1)"],
+    ["leading NUL", "\u0000javascript:alert(1)"],
+    ["leading control characters", "\u0001\u001f javascript:alert(1)"],
+    ["newline inside", "java\nscript:alert(1)"],
+    ["carriage return inside", "java\rscript:alert(1)"],
+    ["tab inside", "java\tscript:alert(1)"],
+    ["tab as a hex entity", "jav&#x09;ascript:alert(1)"],
+    ["tab as a named entity", "jav&Tab;ascript:alert(1)"],
+    ["newline as a named entity", "jav&NewLine;ascript:alert(1)"],
+    ["colon as a decimal entity", "javascript&#58;alert(1)"],
+    ["colon as a zero-padded entity without ;", "javascript&#0000058alert(1)"],
+    ["colon as a named entity", "javascript&colon;alert(1)"],
+    ["first letter as a hex entity", "&#x6A;avascript:alert(1)"],
+    ["every letter an entity", "&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)"],
+    ["unknown entity in the scheme", "java&shy;script:alert(1)"],
+    ["space inside the scheme", "java script:alert(1)"],
+    ["lookalike relative path", "a:b"],
+  ])("refuses %s", (_name, url) => {
+    expect(isSafeUrl(url)).toBe(false);
+  });
+});
+
+describe("sanitizeHtml: every URL attribute", () => {
+  it.each([
+    ["video poster", '<video poster="javascript:alert(1)" src="https://a.example/v.mp4">fallback</video>'],
+    ["blockquote cite", '<blockquote cite="javascript:alert(1)">quoted</blockquote>'],
+    ["q cite", '<q cite="jav&#x09;ascript:alert(1)">quoted</q>'],
+    ["del cite", '<del cite="javascript:alert(1)">gone</del>'],
+    ["ins cite", '<ins cite="data:text/html,x">added</ins>'],
+    ["area href", '<area href="javascript:alert(1)" alt="x">'],
+    ["img src with control character", '<img src="\u0001javascript:alert(1)" alt="x">'],
+    ["a href with newline entity", '<a href="java&NewLine;script:alert(1)">x</a>'],
+    ["img srcset", '<img src="/a.png" srcset="/a.png 1x, javascript:alert(1) 2x" alt="x">'],
+    ["audio src", '<audio src="javascript:alert(1)" controls>fallback</audio>'],
+  ])("leaves no unsafe URL in %s", (_name, html) => {
+    const clean = sanitizeHtml(html);
+    expect(clean).not.toMatch(/(java|vb)script|data:/i);
+    for (const [, value] of clean.matchAll(/\s(?:href|src|cite|poster|srcset)="([^"]*)"/g)) {
+      expect(isSafeUrl(value ?? "")).toBe(true);
+    }
+  });
+
+  it("keeps safe cite URLs", () => {
+    expect(sanitizeHtml('<blockquote cite="https://example.com/speech">q</blockquote>')).toBe(
+      '<blockquote cite="https://example.com/speech">q</blockquote>',
+    );
+  });
+
+  it("drops <audio> and <video> but keeps their fallback text", () => {
+    expect(sanitizeHtml('<video src="https://a.example/v.mp4" controls>Watch it <a href="/v">here</a></video>')).toBe(
+      'Watch it <a href="/v">here</a>',
+    );
+    expect(sanitizeHtml('<audio src="/a.mp3" autoplay>Listen</audio>')).toBe("Listen");
+  });
+});
+
+describe("renderBody", () => {
+  it("renders, summarizes and times the body from one lexing", () => {
+    expect(renderBody("# Title\n\nHello *world*, and more.")).toEqual({
+      ok: true,
+      html: "<h1>Title</h1>\n<p>Hello <em>world</em>, and more.</p>\n",
+      summary: "Hello world, and more.",
+      readingMinutes: 1,
+    });
+  });
+
+  it("gives the same HTML and summary as the thin wrappers", () => {
+    const body = "![pic](/a.png)\n\nThe **lead** paragraph with [a link](https://example.com).\n\n- a\n- b";
+    const rendered = renderBody(body);
+    expect(rendered.ok && rendered.html).toBe(renderMarkdown(body));
+    expect(rendered.ok && rendered.summary).toBe(summaryFromMarkdown(body));
+  });
+
+  it("refuses a body over the size limit, counting UTF-8 bytes", () => {
+    // Each "é" is one character but two bytes.
+    expect(renderBody("é".repeat(LIMITS.bodyBytes / 2))).toMatchObject({ ok: true });
+    expect(renderBody("é".repeat(LIMITS.bodyBytes / 2 + 1))).toEqual({
+      ok: false,
+      problems: [{ field: "body", problem: `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)` }],
+    });
+  });
+
+  it("accepts nesting up to the limit and refuses one level more", () => {
+    const quote = (depth: number) => `${"> ".repeat(depth)}deep`;
+    expect(renderBody(quote(LIMITS.nestingDepth))).toMatchObject({ ok: true });
+    expect(renderBody(quote(LIMITS.nestingDepth + 1))).toEqual({
+      ok: false,
+      problems: [
+        { field: "body", problem: `nests block quotes and lists more than ${LIMITS.nestingDepth} levels deep (the limit)` },
+      ],
+    });
+    const list = (depth: number) => Array.from({ length: depth }, (_, i) => `${"  ".repeat(i)}- item`).join("\n");
+    expect(renderBody(list(LIMITS.nestingDepth))).toMatchObject({ ok: true });
+    expect(renderBody(list(LIMITS.nestingDepth + 1))).toMatchObject({ ok: false });
+  });
+
+  it("accepts inline markup up to the limit in a paragraph and refuses one more", () => {
+    const paragraph = (stars: number) => `${"*a* ".repeat(stars / 2)}end`;
+    expect(renderBody(paragraph(LIMITS.inlineMarkup))).toMatchObject({ ok: true });
+    const refused = renderBody(paragraph(LIMITS.inlineMarkup + 2));
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.problems[0]?.problem).toContain(`more than ${LIMITS.inlineMarkup} characters`);
+  });
+
+  it("counts inline markup per paragraph, not per body", () => {
+    const paragraph = `${"*a* ".repeat(LIMITS.inlineMarkup / 4)}end`;
+    expect(renderBody(Array.from({ length: 20 }, () => paragraph).join("\n\n"))).toMatchObject({ ok: true });
+  });
+
+  it("refuses tables with more cells than the limit, padding included", () => {
+    const header = `|${"h|".repeat(100)}\n|${"-|".repeat(100)}\n`;
+    expect(renderBody(`${header}${"x\n".repeat(200)}`)).toMatchObject({
+      ok: false,
+      problems: [{ field: "body", problem: expect.stringContaining(`more than ${LIMITS.tableCells} table cells`) }],
+    });
+    expect(renderBody(`${header}${"x\n".repeat(50)}`)).toMatchObject({ ok: true });
+  });
+
+  it("refuses a reference link repeated into more HTML than the limit, before rendering it", () => {
+    const body = `[a]: /${"x".repeat(1_000)}\n\n${Array.from({ length: 100 }, () => "[a] ".repeat(100)).join("\n\n")}`;
+    expect(renderBody(body)).toEqual({
+      ok: false,
+      problems: [{ field: "body", problem: `renders to more than ${LIMITS.htmlBytes} bytes of HTML (the limit)` }],
+    });
+  });
+
+  it("refuses a body whose HTML is over the limit after escaping", () => {
+    const rendered = renderBody('"'.repeat(LIMITS.bodyBytes));
+    expect(rendered).toMatchObject({ ok: false, problems: [{ field: "body" }] });
+  });
+
+  it("never throws on the audit's inputs", () => {
+    for (const body of ["> ".repeat(200_000).slice(0, LIMITS.bodyBytes), "_a".repeat(60_000), "[".repeat(100_000)]) {
+      expect(() => renderBody(body)).not.toThrow();
+      expect(renderBody(body).ok).toBe(false);
+    }
+  });
+
+  it("renderMarkdown and summaryFromMarkdown give empty strings for a refused body", () => {
+    expect(renderMarkdown("> ".repeat(50))).toBe("");
+    expect(summaryFromMarkdown("_a".repeat(1_000))).toBe("");
   });
 });

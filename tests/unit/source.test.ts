@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildArticle, contentVersion, validateSlug } from "../../src/content/article";
+import { LIMITS } from "../../src/content/limits";
 import type { ArticleInput, FieldProblem, Validated } from "../../src/content/schema";
 import { parseArticleFile, parseArticleJson } from "../../src/content/source";
 
@@ -386,10 +387,17 @@ describe("contentVersion", () => {
 
 describe("buildArticle", () => {
   const NOW = Date.parse("2025-06-01T00:00:00Z");
+  const SITE = { title: "T", description: "D", url: "https://news.example", language: "en" };
+  /** Builds at NOW, failing the test if the article is refused. */
+  async function build(slug: string, input: ArticleInput) {
+    const built = await buildArticle(slug, input, { site: SITE, now: NOW, feedId: `https://news.example/articles/${slug}` });
+    if (!built.ok) throw new Error(`refused: ${JSON.stringify(built.problems)}`);
+    return built.value;
+  }
 
   it("builds the stored record with sanitized HTML, reading time and version", async () => {
     const input = validInput({ body: "First *para*.\n\n<script>alert(1)</script>\n\nSecond.", tags: ["t"], authors: ["Ann"] });
-    const { article, warnings } = await buildArticle("my-article", input, NOW);
+    const { article, warnings } = await build("my-article", input);
     expect(article).toMatchObject({
       slug: "my-article",
       title: "A title",
@@ -409,45 +417,125 @@ describe("buildArticle", () => {
   });
 
   it("derives the summary from the first paragraph when none is given", async () => {
-    const { article } = await buildArticle("s", validInput({ body: "## Heading\n\nThe **lead** paragraph.\n\nMore." }), NOW);
+    const { article } = await build("s", validInput({ body: "## Heading\n\nThe **lead** paragraph.\n\nMore." }));
     expect(article.summary).toBe("The lead paragraph.");
   });
 
   it("keeps a given summary and does not warn about it", async () => {
-    const { article, warnings } = await buildArticle("s", validInput({ summary: "Given." }), NOW);
+    const { article, warnings } = await build("s", validInput({ summary: "Given." }));
     expect(article.summary).toBe("Given.");
     expect(warnings).toEqual([]);
   });
 
   it("keeps updated and image when given", async () => {
     const input = validInput({ summary: "S", updated: "2025-04-01T00:00:00Z", image: { url: "/a.png", alt: "A" } });
-    const { article } = await buildArticle("s", input, NOW);
+    const { article } = await build("s", input);
     expect(article.updated).toBe("2025-04-01T00:00:00Z");
     expect(article.image).toEqual({ url: "/a.png", alt: "A" });
   });
 
   it("warns that a future article is scheduled", async () => {
-    const { warnings } = await buildArticle("s", validInput({ summary: "S", published: "2025-07-01T09:00:00Z" }), NOW);
+    const { warnings } = await build("s", validInput({ summary: "S", published: "2025-07-01T09:00:00Z" }));
     expect(warnings).toEqual(["published: in the future, so the article goes live at 2025-07-01T09:00:00Z"]);
   });
 
   it("warns about a draft, and not also about its schedule", async () => {
-    const { warnings } = await buildArticle(
-      "s",
-      validInput({ summary: "S", draft: true, published: "2025-07-01T09:00:00Z" }),
-      NOW,
-    );
+    const { warnings } = await build("s", validInput({ summary: "S", draft: true, published: "2025-07-01T09:00:00Z" }));
     expect(warnings).toEqual(["draft: stored, but not public until draft is false"]);
   });
 
   it("warns about an image without a url", async () => {
-    const { warnings } = await buildArticle("s", validInput({ summary: "S", image: { alt: "", caption: "C" } }), NOW);
+    const { warnings } = await build("s", validInput({ summary: "S", image: { alt: "", caption: "C" } }));
     expect(warnings).toEqual(["image: no url, so only the caption and credit are shown"]);
   });
 
   it("warns when sanitizing leaves nothing", async () => {
-    const { article, warnings } = await buildArticle("s", validInput({ summary: "S", body: "<script>alert(1)</script>" }), NOW);
+    const { article, warnings } = await build("s", validInput({ summary: "S", body: "<script>alert(1)</script>" }));
     expect(article.html.trim()).toBe("");
     expect(warnings).toEqual(["body: nothing is left after sanitizing"]);
+  });
+});
+
+describe("parseArticleFile and parseArticleJson: bounded input", () => {
+  it("refuses YAML aliases, naming the frontmatter and the limit", () => {
+    const file = articleFile([...REQUIRED, "authors: &a [Ann, Bob]", "tags: *a"]);
+    const [problem, ...rest] = problemsOf(parseArticleFile(file));
+    expect(rest).toEqual([]);
+    expect(problem?.field).toBe("frontmatter");
+    expect(problem?.problem).toMatch(/alias.*not allowed \(the limit is 0\)/);
+  });
+
+  it("refuses the audit's alias bomb quickly, without expanding it", () => {
+    const lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    for (let i = 1; i < 6; i++)
+      lines.push(
+        `${"abcdef"[i]}: &${"abcdef"[i]} [${Array(10)
+          .fill(`*${"abcdef"[i - 1]}`)
+          .join(", ")}]`,
+      );
+    const file = articleFile([...REQUIRED, ...lines]);
+    expect(fieldsOf(parseArticleFile(file))).toEqual(["frontmatter"]);
+  });
+
+  it("reads lists written as blocks as well as in brackets", () => {
+    const parsed = parseArticleFile(articleFile([...REQUIRED, "authors:", "  - Jane Doe", "  - John Roe", "tags: [a, b]"]));
+    expect(parsed.ok && parsed.value.authors).toEqual(["Jane Doe", "John Roe"]);
+  });
+
+  it("refuses YAML nested deeper than a list inside a field", () => {
+    const [problem] = problemsOf(parseArticleFile(articleFile([...REQUIRED, "tags: [[[a, [b]]]]"])));
+    expect(problem?.field).toBe("frontmatter");
+    expect(problem?.problem).toMatch(/nests too deeply/);
+  });
+
+  it("refuses frontmatter over its size limit before reading it", () => {
+    const comment = `# ${"x".repeat(LIMITS.frontmatterBytes)}`;
+    expect(problemsOf(parseArticleFile(articleFile([...REQUIRED, comment])))).toEqual([
+      { field: "frontmatter", problem: `must be at most ${LIMITS.frontmatterBytes} bytes of YAML (the limit)` },
+    ]);
+  });
+
+  it.each([
+    ["authors", LIMITS.authors, "name"],
+    ["tags", LIMITS.tags, "tag"],
+  ])("accepts %s up to the limit and refuses one more", (field, max, word) => {
+    const list = (n: number) => Array.from({ length: n }, (_, i) => `${word}${i}`);
+    expect(parseArticleJson({ ...validInput(), [field]: list(max) }).ok).toBe(true);
+    expect(problemsOf(parseArticleJson({ ...validInput(), [field]: list(max + 1) }))).toEqual([
+      { field, problem: `must have at most ${max} entries` },
+    ]);
+  });
+
+  it("refuses 200,000 authors with one problem", () => {
+    const problems = problemsOf(parseArticleJson({ ...validInput(), authors: Array(200_000).fill("x".repeat(1_000)) }));
+    expect(problems).toEqual([{ field: "authors", problem: `must have at most ${LIMITS.authors} entries` }]);
+  });
+
+  it.each([
+    ["title", LIMITS.titleLength, (text: string) => ({ title: text })],
+    ["summary", LIMITS.summaryLength, (text: string) => ({ summary: text })],
+    ["category", LIMITS.categoryLength, (text: string) => ({ category: text })],
+    ["authors.0", LIMITS.authorLength, (text: string) => ({ authors: [text] })],
+    ["tags.0", LIMITS.tagLength, (text: string) => ({ tags: [text] })],
+    ["image.alt", LIMITS.altLength, (text: string) => ({ image: { alt: text } })],
+    ["image.caption", LIMITS.captionLength, (text: string) => ({ image: { alt: "", caption: text } })],
+    ["image.credit", LIMITS.creditLength, (text: string) => ({ image: { alt: "", credit: text } })],
+    ["image.url", LIMITS.imageUrlLength, (text: string) => ({ image: { alt: "", url: `/${text.slice(1)}` } })],
+  ])("accepts %s at its length limit and refuses one character more", (field, max, fields) => {
+    expect(parseArticleJson({ ...validInput(), ...fields("a".repeat(max)) }).ok).toBe(true);
+    expect(problemsOf(parseArticleJson({ ...validInput(), ...fields("a".repeat(max + 1)) }))).toEqual([
+      { field, problem: `must be at most ${max} characters` },
+    ]);
+  });
+
+  it("refuses a body over its size limit in bytes, naming the field and the limit", () => {
+    expect(parseArticleJson({ ...validInput(), body: "a".repeat(LIMITS.bodyBytes) }).ok).toBe(true);
+    expect(problemsOf(parseArticleJson({ ...validInput(), body: "€".repeat(LIMITS.bodyBytes / 3 + 1) }))).toEqual([
+      { field: "body", problem: `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)` },
+    ]);
+  });
+
+  it("refuses an over-long body in a file too", () => {
+    expect(fieldsOf(parseArticleFile(articleFile(REQUIRED, "a".repeat(LIMITS.bodyBytes + 1))))).toEqual(["body"]);
   });
 });
