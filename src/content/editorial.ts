@@ -388,7 +388,11 @@ export async function claimOutbox(db: D1Database, now: number, limit: number, le
 
 /** Gives claimed rows back, due at `at`: for work that another run is doing right now. */
 export async function releaseOutbox(db: D1Database, ids: number[], at: number): Promise<void> {
-  if (ids.length) await db.prepare(`UPDATE outbox SET due_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`).bind(at, ...ids).run();
+  if (ids.length)
+    await db
+      .prepare(`UPDATE outbox SET due_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`)
+      .bind(at, ...ids)
+      .run();
 }
 
 /** Rows for one target, up to `maxId`: applying the target once covers them all. */

@@ -26,8 +26,8 @@ import { renderHome } from "../render/home";
 import { isPublic } from "./article";
 import {
   type ArticleRow,
-  completeOutbox,
   claimOutbox,
+  completeOutbox,
   getArticleRow,
   getArticleRowById,
   type OutboxRow,
@@ -123,7 +123,11 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
         const state = await applyListing(m, first.target);
         if (state === "busy") {
           // Another run holds the lease and rebuilds until it is current; these rows wait for the cron.
-          await releaseOutbox(m.db, group.map((row) => row.id), m.clock.now() + LEASE_MS);
+          await releaseOutbox(
+            m.db,
+            group.map((row) => row.id),
+            m.clock.now() + LEASE_MS,
+          );
           continue;
         }
         report.listings.push(first.target);

@@ -2,12 +2,16 @@
  * The validation suite: every file in articles/ must be publishable as it stands. Vite bundles the
  * files into the test at build time, so no file system is needed inside workerd.
  */
+import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
-import { buildArticle, validateSlug } from "../../src/content/article";
+import { type BuildContext, buildArticle, validateSlug } from "../../src/content/article";
 import type { ArticleInput } from "../../src/content/schema";
 import { parseArticleFile } from "../../src/content/source";
 import { escapeHtml } from "../../src/escape";
+import { buildJsonFeed } from "../../src/feeds/json-feed";
+import { absolutizeLinks } from "../../src/feeds/model";
+import { buildRss } from "../../src/feeds/rss";
 import { renderArticle } from "../../src/render/article";
 
 const SOURCES = import.meta.glob<string>("../../articles/*.md", { query: "?raw", import: "default", eager: true });
@@ -30,6 +34,11 @@ const NOW = Date.parse("2026-01-01T00:00:00Z");
 
 function slugOf(file: string): string {
   return file.replace(/\.md$/, "");
+}
+
+/** What a save passes to `buildArticle`: the site, the fixed clock, and the id feeds give the article. */
+function contextFor(slug: string): BuildContext {
+  return { site: SITE, now: NOW, feedId: `${SITE.url}/articles/${slug}` };
 }
 
 function inputOf(source: string): ArticleInput {
@@ -72,7 +81,7 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
   });
 
   it("renders to non-empty, sanitized HTML with a summary", async () => {
-    const { article, warnings } = await buildArticle(slugOf(file), inputOf(source), NOW);
+    const { article, warnings } = await buildArticle(slugOf(file), inputOf(source), contextFor(slugOf(file)));
     expect(article.html.trim()).not.toBe("");
     expect(article.html).not.toMatch(/<script/i);
     expect(article.html).not.toMatch(/\son[a-z]+\s*=/i);
@@ -83,12 +92,23 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
   });
 
   it("renders as a full page with its title", async () => {
-    const { article } = await buildArticle(slugOf(file), inputOf(source), NOW);
+    const { article } = await buildArticle(slugOf(file), inputOf(source), contextFor(slugOf(file)));
     const page = await renderArticle(SITE, article);
     expect(page.startsWith("<!doctype html>")).toBe(true);
     expect(page).toContain(`<h1>${escapeHtml(article.title)}</h1>`);
     expect(page).toContain(`<link rel="canonical" href="https://news.example/articles/${slugOf(file)}"/>`);
     expect(page).toContain(article.html);
+  });
+
+  it("renders feed items that a real parser reads, with the article's id, title and HTML", async () => {
+    const slug = slugOf(file);
+    const { article, feedItems } = await buildArticle(slug, inputOf(source), contextFor(slug));
+    const rss = parseRssFeed(buildRss(SITE, [feedItems.rss], Date.parse(article.updated ?? article.published)));
+    expect(rss.items?.map((item) => [item.title, item.link])).toEqual([[article.title, `${SITE.url}/articles/${slug}`]]);
+    // Feed readers need absolute links: the site's own paths are made absolute, nothing else changes.
+    expect(rss.items?.[0]?.content?.encoded).toBe(absolutizeLinks(SITE, article.html).trim());
+    const json = parseJsonFeed(buildJsonFeed(SITE, [feedItems.json]));
+    expect(json.items?.map((item) => [item.id, item.title])).toEqual([[`${SITE.url}/articles/${slug}`, article.title]]);
   });
 
   it("repeats no paragraph word for word", () => {

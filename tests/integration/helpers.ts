@@ -5,6 +5,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
+import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/clock";
 import { createWorker } from "../../src/index";
 
@@ -111,3 +112,42 @@ export async function kvSnapshot(): Promise<Record<string, unknown>> {
 
 /** An ISO date-time `seconds` from the test clock's now. */
 export const secondsFromNow = (seconds: number): string => new Date(clock.now() + seconds * 1000).toISOString();
+
+/**
+ * Empties the edge cache as of the test clock's now, then moves the clock on by a millisecond so
+ * that what is cached next is newer than the purge. tests/setup.ts purges at the wall clock's now,
+ * which a clock moved by an earlier test (or by listing rebuilds' waits) may have left behind.
+ */
+export async function emptyCache(): Promise<void> {
+  const ctx = createExecutionContext();
+  await localCache(caches.default, ctx, SITE, clock).purge([EVERYTHING]);
+  await waitOnExecutionContext(ctx);
+  clock.advance(1);
+}
+
+export interface OutboxEntry {
+  kind: "article" | "listing" | "purge";
+  target: string;
+  due_at: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** The outbox rows still waiting in D1, oldest first, optionally of one kind. */
+export async function outbox(kind?: OutboxEntry["kind"]): Promise<OutboxEntry[]> {
+  const query = kind
+    ? env.DB.prepare("SELECT kind, target, due_at, attempts, last_error FROM outbox WHERE kind = ? ORDER BY id").bind(kind)
+    : env.DB.prepare("SELECT kind, target, due_at, attempts, last_error FROM outbox ORDER BY id");
+  return (await query.all<OutboxEntry>()).results;
+}
+
+/**
+ * Publishes `count` articles one after another (so each save's rebuilds finish before the next),
+ * with slugs `<prefix>-<i>`, titles `<Prefix> <i>`, the i-th published `i` days after `start`.
+ */
+export async function publishSeries(prefix: string, count: number, start = Date.UTC(2025, 0, 1)): Promise<void> {
+  const name = prefix.charAt(0).toUpperCase() + prefix.slice(1);
+  for (let i = 0; i < count; i++) {
+    await publish(`${prefix}-${i}`, { title: `${name} ${i}`, published: new Date(start + i * 86_400_000).toISOString() });
+  }
+}

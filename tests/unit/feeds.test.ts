@@ -1,11 +1,18 @@
-import { XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
 import type { StoredArticle } from "../../src/content/schema";
-import { buildJsonFeed, type JsonFeed } from "../../src/feeds/json-feed";
-import { lastModified } from "../../src/feeds/model";
-import { buildRss, RSS_TTL_MINUTES } from "../../src/feeds/rss";
+import { buildJsonFeed, type JsonFeed, type JsonFeedItem, jsonFeedItem } from "../../src/feeds/json-feed";
+import {
+  absolutizeLinks,
+  FEED_ITEM_MAX_HTML_BYTES,
+  type FeedItemModel,
+  feedItemModel,
+  lastChange,
+} from "../../src/feeds/model";
+import { buildRss, RSS_TTL_MINUTES, rssItem } from "../../src/feeds/rss";
+import { buildRobots, buildSitemapIndex, buildSitemapMonth, SITEMAP_MAX_URLS } from "../../src/feeds/sitemap";
 
 const SITE: Site = {
   title: "Broadsheet",
@@ -63,12 +70,35 @@ const HOSTILE = storedArticle({
   tags: ['"quoted"'],
 });
 
+/** An article's feed model, with its permalink as the id unless it was created under another slug. */
+const modelOf = (article: StoredArticle, feedId = `${SITE.url}/articles/${article.slug}`): FeedItemModel =>
+  feedItemModel(SITE, article, feedId);
+
+/** The latest change among the articles (ms), as the materialiser passes it to `buildRss`. */
+const latestChange = (articles: StoredArticle[]): number | undefined =>
+  articles.length ? Math.max(...articles.map((article) => Date.parse(lastChange(article)))) : undefined;
+
+/** An RSS document as the materialiser builds it: items rendered at save time, then joined. */
+const rssOf = (articles: StoredArticle[]): string =>
+  buildRss(
+    SITE,
+    articles.map((article) => rssItem(modelOf(article))),
+    latestChange(articles),
+  );
+
+/** A JSON Feed document as the materialiser builds it. */
+const jsonFeedOf = (articles: StoredArticle[]): string =>
+  buildJsonFeed(
+    SITE,
+    articles.map((article) => jsonFeedItem(modelOf(article))),
+  );
+
 // XML 1.0 §2.2: characters that must never appear in a feed.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 describe("buildRss", () => {
-  const rss = buildRss(SITE, [NEWER, OLDER]);
+  const rss = rssOf([NEWER, OLDER]);
   const feed = parseRssFeed(rss);
 
   it("is well-formed XML with an XML declaration", () => {
@@ -105,6 +135,7 @@ describe("buildRss", () => {
   });
 
   it("gives lastBuildDate as the latest change of any article, in GMT", () => {
+    expect(latestChange([NEWER, OLDER])).toBe(Date.parse("2025-04-03T10:30:00Z"));
     expect(feed.lastBuildDate).toBe("Thu, 03 Apr 2025 10:30:00 GMT");
   });
 
@@ -149,7 +180,7 @@ describe("buildRss", () => {
   });
 
   it("stays well-formed and faithful when an article contains markup, ]]> and control characters", () => {
-    const hostileRss = buildRss(SITE, [HOSTILE]);
+    const hostileRss = rssOf([HOSTILE]);
     expect(XMLValidator.validate(hostileRss)).toBe(true);
     expect(hostileRss).not.toMatch(XML_FORBIDDEN);
     expect(hostileRss).not.toContain("<script>");
@@ -167,7 +198,7 @@ describe("buildRss", () => {
   });
 
   it("is still a valid feed with no articles, and has no lastBuildDate", () => {
-    const empty = buildRss(SITE, []);
+    const empty = buildRss(SITE, [], undefined);
     expect(XMLValidator.validate(empty)).toBe(true);
     const parsed = parseRssFeed(empty);
     expect(parsed.title).toBe(SITE.title);
@@ -178,7 +209,7 @@ describe("buildRss", () => {
 });
 
 describe("buildJsonFeed", () => {
-  const json = buildJsonFeed(SITE, [NEWER, OLDER]);
+  const json = jsonFeedOf([NEWER, OLDER]);
   const raw = JSON.parse(json) as JsonFeed;
   const feed = parseJsonFeed(json);
 
@@ -231,14 +262,14 @@ describe("buildJsonFeed", () => {
   it("keeps an image on another host as it is, and leaves out an image without a url", () => {
     const withRemote = storedArticle({ image: { url: "https://img.example/a.jpg", alt: "A" } });
     const withoutUrl = storedArticle({ slug: "no-url", image: { alt: "Only a caption", caption: "Caption" } });
-    const [remote, none] = (JSON.parse(buildJsonFeed(SITE, [withRemote, withoutUrl])) as JsonFeed).items;
+    const [remote, none] = (JSON.parse(jsonFeedOf([withRemote, withoutUrl])) as JsonFeed).items;
     expect(remote?.image).toBe("https://img.example/a.jpg");
     expect(none).toBeDefined();
     expect(Object.keys(none ?? {})).not.toContain("image");
   });
 
   it("keeps markup as text and drops control characters", () => {
-    const [item] = parseJsonFeed(buildJsonFeed(SITE, [HOSTILE])).items ?? [];
+    const [item] = parseJsonFeed(jsonFeedOf([HOSTILE])).items ?? [];
     expect(item?.title).toBe("Fish & chips <script>alert(1)</script>");
     expect(item?.summary).toBe("Summary with <b>tags</b> & bell");
     expect(item?.content_html).toBe(
@@ -256,13 +287,130 @@ describe("buildJsonFeed", () => {
   });
 });
 
-describe("lastModified", () => {
-  it("is the latest of each article's updated or published time", () => {
-    expect(lastModified([NEWER, OLDER])).toBe(Date.parse("2025-04-03T10:30:00Z"));
-    expect(lastModified([NEWER])).toBe(Date.parse("2025-04-02T08:00:00Z"));
+describe("lastChange", () => {
+  it("is the article's updated time when it has one, else its published time", () => {
+    expect(lastChange(OLDER)).toBe("2025-04-03T12:30:00+02:00");
+    expect(lastChange(NEWER)).toBe("2025-04-02T08:00:00Z");
+  });
+});
+
+describe("feed items rendered at save time", () => {
+  it("give a renamed article's item the id it was created with, not a permalink", () => {
+    const firstUrl = "https://news.example/articles/first-slug";
+    const moved = modelOf(storedArticle({ slug: "second-slug" }), firstUrl);
+    expect(moved.id).toBe(firstUrl);
+    expect(moved.url).toBe("https://news.example/articles/second-slug");
+    const [item] = parseRssFeed(buildRss(SITE, [rssItem(moved)], undefined)).items ?? [];
+    expect(item?.link).toBe("https://news.example/articles/second-slug");
+    expect(item?.guid).toEqual({ value: firstUrl, isPermaLink: false });
+    const parsed = JSON.parse(jsonFeedItem(moved)) as JsonFeedItem;
+    expect(parsed.id).toBe(firstUrl);
+    expect(parsed.url).toBe("https://news.example/articles/second-slug");
   });
 
-  it("is undefined for no articles", () => {
-    expect(lastModified([])).toBeUndefined();
+  it("make the site's own links and images absolute, and leave other hosts and protocol-relative URLs alone", () => {
+    const html =
+      '<p><a href="/articles/other">Other</a> <a href="https://else.example/x">Else</a> <a href="//cdn.example/y">CDN</a></p>\n<p><img src="/images/a.jpg" alt="A"></p>\n';
+    const model = modelOf(storedArticle({ html }));
+    expect(model.contentHtml).toBe(absolutizeLinks(SITE, html));
+    expect(model.contentHtml).toContain('href="https://news.example/articles/other"');
+    expect(model.contentHtml).toContain('src="https://news.example/images/a.jpg"');
+    expect(model.contentHtml).toContain('href="https://else.example/x"');
+    expect(model.contentHtml).toContain('href="//cdn.example/y"');
+    expect(parseRssFeed(buildRss(SITE, [rssItem(model)], undefined)).items?.[0]?.content?.encoded).toContain(
+      'href="https://news.example/articles/other"',
+    );
+  });
+
+  it("carry the summary and a link instead of an article too long for a feed", () => {
+    const long = storedArticle({
+      summary: "Short & sweet <summary>.",
+      html: `<p>${"x".repeat(FEED_ITEM_MAX_HTML_BYTES)}</p>\n`,
+    });
+    const model = modelOf(long);
+    expect(model.contentHtml).toBe(
+      '<p>Short &amp; sweet &lt;summary&gt;.</p>\n<p><a href="https://news.example/articles/first-article">Read the whole article</a></p>\n',
+    );
+    const justFits = modelOf(storedArticle({ html: "y".repeat(FEED_ITEM_MAX_HTML_BYTES) }));
+    expect(justFits.contentHtml).toBe("y".repeat(FEED_ITEM_MAX_HTML_BYTES));
+  });
+
+  it("are fragments the documents only join: an item renders the same in any feed", () => {
+    const item = rssItem(modelOf(NEWER));
+    expect(item.startsWith("<item>\n")).toBe(true);
+    expect(item.endsWith("</item>\n")).toBe(true);
+    expect(rssOf([NEWER, OLDER])).toContain(item);
+    expect(rssOf([NEWER])).toContain(item);
+    const jsonItem = jsonFeedItem(modelOf(NEWER));
+    expect(jsonFeedOf([NEWER, OLDER])).toContain(jsonItem);
+    expect((JSON.parse(jsonFeedOf([OLDER, NEWER])) as JsonFeed).items[1]).toEqual(JSON.parse(jsonItem));
+  });
+});
+
+const xmlParser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === "sitemap" || name === "url" });
+
+describe("buildSitemapIndex", () => {
+  const index = buildSitemapIndex(SITE, [
+    { month: "2025-04", lastModified: Date.parse("2025-04-03T12:30:00+02:00") },
+    { month: "1969-07", lastModified: Date.parse("1969-07-20T20:17:00Z") },
+  ]);
+
+  it("is a well-formed sitemap index with one child per month, newest first", () => {
+    expect(index.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex')).toBe(true);
+    expect(XMLValidator.validate(index)).toBe(true);
+    const parsed = xmlParser.parse(index) as {
+      sitemapindex: { "@_xmlns": string; sitemap: Array<{ loc: string; lastmod: string }> };
+    };
+    expect(parsed.sitemapindex["@_xmlns"]).toBe("http://www.sitemaps.org/schemas/sitemap/0.9");
+    expect(parsed.sitemapindex.sitemap).toEqual([
+      { loc: "https://news.example/sitemaps/2025-04.xml", lastmod: "2025-04-03T10:30:00Z" },
+      { loc: "https://news.example/sitemaps/1969-07.xml", lastmod: "1969-07-20T20:17:00Z" },
+    ]);
+  });
+
+  it("is still valid with no months", () => {
+    const empty = buildSitemapIndex(SITE, []);
+    expect(XMLValidator.validate(empty)).toBe(true);
+    expect(empty).not.toContain("<sitemap>");
+  });
+});
+
+describe("buildSitemapMonth", () => {
+  const urls = [
+    { slug: "newer-article", lastModified: Date.parse("2025-04-02T08:00:00Z") },
+    { slug: "older-article", lastModified: Date.parse("2025-04-03T12:30:00+02:00") },
+  ];
+
+  it("lists each article with its last change, and the home page only in the newest month", () => {
+    const newest = buildSitemapMonth(SITE, urls, true);
+    expect(XMLValidator.validate(newest)).toBe(true);
+    const parsed = xmlParser.parse(newest) as { urlset: { "@_xmlns": string; url: Array<{ loc: string; lastmod?: string }> } };
+    expect(parsed.urlset["@_xmlns"]).toBe("http://www.sitemaps.org/schemas/sitemap/0.9");
+    expect(parsed.urlset.url).toEqual([
+      { loc: "https://news.example/" },
+      { loc: "https://news.example/articles/newer-article", lastmod: "2025-04-02T08:00:00Z" },
+      { loc: "https://news.example/articles/older-article", lastmod: "2025-04-03T10:30:00Z" },
+    ]);
+    const older = buildSitemapMonth(SITE, urls, false);
+    expect(older).not.toContain("<loc>https://news.example/</loc>");
+    expect((xmlParser.parse(older) as { urlset: { url: unknown[] } }).urlset.url).toHaveLength(2);
+  });
+
+  it("never lists more URLs than the protocol allows in one file", () => {
+    const many = Array.from({ length: SITEMAP_MAX_URLS + 5 }, (_, i) => ({ slug: `a-${i}`, lastModified: 0 }));
+    const body = buildSitemapMonth(SITE, many, true);
+    expect(body.split("<url>").length - 1).toBe(SITEMAP_MAX_URLS);
+  });
+});
+
+describe("buildRobots", () => {
+  it("allows search but not AI training, keeps crawlers out of the API and points at the sitemap", () => {
+    const robots = buildRobots(SITE);
+    const lines = robots.split("\n");
+    expect(lines).toContain("User-agent: *");
+    expect(lines).toContain("Content-Signal: search=yes, ai-train=no");
+    expect(lines).toContain("Disallow: /api/");
+    expect(lines.indexOf("Content-Signal: search=yes, ai-train=no")).toBeGreaterThan(lines.indexOf("User-agent: *"));
+    expect(robots.endsWith("Sitemap: https://news.example/sitemap.xml\n")).toBe(true);
   });
 });
