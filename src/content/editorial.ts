@@ -139,6 +139,15 @@ export async function redirectFor(db: D1Database, slug: string): Promise<string 
   return row ? row.to_slug : undefined;
 }
 
+/** The old slugs that redirect to `slug`. */
+export async function slugsRedirectingTo(db: D1Database, slug: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT from_slug FROM redirects WHERE to_slug = ?")
+    .bind(slug)
+    .all<{ from_slug: string }>();
+  return results.map((r) => r.from_slug);
+}
+
 /** Who changed what, for a revision. */
 export interface Attribution {
   editor: string;

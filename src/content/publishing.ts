@@ -20,6 +20,7 @@ import {
   getRevision,
   type OutboxWork,
   type RevisionAction,
+  slugsRedirectingTo,
 } from "./editorial";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type StoredArticle, slugSchema, validate } from "./schema";
 import { taxonomySlug } from "./taxonomy";
@@ -169,7 +170,9 @@ export async function moveArticle(
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(row.id, row.feed_id, input, built.value);
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
+  // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(row, write);
+  work.articles.push(...(await slugsRedirectingTo(context.db, slug)));
   if (!(await commitMove(context.db, write, slug, row.version, by, work))) return raced();
   return { ok: true, slug: target.value, version: write.version };
 }
