@@ -105,8 +105,6 @@ function canonicalUrls(): MiddlewareHandler<AppEnv> {
 const READ_CACHE_TTL = 60;
 
 export const publicRoutes = new Hono<AppEnv>()
-  .use(onlyGetAndHead())
-  .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
   .use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -123,6 +121,8 @@ export const publicRoutes = new Hono<AppEnv>()
       xFrameOptions: "DENY",
     }),
   )
+  .use(onlyGetAndHead())
+  .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
   .use(canonicalUrls())
   .get("/", (c) => cached(c, () => homePage(c)))
   .get("/page/:page{[1-9][0-9]{0,3}}", async (c) => {

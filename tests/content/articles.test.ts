@@ -5,7 +5,7 @@
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
-import { type BuildContext, buildArticle, validateSlug } from "../../src/content/article";
+import { type BuildContext, type BuiltArticle, buildArticle, validateSlug } from "../../src/content/article";
 import type { ArticleInput } from "../../src/content/schema";
 import { parseArticleFile } from "../../src/content/source";
 import { escapeHtml } from "../../src/escape";
@@ -39,6 +39,14 @@ function slugOf(file: string): string {
 /** What a save passes to `buildArticle`: the site, the fixed clock, and the id feeds give the article. */
 function contextFor(slug: string): BuildContext {
   return { site: SITE, now: NOW, feedId: `${SITE.url}/articles/${slug}` };
+}
+
+/** The article as a save would build it; an article over a limit fails the test that needs it built. */
+async function built(file: string, source: string): Promise<BuiltArticle> {
+  const slug = slugOf(file);
+  const result = await buildArticle(slug, inputOf(source), contextFor(slug));
+  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.problems)}`);
+  return result.value;
 }
 
 function inputOf(source: string): ArticleInput {
@@ -80,8 +88,13 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
 
+  it("is within every limit on what a body may hold", async () => {
+    const result = await buildArticle(slugOf(file), inputOf(source), contextFor(slugOf(file)));
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
   it("renders to non-empty, sanitized HTML with a summary", async () => {
-    const { article, warnings } = await buildArticle(slugOf(file), inputOf(source), contextFor(slugOf(file)));
+    const { article, warnings } = await built(file, source);
     expect(article.html.trim()).not.toBe("");
     expect(article.html).not.toMatch(/<script/i);
     expect(article.html).not.toMatch(/\son[a-z]+\s*=/i);
@@ -92,7 +105,7 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
   });
 
   it("renders as a full page with its title", async () => {
-    const { article } = await buildArticle(slugOf(file), inputOf(source), contextFor(slugOf(file)));
+    const { article } = await built(file, source);
     const page = await renderArticle(SITE, article);
     expect(page.startsWith("<!doctype html>")).toBe(true);
     expect(page).toContain(`<h1>${escapeHtml(article.title)}</h1>`);
@@ -102,7 +115,7 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
 
   it("renders feed items that a real parser reads, with the article's id, title and HTML", async () => {
     const slug = slugOf(file);
-    const { article, feedItems } = await buildArticle(slug, inputOf(source), contextFor(slug));
+    const { article, feedItems } = await built(file, source);
     const rss = parseRssFeed(buildRss(SITE, [feedItems.rss], Date.parse(article.updated ?? article.published)));
     expect(rss.items?.map((item) => [item.title, item.link])).toEqual([[article.title, `${SITE.url}/articles/${slug}`]]);
     // Feed readers need absolute links: the site's own paths are made absolute, nothing else changes.

@@ -37,7 +37,9 @@ export const OLD_TOKEN = "test-token-previous";
  */
 export async function request(path: string, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(new URL(path, SITE), init), env, ctx);
+  // As an incoming request: the Worker's fetch is typed for those, with the edge's `cf` properties.
+  const incoming = new Request(new URL(path, SITE), init) as Request<unknown, IncomingRequestCfProperties>;
+  const response = await worker.fetch(incoming, env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -96,7 +98,18 @@ export function deleteArticle(slug: string, headers: Record<string, string> = {}
  */
 export async function kvSnapshot(): Promise<Record<string, unknown>> {
   const snapshot: Record<string, unknown> = {};
-  for (const table of ["articles", "revisions", "sections", "tags", "authors", "article_tags", "article_authors", "redirects", "outbox", "listings"]) {
+  for (const table of [
+    "articles",
+    "revisions",
+    "sections",
+    "tags",
+    "authors",
+    "article_tags",
+    "article_authors",
+    "redirects",
+    "outbox",
+    "listings",
+  ]) {
     snapshot[`d1:${table}`] = (await env.DB.prepare(`SELECT * FROM ${table}`).all()).results;
   }
   let cursor: string | undefined;

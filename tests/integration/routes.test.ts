@@ -1,7 +1,13 @@
 import { env } from "cloudflare:workers";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
-import { publish, request, SITE } from "./helpers";
+import { indexKey } from "../../src/content/store";
+import { deleteArticle, emptyCache, publish, publishSeries, request, SITE, TOKEN } from "./helpers";
+
+beforeEach(emptyCache);
+
+/** Tests that publish a series one save at a time, on a machine that may be busy. */
+const SERIES = { timeout: 30_000 };
 
 describe("public routes", () => {
   beforeEach(async () => {
@@ -61,7 +67,7 @@ describe("public routes", () => {
   });
 
   it("gives every page and feed a Cache-Control and a strong ETag", async () => {
-    for (const path of ["/", "/articles/newer-story", "/rss.xml", "/feed.json"]) {
+    for (const path of ["/", "/articles/newer-story", "/rss.xml", "/feed.json", "/sitemap.xml", "/sitemaps/2025-02.xml"]) {
       const response = await request(path);
       expect(response.status, path).toBe(200);
       expect(response.headers.get("Cache-Control"), path).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+$/);
@@ -71,7 +77,7 @@ describe("public routes", () => {
   });
 
   it("answers If-None-Match with 304 and no body", async () => {
-    for (const path of ["/", "/articles/newer-story", "/rss.xml", "/feed.json"]) {
+    for (const path of ["/", "/articles/newer-story", "/rss.xml", "/feed.json", "/sitemap.xml"]) {
       const etag = (await request(path)).headers.get("ETag") ?? "";
       const response = await request(path, { headers: { "If-None-Match": etag } });
       expect(response.status, path).toBe(304);
@@ -122,6 +128,38 @@ describe("public routes", () => {
     expect(json.items?.[0]?.title).toBe(title);
   });
 
+  it("answers 410 for a deleted article, 301 for a renamed one, and 200 again once it is restored", async () => {
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    expect((await deleteArticle("older-story")).status).toBe(200);
+    const gone = await request("/articles/older-story");
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(gone.headers.get("Cache-Tag")).toBe("article:older-story");
+    expect(await gone.text()).toContain("Article removed");
+
+    const moved = await request("/api/articles/newer-story/move", {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "renamed-story" }),
+    });
+    expect(moved.status).toBe(200);
+    const redirect = await request("/articles/newer-story", { redirect: "manual" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get("Location")).toBe(`${SITE}/articles/renamed-story`);
+    expect(await redirect.text()).toBe("");
+    expect((await request("/articles/renamed-story")).status).toBe(200);
+    // Feeds keep the item's first id, so readers do not see it twice.
+    const json = parseJsonFeed(await (await request("/feed.json")).json());
+    expect(json.items?.map((item) => [item.id, item.url])).toEqual([
+      [`${SITE}/articles/newer-story`, `${SITE}/articles/renamed-story`],
+    ]);
+
+    const restored = await request("/api/articles/older-story/restore", { method: "POST", headers: auth });
+    expect(restored.status).toBe(200);
+    expect((await request("/articles/older-story")).status).toBe(200);
+    expect(await (await request("/")).text()).toContain('href="/articles/older-story"');
+  });
+
   it("answers HEAD like GET, without a body", async () => {
     const response = await request("/articles/newer-story", { method: "HEAD" });
     expect(response.status).toBe(200);
@@ -151,75 +189,138 @@ describe("slugs that could never exist", () => {
 });
 
 describe("search engines", () => {
-  it("list every public article in the sitemap, and nothing hidden", async () => {
+  it("list every public article in the sitemap's month, and nothing hidden", async () => {
     await publish("mapped", { title: "Mapped", published: "2025-03-01T00:00:00Z", updated: "2025-03-02T09:30:00+01:00" });
-    await publish("hidden-draft", { title: "Hidden", draft: true });
+    await publish("earlier", { title: "Earlier", published: "2025-02-10T00:00:00Z" });
+    await publish("hidden-draft", { title: "Hidden", draft: true, published: "2025-03-05T00:00:00Z" });
     await publish("not-yet", { title: "Not yet", published: "2999-01-01T00:00:00Z" });
+
     const response = await request("/sitemap.xml");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
-    expect(response.headers.get("Cache-Tag")).toBe("list,sitemap");
-    const body = await response.text();
+    expect(response.headers.get("Cache-Tag")).toBe("sitemap");
+    const index = await response.text();
+    expect(index).toContain('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    expect(index).toContain(`<sitemap><loc>${SITE}/sitemaps/2025-03.xml</loc><lastmod>2025-03-02T08:30:00Z</lastmod></sitemap>`);
+    expect(index).toContain(`<loc>${SITE}/sitemaps/2025-02.xml</loc>`);
+    expect(index.indexOf("2025-03.xml")).toBeLessThan(index.indexOf("2025-02.xml"));
+    expect(index).not.toContain("2999-01");
+
+    const march = await request("/sitemaps/2025-03.xml");
+    expect(march.status).toBe(200);
+    expect(march.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
+    expect(march.headers.get("Cache-Tag")).toBe("sitemap:2025-03");
+    const body = await march.text();
     expect(body).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    // The newest month also lists the home page.
     expect(body).toContain(`<url><loc>${SITE}/</loc></url>`);
     expect(body).toContain(`<url><loc>${SITE}/articles/mapped</loc><lastmod>2025-03-02T08:30:00Z</lastmod></url>`);
     expect(body).not.toContain("hidden-draft");
-    expect(body).not.toContain("not-yet");
+    const february = await (await request("/sitemaps/2025-02.xml")).text();
+    expect(february).toContain(`${SITE}/articles/earlier`);
+    expect(february).not.toContain(`<url><loc>${SITE}/</loc></url>`);
+
+    // A scheduled article is in no sitemap until its time comes; a month that never had one is a 404.
+    expect(await (await request("/sitemaps/2999-01.xml")).text()).not.toContain("not-yet");
+    expect((await request("/sitemaps/2024-12.xml")).status).toBe(404);
   });
 
-  it("keeps crawlers out of the API and points them at the sitemap", async () => {
+  it("may crawl for search but not train AI, stay out of the API, and find the sitemap", async () => {
     const response = await request("/robots.txt");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
-    expect(await response.text()).toBe(`User-agent: *\nDisallow: /api/\n\nSitemap: ${SITE}/sitemap.xml\n`);
+    const robots = await response.text();
+    const lines = robots.split("\n");
+    expect(lines).toContain("User-agent: *");
+    expect(lines).toContain("Content-Signal: search=yes, ai-train=no");
+    expect(lines).toContain("Disallow: /api/");
+    expect(robots.endsWith(`\nSitemap: ${SITE}/sitemap.xml\n`)).toBe(true);
   });
 });
 
 describe("KV cost per request", () => {
-  it("costs one read for an article, one list for the home page, one list and one bulk read for each feed", async () => {
-    await Promise.all(
-      Array.from({ length: 25 }, (_, i) =>
-        publish(`cost-${i}`, { title: `Cost ${i}`, published: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() }),
-      ),
-    );
-    const cost = async (path: string) => (await request(path)).headers.get("Server-Timing");
-    expect(await cost("/articles/cost-3")).toBe('kv;desc="reads=1 lists=0"');
-    expect(await cost("/")).toBe('kv;desc="reads=0 lists=1"');
-    expect(await cost("/page/2")).toBe('kv;desc="reads=0 lists=1"');
-    expect(await cost("/rss.xml")).toBe('kv;desc="reads=1 lists=1"');
-    expect(await cost("/feed.json")).toBe('kv;desc="reads=1 lists=1"');
+  it("costs one read for each page, feed and sitemap, and one read and one list for a deeper page", SERIES, async () => {
+    await publishSeries("cost", 25);
+    const cost = async (path: string) => {
+      const response = await request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("X-Cache"), path).toBe("MISS");
+      return response.headers.get("Server-Timing");
+    };
+    for (const path of ["/articles/cost-3", "/", "/rss.xml", "/feed.json", "/sitemap.xml", "/sitemaps/2025-01.xml"]) {
+      expect(await cost(path), path).toBe('kv;desc="reads=1 lists=0"');
+    }
+    expect(await cost("/page/2")).toBe('kv;desc="reads=1 lists=1"');
+    expect(await cost("/robots.txt")).toBe('kv;desc="reads=0 lists=0"');
+  });
+
+  it("costs one read, and serves valid empty feeds, before anything is published", async () => {
+    for (const path of ["/", "/rss.xml", "/feed.json", "/sitemap.xml"]) {
+      const response = await request(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("Server-Timing"), path).toBe('kv;desc="reads=1 lists=0"');
+    }
+    expect(parseRssFeed(await (await request("/rss.xml")).text()).items ?? []).toEqual([]);
+    expect(parseJsonFeed(await (await request("/feed.json")).json()).items ?? []).toEqual([]);
+    expect(await (await request("/sitemap.xml")).text()).not.toContain("<sitemap>");
   });
 });
 
-describe("broken or stray records in KV", () => {
-  it("lists an article once even if a stray index key for it is left behind, and skips broken entries", async () => {
-    await publish("twice", { title: "Listed twice?", published: "2025-03-01T00:00:00Z" });
-    await publish("neighbour", { title: "Neighbour", published: "2025-02-01T00:00:00Z" });
-    // What an interrupted save could leave: an older index key for the same slug, and one whose
-    // metadata is not a list entry at all.
-    await env.ARTICLES.put("index:8259999999999:twice", "", {
-      metadata: { slug: "twice", title: "Listed twice?", published: "2025-01-01T00:00:00Z", category: "Tests", summary: "x" },
-    });
-    await env.ARTICLES.put("index:8250000000000:garbage", "", { metadata: { nonsense: true } });
-    await env.ARTICLES.put("article:garbage", "{not json");
+describe("broken or stray records", () => {
+  it(
+    "lists an article once on a deeper page even if a stray index key for it is left behind, and skips broken keys",
+    SERIES,
+    async () => {
+      await publishSeries("filler", 21, Date.UTC(2025, 5, 1));
+      await publish("twice", { title: "Listed twice?", published: "2025-03-01T00:00:00Z" });
+      await publish("neighbour", { title: "Neighbour", published: "2025-02-01T00:00:00Z" });
+      // What an interrupted rebuild could leave: an older index key for the same slug, and one whose
+      // metadata is not a list entry at all.
+      await env.ARTICLES.put(indexKey("home", Date.parse("2025-01-01T00:00:00Z"), "twice"), "", {
+        metadata: { slug: "twice", title: "Listed twice?", published: "2025-01-01T00:00:00Z", category: "Tests", summary: "x" },
+      });
+      await env.ARTICLES.put(indexKey("home", Date.parse("2025-02-15T00:00:00Z"), "garbage"), "", {
+        metadata: { nonsense: true },
+      });
 
+      const second = await (await request("/page/2")).text();
+      expect(second.match(/Listed twice\?/g)?.length).toBe(1);
+      expect(second).toContain("Neighbour");
+      expect(second).toContain("Filler 0");
+      expect(second).not.toContain("garbage");
+      expect(second.match(/<li><article>/g)?.length).toBe(3);
+    },
+  );
+
+  it("answers 404 for a page whose KV record has broken metadata, and serves its neighbours", async () => {
+    await publish("neighbour", { title: "Neighbour", published: "2025-02-01T00:00:00Z" });
+    await env.ARTICLES.put("page:garbage", "<p>not a page</p>", { metadata: { nonsense: true } });
+    await env.ARTICLES.put("page:half-live", "<p>half</p>", { metadata: { state: "live" } });
+    expect((await request("/articles/garbage")).status).toBe(404);
+    expect((await request("/articles/half-live")).status).toBe(404);
+    expect((await request("/articles/neighbour")).status).toBe(200);
+  });
+
+  it("leaves an article whose list entry in D1 is broken out of the lists and feeds, and keeps the rest", async () => {
+    await publish("broken-entry", { title: "Broken entry", published: "2025-03-01T00:00:00Z" });
+    await env.DB.prepare("UPDATE articles SET entry = '{not json' WHERE slug = 'broken-entry'").run();
+    // Any later change rebuilds the lists from D1.
+    await publish("neighbour", { title: "Neighbour", published: "2025-02-01T00:00:00Z" });
     const home = await (await request("/")).text();
-    expect(home.match(/Listed twice\?/g)?.length).toBe(1);
+    expect(home).not.toContain("Broken entry");
     expect(home).toContain("Neighbour");
     const rss = parseRssFeed(await (await request("/rss.xml")).text());
-    expect(rss.items?.map((i) => i.title)).toEqual(["Listed twice?", "Neighbour"]);
-    expect((await request("/articles/garbage")).status).toBe(404);
-    expect((await request("/articles/neighbour")).status).toBe(200);
+    expect(rss.items?.map((i) => i.title)).toEqual(["Neighbour"]);
+    const json = parseJsonFeed(await (await request("/feed.json")).json());
+    expect(json.items?.map((i) => i.title)).toEqual(["Neighbour"]);
+    // Its own page does not depend on the list entry.
+    expect((await request("/articles/broken-entry")).status).toBe(200);
   });
 });
 
 describe("pagination", () => {
-  it("shows 20 articles a page with links to older and newer pages", async () => {
-    await Promise.all(
-      Array.from({ length: 23 }, (_, i) =>
-        publish(`story-${i}`, { title: `Story ${i}`, published: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() }),
-      ),
-    );
+  it("shows 20 articles a page with links to older and newer pages", SERIES, async () => {
+    await publishSeries("story", 23);
     const first = await (await request("/")).text();
     expect(first.match(/<li><article>/g)?.length).toBe(20);
     expect(first).toContain("Story 22");
@@ -235,19 +336,16 @@ describe("pagination", () => {
 
     const redirect = await request("/page/1", { redirect: "manual" });
     expect(redirect.status).toBe(301);
-    expect(redirect.headers.get("Location")).toBe("/");
+    expect(redirect.headers.get("Location")).toBe(`${SITE}/`);
     expect(redirect.headers.get("Cache-Control")).toBe("private, no-store");
     expect((await request("/page/2501")).status).toBe(404);
     expect((await request("/page/99999")).status).toBe(404);
     expect((await request("/page/3")).status).toBe(404);
+    expect((await request("/page/51")).status).toBe(404);
   });
 
-  it("puts only the latest 20 articles in each feed", async () => {
-    await Promise.all(
-      Array.from({ length: 22 }, (_, i) =>
-        publish(`item-${i}`, { title: `Item ${i}`, published: new Date(Date.UTC(2024, 5, 1 + i)).toISOString() }),
-      ),
-    );
+  it("puts only the latest 20 articles in each feed", SERIES, async () => {
+    await publishSeries("item", 22, Date.UTC(2024, 5, 1));
     const rss = parseRssFeed(await (await request("/rss.xml")).text());
     expect(rss.items?.length).toBe(20);
     expect(rss.items?.[0]?.title).toBe("Item 21");

@@ -28,19 +28,19 @@ describe("siteFromEnv", () => {
 
 describe("buildArticle summary fallback", () => {
   it("uses the title when the body has no paragraph of text", async () => {
-    const { article } = await buildArticle(
+    const built = await buildArticle(
       "pictures",
       {
         title: "Pictures only",
-      published: "2025-01-01T00:00:00Z",
-      category: "Photos",
-      authors: [],
-      tags: [],
-      draft: false,
+        published: "2025-01-01T00:00:00Z",
+        category: "Photos",
+        authors: [],
+        tags: [],
+        draft: false,
         body: "## A heading\n\n![A picture](https://img.example/a.jpg)\n",
       },
       { site: siteFromEnv(env), now: Date.parse("2025-06-01T00:00:00Z"), feedId: "https://news.example/articles/pictures" },
     );
-    expect(article.summary).toBe("Pictures only");
+    expect(built.ok && built.value.article.summary).toBe("Pictures only");
   });
 });

@@ -4,13 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
 import type { StoredArticle } from "../../src/content/schema";
 import { buildJsonFeed, type JsonFeed, type JsonFeedItem, jsonFeedItem } from "../../src/feeds/json-feed";
-import {
-  absolutizeLinks,
-  FEED_ITEM_MAX_HTML_BYTES,
-  type FeedItemModel,
-  feedItemModel,
-  lastChange,
-} from "../../src/feeds/model";
+import { absolutizeLinks, FEED_ITEM_MAX_HTML_BYTES, type FeedItemModel, feedItemModel, lastChange } from "../../src/feeds/model";
 import { buildRss, RSS_TTL_MINUTES, rssItem } from "../../src/feeds/rss";
 import { buildRobots, buildSitemapIndex, buildSitemapMonth, SITEMAP_MAX_URLS } from "../../src/feeds/sitemap";
 
