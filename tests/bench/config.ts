@@ -72,11 +72,11 @@ export function loadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadS
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${JSON.stringify(raw)}`);
     return value;
   };
-  const seconds = positive("BENCH_SECONDS", 5);
+  const seconds = positive("BENCH_SECONDS", 3);
   return {
     seconds,
-    warmupSeconds: positive("BENCH_WARMUP_SECONDS", Math.min(2, seconds)),
+    warmupSeconds: positive("BENCH_WARMUP_SECONDS", Math.min(1, seconds)),
     connections: Math.round(positive("BENCH_CONNECTIONS", 8)),
-    largeDataset: Math.round(positive("BENCH_ARTICLES", 10_000)),
+    largeDataset: Math.round(positive("BENCH_ARTICLES", 1_000)),
   };
 }

@@ -19,6 +19,9 @@ export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
 
 // Shared by every Worker that binds ARTICLES, so the KV baseline reads the records the app reads.
 const KV_NAMESPACE_ID = "bench-articles";
+const D1_DATABASE_ID = "bench-editorial";
+/** The editors' token the benchmark seeds with (EDITOR_TOKENS). */
+export const EDITOR_TOKEN = "bench-token";
 // The app reads with this KV cacheTtl on public routes (READ_CACHE_TTL in src/index.ts); the floor does too.
 const READ_CACHE_TTL = 60;
 
@@ -29,12 +32,16 @@ const CONSTANT_WORKER = `export default {
   },
 };`;
 
-/** The floor for any KV-backed renderer: one KV get of an article record, returned as it is. */
+/**
+ * The floor for any KV-backed renderer: one KV get of the key named by `?key=` (the read-model key
+ * the compared route reads, so the floor returns the same bytes), returned as it is.
+ */
 const KV_GET_WORKER = `export default {
   async fetch(request, env) {
-    const record = await env.ARTICLES.get(env.ARTICLE_KEY, { type: "text", cacheTtl: ${READ_CACHE_TTL} });
+    const key = new URL(request.url).searchParams.get("key") ?? env.ARTICLE_KEY;
+    const record = await env.ARTICLES.get(key, { type: "text", cacheTtl: ${READ_CACHE_TTL} });
     if (record === null) return new Response("missing", { status: 404 });
-    return new Response(record, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+    return new Response(record, { headers: { "Content-Type": "text/html; charset=utf-8" } });
   },
 };`;
 
@@ -53,11 +60,20 @@ export interface Runtime {
   mf: Miniflare;
   urls: Record<WorkerName, URL>;
   kv: KVNamespace;
+  db: D1Database;
   dispose(): Promise<void>;
 }
 
-/** Starts workerd with the three Workers. `articleKey` is the record the KV baseline reads. */
-export async function startRuntime(bundle: Bundle, settings: WorkerSettings, articleKey: string): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** The key the KV baseline reads when the request names none. */
+  articleKey: string;
+  /** Keep KV, D1 and the cache here across instances; unset: a temporary directory per instance. */
+  persistPath?: string;
+}
+
+/** Starts workerd with the four Workers. */
+export async function startRuntime(bundle: Bundle, settings: WorkerSettings, options: RuntimeOptions): Promise<Runtime> {
+  const { articleKey, persistPath } = options;
   const text = (value: string) => ({ type: "text" as const, value });
   const kv = { type: "kv" as const, id: KV_NAMESPACE_ID };
   const direct = { dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } };
@@ -67,8 +83,9 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, art
     host: "127.0.0.1",
     port: 0,
     enableDevRegistry: false,
-    // No resourcePersistencePath: storage lives in a temporary directory removed on dispose(),
-    // so every instance starts with empty KV and an empty cache.
+    // Without persistPath storage lives in a temporary directory removed on dispose(), so every
+    // instance starts with empty KV, D1 and cache; with it, a new instance sees the same state.
+    ...(persistPath ? { resourcePersistencePath: persistPath } : {}),
     workers: [
       {
         config: {
@@ -83,6 +100,8 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, art
           },
           env: {
             [settings.kvBinding]: kv,
+            DB: { type: "d1" as const, id: D1_DATABASE_ID },
+            EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
             ...Object.fromEntries(Object.entries(settings.vars).map(([key, value]) => [key, text(value)])),
           },
         },
@@ -122,7 +141,8 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, art
   for (const name of Object.values(WORKERS)) urls[name] = await mf.unsafeGetDirectURL(name);
   // Miniflare's KV type is its own copy of workers-types' KVNamespace; the shapes are the same.
   const namespace = (await mf.getKVNamespace(settings.kvBinding, WORKERS.app)) as unknown as KVNamespace;
-  return { mf, urls, kv: namespace, dispose: () => mf.dispose() };
+  const db = (await mf.getD1Database("DB", WORKERS.app)) as unknown as D1Database;
+  return { mf, urls, kv: namespace, db, dispose: () => mf.dispose() };
 }
 
 /** The Miniflare and workerd versions, from their package metadata. */

@@ -1,33 +1,25 @@
 /**
  * @module bench/seed
- * Fills KV with articles the way publishing does: records built by `buildArticle` and written by
- * the app's own `saveArticle`, so the keys, values and metadata are the app's layout by construction.
+ * Fills D1 and the KV read model the way editors do: articles PUT through the editors' API, whose
+ * outbox the Worker applies itself, so every key and row is the app's own layout by construction.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { buildArticle } from "../../src/content/article";
-import type { ArticleInput, StoredArticle } from "../../src/content/schema";
+import type { ArticleInput } from "../../src/content/schema";
 import { parseArticleJson } from "../../src/content/source";
-import { articleKey, createStore, saveArticle } from "../../src/content/store";
 import { ROOT } from "./config";
+import { EDITOR_TOKEN } from "./runtime";
 
 // The body is the site's own article text, enough of it for a realistic 600–900 word article.
 const MIN_WORDS = 600;
-const WRITE_CONCURRENCY = 50;
+const PUT_CONCURRENCY = 8;
+const POLL_MS = 100;
 const HOUR = 3_600_000;
+const EDITOR_HEADERS = { Authorization: `Bearer ${EDITOR_TOKEN}` };
 
 export interface Template {
   input: ArticleInput;
   words: number;
-}
-
-export interface SeedResult {
-  count: number;
-  /** The newest article: the one whose page is measured. */
-  newest: StoredArticle;
-  buildSeconds: number;
-  writeSeconds: number;
-  recordBytes: number;
 }
 
 /**
@@ -76,53 +68,102 @@ export function slugFor(index: number): string {
   return `bench-article-${String(index + 1).padStart(5, "0")}`;
 }
 
+/** Applies every migration in src/db/migrations, in name order, to a fresh D1 database. */
+export async function applyMigrations(db: D1Database): Promise<void> {
+  const directory = resolve(ROOT, "src/db/migrations");
+  for (const file of (await readdir(directory)).filter((name) => name.endsWith(".sql")).sort()) {
+    const sql = await readFile(resolve(directory, file), "utf8");
+    const statements = sql
+      .split("\n")
+      .filter((line) => !line.trim().startsWith("--"))
+      .join("\n")
+      .split(/;\s*$/m)
+      .map((statement) => statement.trim())
+      .filter(Boolean);
+    for (const statement of statements) await db.prepare(statement).run();
+  }
+}
+
+/** The article input for index `i`: one hour apart, all in the past, index 0 the newest. */
+export function articleInput(template: Template, i: number, now: number): ArticleInput {
+  return {
+    ...template.input,
+    title: `${template.input.title} (${i + 1})`,
+    published: new Date(now - (i + 1) * HOUR).toISOString(),
+  };
+}
+
+export interface PublishResult {
+  count: number;
+  /** Seconds for all the PUTs to be answered. */
+  putSeconds: number;
+  /** Seconds from the first PUT until the home page and the JSON feed list the newest article. */
+  totalSeconds: number;
+}
+
 /**
- * Builds and stores `count` articles, one hour apart and all in the past, newest first. Writes run
- * `WRITE_CONCURRENCY` articles at a time (each is two puts, as in `saveArticle`).
+ * Publishes `count` articles through the editors' API, as `npm run publish` does (one PUT each,
+ * `If-None-Match: *`), oldest first so the last PUT is the newest article; then waits until the home
+ * page and the JSON feed (read past the cache) list that newest article.
  */
-export async function seedArticles(
-  kv: KVNamespace,
+export async function publishArticles(
+  app: URL,
   template: Template,
   count: number,
   progress: (line: string) => void,
-): Promise<SeedResult> {
+  concurrency = PUT_CONCURRENCY,
+): Promise<PublishResult> {
   const now = Date.now();
-  const buildStarted = performance.now();
-  const articles: StoredArticle[] = [];
-  for (let i = 0; i < count; i++) {
-    const input: ArticleInput = {
-      ...template.input,
-      title: `${template.input.title} (${i + 1})`,
-      published: new Date(now - (i + 1) * HOUR).toISOString(),
-    };
-    articles.push((await buildArticle(slugFor(i), input, now)).article);
-  }
-  const buildSeconds = (performance.now() - buildStarted) / 1000;
-
-  const store = createStore(kv);
-  const writeStarted = performance.now();
-  let next = 0;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let next = count - 1;
   let done = 0;
   let reported = 0;
   const worker = async () => {
-    while (next < articles.length) {
-      const article = articles[next++];
-      if (!article) break;
-      await saveArticle(store, article, null);
+    while (next >= 0) {
+      const i = next--;
+      const response = await fetch(new URL(`/api/articles/${slugFor(i)}`, app), {
+        method: "PUT",
+        headers: { ...EDITOR_HEADERS, "If-None-Match": "*", "Content-Type": "application/json" },
+        body: JSON.stringify(articleInput(template, i, now)),
+      });
+      const text = await response.text();
+      if (response.status !== 201) throw new Error(`PUT ${slugFor(i)} answered ${response.status}: ${text.slice(0, 300)}`);
       done++;
       if (count >= 1000 && done - reported >= count / 10) {
         reported = done;
-        progress(`  seeded ${done}/${count} articles (${((performance.now() - writeStarted) / 1000).toFixed(1)} s)`);
+        progress(`  published ${done}/${count} articles (${elapsed().toFixed(1)} s)`);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, count) }, worker));
-  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  const putSeconds = elapsed();
+  await waitForListings(app, slugFor(0));
+  return { count, putSeconds, totalSeconds: elapsed() };
+}
 
-  const newest = articles[0];
-  if (!newest) throw new Error("seeded no articles");
-  // Check one record made the trip intact.
-  const stored = await kv.get(articleKey(newest.slug));
-  if (stored !== JSON.stringify(newest)) throw new Error(`KV does not hold ${articleKey(newest.slug)} as written`);
-  return { count, newest, buildSeconds, writeSeconds, recordBytes: Buffer.byteLength(JSON.stringify(newest)) };
+/** Polls the home page and the JSON feed, past the cache, until both list `slug`. */
+export async function waitForListings(app: URL, slug: string, timeoutSeconds = 120): Promise<void> {
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  let polls = 0;
+  while (performance.now() < deadline) {
+    const pages = await Promise.all(
+      ["/", "/feed.json"].map(async (path) => {
+        const response = await fetch(new URL(path, app), { headers: { Authorization: "Bearer x" } });
+        return response.ok ? response.text() : "";
+      }),
+    );
+    if (pages.every((page) => page.includes(slug))) return;
+    // The outbox is applied in waitUntil after each PUT; if that was missed, the cron catches up.
+    if (++polls % 20 === 0) await runCronNow(app);
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+  throw new Error(`the home page and feed did not list ${slug} within ${timeoutSeconds} s`);
+}
+
+/** Runs the cron's work once, through the editors' API, as the scheduled handler does. */
+export async function runCronNow(app: URL): Promise<void> {
+  const response = await fetch(new URL("/api/cron", app), { method: "POST", headers: EDITOR_HEADERS });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`POST /api/cron answered ${response.status}`);
 }
