@@ -7,21 +7,8 @@ import { applyD1Migrations, createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
+import { TABLES } from "../src/content/editorial";
 import { clock } from "./integration/helpers";
-
-const TABLES = [
-  "articles",
-  "revisions",
-  "sections",
-  "tags",
-  "authors",
-  "article_tags",
-  "article_authors",
-  "redirects",
-  "outbox",
-  "listings",
-  "meta",
-];
 
 beforeEach(async () => {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -10,6 +10,21 @@
  */
 import type { ArticleInput, ListEntry } from "./schema";
 
+/** Every table, for tests and tools that need them all. */
+export const TABLES = [
+  "articles",
+  "revisions",
+  "sections",
+  "tags",
+  "authors",
+  "article_tags",
+  "article_authors",
+  "redirects",
+  "outbox",
+  "listings",
+  "meta",
+] as const;
+
 export interface ArticleRow {
   id: string;
   slug: string;
@@ -81,6 +96,11 @@ export interface OutboxRow {
   due_at: number;
   attempts: number;
 }
+
+/** Replaces every field of a row from `articleValues` (?1 to ?15), the time (?16) and editor (?17). */
+const UPDATE_ARTICLE = `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5,
+  title = ?6, section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
+  rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17`;
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
   input, record, entry, rss_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
@@ -179,12 +199,7 @@ export async function commitArticle(
           )
           .bind(...articleValues(write, writeId), by.now, by.editor)
       : db
-          .prepare(
-            `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5, title = ?6,
-               section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
-               rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17
-             WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`,
-          )
+          .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`)
           .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion);
   const guard = guarded(db, write.id, writeId);
   const statements = [
@@ -234,12 +249,7 @@ export async function commitMove(
 ): Promise<boolean> {
   const writeId = crypto.randomUUID();
   const head = db
-    .prepare(
-      `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5, title = ?6,
-         section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
-         rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17
-       WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL`,
-    )
+    .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL`)
     .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from);
   const guard = guarded(db, write.id, writeId);
   const [result] = await db.batch([

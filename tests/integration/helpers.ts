@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
 import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/clock";
+import { TABLES } from "../../src/content/editorial";
 import { createWorker } from "../../src/index";
 
 /** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
@@ -98,18 +99,7 @@ export function deleteArticle(slug: string, headers: Record<string, string> = {}
  */
 export async function kvSnapshot(): Promise<Record<string, unknown>> {
   const snapshot: Record<string, unknown> = {};
-  for (const table of [
-    "articles",
-    "revisions",
-    "sections",
-    "tags",
-    "authors",
-    "article_tags",
-    "article_authors",
-    "redirects",
-    "outbox",
-    "listings",
-  ]) {
+  for (const table of TABLES) {
     snapshot[`d1:${table}`] = (await env.DB.prepare(`SELECT * FROM ${table}`).all()).results;
   }
   let cursor: string | undefined;
