@@ -10,10 +10,17 @@ export interface Site {
   /** The public origin, without a trailing slash. All absolute URLs are built from it. */
   url: string;
   language: string;
+  /** Whether robots.txt turns away the well-known AI crawlers (BLOCK_AI_CRAWLERS = "true"). */
+  blockAiCrawlers?: boolean;
+  /** A WebSub hub that every feed advertises and every change pings (WEBSUB_HUB), if any. */
+  hub?: string;
 }
 
 /** The `[vars]` the site settings come from (a part of the generated `Env`). */
-export type SiteVars = Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_URL" | "SITE_LANGUAGE", string>;
+export type SiteVars = Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_URL" | "SITE_LANGUAGE", string> & {
+  BLOCK_AI_CRAWLERS?: string;
+  WEBSUB_HUB?: string;
+};
 
 let cached: { env: SiteVars; site: Site } | undefined;
 
@@ -39,7 +46,21 @@ export function siteFromEnv(env: SiteVars): Site {
   }
   if (!canonical)
     throw new Error(`[vars] SITE_LANGUAGE must be a BCP 47 language tag like en or en-GB, not ${JSON.stringify(language)}`);
-  const site: Site = { title: required("SITE_TITLE"), description: required("SITE_DESCRIPTION"), url, language: canonical };
+  const block = (env.BLOCK_AI_CRAWLERS ?? "false").trim().toLowerCase();
+  if (block !== "true" && block !== "false")
+    throw new Error(`[vars] BLOCK_AI_CRAWLERS must be "true" or "false", not ${JSON.stringify(block)}`);
+  const hub = env.WEBSUB_HUB?.trim();
+  if (hub && !(URL.canParse(hub) && /^https?:$/.test(new URL(hub).protocol))) {
+    throw new Error(`[vars] WEBSUB_HUB must be an absolute http(s) URL, not ${JSON.stringify(hub)}`);
+  }
+  const site: Site = {
+    title: required("SITE_TITLE"),
+    description: required("SITE_DESCRIPTION"),
+    url,
+    language: canonical,
+    blockAiCrawlers: block === "true",
+    ...(hub ? { hub } : {}),
+  };
   cached = { env, site };
   return site;
 }
@@ -48,6 +69,9 @@ export function siteFromEnv(env: SiteVars): Site {
 export const absoluteUrl = (site: Site, path: string): string => `${site.url}${path}`;
 
 export const articlePath = (slug: string): string => `/articles/${slug}`;
+export const sectionPath = (slug: string): string => `/sections/${slug}`;
+export const tagPath = (slug: string): string => `/tags/${slug}`;
+export const authorPath = (slug: string): string => `/authors/${slug}`;
 export const sitemapMonthPath = (month: string): string => `/sitemaps/${month}.xml`;
 export const SITEMAP_PATH = "/sitemap.xml";
 export const listPath = (page: number): string => (page <= 1 ? "/" : `/page/${page}`);

@@ -31,8 +31,11 @@ export const TAGS = {
   listPage: (page: number) => `list:${page}`,
   rss: "feed:rss",
   jsonFeed: "feed:json",
+  atomFeed: "feed:atom",
   sitemap: "sitemap",
   sitemapMonth: (month: string) => `sitemap:${month}`,
+  newsSitemap: "sitemap:news",
+  favicon: "favicon",
   robots: "robots",
   notFound: "404",
 } as const;

@@ -6,6 +6,7 @@
 
 import type { Site } from "../config";
 import { sha256Hex } from "../digest";
+import { atomItem } from "../feeds/atom";
 import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel } from "../feeds/model";
 import { rssItem } from "../feeds/rss";
@@ -23,7 +24,7 @@ export interface BuiltArticle {
   /** What lists show of it, fitted to KV's metadata limit. */
   entry: ListEntry;
   /** Its feed items, rendered once here rather than on every feed request. */
-  feedItems: { rss: string; json: string };
+  feedItems: { rss: string; atom: string; json: string };
   /** Things an editor should know that are not errors. */
   warnings: string[];
 }
@@ -40,7 +41,11 @@ export interface BuildContext {
   now: number;
   /** The id feeds give the article, fixed when it was created. */
   feedId: string;
+  /** The slugs of its section, tags and authors, from the editorial database. */
+  links?: ArticleLinks;
 }
+
+export type ArticleLinks = NonNullable<StoredArticle["links"]>;
 
 /**
  * Builds everything stored for an article: the rendered record, its list entry and its feed items.
@@ -72,6 +77,7 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     ...(input.summary ? {} : { summaryDerived: true }),
     ...(input.image ? { image: input.image } : {}),
     tags: input.tags,
+    ...(context.links ? { links: context.links } : {}),
     draft: input.draft,
     markdown: input.body,
     html,
@@ -81,7 +87,12 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
   const item = feedItemModel(context.site, article, context.feedId);
   return {
     ok: true,
-    value: { article, entry: listEntry(article), feedItems: { rss: rssItem(item), json: jsonFeedItem(item) }, warnings },
+    value: {
+      article,
+      entry: listEntry(article),
+      feedItems: { rss: rssItem(item), atom: atomItem(item), json: jsonFeedItem(item) },
+      warnings,
+    },
   };
 }
 
@@ -96,6 +107,7 @@ export function listEntry(article: StoredArticle): ListEntry {
     published: article.published,
     ...(article.updated ? { updated: article.updated } : {}),
     category: article.category,
+    ...(article.links ? { section: article.links.section } : {}),
     summary: article.summary,
   };
   // The summary gives way first; a title long in bytes (emoji are four each) only if it must.

@@ -9,6 +9,7 @@
  * change that lost its race writes nothing at all: not its revision, links or outbox entries.
  */
 import type { ArticleInput, ListEntry } from "./schema";
+import { taxonomySlug } from "./taxonomy";
 
 /** Every table, for tests and tools that need them all. */
 export const TABLES = [
@@ -40,6 +41,7 @@ export interface ArticleRow {
   record: string;
   entry: string;
   rss_item: string;
+  atom_item: string;
   json_item: string;
   index_keys: string;
   created_at: number;
@@ -80,6 +82,7 @@ export interface ArticleWrite {
   record: string;
   entry: ListEntry;
   rssItem: string;
+  atomItem: string;
   jsonItem: string;
 }
 
@@ -97,13 +100,16 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** Replaces every field of a row from `articleValues` (?1 to ?15), the time (?16) and editor (?17). */
+/**
+ * Replaces every field of a row from `articleValues` (?1 to ?15), the time (?16), the editor (?17)
+ * and the Atom item (?20); ?18 and ?19 are the conditions' (the expected version, the old slug).
+ */
 const UPDATE_ARTICLE = `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5,
   title = ?6, section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
-  rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17`;
+  rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17, atom_item = ?20`;
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
-  input, record, entry, rss_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
+  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
 
 export async function getArticleRow(db: D1Database, slug: string): Promise<ArticleRow | null> {
   return db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = ?`).bind(slug).first<ArticleRow>();
@@ -159,6 +165,41 @@ export async function redirectFor(db: D1Database, slug: string): Promise<string 
   return row ? row.to_slug : undefined;
 }
 
+export type TaxonomyTable = "sections" | "tags" | "authors";
+
+/**
+ * The slug for each name: the one it already has (names match without regard to case), or a new
+ * one made from it that no other name of this kind has, so two names never share a slug. A slug,
+ * once given, never changes, even if the display name does.
+ */
+export async function slugsForNames(db: D1Database, table: TaxonomyTable, names: string[]): Promise<Map<string, string>> {
+  const slugs = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const name of names) {
+    if (slugs.has(name)) continue;
+    const known = await db
+      .prepare(`SELECT slug FROM ${table} WHERE name = ? COLLATE NOCASE`)
+      .bind(name)
+      .first<{ slug: string }>();
+    if (known) {
+      slugs.set(name, known.slug);
+      continue;
+    }
+    const base = taxonomySlug(name);
+    let candidate = base;
+    for (
+      let n = 2;
+      taken.has(candidate) || (await db.prepare(`SELECT 1 AS one FROM ${table} WHERE slug = ?`).bind(candidate).first());
+      n++
+    ) {
+      candidate = `${base.slice(0, 90)}-${n}`;
+    }
+    taken.add(candidate);
+    slugs.set(name, candidate);
+  }
+  return slugs;
+}
+
 /** The old slugs that redirect to `slug`. */
 export async function slugsRedirectingTo(db: D1Database, slug: string): Promise<string[]> {
   const { results } = await db
@@ -186,21 +227,21 @@ export async function commitArticle(
   expectedVersion: string | null,
   by: Attribution,
   work: OutboxWork,
-): Promise<boolean> {
+): Promise<{ won: boolean; newSection: boolean }> {
   const writeId = crypto.randomUUID();
   const head =
     expectedVersion === null
       ? db
           .prepare(
             `INSERT INTO articles (id, slug, feed_id, version, revision, write_id, title, section_slug, published_at,
-               modified_at, draft, input, record, entry, rss_item, json_item, created_at, created_by, changed_at, changed_by)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17)
+               modified_at, draft, input, record, entry, rss_item, json_item, created_at, created_by, changed_at, changed_by, atom_item)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?17, ?18)
              ON CONFLICT (slug) DO NOTHING`,
           )
-          .bind(...articleValues(write, writeId), by.now, by.editor)
+          .bind(...articleValues(write, writeId), by.now, by.editor, write.atomItem)
       : db
           .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`)
-          .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion);
+          .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, null, write.atomItem);
   const guard = guarded(db, write.id, writeId);
   const statements = [
     head,
@@ -210,9 +251,14 @@ export async function commitArticle(
     ...taxonomyStatements(guard, write),
     ...outboxStatements(guard, work, by.now),
   ];
-  const [result] = await db.batch(statements);
-  return (result?.meta.changes ?? 0) === 1;
+  const results = await db.batch(statements);
+  const won = (results[0]?.meta.changes ?? 0) === 1;
+  // The section's insert comes right after the statements before the taxonomy's (see above).
+  return { won, newSection: won && (results[SECTION_INSERT_INDEX]?.meta.changes ?? 0) === 1 };
 }
+
+/** Where `commitArticle` puts the section's insert in its batch. */
+const SECTION_INSERT_INDEX = 3;
 
 /** Moves an article to the trash (`trash`) or out of it, if it is still at `expectedVersion`. */
 export async function commitTrash(
@@ -250,7 +296,7 @@ export async function commitMove(
   const writeId = crypto.randomUUID();
   const head = db
     .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL`)
-    .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from);
+    .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem);
   const guard = guarded(db, write.id, writeId);
   const [result] = await db.batch([
     head,
@@ -470,4 +516,105 @@ export async function setIndexKeys(db: D1Database, id: string, keys: string[], r
     .prepare("UPDATE articles SET index_keys = ? WHERE id = ? AND revision = ?")
     .bind(JSON.stringify(keys), id, revision)
     .run();
+}
+
+export interface AuthorRow {
+  slug: string;
+  name: string;
+  bio: string;
+  url: string | null;
+  photo_url: string | null;
+}
+
+export interface SectionRow {
+  slug: string;
+  name: string;
+  position: number;
+}
+
+export async function listAuthors(db: D1Database): Promise<AuthorRow[]> {
+  return (await db.prepare("SELECT slug, name, bio, url, photo_url FROM authors ORDER BY name COLLATE NOCASE").all<AuthorRow>())
+    .results;
+}
+
+export async function getAuthor(db: D1Database, slug: string): Promise<AuthorRow | null> {
+  return db.prepare("SELECT slug, name, bio, url, photo_url FROM authors WHERE slug = ?").bind(slug).first<AuthorRow>();
+}
+
+/** Another author with this name (names match without regard to case), if any. */
+export async function authorNamed(db: D1Database, name: string, except: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT slug FROM authors WHERE name = ? COLLATE NOCASE AND slug != ?")
+    .bind(name, except)
+    .first<{ slug: string }>();
+  return row?.slug ?? null;
+}
+
+/** Creates or replaces an author's profile, and queues the rebuild of the author's listing. */
+export async function putAuthor(db: D1Database, author: AuthorRow, now: number): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO authors (slug, name, bio, url, photo_url) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, bio = excluded.bio, url = excluded.url, photo_url = excluded.photo_url`,
+      )
+      .bind(author.slug, author.name, author.bio, author.url, author.photo_url),
+    ...listingStatements(db, [`author:${author.slug}`], now),
+  ]);
+}
+
+/** How many articles, the trash included, name this author. */
+export async function articlesByAuthor(db: D1Database, slug: string): Promise<number> {
+  const row = await db
+    .prepare("SELECT COUNT(*) AS n FROM article_authors WHERE author_slug = ?")
+    .bind(slug)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+export async function deleteAuthor(db: D1Database, slug: string, now: number): Promise<void> {
+  await db.batch([
+    db.prepare("DELETE FROM authors WHERE slug = ?").bind(slug),
+    ...listingStatements(db, [`author:${slug}`], now),
+  ]);
+}
+
+export async function listSections(db: D1Database): Promise<SectionRow[]> {
+  return (await db.prepare("SELECT slug, name, position FROM sections ORDER BY position, name COLLATE NOCASE").all<SectionRow>())
+    .results;
+}
+
+export async function getSection(db: D1Database, slug: string): Promise<SectionRow | null> {
+  return db.prepare("SELECT slug, name, position FROM sections WHERE slug = ?").bind(slug).first<SectionRow>();
+}
+
+/**
+ * Renames or reorders a section. The navigation on every page changes with it, so every page is
+ * queued for rebuilding: each article's page, and each listing.
+ */
+export async function updateSection(db: D1Database, section: SectionRow, now: number): Promise<void> {
+  await db.batch([
+    db.prepare("UPDATE sections SET name = ?, position = ? WHERE slug = ?").bind(section.name, section.position, section.slug),
+    ...rebuildEverythingStatements(db, now),
+  ]);
+}
+
+/** Outbox rows that rebuild every article page and every listing: after a change to the site's chrome. */
+export function rebuildEverythingStatements(db: D1Database, now: number): D1PreparedStatement[] {
+  return [
+    db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', slug, ?, ? FROM articles").bind(now, now),
+    db.prepare("UPDATE listings SET generation = generation + 1"),
+    db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'listing', name, ?, ? FROM listings").bind(now, now),
+  ];
+}
+
+function listingStatements(db: D1Database, names: string[], now: number): D1PreparedStatement[] {
+  return names.flatMap((name) => [
+    db
+      .prepare(
+        "INSERT INTO listings (name, generation) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET generation = generation + 1",
+      )
+      .bind(name),
+    db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('listing', ?, ?, ?)").bind(name, now, now),
+  ]);
 }

@@ -17,12 +17,21 @@ import type { EdgeCache } from "../cache/edge-cache";
 import { TAGS } from "../cache/policy";
 import type { Clock } from "../clock";
 import type { Site } from "../config";
+import { buildAtom } from "../feeds/atom";
 import { buildJsonFeed } from "../feeds/json-feed";
-import { FEED_SIZE } from "../feeds/model";
+import { absoluteImageUrl, channelFor, FEED_SIZE } from "../feeds/model";
 import { buildRss } from "../feeds/rss";
-import { buildSitemapIndex, buildSitemapMonth } from "../feeds/sitemap";
+import {
+  buildNewsSitemap,
+  buildSitemapIndex,
+  buildSitemapMonth,
+  NEWS_SITEMAP_MAX_AGE_MS,
+  NEWS_SITEMAP_MAX_URLS,
+  type NewsSitemapEntry,
+} from "../feeds/sitemap";
 import { renderArticle } from "../render/article";
-import { renderHome } from "../render/home";
+import type { NavSection } from "../render/layout";
+import { type ListingView, renderListing } from "../render/listing";
 import { isPublic } from "./article";
 import {
   type ArticleRow,
@@ -37,8 +46,19 @@ import {
   retryOutbox,
   setIndexKeys,
 } from "./editorial";
+import {
+  documentName,
+  HOME,
+  type Listing,
+  listingFeedPaths,
+  listingOf,
+  listingPagePath,
+  listingTags,
+  parseListing,
+} from "./listings";
 import { type ListEntry, listEntrySchema, storedArticleSchema } from "./schema";
 import {
+  deleteDocument,
   deleteIndexEntry,
   deletePage,
   getDocument,
@@ -164,7 +184,7 @@ export async function applyArticle(m: Materialiser, slug: string): Promise<void>
 async function writePage(m: Materialiser, slug: string, row: ArticleRow | null): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
     const article = v.parse(storedArticleSchema, JSON.parse(row.record));
-    const html = await renderArticle(m.site, article);
+    const html = await renderArticle(m.site, article, await loadNav(m.db));
     const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
     await putPage(m.store, slug, html, meta);
     return meta;
@@ -190,7 +210,7 @@ async function writePage(m: Materialiser, slug: string, row: ArticleRow | null):
 
 async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   const listed = row.deleted_at == null && row.draft === 0;
-  const wanted = listed ? [indexKey("home", row.published_at, row.slug)] : [];
+  const wanted = listed ? listingsOfRow(row).map((listing) => indexKey(listing.name, row.published_at, row.slug)) : [];
   const had = JSON.parse(row.index_keys) as string[];
   if (listed) {
     const entry = v.parse(listEntrySchema, JSON.parse(row.entry));
@@ -234,6 +254,14 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       const changedTags: string[] = [];
       for (const doc of documents) {
         const before = await getDocument(m.store, doc.name);
+        if (doc.body === null) {
+          // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
+          if (before) {
+            await deleteDocument(m.store, doc.name);
+            changedTags.push(...doc.tags);
+          }
+          continue;
+        }
         await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
         if (before?.meta.etag !== doc.meta.etag) changedTags.push(...doc.tags);
       }
@@ -300,7 +328,8 @@ interface Snapshot {
 
 interface BuiltDocument {
   name: string;
-  body: string;
+  /** Null when the document should not exist. */
+  body: string | null;
   meta: Omit<StoredDocument["meta"], "generation">;
   tags: string[];
 }
@@ -312,62 +341,220 @@ interface ListingBuilder<S extends Snapshot> {
 
 const PUBLIC = "draft = 0 AND deleted_at IS NULL";
 
-interface HomeSnapshot extends Snapshot {
-  items: Array<{ entry: string; rss_item: string; json_item: string; modified_at: number }>;
+interface ListingSnapshot extends Snapshot {
+  /** The section's, tag's or author's record; null when it does not exist (and neither does the listing). */
+  subject: { name: string; bio: string; url: string | null; photo_url: string | null } | null;
+  items: Array<{ entry: string; rss_item: string; atom_item: string; json_item: string; modified_at: number }>;
   total: number;
   nextPublishAt: number | null;
+  nav: NavSection[];
 }
 
-const homeListing: ListingBuilder<HomeSnapshot> = {
-  async read(db, now) {
+/** The condition that puts an article (`a`) in a listing, and its parameters. */
+function membership(listing: Listing): { sql: string; params: unknown[] } {
+  switch (listing.kind) {
+    case "home":
+      return { sql: "1 = 1", params: [] };
+    case "section":
+      return { sql: "a.section_slug = ?", params: [listing.slug] };
+    case "tag":
+      return {
+        sql: "EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_slug = ?)",
+        params: [listing.slug],
+      };
+    case "author":
+      return {
+        sql: "EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_slug = ?)",
+        params: [listing.slug],
+      };
+  }
+}
+
+const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
+  section: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM sections WHERE slug = ?",
+  tag: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM tags WHERE slug = ?",
+  author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
+};
+
+/** The sections in the header's navigation, in their editors' order. */
+export async function loadNav(db: D1Database): Promise<NavSection[]> {
+  return (
+    await db.prepare(`SELECT slug, name FROM sections ORDER BY position, name COLLATE NOCASE LIMIT ${MAX_NAV}`).all<NavSection>()
+  ).results;
+}
+
+/** Sections shown in the navigation: enough for a newsroom, and within KV's metadata limit. */
+const MAX_NAV = 12;
+
+/** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
+const articleListing: ListingBuilder<ListingSnapshot> = {
+  async read(db, now, name) {
+    const listing = parseListing(name) ?? HOME;
+    const where = membership(listing);
     const limit = Math.max(PAGE_SIZE, FEED_SIZE);
     // One batch is one transaction: the generation and the rows come from the same state.
-    const [generation, items, total, next] = await db.batch([
-      db.prepare("SELECT generation FROM listings WHERE name = 'home'"),
+    const [generation, subject, items, total, next, nav] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
+      listing.kind === "home"
+        ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind("")
+        : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug),
       db
         .prepare(
-          `SELECT entry, rss_item, json_item, modified_at FROM articles WHERE ${PUBLIC} AND published_at <= ?
-           ORDER BY published_at DESC, id DESC LIMIT ?`,
+          `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
+           WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? AND ${where.sql}
+           ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
         )
-        .bind(now, limit),
-      db.prepare(`SELECT COUNT(*) AS n FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
-      db.prepare(`SELECT MIN(published_at) AS at FROM articles WHERE ${PUBLIC} AND published_at > ?`).bind(now),
+        .bind(now, ...where.params, limit),
+      db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM articles a WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? AND ${where.sql}`,
+        )
+        .bind(now, ...where.params),
+      db
+        .prepare(
+          `SELECT MIN(a.published_at) AS at FROM articles a WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > ? AND ${where.sql}`,
+        )
+        .bind(now, ...where.params),
+      db.prepare(`SELECT slug, name FROM sections ORDER BY position, name COLLATE NOCASE LIMIT ${MAX_NAV}`),
     ]);
     return {
       generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
-      items: (items?.results ?? []) as HomeSnapshot["items"],
+      subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
+      items: (items?.results ?? []) as ListingSnapshot["items"],
       total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
       nextPublishAt: (next?.results[0] as { at: number | null } | undefined)?.at ?? null,
+      nav: (nav?.results ?? []) as NavSection[],
     };
   },
-  async render(site, snapshot, now) {
-    // One broken row is logged and left out; it never takes the listing down with it.
-    const entries: ListEntry[] = [];
-    for (const item of snapshot.items.slice(0, PAGE_SIZE)) {
-      const entry = parseEntry(item.entry);
-      if (entry) entries.push(entry);
+  async render(site, snapshot, now, name) {
+    const listing = parseListing(name) ?? HOME;
+    const tags = listingTags(listing);
+    const formats = ["rss", "atom", "json"] as const;
+    if (!snapshot.subject) {
+      // No such section, tag or author (any more): its pages and feeds are 404s.
+      return [
+        { name: documentName(listing), body: null, meta: { builtAt: now, etag: "" }, tags: [tags.pages] },
+        ...formats.map((format) => ({
+          name: documentName(listing, format),
+          body: null,
+          meta: { builtAt: now, etag: "" },
+          tags: [tags.feed(format)],
+        })),
+      ];
     }
-    const feedItems = snapshot.items.slice(0, FEED_SIZE).filter((item) => parseEntry(item.entry) !== null);
+    // One broken row is logged and left out; it never takes the listing down with it.
+    const valid = snapshot.items.filter((item) => parseEntry(item.entry) !== null);
+    const entries = valid.slice(0, PAGE_SIZE).map((item) => parseEntry(item.entry) as ListEntry);
+    const feedItems = valid.slice(0, FEED_SIZE);
     const updated = feedItems.length ? Math.max(...feedItems.map((item) => item.modified_at)) : undefined;
+    const view = listingView(site, listing, snapshot.subject);
     const expiresAt = snapshot.nextPublishAt ?? undefined;
-    const home = await renderHome(site, { entries, page: 1, hasOlder: snapshot.total > PAGE_SIZE });
-    const rss = buildRss(
-      site,
-      feedItems.map((item) => item.rss_item),
-      updated,
-    );
-    const json = buildJsonFeed(
-      site,
-      feedItems.map((item) => item.json_item),
-    );
     const base = { builtAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
+    const page = await renderListing(site, { view, entries, page: 1, hasOlder: snapshot.total > PAGE_SIZE, nav: snapshot.nav });
+    const channel = (format: (typeof formats)[number]) =>
+      channelFor(site, {
+        format,
+        homePath: listingPagePath(listing, 1),
+        paths: listingFeedPaths(listing),
+        title: view.feedTitle,
+        ...(updated === undefined ? {} : { updated }),
+      });
+    const bodies = {
+      rss: buildRss(
+        channel("rss"),
+        feedItems.map((item) => item.rss_item),
+      ),
+      atom: buildAtom(
+        channel("atom"),
+        feedItems.map((item) => item.atom_item),
+        now,
+      ),
+      json: buildJsonFeed(
+        channel("json"),
+        feedItems.map((item) => item.json_item),
+      ),
+    };
     return [
-      { name: "home", body: home, meta: { ...base, etag: await strongEtag(home), total: snapshot.total }, tags: [TAGS.list] },
-      { name: "home:rss", body: rss, meta: { ...base, etag: await strongEtag(rss) }, tags: [TAGS.rss] },
-      { name: "home:json", body: json, meta: { ...base, etag: await strongEtag(json) }, tags: [TAGS.jsonFeed] },
+      {
+        name: documentName(listing),
+        body: page,
+        meta: { ...base, etag: await strongEtag(page), total: snapshot.total, label: snapshot.subject.name, nav: snapshot.nav },
+        tags: [tags.pages],
+      },
+      ...(await Promise.all(
+        formats.map(async (format) => ({
+          name: documentName(listing, format),
+          body: bodies[format],
+          meta: { ...base, etag: await strongEtag(bodies[format]) },
+          tags: [tags.feed(format)],
+        })),
+      )),
     ];
   },
 };
+
+/** How a listing presents itself: heading, description, paths and, for an author, the profile. */
+export function listingView(
+  site: Site,
+  listing: Listing,
+  subject: { name: string; bio: string; url: string | null; photo_url: string | null },
+): ListingView {
+  const common = {
+    path: (page: number) => listingPagePath(listing, page),
+    feeds: listingFeedPaths(listing),
+  };
+  switch (listing.kind) {
+    case "home":
+      return {
+        ...common,
+        heading: "Latest articles",
+        description: site.description,
+        feedTitle: site.title,
+        empty: "Nothing has been published yet.",
+      };
+    case "section":
+      return {
+        ...common,
+        heading: subject.name,
+        description: `The latest ${subject.name} articles from ${site.title}.`,
+        feedTitle: `${subject.name} · ${site.title}`,
+        empty: "Nothing has been published in this section yet.",
+      };
+    case "tag":
+      return {
+        ...common,
+        heading: `Tagged “${subject.name}”`,
+        description: `Articles tagged ${subject.name} on ${site.title}.`,
+        feedTitle: `${subject.name} · ${site.title}`,
+        empty: "Nothing has been published with this tag yet.",
+      };
+    case "author":
+      return {
+        ...common,
+        heading: subject.name,
+        description: subject.bio || `Articles by ${subject.name} on ${site.title}.`,
+        feedTitle: `${subject.name} · ${site.title}`,
+        empty: "Nothing has been published by this author yet.",
+        author: {
+          name: subject.name,
+          bio: subject.bio,
+          ...(subject.url ? { url: subject.url } : {}),
+          ...(subject.photo_url ? { photoUrl: absoluteImageUrl(site, subject.photo_url) } : {}),
+        },
+      };
+  }
+}
+
+/** The listings an article row is in, by its links. */
+function listingsOfRow(row: ArticleRow): Listing[] {
+  const links = (JSON.parse(row.record) as { links?: { section: string; tags: string[]; authors: string[] } }).links;
+  return [
+    HOME,
+    listingOf("section", links?.section ?? row.section_slug),
+    ...(links?.tags ?? []).map((slug) => listingOf("tag", slug)),
+    ...(links?.authors ?? []).map((slug) => listingOf("author", slug)),
+  ];
+}
 
 interface SitemapIndexSnapshot extends Snapshot {
   months: Array<{ month: string; lastModified: number }>;
@@ -429,17 +616,45 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   },
 };
 
+interface NewsSnapshot extends Snapshot {
+  entries: NewsSitemapEntry[];
+}
+
+/** The Google News sitemap: articles of the last 48 hours. The cron rebuilds it as they age out. */
+const newsListing: ListingBuilder<NewsSnapshot> = {
+  async read(db, now) {
+    const [generation, entries] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = 'news'"),
+      db
+        .prepare(
+          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at <= ? AND published_at > ?
+           ORDER BY published_at DESC LIMIT ?`,
+        )
+        .bind(now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS),
+    ]);
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      entries: (entries?.results ?? []) as NewsSnapshot["entries"],
+    };
+  },
+  async render(site, snapshot, now) {
+    const body = buildNewsSitemap(site, snapshot.entries, now);
+    return [{ name: "news", body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.newsSitemap] }];
+  },
+};
+
 /** The builder for a listing name, or undefined for a name no listing has. */
 export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
-  if (name === "home") return homeListing as ListingBuilder<Snapshot>;
+  if (name === "news") return newsListing as ListingBuilder<Snapshot>;
+  if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
   if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
   if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
   return undefined;
 }
 
-/** The listing a stored document belongs to: `home:rss` is built by `home`. */
+/** The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`. */
 export function listingOfDocument(document: string): string {
-  return document.startsWith("home:") ? "home" : document;
+  return document.replace(/:(rss|atom|json)$/, "");
 }
 
 function parseEntry(json: string): ListEntry | null {

@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../clock";
 import { absoluteUrl, articlePath, type Site } from "../config";
-import { type BuiltArticle, buildArticle } from "./article";
+import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
   type ArticleRow,
   type ArticleWrite,
@@ -20,8 +20,11 @@ import {
   getRevision,
   type OutboxWork,
   type RevisionAction,
+  rebuildEverythingStatements,
+  slugsForNames,
   slugsRedirectingTo,
 } from "./editorial";
+import { listingOf } from "./listings";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type StoredArticle, slugSchema, validate } from "./schema";
 import { taxonomySlug } from "./taxonomy";
 
@@ -82,6 +85,7 @@ export async function saveArticle(
       site: context.site,
       now,
       feedId: row?.feed_id ?? feedIdFor(context.site, slug),
+      links: await linksFor(context.db, row, input),
     });
     if (!result.ok) return { ok: false, status: 400, error: "The article is not valid", details: result.problems };
     const built = result.value;
@@ -95,7 +99,11 @@ export async function saveArticle(
       action: row ? action : action === "import" ? "import" : "create",
       changed: changedFields(row, input),
     };
-    if (await commitArticle(context.db, write, row?.version ?? null, by, workFor(row, write))) {
+    const work = workFor(row && placementOfRow(row), placementOfWrite(write));
+    const committed = await commitArticle(context.db, write, row?.version ?? null, by, work);
+    if (committed.won) {
+      // A new section joins the navigation of every page.
+      if (committed.newSection) await context.db.batch(rebuildEverythingStatements(context.db, now));
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
     }
     // Another save landed between our read and our write. With a precondition that is a conflict;
@@ -119,7 +127,7 @@ export async function trashArticle(
   const failed = checkPreconditions(row, preconditions);
   if (failed) return failed;
   const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "trash", changed: [] };
-  if (!(await commitTrash(context.db, row, true, row.version, by, workFor(row, null)))) return raced();
+  if (!(await commitTrash(context.db, row, true, row.version, by, workFor(placementOfRow(row), null)))) return raced();
   return { ok: true, slug, version: row.version };
 }
 
@@ -136,7 +144,7 @@ export async function untrashArticle(
   if (failed) return failed;
   const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "untrash", changed: [] };
   const restored = { ...row, deleted_at: null };
-  if (!(await commitTrash(context.db, row, false, row.version, by, workFor(null, writeOf(restored))))) return raced();
+  if (!(await commitTrash(context.db, row, false, row.version, by, workFor(null, placementOfRow(restored))))) return raced();
   return { ok: true, slug, version: row.version };
 }
 
@@ -166,12 +174,17 @@ export async function moveArticle(
   }
   const now = context.clock.now();
   const input = JSON.parse(row.input) as ArticleInput;
-  const built = await buildArticle(target.value, input, { site: context.site, now, feedId: row.feed_id });
+  const built = await buildArticle(target.value, input, {
+    site: context.site,
+    now,
+    feedId: row.feed_id,
+    links: await linksFor(context.db, row, input),
+  });
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(row.id, row.feed_id, input, built.value);
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
   // Every old slug that pointed here now points at the new one: their pages change too.
-  const work = workFor(row, write);
+  const work = workFor(placementOfRow(row), placementOfWrite(write));
   work.articles.push(...(await slugsRedirectingTo(context.db, slug)));
   if (!(await commitMove(context.db, write, slug, row.version, by, work))) return raced();
   return { ok: true, slug: target.value, version: write.version };
@@ -219,18 +232,38 @@ function checkPreconditions(current: ArticleRow | null, preconditions: Precondit
 /** The id a new article's feed items get: its first permalink, as feeds used before there was D1. */
 const feedIdFor = (site: Site, slug: string): string => absoluteUrl(site, articlePath(slug));
 
+/**
+ * The slugs of an article's section, tags and authors. An unchanged section name keeps the slug
+ * the article had, so renaming a section's display name never moves its articles.
+ */
+async function linksFor(db: D1Database, row: ArticleRow | null, input: ArticleInput): Promise<ArticleLinks> {
+  const previous = row ? (JSON.parse(row.input) as Partial<ArticleInput>) : null;
+  const section =
+    row && previous?.category === input.category
+      ? row.section_slug
+      : ((await slugsForNames(db, "sections", [input.category])).get(input.category) ?? taxonomySlug(input.category));
+  const tags = await slugsForNames(db, "tags", input.tags);
+  const authors = await slugsForNames(db, "authors", input.authors);
+  return {
+    section,
+    tags: input.tags.map((name) => tags.get(name) ?? taxonomySlug(name)),
+    authors: input.authors.map((name) => authors.get(name) ?? taxonomySlug(name)),
+  };
+}
+
 function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltArticle): ArticleWrite {
   const { article } = built;
-  const named = (name: string) => ({ slug: taxonomySlug(name), name });
+  const links = article.links ?? { section: taxonomySlug(article.category), tags: [], authors: [] };
+  const named = (slugs: string[]) => (name: string, i: number) => ({ slug: slugs[i] ?? taxonomySlug(name), name });
   return {
     id,
     slug: article.slug,
     feedId,
     version: article.version,
     title: article.title,
-    section: named(article.category),
-    tags: uniqueBySlug(article.tags.map(named)),
-    authors: uniqueBySlug(article.authors.map(named)),
+    section: { slug: links.section, name: article.category },
+    tags: uniqueBySlug(article.tags.map(named(links.tags))),
+    authors: uniqueBySlug(article.authors.map(named(links.authors))),
     publishedAt: Date.parse(article.published),
     modifiedAt: Date.parse(article.updated ?? article.published),
     draft: article.draft,
@@ -238,13 +271,42 @@ function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltAr
     record: JSON.stringify(article),
     entry: built.entry,
     rssItem: built.feedItems.rss,
+    atomItem: built.feedItems.atom,
     jsonItem: built.feedItems.json,
   };
 }
 
-/** The fields the read model needs of a stored row, to plan the work for it. */
-function writeOf(row: ArticleRow): Pick<ArticleWrite, "slug" | "draft" | "publishedAt"> {
-  return { slug: row.slug, draft: row.draft === 1, publishedAt: row.published_at };
+/** What the read model needs of an article to plan the work for it: where it is listed. */
+interface Placement {
+  slug: string;
+  draft: boolean;
+  publishedAt: number;
+  section: string;
+  tags: string[];
+  authors: string[];
+}
+
+function placementOfRow(row: ArticleRow): Placement {
+  const links = (JSON.parse(row.record) as Partial<StoredArticle>).links;
+  return {
+    slug: row.slug,
+    draft: row.draft === 1,
+    publishedAt: row.published_at,
+    section: links?.section ?? row.section_slug,
+    tags: links?.tags ?? [],
+    authors: links?.authors ?? [],
+  };
+}
+
+function placementOfWrite(write: ArticleWrite): Placement {
+  return {
+    slug: write.slug,
+    draft: write.draft,
+    publishedAt: write.publishedAt,
+    section: write.section.slug,
+    tags: write.tags.map((t) => t.slug),
+    authors: write.authors.map((a) => a.slug),
+  };
 }
 
 function uniqueBySlug<T extends { slug: string }>(items: T[]): T[] {
@@ -257,15 +319,23 @@ export const sitemapMonth = (publishedAt: number): string => new Date(publishedA
 
 /**
  * What a change leaves for the read model: the article's page under each slug it had, and every
- * listing it was or is in (the home page and feeds, the sitemap index and its month).
+ * listing it was or is in: the home page and feeds, its section, tags and authors, the sitemap
+ * index and its month, and the news sitemap.
  */
-function workFor(before: ArticleRow | null, after: Pick<ArticleWrite, "slug" | "draft" | "publishedAt"> | null): OutboxWork {
+function workFor(before: Placement | null, after: Placement | null): OutboxWork {
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
-  const listed = [before && before.draft === 0 ? before.published_at : null, after && !after.draft ? after.publishedAt : null];
-  const listings = listed.some((at) => at !== null)
-    ? ["home", "sitemap", ...listed.filter((at): at is number => at !== null).map((at) => `sitemap:${sitemapMonth(at)}`)]
-    : [];
-  return { articles, listings };
+  const listings = new Set<string>();
+  for (const placed of [before, after]) {
+    if (!placed || placed.draft) continue;
+    listings.add("home");
+    listings.add(listingOf("section", placed.section).name);
+    for (const tag of placed.tags) listings.add(listingOf("tag", tag).name);
+    for (const author of placed.authors) listings.add(listingOf("author", author).name);
+    listings.add("sitemap");
+    listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
+    listings.add("news");
+  }
+  return { articles, listings: [...listings] };
 }
 
 /** The names of the fields that differ between the stored input and the new one. */

@@ -131,6 +131,46 @@ export const articleInputSchema = v.pipe(
 );
 
 export type ArticleInput = v.InferOutput<typeof articleInputSchema>;
+
+const webUrl = v.pipe(
+  v.string("must be text"),
+  v.trim(),
+  v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
+  v.check((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s):// URL"),
+);
+
+/** An author's profile, as editors send it to `PUT /api/authors/:slug`. */
+export const authorProfileSchema = v.strictObject(
+  {
+    name: text(LIMITS.authorLength),
+    bio: v.optional(v.pipe(v.string("must be text"), v.trim(), v.maxLength(2000, "must be at most 2000 characters")), ""),
+    url: v.optional(webUrl),
+    photoUrl: v.optional(
+      v.pipe(v.string("must be text"), v.trim(), v.check(isImageUrl, "must be an https:// URL or a path starting with /")),
+    ),
+  },
+  objectMessage,
+);
+
+export type AuthorProfile = v.InferOutput<typeof authorProfileSchema>;
+
+/** A section's display name and place in the navigation, for `PUT /api/sections/:slug`. */
+export const sectionUpdateSchema = v.strictObject(
+  {
+    name: v.optional(text(LIMITS.categoryLength)),
+    position: v.optional(
+      v.pipe(
+        v.number("must be a whole number"),
+        v.integer("must be a whole number"),
+        v.minValue(0, "must be 0 or more"),
+        v.maxValue(10_000, "must be at most 10000"),
+      ),
+    ),
+  },
+  objectMessage,
+);
+
+export type SectionUpdate = v.InferOutput<typeof sectionUpdateSchema>;
 export type ArticleImage = v.InferOutput<typeof imageSchema>;
 
 /** One problem with one field, as editors see it. */
@@ -174,6 +214,8 @@ export const storedArticleSchema = v.object({
     v.object({ url: v.optional(v.string()), alt: v.string(), caption: v.optional(v.string()), credit: v.optional(v.string()) }),
   ),
   tags: v.array(v.string()),
+  /** The slugs of its section, tags and authors, in the order of their names: stable, for links. */
+  links: v.optional(v.object({ section: v.string(), tags: v.array(v.string()), authors: v.array(v.string()) })),
   draft: v.boolean(),
   markdown: v.string(),
   html: v.string(),
@@ -190,6 +232,8 @@ export const listEntrySchema = v.object({
   published: v.string(),
   updated: v.optional(v.string()),
   category: v.string(),
+  /** The section's slug, for the kicker's link. */
+  section: v.optional(v.string()),
   summary: v.string(),
 });
 

@@ -65,6 +65,9 @@ export interface DocumentMeta {
   expiresAt?: number;
   /** How many entries the listing has in all, so `/page/N` past the end needs no `list`. */
   total?: number;
+  /** The listing's display name and the site's sections, for its deeper pages, rendered on request. */
+  label?: string;
+  nav?: Array<{ slug: string; name: string }>;
 }
 
 const documentMetaSchema = v.object({
@@ -73,6 +76,8 @@ const documentMetaSchema = v.object({
   builtAt: v.number(),
   expiresAt: v.optional(v.number()),
   total: v.optional(v.number()),
+  label: v.optional(v.string()),
+  nav: v.optional(v.array(v.object({ slug: v.string(), name: v.string() }))),
 });
 
 export interface StoredDocument {
@@ -206,6 +211,11 @@ export async function putPage(store: Store, slug: string, body: string, meta: Pa
 export async function deletePage(store: Store, slug: string): Promise<void> {
   store.ops.writes++;
   await store.kv.delete(pageKey(slug));
+}
+
+export async function deleteDocument(store: Store, name: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(listingKey(name));
 }
 
 export async function putDocument(store: Store, name: string, document: StoredDocument): Promise<void> {

@@ -3,10 +3,9 @@
  * JSON Feed 1.1 (https://jsonfeed.org/version/1.1). Items are serialized once, when their article is
  * saved; a feed document only joins them.
  */
-import { absoluteUrl, JSON_FEED_PATH, type Site } from "../config";
 import { toRfc3339 } from "../dates";
 import { stripXmlForbidden } from "../escape";
-import type { FeedItemModel } from "./model";
+import type { FeedChannel, FeedItemModel } from "./model";
 
 export interface JsonFeedItem {
   id: string;
@@ -28,6 +27,10 @@ export interface JsonFeed {
   feed_url: string;
   description: string;
   language: string;
+  /** The next (older) page of this feed (JSON Feed 1.1 `next_url`). */
+  next_url?: string;
+  /** Where to subscribe for pushed updates (JSON Feed 1.1 `hubs`). */
+  hubs?: Array<{ type: "WebSub"; url: string }>;
   items: JsonFeedItem[];
 }
 
@@ -55,17 +58,20 @@ export function jsonFeedItem(item: FeedItemModel): string {
 }
 
 /**
- * The JSON Feed document around items serialized by `jsonFeedItem`, newest first.
- * @example JSON.parse(buildJsonFeed(site, [])).version // "https://jsonfeed.org/version/1.1"
+ * The JSON Feed document around items serialized by `jsonFeedItem`, newest first. JSON Feed has no
+ * link to other formats or to newer pages: only `next_url` and `hubs` carry over from the channel.
+ * @example JSON.parse(buildJsonFeed(channelFor(site, { format: "json" }), [])).version // "https://jsonfeed.org/version/1.1"
  */
-export function buildJsonFeed(site: Site, items: string[]): string {
+export function buildJsonFeed(channel: FeedChannel, items: string[]): string {
   const feed: Omit<JsonFeed, "items"> = {
     version: "https://jsonfeed.org/version/1.1",
-    title: site.title,
-    home_page_url: absoluteUrl(site, "/"),
-    feed_url: absoluteUrl(site, JSON_FEED_PATH),
-    description: site.description,
-    language: site.language,
+    title: channel.title,
+    home_page_url: channel.homeUrl,
+    feed_url: channel.selfUrl,
+    description: channel.description,
+    language: channel.language,
+    ...(channel.next === undefined ? {} : { next_url: channel.next }),
+    ...(channel.hub === undefined ? {} : { hubs: [{ type: "WebSub", url: channel.hub }] }),
   };
   const head = JSON.stringify(feed, clean);
   // Each item is already valid JSON; join them into the array rather than parse and serialize again.

@@ -1,9 +1,10 @@
 /**
  * @module feeds/model
- * What every feed format shares: how many items a feed carries, how large one item may be, and
- * the article facts every format needs, worked out once when the article is saved.
+ * What every feed format shares: how many items a feed carries, how large one item may be, the
+ * article facts every format needs, worked out once when the article is saved, and the channel
+ * every format describes.
  */
-import { absoluteUrl, articlePath, type Site } from "../config";
+import { absoluteUrl, articlePath, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
 import type { StoredArticle } from "../content/schema";
 import { escapeHtml } from "../escape";
 
@@ -15,6 +16,103 @@ export const FEED_SIZE = 20;
  * the page, so a feed stays under FEED_SIZE × this, however long its articles are.
  */
 export const FEED_ITEM_MAX_HTML_BYTES = 100 * 1024;
+
+/** The formats every listing is offered in. */
+export type FeedFormat = "rss" | "atom" | "json";
+
+/** The home page's Atom feed, beside `RSS_PATH` and `JSON_FEED_PATH`. */
+export const ATOM_PATH = "/atom.xml";
+
+/** The home page's feed in each format. */
+export const HOME_FEED_PATHS: Readonly<Record<FeedFormat, string>> = { rss: RSS_PATH, atom: ATOM_PATH, json: JSON_FEED_PATH };
+
+/** What a feed document says of itself, in every format. */
+export interface FeedChannel {
+  title: string;
+  description: string;
+  language: string;
+  /** The listing page this feed follows (absolute). */
+  homeUrl: string;
+  /** This document (absolute). */
+  selfUrl: string;
+  /** The same listing in each format (absolute), for rel=alternate. */
+  formats: Record<FeedFormat, string>;
+  /** The latest change among the items (ms). */
+  updated?: number;
+  /** RFC 5005 §3 paged feeds: the next (older) page and the previous (newer) one, and the first. */
+  next?: string;
+  previous?: string;
+  first?: string;
+  /** WebSub hub URL (W3C WebSub §4): advertised with rel="hub" when set. */
+  hub?: string;
+}
+
+/** What `channelFor` needs beyond the site; every URL but the paths is absolute. */
+export interface ChannelOptions extends Pick<FeedChannel, "updated" | "next" | "previous" | "first" | "hub"> {
+  /** The format of the document being built: its URL in `paths` becomes `selfUrl`. */
+  format: FeedFormat;
+  /** The listing page's path: the home page unless given. */
+  homePath?: string;
+  /** The listing's path in each format: the home feeds unless given. */
+  paths?: Readonly<Record<FeedFormat, string>>;
+  /** The feed's title, when it is not the site's (a section's feed, say). */
+  title?: string;
+}
+
+/**
+ * The channel of one feed document on this site: the home feed unless told otherwise, advertising
+ * the site's WebSub hub when it has one.
+ * @example channelFor(site, { format: "rss" }).selfUrl // "https://news.example/rss.xml"
+ */
+export function channelFor(site: Site, options: ChannelOptions): FeedChannel {
+  const { format, homePath = "/", paths = HOME_FEED_PATHS, title = site.title, hub = site.hub, ...links } = options;
+  const formats = {
+    rss: absoluteUrl(site, paths.rss),
+    atom: absoluteUrl(site, paths.atom),
+    json: absoluteUrl(site, paths.json),
+  };
+  return {
+    title,
+    description: site.description,
+    language: site.language,
+    homeUrl: absoluteUrl(site, homePath),
+    selfUrl: formats[format],
+    formats,
+    ...links,
+    ...(hub === undefined ? {} : { hub }),
+  };
+}
+
+/** The media type each format is served with, and named by in links. */
+export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = {
+  rss: "application/rss+xml",
+  atom: "application/atom+xml",
+  json: "application/feed+json",
+};
+
+/** One Atom link (RFC 4287 §4.2.7), as Atom and RSS's `atom:link` both carry it. */
+export interface FeedLink {
+  rel: "self" | "alternate" | "first" | "previous" | "next" | "hub";
+  href: string;
+  type?: string;
+}
+
+/**
+ * The links a document in `format` gives of its channel: itself, the same listing in the other
+ * formats, the neighbouring pages (RFC 5005 §3) and the WebSub hub (W3C WebSub §4), in that order.
+ * @example feedLinks(channel, "rss")[0] // { rel: "self", href: channel.selfUrl, type: "application/rss+xml" }
+ */
+export function feedLinks(channel: FeedChannel, format: FeedFormat): FeedLink[] {
+  const links: FeedLink[] = [{ rel: "self", href: channel.selfUrl, type: FEED_MEDIA_TYPES[format] }];
+  for (const other of ["rss", "atom", "json"] as const) {
+    if (other !== format) links.push({ rel: "alternate", href: channel.formats[other], type: FEED_MEDIA_TYPES[other] });
+  }
+  for (const rel of ["first", "previous", "next", "hub"] as const) {
+    const href = channel[rel];
+    if (href !== undefined) links.push({ rel, href });
+  }
+  return links;
+}
 
 /** What a feed item says of an article, in every format. */
 export interface FeedItemModel {

@@ -3,10 +3,9 @@
  * RSS 2.0 with the content, Dublin Core and Atom extensions, as feed validators expect it. Items are
  * rendered once, when their article is saved; a feed document only joins them.
  */
-import { absoluteUrl, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
 import { toRfc822 } from "../dates";
 import { cdata, XmlFragment, xml } from "../escape";
-import type { FeedItemModel } from "./model";
+import { type FeedChannel, type FeedItemModel, feedLinks } from "./model";
 
 /** Minutes a feed reader may wait before polling again (RSS `ttl`). */
 export const RSS_TTL_MINUTES = 60;
@@ -36,28 +35,29 @@ ${item.tags.map(
 }
 
 /**
- * The RSS document around items rendered by `rssItem`, newest first. `updated` is the latest change
- * among them (ms), if there are any.
- * @example buildRss(site, [], undefined) // '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ...'
+ * The RSS document around items rendered by `rssItem`, newest first. RSS has no element for its
+ * own URL, other formats, pages or hub, so they are Atom links (RFC 5005 Appendix B, WebSub §4).
+ * @example buildRss(channelFor(site, { format: "rss" }), []) // '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" ...'
  */
-export function buildRss(site: Site, items: string[], updated: number | undefined): string {
+export function buildRss(channel: FeedChannel, items: string[]): string {
   return xml`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel>
-<title>${site.title}</title>
-<link>${absoluteUrl(site, "/")}</link>
-<description>${site.description}</description>
-<language>${site.language}</language>
+<title>${channel.title}</title>
+<link>${channel.homeUrl}</link>
+<description>${channel.description}</description>
+<language>${channel.language}</language>
 ${
-  updated === undefined
+  channel.updated === undefined
     ? ""
-    : xml`<lastBuildDate>${toRfc822(updated)}</lastBuildDate>
+    : xml`<lastBuildDate>${toRfc822(channel.updated)}</lastBuildDate>
 `
 }<ttl>${RSS_TTL_MINUTES}</ttl>
 <generator>Broadsheet</generator>
-<atom:link href="${absoluteUrl(site, RSS_PATH)}" rel="self" type="application/rss+xml"/>
-<atom:link href="${absoluteUrl(site, JSON_FEED_PATH)}" rel="alternate" type="application/feed+json"/>
-${items.map((item) => new XmlFragment(item))}</channel>
+${feedLinks(channel, "rss").map(
+  (link) => xml`<atom:link href="${link.href}" rel="${link.rel}"${link.type ? xml` type="${link.type}"` : ""}/>
+`,
+)}${items.map((item) => new XmlFragment(item))}</channel>
 </rss>
 `.value;
 }

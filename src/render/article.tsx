@@ -3,20 +3,18 @@
  * One article: headline, byline, lead figure and the body HTML that was sanitized when stored.
  */
 import { raw } from "hono/html";
-import { absoluteUrl, articlePath, type Site } from "../config";
+import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath } from "../config";
 import type { StoredArticle } from "../content/schema";
 import { toRfc3339 } from "../dates";
+import { absoluteImageUrl, lastChange } from "../feeds/model";
 import { PublishedTime } from "./article-meta";
-import { Layout, toDocument } from "./layout";
+import { Layout, type NavSection, toDocument } from "./layout";
 
-export function renderArticle(site: Site, article: StoredArticle): Promise<string> {
+export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = []): Promise<string> {
   const url = absoluteUrl(site, articlePath(article.slug));
-  const image = article.image?.url
-    ? article.image.url.startsWith("/")
-      ? absoluteUrl(site, article.image.url)
-      : article.image.url
-    : undefined;
-  const modified = article.updated ?? article.published;
+  const image = article.image?.url ? absoluteImageUrl(site, article.image.url) : undefined;
+  const modified = lastChange(article);
+  const authorSlug = (i: number) => article.links?.authors[i];
   const jsonLd = {
     "@context": "https://schema.org",
     "@type": "NewsArticle",
@@ -28,7 +26,14 @@ export function renderArticle(site: Site, article: StoredArticle): Promise<strin
     mainEntityOfPage: { "@type": "WebPage", "@id": url },
     url,
     inLanguage: site.language,
-    ...(article.authors.length ? { author: article.authors.map((name) => ({ "@type": "Person", name })) } : {}),
+    ...(article.authors.length
+      ? {
+          author: article.authors.map((name, i) => {
+            const slug = authorSlug(i);
+            return { "@type": "Person", name, ...(slug ? { url: absoluteUrl(site, authorPath(slug)) } : {}) };
+          }),
+        }
+      : {}),
     ...(image ? { image: [image] } : {}),
     ...(article.tags.length ? { keywords: article.tags.join(", ") } : {}),
     publisher: { "@type": "Organization", name: site.title, url: absoluteUrl(site, "/") },
@@ -36,6 +41,7 @@ export function renderArticle(site: Site, article: StoredArticle): Promise<strin
   return toDocument(
     <Layout
       site={site}
+      nav={nav}
       meta={{
         title: article.title,
         description: article.summary,
@@ -49,10 +55,31 @@ export function renderArticle(site: Site, article: StoredArticle): Promise<strin
     >
       <article>
         <header>
-          <p class="kicker">{article.category}</p>
+          <p class="kicker">
+            {article.links ? <a href={sectionPath(article.links.section)}>{article.category}</a> : article.category}
+          </p>
           <h1>{article.title}</h1>
           <p class="meta">
-            {article.authors.length ? <span>By {formatNames(article.authors)}</span> : null}
+            {article.authors.length ? (
+              <span>
+                By{" "}
+                {article.authors.map((name, i) => {
+                  const slug = authorSlug(i);
+                  return (
+                    <>
+                      {i === 0 ? "" : i === article.authors.length - 1 ? " and " : ", "}
+                      {slug ? (
+                        <a href={authorPath(slug)} rel="author">
+                          {name}
+                        </a>
+                      ) : (
+                        name
+                      )}
+                    </>
+                  );
+                })}
+              </span>
+            ) : null}
             <span>
               <PublishedTime site={site} iso={article.published} />
             </span>
@@ -79,18 +106,13 @@ export function renderArticle(site: Site, article: StoredArticle): Promise<strin
         <div class="body">{raw(article.html)}</div>
         {article.tags.length ? (
           <ul class="tags" aria-label="Tags">
-            {article.tags.map((tag) => (
-              <li>{tag}</li>
-            ))}
+            {article.tags.map((tag, i) => {
+              const slug = article.links?.tags[i];
+              return <li>{slug ? <a href={tagPath(slug)}>{tag}</a> : tag}</li>;
+            })}
           </ul>
         ) : null}
       </article>
     </Layout>,
   );
-}
-
-/** "A", "A and B", "A, B and C". */
-function formatNames(names: string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -5,8 +5,9 @@
  */
 import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { absoluteUrl, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
+import { absoluteUrl, type Site, sectionPath } from "../config";
 import { jsonForHtml } from "../escape";
+import { HOME_FEED_PATHS } from "../feeds/model";
 import { STYLES } from "./styles";
 
 export interface PageMeta {
@@ -15,7 +16,7 @@ export interface PageMeta {
   description: string;
   /** Path of the canonical URL, like `/articles/x`. */
   path: string;
-  type: "website" | "article";
+  type: "website" | "article" | "profile";
   image?: string;
   /** Structured data for search engines, embedded as JSON-LD. */
   jsonLd?: object;
@@ -26,8 +27,23 @@ export interface PageMeta {
   noindex?: boolean;
 }
 
-export function Layout(props: { site: Site; meta: PageMeta; children: Child }) {
+/** A section in the header's navigation. */
+export interface NavSection {
+  slug: string;
+  name: string;
+}
+
+/** The feeds a page advertises for autodiscovery: its listing's own, or the site's. */
+export interface PageFeeds {
+  rss: string;
+  atom: string;
+  json: string;
+  title: string;
+}
+
+export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; feeds?: PageFeeds; children: Child }) {
   const { site, meta } = props;
+  const feeds = props.feeds ?? { ...HOME_FEED_PATHS, title: site.title };
   const title = meta.title ? `${meta.title} · ${site.title}` : site.title;
   const url = absoluteUrl(site, meta.path);
   return (
@@ -39,13 +55,15 @@ export function Layout(props: { site: Site; meta: PageMeta; children: Child }) {
         <meta name="description" content={meta.description} />
         <link rel="canonical" href={url} />
         {meta.noindex ? <meta name="robots" content="noindex" /> : null}
-        <link rel="alternate" type="application/rss+xml" title={`${site.title} (RSS)`} href={absoluteUrl(site, RSS_PATH)} />
+        <link rel="alternate" type="application/rss+xml" title={`${feeds.title} (RSS)`} href={absoluteUrl(site, feeds.rss)} />
+        <link rel="alternate" type="application/atom+xml" title={`${feeds.title} (Atom)`} href={absoluteUrl(site, feeds.atom)} />
         <link
           rel="alternate"
           type="application/feed+json"
-          title={`${site.title} (JSON Feed)`}
-          href={absoluteUrl(site, JSON_FEED_PATH)}
+          title={`${feeds.title} (JSON Feed)`}
+          href={absoluteUrl(site, feeds.json)}
         />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <meta property="og:site_name" content={site.title} />
         <meta property="og:type" content={meta.type} />
         <meta property="og:title" content={meta.title ?? site.title} />
@@ -73,9 +91,21 @@ export function Layout(props: { site: Site; meta: PageMeta; children: Child }) {
               {site.title}
             </a>
             <nav class="feeds" aria-label="Feeds">
-              <a href={RSS_PATH}>RSS</a>
-              <a href={JSON_FEED_PATH}>JSON Feed</a>
+              <a href={feeds.rss}>RSS</a>
+              <a href={feeds.atom}>Atom</a>
+              <a href={feeds.json}>JSON Feed</a>
             </nav>
+            {props.nav?.length ? (
+              <nav class="sections" aria-label="Sections">
+                <ul>
+                  {props.nav.map((section) => (
+                    <li>
+                      <a href={sectionPath(section.slug)}>{section.name}</a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
           </div>
         </header>
         <main id="main" class="wrap">

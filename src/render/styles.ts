@@ -17,6 +17,12 @@ header.site{border-bottom:1px solid var(--rule);padding:1.25rem 0;margin-bottom:
 header.site .wrap{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;justify-content:space-between}
 .brand{font-weight:700;font-size:1.5rem;letter-spacing:-.01em;color:var(--fg);text-decoration:none}
 nav.feeds a{margin-left:1rem;font-family:system-ui,sans-serif;font-size:.85rem}
+nav.sections{flex-basis:100%}
+nav.sections ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-family:system-ui,sans-serif;font-size:.9rem}
+nav.sections a{color:var(--fg);text-decoration:none;display:inline-block;padding:.35rem 0}
+nav.sections a:hover{text-decoration:underline}
+.profile{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start;margin-bottom:1.5rem}.profile img{border-radius:50%}
+.profile p{margin:0;flex:1 1 12rem}
 h1,h2,h3{line-height:1.2;letter-spacing:-.01em}
 h1{font-size:clamp(1.9rem,1.5rem + 2vw,2.6rem);margin:.25rem 0 1rem}
 .meta,.kicker,footer.site,.pager,figcaption{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:.85rem;color:var(--muted)}

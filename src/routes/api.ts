@@ -13,10 +13,25 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
-import { absoluteUrl, articlePath } from "../config";
+import { absoluteUrl, articlePath, authorPath } from "../config";
 import { isPublic, validateSlug } from "../content/article";
 import { runCron } from "../content/cron";
-import { getArticleRow, getRevision, listArticleSummaries, listRevisions } from "../content/editorial";
+import {
+  type AuthorRow,
+  articlesByAuthor,
+  authorNamed,
+  deleteAuthor,
+  getArticleRow,
+  getAuthor,
+  getRevision,
+  getSection,
+  listArticleSummaries,
+  listAuthors,
+  listRevisions,
+  listSections,
+  putAuthor,
+  updateSection,
+} from "../content/editorial";
 import { applyOutbox } from "../content/materialise";
 import { migrateKvArticles } from "../content/migrate-kv";
 import {
@@ -30,7 +45,7 @@ import {
   trashArticle,
   untrashArticle,
 } from "../content/publishing";
-import type { FieldProblem, StoredArticle } from "../content/schema";
+import { authorProfileSchema, type FieldProblem, type StoredArticle, sectionUpdateSchema, validate } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
 import { requestSetup } from "../setup";
 
@@ -204,6 +219,68 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
+  .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
+  .get("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const author = await getAuthor(c.env.DB, slug);
+    if (!author) return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
+    return c.json(authorView(c, author));
+  })
+  .put("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const profile = validate(authorProfileSchema, body);
+    if (!profile.ok) return apiError(c, 400, "The author's profile is not valid", profile.problems);
+    const existing = await getAuthor(c.env.DB, slug);
+    const clash = await authorNamed(c.env.DB, profile.value.name, slug);
+    if (clash)
+      return apiError(c, 409, `Another author is called that`, [
+        { field: "name", problem: `is the name of the author "${clash}"` },
+      ]);
+    const author = {
+      slug,
+      name: profile.value.name,
+      bio: profile.value.bio,
+      url: profile.value.url ?? null,
+      photo_url: profile.value.photoUrl ?? null,
+    };
+    await putAuthor(c.env.DB, author, c.var.clock.now());
+    applyLater(c);
+    return c.json(authorView(c, author), existing ? 200 : 201);
+  })
+  .delete("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    if (!(await getAuthor(c.env.DB, slug)))
+      return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
+    const articles = await articlesByAuthor(c.env.DB, slug);
+    if (articles > 0) {
+      return apiError(c, 409, "The author still has articles", [
+        { field: "slug", problem: `names the author of ${articles} article(s): change their bylines first` },
+      ]);
+    }
+    await deleteAuthor(c.env.DB, slug, c.var.clock.now());
+    applyLater(c);
+    return c.json({ slug, deleted: true });
+  })
+  .get("/sections", async (c) => c.json({ sections: await listSections(c.env.DB) }))
+  .put("/sections/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const update = validate(sectionUpdateSchema, body);
+    if (!update.ok) return apiError(c, 400, "The section is not valid", update.problems);
+    const section = await getSection(c.env.DB, slug);
+    if (!section) return apiError(c, 404, `There is no section "${slug}"`, [{ field: "slug", problem: "names no section" }]);
+    const next = { slug, name: update.value.name ?? section.name, position: update.value.position ?? section.position };
+    await updateSection(c.env.DB, next, c.var.clock.now());
+    applyLater(c);
+    return c.json(next);
+  })
   .post("/migrate-kv", async (c) => {
     const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
     applyLater(c);
@@ -316,6 +393,28 @@ function publisher(c: Context<AppEnv>): PublishContext {
 
 function preconditions(c: Context<AppEnv>): Preconditions {
   return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };
+}
+
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") {
+    return apiError(c, 415, "Send JSON", [{ field: "Content-Type", problem: "must be application/json" }]);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+  }
+}
+
+function authorView(c: Context<AppEnv>, author: AuthorRow) {
+  return {
+    slug: author.slug,
+    name: author.name,
+    bio: author.bio,
+    ...(author.url ? { url: author.url } : {}),
+    ...(author.photo_url ? { photoUrl: author.photo_url } : {}),
+    page: absoluteUrl(c.var.site, authorPath(author.slug)),
+  };
 }
 
 function checkedSlug(c: Context<AppEnv>): string | Response {

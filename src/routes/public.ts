@@ -1,7 +1,8 @@
 /**
  * @module routes/public
  * What readers and feed readers get. Every page and feed is a document the materialiser prebuilt
- * in KV: a miss costs one KV read and no rendering. Conditional GET is answered for hits and
+ * in KV: a miss costs one KV read and no rendering. The home page, sections, tags and authors are
+ * one kind of listing (content/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -10,15 +11,19 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app-env";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
-import { absoluteUrl, articlePath, listPath, type Site } from "../config";
+import { absoluteUrl, articlePath, type Site } from "../config";
 import { validateSlug } from "../content/article";
-import { PAGE_SIZE } from "../content/materialise";
+import { documentName, HOME, type Listing, listingOf, listingPagePath, listingTags } from "../content/listings";
+import { listingView, PAGE_SIZE } from "../content/materialise";
 import { getDocument, getPage, listIndex } from "../content/store";
 import { toRfc822 } from "../dates";
+import { buildAtom } from "../feeds/atom";
 import { buildJsonFeed } from "../feeds/json-feed";
+import { channelFor, type FeedFormat } from "../feeds/model";
 import { buildRss } from "../feeds/rss";
-import { buildRobots, buildSitemapIndex } from "../feeds/sitemap";
-import { renderHome } from "../render/home";
+import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
+import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
+import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
 import { requestSetup } from "../setup";
 
@@ -42,38 +47,25 @@ interface Rendered {
   location?: string;
 }
 
-/** The documents that are served as they were prebuilt, and what to serve before the first build. */
+/** A document that is served as it was prebuilt, and what to serve before the first build. */
 interface DocumentRoute {
   name: string;
   contentType: string;
   tags: string[];
   lastModified: boolean;
-  empty: (site: Site) => Promise<string> | string;
+  /** The document a new site serves before anything is built; undefined for a 404. */
+  empty?: (site: Site) => string;
 }
 
-const DOCUMENTS = {
-  rss: {
-    name: "home:rss",
-    contentType: "application/rss+xml; charset=utf-8",
-    tags: [TAGS.rss],
-    lastModified: true,
-    empty: (site) => buildRss(site, [], undefined),
-  },
-  json: {
-    name: "home:json",
-    contentType: "application/feed+json; charset=utf-8",
-    tags: [TAGS.jsonFeed],
-    lastModified: true,
-    empty: (site) => buildJsonFeed(site, []),
-  },
-  sitemap: {
-    name: "sitemap",
-    contentType: "application/xml; charset=utf-8",
-    tags: [TAGS.sitemap],
-    lastModified: false,
-    empty: (site) => buildSitemapIndex(site, []),
-  },
-} satisfies Record<string, DocumentRoute>;
+const XML = "application/xml; charset=utf-8";
+
+const FEED_TYPES: Record<FeedFormat, string> = {
+  rss: "application/rss+xml; charset=utf-8",
+  atom: "application/atom+xml; charset=utf-8",
+  json: "application/feed+json; charset=utf-8",
+};
+
+const FEED_FILES: Record<FeedFormat, string> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
 
 /** RFC 9110 §15.5.6: a 405 names the methods that are allowed. No cache may keep it. */
 function onlyGetAndHead(): MiddlewareHandler<AppEnv> {
@@ -123,40 +115,66 @@ export const publicRoutes = new Hono<AppEnv>()
   )
   .use(onlyGetAndHead())
   .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
-  .use(canonicalUrls())
-  .get("/", (c) => cached(c, () => homePage(c)))
-  .get("/page/:page{[1-9][0-9]{0,3}}", async (c) => {
-    const page = Number(c.req.param("page"));
-    if (page === 1) {
-      c.header("Cache-Control", NO_STORE);
-      return c.redirect(absoluteUrl(c.var.site, listPath(1)), 301);
-    }
-    if (page > MAX_PAGE) return notFound(c);
-    return cached(c, () => deepPage(c, page));
-  })
+  .use(canonicalUrls());
+
+// The home page and its feeds, then the same for every section, tag and author.
+listingRoutes("", () => HOME);
+for (const [prefix, kind] of [
+  ["/sections", "section"],
+  ["/tags", "tag"],
+  ["/authors", "author"],
+] as const) {
+  listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && validateSlug(slug).ok ? listingOf(kind, slug) : undefined));
+}
+
+publicRoutes
   .get("/articles/:slug", (c) => {
     const slug = c.req.param("slug");
     // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
     if (!validateSlug(slug).ok) return notFound(c);
     return cached(c, () => articlePage(c, slug));
   })
-  .get("/rss.xml", (c) => cached(c, () => prebuilt(c, DOCUMENTS.rss)))
-  .get("/feed.json", (c) => cached(c, () => prebuilt(c, DOCUMENTS.json)))
-  .get("/sitemap.xml", (c) => cached(c, () => prebuilt(c, DOCUMENTS.sitemap)))
+  .get("/sitemap.xml", (c) =>
+    cached(c, () =>
+      prebuilt(c, {
+        name: "sitemap",
+        contentType: XML,
+        tags: [TAGS.sitemap],
+        lastModified: false,
+        empty: (site) => buildSitemapIndex(site, []),
+      }),
+    ),
+  )
   .get("/sitemaps/:file{[0-9]{4}-[0-9]{2}\\.xml}", (c) => {
     const month = c.req.param("file").slice(0, 7);
     return cached(c, () =>
-      prebuilt(c, {
-        name: `sitemap:${month}`,
-        contentType: "application/xml; charset=utf-8",
-        tags: [TAGS.sitemapMonth(month)],
-        lastModified: false,
-        empty: () => "",
-      }),
+      prebuilt(c, { name: `sitemap:${month}`, contentType: XML, tags: [TAGS.sitemapMonth(month)], lastModified: false }),
     );
   })
+  .get("/news-sitemap.xml", (c) =>
+    cached(c, () =>
+      prebuilt(c, {
+        name: "news",
+        contentType: XML,
+        tags: [TAGS.newsSitemap],
+        lastModified: false,
+        empty: (site) => buildNewsSitemap(site, [], 0),
+      }),
+    ),
+  )
   .get("/robots.txt", (c) =>
-    cached(c, async () => ({ body: buildRobots(c.var.site), contentType: "text/plain; charset=utf-8", tags: [TAGS.robots] })),
+    cached(c, async () => ({
+      body: buildRobots(c.var.site, { blockAiCrawlers: c.var.site.blockAiCrawlers === true }),
+      contentType: "text/plain; charset=utf-8",
+      tags: [TAGS.robots],
+    })),
+  )
+  .get("/favicon.svg", (c) =>
+    cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
+  )
+  // Browsers ask for /favicon.ico whatever the page says; the SVG answers it too.
+  .get("/favicon.ico", (c) =>
+    cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
   )
   .all("*", (c) => notFound(c))
   .onError((error, c) => {
@@ -164,45 +182,102 @@ export const publicRoutes = new Hono<AppEnv>()
     return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
   });
 
+/**
+ * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, and its three feeds.
+ * `resolve` turns the `:slug` in the path into the listing, or undefined for a 404.
+ */
+function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Listing | undefined): void {
+  const withListing = (c: Context<AppEnv>, then: (listing: Listing) => Promise<Response>) => {
+    const listing = resolve(c.req.param("slug"));
+    return listing ? then(listing) : notFound(c);
+  };
+  publicRoutes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
+  publicRoutes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
+    withListing(c, async (listing) => {
+      const page = Number(c.req.param("page"));
+      if (page === 1) {
+        c.header("Cache-Control", NO_STORE);
+        return c.redirect(absoluteUrl(c.var.site, listingPagePath(listing, 1)), 301);
+      }
+      if (page > MAX_PAGE) return notFound(c);
+      return cached(c, () => deepPage(c, listing, page));
+    }),
+  );
+  for (const format of ["rss", "atom", "json"] as const) {
+    publicRoutes.get(`${prefix}/${FEED_FILES[format]}`, (c) =>
+      withListing(c, (listing) =>
+        cached(c, () =>
+          prebuilt(c, {
+            name: documentName(listing, format),
+            contentType: FEED_TYPES[format],
+            tags: [listingTags(listing).feed(format)],
+            lastModified: true,
+            ...(listing.kind === "home" ? { empty: (site: Site) => emptyHomeFeed(site, format) } : {}),
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+/** The home feeds of a new site, before its first publish. */
+function emptyHomeFeed(site: Site, format: FeedFormat): string {
+  const channel = channelFor(site, { format });
+  if (format === "rss") return buildRss(channel, []);
+  if (format === "atom") return buildAtom(channel, [], 0);
+  return buildJsonFeed(channel, []);
+}
+
 /** The 404 page for any path no route claims. */
 export function notFound(c: Context<AppEnv>): Promise<Response> {
   return cached(c, async () => notFoundPage(c, [TAGS.notFound]));
 }
 
-async function homePage(c: Context<AppEnv>): Promise<Rendered> {
-  const document = await getDocument(c.var.store, "home");
+/** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
+async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
+  const tags = [listingTags(listing).pages];
+  const document = await getDocument(c.var.store, documentName(listing));
   if (!document) {
-    // Nothing has been built yet: a new site, before its first publish.
+    if (listing.kind !== "home") return notFoundPage(c, tags);
+    const view = listingView(c.var.site, HOME, { name: "", bio: "", url: null, photo_url: null });
     return {
-      body: await renderHome(c.var.site, { entries: [], page: 1, hasOlder: false }),
+      body: await renderListing(c.var.site, { view, entries: [], page: 1, hasOlder: false, nav: [] }),
       contentType: HTML,
-      tags: [TAGS.list],
+      tags,
     };
   }
   return {
     body: document.body,
     etag: document.meta.etag,
     contentType: HTML,
-    tags: [TAGS.list, TAGS.listPage(1)],
+    tags: listing.kind === "home" ? [...tags, TAGS.listPage(1)] : tags,
     expiresAt: document.meta.expiresAt,
   };
 }
 
-/** Pages 2 to MAX_PAGE: the home document says how many there are, then one `list` of the index. */
-async function deepPage(c: Context<AppEnv>, page: number): Promise<Rendered> {
-  const home = await getDocument(c.var.store, "home");
-  const total = home?.meta.total ?? 0;
-  if ((page - 1) * PAGE_SIZE >= total) return notFoundPage(c, [TAGS.list]);
-  const result = await listIndex(c.var.store, "home", {
+/** Pages 2 to MAX_PAGE: the first page's document says how many there are, then one `list` of the index. */
+async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
+  const tags = [listingTags(listing).pages];
+  const first = await getDocument(c.var.store, documentName(listing));
+  const total = first?.meta.total ?? 0;
+  if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
+  const result = await listIndex(c.var.store, listing.name, {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
     now: c.var.clock.now(),
   });
-  if (result.entries.length === 0) return notFoundPage(c, [TAGS.list]);
+  if (result.entries.length === 0) return notFoundPage(c, tags);
+  const view = listingView(c.var.site, listing, { name: first.meta.label ?? "", bio: "", url: null, photo_url: null });
   return {
-    body: await renderHome(c.var.site, { entries: result.entries, page, hasOlder: result.hasMore }),
+    body: await renderListing(c.var.site, {
+      view,
+      entries: result.entries,
+      page,
+      hasOlder: result.hasMore,
+      nav: first.meta.nav ?? [],
+    }),
     contentType: HTML,
-    tags: [TAGS.list, TAGS.listPage(page)],
+    tags: listing.kind === "home" ? [...tags, TAGS.listPage(page)] : tags,
     expiresAt: result.nextPublishAt,
   };
 }
@@ -225,8 +300,8 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
   const document = await getDocument(c.var.store, route.name);
-  const body = document?.body ?? (await route.empty(c.var.site));
-  if (!body) return notFoundPage(c, route.tags);
+  const body = document?.body ?? route.empty?.(c.var.site);
+  if (body === undefined) return notFoundPage(c, route.tags);
   return {
     body,
     contentType: route.contentType,

@@ -25,7 +25,7 @@ export interface LoadSettings {
   warmupSeconds: number;
   /** Concurrent connections, the same for every case (BENCH_CONNECTIONS). */
   connections: number;
-  /** Articles in the large dataset (BENCH_ARTICLES). */
+  /** Articles in the large dataset, seeded with SQL (BENCH_ARTICLES, default 10,000). */
   largeDataset: number;
 }
 
@@ -77,6 +77,6 @@ export function loadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadS
     seconds,
     warmupSeconds: positive("BENCH_WARMUP_SECONDS", Math.min(1, seconds)),
     connections: Math.round(positive("BENCH_CONNECTIONS", 8)),
-    largeDataset: Math.round(positive("BENCH_ARTICLES", 1_000)),
+    largeDataset: Math.round(positive("BENCH_ARTICLES", 10_000)),
   };
 }

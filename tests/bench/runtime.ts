@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { Miniflare } from "miniflare";
-import type { Bundle } from "./build";
+import type { Bundle, ModuleType } from "./build";
 import type { WorkerSettings } from "./config";
 
 export const WORKERS = {
@@ -16,6 +16,44 @@ export const WORKERS = {
   kvList: "baseline-kv-list",
 } as const;
 export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
+
+/** The name of the `n`th (1-based) timed copy of the app: see timedWrapper. */
+export const timedWorker = (n: number): string => `broadsheet-timed-${n}`;
+const TIMED_WRAPPER_MODULE = "bench-timed-wrapper.js";
+/** The header the timed wrapper reports its workerd-side times in (JSON: WrapperTiming). */
+export const TIMING_HEADER = "X-Bench-Timing";
+
+/** What the timed wrapper measured inside workerd, in milliseconds of workerd's performance.now(). */
+export interface WrapperTiming {
+  /** Whether this request was the isolate's first: the one that imported the app. */
+  first: boolean;
+  /** `await import()` of the app's bundle: parsing and evaluating its modules (0 after the first). */
+  importMs: number;
+  /** From calling the app's `fetch` until its whole response body has been read. */
+  fetchMs: number;
+}
+
+/**
+ * A Worker whose isolate runs the built app and times it from inside workerd. It imports the
+ * bundle on its first request (not at startup, so that evaluation can be timed too), then times
+ * the app's own `fetch` until the whole body is read, with workerd's performance.now(), and
+ * reports both in a header. The response is otherwise the app's.
+ */
+const timedWrapper = (mainModule: string) => `let app;
+export default {
+  async fetch(request, env, ctx) {
+    const first = app === undefined;
+    const started = performance.now();
+    if (first) app = (await import("./${mainModule}")).default;
+    const imported = performance.now();
+    const response = await app.fetch(request, env, ctx);
+    const body = await response.arrayBuffer();
+    const done = performance.now();
+    const headers = new Headers(response.headers);
+    headers.set("${TIMING_HEADER}", JSON.stringify({ first, importMs: imported - started, fetchMs: done - imported }));
+    return new Response(body, { status: response.status, headers });
+  },
+};`;
 
 // Shared by every Worker that binds ARTICLES, so the KV baseline reads the records the app reads.
 const KV_NAMESPACE_ID = "bench-articles";
@@ -59,6 +97,8 @@ const KV_LIST_WORKER = `export default {
 export interface Runtime {
   mf: Miniflare;
   urls: Record<WorkerName, URL>;
+  /** The timed copies of the app, in order (RuntimeOptions.timedIsolates); empty when none. */
+  timedUrls: URL[];
   kv: KVNamespace;
   db: D1Database;
   dispose(): Promise<void>;
@@ -69,15 +109,49 @@ export interface RuntimeOptions {
   articleKey: string;
   /** Keep KV, D1 and the cache here across instances; unset: a temporary directory per instance. */
   persistPath?: string;
+  /**
+   * Extra copies of the app, each its own Worker and so its own isolate, wrapped in timedWrapper:
+   * every one is a fresh isolate until it is first called.
+   */
+  timedIsolates?: number;
 }
 
-/** Starts workerd with the four Workers. */
+/** Starts workerd with the four Workers, and `timedIsolates` timed copies of the app. */
 export async function startRuntime(bundle: Bundle, settings: WorkerSettings, options: RuntimeOptions): Promise<Runtime> {
-  const { articleKey, persistPath } = options;
+  const { articleKey, persistPath, timedIsolates = 0 } = options;
   const text = (value: string) => ({ type: "text" as const, value });
   const kv = { type: "kv" as const, id: KV_NAMESPACE_ID };
   const direct = { dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } };
   const base = { compatibilityDate: settings.compatibilityDate };
+
+  type Modules = Record<string, { type: ModuleType; contents: Uint8Array<ArrayBuffer> | string }>;
+  const modules: Modules = Object.fromEntries(bundle.modules.map((m) => [m.name, { type: m.type, contents: m.contents }]));
+  const appWorker = (name: string, manifest: { mainModule: string; modules: Modules }) => ({
+    config: {
+      ...base,
+      name,
+      // As in wrangler.toml. Miniflare accepts [cache] but does not emulate ctx.cache, so the app
+      // runs its local layer; the X-Cache checks on every case would notice if that changed.
+      ...(settings.workersCaching ? { cache: { enabled: true } } : {}),
+      manifest,
+      env: {
+        [settings.kvBinding]: kv,
+        DB: { type: "d1" as const, id: D1_DATABASE_ID },
+        EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
+        ...Object.fromEntries(Object.entries(settings.vars).map(([key, value]) => [key, text(value)])),
+      },
+    },
+    // The Cache API backs the local cache layer; Miniflare enables it by default, but say so.
+    dev: { ...direct.dev, cacheAPI: true },
+  });
+  const timedNames = Array.from({ length: timedIsolates }, (_, i) => timedWorker(i + 1));
+  const timedManifest: { mainModule: string; modules: Modules } = {
+    mainModule: TIMED_WRAPPER_MODULE,
+    modules: {
+      ...modules,
+      [TIMED_WRAPPER_MODULE]: { type: "esm", contents: timedWrapper(bundle.mainModule) },
+    },
+  };
 
   const mf = new Miniflare({
     host: "127.0.0.1",
@@ -87,27 +161,8 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, opt
     // instance starts with empty KV, D1 and cache; with it, a new instance sees the same state.
     ...(persistPath ? { resourcePersistencePath: persistPath } : {}),
     workers: [
-      {
-        config: {
-          ...base,
-          name: WORKERS.app,
-          // As in wrangler.toml. Miniflare accepts [cache] but does not emulate ctx.cache, so the app
-          // runs its local layer; the X-Cache checks on every case would notice if that changed.
-          ...(settings.workersCaching ? { cache: { enabled: true } } : {}),
-          manifest: {
-            mainModule: bundle.mainModule,
-            modules: Object.fromEntries(bundle.modules.map((m) => [m.name, { type: m.type, contents: m.contents }])),
-          },
-          env: {
-            [settings.kvBinding]: kv,
-            DB: { type: "d1" as const, id: D1_DATABASE_ID },
-            EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
-            ...Object.fromEntries(Object.entries(settings.vars).map(([key, value]) => [key, text(value)])),
-          },
-        },
-        // The Cache API backs the local cache layer; Miniflare enables it by default, but say so.
-        dev: { ...direct.dev, cacheAPI: true },
-      },
+      appWorker(WORKERS.app, { mainModule: bundle.mainModule, modules }),
+      ...timedNames.map((name) => appWorker(name, timedManifest)),
       {
         config: {
           ...base,
@@ -139,10 +194,12 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, opt
   await mf.ready;
   const urls = {} as Record<WorkerName, URL>;
   for (const name of Object.values(WORKERS)) urls[name] = await mf.unsafeGetDirectURL(name);
+  const timedUrls: URL[] = [];
+  for (const name of timedNames) timedUrls.push(await mf.unsafeGetDirectURL(name));
   // Miniflare's KV type is its own copy of workers-types' KVNamespace; the shapes are the same.
   const namespace = (await mf.getKVNamespace(settings.kvBinding, WORKERS.app)) as unknown as KVNamespace;
   const db = (await mf.getD1Database("DB", WORKERS.app)) as unknown as D1Database;
-  return { mf, urls, kv: namespace, db, dispose: () => mf.dispose() };
+  return { mf, urls, timedUrls, kv: namespace, db, dispose: () => mf.dispose() };
 }
 
 /** The Miniflare and workerd versions, from their package metadata. */

@@ -2,15 +2,16 @@
  * The validation suite: every file in articles/ must be publishable as it stands. Vite bundles the
  * files into the test at build time, so no file system is needed inside workerd.
  */
-import { parseJsonFeed, parseRssFeed } from "feedsmith";
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
 import { type BuildContext, type BuiltArticle, buildArticle, validateSlug } from "../../src/content/article";
 import type { ArticleInput } from "../../src/content/schema";
 import { parseArticleFile } from "../../src/content/source";
 import { escapeHtml } from "../../src/escape";
+import { buildAtom } from "../../src/feeds/atom";
 import { buildJsonFeed } from "../../src/feeds/json-feed";
-import { absolutizeLinks } from "../../src/feeds/model";
+import { absolutizeLinks, channelFor } from "../../src/feeds/model";
 import { buildRss } from "../../src/feeds/rss";
 import { renderArticle } from "../../src/render/article";
 
@@ -116,12 +117,17 @@ describe.each(ARTICLES)("articles/$file", ({ file, source }) => {
   it("renders feed items that a real parser reads, with the article's id, title and HTML", async () => {
     const slug = slugOf(file);
     const { article, feedItems } = await built(file, source);
-    const rss = parseRssFeed(buildRss(SITE, [feedItems.rss], Date.parse(article.updated ?? article.published)));
+    const updated = Date.parse(article.updated ?? article.published);
+    const rss = parseRssFeed(buildRss(channelFor(SITE, { format: "rss", updated }), [feedItems.rss]));
     expect(rss.items?.map((item) => [item.title, item.link])).toEqual([[article.title, `${SITE.url}/articles/${slug}`]]);
     // Feed readers need absolute links: the site's own paths are made absolute, nothing else changes.
     expect(rss.items?.[0]?.content?.encoded).toBe(absolutizeLinks(SITE, article.html).trim());
-    const json = parseJsonFeed(buildJsonFeed(SITE, [feedItems.json]));
+    const json = parseJsonFeed(buildJsonFeed(channelFor(SITE, { format: "json" }), [feedItems.json]));
     expect(json.items?.map((item) => [item.id, item.title])).toEqual([[`${SITE.url}/articles/${slug}`, article.title]]);
+    const atom = parseAtomFeed(buildAtom(channelFor(SITE, { format: "atom", updated }), [feedItems.atom], updated));
+    expect(atom.entries?.map((entry) => [entry.id, entry.title?.value])).toEqual([
+      [`${SITE.url}/articles/${slug}`, article.title],
+    ]);
   });
 
   it("repeats no paragraph word for word", () => {

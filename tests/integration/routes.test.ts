@@ -57,10 +57,12 @@ describe("public routes", () => {
     expect(jsonLd.headline).toBe("A newer story");
     expect(jsonLd.datePublished).toBe("2025-02-10T06:00:00Z");
     expect(jsonLd.author).toEqual([
-      { "@type": "Person", name: "Ada Lovelace" },
-      { "@type": "Person", name: "Grace Hopper" },
+      { "@type": "Person", name: "Ada Lovelace", url: `${SITE}/authors/ada-lovelace` },
+      { "@type": "Person", name: "Grace Hopper", url: `${SITE}/authors/grace-hopper` },
     ]);
-    expect(html).toContain("By Ada Lovelace and Grace Hopper");
+    expect(html).toContain(
+      'By <a href="/authors/ada-lovelace" rel="author">Ada Lovelace</a> and <a href="/authors/grace-hopper" rel="author">Grace Hopper</a>',
+    );
     expect(html).toContain("min read");
     expect(html).toContain("<h2>A heading</h2>");
     expect(html).not.toContain("<script>");
@@ -211,7 +213,7 @@ describe("search engines", () => {
     expect(march.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
     expect(march.headers.get("Cache-Tag")).toBe("sitemap:2025-03");
     const body = await march.text();
-    expect(body).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    expect(body).toMatch(/<urlset xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9"[ >]/);
     // The newest month also lists the home page.
     expect(body).toContain(`<url><loc>${SITE}/</loc></url>`);
     expect(body).toContain(`<url><loc>${SITE}/articles/mapped</loc><lastmod>2025-03-02T08:30:00Z</lastmod></url>`);

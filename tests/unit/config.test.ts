@@ -11,7 +11,15 @@ describe("siteFromEnv", () => {
       description: "Articles rendered at the edge, with RSS and JSON Feed.",
       url: "https://news.example",
       language: "en",
+      blockAiCrawlers: false,
     });
+  });
+
+  it("reads the AI crawler policy and the WebSub hub, and names a bad one", () => {
+    const site = siteFromEnv({ ...env, BLOCK_AI_CRAWLERS: "true", WEBSUB_HUB: "https://hub.example/" });
+    expect(site).toMatchObject({ blockAiCrawlers: true, hub: "https://hub.example/" });
+    expect(() => siteFromEnv({ ...env, BLOCK_AI_CRAWLERS: "yes" })).toThrow("BLOCK_AI_CRAWLERS");
+    expect(() => siteFromEnv({ ...env, WEBSUB_HUB: "hub.example" })).toThrow("WEBSUB_HUB");
   });
 
   it("names the setting when one is missing or malformed", () => {

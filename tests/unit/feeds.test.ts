@@ -4,9 +4,18 @@ import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
 import type { StoredArticle } from "../../src/content/schema";
 import { buildJsonFeed, type JsonFeed, type JsonFeedItem, jsonFeedItem } from "../../src/feeds/json-feed";
-import { absolutizeLinks, FEED_ITEM_MAX_HTML_BYTES, type FeedItemModel, feedItemModel, lastChange } from "../../src/feeds/model";
+import {
+  absolutizeLinks,
+  channelFor,
+  FEED_ITEM_MAX_HTML_BYTES,
+  type FeedChannel,
+  type FeedItemModel,
+  feedItemModel,
+  feedLinks,
+  lastChange,
+} from "../../src/feeds/model";
 import { buildRss, RSS_TTL_MINUTES, rssItem } from "../../src/feeds/rss";
-import { buildRobots, buildSitemapIndex, buildSitemapMonth, SITEMAP_MAX_URLS } from "../../src/feeds/sitemap";
+import { AI_CRAWLERS, buildRobots, buildSitemapIndex, buildSitemapMonth, SITEMAP_MAX_URLS } from "../../src/feeds/sitemap";
 
 const SITE: Site = {
   title: "Broadsheet",
@@ -68,24 +77,44 @@ const HOSTILE = storedArticle({
 const modelOf = (article: StoredArticle, feedId = `${SITE.url}/articles/${article.slug}`): FeedItemModel =>
   feedItemModel(SITE, article, feedId);
 
-/** The latest change among the articles (ms), as the materialiser passes it to `buildRss`. */
+/** The latest change among the articles (ms), as the materialiser puts it in the channel. */
 const latestChange = (articles: StoredArticle[]): number | undefined =>
   articles.length ? Math.max(...articles.map((article) => Date.parse(lastChange(article)))) : undefined;
 
 /** An RSS document as the materialiser builds it: items rendered at save time, then joined. */
 const rssOf = (articles: StoredArticle[]): string =>
   buildRss(
-    SITE,
+    channelFor(SITE, { format: "rss", updated: latestChange(articles) }),
     articles.map((article) => rssItem(modelOf(article))),
-    latestChange(articles),
   );
 
 /** A JSON Feed document as the materialiser builds it. */
 const jsonFeedOf = (articles: StoredArticle[]): string =>
   buildJsonFeed(
-    SITE,
+    channelFor(SITE, { format: "json", updated: latestChange(articles) }),
     articles.map((article) => jsonFeedItem(modelOf(article))),
   );
+
+/** The home channel in `format`, with nothing in it yet. */
+const EMPTY_RSS = channelFor(SITE, { format: "rss" });
+const EMPTY_JSON = channelFor(SITE, { format: "json" });
+
+/** The second page of a section's feed, with every link a channel can have. */
+const PAGED: Omit<FeedChannel, "selfUrl"> = {
+  title: "Broadsheet: Science",
+  description: "Science news.",
+  language: "en-GB",
+  homeUrl: "https://news.example/sections/science/page/2",
+  formats: {
+    rss: "https://news.example/sections/science/rss.xml?page=2",
+    atom: "https://news.example/sections/science/atom.xml?page=2",
+    json: "https://news.example/sections/science/feed.json?page=2",
+  },
+  first: "https://news.example/sections/science/rss.xml",
+  previous: "https://news.example/sections/science/rss.xml?page=1",
+  next: "https://news.example/sections/science/rss.xml?page=3",
+  hub: "https://hub.example/",
+};
 
 // XML 1.0 §2.2: characters that must never appear in a feed.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
@@ -115,17 +144,39 @@ describe("buildRss", () => {
     expect(RSS_TTL_MINUTES).toBe(60);
   });
 
-  it("links to itself with atom:link rel=self, and to the JSON Feed", () => {
-    expect(feed.atom?.links).toContainEqual({
-      href: "https://news.example/rss.xml",
-      rel: "self",
-      type: "application/rss+xml",
-    });
-    expect(feed.atom?.links).toContainEqual({
-      href: "https://news.example/feed.json",
-      rel: "alternate",
-      type: "application/feed+json",
-    });
+  it("links to itself with atom:link rel=self, and to the Atom and JSON feeds, and to nothing else", () => {
+    expect(feed.atom?.links).toEqual([
+      { href: "https://news.example/rss.xml", rel: "self", type: "application/rss+xml" },
+      { href: "https://news.example/atom.xml", rel: "alternate", type: "application/atom+xml" },
+      { href: "https://news.example/feed.json", rel: "alternate", type: "application/feed+json" },
+    ]);
+  });
+
+  it("links the pages of a paged feed (RFC 5005 §3) and its WebSub hub with atom:link", () => {
+    const paged = buildRss({ ...PAGED, selfUrl: PAGED.formats.rss }, []);
+    expect(XMLValidator.validate(paged)).toBe(true);
+    const parsed = parseRssFeed(paged);
+    expect(parsed.title).toBe("Broadsheet: Science");
+    expect(parsed.link).toBe(PAGED.homeUrl);
+    expect(parsed.atom?.links).toEqual([
+      { href: PAGED.formats.rss, rel: "self", type: "application/rss+xml" },
+      { href: PAGED.formats.atom, rel: "alternate", type: "application/atom+xml" },
+      { href: PAGED.formats.json, rel: "alternate", type: "application/feed+json" },
+      { href: PAGED.first, rel: "first" },
+      { href: PAGED.previous, rel: "previous" },
+      { href: PAGED.next, rel: "next" },
+      { href: PAGED.hub, rel: "hub" },
+    ]);
+  });
+
+  it("escapes the channel's URLs in attributes", () => {
+    const hostile = buildRss(
+      { ...EMPTY_RSS, selfUrl: 'https://news.example/rss.xml?a=1&b="2"', hub: "https://hub.example/?x=<y>" },
+      [],
+    );
+    expect(XMLValidator.validate(hostile)).toBe(true);
+    expect(parseRssFeed(hostile).atom?.links?.map((link) => link.href)).toContain('https://news.example/rss.xml?a=1&b="2"');
+    expect(parseRssFeed(hostile).atom?.links?.map((link) => link.href)).toContain("https://hub.example/?x=<y>");
   });
 
   it("gives lastBuildDate as the latest change of any article, in GMT", () => {
@@ -192,7 +243,7 @@ describe("buildRss", () => {
   });
 
   it("is still a valid feed with no articles, and has no lastBuildDate", () => {
-    const empty = buildRss(SITE, [], undefined);
+    const empty = buildRss(EMPTY_RSS, []);
     expect(XMLValidator.validate(empty)).toBe(true);
     const parsed = parseRssFeed(empty);
     expect(parsed.title).toBe(SITE.title);
@@ -272,8 +323,28 @@ describe("buildJsonFeed", () => {
     expect(item?.authors).toEqual([{ name: "Ann & <Bob>" }]);
   });
 
+  it("has no next_url or hubs unless the channel has them", () => {
+    expect(Object.keys(raw)).not.toContain("next_url");
+    expect(Object.keys(raw)).not.toContain("hubs");
+  });
+
+  it("gives feed_url, home_page_url, next_url and a WebSub hub from the channel", () => {
+    const paged = JSON.parse(buildJsonFeed({ ...PAGED, selfUrl: PAGED.formats.json }, [])) as JsonFeed;
+    expect(paged).toMatchObject({
+      title: "Broadsheet: Science",
+      feed_url: PAGED.formats.json,
+      home_page_url: PAGED.homeUrl,
+      next_url: PAGED.next,
+      hubs: [{ type: "WebSub", url: PAGED.hub }],
+      items: [],
+    });
+    const parsed = parseJsonFeed(JSON.stringify(paged));
+    expect(parsed.next_url).toBe(PAGED.next);
+    expect(parsed.hubs).toEqual([{ type: "WebSub", url: PAGED.hub }]);
+  });
+
   it("is still a valid feed with no articles", () => {
-    const empty = buildJsonFeed(SITE, []);
+    const empty = buildJsonFeed(EMPTY_JSON, []);
     expect(JSON.parse(empty)).toMatchObject({ version: "https://jsonfeed.org/version/1.1", items: [] });
     const parsed = parseJsonFeed(empty);
     expect(parsed.title).toBe(SITE.title);
@@ -288,13 +359,77 @@ describe("lastChange", () => {
   });
 });
 
+describe("channelFor", () => {
+  it("describes the home feed in each format by default", () => {
+    expect(channelFor(SITE, { format: "atom" })).toEqual({
+      title: SITE.title,
+      description: SITE.description,
+      language: "en-GB",
+      homeUrl: "https://news.example/",
+      selfUrl: "https://news.example/atom.xml",
+      formats: {
+        rss: "https://news.example/rss.xml",
+        atom: "https://news.example/atom.xml",
+        json: "https://news.example/feed.json",
+      },
+    });
+    expect(channelFor(SITE, { format: "rss" }).selfUrl).toBe("https://news.example/rss.xml");
+    expect(channelFor(SITE, { format: "json" }).selfUrl).toBe("https://news.example/feed.json");
+  });
+
+  it("describes another listing, with its own title, paths, pages and hub", () => {
+    const channel = channelFor(SITE, {
+      format: "json",
+      title: "Broadsheet: Science",
+      homePath: "/sections/science",
+      paths: { rss: "/sections/science/rss.xml", atom: "/sections/science/atom.xml", json: "/sections/science/feed.json" },
+      updated: 42,
+      next: "https://news.example/sections/science/feed.json?page=2",
+      hub: "https://hub.example/",
+    });
+    expect(channel).toMatchObject({
+      title: "Broadsheet: Science",
+      homeUrl: "https://news.example/sections/science",
+      selfUrl: "https://news.example/sections/science/feed.json",
+      updated: 42,
+      next: "https://news.example/sections/science/feed.json?page=2",
+      hub: "https://hub.example/",
+    });
+  });
+
+  it("advertises the site's WebSub hub unless told another", () => {
+    const withHub: Site = { ...SITE, hub: "https://hub.example/" };
+    expect(channelFor(withHub, { format: "rss" }).hub).toBe("https://hub.example/");
+    expect(channelFor(withHub, { format: "rss", hub: "https://other-hub.example/" }).hub).toBe("https://other-hub.example/");
+    expect(Object.keys(channelFor(SITE, { format: "rss" }))).not.toContain("hub");
+  });
+
+  it("gives links in a fixed order: self, the other formats, then the pages and hub it has", () => {
+    const rels = (channel: FeedChannel, format: "rss" | "atom" | "json") => feedLinks(channel, format).map((link) => link.rel);
+    expect(rels(EMPTY_RSS, "rss")).toEqual(["self", "alternate", "alternate"]);
+    expect(rels({ ...PAGED, selfUrl: PAGED.formats.atom, previous: undefined }, "atom")).toEqual([
+      "self",
+      "alternate",
+      "alternate",
+      "first",
+      "next",
+      "hub",
+    ]);
+    expect(feedLinks(EMPTY_JSON, "json").map((link) => link.type)).toEqual([
+      "application/feed+json",
+      "application/rss+xml",
+      "application/atom+xml",
+    ]);
+  });
+});
+
 describe("feed items rendered at save time", () => {
   it("give a renamed article's item the id it was created with, not a permalink", () => {
     const firstUrl = "https://news.example/articles/first-slug";
     const moved = modelOf(storedArticle({ slug: "second-slug" }), firstUrl);
     expect(moved.id).toBe(firstUrl);
     expect(moved.url).toBe("https://news.example/articles/second-slug");
-    const [item] = parseRssFeed(buildRss(SITE, [rssItem(moved)], undefined)).items ?? [];
+    const [item] = parseRssFeed(buildRss(EMPTY_RSS, [rssItem(moved)])).items ?? [];
     expect(item?.link).toBe("https://news.example/articles/second-slug");
     expect(item?.guid).toEqual({ value: firstUrl, isPermaLink: false });
     const parsed = JSON.parse(jsonFeedItem(moved)) as JsonFeedItem;
@@ -311,7 +446,7 @@ describe("feed items rendered at save time", () => {
     expect(model.contentHtml).toContain('src="https://news.example/images/a.jpg"');
     expect(model.contentHtml).toContain('href="https://else.example/x"');
     expect(model.contentHtml).toContain('href="//cdn.example/y"');
-    expect(parseRssFeed(buildRss(SITE, [rssItem(model)], undefined)).items?.[0]?.content?.encoded).toContain(
+    expect(parseRssFeed(buildRss(EMPTY_RSS, [rssItem(model)])).items?.[0]?.content?.encoded).toContain(
       'href="https://news.example/articles/other"',
     );
   });
@@ -390,6 +525,21 @@ describe("buildSitemapMonth", () => {
     expect((xmlParser.parse(older) as { urlset: { url: unknown[] } }).urlset.url).toHaveLength(2);
   });
 
+  it("lists an article's lead image with Google's image extension, and only when it has one", () => {
+    const body = buildSitemapMonth(
+      SITE,
+      [{ slug: "pictured", lastModified: 0, image: "https://news.example/images/a.jpg?w=1&h=2" }, ...urls],
+      false,
+    );
+    expect(XMLValidator.validate(body)).toBe(true);
+    const parsed = xmlParser.parse(body) as {
+      urlset: { "@_xmlns:image": string; url: Array<{ loc: string; "image:image"?: { "image:loc": string } }> };
+    };
+    expect(parsed.urlset["@_xmlns:image"]).toBe("http://www.google.com/schemas/sitemap-image/1.1");
+    expect(parsed.urlset.url[0]?.["image:image"]).toEqual({ "image:loc": "https://news.example/images/a.jpg?w=1&h=2" });
+    expect(parsed.urlset.url.slice(1).map((url) => url["image:image"])).toEqual([undefined, undefined]);
+  });
+
   it("never lists more URLs than the protocol allows in one file", () => {
     const many = Array.from({ length: SITEMAP_MAX_URLS + 5 }, (_, i) => ({ slug: `a-${i}`, lastModified: 0 }));
     const body = buildSitemapMonth(SITE, many, true);
@@ -406,5 +556,33 @@ describe("buildRobots", () => {
     expect(lines).toContain("Disallow: /api/");
     expect(lines.indexOf("Content-Signal: search=yes, ai-train=no")).toBeGreaterThan(lines.indexOf("User-agent: *"));
     expect(robots.endsWith("Sitemap: https://news.example/sitemap.xml\n")).toBe(true);
+    expect(robots).toBe(buildRobots(SITE, { blockAiCrawlers: false }));
+    expect(robots).not.toContain("GPTBot");
+  });
+
+  /** robots.txt as RFC 9309 groups: the user-agents of each group and its rules. */
+  const groupsOf = (robots: string) =>
+    robots
+      .split(/\n\n+/)
+      .map((block) => block.split("\n").filter((line) => line !== "" && !line.startsWith("#")))
+      .filter((lines) => lines.some((line) => line.startsWith("User-agent:")))
+      .map((lines) => ({
+        agents: lines.filter((line) => line.startsWith("User-agent: ")).map((line) => line.slice("User-agent: ".length)),
+        rules: lines.filter((line) => !line.startsWith("User-agent: ")),
+      }));
+
+  it("gives each AI crawler a group of its own that disallows everything, when asked", () => {
+    const robots = buildRobots(SITE, { blockAiCrawlers: true });
+    const groups = groupsOf(robots);
+    expect(groups[0]).toEqual({
+      agents: ["*"],
+      rules: ["Content-Signal: search=yes, ai-train=no", "Allow: /", "Disallow: /api/"],
+    });
+    expect(groups.slice(1)).toEqual(AI_CRAWLERS.map((agent) => ({ agents: [agent], rules: ["Disallow: /"] })));
+    expect(AI_CRAWLERS).toHaveLength(21);
+    expect(AI_CRAWLERS).toEqual(expect.arrayContaining(["GPTBot", "ClaudeBot", "CCBot", "Google-Extended", "Bytespider"]));
+    expect(new Set(AI_CRAWLERS).size).toBe(AI_CRAWLERS.length);
+    // The sitemap line is not part of any group, and still ends the file.
+    expect(robots.endsWith("\n\nSitemap: https://news.example/sitemap.xml\n")).toBe(true);
   });
 });
