@@ -15,6 +15,8 @@ export interface AppEnv {
     store: Store;
     cache: EdgeCache;
     clock: Clock;
+    /** Outbound requests: `fetch`, or a fake in tests. */
+    fetch: (request: Request) => Promise<Response>;
     materialiser: Materialiser;
     /** The signed-in editor's name, on the editors' API. */
     editor?: string;

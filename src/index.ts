@@ -15,11 +15,20 @@ import { createStore } from "./content/store";
 import { apiRoutes, parseEditorTokens } from "./routes/api";
 import { publicRoutes } from "./routes/public";
 
-/** The Hono app, with its clock. Each sub-app sets up its own requests, headers and errors. */
-export function createApp(clock: Clock): Hono<AppEnv> {
+/** What the Worker takes from outside: time, and how its own requests leave it. */
+export interface WorkerOptions {
+  clock: Clock;
+  /** Outbound requests (WebSub pings); tests pass a fake hub. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+/** The Hono app. Each sub-app sets up its own requests, headers and errors. */
+export function createApp(options: WorkerOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(async function clockSetup(c, next) {
-    c.set("clock", clock);
+  const outbound = options.fetch ?? ((request: Request) => fetch(request));
+  app.use(async function workerSetup(c, next) {
+    c.set("clock", options.clock);
+    c.set("fetch", outbound);
     await next();
   });
   app.route("/api", apiRoutes);
@@ -32,11 +41,12 @@ export function createApp(clock: Clock): Hono<AppEnv> {
 }
 
 /** The Worker: `fetch` for readers and editors, `scheduled` for the cron. */
-export function createWorker(clock: Clock): ExportedHandler<Env> & {
+export function createWorker(options: WorkerOptions): ExportedHandler<Env> & {
   fetch: NonNullable<ExportedHandler<Env>["fetch"]>;
   scheduled: NonNullable<ExportedHandler<Env>["scheduled"]>;
 } {
-  const app = createApp(clock);
+  const { clock } = options;
+  const app = createApp(options);
   return {
     fetch: (request, env, ctx) => app.fetch(request, env, ctx),
     async scheduled(_controller, env, ctx) {
@@ -60,6 +70,7 @@ export function createWorker(clock: Clock): ExportedHandler<Env> & {
         cache: edgeCacheFor(ctx, site.url, clock),
         site,
         clock,
+        fetch: options.fetch ?? ((request) => fetch(request)),
       };
       const report = await runCron(m);
       if (report.purged.length || report.failed.length) {
@@ -69,4 +80,4 @@ export function createWorker(clock: Clock): ExportedHandler<Env> & {
   };
 }
 
-export default createWorker(systemClock);
+export default createWorker({ clock: systemClock });

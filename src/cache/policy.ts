@@ -10,6 +10,9 @@ export const TTL = {
   edge: 86_400,
   staleWhileRevalidate: 60,
   notFound: 60,
+  /** Archive documents that only an edit to an old article can change (and that purges them). */
+  archive: 365 * 86_400,
+  archiveBrowser: 86_400,
 } as const;
 
 /**
@@ -48,8 +51,10 @@ export function publicCacheHeaders(options: {
   now: number;
   expiresAt?: number | undefined;
   notFound?: boolean;
+  /** A final archive document: kept for long by the edge and by browsers. */
+  archive?: boolean;
 }): Record<string, string> {
-  let edge: number = options.notFound ? TTL.notFound : TTL.edge;
+  let edge: number = options.notFound ? TTL.notFound : options.archive ? TTL.archive : TTL.edge;
   let staleWhileRevalidate: number = TTL.staleWhileRevalidate;
   if (options.expiresAt !== undefined) {
     const left = Math.max(0, Math.ceil((options.expiresAt - options.now) / 1000));
@@ -60,7 +65,7 @@ export function publicCacheHeaders(options: {
       staleWhileRevalidate = 0;
     }
   }
-  const browser = Math.min(TTL.browser, edge);
+  const browser = Math.min(options.archive ? TTL.archiveBrowser : TTL.browser, edge);
   return {
     "Cache-Control": `public, max-age=${browser}, stale-while-revalidate=${staleWhileRevalidate}`,
     [EDGE_CACHE_CONTROL]: `max-age=${edge}, stale-while-revalidate=${staleWhileRevalidate}`,

@@ -24,6 +24,7 @@ export const TABLES = [
   "outbox",
   "listings",
   "meta",
+  "archives",
 ] as const;
 
 export interface ArticleRow {
@@ -94,7 +95,7 @@ export interface OutboxWork {
 
 export interface OutboxRow {
   id: number;
-  kind: "article" | "listing" | "purge";
+  kind: "article" | "listing" | "purge" | "websub";
   target: string;
   due_at: number;
   attempts: number;
@@ -481,6 +482,16 @@ export async function queuePurge(db: D1Database, tags: string[], due: number, no
     .prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('purge', ?, ?, ?)")
     .bind(tags.join(","), due, now)
     .run();
+}
+
+/** Queues a WebSub ping for each feed that changed; the outbox sends them to the hub, with retries. */
+export async function queueWebSub(db: D1Database, feedUrls: string[], now: number): Promise<void> {
+  if (feedUrls.length === 0) return;
+  await db.batch(
+    feedUrls.map((url) =>
+      db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('websub', ?, ?, ?)").bind(url, now, now),
+    ),
+  );
 }
 
 /** Queues the rebuild of listings, as a save does: bumps their generation, adds outbox rows. */

@@ -48,10 +48,39 @@ export function listingPagePath(listing: Listing, page: number): string {
   return `${listing.base}/page/${page}`;
 }
 
+/** The file name of each feed format. */
+export const FEED_FILES: Readonly<Record<FeedFormat, string>> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
+
 /** The listing's three feeds. */
 export function listingFeedPaths(listing: Listing): Record<FeedFormat, string> {
-  return { rss: `${listing.base}/rss.xml`, atom: `${listing.base}/atom.xml`, json: `${listing.base}/feed.json` };
+  return {
+    rss: `${listing.base}/${FEED_FILES.rss}`,
+    atom: `${listing.base}/${FEED_FILES.atom}`,
+    json: `${listing.base}/${FEED_FILES.json}`,
+  };
 }
+
+/** One archive document of a listing (RFC 5005 §4): a month's articles, in parts of up to 100. */
+export interface ArchivePart {
+  /** Like 2025-03. */
+  month: string;
+  /** From 1, oldest first. */
+  part: number;
+}
+
+export const archiveKey = (part: ArchivePart): string => `${part.month}/${part.part}`;
+
+/** The path of one archive document in one format. */
+export function archivePath(listing: Listing, part: ArchivePart, format: FeedFormat): string {
+  return `${listing.base}/archive/${part.month}/${part.part}/${FEED_FILES[format]}`;
+}
+
+/** The builder that keeps a listing's archive documents: one more listing, `archive:<listing>`. */
+export const archiveListingName = (listing: Listing): string => `archive:${listing.name}`;
+
+/** The KV document of one archive part in one format. */
+export const archiveDocumentName = (listing: Listing, part: ArchivePart, format: FeedFormat): string =>
+  `archive:${listing.name}:${part.month}:${part.part}:${format}`;
 
 /** The KV document of the listing's first page, and of each of its feeds. */
 export const documentName = (listing: Listing, format?: FeedFormat): string =>

@@ -16,7 +16,8 @@ import { strongEtag } from "../cache/conditional";
 import type { EdgeCache } from "../cache/edge-cache";
 import { TAGS } from "../cache/policy";
 import type { Clock } from "../clock";
-import type { Site } from "../config";
+import { absoluteUrl, type Site } from "../config";
+import { sha256Hex } from "../digest";
 import { buildAtom } from "../feeds/atom";
 import { buildJsonFeed } from "../feeds/json-feed";
 import { absoluteImageUrl, channelFor, FEED_SIZE } from "../feeds/model";
@@ -29,6 +30,7 @@ import {
   NEWS_SITEMAP_MAX_URLS,
   type NewsSitemapEntry,
 } from "../feeds/sitemap";
+import { websubPing } from "../feeds/websub";
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import { type ListingView, renderListing } from "../render/listing";
@@ -40,13 +42,19 @@ import {
   getArticleRow,
   getArticleRowById,
   type OutboxRow,
+  queueListings,
   queuePurge,
+  queueWebSub,
   redirectFor,
   releaseOutbox,
   retryOutbox,
   setIndexKeys,
 } from "./editorial";
 import {
+  type ArchivePart,
+  archiveDocumentName,
+  archiveKey,
+  archivePath,
   documentName,
   HOME,
   type Listing,
@@ -77,6 +85,8 @@ export interface Materialiser {
   cache: EdgeCache;
   site: Site;
   clock: Clock;
+  /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
+  fetch: (request: Request) => Promise<Response>;
 }
 
 /** The home page lists this many; the feeds carry FEED_SIZE. */
@@ -100,6 +110,8 @@ export interface ApplyReport {
   articles: string[];
   listings: string[];
   purged: string[];
+  /** Feeds the WebSub hub was told about. */
+  pinged: string[];
   failed: string[];
 }
 
@@ -108,7 +120,7 @@ const MAX_BATCHES = 10;
 
 /** Applies the outbox rows that are due, a batch at a time, until none is left or the budget is spent. */
 export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
-  const report: ApplyReport = { articles: [], listings: [], purged: [], failed: [] };
+  const report: ApplyReport = { articles: [], listings: [], purged: [], pinged: [], failed: [] };
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const rows = await claimOutbox(m.db, m.clock.now(), OUTBOX_BATCH, CLAIM_MS);
     if (rows.length === 0) break;
@@ -130,9 +142,10 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
   }
   const ordered = [...groups.values()].sort((a, b) => KIND_ORDER[a.first.kind] - KIND_ORDER[b.first.kind]);
   const purges: OutboxRow[] = [];
+  const pings: OutboxRow[] = [];
   for (const { first, maxId, rows: group } of ordered) {
-    if (first.kind === "purge") {
-      purges.push(...group);
+    if (first.kind === "purge" || first.kind === "websub") {
+      (first.kind === "purge" ? purges : pings).push(...group);
       continue;
     }
     try {
@@ -160,9 +173,31 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
     }
   }
   if (purges.length) await applyPurges(m, purges, report);
+  if (pings.length) await applyPings(m, pings, report);
 }
 
-const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2 };
+/** Tells the WebSub hub which feeds changed: one request for all of them, retried until it answers 2xx. */
+async function applyPings(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
+  const urls = [...new Set(rows.map((row) => row.target))];
+  let ok = false;
+  if (m.site.hub) {
+    try {
+      const response = await m.fetch(new Request(m.site.hub, websubPing(urls)));
+      ok = response.ok;
+      if (!ok) console.error(`WebSub hub answered ${response.status}`);
+    } catch (error) {
+      console.error("WebSub ping failed:", error);
+    }
+  } else ok = true; // The hub was removed since: nothing to tell.
+  for (const row of rows) {
+    if (ok) await completeOutbox(m.db, "websub", row.target, row.id);
+    else await retryOutbox(m.db, row, "hub refused the ping", m.clock.now());
+  }
+  if (ok && m.site.hub) report.pinged.push(...urls);
+  else if (!ok) report.failed.push(...urls.map((url) => `websub:${url}`));
+}
+
+const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2, websub: 3 };
 
 /** Writes one article's page and index keys from D1's current state. */
 export async function applyArticle(m: Materialiser, slug: string): Promise<void> {
@@ -252,6 +287,7 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       const snapshot = await builder.read(m.db, now, name);
       const documents = await builder.render(m.site, snapshot, now, name);
       const changedTags: string[] = [];
+      const changedFeeds: string[] = [];
       for (const doc of documents) {
         const before = await getDocument(m.store, doc.name);
         if (doc.body === null) {
@@ -263,8 +299,13 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
           continue;
         }
         await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
-        if (before?.meta.etag !== doc.meta.etag) changedTags.push(...doc.tags);
+        if (before?.meta.etag !== doc.meta.etag) {
+          changedTags.push(...doc.tags);
+          if (doc.feedUrl) changedFeeds.push(doc.feedUrl);
+        }
       }
+      if (m.site.hub) await queueWebSub(m.db, changedFeeds, now);
+      await builder.afterWrite?.(m.db, snapshot, now, name);
       builtAt = m.clock.now();
       built = snapshot.generation;
       await m.db
@@ -330,6 +371,8 @@ interface BuiltDocument {
   name: string;
   /** Null when the document should not exist. */
   body: string | null;
+  /** A subscription feed's own URL: a change to it pings the WebSub hub. */
+  feedUrl?: string;
   meta: Omit<StoredDocument["meta"], "generation">;
   tags: string[];
 }
@@ -337,6 +380,8 @@ interface BuiltDocument {
 interface ListingBuilder<S extends Snapshot> {
   read(db: D1Database, now: number, name: string): Promise<S>;
   render(site: Site, snapshot: S, now: number, name: string): Promise<BuiltDocument[]>;
+  /** Bookkeeping in D1 once the documents are in KV. */
+  afterWrite?(db: D1Database, snapshot: S, now: number, name: string): Promise<void>;
 }
 
 const PUBLIC = "draft = 0 AND deleted_at IS NULL";
@@ -348,6 +393,8 @@ interface ListingSnapshot extends Snapshot {
   total: number;
   nextPublishAt: number | null;
   nav: NavSection[];
+  /** The newest archive document, which the subscription feed points back to. */
+  newestArchive: ArchivePart | null;
 }
 
 /** The condition that puts an article (`a`) in a listing, and its parameters. */
@@ -393,7 +440,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const where = membership(listing);
     const limit = Math.max(PAGE_SIZE, FEED_SIZE);
     // One batch is one transaction: the generation and the rows come from the same state.
-    const [generation, subject, items, total, next, nav] = await db.batch([
+    const [generation, subject, items, total, next, nav, newest] = await db.batch([
       db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
       listing.kind === "home"
         ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind("")
@@ -416,8 +463,17 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
         )
         .bind(now, ...where.params),
       db.prepare(`SELECT slug, name FROM sections ORDER BY position, name COLLATE NOCASE LIMIT ${MAX_NAV}`),
+      db
+        .prepare(
+          `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
+           WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? AND ${where.sql}
+           GROUP BY month ORDER BY month DESC LIMIT 1`,
+        )
+        .bind(now, ...where.params),
     ]);
+    const newestMonth = newest?.results[0] as { month: string; n: number } | undefined;
     return {
+      newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
       subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
       items: (items?.results ?? []) as ListingSnapshot["items"],
@@ -458,6 +514,9 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
         paths: listingFeedPaths(listing),
         title: view.feedTitle,
         ...(updated === undefined ? {} : { updated }),
+        ...(snapshot.newestArchive
+          ? { prevArchive: absoluteUrl(site, archivePath(listing, snapshot.newestArchive, format)) }
+          : {}),
       });
     const bodies = {
       rss: buildRss(
@@ -485,6 +544,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
         formats.map(async (format) => ({
           name: documentName(listing, format),
           body: bodies[format],
+          feedUrl: absoluteUrl(site, listingFeedPaths(listing)[format]),
           meta: { ...base, etag: await strongEtag(bodies[format]) },
           tags: [tags.feed(format)],
         })),
@@ -643,9 +703,208 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
   },
 };
 
+/** Articles in one archive document: a month's, in parts of this many, oldest first. */
+export const ARCHIVE_PART_SIZE = 100;
+/** Archive documents one rebuild writes at most (three KV writes each); the rest wait a round. */
+const MAX_ARCHIVE_PARTS_PER_ROUND = 20;
+const MONTH_SQL = "strftime('%Y-%m', a.published_at / 1000, 'unixepoch')";
+
+interface ArchiveDocPlan extends ArchivePart {
+  ids: string[];
+  signature: string;
+  older: ArchivePart | null;
+  newer: ArchivePart | null;
+}
+
+interface ArchiveSnapshot extends Snapshot {
+  listing: Listing;
+  subject: ListingSnapshot["subject"];
+  /** The parts to write now, with their items newest first. */
+  write: Array<
+    ArchiveDocPlan & { items: Array<{ rss_item: string; atom_item: string; json_item: string; modified_at: number }> }
+  >;
+  /** Parts that no longer exist. */
+  remove: ArchivePart[];
+  /** Whether more parts changed than one round writes. */
+  more: boolean;
+}
+
+/**
+ * RFC 5005 archived feeds for a listing: every article it ever had, month by month, so a feed reader
+ * can walk the whole archive from the subscription feed's `prev-archive`. A rebuild compares each
+ * part's signature (its articles, their last change, its neighbours) with the one stored in D1, and
+ * writes only the parts that changed: a new article touches one part, not the whole archive.
+ */
+const archiveListing: ListingBuilder<ArchiveSnapshot> = {
+  async read(db, now, name) {
+    const listing = parseListing(name.slice("archive:".length)) ?? HOME;
+    const where = membership(listing);
+    const [generation, subject, rows, stored] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
+      listing.kind === "home"
+        ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind("")
+        : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug),
+      db
+        .prepare(
+          `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
+           WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? AND ${where.sql}
+           ORDER BY a.published_at ASC, a.id ASC`,
+        )
+        .bind(now, ...where.params),
+      db.prepare("SELECT doc, signature FROM archives WHERE listing = ?").bind(listing.name),
+    ]);
+    const members = (rows?.results ?? []) as Array<{ id: string; modified_at: number; month: string }>;
+    const plans: ArchiveDocPlan[] = [];
+    for (let i = 0; i < members.length; ) {
+      const month = members[i]?.month ?? "";
+      let end = i;
+      while (end < members.length && members[end]?.month === month) end++;
+      for (let start = i, part = 1; start < end; start += ARCHIVE_PART_SIZE, part++) {
+        const slice = members.slice(start, Math.min(end, start + ARCHIVE_PART_SIZE));
+        plans.push({
+          month,
+          part,
+          ids: slice.map((r) => r.id),
+          signature: slice.map((r) => `${r.id}@${r.modified_at}`).join(","),
+          older: null,
+          newer: null,
+        });
+      }
+      i = end;
+    }
+    for (const [i, plan] of plans.entries()) {
+      const older = plans[i - 1];
+      const newer = plans[i + 1];
+      plan.older = older ? { month: older.month, part: older.part } : null;
+      plan.newer = newer ? { month: newer.month, part: newer.part } : null;
+      plan.signature = await sha256Hex(`${plan.signature}|${older ? archiveKey(older) : ""}|${newer ? archiveKey(newer) : ""}`);
+    }
+    const had = new Map(((stored?.results ?? []) as Array<{ doc: string; signature: string }>).map((r) => [r.doc, r.signature]));
+    const changed = plans.filter((plan) => had.get(archiveKey(plan)) !== plan.signature);
+    const taken = changed.slice(0, MAX_ARCHIVE_PARTS_PER_ROUND);
+    const wanted = new Set(plans.map(archiveKey));
+    const remove = [...had.keys()]
+      .filter((key) => !wanted.has(key))
+      .map((key) => {
+        const [month = "", part = "1"] = key.split("/");
+        return { month, part: Number(part) };
+      });
+    const ids = taken.flatMap((plan) => plan.ids);
+    const fragments = ids.length
+      ? (
+          await db
+            .prepare(
+              "SELECT id, rss_item, atom_item, json_item, modified_at FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+            )
+            .bind(JSON.stringify(ids))
+            .all<{ id: string; rss_item: string; atom_item: string; json_item: string; modified_at: number }>()
+        ).results
+      : [];
+    const byId = new Map(fragments.map((f) => [f.id, f]));
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      listing,
+      subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
+      write: taken.map((plan) => ({
+        ...plan,
+        // Oldest first in D1's order; feeds list newest first.
+        items: plan.ids
+          .map((id) => byId.get(id))
+          .filter((item): item is NonNullable<typeof item> => item !== undefined)
+          .reverse(),
+      })),
+      remove,
+      more: changed.length > taken.length,
+    };
+  },
+  async render(site, snapshot, now) {
+    const { listing } = snapshot;
+    const formats = ["rss", "atom", "json"] as const;
+    const tags = listingTags(listing);
+    const documents: BuiltDocument[] = [];
+    for (const part of snapshot.remove) {
+      for (const format of formats) {
+        documents.push({
+          name: archiveDocumentName(listing, part, format),
+          body: null,
+          meta: { builtAt: now, etag: "" },
+          tags: [tags.feed(format)],
+        });
+      }
+    }
+    if (!snapshot.subject) return documents;
+    const view = listingView(site, listing, snapshot.subject);
+    for (const plan of snapshot.write) {
+      const updated = plan.items.length ? Math.max(...plan.items.map((item) => item.modified_at)) : undefined;
+      for (const format of formats) {
+        const channel = channelFor(site, {
+          format,
+          homePath: listingPagePath(listing, 1),
+          paths: {
+            rss: archivePath(listing, plan, "rss"),
+            atom: archivePath(listing, plan, "atom"),
+            json: archivePath(listing, plan, "json"),
+          },
+          title: view.feedTitle,
+          archive: true,
+          current: absoluteUrl(site, listingFeedPaths(listing)[format]),
+          ...(updated === undefined ? {} : { updated }),
+          ...(plan.older ? { prevArchive: absoluteUrl(site, archivePath(listing, plan.older, format)) } : {}),
+          ...(plan.newer ? { nextArchive: absoluteUrl(site, archivePath(listing, plan.newer, format)) } : {}),
+        });
+        const body =
+          format === "rss"
+            ? buildRss(
+                channel,
+                plan.items.map((item) => item.rss_item),
+              )
+            : format === "atom"
+              ? buildAtom(
+                  channel,
+                  plan.items.map((item) => item.atom_item),
+                  now,
+                )
+              : buildJsonFeed(
+                  channel,
+                  plan.items.map((item) => item.json_item),
+                );
+        documents.push({
+          name: archiveDocumentName(listing, plan, format),
+          body,
+          // Only the newest part grows as articles are published; the others change only when an old
+          // article is edited or removed, which purges them. So they are cached for long.
+          meta: { builtAt: now, etag: await strongEtag(body), ...(plan.newer ? { final: true } : {}) },
+          tags: [tags.feed(format)],
+        });
+      }
+    }
+    return documents;
+  },
+  async afterWrite(db, snapshot, now, name) {
+    const { listing } = snapshot;
+    const statements = [
+      ...snapshot.remove.map((part) =>
+        db.prepare("DELETE FROM archives WHERE listing = ? AND doc = ?").bind(listing.name, archiveKey(part)),
+      ),
+      ...snapshot.write.map((plan) =>
+        db
+          .prepare(
+            "INSERT INTO archives (listing, doc, signature) VALUES (?, ?, ?) ON CONFLICT (listing, doc) DO UPDATE SET signature = excluded.signature",
+          )
+          .bind(listing.name, archiveKey(plan), plan.signature),
+      ),
+    ];
+    if (statements.length) await db.batch(statements);
+    // More parts changed than one round writes: come back for them.
+    if (snapshot.more) await queueListings(db, [name], now);
+  },
+};
+
 /** The builder for a listing name, or undefined for a name no listing has. */
 export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
   if (name === "news") return newsListing as ListingBuilder<Snapshot>;
+  if (name.startsWith("archive:") && parseListing(name.slice("archive:".length)))
+    return archiveListing as ListingBuilder<Snapshot>;
   if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
   if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
   if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
@@ -654,7 +913,7 @@ export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
 
 /** The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`. */
 export function listingOfDocument(document: string): string {
-  return document.replace(/:(rss|atom|json)$/, "");
+  return document.replace(/:\d{4}-\d{2}:\d+:(rss|atom|json)$/, "").replace(/:(rss|atom|json)$/, "");
 }
 
 function parseEntry(json: string): ListEntry | null {

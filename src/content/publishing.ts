@@ -24,7 +24,7 @@ import {
   slugsForNames,
   slugsRedirectingTo,
 } from "./editorial";
-import { listingOf } from "./listings";
+import { archiveListingName, HOME, listingOf } from "./listings";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type StoredArticle, slugSchema, validate } from "./schema";
 import { taxonomySlug } from "./taxonomy";
 
@@ -327,10 +327,15 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
   const listings = new Set<string>();
   for (const placed of [before, after]) {
     if (!placed || placed.draft) continue;
-    listings.add("home");
-    listings.add(listingOf("section", placed.section).name);
-    for (const tag of placed.tags) listings.add(listingOf("tag", tag).name);
-    for (const author of placed.authors) listings.add(listingOf("author", author).name);
+    for (const listing of [
+      HOME,
+      listingOf("section", placed.section),
+      ...placed.tags.map((tag) => listingOf("tag", tag)),
+      ...placed.authors.map((author) => listingOf("author", author)),
+    ]) {
+      listings.add(listing.name);
+      listings.add(archiveListingName(listing));
+    }
     listings.add("sitemap");
     listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
     listings.add("news");

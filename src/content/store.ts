@@ -11,6 +11,9 @@
  *       listing:home:rss, …:json        the feeds
  *       listing:sitemap                 the sitemap index;  listing:sitemap:<yyyy-mm>  one month
  *   index:<listing>:<sort>:<slug>   → ""                         metadata: ListEntry  (pages 2+)
+ *   archive:<listing>:<yyyy-mm>:<part>:<format>
+ *                                   → an RFC 5005 archive feed   metadata: DocumentMeta
+ *                                     (a listing's articles of one month, up to 100 a part)
  *
  * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: one read and
  * one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
@@ -23,6 +26,8 @@ import { type ListEntry, listEntrySchema } from "./schema";
 const PAGE_PREFIX = "page:";
 const LISTING_PREFIX = "listing:";
 const INDEX_PREFIX = "index:";
+/** Archive documents keep their own prefix, so the cron's `list` of `listing:` stays short. */
+export const ARCHIVE_PREFIX = "archive:";
 /** 9999-12-31T23:59:59.999Z + 1 ms: later than any date the schema accepts. */
 const SORT_CEILING = 253_402_300_800_000;
 /** Digits of `SORT_CEILING - t` for t back to 0000-01-01 (-62,167,219,200,000). */
@@ -65,6 +70,8 @@ export interface DocumentMeta {
   expiresAt?: number;
   /** How many entries the listing has in all, so `/page/N` past the end needs no `list`. */
   total?: number;
+  /** An archive document that newer articles can no longer change: cached for long. */
+  final?: boolean;
   /** The listing's display name and the site's sections, for its deeper pages, rendered on request. */
   label?: string;
   nav?: Array<{ slug: string; name: string }>;
@@ -76,6 +83,7 @@ const documentMetaSchema = v.object({
   builtAt: v.number(),
   expiresAt: v.optional(v.number()),
   total: v.optional(v.number()),
+  final: v.optional(v.boolean()),
   label: v.optional(v.string()),
   nav: v.optional(v.array(v.object({ slug: v.string(), name: v.string() }))),
 });
@@ -91,7 +99,7 @@ export interface StoredPage {
 }
 
 const pageKey = (slug: string): string => `${PAGE_PREFIX}${slug}`;
-const listingKey = (name: string): string => `${LISTING_PREFIX}${name}`;
+const listingKey = (name: string): string => (name.startsWith(ARCHIVE_PREFIX) ? name : `${LISTING_PREFIX}${name}`);
 
 /**
  * The sort part of an index key: newest first, for every date from year 0000 to 9999.

@@ -5,7 +5,7 @@
  */
 import { toRfc3339 } from "../dates";
 import { XmlFragment, xml } from "../escape";
-import { type FeedChannel, type FeedItemModel, feedLinks } from "./model";
+import { FEED_HISTORY_NS, type FeedChannel, type FeedItemModel, feedLinks } from "./model";
 
 /**
  * One `<entry>`, ready to be joined into a feed. The content is HTML escaped as text
@@ -38,7 +38,8 @@ ${item.authors.map(
  */
 export function buildAtom(channel: FeedChannel, items: string[], builtAt: number = Date.now()): string {
   // Every page of a paged feed is one feed (RFC 5005 §3), so all pages share the first one's id.
-  const id = channel.first ?? channel.selfUrl;
+  // RFC 5005 §4: archive documents share the subscription document's id too.
+  const id = channel.current ?? channel.first ?? channel.selfUrl;
   // RFC 4287 §4.1.1: an entry without an author needs one on the feed; the publication is the author.
   return xml`<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${channel.language}">
@@ -52,6 +53,11 @@ ${feedLinks(channel, "atom").map(
   (link) => xml`<link rel="${link.rel}" href="${link.href}"${link.type ? xml` type="${link.type}"` : ""}/>
 `,
 )}<generator>Broadsheet</generator>
-${items.map((item) => new XmlFragment(item))}</feed>
+${
+  channel.archive
+    ? xml`<fh:archive xmlns:fh="${FEED_HISTORY_NS}"/>
+`
+    : ""
+}${items.map((item) => new XmlFragment(item))}</feed>
 `.value;
 }

@@ -70,7 +70,8 @@ export function buildJsonFeed(channel: FeedChannel, items: string[]): string {
     feed_url: channel.selfUrl,
     description: channel.description,
     language: channel.language,
-    ...(channel.next === undefined ? {} : { next_url: channel.next }),
+    // The next older document: the next page, or the next older archive (RFC 5005's prev-archive).
+    ...((channel.next ?? channel.prevArchive) === undefined ? {} : { next_url: channel.next ?? channel.prevArchive }),
     ...(channel.hub === undefined ? {} : { hubs: [{ type: "WebSub", url: channel.hub }] }),
   };
   const head = JSON.stringify(feed, clean);

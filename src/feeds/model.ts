@@ -45,10 +45,25 @@ export interface FeedChannel {
   first?: string;
   /** WebSub hub URL (W3C WebSub §4): advertised with rel="hub" when set. */
   hub?: string;
+  /**
+   * RFC 5005 §4 archived feeds: the next older archive document, the next newer one, and the
+   * subscription document; `archive` marks an archive document itself (`fh:archive`).
+   */
+  prevArchive?: string;
+  nextArchive?: string;
+  current?: string;
+  archive?: boolean;
 }
 
+/** RFC 5005's namespace, for `fh:archive`. */
+export const FEED_HISTORY_NS = "http://purl.org/syndication/history/1.0";
+
 /** What `channelFor` needs beyond the site; every URL but the paths is absolute. */
-export interface ChannelOptions extends Pick<FeedChannel, "updated" | "next" | "previous" | "first" | "hub"> {
+export interface ChannelOptions
+  extends Pick<
+    FeedChannel,
+    "updated" | "next" | "previous" | "first" | "hub" | "prevArchive" | "nextArchive" | "current" | "archive"
+  > {
   /** The format of the document being built: its URL in `paths` becomes `selfUrl`. */
   format: FeedFormat;
   /** The listing page's path: the home page unless given. */
@@ -92,7 +107,7 @@ export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = {
 
 /** One Atom link (RFC 4287 §4.2.7), as Atom and RSS's `atom:link` both carry it. */
 export interface FeedLink {
-  rel: "self" | "alternate" | "first" | "previous" | "next" | "hub";
+  rel: "self" | "alternate" | "first" | "previous" | "next" | "hub" | "prev-archive" | "next-archive" | "current";
   href: string;
   type?: string;
 }
@@ -109,6 +124,10 @@ export function feedLinks(channel: FeedChannel, format: FeedFormat): FeedLink[] 
   }
   for (const rel of ["first", "previous", "next", "hub"] as const) {
     const href = channel[rel];
+    if (href !== undefined) links.push({ rel, href });
+  }
+  const archived = { "prev-archive": channel.prevArchive, "next-archive": channel.nextArchive, current: channel.current };
+  for (const [rel, href] of Object.entries(archived) as Array<[keyof typeof archived, string | undefined]>) {
     if (href !== undefined) links.push({ rel, href });
   }
   return links;

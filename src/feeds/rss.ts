@@ -5,7 +5,7 @@
  */
 import { toRfc822 } from "../dates";
 import { cdata, XmlFragment, xml } from "../escape";
-import { type FeedChannel, type FeedItemModel, feedLinks } from "./model";
+import { FEED_HISTORY_NS, type FeedChannel, type FeedItemModel, feedLinks } from "./model";
 
 /** Minutes a feed reader may wait before polling again (RSS `ttl`). */
 export const RSS_TTL_MINUTES = 60;
@@ -41,7 +41,7 @@ ${item.tags.map(
  */
 export function buildRss(channel: FeedChannel, items: string[]): string {
   return xml`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"${channel.archive ? xml` xmlns:fh="${FEED_HISTORY_NS}"` : ""}>
 <channel>
 <title>${channel.title}</title>
 <link>${channel.homeUrl}</link>
@@ -54,7 +54,12 @@ ${
 `
 }<ttl>${RSS_TTL_MINUTES}</ttl>
 <generator>Broadsheet</generator>
-${feedLinks(channel, "rss").map(
+${
+  channel.archive
+    ? xml`<fh:archive/>
+`
+    : ""
+}${feedLinks(channel, "rss").map(
   (link) => xml`<atom:link href="${link.href}" rel="${link.rel}"${link.type ? xml` type="${link.type}"` : ""}/>
 `,
 )}${items.map((item) => new XmlFragment(item))}</channel>

@@ -13,7 +13,17 @@ import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../config";
 import { validateSlug } from "../content/article";
-import { documentName, HOME, type Listing, listingOf, listingPagePath, listingTags } from "../content/listings";
+import {
+  archiveDocumentName,
+  documentName,
+  FEED_FILES,
+  HOME,
+  type Listing,
+  listingFeedPaths,
+  listingOf,
+  listingPagePath,
+  listingTags,
+} from "../content/listings";
 import { listingView, PAGE_SIZE } from "../content/materialise";
 import { getDocument, getPage, listIndex } from "../content/store";
 import { toRfc822 } from "../dates";
@@ -22,6 +32,7 @@ import { buildJsonFeed } from "../feeds/json-feed";
 import { channelFor, type FeedFormat } from "../feeds/model";
 import { buildRss } from "../feeds/rss";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
+import { websubLinkHeader } from "../feeds/websub";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
@@ -42,6 +53,10 @@ interface Rendered {
   etag?: string;
   /** When this response will change by itself (a scheduled article going live), in ms. */
   expiresAt?: number | undefined;
+  /** A final archive document, cached for long. */
+  final?: boolean;
+  /** A subscription feed's own URL, for the WebSub `Link` header. */
+  selfUrl?: string;
   /** Last-Modified (ms), for feed readers that poll with If-Modified-Since. */
   lastModified?: number;
   location?: string;
@@ -50,6 +65,8 @@ interface Rendered {
 /** A document that is served as it was prebuilt, and what to serve before the first build. */
 interface DocumentRoute {
   name: string;
+  /** A subscription feed's own URL, for the WebSub `Link` header. */
+  selfUrl?: string;
   contentType: string;
   tags: string[];
   lastModified: boolean;
@@ -64,8 +81,6 @@ const FEED_TYPES: Record<FeedFormat, string> = {
   atom: "application/atom+xml; charset=utf-8",
   json: "application/feed+json; charset=utf-8",
 };
-
-const FEED_FILES: Record<FeedFormat, string> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
 
 /** RFC 9110 §15.5.6: a 405 names the methods that are allowed. No cache may keep it. */
 function onlyGetAndHead(): MiddlewareHandler<AppEnv> {
@@ -204,6 +219,19 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
     }),
   );
   for (const format of ["rss", "atom", "json"] as const) {
+    // RFC 5005 archive documents: the whole archive, month by month, one KV read each.
+    publicRoutes.get(`${prefix}/archive/:month{[0-9]{4}-[0-9]{2}}/:part{[1-9][0-9]{0,4}}/${FEED_FILES[format]}`, (c) =>
+      withListing(c, (listing) =>
+        cached(c, () =>
+          prebuilt(c, {
+            name: archiveDocumentName(listing, { month: c.req.param("month"), part: Number(c.req.param("part")) }, format),
+            contentType: FEED_TYPES[format],
+            tags: [listingTags(listing).feed(format)],
+            lastModified: true,
+          }),
+        ),
+      ),
+    );
     publicRoutes.get(`${prefix}/${FEED_FILES[format]}`, (c) =>
       withListing(c, (listing) =>
         cached(c, () =>
@@ -212,6 +240,7 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
             contentType: FEED_TYPES[format],
             tags: [listingTags(listing).feed(format)],
             lastModified: true,
+            selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
             ...(listing.kind === "home" ? { empty: (site: Site) => emptyHomeFeed(site, format) } : {}),
           }),
         ),
@@ -306,7 +335,8 @@ async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rende
     body,
     contentType: route.contentType,
     tags: route.tags,
-    ...(document ? { etag: document.meta.etag, expiresAt: document.meta.expiresAt } : {}),
+    ...(document ? { etag: document.meta.etag, expiresAt: document.meta.expiresAt, final: document.meta.final === true } : {}),
+    ...(route.selfUrl ? { selfUrl: route.selfUrl } : {}),
     // The time the document was built, not of its newest item: a deletion or a correction that did
     // not bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
     // would be told 304 and keep the old feed. Every change rebuilds.
@@ -331,11 +361,13 @@ async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Respo
       now: c.var.clock.now(),
       expiresAt: rendered.expiresAt,
       notFound: rendered.status === 404,
+      archive: rendered.final === true,
     }),
     "Cache-Tag": rendered.tags.join(","),
     ETag: rendered.etag ?? (await strongEtag(rendered.body)),
   });
   if (rendered.location) headers.set("Location", rendered.location);
+  if (rendered.selfUrl && c.var.site.hub) headers.set("Link", websubLinkHeader(c.var.site.hub, rendered.selfUrl));
   // KV costs are for the developer's eyes: shown by the local layer (wrangler dev, tests, the
   // benchmark), never by the production edge, where they would tell anyone how to make misses dear.
   if (c.var.cache.kind === "local") headers.set("Server-Timing", serverTiming(c));

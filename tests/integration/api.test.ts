@@ -371,7 +371,7 @@ describe("concurrency", () => {
       await (await request("/page/3")).text(),
     ].join("");
     for (const slug of slugs) expect(pages).toContain(`/articles/${slug}"`);
-  });
+  }, 60_000);
 
   it("gives one 200 and one 412 to two PUTs with the same If-Match", async () => {
     const created = await publish("shared-draft", { title: "Version 1" });

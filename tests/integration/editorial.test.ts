@@ -65,7 +65,7 @@ function materialiser(options: { failPuts?: number; refusePurges?: boolean } = {
   const site = siteFromEnv(env);
   const real = localCache(caches.default, createExecutionContext(), site.url, clock);
   const cache = options.refusePurges ? { ...real, purge: async () => false, invalidate: async () => false } : real;
-  return { db: env.DB, store: createStore(kv), cache, site, clock };
+  return { db: env.DB, store: createStore(kv), cache, site, clock, fetch: (request) => fetch(request) };
 }
 
 describe("exact If-Match", () => {
@@ -91,7 +91,7 @@ describe("exact If-Match", () => {
     expect(responses.map((r) => r.status)).toEqual(slugs.map(() => 201));
     const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>()) ?? { n: 0 };
     expect(n).toBe(50);
-  });
+  }, 60_000);
 });
 
 describe("revisions", () => {

@@ -26,7 +26,17 @@ export class TestClock implements Clock {
 
 /** The clock every request of a test file runs on; `clock.advance()` moves it. */
 export const clock = new TestClock();
-export const worker = createWorker(clock);
+/** Every WebSub ping the Worker sends, received by a fake hub inside the test runtime. */
+export const hubRequests: Request[] = [];
+/** How the fake hub answers; a test may make it fail. */
+export const fakeHub = { status: 204 };
+export const worker = createWorker({
+  clock,
+  fetch: async (request) => {
+    hubRequests.push(request.clone());
+    return new Response(null, { status: fakeHub.status });
+  },
+});
 
 export const SITE = "https://news.example";
 export const TOKEN = "test-token-current";
@@ -36,19 +46,23 @@ export const OLD_TOKEN = "test-token-previous";
  * Sends a request through the Worker, with relative paths resolved against the test site, and waits
  * for its background work (applying the outbox, cache writes) before resolving.
  */
-export async function request(path: string, init?: RequestInit): Promise<Response> {
+export async function request(path: string, init?: RequestInit, settings: Partial<Env> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  // As an incoming request: the Worker's fetch is typed for those, with the edge's `cf` properties.
+  // A request built here carries no `cf` object; the handler's type expects an incoming one.
   const incoming = new Request(new URL(path, SITE), init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await worker.fetch(incoming, env, ctx);
+  const response = await worker.fetch(incoming, { ...env, ...settings }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
 
 /** Runs the cron at the clock's time, as Cloudflare would, and waits for it. */
-export async function runCron(): Promise<void> {
+export async function runCron(settings: Partial<Env> = {}): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: clock.now(), cron: "* * * * *" }), env, ctx);
+  await worker.scheduled(
+    createScheduledController({ scheduledTime: clock.now(), cron: "* * * * *" }),
+    { ...env, ...settings },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
 }
 
@@ -129,7 +143,7 @@ export async function emptyCache(): Promise<void> {
 }
 
 export interface OutboxEntry {
-  kind: "article" | "listing" | "purge";
+  kind: "article" | "listing" | "purge" | "websub";
   target: string;
   due_at: number;
   attempts: number;
