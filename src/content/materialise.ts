@@ -16,7 +16,7 @@ import { strongEtag } from "../cache/conditional";
 import type { EdgeCache } from "../cache/edge-cache";
 import { TAGS } from "../cache/policy";
 import type { Clock } from "../clock";
-import { absoluteUrl, type Site } from "../config";
+import { absoluteUrl, authorPath, type Site, sectionPath, tagPath } from "../config";
 import { sha256Hex } from "../digest";
 import { buildAtom } from "../feeds/atom";
 import { buildJsonFeed } from "../feeds/json-feed";
@@ -26,6 +26,9 @@ import {
   buildNewsSitemap,
   buildSitemapIndex,
   buildSitemapMonth,
+  buildSitemapPages,
+  LISTING_SITEMAPS,
+  type ListingSitemap,
   NEWS_SITEMAP_MAX_AGE_MS,
   NEWS_SITEMAP_MAX_URLS,
   type NewsSitemapEntry,
@@ -618,11 +621,12 @@ function listingsOfRow(row: ArticleRow): Listing[] {
 
 interface SitemapIndexSnapshot extends Snapshot {
   months: Array<{ month: string; lastModified: number }>;
+  lastModified: number | undefined;
 }
 
 const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
   async read(db, now) {
-    const [generation, months] = await db.batch([
+    const [generation, months, latest] = await db.batch([
       db.prepare("SELECT generation FROM listings WHERE name = 'sitemap'"),
       db
         .prepare(
@@ -630,20 +634,22 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
            FROM articles WHERE ${PUBLIC} AND published_at <= ? GROUP BY month ORDER BY month DESC`,
         )
         .bind(now),
+      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
     ]);
     return {
       generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
       months: (months?.results ?? []) as SitemapIndexSnapshot["months"],
+      lastModified: (latest?.results[0] as { at: number | null } | undefined)?.at ?? undefined,
     };
   },
   async render(site, snapshot, now) {
-    const body = buildSitemapIndex(site, snapshot.months);
+    const body = buildSitemapIndex(site, snapshot.months, snapshot.lastModified);
     return [{ name: "sitemap", body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemap] }];
   },
 };
 
 interface SitemapMonthSnapshot extends Snapshot {
-  urls: Array<{ slug: string; lastModified: number }>;
+  urls: Array<{ slug: string; lastModified: number; image?: string }>;
   newest: boolean;
 }
 
@@ -654,8 +660,9 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
       db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
       db
         .prepare(
-          `SELECT slug, modified_at AS lastModified FROM articles WHERE ${PUBLIC} AND published_at <= ?
-           AND strftime('%Y-%m', published_at / 1000, 'unixepoch') = ? ORDER BY published_at DESC, id DESC`,
+          `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
+           WHERE ${PUBLIC} AND published_at <= ? AND strftime('%Y-%m', published_at / 1000, 'unixepoch') = ?
+           ORDER BY published_at DESC, id DESC`,
         )
         .bind(now, month),
       db
@@ -666,12 +673,56 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
     ]);
     return {
       generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
-      urls: (urls?.results ?? []) as SitemapMonthSnapshot["urls"],
+      urls: ((urls?.results ?? []) as Array<{ slug: string; lastModified: number; image: string | null }>).map(
+        ({ image, ...url }) => (image ? { ...url, image } : url),
+      ),
       newest: (newest?.results[0] as { month: string | null } | undefined)?.month === month,
     };
   },
   async render(site, snapshot, now, name) {
-    const body = buildSitemapMonth(site, snapshot.urls, snapshot.newest);
+    const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
+    const body = buildSitemapMonth(site, urls, snapshot.newest);
+    return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemapMonth(name.slice(8))] }];
+  },
+};
+
+interface PagesSnapshot extends Snapshot {
+  pages: Array<{ path: string; lastModified: number }>;
+}
+
+const PAGES_SQL: Record<ListingSitemap, string> = {
+  sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
+    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? GROUP BY s.slug ORDER BY s.slug`,
+  tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
+    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? GROUP BY t.tag_slug ORDER BY t.tag_slug`,
+  authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
+    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ? GROUP BY w.author_slug ORDER BY w.author_slug`,
+};
+
+const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
+  sections: sectionPath,
+  tags: tagPath,
+  authors: authorPath,
+};
+
+/** A child sitemap of every section, tag or author page that has public articles. */
+const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
+  async read(db, now, name) {
+    const kind = name.slice("sitemap:".length) as ListingSitemap;
+    const [generation, rows] = await db.batch([
+      db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
+      db.prepare(PAGES_SQL[kind]).bind(now),
+    ]);
+    return {
+      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      pages: ((rows?.results ?? []) as Array<{ slug: string; lastModified: number }>).map((r) => ({
+        path: PAGE_PATHS[kind](r.slug),
+        lastModified: r.lastModified,
+      })),
+    };
+  },
+  async render(site, snapshot, now, name) {
+    const body = buildSitemapPages(site, snapshot.pages);
     return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemapMonth(name.slice(8))] }];
   },
 };
@@ -908,6 +959,9 @@ export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
   if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
   if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
   if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
+  if ((LISTING_SITEMAPS as readonly string[]).includes(name.slice("sitemap:".length)) && name.startsWith("sitemap:")) {
+    return pagesSitemapListing as ListingBuilder<Snapshot>;
+  }
   return undefined;
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Clock } from "../clock";
 import { absoluteUrl, articlePath, type Site } from "../config";
+import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
   type ArticleRow,
@@ -338,6 +339,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
     }
     listings.add("sitemap");
     listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
+    for (const kind of LISTING_SITEMAPS) listings.add(`sitemap:${kind}`);
     listings.add("news");
   }
   return { articles, listings: [...listings] };

@@ -26,18 +26,44 @@ export interface SitemapUrl {
   image?: string;
 }
 
+/** The children of the sitemap index beside the months: sections, tags and authors. */
+export const LISTING_SITEMAPS = ["sections", "tags", "authors"] as const;
+export type ListingSitemap = (typeof LISTING_SITEMAPS)[number];
+
+export const listingSitemapPath = (kind: ListingSitemap): string => `/sitemaps/${kind}.xml`;
+
 /**
- * The sitemap index: one child per month that has public articles, newest first.
+ * The sitemap index: the sections', tags' and authors' children, then one child per month that
+ * has public articles, newest first. `lastModified` is the latest change to any article (ms).
  * @example buildSitemapIndex(site, []) // '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex ...'
  */
-export function buildSitemapIndex(site: Site, months: SitemapMonth[]): string {
+export function buildSitemapIndex(site: Site, months: SitemapMonth[], lastModified?: number): string {
+  const children = [
+    ...(lastModified === undefined ? [] : LISTING_SITEMAPS.map((kind) => ({ path: listingSitemapPath(kind), lastModified }))),
+    ...months.map((m) => ({ path: sitemapMonthPath(m.month), lastModified: m.lastModified })),
+  ];
   return xml`<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-${months.map(
-  (m) =>
-    xml`<sitemap><loc>${absoluteUrl(site, sitemapMonthPath(m.month))}</loc><lastmod>${toRfc3339(m.lastModified)}</lastmod></sitemap>
+${children.map(
+  (child) =>
+    xml`<sitemap><loc>${absoluteUrl(site, child.path)}</loc><lastmod>${toRfc3339(child.lastModified)}</lastmod></sitemap>
 `,
 )}</sitemapindex>
+`.value;
+}
+
+/**
+ * A child sitemap of listing pages (every section, tag or author), each with its latest article's
+ * change.
+ * @example buildSitemapPages(site, [{ path: "/sections/world", lastModified: 0 }]) // '<?xml …<loc>https://…/sections/world</loc>…'
+ */
+export function buildSitemapPages(site: Site, pages: Array<{ path: string; lastModified: number }>): string {
+  return xml`<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${pages.slice(0, SITEMAP_MAX_URLS).map(
+  (page) => xml`<url><loc>${absoluteUrl(site, page.path)}</loc><lastmod>${toRfc3339(page.lastModified)}</lastmod></url>
+`,
+)}</urlset>
 `.value;
 }
 

@@ -166,6 +166,12 @@ publicRoutes
       prebuilt(c, { name: `sitemap:${month}`, contentType: XML, tags: [TAGS.sitemapMonth(month)], lastModified: false }),
     );
   })
+  .get("/sitemaps/:file{(sections|tags|authors)\\.xml}", (c) => {
+    const kind = c.req.param("file").replace(".xml", "");
+    return cached(c, () =>
+      prebuilt(c, { name: `sitemap:${kind}`, contentType: XML, tags: [TAGS.sitemapMonth(kind)], lastModified: false }),
+    );
+  })
   .get("/news-sitemap.xml", (c) =>
     cached(c, () =>
       prebuilt(c, {

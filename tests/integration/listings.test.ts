@@ -209,6 +209,28 @@ describe("sections", () => {
 });
 
 describe("for crawlers", () => {
+  it("index sections, tags, authors and months in the sitemap, with lead images", async () => {
+    await publish("mapped", {
+      category: "Maps",
+      tags: ["charts"],
+      authors: ["Gerard Mercator"],
+      published: "2025-04-02T10:00:00Z",
+      image: { url: "/media/globe.jpg", alt: "A globe" },
+    });
+    const index = await (await request("/sitemap.xml")).text();
+    for (const child of ["sections", "tags", "authors", "2025-04"]) {
+      expect(index, child).toContain(`<loc>${SITE}/sitemaps/${child}.xml</loc>`);
+    }
+    const expected = { sections: "/sections/maps", tags: "/tags/charts", authors: "/authors/gerard-mercator" };
+    for (const [child, path] of Object.entries(expected)) {
+      const response = await request(`/sitemaps/${child}.xml`);
+      expect(response.status, child).toBe(200);
+      expect(await response.text(), child).toContain(`<loc>${SITE}${path}</loc>`);
+    }
+    const month = await (await request("/sitemaps/2025-04.xml")).text();
+    expect(month).toContain(`<image:image><image:loc>${SITE}/media/globe.jpg</image:loc></image:image>`);
+  });
+
   it("lists the last 48 hours in the news sitemap", async () => {
     await publish("fresh", { title: "Fresh news", published: new Date(clock.now() - 3_600_000).toISOString() });
     await publish("stale", { title: "Old news", published: new Date(clock.now() - 72 * 3_600_000).toISOString() });
