@@ -1,17 +1,20 @@
 /**
  * @module content/cron
- * The cron's once-a-minute work: rebuild listings when a scheduled article goes live, empty the
- * trash of what has been there 30 days, rebuild any KV listing that fell behind D1, then apply the
+ * The cron's once-a-minute work: rebuild listings when a scheduled article goes live, refresh the
+ * news sitemap every 15 minutes, empty the trash of what has been there 30 days, rebuild any KV listing that fell behind D1, then apply the
  * outbox (retries, delayed re-purges). Every step is idempotent, so two runs at once are harmless.
  */
-import { getMeta, purgeTrash, queueListings, setMeta } from "./editorial";
+import { type ArticleRow, getMeta, purgeTrash, queueListings, setMeta } from "./editorial";
 import { type ApplyReport, applyOutbox, listingOfDocument, type Materialiser } from "./materialise";
-import { sitemapMonth } from "./publishing";
+import { listingsOfRow } from "./publishing";
 import { listDocumentGenerations } from "./store";
 
 /** How long a deleted article stays in the trash, restorable, before it is gone for good. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
 const GO_LIVE_CHECKED = "go_live_checked_at";
+const NEWS_REFRESHED = "news_refreshed_at";
+/** How often the cron rebuilds the news sitemap, so articles leave it within this of turning 48 hours old. */
+const NEWS_REFRESH_MS = 15 * 60_000;
 /** On the first run, look back this far for articles that went live. */
 const FIRST_LOOK_BACK_MS = 120_000;
 
@@ -26,14 +29,20 @@ export async function runCron(m: Materialiser): Promise<CronReport> {
   const checked = Number((await getMeta(m.db, GO_LIVE_CHECKED)) ?? now - FIRST_LOOK_BACK_MS);
   const { results: live } = await m.db
     .prepare(
-      "SELECT published_at FROM articles WHERE draft = 0 AND deleted_at IS NULL AND published_at > ? AND published_at <= ?",
+      "SELECT slug, draft, published_at, section_slug, record FROM articles WHERE draft = 0 AND deleted_at IS NULL AND published_at > ? AND published_at <= ?",
     )
     .bind(checked, now)
-    .all<{ published_at: number }>();
-  if (live.length) {
-    await queueListings(m.db, ["home", "sitemap", ...new Set(live.map((r) => `sitemap:${sitemapMonth(r.published_at)}`))], now);
-  }
+    .all<Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">>();
+  // A scheduled article that went live joins every listing it belongs to.
+  if (live.length) await queueListings(m.db, [...new Set(live.flatMap(listingsOfRow))], now);
   await setMeta(m.db, GO_LIVE_CHECKED, String(now));
+
+  // The news sitemap lists the last 48 hours: rebuild it now and then, as articles age out of it.
+  const newsBuilt = Number((await getMeta(m.db, NEWS_REFRESHED)) ?? 0);
+  if (now - newsBuilt >= NEWS_REFRESH_MS) {
+    await queueListings(m.db, ["news"], now);
+    await setMeta(m.db, NEWS_REFRESHED, String(now));
+  }
 
   const emptiedFromTrash = await purgeTrash(m.db, now - TRASH_RETENTION_MS, now);
   const staleListings = await findStaleListings(m);

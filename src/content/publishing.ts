@@ -287,7 +287,12 @@ interface Placement {
   authors: string[];
 }
 
-function placementOfRow(row: ArticleRow): Placement {
+/** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
+export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): string[] {
+  return workFor(placementOfRow(row), null).listings;
+}
+
+function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
   const links = (JSON.parse(row.record) as Partial<StoredArticle>).links;
   return {
     slug: row.slug,

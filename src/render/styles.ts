@@ -16,7 +16,8 @@ a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 header.site{border-bottom:1px solid var(--rule);padding:1.25rem 0;margin-bottom:2rem}
 header.site .wrap{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;justify-content:space-between}
 .brand{font-weight:700;font-size:1.5rem;letter-spacing:-.01em;color:var(--fg);text-decoration:none}
-nav.feeds a{margin-left:1rem;font-family:system-ui,sans-serif;font-size:.85rem}
+nav.feeds{display:flex;flex-wrap:wrap;gap:0 1rem;font-family:system-ui,sans-serif;font-size:.85rem}
+nav.feeds a{display:inline-block;padding:.35rem 0}
 nav.sections{flex-basis:100%}
 nav.sections ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-family:system-ui,sans-serif;font-size:.9rem}
 nav.sections a{color:var(--fg);text-decoration:none;display:inline-block;padding:.35rem 0}

@@ -332,14 +332,16 @@ describe("closing the KV propagation race", () => {
     clock.advance(1);
 
     await runCron();
-    const left = await outbox("purge");
+    // (The cron's own work, like refreshing the news sitemap, queues purges of its own: leave them out.)
+    const ours = async () => (await outbox("purge")).filter((row) => row.target.startsWith("t"));
+    const left = await ours();
     expect(left.map((row) => row.target)).toEqual([Array.from({ length: 40 }, (_, i) => `t2-${i}`).join(",")]);
     expect((await cache.serve(req, render)).headers.get("X-Cache")).toBe("HIT");
 
     // The next minute's run takes the rest.
     clock.advance(60_000);
     await runCron();
-    expect(await outbox("purge")).toEqual([]);
+    expect(await ours()).toEqual([]);
     expect((await cache.serve(req, render)).headers.get("X-Cache")).toBe("MISS");
   });
 
