@@ -37,6 +37,9 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
     console.error(`${c.req.method} ${c.req.path} failed:`, error);
     return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
   });
+  // Hono compiles its router on the first match. Do it now, while the isolate starts (Workers
+  // evaluate the module before the first request arrives), rather than on a reader's request.
+  app.router.match("GET", "/articles/warm-up");
   return app;
 }
 

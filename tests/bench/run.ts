@@ -6,7 +6,8 @@
  * ratios against their targets, the bundle size, the machine, and a Markdown table for the README.
  *
  * Environment: BENCH_SECONDS (default 3) per case, BENCH_WARMUP_SECONDS (default 1),
- * BENCH_CONNECTIONS (default 8), BENCH_ARTICLES (default 10000) in the large dataset.
+ * BENCH_CONNECTIONS (default 8), BENCH_ARTICLES (default 10000) in the large dataset;
+ * BENCH_ONLY=first-response runs only the fresh-isolate timing.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
@@ -207,8 +208,11 @@ async function main(): Promise<void> {
   const articlePath = `/articles/${measuredSlug}`;
   const articleKey = `page:${measuredSlug}`;
 
+  // BENCH_ONLY=first-response: seed, then only time fresh isolates (a quick loop while working on cold starts).
+  const onlyFirstResponse = process.env.BENCH_ONLY === "first-response";
   log(`[2/6] ${SMALL_DATASET} articles (${template.words} words each): baselines, the article page, lists and feeds`);
   await withDataset(SMALL_DATASET, template, start(persistPath), async ({ urls }) => {
+    if (onlyFirstResponse) return;
     const app = (path: string) => new URL(path, urls[WORKERS.app]);
     await run(baseline("floor-constant", "constant response", urls[WORKERS.constant], { reads: 0, lists: 0 }));
     await run(kvGet(urls, "article", articleKey, SMALL_DATASET));
@@ -251,6 +255,7 @@ async function main(): Promise<void> {
     await fresh.dispose();
     await rm(persistPath, { recursive: true, force: true });
   }
+  if (onlyFirstResponse) return;
 
   const large = settings.largeDataset;
   const site = siteFromEnv(worker.vars as SiteVars);
