@@ -74,6 +74,30 @@ describe("listings for sections, tags and authors", () => {
     }
   });
 
+  it("answer conditional requests and HEAD on every new route as the home feeds do", async () => {
+    await publish("conditional", { category: "Science", tags: ["space"], authors: ["Vera Rubin"] });
+    for (const path of [
+      "/atom.xml",
+      "/sections/science",
+      "/tags/space/atom.xml",
+      "/authors/vera-rubin/feed.json",
+      "/sitemaps/sections.xml",
+    ]) {
+      const first = await request(path);
+      const etag = first.headers.get("ETag");
+      expect(etag, path).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(first.headers.get("Cache-Tag"), path).toBeTruthy();
+      const again = await request(path, { headers: { "If-None-Match": etag ?? "" } });
+      expect(again.status, path).toBe(304);
+      const head = await request(path, { method: "HEAD" });
+      expect(head.status, path).toBe(200);
+      expect(await head.text(), path).toBe("");
+    }
+    const feed = await request("/tags/space/rss.xml");
+    const modified = feed.headers.get("Last-Modified") ?? "";
+    expect((await request("/tags/space/rss.xml", { headers: { "If-Modified-Since": modified } })).status).toBe(304);
+  });
+
   it("answers the ordinary 404 for a section, tag or author that does not exist", async () => {
     await publish("exists", { category: "Real", tags: ["real"] });
     for (const path of [
