@@ -13,6 +13,7 @@ import { runCron } from "./content/cron";
 import type { Materialiser } from "./content/materialise";
 import { createStore } from "./content/store";
 import { apiRoutes, parseEditorTokens } from "./routes/api";
+import { mediaPublic } from "./routes/media";
 import { publicRoutes } from "./routes/public";
 
 /** What the Worker takes from outside: time, and how its own requests leave it. */
@@ -32,6 +33,8 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
     await next();
   });
   app.route("/api", apiRoutes);
+  // Images first: the public routes' catch-all would answer /media/… with the 404 page.
+  app.route("/", mediaPublic);
   app.route("/", publicRoutes);
   app.onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error);

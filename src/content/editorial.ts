@@ -25,6 +25,7 @@ export const TABLES = [
   "listings",
   "meta",
   "archives",
+  "documents",
 ] as const;
 
 export interface ArticleRow {
@@ -228,7 +229,7 @@ export async function commitArticle(
   expectedVersion: string | null,
   by: Attribution,
   work: OutboxWork,
-): Promise<{ won: boolean; newSection: boolean }> {
+): Promise<boolean> {
   const writeId = crypto.randomUUID();
   const head =
     expectedVersion === null
@@ -252,14 +253,9 @@ export async function commitArticle(
     ...taxonomyStatements(guard, write),
     ...outboxStatements(guard, work, by.now),
   ];
-  const results = await db.batch(statements);
-  const won = (results[0]?.meta.changes ?? 0) === 1;
-  // The section's insert comes right after the statements before the taxonomy's (see above).
-  return { won, newSection: won && (results[SECTION_INSERT_INDEX]?.meta.changes ?? 0) === 1 };
+  const [result] = await db.batch(statements);
+  return (result?.meta.changes ?? 0) === 1;
 }
-
-/** Where `commitArticle` puts the section's insert in its batch. */
-const SECTION_INSERT_INDEX = 3;
 
 /** Moves an article to the trash (`trash`) or out of it, if it is still at `expectedVersion`. */
 export async function commitTrash(
@@ -296,7 +292,10 @@ export async function commitMove(
 ): Promise<boolean> {
   const writeId = crypto.randomUUID();
   const head = db
-    .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL`)
+    .prepare(
+      `${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM articles WHERE slug = ?2)`,
+    )
     .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem);
   const guard = guarded(db, write.id, writeId);
   const [result] = await db.batch([
@@ -324,22 +323,35 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
     .prepare("SELECT id, slug FROM articles WHERE deleted_at IS NOT NULL AND deleted_at < ? LIMIT 50")
     .bind(before)
     .all<{ id: string; slug: string }>();
+  const emptied: string[] = [];
   for (const { id, slug } of results) {
-    await db.batch([
+    // The row goes first, and only if it is still in the trash and old enough: a restore that
+    // landed since keeps it. Everything after runs only if the row is gone.
+    const gone = "NOT EXISTS (SELECT 1 FROM articles WHERE id = ?)";
+    const [deleted] = await db.batch([
+      db.prepare("DELETE FROM articles WHERE id = ? AND deleted_at IS NOT NULL AND deleted_at < ?").bind(id, before),
       db
         .prepare(
-          "INSERT INTO redirects (from_slug, to_slug, created_at) VALUES (?, NULL, ?) ON CONFLICT (from_slug) DO UPDATE SET to_slug = NULL",
+          `INSERT INTO redirects (from_slug, to_slug, created_at) SELECT ?, NULL, ? WHERE ${gone}
+           ON CONFLICT (from_slug) DO UPDATE SET to_slug = NULL`,
         )
-        .bind(slug, now),
-      db.prepare("UPDATE redirects SET to_slug = NULL WHERE to_slug = ?").bind(slug),
-      db.prepare("DELETE FROM article_tags WHERE article_id = ?").bind(id),
-      db.prepare("DELETE FROM article_authors WHERE article_id = ?").bind(id),
-      db.prepare("DELETE FROM revisions WHERE article_id = ?").bind(id),
-      db.prepare("DELETE FROM articles WHERE id = ?").bind(id),
-      db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('article', ?, ?, ?)").bind(slug, now, now),
+        .bind(slug, now, id),
+      db
+        .prepare(
+          `INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', from_slug, ?, ? FROM redirects WHERE to_slug = ? AND ${gone}`,
+        )
+        .bind(now, now, slug, id),
+      db.prepare(`UPDATE redirects SET to_slug = NULL WHERE to_slug = ? AND ${gone}`).bind(slug, id),
+      db.prepare(`DELETE FROM article_tags WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM article_authors WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db
+        .prepare(`INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE ${gone}`)
+        .bind(slug, now, now, id),
     ]);
+    if ((deleted?.meta.changes ?? 0) === 1) emptied.push(slug);
   }
-  return results.map((r) => r.slug);
+  return emptied;
 }
 
 type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
@@ -444,7 +456,7 @@ function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1Prepar
 export async function claimOutbox(db: D1Database, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
   const { results } = await db
     .prepare(
-      `UPDATE outbox SET due_at = ? WHERE id IN (SELECT id FROM outbox WHERE due_at <= ? ORDER BY id LIMIT ?)
+      `UPDATE outbox SET due_at = ? WHERE id IN (SELECT id FROM outbox WHERE due_at <= ? ORDER BY priority, id LIMIT ?)
        RETURNING id, kind, target, due_at, attempts`,
     )
     .bind(now + leaseMs, now, limit)
@@ -466,6 +478,35 @@ export async function completeOutbox(db: D1Database, kind: OutboxRow["kind"], ta
   await db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(kind, target, maxId).run();
 }
 
+/** The ETags last written for these KV documents. */
+export async function documentEtags(db: D1Database, names: string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const { results } = await db
+    .prepare("SELECT name, etag FROM documents WHERE name IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(names))
+    .all<{ name: string; etag: string }>();
+  return new Map(results.map((r) => [r.name, r.etag]));
+}
+
+/** Records the ETags just written (null: the document was deleted). */
+export async function recordDocumentEtags(db: D1Database, etags: Array<[string, string | null]>): Promise<void> {
+  if (etags.length === 0) return;
+  await db.batch(
+    etags.map(([name, etag]) =>
+      etag === null
+        ? db.prepare("DELETE FROM documents WHERE name = ?").bind(name)
+        : db
+            .prepare("INSERT INTO documents (name, etag) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET etag = excluded.etag")
+            .bind(name, etag),
+    ),
+  );
+}
+
+/** One applied row, by its own id. */
+export async function completeOutboxRow(db: D1Database, id: number): Promise<void> {
+  await db.prepare("DELETE FROM outbox WHERE id = ?").bind(id).run();
+}
+
 /** Puts a failed row back, a little later each time it fails. */
 export async function retryOutbox(db: D1Database, row: OutboxRow, error: string, now: number): Promise<void> {
   const backoff = Math.min(60_000 * 2 ** row.attempts, 3_600_000);
@@ -478,9 +519,10 @@ export async function retryOutbox(db: D1Database, row: OutboxRow, error: string,
 /** Queues a purge of tags for `due`: a retry, or the second purge after KV's propagation window. */
 export async function queuePurge(db: D1Database, tags: string[], due: number, now: number): Promise<void> {
   if (tags.length === 0) return;
+  // A re-purge for later is background work; a purge to retry now is not.
   await db
-    .prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('purge', ?, ?, ?)")
-    .bind(tags.join(","), due, now)
+    .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) VALUES ('purge', ?, ?, ?, ?)")
+    .bind(tags.join(","), due, now, due > now ? 1 : 0)
     .run();
 }
 
@@ -519,6 +561,11 @@ export async function setMeta(db: D1Database, key: string, value: string): Promi
     .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     .bind(key, value)
     .run();
+}
+
+/** Records index keys that are about to be written, whatever the row's revision. */
+export async function recordIndexKeys(db: D1Database, id: string, keys: string[]): Promise<void> {
+  await db.prepare("UPDATE articles SET index_keys = ? WHERE id = ?").bind(JSON.stringify(keys), id).run();
 }
 
 /** Stores the KV index keys the materialiser wrote for an article, if it is still at `revision`. */
@@ -583,11 +630,15 @@ export async function articlesByAuthor(db: D1Database, slug: string): Promise<nu
   return row?.n ?? 0;
 }
 
-export async function deleteAuthor(db: D1Database, slug: string, now: number): Promise<void> {
-  await db.batch([
-    db.prepare("DELETE FROM authors WHERE slug = ?").bind(slug),
+/** Deletes an author who has no articles; resolves false if one appeared meanwhile. */
+export async function deleteAuthor(db: D1Database, slug: string, now: number): Promise<boolean> {
+  const [deleted] = await db.batch([
+    db
+      .prepare("DELETE FROM authors WHERE slug = ? AND NOT EXISTS (SELECT 1 FROM article_authors WHERE author_slug = ?)")
+      .bind(slug, slug),
     ...listingStatements(db, [`author:${slug}`], now),
   ]);
+  return (deleted?.meta.changes ?? 0) === 1;
 }
 
 export async function listSections(db: D1Database): Promise<SectionRow[]> {
@@ -612,10 +663,15 @@ export async function updateSection(db: D1Database, section: SectionRow, now: nu
 
 /** Outbox rows that rebuild every article page and every listing: after a change to the site's chrome. */
 export function rebuildEverythingStatements(db: D1Database, now: number): D1PreparedStatement[] {
+  // Background work: behind every save's own (priority 0).
   return [
-    db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', slug, ?, ? FROM articles").bind(now, now),
+    db
+      .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) SELECT 'article', slug, ?, ?, 1 FROM articles")
+      .bind(now, now),
     db.prepare("UPDATE listings SET generation = generation + 1"),
-    db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'listing', name, ?, ? FROM listings").bind(now, now),
+    db
+      .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) SELECT 'listing', name, ?, ?, 1 FROM listings")
+      .bind(now, now),
   ];
 }
 

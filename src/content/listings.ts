@@ -97,3 +97,6 @@ export function listingTags(listing: Listing): { pages: string; feed: (format: F
   }
   return { pages: `list:${listing.name}`, feed: () => `feed:${listing.name}` };
 }
+
+/** An archive part's own cache tag (printable ASCII from slugs and digits, far under 1,024 characters). */
+export const archiveTag = (listing: Listing, part: ArchivePart): string => `archive:${listing.name}:${part.month}:${part.part}`;

@@ -42,22 +42,30 @@ import {
   type ArticleRow,
   claimOutbox,
   completeOutbox,
+  completeOutboxRow,
+  documentEtags,
   getArticleRow,
   getArticleRowById,
+  getMeta,
   type OutboxRow,
   queueListings,
   queuePurge,
   queueWebSub,
+  rebuildEverythingStatements,
+  recordDocumentEtags,
+  recordIndexKeys,
   redirectFor,
   releaseOutbox,
   retryOutbox,
   setIndexKeys,
+  setMeta,
 } from "./editorial";
 import {
   type ArchivePart,
   archiveDocumentName,
   archiveKey,
   archivePath,
+  archiveTag,
   documentName,
   HOME,
   type Listing,
@@ -72,7 +80,6 @@ import {
   deleteDocument,
   deleteIndexEntry,
   deletePage,
-  getDocument,
   indexKey,
   type PageMeta,
   putDocument,
@@ -104,8 +111,11 @@ const LEASE_MS = 30_000;
 const MAX_REBUILDS_PER_LEASE = 5;
 /** How long claimed rows stay with one run before they fall due again. */
 const CLAIM_MS = 60_000;
-/** Outbox rows one run takes: well inside a Worker's 1,000 KV operations per invocation. */
-const OUTBOX_BATCH = 100;
+/**
+ * Outbox rows one batch takes. An article row costs about a dozen D1 and KV operations (more for
+ * an article in many listings), so a batch stays well inside a Worker's 1,000 subrequests.
+ */
+const OUTBOX_BATCH = 40;
 /** A purge request takes at most 100 tags. */
 const MAX_PURGE_TAGS = 100;
 
@@ -118,8 +128,8 @@ export interface ApplyReport {
   failed: string[];
 }
 
-/** Batches one run takes at most; the cron comes back for the rest. */
-const MAX_BATCHES = 10;
+/** Batches one run takes at most; the cron comes back for the rest a minute later. */
+const MAX_BATCHES = 2;
 
 /** Applies the outbox rows that are due, a batch at a time, until none is left or the budget is spent. */
 export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
@@ -193,7 +203,7 @@ async function applyPings(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
     }
   } else ok = true; // The hub was removed since: nothing to tell.
   for (const row of rows) {
-    if (ok) await completeOutbox(m.db, "websub", row.target, row.id);
+    if (ok) await completeOutboxRow(m.db, row.id);
     else await retryOutbox(m.db, row, "hub refused the ping", m.clock.now());
   }
   if (ok && m.site.hub) report.pinged.push(...urls);
@@ -211,7 +221,9 @@ export async function applyArticle(m: Materialiser, slug: string): Promise<void>
     // A save that landed while we wrote would have queued its own work; but if ours ran later than
     // its, our older state would win. So check, and write again if the row moved on.
     const after = row ? await getArticleRowById(m.db, row.id) : await getArticleRow(m.db, slug);
-    if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug) {
+    // With no article at the slug, what was written is its redirect: check that it still holds.
+    const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
+    if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
       await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
       return;
     }
@@ -219,10 +231,17 @@ export async function applyArticle(m: Materialiser, slug: string): Promise<void>
   throw new Error(`article ${slug} kept changing while it was written to KV`);
 }
 
+/** The redirect a page record stands for: a slug, null for gone, undefined for none. */
+function redirectWritten(meta: PageMeta | null): string | null | undefined {
+  if (!meta) return undefined;
+  if (meta.state === "moved") return meta.to;
+  return meta.state === "gone" ? null : undefined;
+}
+
 async function writePage(m: Materialiser, slug: string, row: ArticleRow | null): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
     const article = v.parse(storedArticleSchema, JSON.parse(row.record));
-    const html = await renderArticle(m.site, article, await loadNav(m.db));
+    const html = await renderArticle(m.site, article, await loadNav(m.db, m.clock.now()));
     const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
     await putPage(m.store, slug, html, meta);
     return meta;
@@ -250,12 +269,17 @@ async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   const listed = row.deleted_at == null && row.draft === 0;
   const wanted = listed ? listingsOfRow(row).map((listing) => indexKey(listing.name, row.published_at, row.slug)) : [];
   const had = JSON.parse(row.index_keys) as string[];
+  const stale = had.filter((key) => !wanted.includes(key));
+  const added = wanted.filter((key) => !had.includes(key));
+  // Recorded before they are written, whatever revision the row is at now: a key that a later
+  // run does not know about could never be removed.
+  if (added.length) await recordIndexKeys(m.db, row.id, [...new Set([...had, ...wanted])]);
   if (listed) {
     const entry = v.parse(listEntrySchema, JSON.parse(row.entry));
     for (const key of wanted) await putIndexEntry(m.store, key, entry);
   }
-  for (const key of had) if (!wanted.includes(key)) await deleteIndexEntry(m.store, key);
-  if (JSON.stringify(had) !== JSON.stringify(wanted)) await setIndexKeys(m.db, row.id, wanted, row.revision);
+  for (const key of stale) await deleteIndexEntry(m.store, key);
+  if (stale.length || added.length) await setIndexKeys(m.db, row.id, wanted, row.revision);
 }
 
 type ListingState = "built" | "current" | "busy";
@@ -289,25 +313,39 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       const now = m.clock.now();
       const snapshot = await builder.read(m.db, now, name);
       const documents = await builder.render(m.site, snapshot, now, name);
-      const changedTags: string[] = [];
-      const changedFeeds: string[] = [];
-      for (const doc of documents) {
-        const before = await getDocument(m.store, doc.name);
-        if (doc.body === null) {
-          // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
-          if (before) {
+      // A document's tags are refreshed when its bytes changed, judged against the ETag D1 recorded
+      // when it was last written (KV itself may still show an older value in this location). They
+      // are refreshed even if a later write fails, since the retry will find those documents
+      // already recorded.
+      const before = await documentEtags(
+        m.db,
+        documents.map((doc) => doc.name),
+      );
+      const tags = new Set<string>();
+      const feeds: string[] = [];
+      const written: Array<[string, string | null]> = [];
+      try {
+        for (const doc of documents) {
+          const changed = doc.body === null ? before.has(doc.name) : before.get(doc.name) !== doc.meta.etag;
+          if (doc.body === null) {
+            // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
             await deleteDocument(m.store, doc.name);
-            changedTags.push(...doc.tags);
+          } else {
+            await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
           }
-          continue;
+          written.push([doc.name, doc.body === null ? null : doc.meta.etag]);
+          if (changed) {
+            for (const tag of doc.tags) tags.add(tag);
+            if (doc.feedUrl) feeds.push(doc.feedUrl);
+          }
         }
-        await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
-        if (before?.meta.etag !== doc.meta.etag) {
-          changedTags.push(...doc.tags);
-          if (doc.feedUrl) changedFeeds.push(doc.feedUrl);
-        }
+      } finally {
+        await recordDocumentEtags(m.db, written);
+        // Listings and feeds carry other articles' text: one that was taken down must not linger
+        // as a stale copy, so they are purged, not invalidated.
+        if (tags.size) await refresh(m, [...tags], "purge");
       }
-      if (m.site.hub) await queueWebSub(m.db, changedFeeds, now);
+      if (m.site.hub) await queueWebSub(m.db, feeds, now);
       await builder.afterWrite?.(m.db, snapshot, now, name);
       builtAt = m.clock.now();
       built = snapshot.generation;
@@ -315,7 +353,6 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
         .prepare("UPDATE listings SET built_generation = MAX(built_generation, ?), built_at = ? WHERE name = ? AND lease_id = ?")
         .bind(built, builtAt, name, leaseId)
         .run();
-      if (changedTags.length) await refresh(m, [...new Set(changedTags)], "invalidate");
       const latest = await m.db
         .prepare("SELECT generation FROM listings WHERE name = ?")
         .bind(name)
@@ -357,7 +394,8 @@ async function applyPurges(m: Materialiser, rows: OutboxRow[], report: ApplyRepo
   }
   const ok = await m.cache.purge([...tags]).catch(() => false);
   for (const row of taken) {
-    if (ok) await completeOutbox(m.db, "purge", row.target, row.id);
+    // By its own id: a re-purge of the same tags that is not due yet must stay queued.
+    if (ok) await completeOutboxRow(m.db, row.id);
     else await retryOutbox(m.db, row, "purge refused", m.clock.now());
   }
   if (ok) report.purged.push(...tags);
@@ -426,18 +464,28 @@ const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
   author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
 };
 
-/** The sections in the header's navigation, in their editors' order. */
-export async function loadNav(db: D1Database): Promise<NavSection[]> {
-  return (
-    await db.prepare(`SELECT slug, name FROM sections ORDER BY position, name COLLATE NOCASE LIMIT ${MAX_NAV}`).all<NavSection>()
-  ).results;
+/** Sections shown in the navigation: enough for a newsroom's header. */
+const MAX_NAV = 12;
+
+/**
+ * The header's sections: those with a public article, in their editors' order. A section that
+ * only drafts use stays out of it, so no unpublished name shows.
+ */
+const NAV_SQL = `SELECT s.slug, s.name FROM sections s
+  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ?)
+  ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`;
+
+/** The sections in the header's navigation at `now`. */
+export async function loadNav(db: D1Database, now: number): Promise<NavSection[]> {
+  return (await db.prepare(NAV_SQL).bind(now).all<NavSection>()).results;
 }
 
-/** Sections shown in the navigation: enough for a newsroom, and within KV's metadata limit. */
-const MAX_NAV = 12;
+/** The navigation every page was last built with, so a change to it rebuilds them all. */
+const NAV_BUILT = "nav_built";
 
 /** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
 const articleListing: ListingBuilder<ListingSnapshot> = {
+  afterWrite: afterListingWrite,
   async read(db, now, name) {
     const listing = parseListing(name) ?? HOME;
     const where = membership(listing);
@@ -465,7 +513,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
           `SELECT MIN(a.published_at) AS at FROM articles a WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > ? AND ${where.sql}`,
         )
         .bind(now, ...where.params),
-      db.prepare(`SELECT slug, name FROM sections ORDER BY position, name COLLATE NOCASE LIMIT ${MAX_NAV}`),
+      db.prepare(NAV_SQL).bind(now),
       db
         .prepare(
           `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
@@ -489,8 +537,9 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const listing = parseListing(name) ?? HOME;
     const tags = listingTags(listing);
     const formats = ["rss", "atom", "json"] as const;
-    if (!snapshot.subject) {
-      // No such section, tag or author (any more): its pages and feeds are 404s.
+    // No such section, tag or author (any more), or a section or tag with nothing public in it (a
+    // draft's section must not show): its pages and feeds are 404s.
+    if (!snapshot.subject || ((listing.kind === "section" || listing.kind === "tag") && snapshot.total === 0)) {
       return [
         { name: documentName(listing), body: null, meta: { builtAt: now, etag: "" }, tags: [tags.pages] },
         ...formats.map((format) => ({
@@ -540,7 +589,9 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
       {
         name: documentName(listing),
         body: page,
-        meta: { ...base, etag: await strongEtag(page), total: snapshot.total, label: snapshot.subject.name, nav: snapshot.nav },
+        // KV metadata holds at most 1,024 bytes: the label is at most 100 characters (LIMITS), and
+        // the navigation is not kept here (deeper pages take it from this page's HTML).
+        meta: { ...base, etag: await strongEtag(page), total: snapshot.total, label: snapshot.subject.name.slice(0, 100) },
         tags: [tags.pages],
       },
       ...(await Promise.all(
@@ -555,6 +606,24 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     ];
   },
 };
+
+/**
+ * After the home page is built: if the navigation changed (a section's first public article, its
+ * last one gone, a rename or a new order), every page is queued for rebuilding with it. A listing
+ * whose subject is gone is forgotten, so the cron does not keep rebuilding it.
+ */
+async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now: number, name: string): Promise<void> {
+  const listing = parseListing(name) ?? HOME;
+  if (listing.kind !== "home" && !snapshot.subject) {
+    await db.prepare("DELETE FROM listings WHERE name = ?").bind(name).run();
+    return;
+  }
+  if (listing.kind !== "home") return;
+  const nav = JSON.stringify(snapshot.nav);
+  if ((await getMeta(db, NAV_BUILT)) === nav) return;
+  await setMeta(db, NAV_BUILT, nav);
+  await db.batch(rebuildEverythingStatements(db, now));
+}
 
 /** How a listing presents itself: heading, description, paths and, for an author, the profile. */
 export function listingView(
@@ -828,7 +897,11 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
       const newer = plans[i + 1];
       plan.older = older ? { month: older.month, part: older.part } : null;
       plan.newer = newer ? { month: newer.month, part: newer.part } : null;
-      plan.signature = await sha256Hex(`${plan.signature}|${older ? archiveKey(older) : ""}|${newer ? archiveKey(newer) : ""}`);
+      // The listing's name is in every part's title: a rename rewrites them all.
+      const title = (subject?.results[0] as { name?: string } | undefined)?.name ?? "";
+      plan.signature = await sha256Hex(
+        `${plan.signature}|${older ? archiveKey(older) : ""}|${newer ? archiveKey(newer) : ""}|${title}`,
+      );
     }
     const had = new Map(((stored?.results ?? []) as Array<{ doc: string; signature: string }>).map((r) => [r.doc, r.signature]));
     const changed = plans.filter((plan) => had.get(archiveKey(plan)) !== plan.signature);
@@ -925,7 +998,8 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
           // Only the newest part grows as articles are published; the others change only when an old
           // article is edited or removed, which purges them. So they are cached for long.
           meta: { builtAt: now, etag: await strongEtag(body), ...(plan.newer ? { final: true } : {}) },
-          tags: [tags.feed(format)],
+          // Its own tag: a new article purges the newest part, never the year-long copies of the rest.
+          tags: [archiveTag(listing, plan)],
         });
       }
     }

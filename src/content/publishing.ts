@@ -21,7 +21,6 @@ import {
   getRevision,
   type OutboxWork,
   type RevisionAction,
-  rebuildEverythingStatements,
   slugsForNames,
   slugsRedirectingTo,
 } from "./editorial";
@@ -101,10 +100,9 @@ export async function saveArticle(
       changed: changedFields(row, input),
     };
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
-    const committed = await commitArticle(context.db, write, row?.version ?? null, by, work);
-    if (committed.won) {
-      // A new section joins the navigation of every page.
-      if (committed.newSection) await context.db.batch(rebuildEverythingStatements(context.db, now));
+    if (await commitArticle(context.db, write, row?.version ?? null, by, work)) {
+      // (A section that gains its first public article joins every page's navigation: the home
+      // page's rebuild notices, and queues every page. See content/materialise.ts.)
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
     }
     // Another save landed between our read and our write. With a precondition that is a conflict;

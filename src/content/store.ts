@@ -72,9 +72,8 @@ export interface DocumentMeta {
   total?: number;
   /** An archive document that newer articles can no longer change: cached for long. */
   final?: boolean;
-  /** The listing's display name and the site's sections, for its deeper pages, rendered on request. */
+  /** The listing's display name, for its deeper pages, rendered on request. */
   label?: string;
-  nav?: Array<{ slug: string; name: string }>;
 }
 
 const documentMetaSchema = v.object({
@@ -85,7 +84,6 @@ const documentMetaSchema = v.object({
   total: v.optional(v.number()),
   final: v.optional(v.boolean()),
   label: v.optional(v.string()),
-  nav: v.optional(v.array(v.object({ slug: v.string(), name: v.string() }))),
 });
 
 export interface StoredDocument {
@@ -150,39 +148,37 @@ export interface IndexPage {
   nextPublishAt?: number;
 }
 
-/** Entries `offset` to `offset + limit` of a listing, newest first, live at `now`: one `list` up to a thousand. */
+/**
+ * Entries `offset` to `offset + limit` of a listing, newest first, live at `now`: always exactly one
+ * `list` (up to 1,000 keys), so a deep page costs what the second page costs. Pages stop at 1,000
+ * keys: `MAX_PAGE` in routes/public.ts keeps within them, and the archived feeds reach further.
+ */
 export async function listIndex(
   store: Store,
   listing: string,
   options: { offset: number; limit: number; now: number },
 ): Promise<IndexPage> {
-  const wanted = options.offset + options.limit + 1;
   const visible: ListEntry[] = [];
   const seen = new Set<string>();
   let nextPublishAt: number | undefined;
-  let cursor: string | undefined;
-  do {
-    store.ops.lists++;
-    const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
-      prefix: `${INDEX_PREFIX}${listing}:`,
-      limit: Math.min(KV_LIST_LIMIT, wanted - visible.length + SCHEDULED_HEADROOM),
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const key of page.keys) {
-      const entry = v.safeParse(listEntrySchema, key.metadata);
-      if (!entry.success) {
-        console.error(`Skipping index key ${key.name}: its metadata is not a list entry`);
-        continue;
-      }
-      const at = Date.parse(entry.output.published);
-      if (at > options.now) nextPublishAt = Math.min(nextPublishAt ?? at, at);
-      else if (!seen.has(entry.output.slug)) {
-        seen.add(entry.output.slug);
-        visible.push(entry.output);
-      }
+  store.ops.lists++;
+  const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
+    prefix: `${INDEX_PREFIX}${listing}:`,
+    limit: Math.min(KV_LIST_LIMIT, options.offset + options.limit + 1 + SCHEDULED_HEADROOM),
+  });
+  for (const key of page.keys) {
+    const entry = v.safeParse(listEntrySchema, key.metadata);
+    if (!entry.success) {
+      console.error(`Skipping index key ${key.name}: its metadata is not a list entry`);
+      continue;
     }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor && visible.length < wanted);
+    const at = Date.parse(entry.output.published);
+    if (at > options.now) nextPublishAt = Math.min(nextPublishAt ?? at, at);
+    else if (!seen.has(entry.output.slug)) {
+      seen.add(entry.output.slug);
+      visible.push(entry.output);
+    }
+  }
   return {
     entries: visible.slice(options.offset, options.offset + options.limit),
     hasMore: visible.length > options.offset + options.limit,

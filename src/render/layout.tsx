@@ -33,6 +33,21 @@ export interface NavSection {
   name: string;
 }
 
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+
+/**
+ * The sections of a page's navigation, read back from the HTML this module rendered: deeper list
+ * pages, rendered on request, take the navigation their first page was built with.
+ * @example navFromHtml('<nav class="sections" aria-label="Sections"><ul><li><a href="/sections/world">World</a></li></ul></nav>') // [{ slug: "world", name: "World" }]
+ */
+export function navFromHtml(html: string): NavSection[] {
+  const nav = /<nav class="sections"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? "";
+  return [...nav.matchAll(/<a href="\/sections\/([a-z0-9-]+)">([^<]*)<\/a>/g)].map(([, slug = "", name = ""]) => ({
+    slug,
+    name: name.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity),
+  }));
+}
+
 /** The feeds a page advertises for autodiscovery: its listing's own, or the site's. */
 export interface PageFeeds {
   rss: string;

@@ -48,6 +48,7 @@ import {
 import { authorProfileSchema, type FieldProblem, type StoredArticle, sectionUpdateSchema, validate } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
 import { requestSetup } from "../setup";
+import { mediaApi } from "./media";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -219,6 +220,8 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
+  // Images: POST /api/media (routes/media.ts).
+  .route("/", mediaApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
@@ -262,7 +265,9 @@ export const apiRoutes = new Hono<AppEnv>()
         { field: "slug", problem: `names the author of ${articles} article(s): change their bylines first` },
       ]);
     }
-    await deleteAuthor(c.env.DB, slug, c.var.clock.now());
+    if (!(await deleteAuthor(c.env.DB, slug, c.var.clock.now()))) {
+      return apiError(c, 409, "The author still has articles", [{ field: "slug", problem: "gained an article meanwhile" }]);
+    }
     applyLater(c);
     return c.json({ slug, deleted: true });
   })

@@ -15,6 +15,7 @@ import { absoluteUrl, articlePath, type Site } from "../config";
 import { validateSlug } from "../content/article";
 import {
   archiveDocumentName,
+  archiveTag,
   documentName,
   FEED_FILES,
   HOME,
@@ -34,6 +35,7 @@ import { buildRss } from "../feeds/rss";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
+import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
 import { requestSetup } from "../setup";
@@ -230,9 +232,9 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       withListing(c, (listing) =>
         cached(c, () =>
           prebuilt(c, {
-            name: archiveDocumentName(listing, { month: c.req.param("month"), part: Number(c.req.param("part")) }, format),
+            name: archiveDocumentName(listing, archivePart(c), format),
             contentType: FEED_TYPES[format],
-            tags: [listingTags(listing).feed(format)],
+            tags: [archiveTag(listing, archivePart(c))],
             lastModified: true,
           }),
         ),
@@ -254,6 +256,8 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
     );
   }
 }
+
+const archivePart = (c: Context<AppEnv>) => ({ month: c.req.param("month") ?? "", part: Number(c.req.param("part")) });
 
 /** The home feeds of a new site, before its first publish. */
 function emptyHomeFeed(site: Site, format: FeedFormat): string {
@@ -309,7 +313,7 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
       entries: result.entries,
       page,
       hasOlder: result.hasMore,
-      nav: first.meta.nav ?? [],
+      nav: navFromHtml(first.body),
     }),
     contentType: HTML,
     tags: listing.kind === "home" ? [...tags, TAGS.listPage(page)] : tags,

@@ -55,6 +55,11 @@ async function putWithContext(ctx: ExecutionContext, slug: string, title: string
 
 beforeEach(emptyCache);
 
+/** Outbox rows due now: the cron's own work queues re-purges for later, which are not left over. */
+async function dueOutbox() {
+  return (await outbox()).filter((row) => row.due_at <= clock.now());
+}
+
 describe("edge cache", () => {
   it("answers a hit without reading KV or rendering", async () => {
     await publish("cached-story", { title: "Original title" });
@@ -373,7 +378,7 @@ describe("closing the KV propagation race", () => {
     );
     clock.advance(REPURGE_DELAY_MS);
     await runCron();
-    expect(await outbox()).toEqual([]);
+    expect(await dueOutbox()).toEqual([]);
   });
 
   it("queues a purge for the cron when the platform refuses one", async () => {
@@ -406,7 +411,7 @@ describe("closing the KV propagation race", () => {
     // The cron, whose purges succeed, empties the queue.
     clock.advance(REPURGE_DELAY_MS + 1000);
     await runCron();
-    expect(await outbox()).toEqual([]);
+    expect(await dueOutbox()).toEqual([]);
   });
 });
 
@@ -424,7 +429,7 @@ describe("a purge that throws", () => {
     expect(queued.filter((row) => row.due_at <= clock.now() + 60_000).map((row) => row.target)).toContain("article:thrown");
     clock.advance(REPURGE_DELAY_MS + 1000);
     await runCron();
-    expect(await outbox()).toEqual([]);
+    expect(await dueOutbox()).toEqual([]);
   });
 });
 

@@ -1,0 +1,93 @@
+/**
+ * @module media/upload
+ * Taking in an editor's image: check its size and format from its bytes, strip what could say
+ * where it was taken, measure it, and store it under its content hash. A refused upload writes nothing.
+ */
+import { imageDimensionsFromData } from "image-dimensions";
+import type { FieldProblem } from "../content/schema";
+import { sniffImage } from "./sniff";
+import { type MediaInfo, mediaInfo, mediaName, putMedia } from "./store";
+import { stripMetadata } from "./strip-metadata";
+
+/** The largest image accepted: 10 MiB, far above what a web page should carry. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** The longest alt text, in characters: a sentence or two, as screen-reader users prefer. */
+export const MAX_ALT_LENGTH = 300;
+
+export interface Upload {
+  bytes: Uint8Array;
+  /** Alt text, already checked by `checkAlt`. */
+  alt: string;
+  editor: string;
+  /** ms since the epoch. */
+  now: number;
+}
+
+export type UploadRefusal = { ok: false; status: 400 | 413 | 415; error: string; details: FieldProblem[] };
+export type UploadResult = { ok: true; created: boolean; media: MediaInfo } | UploadRefusal;
+
+const SUPPORTED = "JPEG, PNG, WebP, AVIF or GIF";
+
+/**
+ * Alt text from a form field: whitespace runs become one space, and it must say something, briefly.
+ * @example checkAlt("  A heron,\n fishing ") // { ok: true, alt: "A heron, fishing" }
+ */
+export function checkAlt(value: unknown): { ok: true; alt: string } | { ok: false; problem: FieldProblem } {
+  if (typeof value !== "string") return { ok: false, problem: { field: "alt", problem: "is required: describe the image" } };
+  const alt = value.replace(/\s+/g, " ").trim();
+  if (alt === "") return { ok: false, problem: { field: "alt", problem: "is required: describe the image" } };
+  if (/\p{Cc}/u.test(alt)) return { ok: false, problem: { field: "alt", problem: "contains control characters" } };
+  // Characters as readers count them (code points), not UTF-16 units.
+  if ([...alt].length > MAX_ALT_LENGTH)
+    return { ok: false, problem: { field: "alt", problem: `is longer than ${MAX_ALT_LENGTH} characters` } };
+  return { ok: true, alt };
+}
+
+/**
+ * Checks and stores one image. The same bytes uploaded again give the same name, `created: false`,
+ * and no write.
+ */
+export async function uploadImage(bucket: R2Bucket, upload: Upload): Promise<UploadResult> {
+  if (upload.bytes.length > MAX_IMAGE_BYTES) return tooLarge();
+  const format = sniffImage(upload.bytes);
+  if (!format) return unsupported(`is not a ${SUPPORTED} image (its bytes say so, whatever its name or type)`);
+  const stripped = stripMetadata(format.type, upload.bytes);
+  if (!stripped.ok) return unsupported(stripped.problem);
+  const size = dimensions(stripped.bytes);
+  if (!size || size.width === 0 || size.height === 0)
+    return unsupported(`looks like a ${format.type} but its size cannot be read`);
+  // EXIF orientations 5–8 turn the picture a quarter: readers see it with width and height swapped.
+  const turned = (stripped.orientation ?? 1) >= 5;
+  const name = await mediaName(stripped.bytes, format.ext);
+  const { created, object } = await putMedia(bucket, name, stripped.bytes, format.mime, {
+    width: turned ? size.height : size.width,
+    height: turned ? size.width : size.height,
+    alt: upload.alt,
+    editor: upload.editor,
+    uploaded: upload.now,
+  });
+  return { ok: true, created, media: mediaInfo(object) };
+}
+
+/** Width and height in pixels, or undefined when the header cannot be read. */
+function dimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    return imageDimensionsFromData(bytes);
+  } catch {
+    // A damaged header is the sender's problem, to be refused, not a server error.
+    return undefined;
+  }
+}
+
+export function tooLarge(): UploadRefusal {
+  return {
+    ok: false,
+    status: 413,
+    error: `The image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`,
+    details: [{ field: "file", problem: `is larger than ${MAX_IMAGE_BYTES} bytes` }],
+  };
+}
+
+function unsupported(problem: string): UploadRefusal {
+  return { ok: false, status: 415, error: `Send a ${SUPPORTED} image`, details: [{ field: "file", problem }] };
+}
