@@ -139,7 +139,16 @@ export async function getDocument(store: Store, name: string): Promise<StoredDoc
     console.error(`KV ${listingKey(name)} has no valid document metadata; rebuilding it on the fly is the cron's job`);
     return null;
   }
-  return { body: value, meta: meta.output };
+  const { label, ...rest } = meta.output;
+  return { body: value, meta: label === undefined ? rest : { ...rest, label: decodeLabel(label) } };
+}
+
+function decodeLabel(label: string): string {
+  try {
+    return decodeURIComponent(label);
+  } catch {
+    return label;
+  }
 }
 
 export interface IndexPage {
@@ -224,7 +233,12 @@ export async function deleteDocument(store: Store, name: string): Promise<void> 
 
 export async function putDocument(store: Store, name: string, document: StoredDocument): Promise<void> {
   store.ops.writes++;
-  await store.kv.put(listingKey(name), document.body, { metadata: document.meta });
+  const { label, ...meta } = document.meta;
+  // Metadata travels in an HTTP header on its way to KV: keep the label ASCII (and so its size
+  // predictable) by percent-encoding it.
+  await store.kv.put(listingKey(name), document.body, {
+    metadata: label === undefined ? meta : { ...meta, label: encodeURIComponent(label) },
+  });
 }
 
 export async function putIndexEntry(store: Store, key: string, entry: ListEntry): Promise<void> {

@@ -132,6 +132,15 @@ describe("listings for sections, tags and authors", () => {
     expect((await request("/sections/paged/page/3")).status).toBe(404);
   }, 30_000);
 
+  it("keeps a non-Latin name and the navigation on a listing's deeper pages", async () => {
+    for (let i = 0; i < 21; i++) {
+      await publish(`eco-${i}`, { category: "Économie", published: new Date(Date.UTC(2025, 0, 1, i)).toISOString() });
+    }
+    const second = await (await request("/sections/economie/page/2")).text();
+    expect(second).toContain("<h1>Économie, page 2</h1>");
+    expect(second).toContain('<a href="/sections/economie">Économie</a>');
+  }, 30_000);
+
   it("drops an article from a tag's listing when the tag is taken off it", async () => {
     await publish("retagged", { title: "Retagged", tags: ["first", "second"] });
     await publish("retagged", { title: "Retagged", tags: ["second"] });
