@@ -43,6 +43,8 @@ export interface BuildContext {
   feedId: string;
   /** The slugs of its section, tags and authors, from the editorial database. */
   links?: ArticleLinks;
+  /** The lead image's size, when it is an image uploaded here. */
+  imageSize?: { width: number; height: number } | null;
 }
 
 export type ArticleLinks = NonNullable<StoredArticle["links"]>;
@@ -75,7 +77,7 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     // A body with no paragraph of text (only images or headings) falls back to the title.
     summary: input.summary ?? (rendered.summary || input.title),
     ...(input.summary ? {} : { summaryDerived: true }),
-    ...(input.image ? { image: input.image } : {}),
+    ...(input.image ? { image: { ...input.image, ...(context.imageSize ?? {}) } } : {}),
     tags: input.tags,
     ...(context.links ? { links: context.links } : {}),
     draft: input.draft,

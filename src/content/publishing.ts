@@ -9,6 +9,7 @@
 import type { Clock } from "../clock";
 import { absoluteUrl, articlePath, type Site } from "../config";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
+import { mediaSize } from "../media/store";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
   type ArticleRow,
@@ -31,6 +32,8 @@ import { taxonomySlug } from "./taxonomy";
 /** Who is publishing, where, and when. */
 export interface PublishContext {
   db: D1Database;
+  /** Uploaded images, for the size of a lead image stored here. */
+  media?: R2Bucket;
   site: Site;
   clock: Clock;
   editor: string;
@@ -86,6 +89,7 @@ export async function saveArticle(
       now,
       feedId: row?.feed_id ?? feedIdFor(context.site, slug),
       links: await linksFor(context.db, row, input),
+      imageSize: await imageSizeFor(context, input),
     });
     if (!result.ok) return { ok: false, status: 400, error: "The article is not valid", details: result.problems };
     const built = result.value;
@@ -178,6 +182,7 @@ export async function moveArticle(
     now,
     feedId: row.feed_id,
     links: await linksFor(context.db, row, input),
+    imageSize: await imageSizeFor(context, input),
   });
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(row.id, row.feed_id, input, built.value);
@@ -230,6 +235,12 @@ function checkPreconditions(current: ArticleRow | null, preconditions: Precondit
 
 /** The id a new article's feed items get: its first permalink, as feeds used before there was D1. */
 const feedIdFor = (site: Site, slug: string): string => absoluteUrl(site, articlePath(slug));
+
+/** The lead image's size, when it is one uploaded here (read once, at save time). */
+async function imageSizeFor(context: PublishContext, input: ArticleInput): Promise<{ width: number; height: number } | null> {
+  const url = input.image?.url;
+  return url && context.media ? mediaSize(context.media, url) : null;
+}
 
 /**
  * The slugs of an article's section, tags and authors. An unchanged section name keeps the slug

@@ -219,7 +219,15 @@ export const storedArticleSchema = v.object({
   /** True when the editor gave no summary and it was derived from the body. */
   summaryDerived: v.optional(v.boolean()),
   image: v.optional(
-    v.object({ url: v.optional(v.string()), alt: v.string(), caption: v.optional(v.string()), credit: v.optional(v.string()) }),
+    v.object({
+      url: v.optional(v.string()),
+      alt: v.string(),
+      caption: v.optional(v.string()),
+      credit: v.optional(v.string()),
+      /** The image's size when it is one uploaded here, for `width` and `height` attributes. */
+      width: v.optional(v.number()),
+      height: v.optional(v.number()),
+    }),
   ),
   tags: v.array(v.string()),
   /** The slugs of its section, tags and authors, in the order of their names: stable, for links. */

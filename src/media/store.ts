@@ -98,3 +98,17 @@ export async function putMedia(
   if (!winner) throw new Error(`R2 refused to write ${name}, yet holds no such object`);
   return { created: false, object: winner };
 }
+
+/**
+ * The displayed size of an image on this site (`/media/<name>`), read from its R2 metadata: for
+ * `width` and `height` attributes, so a page does not shift as its images load. Null for any other
+ * URL, or an image that is not stored.
+ */
+export async function mediaSize(bucket: R2Bucket, url: string): Promise<{ width: number; height: number } | null> {
+  const name = url.startsWith("/media/") ? url.slice("/media/".length) : "";
+  if (!MEDIA_NAME.test(name)) return null;
+  const object = await bucket.head(name);
+  const width = Number(object?.customMetadata?.width);
+  const height = Number(object?.customMetadata?.height);
+  return width > 0 && height > 0 ? { width, height } : null;
+}

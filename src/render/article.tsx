@@ -93,7 +93,16 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
         </header>
         {article.image ? (
           <figure class="lead">
-            {image ? <img src={image} alt={article.image.alt} /> : null}
+            {image ? (
+              // A size known from the upload keeps the page from shifting as the image loads.
+              <img
+                src={image}
+                alt={article.image.alt}
+                {...(article.image.width && article.image.height
+                  ? { width: article.image.width, height: article.image.height }
+                  : {})}
+              />
+            ) : null}
             {article.image.caption || article.image.credit ? (
               <figcaption>
                 {article.image.caption}

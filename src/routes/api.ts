@@ -393,7 +393,7 @@ export function parseEditorTokens(source: string): EditorToken[] {
 }
 
 function publisher(c: Context<AppEnv>): PublishContext {
-  return { db: c.env.DB, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
+  return { db: c.env.DB, media: c.env.MEDIA, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
 }
 
 function preconditions(c: Context<AppEnv>): Preconditions {
