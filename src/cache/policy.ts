@@ -36,7 +36,8 @@ export const TAGS = {
   jsonFeed: "feed:json",
   atomFeed: "feed:atom",
   sitemap: "sitemap",
-  sitemapMonth: (month: string) => `sitemap:${month}`,
+  /** A child of the sitemap index: a month (2025-03), or sections, tags or authors. */
+  sitemapChild: (child: string) => `sitemap:${child}`,
   newsSitemap: "sitemap:news",
   favicon: "favicon",
   robots: "robots",

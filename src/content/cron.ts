@@ -5,7 +5,8 @@
  * outbox (retries, delayed re-purges). Every step is idempotent, so two runs at once are harmless.
  */
 import { type ArticleRow, getMeta, purgeTrash, queueListings, setMeta } from "./editorial";
-import { type ApplyReport, applyOutbox, listingOfDocument, type Materialiser } from "./materialise";
+import { listingOfDocument } from "./listing-builders";
+import { type ApplyReport, applyOutbox, type Materialiser } from "./materialise";
 import { listingsOfRow } from "./publishing";
 import { listDocumentGenerations } from "./store";
 

@@ -1,7 +1,8 @@
 /**
  * @module content/editorial
- * The editorial database in D1: the system of record. This module owns every SQL statement; the
- * tables are described in src/db/migrations/0001_editorial.sql.
+ * The editorial database in D1: the system of record. This module owns every statement that writes
+ * it (the listing builders' reads live with them, in content/listing-builders.ts); the tables are
+ * described in src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id
  * = ? AND version = ?`, or an insert that does nothing on a taken slug) and stamps the row with a
@@ -51,6 +52,16 @@ export interface ArticleRow {
   changed_at: number;
   changed_by: string;
   deleted_at: number | null;
+}
+
+/** Where a stored article is filed, from the links its record keeps (older records: its section). */
+export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug">): {
+  section: string;
+  tags: string[];
+  authors: string[];
+} {
+  const links = (JSON.parse(row.record) as { links?: { section: string; tags: string[]; authors: string[] } }).links;
+  return { section: links?.section ?? row.section_slug, tags: links?.tags ?? [], authors: links?.authors ?? [] };
 }
 
 export type RevisionAction = "create" | "update" | "restore-revision" | "move" | "trash" | "untrash" | "import";
@@ -534,6 +545,58 @@ export async function queueWebSub(db: D1Database, feedUrls: string[], now: numbe
       db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('websub', ?, ?, ?)").bind(url, now, now),
     ),
   );
+}
+
+/**
+ * Takes a listing's lease for `leaseMs` if no one holds it. Resolves its generations and when it
+ * was last built, or null if another run holds the lease (or the listing is unknown).
+ */
+export async function claimListingLease(
+  db: D1Database,
+  name: string,
+  leaseId: string,
+  now: number,
+  leaseMs: number,
+): Promise<{ generation: number; built_generation: number; built_at: number } | null> {
+  return db
+    .prepare(
+      `UPDATE listings SET lease_id = ?, lease_until = ? WHERE name = ? AND lease_until <= ?
+       RETURNING generation, built_generation, built_at`,
+    )
+    .bind(leaseId, now + leaseMs, name, now)
+    .first<{ generation: number; built_generation: number; built_at: number }>();
+}
+
+/** A listing's current generation, or null for a listing D1 does not know. */
+export async function listingGeneration(db: D1Database, name: string): Promise<number | null> {
+  const row = await db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name).first<{ generation: number }>();
+  return row?.generation ?? null;
+}
+
+/** Records that the lease holder wrote a listing as of `generation`. */
+export async function recordListingBuilt(
+  db: D1Database,
+  name: string,
+  leaseId: string,
+  generation: number,
+  at: number,
+): Promise<void> {
+  await db
+    .prepare("UPDATE listings SET built_generation = MAX(built_generation, ?), built_at = ? WHERE name = ? AND lease_id = ?")
+    .bind(generation, at, name, leaseId)
+    .run();
+}
+
+export async function releaseListingLease(db: D1Database, name: string, leaseId: string): Promise<void> {
+  await db
+    .prepare("UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = ? AND lease_id = ?")
+    .bind(name, leaseId)
+    .run();
+}
+
+/** Forgets a listing whose subject is gone, so nothing keeps rebuilding it. */
+export async function forgetListing(db: D1Database, name: string): Promise<void> {
+  await db.prepare("DELETE FROM listings WHERE name = ?").bind(name).run();
 }
 
 /** Queues the rebuild of listings, as a save does: bumps their generation, adds outbox rows. */

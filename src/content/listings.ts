@@ -9,6 +9,9 @@ import { authorPath, sectionPath, tagPath } from "../config";
 import type { FeedFormat } from "../feeds/model";
 import { SLUG_PATTERN } from "./schema";
 
+/** Articles on a listing's page; the feeds carry FEED_SIZE (feeds/model.ts). */
+export const PAGE_SIZE = 20;
+
 export type ListingKind = "home" | "section" | "tag" | "author";
 
 export interface Listing {
@@ -32,6 +35,23 @@ export const HOME: Listing = { name: "home", kind: "home", slug: "", base: "" };
 /** The listing of a section, tag or author. */
 export function listingOf(kind: Exclude<ListingKind, "home">, slug: string): Listing {
   return { name: `${kind}:${slug}`, kind, slug, base: PATHS[kind](slug) };
+}
+
+/** Where an article is filed: its section's, tags' and authors' slugs. */
+export interface Filing {
+  section: string;
+  tags: string[];
+  authors: string[];
+}
+
+/** Every listing an article filed so is in: the home page, its section, each tag and each author. */
+export function listingsFor(filing: Filing): Listing[] {
+  return [
+    HOME,
+    listingOf("section", filing.section),
+    ...filing.tags.map((slug) => listingOf("tag", slug)),
+    ...filing.authors.map((slug) => listingOf("author", slug)),
+  ];
 }
 
 /** The listing a name stands for, or undefined for a name no listing has. */

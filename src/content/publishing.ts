@@ -8,6 +8,7 @@
  */
 import type { Clock } from "../clock";
 import { absoluteUrl, articlePath, type Site } from "../config";
+import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSize } from "../media/store";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
@@ -18,6 +19,7 @@ import {
   commitArticle,
   commitMove,
   commitTrash,
+  filingOfRow,
   getArticleRow,
   getRevision,
   type OutboxWork,
@@ -25,7 +27,7 @@ import {
   slugsForNames,
   slugsRedirectingTo,
 } from "./editorial";
-import { archiveListingName, HOME, listingOf } from "./listings";
+import { archiveListingName, type Filing, listingsFor } from "./listings";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type StoredArticle, slugSchema, validate } from "./schema";
 import { taxonomySlug } from "./taxonomy";
 
@@ -275,7 +277,7 @@ function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltAr
     tags: uniqueBySlug(article.tags.map(named(links.tags))),
     authors: uniqueBySlug(article.authors.map(named(links.authors))),
     publishedAt: Date.parse(article.published),
-    modifiedAt: Date.parse(article.updated ?? article.published),
+    modifiedAt: Date.parse(lastChange(article)),
     draft: article.draft,
     input,
     record: JSON.stringify(article),
@@ -287,13 +289,10 @@ function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltAr
 }
 
 /** What the read model needs of an article to plan the work for it: where it is listed. */
-interface Placement {
+interface Placement extends Filing {
   slug: string;
   draft: boolean;
   publishedAt: number;
-  section: string;
-  tags: string[];
-  authors: string[];
 }
 
 /** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
@@ -302,15 +301,7 @@ export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "publishe
 }
 
 function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
-  const links = (JSON.parse(row.record) as Partial<StoredArticle>).links;
-  return {
-    slug: row.slug,
-    draft: row.draft === 1,
-    publishedAt: row.published_at,
-    section: links?.section ?? row.section_slug,
-    tags: links?.tags ?? [],
-    authors: links?.authors ?? [],
-  };
+  return { slug: row.slug, draft: row.draft === 1, publishedAt: row.published_at, ...filingOfRow(row) };
 }
 
 function placementOfWrite(write: ArticleWrite): Placement {
@@ -342,12 +333,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
   const listings = new Set<string>();
   for (const placed of [before, after]) {
     if (!placed || placed.draft) continue;
-    for (const listing of [
-      HOME,
-      listingOf("section", placed.section),
-      ...placed.tags.map((tag) => listingOf("tag", tag)),
-      ...placed.authors.map((author) => listingOf("author", author)),
-    ]) {
+    for (const listing of listingsFor(placed)) {
       listings.add(listing.name);
       listings.add(archiveListingName(listing));
     }

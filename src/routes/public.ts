@@ -13,6 +13,7 @@ import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../config";
 import { validateSlug } from "../content/article";
+import { listingView } from "../content/listing-builders";
 import {
   archiveDocumentName,
   archiveTag,
@@ -24,8 +25,8 @@ import {
   listingOf,
   listingPagePath,
   listingTags,
+  PAGE_SIZE,
 } from "../content/listings";
-import { listingView, PAGE_SIZE } from "../content/materialise";
 import { getDocument, getPage, listIndex } from "../content/store";
 import { toRfc822 } from "../dates";
 import { buildAtom } from "../feeds/atom";
@@ -162,16 +163,11 @@ publicRoutes
       }),
     ),
   )
-  .get("/sitemaps/:file{[0-9]{4}-[0-9]{2}\\.xml}", (c) => {
-    const month = c.req.param("file").slice(0, 7);
+  .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
+    // A month of articles, or every section, tag or author page: each a prebuilt child.
+    const child = c.req.param("file").slice(0, -".xml".length);
     return cached(c, () =>
-      prebuilt(c, { name: `sitemap:${month}`, contentType: XML, tags: [TAGS.sitemapMonth(month)], lastModified: false }),
-    );
-  })
-  .get("/sitemaps/:file{(sections|tags|authors)\\.xml}", (c) => {
-    const kind = c.req.param("file").replace(".xml", "");
-    return cached(c, () =>
-      prebuilt(c, { name: `sitemap:${kind}`, contentType: XML, tags: [TAGS.sitemapMonth(kind)], lastModified: false }),
+      prebuilt(c, { name: `sitemap:${child}`, contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
     );
   })
   .get("/news-sitemap.xml", (c) =>
