@@ -27,6 +27,7 @@ export const TABLES = [
   "meta",
   "archives",
   "documents",
+  "sign_in_failures",
 ] as const;
 
 export interface ArticleRow {
