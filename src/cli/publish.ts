@@ -3,7 +3,10 @@
  * `npm run publish -- [paths...] [--site URL] [--dry-run]`
  *
  * Validates every article file first, with the Worker's own schema, then sends the valid ones to a
- * site's editors' API. Articles whose content is already live are skipped, so re-running is safe.
+ * site's editors' API. Images an article shows from disk (its lead `image.url` and `![alt](path)`
+ * in its body, relative to the file) are uploaded first, and what is sent points at their URLs on
+ * the site (cli/local-images.ts); the file itself is not changed. Articles whose content is
+ * already live are skipped, so re-running is safe.
  * The token comes from BROADSHEET_TOKEN, never from an argument, so it stays out of shell history.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -13,6 +16,7 @@ import { parseArgs } from "node:util";
 import { contentVersion, validateSlug } from "../content/article";
 import type { FieldProblem } from "../content/schema";
 import { parseArticleFile } from "../content/source";
+import { findLocalImages, type LocalImage, rewriteImages } from "./local-images";
 
 export const DEFAULT_SITE = "http://localhost:8787";
 const USAGE = `Usage: npm run publish -- [paths...] [--site URL] [--dry-run]
@@ -25,9 +29,17 @@ const USAGE = `Usage: npm run publish -- [paths...] [--site URL] [--dry-run]
 export interface ArticleFile {
   path: string;
   slug: string;
+  /** The file as it is on disk. */
   source: string;
-  version: string;
+  /** The images it shows from disk, uploaded before it is sent. */
+  images: LocalImage[];
 }
+
+/**
+ * Where a local image is while a file is validated, before it is uploaded: a URL of the form the
+ * site will answer, so the file is judged as it will be sent.
+ */
+const PLACEHOLDER_IMAGE_URL = `/media/${"0".repeat(32)}.png`;
 
 export interface PublishOptions {
   paths: string[];
@@ -59,7 +71,10 @@ export async function findArticleFiles(paths: string[]): Promise<string[]> {
   return files;
 }
 
-/** Reads and validates one file; the slug is its name. */
+/**
+ * Reads and validates one file; the slug is its name. Each image it shows from disk must exist and
+ * have alt text.
+ */
 export async function checkFile(
   path: string,
 ): Promise<{ ok: true; file: ArticleFile } | { ok: false; problems: FieldProblem[] }> {
@@ -67,9 +82,12 @@ export async function checkFile(
   const slugCheck = validateSlug(slug);
   if (!slugCheck.ok) return { ok: false, problems: slugCheck.problems.map((p) => ({ field: "file name", problem: p.problem })) };
   const source = await readFile(path, "utf8");
-  const parsed = parseArticleFile(source);
-  if (!parsed.ok) return parsed;
-  return { ok: true, file: { path, slug, source, version: await contentVersion(parsed.value) } };
+  const local = await findLocalImages(path, source);
+  const placed = rewriteImages(source, local.images, () => PLACEHOLDER_IMAGE_URL);
+  const parsed = placed.ok ? parseArticleFile(placed.source) : placed;
+  const problems = [...local.problems, ...(parsed.ok ? [] : parsed.problems)];
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, file: { path, slug, source, images: local.images } };
 }
 
 export async function publish(options: PublishOptions): Promise<PublishSummary> {
@@ -97,8 +115,28 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
     ((await listing.json()) as { articles: Array<{ slug: string; version: string }> }).articles.map((a) => [a.slug, a.version]),
   );
 
+  const media = new URL("/api/media", options.site).toString();
+  // By file: an image shown twice, or by two articles, is uploaded once.
+  const uploads = new Map<string, Promise<string>>();
+  const upload = (image: LocalImage): Promise<string> => {
+    let url = uploads.get(image.path);
+    if (!url) {
+      url = uploadImage(media, headers, image, log);
+      uploads.set(image.path, url);
+    }
+    return url;
+  };
+
   for (const file of valid) {
-    if (live.get(file.slug) === file.version) {
+    let outgoing: { source: string; version: string };
+    try {
+      outgoing = await withUploadedImages(file, upload);
+    } catch (error) {
+      summary.failed++;
+      log(`✗ ${display(file.path)}: ${error instanceof Error ? error.message : String(error)}; nothing sent`);
+      continue;
+    }
+    if (live.get(file.slug) === outgoing.version) {
       summary.unchanged++;
       log(`= ${display(file.path)}: unchanged, skipped`);
       continue;
@@ -110,7 +148,7 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
     const response = await fetch(`${api}/${file.slug}`, {
       method: "PUT",
       headers: { ...headers, ...precondition, "Content-Type": "text/markdown; charset=utf-8" },
-      body: file.source,
+      body: outgoing.source,
     });
     if (!response.ok) {
       summary.failed++;
@@ -127,6 +165,41 @@ export async function publish(options: PublishOptions): Promise<PublishSummary> 
     for (const warning of result.warnings) log(`  ! ${warning}`);
   }
   return summary;
+}
+
+/**
+ * What is sent for a file, and its version: the file with each image from disk uploaded (by
+ * `upload`) and referenced by its URL on the site. A file without such images is sent as it is.
+ */
+async function withUploadedImages(
+  file: ArticleFile,
+  upload: (image: LocalImage) => Promise<string>,
+): Promise<{ source: string; version: string }> {
+  const urls = new Map<LocalImage, string>();
+  for (const image of file.images) urls.set(image, await upload(image));
+  const rewritten = rewriteImages(file.source, file.images, (image) => urls.get(image) ?? "");
+  if (!rewritten.ok) throw new Error(rewritten.problems.map((p) => `${p.field} ${p.problem}`).join("; "));
+  const parsed = parseArticleFile(rewritten.source);
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.field} ${p.problem}`).join("; "));
+  return { source: rewritten.source, version: await contentVersion(parsed.value) };
+}
+
+/** Uploads one image with `POST /api/media` (multipart: file and alt) and answers its URL on the site. */
+async function uploadImage(
+  media: string,
+  headers: Record<string, string>,
+  image: LocalImage,
+  log: (line: string) => void,
+): Promise<string> {
+  const form = new FormData();
+  form.set("file", new File([await readFile(image.path)], basename(image.path)));
+  form.set("alt", image.alt);
+  const response = await fetch(media, { method: "POST", headers, body: form });
+  if (!response.ok) throw new Error(`image ${image.ref}: ${response.status} ${await errorText(response)}`);
+  const { url } = (await response.json()) as { url: string };
+  const created = response.status === 201;
+  log(`${created ? "+" : "="} ${display(image.path)}: ${created ? "uploaded as" : "already stored as"} ${url}`);
+  return url;
 }
 
 /** The token must not cross the network in clear text: plain http is for this machine only. */

@@ -10,14 +10,15 @@ import { atomItem } from "../feeds/atom";
 import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel } from "../feeds/model";
 import { rssItem } from "../feeds/rss";
-import { renderBody, shorten } from "./markdown";
+import { type ImageSizes, renderBody, shorten } from "./markdown";
 import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "./schema";
 
 /**
  * Bump when the stored HTML would come out differently for the same input: a change to Markdown
- * rendering, sanitizing, summaries or reading time.
+ * rendering, sanitizing, summaries or reading time. (2: body images uploaded here got their size,
+ * srcset and sizes.)
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface BuiltArticle {
   article: StoredArticle;
@@ -43,8 +44,11 @@ export interface BuildContext {
   feedId: string;
   /** The slugs of its section, tags and authors, from the editorial database. */
   links?: ArticleLinks;
-  /** The lead image's size, when it is an image uploaded here. */
-  imageSize?: { width: number; height: number } | null;
+  /**
+   * The sizes of the images uploaded here that the article shows (the lead image and the body's),
+   * by URL as written, read from R2 when it is saved (content/publishing.ts).
+   */
+  imageSizes?: ImageSizes;
 }
 
 export type ArticleLinks = NonNullable<StoredArticle["links"]>;
@@ -56,7 +60,7 @@ export type ArticleLinks = NonNullable<StoredArticle["links"]>;
 export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<Validated<BuiltArticle>> {
   const { now } = context;
   // One pass: the Markdown is lexed once for the HTML, the summary and the reading time.
-  const rendered = renderBody(input.body);
+  const rendered = renderBody(input.body, context.imageSizes);
   if (!rendered.ok) return rendered;
   const { html } = rendered;
   const warnings: string[] = [];
@@ -66,6 +70,7 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     warnings.push(`published: in the future, so the article goes live at ${input.published}`);
   if (input.image && !input.image.url) warnings.push("image: no url, so only the caption and credit are shown");
   if (html.trim() === "") warnings.push("body: nothing is left after sanitizing");
+  const leadSize = input.image?.url ? context.imageSizes?.get(input.image.url) : undefined;
 
   const article: StoredArticle = {
     slug,
@@ -77,7 +82,7 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     // A body with no paragraph of text (only images or headings) falls back to the title.
     summary: input.summary ?? (rendered.summary || input.title),
     ...(input.summary ? {} : { summaryDerived: true }),
-    ...(input.image ? { image: { ...input.image, ...(context.imageSize ?? {}) } } : {}),
+    ...(input.image ? { image: { ...input.image, ...leadSize } } : {}),
     tags: input.tags,
     ...(context.links ? { links: context.links } : {}),
     draft: input.draft,

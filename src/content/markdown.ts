@@ -9,8 +9,10 @@
  * lexes it, and the HTML is measured before it is stored. Going over a limit is a field problem,
  * never an exception.
  */
-import { Lexer, type MarkedOptions, Parser, type Token, Tokenizer, type Tokens } from "marked";
+import { Lexer, type MarkedOptions, Parser, Renderer, type Token, Tokenizer, type Tokens } from "marked";
 import xss from "xss";
+import { escapeHtml } from "../escape";
+import { type ImageSize, responsiveAttributes } from "../media/responsive";
 import { LIMITS, utf8Bytes } from "./limits";
 import type { FieldProblem } from "./schema";
 
@@ -75,9 +77,44 @@ class BoundedTokenizer extends Tokenizer {
   }
 }
 
-function options(): MarkedOptions {
+/**
+ * marked's renderer, giving each image stored here (`/media/<hash>.<ext>`) whose size is known its
+ * `width` and `height`, and `srcset` and `sizes` offering its narrower copies (media/responsive.ts).
+ * Images from elsewhere, and Markdown with raw `<img>` HTML, are left as written.
+ */
+class SizedImageRenderer extends Renderer {
+  readonly #sizes: ReadonlyMap<string, ImageSize>;
+
+  constructor(sizes: ReadonlyMap<string, ImageSize>) {
+    super();
+    this.#sizes = sizes;
+  }
+
+  override image(token: Tokens.Image): string {
+    const html = super.image(token);
+    const size = this.#sizes.get(token.href);
+    // marked writes the text alone, not an <img>, for a URL it cannot use.
+    const attributes = size && html.startsWith("<img ") ? responsiveAttributes(token.href, size) : undefined;
+    if (!attributes) return html;
+    const added = Object.entries(attributes).map(([name, value]) => ` ${name}="${escapeHtml(String(value))}"`);
+    return `${html.slice(0, -">".length)}${added.join("")}>`;
+  }
+}
+
+/** The sizes of the images stored here that a body shows, by URL as written: none by default. */
+export type ImageSizes = ReadonlyMap<string, ImageSize>;
+
+const NO_SIZES: ImageSizes = new Map();
+
+function options(sizes: ImageSizes = NO_SIZES): MarkedOptions {
   // A fresh object each time: marked's Lexer and Parser store their tokenizer and renderer on it.
-  return { gfm: true, breaks: false, async: false, tokenizer: new BoundedTokenizer() };
+  return {
+    gfm: true,
+    breaks: false,
+    async: false,
+    tokenizer: new BoundedTokenizer(),
+    ...(sizes.size ? { renderer: new SizedImageRenderer(sizes) } : {}),
+  };
 }
 
 // The characters at which marked 18's inline lexer stops to try a rule. Some tries scan ahead to
@@ -154,18 +191,21 @@ const TOO_MUCH_HTML = `renders to more than ${LIMITS.htmlBytes} bytes of HTML (t
 /**
  * Renders an article's body in one pass: lexes it once, takes the summary and the HTML from the
  * same tokens, sanitizes, and measures. Every limit it meets is a problem with the field `body`.
+ * `sizes` gives images stored here their size and narrower copies (see {@link imageSources}).
  * @example renderBody("Hello *world*")
  * // { ok: true, html: "<p>Hello <em>world</em></p>\n", summary: "Hello world", readingMinutes: 1 }
  * @example renderBody("> ".repeat(100)) // { ok: false, problems: [{ field: "body", problem: "nests block quotes…" }] }
+ * @example renderBody("![A heron](/media/0123456789abcdef0123456789abcdef.jpg)", new Map([[url, { width: 700, height: 400 }]]))
+ * // <img src="/media/….jpg" alt="A heron" width="700" height="400" srcset="/media/w/320/….jpg 320w, …" sizes="…">
  */
-export function renderBody(markdown: string): RenderedBody {
+export function renderBody(markdown: string, sizes: ImageSizes = NO_SIZES): RenderedBody {
   const refuse = (problem: string): RenderedBody => ({ ok: false, problems: [{ field: "body", problem }] });
   if (utf8Bytes(markdown) > LIMITS.bodyBytes) return refuse(`must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)`);
   const lexed = lex(markdown);
   if (!lexed.ok) return refuse(lexed.problem);
   if (amplifiedBytes(lexed.tokens) > LIMITS.htmlBytes) return refuse(TOO_MUCH_HTML);
   const summary = summaryFromTokens(lexed.tokens);
-  const unsafe = Parser.parse(lexed.tokens, options());
+  const unsafe = Parser.parse(lexed.tokens, options(sizes));
   // Sanitizing removes more than it adds, so HTML over the limit before it is refused without the
   // work; both are measured, so the limit holds for what is stored whatever the sanitizer does.
   if (utf8Bytes(unsafe) > LIMITS.htmlBytes) return refuse(TOO_MUCH_HTML);
@@ -182,6 +222,51 @@ export function renderBody(markdown: string): RenderedBody {
 export function renderMarkdown(markdown: string): string {
   const rendered = renderBody(markdown);
   return rendered.ok ? rendered.html : "";
+}
+
+/** A Markdown image (`![alt](url "title")`) as written in a body. */
+export interface ImageReference {
+  /** Its URL, as marked reads it (backslash escapes and angle brackets taken off). */
+  href: string;
+  /** Its alt text. */
+  alt: string;
+  /** The whole image as written, `![` to `)` (or `]` for a reference-style image). */
+  raw: string;
+}
+
+/**
+ * Every Markdown image in a body, in order, repeats included, wherever it stands (paragraphs,
+ * lists, quotes, tables, links). Raw `<img>` HTML and code are not images. Empty for a body over
+ * a limit.
+ * @example imageReferences("Look: ![A heron](heron.jpg)") // [{ href: "heron.jpg", alt: "A heron", raw: "![A heron](heron.jpg)" }]
+ */
+export function imageReferences(markdown: string): ImageReference[] {
+  const lexed = lex(markdown);
+  if (!lexed.ok) return [];
+  const found: ImageReference[] = [];
+  const visit = (list: Token[]): void => {
+    for (const token of list) {
+      if (token.type === "image") found.push({ href: token.href, alt: token.text, raw: token.raw });
+      if (token.type === "table") {
+        const table = token as Tokens.Table;
+        for (const cell of [...table.header, ...table.rows.flat()]) visit(cell.tokens);
+      }
+      if (token.type === "list") for (const item of (token as Tokens.List).items) visit(item.tokens);
+      else if ("tokens" in token && token.tokens) visit(token.tokens);
+    }
+  };
+  visit(lexed.tokens);
+  return found;
+}
+
+/**
+ * The URL of every Markdown image in a body, in order, repeats included: to read the sizes of
+ * those stored here before {@link renderBody}. Empty for a body over a limit.
+ * @example imageSources("![A heron](/media/0123456789abcdef0123456789abcdef.jpg)\n\n![x](https://a.example/b.png)")
+ * // ["/media/0123456789abcdef0123456789abcdef.jpg", "https://a.example/b.png"]
+ */
+export function imageSources(markdown: string): string[] {
+  return imageReferences(markdown).map((image) => image.href);
 }
 
 /**
@@ -353,7 +438,8 @@ const allowList = {
   ...defaultAllowList,
   code: ["class"],
   pre: [],
-  img: ["src", "alt", "title", "width", "height"],
+  // srcset and sizes: what the renderer gives images stored here (each srcset URL is checked as src is).
+  img: ["src", "alt", "title", "width", "height", "srcset", "sizes"],
   a: ["href", "title"],
 };
 

@@ -10,7 +10,7 @@ import type { Clock } from "../clock";
 import { absoluteUrl, articlePath, type Site } from "../config";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
-import { mediaSize } from "../media/store";
+import { mediaSizes } from "../media/store";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
   type ArticleRow,
@@ -28,13 +28,14 @@ import {
   slugsRedirectingTo,
 } from "./editorial";
 import { archiveListingName, type Filing, listingsFor } from "./listings";
+import { type ImageSizes, imageSources } from "./markdown";
 import { type ArticleInput, articleInputSchema, type FieldProblem, type StoredArticle, slugSchema, validate } from "./schema";
 import { taxonomySlug } from "./taxonomy";
 
 /** Who is publishing, where, and when. */
 export interface PublishContext {
   db: D1Database;
-  /** Uploaded images, for the size of a lead image stored here. */
+  /** Uploaded images, for the sizes of the lead and body images stored here. */
   media?: R2Bucket;
   site: Site;
   clock: Clock;
@@ -86,13 +87,7 @@ export async function saveArticle(
     const failed = checkPreconditions(row, preconditions);
     if (failed) return failed;
     const now = context.clock.now();
-    const result = await buildArticle(slug, input, {
-      site: context.site,
-      now,
-      feedId: row?.feed_id ?? feedIdFor(context.site, slug),
-      links: await linksFor(context.db, row, input),
-      imageSize: await imageSizeFor(context, input),
-    });
+    const result = await buildFor(context, row, slug, input, now);
     if (!result.ok) return { ok: false, status: 400, error: "The article is not valid", details: result.problems };
     const built = result.value;
     if (row && row.version === built.article.version) {
@@ -184,7 +179,7 @@ export async function moveArticle(
     now,
     feedId: row.feed_id,
     links: await linksFor(context.db, row, input),
-    imageSize: await imageSizeFor(context, input),
+    imageSizes: await imageSizesFor(context, input),
   });
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(row.id, row.feed_id, input, built.value);
@@ -235,13 +230,41 @@ function checkPreconditions(current: ArticleRow | null, preconditions: Precondit
   return null;
 }
 
+/**
+ * Builds what a save of `input` at `slug` would store, without storing anything: the desk's
+ * preview, which therefore shows exactly what readers will get.
+ */
+export async function previewArticle(
+  context: PublishContext,
+  slug: string,
+  input: ArticleInput,
+): Promise<{ ok: true; built: BuiltArticle } | Refusal> {
+  const row = await getArticleRow(context.db, slug);
+  const result = await buildFor(context, row, slug, input, context.clock.now());
+  return result.ok
+    ? { ok: true, built: result.value }
+    : { ok: false, status: 400, error: "The article is not valid", details: result.problems };
+}
+
+/** The one build of an article from an editor's input, for saves and previews alike. */
+async function buildFor(context: PublishContext, row: ArticleRow | null, slug: string, input: ArticleInput, now: number) {
+  return buildArticle(slug, input, {
+    site: context.site,
+    now,
+    feedId: row?.feed_id ?? feedIdFor(context.site, slug),
+    links: await linksFor(context.db, row, input),
+    imageSizes: await imageSizesFor(context, input),
+  });
+}
+
 /** The id a new article's feed items get: its first permalink, as feeds used before there was D1. */
 const feedIdFor = (site: Site, slug: string): string => absoluteUrl(site, articlePath(slug));
 
-/** The lead image's size, when it is one uploaded here (read once, at save time). */
-async function imageSizeFor(context: PublishContext, input: ArticleInput): Promise<{ width: number; height: number } | null> {
-  const url = input.image?.url;
-  return url && context.media ? mediaSize(context.media, url) : null;
+/** The sizes of the images uploaded here that the article shows, lead and body (read once, at save time). */
+async function imageSizesFor(context: PublishContext, input: ArticleInput): Promise<ImageSizes> {
+  if (!context.media) return new Map();
+  const lead = input.image?.url ? [input.image.url] : [];
+  return mediaSizes(context.media, [...lead, ...imageSources(input.body)]);
 }
 
 /**

@@ -165,7 +165,19 @@ export function absoluteImageUrl(site: Site, url: string): string {
  * @example absolutizeLinks(site, '<a href="/articles/x">') // '<a href="https://news.example/articles/x">'
  */
 export function absolutizeLinks(site: Site, html: string): string {
-  return html.replace(/\s(href|src)="(\/(?!\/)[^"]*)"/g, (_match, name: string, path: string) => ` ${name}="${site.url}${path}"`);
+  const absolute = (path: string) => (/^\/(?!\/)/.test(path) ? `${site.url}${path}` : path);
+  return (
+    html
+      .replace(/\s(href|src)="(\/(?!\/)[^"]*)"/g, (_match, name: string, path: string) => ` ${name}="${site.url}${path}"`)
+      // srcset is a list of "URL width" candidates (HTML §4.8.4.3), each made absolute on its own.
+      .replace(/\ssrcset="([^"]*)"/g, (_match, list: string) => {
+        const candidates = list.split(",").map((candidate) => {
+          const [url = "", ...descriptor] = candidate.trim().split(/\s+/);
+          return [absolute(url), ...descriptor].join(" ");
+        });
+        return ` srcset="${candidates.join(", ")}"`;
+      })
+  );
 }
 
 const encoder = new TextEncoder();

@@ -2,13 +2,13 @@
  * @module media/serve
  * Serves a stored image from R2. Its name is its content hash, so the hash is a strong ETag and the
  * response may be kept by every cache for a year. Answers conditional requests (304), `HEAD`, and
- * single byte ranges (206, or 416).
+ * single byte ranges (206, or 416). Variants (media/variants.ts) are served the same way.
  */
 import { notModified } from "../cache/conditional";
 import { NO_STORE, TTL } from "../cache/policy";
 import { toRfc822 } from "../dates";
+import { MEDIA_NAME } from "./names";
 import { type ByteRange, contentRange, parseRange } from "./range";
-import { MEDIA_NAME } from "./store";
 
 /** RFC 8246: the bytes behind a content-hash name never change, so revalidating is pointless. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -31,19 +31,43 @@ const SAFETY_HEADERS = {
 export async function serveMedia(bucket: R2Bucket, request: Request, name: string): Promise<Response> {
   const hash = MEDIA_NAME.exec(name)?.[1];
   if (hash === undefined) return notFound();
+  return (await serveStored(bucket, request, name, { hash, etag: () => `"${hash}"` })) ?? notFound();
+}
+
+/** How {@link serveStored} labels what it serves. */
+export interface StoredOptions {
+  /** The image's content hash, for its purge tags: an original and its variants share them. */
+  hash: string;
+  /** The strong ETag of the object's bytes. */
+  etag: (object: R2Object) => string;
+  /** Defaults to {@link IMMUTABLE}. */
+  cacheControl?: string;
+}
+
+/**
+ * The response to a GET or HEAD of the R2 object at `key`, or null when there is none: conditional
+ * requests (304), `HEAD` and single byte ranges (206, or 416) answered as for an original.
+ * @example await serveStored(env.MEDIA, request, "w/640/0123….png", { hash: "0123…", etag: (o) => o.httpEtag })
+ */
+export async function serveStored(
+  bucket: R2Bucket,
+  request: Request,
+  key: string,
+  options: StoredOptions,
+): Promise<Response | null> {
   const rangeHeader = request.headers.get("Range");
   const conditional = request.headers.has("If-None-Match") || request.headers.has("If-Modified-Since");
 
   // The common case, a plain GET: one R2 read.
   if (request.method === "GET" && !conditional && rangeHeader === null) {
-    const object = await bucket.get(name);
-    return object ? new Response(object.body, { headers: headersFor(object, hash) }) : notFound();
+    const object = await bucket.get(key);
+    return object ? new Response(object.body, { headers: headersFor(object, options) }) : null;
   }
 
   // Otherwise the object's size and validators decide first, without reading its bytes.
-  const head = await bucket.head(name);
-  if (!head) return notFound();
-  const headers = headersFor(head, hash);
+  const head = await bucket.head(key);
+  if (!head) return null;
+  const headers = headersFor(head, options);
   // RFC 9110 §13.2.2: preconditions are evaluated before Range.
   const unchanged = notModified(request, new Response(null, { headers }));
   if (unchanged) return unchanged;
@@ -57,22 +81,22 @@ export async function serveMedia(bucket: R2Bucket, request: Request, name: strin
       headers: { "Content-Range": contentRange(head.size), "Cache-Control": NO_STORE, ...SAFETY_HEADERS },
     });
   }
-  const object = await bucket.get(name, range ? { range } : {});
+  const object = await bucket.get(key, range ? { range } : {});
   // Deleted since the head: as if it never was.
-  if (!object) return notFound();
-  if (!range) return new Response(object.body, { headers: headersFor(object, hash) });
-  return new Response(object.body, { status: 206, headers: partialHeaders(headersFor(object, hash), object.size, range) });
+  if (!object) return null;
+  if (!range) return new Response(object.body, { headers: headersFor(object, options) });
+  return new Response(object.body, { status: 206, headers: partialHeaders(headersFor(object, options), object.size, range) });
 }
 
-function headersFor(object: R2Object, hash: string): Headers {
+function headersFor(object: R2Object, options: StoredOptions): Headers {
   return new Headers({
     "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
     "Content-Length": String(object.size),
-    "Cache-Control": IMMUTABLE,
-    ETag: `"${hash}"`,
+    "Cache-Control": options.cacheControl ?? IMMUTABLE,
+    ETag: options.etag(object),
     "Last-Modified": toRfc822(object.uploaded.getTime()),
     "Accept-Ranges": "bytes",
-    "Cache-Tag": `${MEDIA_TAGS.all},${MEDIA_TAGS.image(hash)}`,
+    "Cache-Tag": `${MEDIA_TAGS.all},${MEDIA_TAGS.image(options.hash)}`,
     ...SAFETY_HEADERS,
   });
 }

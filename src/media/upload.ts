@@ -53,20 +53,29 @@ export async function uploadImage(bucket: R2Bucket, upload: Upload): Promise<Upl
   if (!format) return unsupported(`is not a ${SUPPORTED} image (its bytes say so, whatever its name or type)`);
   const stripped = stripMetadata(format.type, upload.bytes);
   if (!stripped.ok) return unsupported(stripped.problem);
-  const size = dimensions(stripped.bytes);
-  if (!size || size.width === 0 || size.height === 0)
-    return unsupported(`looks like a ${format.type} but its size cannot be read`);
-  // EXIF orientations 5–8 turn the picture a quarter: readers see it with width and height swapped.
-  const turned = (stripped.orientation ?? 1) >= 5;
+  const size = displayedSize(stripped.bytes, stripped.orientation);
+  if (!size) return unsupported(`looks like a ${format.type} but its size cannot be read`);
   const name = await mediaName(stripped.bytes, format.ext);
   const { created, object } = await putMedia(bucket, name, stripped.bytes, format.mime, {
-    width: turned ? size.height : size.width,
-    height: turned ? size.width : size.height,
+    width: size.width,
+    height: size.height,
     alt: upload.alt,
     editor: upload.editor,
     uploaded: upload.now,
   });
   return { ok: true, created, media: mediaInfo(object) };
+}
+
+/**
+ * Width and height in pixels as readers see the image: its header's, swapped when its EXIF
+ * orientation (5–8) turns it a quarter. Undefined when the header cannot be read or says zero.
+ * @example displayedSize(pngBytes) // { width: 3, height: 2 }
+ * @example displayedSize(jpegBytes, 6) // the header's width and height, swapped
+ */
+export function displayedSize(bytes: Uint8Array, orientation = 1): { width: number; height: number } | undefined {
+  const size = dimensions(bytes);
+  if (!size || size.width === 0 || size.height === 0) return undefined;
+  return orientation >= 5 ? { width: size.height, height: size.width } : { width: size.width, height: size.height };
 }
 
 /** Width and height in pixels, or undefined when the header cannot be read. */

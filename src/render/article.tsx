@@ -7,6 +7,7 @@ import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath }
 import type { StoredArticle } from "../content/schema";
 import { toRfc3339 } from "../dates";
 import { absoluteImageUrl, lastChange } from "../feeds/model";
+import { type ResponsiveAttributes, responsiveAttributes } from "../media/responsive";
 import { PublishedTime } from "./article-meta";
 import { Layout, type NavSection, toDocument } from "./layout";
 
@@ -94,14 +95,9 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
         {article.image ? (
           <figure class="lead">
             {image ? (
-              // A size known from the upload keeps the page from shifting as the image loads.
-              <img
-                src={image}
-                alt={article.image.alt}
-                {...(article.image.width && article.image.height
-                  ? { width: article.image.width, height: article.image.height }
-                  : {})}
-              />
+              // A size known from the upload keeps the page from shifting as the image loads, and
+              // offers the narrower copies made of it.
+              <img src={image} alt={article.image.alt} {...leadImageAttributes(site, article.image)} />
             ) : null}
             {article.image.caption || article.image.credit ? (
               <figcaption>
@@ -124,4 +120,14 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
       </article>
     </Layout>,
   );
+}
+
+/** The lead image's width, height, srcset and sizes, when it is one uploaded here whose size is known. */
+function leadImageAttributes(
+  site: Site,
+  image: NonNullable<StoredArticle["image"]>,
+): ResponsiveAttributes | Record<string, never> {
+  const { url, width, height } = image;
+  if (!url || !width || !height) return {};
+  return responsiveAttributes(url, { width, height }, (path) => absoluteImageUrl(site, path)) ?? { width, height };
 }

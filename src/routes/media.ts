@@ -1,7 +1,8 @@
 /**
  * @module routes/media
  * Images: editors upload them (`POST /media`, mounted under the editors' API and its auth), and
- * readers get them (`GET /media/<hash>.<ext>`, public and immutable). Thin handlers over src/media/.
+ * readers get them (`GET /media/<hash>.<ext>`, and narrower copies at `GET /media/w/<width>/<hash>.<ext>`,
+ * public and immutable). Thin handlers over src/media/.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -11,6 +12,7 @@ import { NO_STORE } from "../cache/policy";
 import type { FieldProblem } from "../content/schema";
 import { serveMedia } from "../media/serve";
 import { checkAlt, MAX_IMAGE_BYTES, tooLarge, type UploadRefusal, uploadImage } from "../media/upload";
+import { serveVariant } from "../media/variants";
 
 /** Room in a multipart body for the boundaries, part headers and the alt text around the image. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -72,7 +74,7 @@ export const mediaApi = new Hono<AppEnv>().post(
 );
 
 /**
- * The readers' side: `GET`/`HEAD /media/<hash>.<ext>`. Mount it before the public routes, whose
+ * The readers' side: `GET`/`HEAD /media/<hash>.<ext>` and `/media/w/<width>/<hash>.<ext>`. Mount it before the public routes, whose
  * catch-all 404 would otherwise answer first.
  */
 export const mediaPublic = new Hono<AppEnv>()
@@ -81,13 +83,22 @@ export const mediaPublic = new Hono<AppEnv>()
     // RFC 9110 §15.5.6: a 405 names the methods that are allowed.
     return c.text("Method Not Allowed\n", 405, { Allow: "GET, HEAD", "Cache-Control": NO_STORE });
   })
-  .get("/media/:file", async (c) => {
-    const url = new URL(c.req.url);
-    // A query would make a new cache entry per value: send it to the one URL (a path we matched, so
-    // no request can steer the redirect elsewhere).
-    if (url.search) {
-      c.header("Cache-Control", NO_STORE);
-      return c.redirect(url.pathname, 301);
-    }
-    return serveMedia(c.env.MEDIA, c.req.raw, c.req.param("file"));
-  });
+  .get("/media/:file", async (c) => withoutQuery(c) ?? serveMedia(c.env.MEDIA, c.req.raw, c.req.param("file")))
+  // The narrower copies that pages offer in srcset, made once by the Images binding (media/variants.ts).
+  .get(
+    "/media/w/:width/:file",
+    async (c) =>
+      withoutQuery(c) ??
+      serveVariant({ bucket: c.env.MEDIA, images: c.env.IMAGES }, c.req.raw, c.req.param("width"), c.req.param("file")),
+  );
+
+/**
+ * A query would make a new cache entry per value: send it to the one URL (a path we matched, so no
+ * request can steer the redirect elsewhere). Undefined when there is no query.
+ */
+function withoutQuery(c: Context): Response | undefined {
+  const url = new URL(c.req.url);
+  if (!url.search) return undefined;
+  c.header("Cache-Control", NO_STORE);
+  return c.redirect(url.pathname, 301);
+}

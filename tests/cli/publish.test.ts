@@ -1,13 +1,16 @@
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, CHILD_ENV, type LocalWorker, ROOT, startLocalWorker } from "./local-worker";
 
 const TOKEN = "e2e-editor-token";
 let worker: LocalWorker;
 let articles: string;
+/** A second folder, of articles that show images from disk. */
+let illustrated: string;
 
 /** Runs `npm run publish -- args` as an editor would, and collects what it prints. */
 function runPublish(args: string[], token: string | null = TOKEN): Promise<{ code: number; output: string }> {
@@ -43,16 +46,58 @@ async function eventually(url: string, text: string): Promise<string> {
   return body;
 }
 
+/** A `width`×`height` grey PNG (ISO/IEC 15948), built byte by byte. */
+function png(width: number, height: number): Uint8Array {
+  const crc = (bytes: Uint8Array): number => {
+    let c = 0xffffffff;
+    for (const byte of bytes) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Uint8Array): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, "latin1");
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, tail]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // 8-bit grey
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = (x * 3 + y) & 0xff;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", new Uint8Array()),
+  ]);
+}
+
+/** An article file in the illustrated folder, with a lead image and a body. */
+function illustratedArticle(title: string, image: string, body: string): string {
+  return `---\ntitle: ${title}\npublished: 2026-11-28T09:00:00Z\ncategory: Newsroom\n${image}---\n\n${body}\n`;
+}
+
 beforeAll(async () => {
   worker = await startLocalWorker(TOKEN);
   articles = await mkdtemp(join(tmpdir(), "broadsheet-articles-"));
   await cp(join(ROOT, "articles"), articles, { recursive: true });
   await writeFile(join(articles, "new.md"), NEW_ARTICLE);
+  illustrated = await mkdtemp(join(tmpdir(), "broadsheet-illustrated-"));
+  await mkdir(join(illustrated, "images"));
+  await writeFile(join(illustrated, "images", "strip.png"), png(700, 20));
+  await writeFile(join(illustrated, "images", "small.png"), png(40, 30));
 });
 
 afterAll(async () => {
   await worker?.stop();
   if (articles) await rm(articles, { recursive: true, force: true });
+  if (illustrated) await rm(illustrated, { recursive: true, force: true });
 });
 
 describe("npm run publish against a running local Worker", () => {
@@ -121,5 +166,72 @@ describe("npm run publish against a running local Worker", () => {
     const cleartext = await runPublish([articles, "--site", "http://news.example"]);
     expect(cleartext.code).toBe(1);
     expect(cleartext.output).toContain("would send the editor token unencrypted");
+  });
+
+  it("uploads the images an article shows from disk, once each, and publishes it pointing at them", async () => {
+    const file = join(illustrated, "from-disk.md");
+    const source = illustratedArticle(
+      "Illustrated from disk",
+      "image:\n  url: images/strip.png\n  alt: A grey strip\n",
+      "A paragraph.\n\n![The strip again](images/strip.png)\n\n- ![A small square](./images/small.png)",
+    );
+    await writeFile(file, source);
+    const { code, output } = await runPublish([file, "--site", worker.url]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/1 created, 0 updated, 0 unchanged, 0 invalid, 0 failed/);
+    // The strip is shown twice, and uploaded once.
+    expect(output.match(/strip\.png: uploaded as \/media\/[0-9a-f]{32}\.png/g)).toHaveLength(1);
+    expect(output.match(/small\.png: uploaded as \/media\/[0-9a-f]{32}\.png/g)).toHaveLength(1);
+    expect(await readFile(file, "utf8")).toBe(source);
+
+    const stored = (await (
+      await fetch(`${worker.url}/api/articles/from-disk`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as { article: { image: { url: string; alt: string }; body: string } };
+    const strip = stored.article.image.url;
+    expect(strip).toMatch(/^\/media\/[0-9a-f]{32}\.png$/);
+    expect(stored.article.body).toMatch(
+      new RegExp(
+        `^A paragraph\\.\\n\\n!\\[The strip again\\]\\(${strip}\\)\\n\\n- !\\[A small square\\]\\(/media/[0-9a-f]{32}\\.png\\)\\n$`,
+      ),
+    );
+
+    // The page offers the strip's narrower copies, made by the Images binding under wrangler dev.
+    const page = await eventually(`${worker.url}/articles/from-disk`, "The strip again");
+    expect(page).toContain(`srcset="${worker.url}/media/w/320/${strip.slice("/media/".length)} 320w,`);
+    const variant = await fetch(`${worker.url}/media/w/320/${strip.slice("/media/".length)}`);
+    expect(variant.status).toBe(200);
+    expect(variant.headers.get("Content-Type")).toBe("image/png");
+    // IHDR's width, big-endian at byte 16.
+    expect(Buffer.from(await variant.arrayBuffer()).readUInt32BE(16)).toBe(320);
+
+    const again = await runPublish([file, "--site", worker.url]);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain("from-disk.md: unchanged, skipped");
+    expect(again.output).toMatch(/strip\.png: already stored as \/media\//);
+  });
+
+  it("refuses an article whose image is missing or has no alt text, naming the file and the image, and sends none of it", async () => {
+    await writeFile(join(illustrated, "missing-image.md"), illustratedArticle("Missing", "", "![A heron](images/heron.png)"));
+    await writeFile(join(illustrated, "no-alt.md"), illustratedArticle("No alt", "", "![](images/small.png)"));
+    await writeFile(
+      join(illustrated, "no-lead-alt.md"),
+      illustratedArticle("No lead alt", 'image:\n  url: images/strip.png\n  alt: ""\n', "Text."),
+    );
+    const { code, output } = await runPublish([
+      join(illustrated, "missing-image.md"),
+      join(illustrated, "no-alt.md"),
+      join(illustrated, "no-lead-alt.md"),
+      "--site",
+      worker.url,
+    ]);
+    expect(code).toBe(1);
+    expect(output).toMatch(/✗ .*missing-image\.md: body image images\/heron\.png is not a file/);
+    expect(output).toMatch(/✗ .*no-alt\.md: body image images\/small\.png has no alt text/);
+    expect(output).toMatch(/✗ .*no-lead-alt\.md: image has no alt text for images\/strip\.png/);
+    expect(output).toMatch(/3 invalid/);
+    expect(output).not.toContain("uploaded as");
+    for (const slug of ["missing-image", "no-alt", "no-lead-alt"]) {
+      expect((await fetch(`${worker.url}/articles/${slug}`)).status).toBe(404);
+    }
   });
 });

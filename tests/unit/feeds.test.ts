@@ -586,3 +586,15 @@ describe("buildRobots", () => {
     expect(robots.endsWith("\n\nSitemap: https://news.example/sitemap.xml\n")).toBe(true);
   });
 });
+
+describe("absolutizeLinks", () => {
+  it("makes every site-relative URL absolute, each srcset candidate included, and leaves others alone", () => {
+    const html =
+      '<a href="/articles/x">x</a><img src="/media/a.jpg" srcset="/media/w/320/a.jpg 320w, /media/a.jpg 800w" sizes="100vw">' +
+      '<img src="https://cdn.example/b.jpg" srcset="https://cdn.example/b.jpg 1x, //evil.example/c.jpg 2x">';
+    expect(absolutizeLinks(SITE, html)).toBe(
+      `<a href="${SITE.url}/articles/x">x</a><img src="${SITE.url}/media/a.jpg" srcset="${SITE.url}/media/w/320/a.jpg 320w, ${SITE.url}/media/a.jpg 800w" sizes="100vw">` +
+        '<img src="https://cdn.example/b.jpg" srcset="https://cdn.example/b.jpg 1x, //evil.example/c.jpg 2x">',
+    );
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * @module media/variants
+ * The narrower copies of an image stored here that pages offer in `srcset` (media/responsive.ts),
+ * at `/media/w/<width>/<hash>.<ext>`. The first request for one has Cloudflare's Images binding
+ * resize the original, checks what came back, and stores it in R2 under a derived key
+ * (media/store.ts); every later request is served from R2, immutable, like the original.
+ *
+ * Without the binding, or when it fails, the original's bytes answer in the variant's place with a
+ * short Cache-Control, so no cache keeps the stand-in for long and a later request makes the variant
+ * after all. Locally (`wrangler dev`, the tests) the binding resizes with Sharp, offline.
+ */
+import { TTL } from "../cache/policy";
+import { MEDIA_NAME } from "./names";
+import { VARIANT_WIDTHS, variantWidths } from "./responsive";
+import { notFound, type StoredOptions, serveStored } from "./serve";
+import { formatOfExtension, type ImageFormat, sniffImage } from "./sniff";
+import { variantKey } from "./store";
+import { stripMetadata } from "./strip-metadata";
+import { displayedSize } from "./upload";
+
+/** What serving a variant needs: the bucket, and the Images binding when the Worker has one. */
+export interface VariantSources {
+  bucket: R2Bucket;
+  images: ImagesBinding | undefined;
+}
+
+/** The stand-in's lifetime: the browsers' usual minute (cache/policy.ts), then it is asked again. */
+export const FALLBACK_CACHE_CONTROL = `public, max-age=${TTL.browser}`;
+
+/** The output format for each resized format: the original's own, so the stored name stays true. */
+const OUTPUT_FORMATS: Partial<Record<string, ImageOutputOptions["format"]>> = {
+  jpg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  avif: "image/avif",
+};
+
+/**
+ * The response to a GET or HEAD of `/media/w/<width>/<name>`. 404 for a width that is not one of
+ * {@link VARIANT_WIDTHS}, a name that is not an image stored here, or a width the image is not
+ * offered at (as wide as the original or wider, or a GIF).
+ * @example await serveVariant({ bucket: env.MEDIA, images: env.IMAGES }, request, "640", "0123456789abcdef0123456789abcdef.png")
+ */
+export async function serveVariant(sources: VariantSources, request: Request, width: string, name: string): Promise<Response> {
+  const hash = MEDIA_NAME.exec(name)?.[1];
+  const wanted = VARIANT_WIDTHS.find((w) => String(w) === width);
+  if (hash === undefined || wanted === undefined) return notFound();
+  const { bucket } = sources;
+  const key = variantKey(name, wanted);
+  // R2's ETag is a digest of the variant's own bytes: strong, and never the original's.
+  const asVariant: StoredOptions = { hash, etag: (object) => object.httpEtag };
+
+  const stored = await serveStored(bucket, request, key, asVariant);
+  if (stored) return stored;
+
+  const original = await bucket.head(name);
+  if (!original || !variantWidths(name, Number(original.customMetadata?.width)).includes(wanted)) return notFound();
+  const made = await makeVariant(sources, name, wanted);
+  if (made === true) return (await serveStored(bucket, request, key, asVariant)) ?? notFound();
+  console.error(`media: no ${wanted}px variant of ${name} (${made}); serving the original in its place`);
+  const standIn = await serveStored(bucket, request, name, {
+    hash,
+    etag: () => `"${hash}"`,
+    cacheControl: FALLBACK_CACHE_CONTROL,
+  });
+  return standIn ?? notFound();
+}
+
+/** Resizes `name` to `width` and stores the result: true, or why not. */
+async function makeVariant({ bucket, images }: VariantSources, name: string, width: number): Promise<true | string> {
+  const format = formatOfExtension(MEDIA_NAME.exec(name)?.[2] ?? "");
+  const output = format && OUTPUT_FORMATS[format.ext];
+  if (!format || !output) return "not a resized format";
+  if (!images) return "the Worker has no Images binding";
+  const source = await bucket.get(name);
+  if (!source) return "the original is gone";
+  let bytes: Uint8Array;
+  try {
+    // scale-down keeps the aspect ratio and never enlarges.
+    const result = await images.input(source.body).transform({ width, fit: "scale-down" }).output({ format: output });
+    bytes = new Uint8Array(await new Response(result.image()).arrayBuffer());
+  } catch (error) {
+    return `the Images binding failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const checked = checkVariant(bytes, format, width);
+  if (typeof checked === "string") return checked;
+  await bucket.put(variantKey(name, width), checked.bytes, {
+    httpMetadata: { contentType: format.mime },
+    customMetadata: { width: String(checked.width), height: String(checked.height), source: name },
+    // Of two first requests at once, the first write wins; both then serve what is stored.
+    onlyIf: { etagDoesNotMatch: "*" },
+  });
+  return true;
+}
+
+/**
+ * What the binding returned, checked before it is stored for good: the original's format, no wider
+ * than asked, and without any metadata that could say where it was taken. A resized image carries
+ * none, but it is stripped again anyway, as an upload is: a variant must never be the leak.
+ */
+function checkVariant(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  width: number,
+): { bytes: Uint8Array; width: number; height: number } | string {
+  if (sniffImage(bytes)?.type !== format.type) return `the Images binding returned something other than ${format.type}`;
+  const stripped = stripMetadata(format.type, bytes);
+  if (!stripped.ok) return `the resized image ${stripped.problem}`;
+  const size = displayedSize(stripped.bytes, stripped.orientation);
+  if (!size || size.width > width) return `the resized image is not at most ${width} pixels wide`;
+  return { bytes: stripped.bytes, ...size };
+}

@@ -1,0 +1,284 @@
+/**
+ * Responsive images: uploaded images carry width, height, srcset and sizes on article pages (lead
+ * and body), and the narrower copies they offer are made once by the Images binding (its local
+ * mode, Sharp, offline), stored in R2 and served as immutable. Real R2, D1 and KV, through the
+ * whole Worker.
+ */
+import { env } from "cloudflare:workers";
+import { imageDimensionsFromData } from "image-dimensions";
+import { parseHTML } from "linkedom";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ARTICLE_IMAGE_SIZES, variantPath } from "../../src/media/responsive";
+import { IMMUTABLE } from "../../src/media/serve";
+import { mediaNameOf, putMedia, variantKey } from "../../src/media/store";
+import { FALLBACK_CACHE_CONTROL } from "../../src/media/variants";
+import { publish, request, TOKEN } from "./helpers";
+
+// --- A PNG of any size, built byte by byte (ISO/IEC 15948): grey, 8 bits, one filter byte a row.
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(new TextEncoder().encode(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** A `width`×`height` grey gradient PNG, with `extra` chunks (eXIf, tEXt…) before its pixels. */
+async function png(width: number, height: number, extra: Uint8Array[] = []): Promise<Uint8Array> {
+  const rows = new Uint8Array((width + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = (x + y) & 0xff;
+  const deflated = new Response(new Blob([rows]).stream().pipeThrough(new CompressionStream("deflate")));
+  const header = new Uint8Array(13);
+  new DataView(header.buffer).setUint32(0, width);
+  new DataView(header.buffer).setUint32(4, height);
+  header[8] = 8; // bit depth; colour type 0 (grey), compression, filter and interlace all 0
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    ...extra,
+    chunk("IDAT", new Uint8Array(await deflated.arrayBuffer())),
+    chunk("IEND", new Uint8Array()),
+  ];
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
+/** The chunk types of a PNG, in order. */
+function pngChunks(bytes: Uint8Array): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const types: string[] = [];
+  for (let at = 8; at + 12 <= bytes.length; at += 12 + view.getUint32(at)) {
+    types.push(new TextDecoder().decode(bytes.subarray(at + 4, at + 8)));
+  }
+  return types;
+}
+
+// ---
+
+beforeEach(async () => {
+  const listed = await env.MEDIA.list();
+  if (listed.objects.length) await env.MEDIA.delete(listed.objects.map((object) => object.key));
+});
+
+async function upload(bytes: Uint8Array, alt: string): Promise<{ url: string; name: string; width: number; height: number }> {
+  const form = new FormData();
+  form.set("file", new File([bytes], "picture.png"));
+  form.set("alt", alt);
+  const response = await request("/api/media", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+  expect(response.status).toBe(201);
+  const media = (await response.json()) as { url: string; width: number; height: number };
+  const name = mediaNameOf(media.url);
+  if (name === undefined) throw new Error(`${media.url} is not a stored image's URL`);
+  return { ...media, name };
+}
+
+async function bytesOf(response: Response): Promise<Uint8Array> {
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function storedKeys(): Promise<string[]> {
+  return (await env.MEDIA.list()).objects.map((object) => object.key).sort();
+}
+
+/** Every <img> of an article page's <article>, as [src, attributes]. */
+async function imagesOn(path: string): Promise<Map<string, Record<string, string>>> {
+  const response = await request(path);
+  expect(response.status).toBe(200);
+  const { document } = parseHTML(await response.text());
+  const images = new Map<string, Record<string, string>>();
+  for (const img of document.querySelectorAll("article img")) {
+    const attributes: Record<string, string> = {};
+    for (const name of img.getAttributeNames()) attributes[name] = img.getAttribute(name) ?? "";
+    images.set(img.getAttribute("src") ?? "", attributes);
+  }
+  return images;
+}
+
+/** HTML §4.8.4.2: srcset candidates as [url, width]; each must be "URL <n>w", each width once. */
+function candidates(srcset: string): Array<[string, number]> {
+  const parsed = srcset.split(", ").map((candidate): [string, number] => {
+    const match = /^(\S+) ([1-9]\d*)w$/.exec(candidate);
+    if (!match) throw new Error(`"${candidate}" is not "URL <width>w"`);
+    return [match[1] ?? "", Number(match[2])];
+  });
+  expect(new Set(parsed.map(([, width]) => width)).size).toBe(parsed.length);
+  return parsed;
+}
+
+describe("srcset, sizes, width and height on article pages", () => {
+  it("are given to the lead image and to body images stored here, offering only narrower copies", async () => {
+    const wide = await upload(await png(700, 20), "A wide grey strip");
+    const other = await upload(await png(1000, 50), "A wider grey strip");
+    await publish(
+      "responsive",
+      { title: "Responsive", image: { url: wide.url, alt: "A wide grey strip" } },
+      `A first paragraph.\n\n![A wider grey strip](${other.url})\n\n- ![The strip again](${wide.url})`,
+    );
+    const images = await imagesOn("/articles/responsive");
+
+    const lead = images.get(`https://news.example${wide.url}`);
+    expect(lead).toMatchObject({ width: "700", height: "20", sizes: ARTICLE_IMAGE_SIZES });
+    expect(candidates(lead?.srcset ?? "")).toEqual([
+      [`https://news.example${variantPath(wide.name, 320)}`, 320],
+      [`https://news.example${variantPath(wide.name, 640)}`, 640],
+      [`https://news.example${wide.url}`, 700],
+    ]);
+
+    const body = images.get(other.url);
+    expect(body).toMatchObject({ alt: "A wider grey strip", width: "1000", height: "50", sizes: ARTICLE_IMAGE_SIZES });
+    expect(candidates(body?.srcset ?? "")).toEqual([
+      [variantPath(other.name, 320), 320],
+      [variantPath(other.name, 640), 640],
+      [variantPath(other.name, 960), 960],
+      [other.url, 1000],
+    ]);
+    // The same image in the body (inside a list) is sized too.
+    expect(images.get(wide.url)).toMatchObject({ width: "700", height: "20", sizes: ARTICLE_IMAGE_SIZES });
+  });
+
+  it("offer copies that answer, each as wide as its descriptor says", async () => {
+    const wide = await upload(await png(1000, 50), "A wide grey strip");
+    await publish("offered", { title: "Offered" }, `![A wide grey strip](${wide.url})`);
+    const srcset = (await imagesOn("/articles/offered")).get(wide.url)?.srcset ?? "";
+    for (const [url, width] of candidates(srcset)) {
+      const response = await request(url);
+      expect(response.status, url).toBe(200);
+      expect(imageDimensionsFromData(await bytesOf(response))?.width, url).toBe(width);
+    }
+  });
+
+  it("are not given to images on other hosts, nor to images too narrow to have copies", async () => {
+    const narrow = await upload(await png(300, 10), "A short grey strip");
+    await publish(
+      "mixed",
+      { title: "Mixed", image: { url: "https://images.example/lead.jpg", alt: "Elsewhere" } },
+      `A paragraph.\n\n![Elsewhere too](https://images.example/body.png)\n\n![A short grey strip](${narrow.url})`,
+    );
+    const images = await imagesOn("/articles/mixed");
+    expect(images.get("https://images.example/lead.jpg")).toEqual({ src: "https://images.example/lead.jpg", alt: "Elsewhere" });
+    expect(images.get("https://images.example/body.png")).toEqual({
+      src: "https://images.example/body.png",
+      alt: "Elsewhere too",
+    });
+    // Stored here but under 320 pixels: its size, and no srcset that would offer only itself.
+    expect(images.get(narrow.url)).toEqual({ src: narrow.url, alt: "A short grey strip", width: "300", height: "10" });
+  });
+});
+
+describe("GET /media/w/<width>/<hash>.<ext>", () => {
+  it("answers with a copy no wider than asked, immutable, stored in R2 under the derived key", async () => {
+    const original = await upload(await png(700, 20), "A wide grey strip");
+    const response = await request(variantPath(original.name, 640));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("image/png");
+    expect(response.headers.get("Cache-Control")).toBe(IMMUTABLE);
+    expect(response.headers.get("Cache-Tag")).toContain(`media:${original.name.slice(0, 32)}`);
+    const bytes = await bytesOf(response);
+    expect(imageDimensionsFromData(bytes)).toMatchObject({ width: 640, height: 18 });
+
+    const stored = await env.MEDIA.get(variantKey(original.name, 640));
+    expect(stored).not.toBeNull();
+    expect(new Uint8Array((await stored?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(bytes);
+    expect(stored?.customMetadata).toMatchObject({ width: "640", height: "18", source: original.name });
+    expect(response.headers.get("ETag")).toBe(stored?.httpEtag);
+  });
+
+  it("serves a second request from R2, without the Images binding", async () => {
+    const original = await upload(await png(700, 20), "A wide grey strip");
+    const first = await bytesOf(await request(variantPath(original.name, 320)));
+    // Were it made again, there would be no binding to make it with: only R2 can answer this.
+    const second = await request(variantPath(original.name, 320), {}, { IMAGES: undefined });
+    expect(second.status).toBe(200);
+    expect(second.headers.get("Cache-Control")).toBe(IMMUTABLE);
+    expect(await bytesOf(second)).toEqual(first);
+    expect(await storedKeys()).toEqual([original.name, variantKey(original.name, 320)].sort());
+  });
+
+  it("answers conditional and range requests as for an original", async () => {
+    const original = await upload(await png(700, 20), "A wide grey strip");
+    const etag = (await request(variantPath(original.name, 320))).headers.get("ETag") ?? "";
+    const unchanged = await request(variantPath(original.name, 320), { headers: { "If-None-Match": etag } });
+    expect(unchanged.status).toBe(304);
+    const part = await request(variantPath(original.name, 320), { headers: { Range: "bytes=0-7" } });
+    expect(part.status).toBe(206);
+    expect(await bytesOf(part)).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it("carries no metadata that could say where the picture was taken", async () => {
+    // Stored as is (as an upload never would be), so only the variant's own making can drop it.
+    const exif = chunk("eXIf", new TextEncoder().encode("MM\u0000*GPSLatitude 51.5"));
+    const text = chunk("tEXt", new TextEncoder().encode("Comment\u0000Taken at 10 Downing Street"));
+    const bytes = await png(700, 20, [exif, text]);
+    const name = "0123456789abcdef0123456789abcdef.png";
+    await putMedia(env.MEDIA, name, bytes, "image/png", { width: 700, height: 20, alt: "A strip", editor: "ana", uploaded: 0 });
+    expect(pngChunks(bytes)).toContain("eXIf");
+
+    const variant = await bytesOf(await request(variantPath(name, 320)));
+    expect(imageDimensionsFromData(variant)?.width).toBe(320);
+    const chunks = pngChunks(variant);
+    expect(chunks[0]).toBe("IHDR");
+    expect(chunks.filter((type) => ["eXIf", "tEXt", "zTXt", "iTXt"].includes(type))).toEqual([]);
+    expect(new TextDecoder("latin1").decode(variant)).not.toMatch(/GPS|Downing/);
+  });
+
+  it.each([
+    ["a width not offered", (name: string) => `/media/w/500/${name}`],
+    ["a width written with a leading zero", (name: string) => `/media/w/0640/${name}`],
+    ["a width as wide as the original or wider", (name: string) => variantPath(name, 960)],
+    ["no width", (name: string) => `/media/w//${name}`],
+    ["a name that is not a stored image's", () => variantPath("not-a-hash.png", 320)],
+    ["a missing original", () => variantPath("ffffffffffffffffffffffffffffffff.png", 320)],
+  ])("answers 404 for %s, and stores nothing", async (_case, path) => {
+    const original = await upload(await png(700, 20), "A wide grey strip");
+    const response = await request(path(original.name));
+    expect(response.status).toBe(404);
+    expect(response.headers.get("Cache-Control")).not.toBe(IMMUTABLE);
+    expect(await storedKeys()).toEqual([original.name]);
+  });
+
+  it("sends a URL with a query to the one without", async () => {
+    const original = await upload(await png(700, 20), "A wide grey strip");
+    const response = await request(`${variantPath(original.name, 320)}?w=1`);
+    expect(response.status).toBe(301);
+    expect(response.headers.get("Location")).toBe(variantPath(original.name, 320));
+  });
+});
+
+describe("without a working Images binding", () => {
+  const failing = {
+    input() {
+      throw new Error("Images is unavailable");
+    },
+  } as unknown as ImagesBinding;
+
+  it.each([
+    ["no binding", undefined],
+    ["a binding that fails", failing],
+  ])("with %s, serves the original's bytes briefly, stores nothing, and makes the copy later", async (_case, images) => {
+    const originalBytes = await png(700, 20);
+    const original = await upload(originalBytes, "A wide grey strip");
+    const standIn = await request(variantPath(original.name, 320), {}, { IMAGES: images as ImagesBinding });
+    expect(standIn.status).toBe(200);
+    expect(standIn.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);
+    expect(await bytesOf(standIn)).toEqual(originalBytes);
+    expect(await storedKeys()).toEqual([original.name]);
+
+    const made = await request(variantPath(original.name, 320));
+    expect(made.headers.get("Cache-Control")).toBe(IMMUTABLE);
+    expect(imageDimensionsFromData(await bytesOf(made))?.width).toBe(320);
+  });
+});
