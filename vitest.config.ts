@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 
 /** Test settings shared by wrangler.toml's [vars] overrides: a fixed site URL and known tokens. */
 export const TEST_TOKENS = "ana:test-token-current,test-token-previous";
+export const TEST_DESK_SECRET = "test-desk-secret-0123456789abcdef0123456789";
 
 // Applied to the test database by tests/setup.ts, exactly as `wrangler d1 migrations apply` would.
 const migrations = await readD1Migrations("./src/db/migrations");
@@ -16,7 +17,12 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { SITE_URL: "https://news.example", EDITOR_TOKENS: TEST_TOKENS, TEST_MIGRATIONS: migrations },
+              bindings: {
+                SITE_URL: "https://news.example",
+                EDITOR_TOKENS: TEST_TOKENS,
+                DESK_SECRET: TEST_DESK_SECRET,
+                TEST_MIGRATIONS: migrations,
+              },
               // A real D1 database that was never migrated: what the API meets when D1 fails.
               d1Databases: { DB: "broadsheet-test", UNMIGRATED_DB: "broadsheet-unmigrated" },
             },

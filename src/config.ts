@@ -14,12 +14,15 @@ export interface Site {
   blockAiCrawlers?: boolean;
   /** A WebSub hub that every feed advertises and every change pings (WEBSUB_HUB), if any. */
   hub?: string;
+  /** The IANA time zone the desk shows and reads publication times in (SITE_TIME_ZONE); UTC when unset. */
+  timeZone?: string;
 }
 
 /** The `[vars]` the site settings come from (a part of the generated `Env`). */
 export type SiteVars = Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_URL" | "SITE_LANGUAGE", string> & {
   BLOCK_AI_CRAWLERS?: string;
   WEBSUB_HUB?: string;
+  SITE_TIME_ZONE?: string;
 };
 
 let cached: { env: SiteVars; site: Site } | undefined;
@@ -53,12 +56,19 @@ export function siteFromEnv(env: SiteVars): Site {
   if (hub && !(URL.canParse(hub) && /^https?:$/.test(new URL(hub).protocol))) {
     throw new Error(`[vars] WEBSUB_HUB must be an absolute http(s) URL, not ${JSON.stringify(hub)}`);
   }
+  const timeZone = env.SITE_TIME_ZONE?.trim() || "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+  } catch {
+    throw new Error(`[vars] SITE_TIME_ZONE must be an IANA time zone like Europe/London, not ${JSON.stringify(timeZone)}`);
+  }
   const site: Site = {
     title: required("SITE_TITLE"),
     description: required("SITE_DESCRIPTION"),
     url,
     language: canonical,
     blockAiCrawlers: block === "true",
+    timeZone,
     ...(hub ? { hub } : {}),
   };
   cached = { env, site };

@@ -12,8 +12,11 @@ import { siteFromEnv } from "./config";
 import { runCron } from "./content/cron";
 import type { Materialiser } from "./content/materialise";
 import { createStore } from "./content/store";
-import { apiRoutes, parseEditorTokens } from "./routes/api";
+import { apiRoutes } from "./routes/api";
+import { deskRoutes } from "./routes/desk";
+import { parseEditorTokens } from "./routes/editors";
 import { mediaPublic } from "./routes/media";
+import { previewRoutes } from "./routes/preview";
 import { publicRoutes } from "./routes/public";
 
 /** What the Worker takes from outside: time, and how its own requests leave it. */
@@ -33,6 +36,8 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
     await next();
   });
   app.route("/api", apiRoutes);
+  app.route("/desk", deskRoutes);
+  app.route("/preview", previewRoutes);
   // Images first: the public routes' catch-all would answer /media/… with the 404 page.
   app.route("/", mediaPublic);
   app.route("/", publicRoutes);

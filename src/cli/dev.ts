@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, readFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { publish } from "./publish";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -19,7 +19,17 @@ async function devToken(): Promise<string> {
     await copyFile(".dev.vars.example", ".dev.vars");
     console.log("Created .dev.vars with the development editor token (see .dev.vars.example).");
   }
-  const line = (await readFile(".dev.vars", "utf8")).split("\n").find((l) => l.startsWith("EDITOR_TOKENS="));
+  let vars = await readFile(".dev.vars", "utf8");
+  // A .dev.vars from before the desk lacks its secret: add the development one.
+  if (!vars.split("\n").some((l) => l.startsWith("DESK_SECRET="))) {
+    const example = (await readFile(".dev.vars.example", "utf8")).split("\n").find((l) => l.startsWith("DESK_SECRET="));
+    if (example) {
+      vars = `${vars.replace(/\n?$/, "\n")}${example}\n`;
+      await writeFile(".dev.vars", vars);
+      console.log("Added the development DESK_SECRET to .dev.vars (see .dev.vars.example).");
+    }
+  }
+  const line = vars.split("\n").find((l) => l.startsWith("EDITOR_TOKENS="));
   const token = line?.slice("EDITOR_TOKENS=".length).split(",")[0]?.trim().replace(/^"|"$/g, "");
   if (!token) throw new Error(".dev.vars has no EDITOR_TOKENS line: copy it from .dev.vars.example");
   return token;
@@ -64,9 +74,10 @@ async function main(): Promise<void> {
   console.log(
     `Local KV ready: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.invalid + summary.failed} failed.`,
   );
-  console.log(
-    `\nBroadsheet is running on ${SITE}  (editor token: ${token === "broadsheet-dev-token" ? "the development token from .dev.vars" : "from .dev.vars"})\n`,
-  );
+  const shown =
+    token === "broadsheet-dev-token" ? `${token} (the development token from .dev.vars)` : "the first token in .dev.vars";
+  console.log(`\nBroadsheet is running on ${SITE}`);
+  console.log(`The desk: ${SITE}/desk  (sign in with ${shown})\n`);
 }
 
 main().catch((error: unknown) => {

@@ -32,13 +32,11 @@ import {
   putAuthor,
   updateSection,
 } from "../content/editorial";
-import { applyOutbox } from "../content/materialise";
 import { migrateKvArticles } from "../content/migrate-kv";
 import {
   etagOf,
   moveArticle,
   type Preconditions,
-  type PublishContext,
   type Refusal,
   restoreRevision,
   saveArticle,
@@ -48,6 +46,7 @@ import {
 import { authorProfileSchema, type FieldProblem, type StoredArticle, sectionUpdateSchema, validate } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
 import { requestSetup } from "../setup";
+import { applyLater, type EditorToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
@@ -367,33 +366,6 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-export interface EditorToken {
-  name: string;
-  token: string;
-}
-
-/**
- * Parses EDITOR_TOKENS.
- * @example parseEditorTokens("ana:s3cret, b0b-token") // [{ name: "ana", token: "s3cret" }, { name: "editor", token: "b0b-token" }]
- */
-export function parseEditorTokens(source: string): EditorToken[] {
-  return source
-    .split(",")
-    .map((pair) => pair.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const colon = pair.indexOf(":");
-      return colon > 0
-        ? { name: pair.slice(0, colon).trim(), token: pair.slice(colon + 1).trim() }
-        : { name: "editor", token: pair };
-    })
-    .filter((editor) => editor.token.length > 0);
-}
-
-function publisher(c: Context<AppEnv>): PublishContext {
-  return { db: c.env.DB, media: c.env.MEDIA, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
-}
-
 function preconditions(c: Context<AppEnv>): Preconditions {
   return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };
 }
@@ -428,13 +400,6 @@ function checkedSlug(c: Context<AppEnv>): string | Response {
 
 function refusal(c: Context<AppEnv>, refused: Refusal): Response {
   return apiError(c, refused.status, refused.error, refused.details);
-}
-
-/** Brings KV and the caches up to date right after the response; the cron catches anything missed. */
-function applyLater(c: Context<AppEnv>): void {
-  c.executionCtx.waitUntil(
-    applyOutbox(c.var.materialiser).catch((error: unknown) => console.error("applying the outbox failed:", error)),
-  );
 }
 
 function savedResponse(

@@ -1,0 +1,285 @@
+/**
+ * @module desk/client
+ * The desk's only script, and what it earns its place with: the Markdown editor (OverType, over a
+ * real textarea), the live preview, autosave to this browser, image upload, the slug from the
+ * title and the editor's own time beside the site's. Every page works without it.
+ */
+import OverType from "overtype";
+import { instantFromWallTime } from "../time-zone";
+
+const PREVIEW_DELAY_MS = 600;
+const AUTOSAVE_DELAY_MS = 400;
+const AUTOSAVE_PREFIX = "broadsheet-desk:";
+/** The autosave key of the form just submitted with Save, to forget once the save lands. */
+const PENDING_KEY = "broadsheet-desk-pending";
+
+type Saved = { at: number; version: string; values: Record<string, string | string[]> };
+
+function debounce(wait: number, run: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, wait);
+  };
+}
+
+/** Says something in the page's live region. */
+function announce(text: string, role: "status" | "alert" = "status", action?: HTMLElement): void {
+  const notice = document.getElementById("notice");
+  if (!notice) return;
+  notice.className = `notice ${role}`;
+  notice.setAttribute("role", role);
+  const p = document.createElement("p");
+  p.textContent = text;
+  if (action) p.append(" ", action);
+  notice.replaceChildren(p);
+}
+
+/** The form's named values, as autosave keeps them. */
+function formValues(form: HTMLFormElement): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = {};
+  const data = new FormData(form);
+  for (const name of new Set(data.keys())) {
+    if (name === "version" || name === "article") continue;
+    const all = data.getAll(name).filter((v): v is string => typeof v === "string");
+    values[name] = name === "authors" ? all : (all[0] ?? "");
+  }
+  // An unticked checkbox is absent from FormData, but "unticked" is worth keeping too.
+  if (!("draft" in values)) values.draft = "";
+  if (!("authors" in values)) values.authors = [];
+  return values;
+}
+
+function applyValues(
+  form: HTMLFormElement,
+  values: Record<string, string | string[]>,
+  editor?: { setValue(v: string): void },
+): void {
+  for (const element of Array.from(form.elements)) {
+    if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement)) continue;
+    const value = values[element.name];
+    if (value === undefined || element.type === "hidden" || element.type === "file") continue;
+    if (element instanceof HTMLInputElement && element.type === "checkbox") {
+      element.checked = Array.isArray(value) ? value.includes(element.value) : value !== "";
+    } else if (typeof value === "string") {
+      if (element.name === "body" && editor) editor.setValue(value);
+      else element.value = value;
+    }
+  }
+}
+
+const same = (a: Record<string, string | string[]>, b: Record<string, string | string[]>) =>
+  JSON.stringify(a) === JSON.stringify(b);
+
+function startAutosave(form: HTMLFormElement, editor: { setValue(v: string): void } | undefined, onRestore: () => void): void {
+  const key = `${AUTOSAVE_PREFIX}${form.dataset.autosave ?? "new"}`;
+  const params = new URLSearchParams(location.search);
+  // A save that landed, or an editor who chose the other version: this browser's copy is done with.
+  if (params.get("n") === "saved" && sessionStorage.getItem(PENDING_KEY)) {
+    localStorage.removeItem(sessionStorage.getItem(PENDING_KEY) ?? "");
+    sessionStorage.removeItem(PENDING_KEY);
+  }
+  if (params.has("discard")) localStorage.removeItem(key);
+  const original = formValues(form);
+  let stored: Saved | null = null;
+  try {
+    stored = JSON.parse(localStorage.getItem(key) ?? "null") as Saved | null;
+  } catch {
+    stored = null;
+  }
+  if (stored && !same(stored.values, original)) {
+    applyValues(form, stored.values, editor);
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.textContent = "Discard them";
+    discard.addEventListener("click", () => {
+      applyValues(form, original, editor);
+      localStorage.removeItem(key);
+      announce("Discarded your unsaved changes.");
+      onRestore();
+    });
+    const when = new Date(stored.at).toLocaleString();
+    announce(`Restored your unsaved changes from ${when}.`, "status", discard);
+    onRestore();
+  }
+  const save = debounce(AUTOSAVE_DELAY_MS, () => {
+    const values = formValues(form);
+    if (same(values, original)) localStorage.removeItem(key);
+    else
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), version: form.dataset.version ?? "", values } satisfies Saved));
+  });
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  form.addEventListener("submit", (event) => {
+    const submitter = (event as SubmitEvent).submitter;
+    if (!submitter?.hasAttribute("formaction")) sessionStorage.setItem(PENDING_KEY, key);
+  });
+}
+
+function startPreview(form: HTMLFormElement): () => void {
+  const frame = document.querySelector<HTMLIFrameElement>("iframe[name=preview]");
+  if (!frame) return () => {};
+  let latest = 0;
+  const refresh = async () => {
+    const ticket = ++latest;
+    const response = await fetch("/desk/preview", { method: "POST", body: new FormData(form), headers: { Accept: "text/html" } });
+    if (ticket !== latest || !response.ok) return;
+    const html = await response.text();
+    const scroll = frame.contentWindow?.scrollY ?? 0;
+    frame.addEventListener("load", () => frame.contentWindow?.scrollTo(0, scroll), { once: true });
+    frame.srcdoc = html;
+  };
+  const later = debounce(PREVIEW_DELAY_MS, () => void refresh().catch(() => {}));
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  void refresh().catch(() => {});
+  return later;
+}
+
+function startUpload(form: HTMLFormElement, editor: { insertAtCursor(text: string): void } | undefined): void {
+  const box = form.querySelector<HTMLElement>(".upload");
+  const file = document.querySelector<HTMLInputElement>("#image-file");
+  const button = document.querySelector<HTMLButtonElement>("#image-upload");
+  const insert = document.querySelector<HTMLButtonElement>("#image-insert");
+  const url = form.querySelector<HTMLInputElement>("#image_url");
+  const alt = form.querySelector<HTMLInputElement>("#image_alt");
+  if (!box || !file || !button || !insert || !url || !alt) return;
+  box.hidden = false;
+  button.addEventListener("click", async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) {
+      announce("Choose an image to upload first.", "alert");
+      file.focus();
+      return;
+    }
+    if (alt.value.trim() === "") {
+      announce("Alt text is required: describe the image for readers who cannot see it.", "alert");
+      alt.focus();
+      return;
+    }
+    const body = new FormData();
+    body.set("file", chosen);
+    body.set("alt", alt.value.trim());
+    button.disabled = true;
+    try {
+      const response = await fetch("/desk/media", { method: "POST", body, headers: { Accept: "application/json" } });
+      const result = (await response.json()) as {
+        url?: string;
+        width?: number;
+        height?: number;
+        error?: string;
+        details?: { field: string; problem: string }[];
+      };
+      if (!response.ok || !result.url) {
+        const detail = result.details?.map((d) => `${d.field} ${d.problem}`).join("; ");
+        announce(`Not uploaded: ${result.error ?? response.statusText}${detail ? ` (${detail})` : ""}.`, "alert");
+        return;
+      }
+      url.value = result.url;
+      url.dispatchEvent(new Event("input", { bubbles: true }));
+      insert.hidden = false;
+      insert.dataset.markdown = `![${alt.value.trim().replace(/[[\]]/g, "")}](${result.url})`;
+      announce(`Uploaded ${chosen.name} (${result.width}×${result.height}) as the lead image.`);
+    } catch {
+      announce("Not uploaded: the desk could not be reached. Try again.", "alert");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  insert.addEventListener("click", () => {
+    const markdown = insert.dataset.markdown;
+    if (markdown && editor) editor.insertAtCursor(`\n\n${markdown}\n\n`);
+  });
+}
+
+/** On a new article, the slug follows the title until the editor types one. */
+function startSlug(form: HTMLFormElement): void {
+  const title = form.querySelector<HTMLInputElement>("#title");
+  const slug = form.querySelector<HTMLInputElement>("#slug");
+  if (!title || !slug) return;
+  let edited = slug.value !== "";
+  slug.addEventListener("input", () => {
+    edited = slug.value !== "";
+  });
+  title.addEventListener("input", () => {
+    if (edited) return;
+    slug.value = title.value
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80)
+      .replace(/-+$/, "");
+  });
+}
+
+/** Beside the publication time (site's zone): the same moment in the editor's own zone. */
+function startLocalTime(form: HTMLFormElement): void {
+  const input = form.querySelector<HTMLInputElement>("#published");
+  const out = form.querySelector<HTMLElement>(".local-time");
+  const siteZone = out?.dataset.zone;
+  if (!input || !out || !siteZone) return;
+  const ownZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const show = () => {
+    const instant = input.value ? instantFromWallTime(input.value, siteZone) : null;
+    if (!instant) {
+      out.textContent = "";
+      return;
+    }
+    const own = new Intl.DateTimeFormat(undefined, {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+    }).format(new Date(instant));
+    out.textContent = ownZone === siteZone ? "That is your time zone too." : `In your time zone (${ownZone}): ${own}.`;
+  };
+  input.addEventListener("input", show);
+  show();
+}
+
+function startEditor(): void {
+  const form = document.querySelector<HTMLFormElement>("#article-form");
+  if (!form) return;
+  const textarea = form.querySelector<HTMLTextAreaElement>("textarea#body");
+  let instance: { setValue(v: string): void; insertAtCursor(text: string): void } | undefined;
+  if (textarea) {
+    // OverType makes its own textarea: it gets the same id, name and descriptions, so the label,
+    // the form and the error messages all still point at it.
+    const host = document.createElement("div");
+    host.className = "markdown-editor";
+    textarea.before(host);
+    const props: Record<string, string | boolean> = { id: "body", name: "body", required: true };
+    for (const attribute of ["aria-describedby", "aria-invalid"]) {
+      const value = textarea.getAttribute(attribute);
+      if (value) props[attribute] = value;
+    }
+    const value = textarea.value;
+    textarea.remove();
+    [instance] = new OverType(host, {
+      value,
+      textareaProps: props,
+      toolbar: true,
+      autoResize: true,
+      minHeight: "20rem",
+      spellcheck: true,
+    });
+  }
+  const refreshPreview = startPreview(form);
+  startAutosave(form, instance, refreshPreview);
+  startUpload(form, instance);
+  startSlug(form);
+  startLocalTime(form);
+}
+
+/** Selects the preview link, so it can be copied at once. */
+function startPreviewLink(): void {
+  const link = document.querySelector<HTMLInputElement>("#preview-link");
+  link?.addEventListener("focus", () => link.select());
+}
+
+startEditor();
+startPreviewLink();

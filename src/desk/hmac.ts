@@ -1,0 +1,61 @@
+/**
+ * @module desk/hmac
+ * HMAC-SHA-256 signatures for the desk's session cookies and draft preview links, with one secret
+ * (DESK_SECRET) and a purpose in every signed message, so a signature made for one use is never
+ * accepted for another.
+ */
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The secret must be long enough that guessing it is hopeless. */
+export const MIN_SECRET_LENGTH = 32;
+
+function keyFor(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** base64url without padding (RFC 4648 §5), safe in cookies and query strings. */
+export function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function fromBase64url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Signs `message` for `purpose`.
+ * @example await sign(secret, "preview", "id\n1767225600") // "Qm9…" (43 characters)
+ */
+export async function sign(secret: string, purpose: string, message: string): Promise<string> {
+  const signature = await crypto.subtle.sign("HMAC", await keyFor(secret), encoder.encode(`${purpose}\n${message}`));
+  return base64url(new Uint8Array(signature));
+}
+
+/** Whether `signature` is `purpose`'s signature of `message`; compared in constant time by WebCrypto. */
+export async function verify(secret: string, purpose: string, message: string, signature: string): Promise<boolean> {
+  const bytes = fromBase64url(signature);
+  if (bytes?.length !== 32) return false;
+  return crypto.subtle.verify("HMAC", await keyFor(secret), bytes, encoder.encode(`${purpose}\n${message}`));
+}
+
+/** A short, one-way fingerprint of an editor's token: a session names it, so revoking the token ends the session. */
+export async function fingerprint(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(`broadsheet-token\n${token}`));
+  return base64url(new Uint8Array(digest).slice(0, 12));
+}

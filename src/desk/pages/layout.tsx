@@ -1,0 +1,113 @@
+/**
+ * @module desk/pages/layout
+ * The frame of every desk page: its navigation, the notice after an action, and the desk's own
+ * stylesheet and script (served from /desk/assets/, the only scripts the desk's CSP allows).
+ */
+
+import { html } from "hono/html";
+import type { Child } from "hono/jsx";
+
+export const DESK_SCRIPT = "/desk/assets/desk.js";
+export const DESK_STYLES = "/desk/assets/desk.css";
+
+/** A message at the top of the page: `status` for what went well, `alert` for what did not. */
+export interface Notice {
+  role: "status" | "alert";
+  text: string;
+  link?: { href: string; text: string };
+}
+
+export function DeskLayout(props: {
+  title: string;
+  siteTitle: string;
+  /** The signed-in editor; none on the sign-in page. */
+  editor?: string | undefined;
+  notice?: Notice | undefined;
+  children: Child;
+}) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{`${props.title} · ${props.siteTitle} desk`}</title>
+        <link rel="stylesheet" href={DESK_STYLES} />
+        <script type="module" src={DESK_SCRIPT} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="desk">
+          <a class="brand" href="/desk">
+            {props.siteTitle} <span>desk</span>
+          </a>
+          {props.editor ? (
+            <nav aria-label="Desk">
+              <ul>
+                <li>
+                  <a href="/desk">Articles</a>
+                </li>
+                <li>
+                  <a href="/desk/new">New article</a>
+                </li>
+                <li>
+                  <a href="/desk?status=trash">Trash</a>
+                </li>
+              </ul>
+              <form method="post" action="/desk/sign-out">
+                <span class="who">{props.editor}</span> <button type="submit">Sign out</button>
+              </form>
+            </nav>
+          ) : null}
+        </header>
+        <main id="main">
+          <h1>{props.title}</h1>
+          <NoticeBox notice={props.notice} />
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export function NoticeBox(props: { notice?: Notice | undefined }) {
+  const { notice } = props;
+  // The live region is always there, so a script's later messages are announced too.
+  return (
+    <div class={`notice ${notice ? notice.role : "empty"}`} role={notice?.role ?? "status"} id="notice">
+      {notice ? (
+        <p>
+          {notice.text}
+          {notice.link ? (
+            <>
+              {" "}
+              <a href={notice.link.href}>{notice.link.text}</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Renders a desk page to a document. */
+export async function deskDocument(element: Child): Promise<string> {
+  return String(await html`<!doctype html>${element}`);
+}
+
+/** A time as editors read it: in the site's zone, with the zone named. */
+export function formatTime(instant: number, zone: string): string {
+  // (dateStyle and timeStyle cannot be combined with timeZoneName, so the parts are named.)
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+    timeZoneName: "short",
+  }).format(instant);
+}

@@ -1,0 +1,129 @@
+/**
+ * @module desk/pages/list
+ * Every article with its status, section, authors and last change; filtered by status, section
+ * and author, and searched by title.
+ */
+import type { AuthorRow, SectionRow } from "../../content/editorial";
+import { type DeskFilters, type DeskRow, STATUSES, type Status, statusOf } from "../queries";
+import { DeskLayout, formatTime, type Notice } from "./layout";
+
+const STATUS_NAMES: Record<Status, string> = {
+  draft: "Draft",
+  scheduled: "Scheduled",
+  published: "Published",
+  trash: "In the trash",
+};
+
+export function ListPage(props: {
+  siteTitle: string;
+  editor: string;
+  rows: DeskRow[];
+  filters: DeskFilters;
+  sections: SectionRow[];
+  authors: AuthorRow[];
+  zone: string;
+  now: number;
+  notice?: Notice | undefined;
+}) {
+  const { filters, zone, now } = props;
+  const trash = filters.status === "trash";
+  return (
+    <DeskLayout title={trash ? "Trash" : "Articles"} siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+      <search>
+        <form method="get" action="/desk" class="filters">
+          <div>
+            <label for="q">Search titles</label>
+            <input id="q" name="q" type="search" value={filters.q ?? ""} />
+          </div>
+          <div>
+            <label for="status">Status</label>
+            <select id="status" name="status">
+              <option value="" selected={!filters.status}>
+                All but the trash
+              </option>
+              {STATUSES.map((status) => (
+                <option value={status} selected={filters.status === status}>
+                  {STATUS_NAMES[status]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="section">Section</label>
+            <select id="section" name="section">
+              <option value="">Any section</option>
+              {props.sections.map((section) => (
+                <option value={section.slug} selected={filters.section === section.slug}>
+                  {section.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="author">Author</label>
+            <select id="author" name="author">
+              <option value="">Any author</option>
+              {props.authors.map((author) => (
+                <option value={author.slug} selected={filters.author === author.slug}>
+                  {author.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">Filter</button>
+        </form>
+      </search>
+      {props.rows.length === 0 ? (
+        <p class="empty">{trash ? "The trash is empty." : "No articles match."}</p>
+      ) : (
+        <table class="articles">
+          <caption>
+            {props.rows.length === 1 ? "1 article" : `${props.rows.length} articles`}
+            {trash ? " in the trash (emptied after 30 days)" : ""}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">Status</th>
+              <th scope="col">Section</th>
+              <th scope="col">Authors</th>
+              <th scope="col">Last change</th>
+              {trash ? <th scope="col">Action</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => {
+              const status = statusOf(row, now);
+              return (
+                <tr>
+                  <th scope="row">
+                    <a href={`/desk/articles/${row.slug}`}>{row.title}</a>
+                  </th>
+                  <td>
+                    <span class={`status ${status}`}>{STATUS_NAMES[status]}</span>
+                    {status === "scheduled" ? <span class="when"> for {formatTime(row.published_at, zone)}</span> : null}
+                  </td>
+                  <td>{row.section}</td>
+                  <td>{row.authors ?? "—"}</td>
+                  <td>
+                    <time datetime={new Date(row.changed_at).toISOString()}>{formatTime(row.changed_at, zone)}</time> by{" "}
+                    {row.changed_by}
+                  </td>
+                  {trash ? (
+                    <td>
+                      <form method="post" action={`/desk/articles/${row.slug}/restore`}>
+                        <button type="submit" aria-label={`Restore “${row.title}”`}>
+                          Restore
+                        </button>
+                      </form>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </DeskLayout>
+  );
+}

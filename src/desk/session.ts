@@ -1,0 +1,52 @@
+/**
+ * @module desk/session
+ * The desk's session cookie: who signed in, which of their tokens they used, and until when,
+ * signed with DESK_SECRET. Sessions are stateless; one ends when it expires, when the editor signs
+ * out (the cookie is cleared), when the token it names leaves EDITOR_TOKENS, or when DESK_SECRET
+ * changes.
+ */
+import { base64url, sign, verify } from "./hmac";
+
+/** `__Host-` would pin the cookie to https and path /, but browsers refuse it on http://localhost. */
+export const SESSION_COOKIE = "broadsheet_desk";
+/** A working day and a bit: editors sign in once a shift. */
+export const SESSION_SECONDS = 12 * 60 * 60;
+const PURPOSE = "desk-session";
+/** Longer values are refused before any parsing. */
+const MAX_COOKIE_LENGTH = 1024;
+
+export interface Session {
+  editor: string;
+  /** The fingerprint (desk/hmac.ts) of the token the editor signed in with, or "access" for Cloudflare Access. */
+  key: string;
+  /** When it ends, in ms since the epoch. */
+  expires: number;
+}
+
+/**
+ * The cookie value for a session: its fields, then their signature.
+ * @example await sealSession({ editor: "ana", key: "x1…", expires: 1767225600000 }, secret) // "eyJl….Qm9…"
+ */
+export async function sealSession(session: Session, secret: string): Promise<string> {
+  const payload = base64url(new TextEncoder().encode(JSON.stringify([session.editor, session.key, session.expires])));
+  return `${payload}.${await sign(secret, PURPOSE, payload)}`;
+}
+
+/** The session a cookie value holds, or null when it is missing, forged, malformed or expired at `now`. */
+export async function openSession(value: string | undefined, secret: string, now: number): Promise<Session | null> {
+  if (!value || value.length > MAX_COOKIE_LENGTH) return null;
+  const [payload, signature, ...rest] = value.split(".");
+  if (!payload || !signature || rest.length > 0) return null;
+  if (!(await verify(secret, PURPOSE, payload, signature))) return null;
+  try {
+    const [editor, key, expires] = JSON.parse(
+      new TextDecoder().decode(
+        Uint8Array.from(atob(payload.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0)),
+      ),
+    ) as unknown[];
+    if (typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") return null;
+    return expires > now ? { editor, key, expires } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,421 @@
+/**
+ * @module routes/desk
+ * The editors' desk at /desk: server-rendered pages over content/publishing, the same module the
+ * API calls. Every page works as a plain form; the script (src/desk/client/) adds the Markdown
+ * editor, the live preview, autosave and image upload. The guard (desk/guard.ts) sets the headers,
+ * checks CSRF and signs editors in.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { timingSafeEqual } from "hono/utils/buffer";
+import type { AppEnv } from "../app-env";
+import { articlePath } from "../config";
+import { validateSlug } from "../content/article";
+import { type ArticleRow, getArticleRow, getRevision, listAuthors, listRevisions, listSections } from "../content/editorial";
+import { loadNav } from "../content/listing-builders";
+import {
+  etagOf,
+  moveArticle,
+  previewArticle,
+  type Refusal,
+  restoreRevision,
+  saveArticle,
+  trashArticle,
+  untrashArticle,
+} from "../content/publishing";
+import type { ArticleInput } from "../content/schema";
+import { taxonomySlug } from "../content/taxonomy";
+import { accessFromEnv } from "../desk/access";
+import { lineDiff } from "../desk/diff";
+import { articleText, type EditorFields, fieldsFromForm, fieldsFromInput, inputFromFields, problemsByField } from "../desk/form";
+import { deskAuth, deskHeaders, deskSecret, PREVIEW_CSP, safeNext, sameOrigin, signedInEditor } from "../desk/guard";
+import { fingerprint } from "../desk/hmac";
+import { ConflictPage } from "../desk/pages/conflict";
+import { EditorPage, type EditorProps } from "../desk/pages/editor";
+import { HistoryPage } from "../desk/pages/history";
+import { deskDocument, formatTime, type Notice } from "../desk/pages/layout";
+import { ListPage } from "../desk/pages/list";
+import { SignInPage } from "../desk/pages/sign-in";
+import { previewLink } from "../desk/preview-link";
+import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
+import { clientAddress, recordSignInFailure, signInWait } from "../desk/rate-limit";
+import { SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
+import { zoneLabel } from "../desk/time-zone";
+import { renderArticle } from "../render/article";
+import { requestSetup } from "../setup";
+import { applyLater, parseEditorTokens, publisher } from "./editors";
+import { mediaApi } from "./media";
+
+/** A form post is an article and its fields: far below this. */
+const MAX_FORM_BYTES = 1024 * 1024;
+
+const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 429 | 503 = 200) =>
+  c.html(await deskDocument(element), status);
+
+const zoneOf = (c: Context<AppEnv>): string => c.var.site.timeZone ?? "UTC";
+
+/** The desk's pages and forms. Mounted at /desk. */
+export const deskRoutes = new Hono<AppEnv>()
+  .use(deskHeaders())
+  .use(requestSetup())
+  .use(sameOrigin())
+  .use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413) }))
+  .use(async function deskOpen(c, next) {
+    if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
+    return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
+  })
+  .get("/sign-in", async (c) => {
+    const next = safeNext(c.req.query("next"));
+    if (await signedInEditor(c)) return c.redirect(next, 303);
+    const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
+    return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
+  })
+  .post("/sign-in", async (c) => {
+    const form = await c.req.formData();
+    const next = safeNext(String(form.get("next") ?? ""));
+    const now = c.var.clock.now();
+    const address = clientAddress(c.req.raw.headers);
+    const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
+    const wait = await signInWait(c.env.DB, address, now);
+    if (wait !== null) {
+      c.header("Retry-After", String(wait));
+      return page(c, signInPage({ role: "alert", text: `Too many failed sign-ins. Try again in ${wait} seconds.` }), 429);
+    }
+    const secret = deskSecret(c.env);
+    const token = String(form.get("token") ?? "");
+    let editor: string | undefined;
+    for (const candidate of parseEditorTokens(c.env.EDITOR_TOKENS ?? "")) {
+      if (token && (await timingSafeEqual(candidate.token, token))) editor = candidate.name;
+    }
+    if (!editor || !secret) {
+      await recordSignInFailure(c.env.DB, address, now);
+      return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    }
+    const session = await sealSession({ editor, key: await fingerprint(token), expires: now + SESSION_SECONDS * 1000 }, secret);
+    setCookie(c, SESSION_COOKIE, session, {
+      path: "/desk",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      maxAge: SESSION_SECONDS,
+    });
+    return c.redirect(next, 303);
+  })
+  .post("/sign-out", (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
+    return c.redirect("/desk/sign-in?n=signed-out", 303);
+  })
+  .use(deskAuth())
+  .route("/", mediaApi)
+  .get("/", async (c) => {
+    const status = c.req.query("status");
+    const filters = {
+      status: STATUSES.includes(status as Status) ? (status as Status) : undefined,
+      section: c.req.query("section") || undefined,
+      author: c.req.query("author") || undefined,
+      q: c.req.query("q") || undefined,
+    };
+    const now = c.var.clock.now();
+    const [rows, sections, authors] = await Promise.all([
+      deskArticles(c.env.DB, filters, now),
+      listSections(c.env.DB),
+      listAuthors(c.env.DB),
+    ]);
+    const title = c.req.query("title") ?? "";
+    const notices: Record<string, Notice> = {
+      trashed: { role: "status", text: `Moved “${title}” to the trash.` },
+      restored: { role: "status", text: `Restored “${title}”.` },
+    };
+    return page(
+      c,
+      <ListPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        rows={rows}
+        filters={filters}
+        sections={sections}
+        authors={authors}
+        zone={zoneOf(c)}
+        now={now}
+        notice={notices[c.req.query("n") ?? ""]}
+      />,
+    );
+  })
+  .get("/new", async (c) => {
+    const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
+    return page(c, await editorPage(c, { fields }));
+  })
+  .post("/new", async (c) => {
+    const fields = fieldsFromForm(await c.req.formData());
+    const slug = fields.slug || taxonomySlug(fields.title);
+    const input = inputFromFields(fields, zoneOf(c));
+    const slugCheck = validateSlug(slug);
+    const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
+    if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
+    const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
+    if (!saved.ok) {
+      if (saved.status === 412 || saved.status === 409)
+        return invalid(c, { fields }, [{ field: "slug", problem: `is taken: /articles/${slug} exists. Choose another.` }]);
+      return invalid(c, { fields }, saved.details);
+    }
+    applyLater(c);
+    return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
+  })
+  .post("/preview", async (c) => {
+    // The live preview: the form as it stands, through the same build and page as a save.
+    const form = await c.req.formData();
+    const fields = fieldsFromForm(form);
+    const slug = String(form.get("article") ?? "") || fields.slug || taxonomySlug(fields.title || "preview");
+    c.header("X-Frame-Options", "SAMEORIGIN");
+    c.header("Content-Security-Policy", PREVIEW_CSP);
+    const input = inputFromFields(fields, zoneOf(c));
+    const built = input.ok && validateSlug(slug).ok ? await previewArticle(publisher(c), slug, input.value) : null;
+    if (!built?.ok) {
+      const problems =
+        built && !built.ok ? built.details : input.ok ? [{ field: "slug", problem: "is not valid" }] : input.problems;
+      return c.html(await deskDocument(<PreviewProblems problems={problems.map((p) => `${p.field}: ${p.problem}`)} />));
+    }
+    return c.html(await renderArticle(c.var.site, built.built.article, await loadNav(c.env.DB, c.var.clock.now())));
+  })
+  .get("/articles/:slug", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const input = JSON.parse(row.input) as ArticleInput;
+    const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
+    return page(c, await editorPage(c, { fields, row, notice: await noticeFor(c, row) }));
+  })
+  .post("/articles/:slug", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const fields = fieldsFromForm(form);
+    const version = String(form.get("version") ?? "");
+    const input = inputFromFields(fields, zoneOf(c));
+    if (!input.ok) return invalid(c, { fields, row }, input.problems);
+    // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
+    const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
+    if (saved.ok) {
+      if (saved.outcome !== "unchanged") applyLater(c);
+      return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
+    }
+    if (saved.status === 412) return conflict(c, row.slug, fields, input.value);
+    return invalid(c, { fields, row }, saved.details, saved.error);
+  })
+  .get("/articles/:slug/history", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const revisions = await listRevisions(c.env.DB, row.id);
+    const from = Number(c.req.query("from"));
+    const to = Number(c.req.query("to"));
+    let compared: { from: number; to: number; lines: ReturnType<typeof lineDiff> } | undefined;
+    if (from && to) {
+      const [a, b] = await Promise.all([getRevision(c.env.DB, row.id, from), getRevision(c.env.DB, row.id, to)]);
+      if (a && b) compared = { from, to, lines: lineDiff(articleText(JSON.parse(a.input)), articleText(JSON.parse(b.input))) };
+    }
+    const n = c.req.query("n");
+    const notice: Notice | undefined =
+      n === "restored-revision" ? { role: "status", text: `Restored revision ${c.req.query("r") ?? ""}.` } : undefined;
+    return page(
+      c,
+      <HistoryPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        slug={row.slug}
+        title={row.title}
+        version={row.version}
+        revisions={revisions}
+        compared={compared}
+        zone={zoneOf(c)}
+        notice={notice}
+      />,
+    );
+  })
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const id = c.req.param("id");
+    const version = String((await c.req.formData()).get("version") ?? "");
+    const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
+    if (!saved.ok) return refused(c, row, saved);
+    if (saved.outcome !== "unchanged") applyLater(c);
+    return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
+  })
+  .post("/articles/:slug/move", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const to = String(form.get("to") ?? "").trim();
+    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(String(form.get("version") ?? "")) });
+    if (!moved.ok) return refused(c, row, moved);
+    applyLater(c);
+    return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
+  })
+  .post("/articles/:slug/trash", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const version = String((await c.req.formData()).get("version") ?? "");
+    const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
+    if (!result.ok) return refused(c, row, result);
+    applyLater(c);
+    return c.redirect(`/desk?n=trashed&title=${encodeURIComponent(row.title)}`, 303);
+  })
+  .post("/articles/:slug/restore", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const result = await untrashArticle(publisher(c), row.slug, {});
+    if (!result.ok) return refused(c, row, result);
+    applyLater(c);
+    return c.redirect(`/desk?status=trash&n=restored&title=${encodeURIComponent(row.title)}`, 303);
+  })
+  .post("/articles/:slug/preview-link", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const secret = deskSecret(c.env);
+    const input = JSON.parse(row.input) as ArticleInput;
+    const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
+    if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
+    const link = await previewLink(row.id, secret, c.var.clock.now());
+    return page(
+      c,
+      await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),
+    );
+  })
+  .all("*", (c) => c.text("There is no such desk page.\n", 404));
+
+/** The stored article the route's slug names, or the page that says there is none. */
+async function articleRow(c: Context<AppEnv>): Promise<ArticleRow | Response> {
+  const slug = c.req.param("slug") ?? "";
+  const row = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
+  return row ?? missingArticle(c, slug);
+}
+
+/** The list, saying the article asked for does not exist. */
+function missingArticle(c: Context<AppEnv>, slug: string): Promise<Response> {
+  return page(
+    c,
+    <ListPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      rows={[]}
+      filters={{}}
+      sections={[]}
+      authors={[]}
+      zone={zoneOf(c)}
+      now={c.var.clock.now()}
+      notice={{ role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } }}
+    />,
+    404,
+  );
+}
+
+interface EditorState {
+  fields: EditorFields;
+  row?: ArticleRow | undefined;
+  problems?: Map<string, string>;
+  notice?: Notice | undefined;
+  previewLink?: EditorProps["previewLink"];
+}
+
+async function editorPage(c: Context<AppEnv>, state: EditorState) {
+  const [authors, sections] = await Promise.all([listAuthors(c.env.DB), listSections(c.env.DB)]);
+  const now = c.var.clock.now();
+  const { row } = state;
+  return (
+    <EditorPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      slug={row?.slug}
+      version={row?.version}
+      status={row ? statusOf(row, now) : undefined}
+      fields={state.fields}
+      problems={state.problems ?? new Map()}
+      authors={authors}
+      sections={sections}
+      zone={zoneOf(c)}
+      zoneLabel={zoneLabel(zoneOf(c), now)}
+      now={now}
+      notice={state.notice}
+      previewLink={state.previewLink}
+    />
+  );
+}
+
+/** The editor again, with the editor's own values and each problem beside its field. */
+async function invalid(c: Context<AppEnv>, state: EditorState, problems: Refusal["details"], message?: string) {
+  const count = problems.length;
+  const notice: Notice = {
+    role: "alert",
+    text: message ?? `Not saved: ${count === 1 ? "1 field needs" : `${count} fields need`} attention.`,
+  };
+  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), 400);
+}
+
+/** A refusal of an action on a stored article, shown on its editor. */
+async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
+  const input = JSON.parse(row.input) as ArticleInput;
+  const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
+  const detail = refusal.details.map((d) => `${d.field} ${d.problem}`).join("; ");
+  const text = `${refusal.error}${detail ? `: ${detail}` : ""}.`;
+  return page(c, await editorPage(c, { fields, row, notice: { role: "alert", text } }), refusal.status === 412 ? 409 : 400);
+}
+
+/** Someone else saved first: both versions and the diff, and the choice left to the editor. */
+async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, mine: ArticleInput) {
+  const current = await getArticleRow(c.env.DB, slug);
+  if (!current) return missingArticle(c, slug);
+  const theirsText = articleText(JSON.parse(current.input));
+  const mineText = articleText(mine);
+  return page(
+    c,
+    <ConflictPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      slug={slug}
+      theirVersion={current.version}
+      theirs={{ text: theirsText, by: current.changed_by, at: current.changed_at }}
+      mine={{ text: mineText, fields }}
+      diff={lineDiff(theirsText, mineText)}
+      zone={zoneOf(c)}
+    />,
+    409,
+  );
+}
+
+/** The message after a redirect back to the editor. */
+async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | undefined> {
+  const n = c.req.query("n");
+  const now = c.var.clock.now();
+  if (n === "renamed") {
+    const from = c.req.query("from") ?? "";
+    return { role: "status", text: `Renamed. ${articlePath(from)} now redirects (301) to ${articlePath(row.slug)}.` };
+  }
+  if (n !== "saved") return undefined;
+  const status = statusOf(row, now);
+  if (status === "published")
+    return { role: "status", text: "Saved. Published.", link: { href: articlePath(row.slug), text: "View on the site" } };
+  if (status === "scheduled") return { role: "status", text: `Saved. Scheduled for ${formatTime(row.published_at, zoneOf(c))}.` };
+  return { role: "status", text: "Saved. Draft: not public." };
+}
+
+/** The preview frame when the form does not validate yet: what is missing, plainly. */
+function PreviewProblems(props: { problems: string[] }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Preview</title>
+      </head>
+      <body>
+        <p>The preview appears when these are fixed:</p>
+        <ul>
+          {props.problems.map((problem) => (
+            <li>{problem}</li>
+          ))}
+        </ul>
+      </body>
+    </html>
+  );
+}

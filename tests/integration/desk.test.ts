@@ -1,0 +1,374 @@
+/**
+ * The desk inside workerd: sign-in, sessions, CSRF, the rate limit, every route's refusal without a
+ * session, the editor's save and conflict, history, rename, trash and draft preview links.
+ */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { SESSION_COOKIE, sealSession } from "../../src/desk/session";
+import { articleFile, clock, kvSnapshot, publish, putArticle, request, SITE, TOKEN } from "./helpers";
+
+const HTML = { Accept: "text/html" };
+
+/** Signs in as ana and returns the Cookie header for the session. */
+async function signIn(token = TOKEN, address = "192.0.2.1"): Promise<string> {
+  const response = await post("/desk/sign-in", { token, next: "/desk" }, "", { "CF-Connecting-IP": address });
+  expect(response.status).toBe(303);
+  const cookie = response.headers.get("Set-Cookie") ?? "";
+  expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+  return cookie.split(";")[0] ?? "";
+}
+
+function post(
+  path: string,
+  fields: Record<string, string | string[]>,
+  cookie: string,
+  headers: Record<string, string> = {},
+  settings: Partial<Env> = {},
+): Promise<Response> {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
+  }
+  return request(
+    path,
+    {
+      method: "POST",
+      body,
+      redirect: "manual",
+      headers: { Origin: SITE, Cookie: cookie, ...HTML, ...headers },
+    },
+    settings,
+  );
+}
+
+const get = (path: string, cookie: string) => request(path, { headers: { Cookie: cookie, ...HTML }, redirect: "manual" });
+
+/** The editor's form for a new article, as a browser would post it. */
+function articleForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  return {
+    title: "Harbour plans",
+    slug: "harbour-plans",
+    category: "Local",
+    tags: "harbour, council",
+    authors_other: "Ana Reyes",
+    summary: "",
+    published: "2026-01-05T09:30",
+    body: "The council met.\r\n\r\nIt voted.",
+    ...overrides,
+  };
+}
+
+/** The version the editor page was loaded with. */
+async function versionOf(slug: string, cookie: string): Promise<string> {
+  const html = await (await get(`/desk/articles/${slug}`, cookie)).text();
+  return /name="version" value="([^"]+)"/.exec(html)?.[1] ?? "";
+}
+
+beforeEach(() => {
+  clock.at = Date.UTC(2026, 0, 10, 12);
+});
+
+describe("headers and refusals", () => {
+  it("sends every desk page uncached, unindexed, unframed, with a CSP that allows only this site's scripts", async () => {
+    const response = await request("/desk/sign-in", { headers: HTML });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(response.headers.get("X-Robots-Tag")).toContain("noindex");
+    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  });
+
+  it.each([
+    ["GET", "/desk"],
+    ["GET", "/desk/new"],
+    ["GET", "/desk/articles/anything"],
+    ["GET", "/desk/articles/anything/history"],
+    ["POST", "/desk/new"],
+    ["POST", "/desk/preview"],
+    ["POST", "/desk/media"],
+    ["POST", "/desk/articles/anything"],
+    ["POST", "/desk/articles/anything/move"],
+    ["POST", "/desk/articles/anything/trash"],
+    ["POST", "/desk/articles/anything/restore"],
+    ["POST", "/desk/articles/anything/preview-link"],
+    ["POST", "/desk/articles/anything/revisions/1/restore"],
+  ])("refuses %s %s without a session: a redirect to sign in for pages, 401 for fetches", async (method, path) => {
+    const init = { method, redirect: "manual" as const, headers: { Origin: SITE } };
+    const page = await request(path, { ...init, headers: { ...init.headers, "Sec-Fetch-Mode": "navigate" } });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("Location")).toMatch(/^\/desk\/sign-in\?next=%2Fdesk/);
+    const fetched = await request(path, {
+      ...init,
+      headers: { ...init.headers, "Sec-Fetch-Mode": "cors", Accept: "application/json" },
+    });
+    expect(fetched.status).toBe(401);
+    expect(fetched.headers.get("Cache-Control")).toBe("private, no-store");
+  });
+
+  it("refuses a cross-origin POST with 403, even with a valid session, and writes nothing", async () => {
+    const cookie = await signIn();
+    const before = await kvSnapshot();
+    const response = await post("/desk/new", articleForm(), cookie, { Origin: "https://evil.example" });
+    expect(response.status).toBe(403);
+    const noOrigin = await post("/desk/new", articleForm(), cookie, { Origin: "", "Sec-Fetch-Site": "cross-site" });
+    expect(noOrigin.status).toBe(403);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first("n")).toBe(0);
+    expect(await kvSnapshot()).toEqual(before);
+  });
+
+  it("refuses forged, expired and tampered session cookies", async () => {
+    const forged = `${SESSION_COOKIE}=${await sealSession({ editor: "ana", key: "x", expires: clock.now() + 60_000 }, "another-secret-0123456789abcdef0123")}`;
+    expect((await get("/desk", forged)).status).toBe(303);
+    const cookie = await signIn();
+    expect((await get("/desk", cookie)).status).toBe(200);
+    expect((await get("/desk", `${cookie}x`)).status).toBe(303);
+    clock.advance(12 * 60 * 60 * 1000 + 1);
+    expect((await get("/desk", cookie)).status).toBe(303);
+  });
+
+  it("ends a session when its token is removed from EDITOR_TOKENS", async () => {
+    const cookie = await signIn();
+    const response = await request(
+      "/desk",
+      { headers: { Cookie: cookie, ...HTML }, redirect: "manual" },
+      { EDITOR_TOKENS: "ana:a-new-token" },
+    );
+    expect(response.status).toBe(303);
+  });
+
+  it("is closed without DESK_SECRET", async () => {
+    const response = await request("/desk/sign-in", { headers: HTML }, { DESK_SECRET: "" });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain("DESK_SECRET");
+  });
+});
+
+describe("sign-in", () => {
+  it("gives a signed, HttpOnly, Secure, SameSite=Strict cookie that expires, and signs out", async () => {
+    const response = await post("/desk/sign-in", { token: TOKEN, next: "/desk/new" }, "");
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/desk/new");
+    const cookie = response.headers.get("Set-Cookie") ?? "";
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("Secure");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).toMatch(/Max-Age=43200/);
+    const session = cookie.split(";")[0] ?? "";
+    const page = await get("/desk", session);
+    expect(await page.text()).toContain("ana");
+    const out = await post("/desk/sign-out", {}, session);
+    expect(out.status).toBe(303);
+    expect(out.headers.get("Set-Cookie")).toMatch(/Max-Age=0/);
+  });
+
+  it("never sends an editor to another site after signing in", async () => {
+    const response = await post("/desk/sign-in", { token: TOKEN, next: "//evil.example/desk" }, "");
+    expect(response.headers.get("Location")).toBe("/desk");
+  });
+
+  it("refuses a wrong token with 401, and the 11th failure in a minute from one address with 429", async () => {
+    for (let i = 0; i < 10; i++) {
+      const response = await post("/desk/sign-in", { token: `wrong-${i}` }, "", { "CF-Connecting-IP": "198.51.100.7" });
+      expect(response.status).toBe(401);
+      expect(await response.text()).toContain("That token is not valid.");
+    }
+    const blocked = await post("/desk/sign-in", { token: TOKEN }, "", { "CF-Connecting-IP": "198.51.100.7" });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    // Another address is not held back; and a minute later the first may try again.
+    expect((await post("/desk/sign-in", { token: TOKEN }, "", { "CF-Connecting-IP": "198.51.100.8" })).status).toBe(303);
+    clock.advance(61_000);
+    expect((await post("/desk/sign-in", { token: TOKEN }, "", { "CF-Connecting-IP": "198.51.100.7" })).status).toBe(303);
+  });
+});
+
+describe("writing", () => {
+  it("creates an article from the form, in the site's time zone, and lists it", async () => {
+    const cookie = await signIn();
+    const response = await post("/desk/new", articleForm({ draft: "on" }), cookie);
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/desk/articles/harbour-plans?n=saved");
+    const stored = await (await request("/api/articles/harbour-plans", { headers: { Authorization: `Bearer ${TOKEN}` } })).json<{
+      article: { published: string; body: string; draft: boolean; authors: string[] };
+      changedBy: string;
+    }>();
+    expect(stored.article.published).toBe("2026-01-05T09:30:00Z");
+    expect(stored.article.body).toBe("The council met.\n\nIt voted.\n");
+    expect(stored.article.draft).toBe(true);
+    expect(stored.article.authors).toEqual(["Ana Reyes"]);
+    expect(stored.changedBy).toBe("ana");
+    const editor = await (await get("/desk/articles/harbour-plans?n=saved", cookie)).text();
+    expect(editor).toContain("Saved. Draft: not public.");
+    const list = await (await get("/desk?status=draft&q=harbour", cookie)).text();
+    expect(list).toContain('href="/desk/articles/harbour-plans"');
+    expect(await (await get("/desk?status=published", cookie)).text()).not.toContain("harbour-plans");
+  });
+
+  it("reads publication times in SITE_TIME_ZONE", async () => {
+    const cookie = await signIn();
+    await post("/desk/new", articleForm({ published: "2026-07-01T09:00" }), cookie, {}, { SITE_TIME_ZONE: "Europe/London" });
+    const row = await env.DB.prepare("SELECT published_at FROM articles WHERE slug = 'harbour-plans'").first<{
+      published_at: number;
+    }>();
+    expect(row?.published_at).toBe(Date.parse("2026-07-01T08:00:00Z"));
+  });
+
+  it("shows each problem beside its field, keeps what the editor typed, and writes nothing", async () => {
+    const cookie = await signIn();
+    const before = await kvSnapshot();
+    const response = await post("/desk/new", articleForm({ title: "", category: "", published: "2026-02-30T10:00" }), cookie);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('id="title-error"');
+    expect(html).toMatch(/id="title"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="title"/);
+    expect(html).toContain('id="category-error"');
+    expect(html).toContain('id="published-error"');
+    expect(html).toContain("The council met.");
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first("n")).toBe(0);
+    expect(await kvSnapshot()).toEqual(before);
+  });
+
+  it("refuses a taken slug on the slug field", async () => {
+    await publish("harbour-plans");
+    const cookie = await signIn();
+    const response = await post("/desk/new", articleForm(), cookie);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("is taken");
+  });
+
+  it("turns a save over someone else's into a conflict page with both versions, and saves nothing until asked", async () => {
+    const cookie = await signIn();
+    await post("/desk/new", articleForm(), cookie);
+    const loaded = await versionOf("harbour-plans", cookie);
+    // Someone else saves through the API meanwhile.
+    await putArticle(
+      "harbour-plans",
+      articleFile({ title: "Harbour plans", category: "Local", published: "2026-01-05T09:30:00Z" }, "Their text."),
+      {
+        "If-Match": `"${loaded}"`,
+      },
+    );
+    const theirs = await versionOf("harbour-plans", cookie);
+    const mine = await post("/desk/articles/harbour-plans", articleForm({ version: loaded, body: "My text." }), cookie);
+    expect(mine.status).toBe(409);
+    const html = await mine.text();
+    expect(html).toContain("This article changed while you were editing");
+    expect(html).toContain("Their text.");
+    expect(html).toContain("My text.");
+    expect(html).toMatch(/<del>Their text\.<\/del>/);
+    expect(html).toMatch(/<ins>My text\.<\/ins>/);
+    expect(await versionOf("harbour-plans", cookie)).toBe(theirs);
+    // "Keep my version" posts mine with their version: an explicit overwrite.
+    const kept = await post("/desk/articles/harbour-plans", articleForm({ version: theirs, body: "My text." }), cookie);
+    expect(kept.status).toBe(303);
+    const history = await (await get("/desk/articles/harbour-plans/history", cookie)).text();
+    expect(history.match(/<th scope="row">/g)).toHaveLength(3);
+  });
+
+  it("previews with the site's own pipeline, without storing anything", async () => {
+    const cookie = await signIn();
+    const before = await kvSnapshot();
+    const response = await post("/desk/preview", articleForm({ body: "# A heading\n\nSome *emphasis*." }), cookie);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+    expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'self'");
+    const html = await response.text();
+    expect(html).toContain("<em>emphasis</em>");
+    expect(html).toContain("<h1>Harbour plans</h1>");
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first("n")).toBe(0);
+    expect(await kvSnapshot()).toEqual(before);
+  });
+
+  it("restores a revision, renames with a 301, and trashes and restores", async () => {
+    const cookie = await signIn();
+    await post("/desk/new", articleForm(), cookie);
+    await post(
+      "/desk/articles/harbour-plans",
+      articleForm({ version: await versionOf("harbour-plans", cookie), body: "Second." }),
+      cookie,
+    );
+    const first = await env.DB.prepare("SELECT MIN(id) AS id FROM revisions").first<{ id: number }>();
+    const restored = await post(
+      `/desk/articles/harbour-plans/revisions/${first?.id}/restore`,
+      { version: await versionOf("harbour-plans", cookie) },
+      cookie,
+    );
+    expect(restored.status).toBe(303);
+    expect(await (await get(restored.headers.get("Location") ?? "", cookie)).text()).toContain(`Restored revision ${first?.id}.`);
+    const diff = await (
+      await get(`/desk/articles/harbour-plans/history?from=${first?.id}&to=${(first?.id ?? 0) + 1}`, cookie)
+    ).text();
+    expect(diff).toContain("<ins>Second.</ins>");
+
+    const moved = await post(
+      "/desk/articles/harbour-plans/move",
+      { to: "harbour-vote", version: await versionOf("harbour-plans", cookie) },
+      cookie,
+    );
+    expect(moved.headers.get("Location")).toBe("/desk/articles/harbour-vote?n=renamed&from=harbour-plans");
+    expect(await (await get(moved.headers.get("Location") ?? "", cookie)).text()).toContain(
+      "/articles/harbour-plans now redirects (301) to /articles/harbour-vote.",
+    );
+    const old = await request("/articles/harbour-plans", { redirect: "manual" });
+    expect(old.status).toBe(301);
+
+    const trashed = await post("/desk/articles/harbour-vote/trash", { version: await versionOf("harbour-vote", cookie) }, cookie);
+    expect(trashed.status).toBe(303);
+    expect(await (await get("/desk?status=trash", cookie)).text()).toContain("harbour-vote");
+    expect(await (await get("/desk", cookie)).text()).not.toContain("harbour-vote");
+    const back = await post("/desk/articles/harbour-vote/restore", {}, cookie);
+    expect(back.status).toBe(303);
+    expect(await (await get("/desk", cookie)).text()).toContain("harbour-vote");
+  });
+});
+
+describe("draft preview links", () => {
+  async function linkFor(cookie: string): Promise<string> {
+    await post("/desk/new", articleForm({ draft: "on", body: "Secret draft text." }), cookie);
+    const html = await (await post("/desk/articles/harbour-plans/preview-link", {}, cookie)).text();
+    const url = /id="preview-link"[^>]*value="([^"]+)"/.exec(html)?.[1] ?? "";
+    expect(url).toMatch(/^https:\/\/news\.example\/preview\//);
+    return url.replaceAll("&amp;", "&");
+  }
+
+  it("shows a draft to anyone with the link, uncached and unindexed, for 24 hours", async () => {
+    const url = await linkFor(await signIn());
+    const response = await request(url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Secret draft text.");
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(response.headers.get("X-Robots-Tag")).toContain("noindex");
+    expect((await request("/articles/harbour-plans")).status).toBe(404);
+    clock.advance(24 * 60 * 60 * 1000 + 1000);
+    expect((await request(url)).status).toBe(410);
+  });
+
+  it("refuses forged and tampered links", async () => {
+    const url = await linkFor(await signIn());
+    expect((await request(url.replace(/sig=./, "sig=A"))).status).toBe(403);
+    expect((await request(url.replace(/expires=(\d+)/, (_, n) => `expires=${Number(n) + 3600}`))).status).toBe(403);
+    expect((await request("/preview/some-id?expires=9999999999&sig=abc")).status).toBe(403);
+  });
+});
+
+describe("uploads through the desk", () => {
+  it("refuses a file that is not an image, or has a lying extension, and writes nothing to R2", async () => {
+    const cookie = await signIn();
+    const body = new FormData();
+    body.set(
+      "file",
+      new File([new TextEncoder().encode("<svg xmlns='http://www.w3.org/2000/svg'/>")], "photo.png", { type: "image/png" }),
+    );
+    body.set("alt", "A photo");
+    const response = await request("/desk/media", {
+      method: "POST",
+      body,
+      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
+    });
+    expect(response.status).toBe(415);
+    expect((await env.MEDIA.list()).objects).toHaveLength(0);
+  });
+});
