@@ -12,7 +12,13 @@ describe("siteFromEnv", () => {
       url: "https://news.example",
       language: "en",
       blockAiCrawlers: false,
+      timeZone: "UTC",
     });
+  });
+
+  it("reads the desk's time zone, and names a bad one", () => {
+    expect(siteFromEnv({ ...env, SITE_TIME_ZONE: "Europe/London" }).timeZone).toBe("Europe/London");
+    expect(() => siteFromEnv({ ...env, SITE_TIME_ZONE: "Mars/Olympus" })).toThrow("SITE_TIME_ZONE");
   });
 
   it("reads the AI crawler policy and the WebSub hub, and names a bad one", () => {
