@@ -3,7 +3,7 @@
  * Wires the Worker: per-request setup, the public routes, the editors' API under /api, and the
  * cron. `createWorker` takes the clock, so tests can run the same Worker on a clock they move.
  */
-import { Hono } from "hono";
+import { type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { edgeCacheFor } from "./cache/edge-cache";
 import { NO_STORE } from "./cache/policy";
@@ -13,10 +13,8 @@ import { runCron } from "./content/cron";
 import type { Materialiser } from "./content/materialise";
 import { createStore } from "./content/store";
 import { apiRoutes } from "./routes/api";
-import { deskRoutes } from "./routes/desk";
 import { parseEditorTokens } from "./routes/editors";
 import { mediaPublic } from "./routes/media";
-import { previewRoutes } from "./routes/preview";
 import { publicRoutes } from "./routes/public";
 
 /** What the Worker takes from outside: time, and how its own requests leave it. */
@@ -29,26 +27,54 @@ export interface WorkerOptions {
 /** The Hono app. Each sub-app sets up its own requests, headers and errors. */
 export function createApp(options: WorkerOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const outbound = options.fetch ?? ((request: Request) => fetch(request));
-  app.use(async function workerSetup(c, next) {
-    c.set("clock", options.clock);
-    c.set("fetch", outbound);
-    await next();
-  });
+  app.use(workerSetup(options));
   app.route("/api", apiRoutes);
-  app.route("/desk", deskRoutes);
-  app.route("/preview", previewRoutes);
+  // The desk and draft previews are for editors. Their modules (pages, jose, jsdiff) are loaded by
+  // their first request, not evaluated at the start of every isolate that serves readers.
+  const desk = lazyApp(options, "/desk", () => import("./routes/desk").then((m) => m.deskRoutes));
+  app.all("/desk", desk).all("/desk/*", desk);
+  app.all(
+    "/preview/*",
+    lazyApp(options, "/preview", () => import("./routes/preview").then((m) => m.previewRoutes)),
+  );
   // Images first: the public routes' catch-all would answer /media/… with the 404 page.
   app.route("/", mediaPublic);
   app.route("/", publicRoutes);
-  app.onError((error, c) => {
-    console.error(`${c.req.method} ${c.req.path} failed:`, error);
-    return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
-  });
+  app.onError(onError);
   // Hono compiles its router on the first match. Do it now, while the isolate starts (Workers
   // evaluate the module before the first request arrives), rather than on a reader's request.
   app.router.match("GET", "/articles/warm-up");
   return app;
+}
+
+/** Sets what every request shares: the clock, and how requests leave the Worker. */
+function workerSetup(options: WorkerOptions): MiddlewareHandler<AppEnv> {
+  const outbound = options.fetch ?? ((request: Request) => fetch(request));
+  return async function workerSetup(c, next) {
+    c.set("clock", options.clock);
+    c.set("fetch", outbound);
+    await next();
+  };
+}
+
+/** One log line with the method and path, then a plain 500. */
+const onError: ErrorHandler<AppEnv> = (error, c) => {
+  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+  return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
+};
+
+/** A sub-app mounted at `path` whose module is imported on its first request. */
+function lazyApp(options: WorkerOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
+  let mounted: Promise<Hono<AppEnv>> | undefined;
+  return async function lazyApp(c) {
+    mounted ??= load()
+      .then((routes) => new Hono<AppEnv>().use(workerSetup(options)).route(path, routes).onError(onError))
+      .catch((error: unknown) => {
+        mounted = undefined; // The next request tries again.
+        throw error;
+      });
+    return (await mounted).fetch(c.req.raw, c.env, c.executionCtx);
+  };
 }
 
 /** The Worker: `fetch` for readers and editors, `scheduled` for the cron. */
