@@ -52,6 +52,11 @@ import { mediaApi } from "./media";
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;
 
+const formLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413),
+});
+
 const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 429 | 503 = 200) =>
   c.html(await deskDocument(element), status);
 
@@ -62,7 +67,6 @@ export const deskRoutes = new Hono<AppEnv>()
   .use(deskHeaders())
   .use(requestSetup())
   .use(sameOrigin())
-  .use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413) }))
   .use(async function deskOpen(c, next) {
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
     return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
@@ -73,7 +77,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
     return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
   })
-  .post("/sign-in", async (c) => {
+  .post("/sign-in", formLimit, async (c) => {
     const form = await c.req.formData();
     const next = safeNext(String(form.get("next") ?? ""));
     const now = c.var.clock.now();
@@ -109,7 +113,9 @@ export const deskRoutes = new Hono<AppEnv>()
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
   .use(deskAuth())
+  // Images have their own, larger limit (routes/media.ts); every other form has this one.
   .route("/", mediaApi)
+  .use(formLimit)
   .get("/", async (c) => {
     const status = c.req.query("status");
     const filters = {

@@ -8,6 +8,11 @@ import { SESSION_COOKIE, sealSession } from "../../src/desk/session";
 import { articleFile, clock, kvSnapshot, publish, putArticle, request, SITE, TOKEN } from "./helpers";
 
 const HTML = { Accept: "text/html" };
+/** A 1×1 PNG, made for this test. */
+const PNG_1X1 = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
+  (ch) => ch.charCodeAt(0),
+);
 
 /** Signs in as ana and returns the Cookie header for the session. */
 async function signIn(token = TOKEN, address = "192.0.2.1"): Promise<string> {
@@ -370,5 +375,51 @@ describe("uploads through the desk", () => {
     });
     expect(response.status).toBe(415);
     expect((await env.MEDIA.list()).objects).toHaveLength(0);
+  });
+
+  it("takes images up to 10 MiB, like the API, and refuses a larger one with 413, writing nothing", async () => {
+    const cookie = await signIn();
+    const body = new FormData();
+    body.set("file", new File([new Uint8Array(10 * 1024 * 1024 + 1)], "huge.jpg", { type: "image/jpeg" }));
+    body.set("alt", "Too big");
+    const response = await request("/desk/media", {
+      method: "POST",
+      body,
+      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
+    });
+    expect(response.status).toBe(413);
+    expect((await env.MEDIA.list()).objects).toHaveLength(0);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM revisions").first("n")).toBe(0);
+  });
+
+  it("refuses an upload without alt text, naming the field", async () => {
+    const cookie = await signIn();
+    const body = new FormData();
+    body.set("file", new File([PNG_1X1], "dot.png", { type: "image/png" }));
+    body.set("alt", " ");
+    const response = await request("/desk/media", {
+      method: "POST",
+      body,
+      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('"field":"alt"');
+    expect((await env.MEDIA.list()).objects).toHaveLength(0);
+  });
+
+  it("stores a real image uploaded through the desk, for the signed-in editor", async () => {
+    const cookie = await signIn();
+    const body = new FormData();
+    body.set("file", new File([PNG_1X1], "dot.png", { type: "image/png" }));
+    body.set("alt", "A dot");
+    const response = await request("/desk/media", {
+      method: "POST",
+      body,
+      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
+    });
+    expect(response.status).toBe(201);
+    const media = await response.json<{ url: string; width: number; height: number }>();
+    expect(media.url).toMatch(/^\/media\/[0-9a-f]{32}\.png$/);
+    expect([media.width, media.height]).toEqual([1, 1]);
   });
 });
