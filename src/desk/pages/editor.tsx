@@ -257,12 +257,19 @@ function ArticleTools(props: EditorProps & { slug: string }) {
           ) : null}
         </form>
       ) : null}
-      <form method="post" action={`/desk/articles/${slug}/trash`} class="trash">
-        <input type="hidden" name="version" value={props.version ?? ""} />
-        <button type="submit" class="danger">
-          Move to trash
-        </button>
-      </form>
+      {status === "trash" ? (
+        <form method="post" action={`/desk/articles/${slug}/restore`} class="trash">
+          <p>This article is in the trash: its address answers 410 until it is restored.</p>
+          <button type="submit">Restore from the trash</button>
+        </form>
+      ) : (
+        <form method="post" action={`/desk/articles/${slug}/trash`} class="trash">
+          <input type="hidden" name="version" value={props.version ?? ""} />
+          <button type="submit" class="danger">
+            Move to trash
+          </button>
+        </form>
+      )}
     </section>
   );
 }

@@ -40,7 +40,8 @@ export function DeskLayout(props: {
         <a class="skip" href="#main">
           Skip to content
         </a>
-        <header class="desk">
+        {/* Named, so they stay distinct from the site's own header and main in the preview frame. */}
+        <header class="desk" aria-label="Desk">
           <a class="brand" href="/desk">
             {props.siteTitle} <span>desk</span>
           </a>
@@ -63,8 +64,8 @@ export function DeskLayout(props: {
             </nav>
           ) : null}
         </header>
-        <main id="main">
-          <h1>{props.title}</h1>
+        <main id="main" aria-labelledby="page-title">
+          <h1 id="page-title">{props.title}</h1>
           <NoticeBox notice={props.notice} />
           {props.children}
         </main>
