@@ -29,7 +29,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalWorker(token: string): Promise<LocalWorker> {
+/**
+ * Starts `wrangler dev` with `EDITOR_TOKENS` set to `token`, `SITE_URL` to its own address, and any
+ * further `vars` (which may not override those two). Waits until the Worker answers.
+ *
+ * @example
+ * const worker = await startLocalWorker("ana:s3cret", { DESK_SECRET: "a-test-secret-of-32-characters-or-more" });
+ * await fetch(`${worker.url}/desk/sign-in`);
+ * await worker.stop();
+ */
+export async function startLocalWorker(token: string, vars: Record<string, string> = {}): Promise<LocalWorker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "broadsheet-e2e-"));
@@ -54,6 +63,9 @@ export async function startLocalWorker(token: string): Promise<LocalWorker> {
       `EDITOR_TOKENS:${token}`,
       "--var",
       `SITE_URL:${url}`,
+      ...Object.entries(vars)
+        .filter(([name]) => name !== "EDITOR_TOKENS" && name !== "SITE_URL")
+        .flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: ROOT, env: CHILD_ENV, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -1,0 +1,148 @@
+/**
+ * axe-core on every desk page, in the states an editor meets them (errors shown, a conflict, a
+ * diff), at 1280×800 in light mode; and the README's screenshots of the desk, taken on the way.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations } from "./support/axe";
+import {
+  button,
+  createArticle,
+  description,
+  expectAlert,
+  expectHeading,
+  expectStatus,
+  field,
+  future,
+  openEditor,
+  PAST,
+  replaceBody,
+  save,
+  submit,
+} from "./support/desk";
+import { type Desk, startDesk } from "./support/desk-fixture";
+import { screenshot } from "./support/screenshots";
+import { EDITORS } from "./support/worker";
+
+let desk: Desk;
+let editor: Page;
+beforeAll(async () => {
+  desk = await startDesk();
+  editor = await desk.signedInPage();
+  // A list worth looking at: published, scheduled, a draft, and one in the trash.
+  const articles = [
+    { title: "Harbour lights return to the quay", published: PAST, draft: false, body: "Lanterns at dusk." },
+    { title: "Bridge repairs start on Monday", published: PAST, draft: false, body: "The bridge closes on Monday." },
+    { title: "Council results, embargoed", published: future(2), draft: false, body: "Counted at dawn." },
+    { title: "Notes for the weekend edition", published: future(5), draft: true, body: "Ideas so far." },
+    { title: "Lost umbrella found", published: PAST, draft: false, body: "A blue umbrella." },
+  ];
+  for (const article of articles) await createArticle(editor, desk.base, { section: "Newsroom", ...article });
+  await submit(editor, button(editor, "Move to trash"));
+  await expectStatus(editor, "Moved “Lost umbrella found” to the trash.");
+});
+afterAll(() => desk?.stop());
+
+/** Soft: one page's violations fail the test but do not hide the next page's. */
+async function expectNoViolations(page: Page, label: string): Promise<void> {
+  expect.soft(await axeViolations(page), `axe on ${label} (${page.url()})`).toEqual([]);
+}
+
+describe("axe-core finds no violations", () => {
+  it("on sign-in, with and without an error", async () => {
+    const page = await desk.newPage();
+    await page.goto(`${desk.base}/desk/sign-in`);
+    await expectHeading(page, "Sign in");
+    await expectNoViolations(page, "sign-in");
+    await screenshot(page, "desk-sign-in");
+
+    await field(page, "Editor token").fill("not-a-token");
+    await submit(page, button(page, "Sign in"));
+    await expectAlert(page, "That token is not valid.");
+    await expectNoViolations(page, "sign-in with an error");
+  });
+
+  it("on the list, filtered, and the trash view", async () => {
+    await editor.goto(`${desk.base}/desk`);
+    await expectHeading(editor, "Articles");
+    await editor.getByRole("link", { name: "Bridge repairs start on Monday" }).waitFor();
+    await expectNoViolations(editor, "the list");
+    await screenshot(editor, "desk-list");
+
+    await editor.getByRole("search").getByLabel("Status", { exact: true }).selectOption("scheduled");
+    await editor.getByRole("search").getByRole("button", { name: "Filter" }).click();
+    await editor.getByRole("link", { name: "Council results, embargoed" }).waitFor();
+    expect(await editor.getByRole("link", { name: "Bridge repairs start on Monday" }).count()).toBe(0);
+    await expectNoViolations(editor, "the list, filtered");
+
+    await editor.goto(`${desk.base}/desk?status=trash`);
+    await editor.getByRole("row").filter({ hasText: "Lost umbrella found" }).getByRole("button", { name: "Restore" }).waitFor();
+    await expectNoViolations(editor, "the trash view");
+  });
+
+  it("on the new-article and edit pages, with field errors and a preview link", async () => {
+    await editor.goto(`${desk.base}/desk/new`);
+    await expectHeading(editor, "New article");
+    await expectNoViolations(editor, "new article");
+
+    await openEditor(editor, desk.base, "harbour-lights-return-to-the-quay");
+    await editor.getByTitle("Preview", { exact: true }).contentFrame().getByRole("heading", { level: 1 }).waitFor();
+    await expectNoViolations(editor, "edit");
+
+    // The server's own errors (what a browser without the script gets): the browser's built-in
+    // validation would stop an empty title before it is sent, so it is switched off here.
+    await field(editor, "Title").fill("");
+    await field(editor, "Section").fill("");
+    await editor.locator("#article-form").evaluate((form) => {
+      (form as unknown as { noValidate: boolean }).noValidate = true;
+    });
+    const refused = await submit(editor, button(editor, "Save"));
+    expect(refused.status()).toBeGreaterThanOrEqual(400);
+    for (const label of ["Title", "Section"]) {
+      const control = field(editor, label);
+      expect(await control.getAttribute("aria-invalid"), label).toBe("true");
+      expect((await description(control)).length, `${label}'s error text`).toBeGreaterThan(0);
+    }
+    await expectNoViolations(editor, "edit with errors");
+
+    await openEditor(editor, desk.base, "notes-for-the-weekend-edition");
+    await button(editor, "Create preview link").click();
+    await field(editor, "Preview link").waitFor();
+    await expectNoViolations(editor, "edit with a preview link");
+  });
+
+  it("on the conflict page", async () => {
+    const slug = "bridge-repairs-start-on-monday";
+    const other = await desk.signedInPage(EDITORS.bo);
+    await openEditor(editor, desk.base, slug);
+    await openEditor(other, desk.base, slug);
+    await replaceBody(other, "The bridge closes on Monday, and the ferry runs every twenty minutes.");
+    await save(other);
+    await replaceBody(editor, "The bridge closes on Thursday instead.");
+    expect([409, 412]).toContain((await submit(editor, button(editor, "Save"))).status());
+    await expectHeading(editor, "This article changed while you were editing");
+    await expectNoViolations(editor, "the conflict page");
+    await screenshot(editor, "desk-conflict");
+    await submit(editor, button(editor, "Keep my version"));
+    await expectStatus(editor, "Saved.");
+  });
+
+  it("on the history, with a diff", async () => {
+    const slug = "bridge-repairs-start-on-monday";
+    await editor.goto(`${desk.base}/desk/articles/${slug}/history`);
+    await expectHeading(editor, "History of “Bridge repairs start on Monday”");
+    await expectNoViolations(editor, "history");
+
+    // Newest first: from the oldest revision to the newest.
+    await editor
+      .getByRole("radio", { name: /^From\b/ })
+      .last()
+      .check();
+    await editor.getByRole("radio", { name: /^To\b/ }).first().check();
+    await editor.getByRole("button", { name: "Compare", exact: true }).click();
+    await editor.waitForLoadState("load");
+    await editor.locator("main ins, main del").first().waitFor();
+    await expectNoViolations(editor, "history with a diff");
+    await screenshot(editor, "desk-history");
+  });
+});
