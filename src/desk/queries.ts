@@ -7,6 +7,14 @@
 export const STATUSES = ["draft", "scheduled", "published", "trash"] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** How the desk names each status. */
+export const STATUS_NAMES: Record<Status, string> = {
+  draft: "Draft",
+  scheduled: "Scheduled",
+  published: "Published",
+  trash: "In the trash",
+};
+
 export interface DeskFilters {
   status?: Status | undefined;
   section?: string | undefined;

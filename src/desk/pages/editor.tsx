@@ -7,7 +7,7 @@
 import type { Child } from "hono/jsx";
 import type { AuthorRow, SectionRow } from "../../content/editorial";
 import type { EditorFields } from "../form";
-import type { Status } from "../queries";
+import { STATUS_NAMES, type Status } from "../queries";
 import { DeskLayout, formatTime, type Notice } from "./layout";
 
 export interface EditorProps {
@@ -85,7 +85,7 @@ export function EditorPage(props: EditorProps) {
           {formProblem ? <p class="error">{formProblem}</p> : null}
           {props.status ? (
             <p class="current">
-              Status: <span class={`status ${props.status}`}>{props.status}</span>
+              Status: <span class={`status ${props.status}`}>{STATUS_NAMES[props.status]}</span>
             </p>
           ) : null}
           <Field name="title" label="Title" problems={problems}>

@@ -41,6 +41,7 @@ export function DeskLayout(props: {
           Skip to content
         </a>
         {/* Named, so they stay distinct from the site's own header and main in the preview frame. */}
+        {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: a top-level header is the banner landmark, which ARIA lets us name. */}
         <header class="desk" aria-label="Desk">
           <a class="brand" href="/desk">
             {props.siteTitle} <span>desk</span>

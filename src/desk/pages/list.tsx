@@ -4,15 +4,8 @@
  * and author, and searched by title.
  */
 import type { AuthorRow, SectionRow } from "../../content/editorial";
-import { type DeskFilters, type DeskRow, STATUSES, type Status, statusOf } from "../queries";
+import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES, statusOf } from "../queries";
 import { DeskLayout, formatTime, type Notice } from "./layout";
-
-const STATUS_NAMES: Record<Status, string> = {
-  draft: "Draft",
-  scheduled: "Scheduled",
-  published: "Published",
-  trash: "In the trash",
-};
 
 export function ListPage(props: {
   siteTitle: string;
