@@ -6,19 +6,26 @@
  */
 import { sign, verify } from "./hmac";
 
-/** How long a preview link works: a day, enough for a review round. */
+/** How long a preview link works unless the editor chooses otherwise: a day, enough for a review round. */
 export const PREVIEW_SECONDS = 24 * 60 * 60;
+/** What the editor may choose from, in hours: an hour for a quick look, a week for a long embargo. */
+export const PREVIEW_HOURS = [1, 24, 168] as const;
 const PURPOSE = "draft-preview";
 
 export const previewPath = (id: string, expires: number, signature: string): string =>
   `/preview/${encodeURIComponent(id)}?expires=${expires}&sig=${signature}`;
 
 /**
- * A preview link for article `id`, valid until `now` plus PREVIEW_SECONDS.
+ * A preview link for article `id`, valid for `seconds` from `now` (PREVIEW_SECONDS unless given).
  * @example await previewLink("0b6c…", secret, Date.now()) // "/preview/0b6c…?expires=1767225600&sig=Qm9…"
  */
-export async function previewLink(id: string, secret: string, now: number): Promise<{ path: string; expires: number }> {
-  const expires = Math.floor(now / 1000) + PREVIEW_SECONDS;
+export async function previewLink(
+  id: string,
+  secret: string,
+  now: number,
+  seconds: number = PREVIEW_SECONDS,
+): Promise<{ path: string; expires: number }> {
+  const expires = Math.floor(now / 1000) + seconds;
   return { path: previewPath(id, expires, await sign(secret, PURPOSE, `${id}\n${expires}`)), expires: expires * 1000 };
 }
 

@@ -39,7 +39,7 @@ import { HistoryPage } from "../desk/pages/history";
 import { deskDocument, formatTime, type Notice } from "../desk/pages/layout";
 import { ListPage } from "../desk/pages/list";
 import { SignInPage } from "../desk/pages/sign-in";
-import { previewLink } from "../desk/preview-link";
+import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "../desk/preview-link";
 import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
 import { clientAddress, recordSignInFailure, signInWait } from "../desk/rate-limit";
 import { SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
@@ -283,7 +283,9 @@ export const deskRoutes = new Hono<AppEnv>()
     const input = JSON.parse(row.input) as ArticleInput;
     const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
     if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
-    const link = await previewLink(row.id, secret, c.var.clock.now());
+    const hours = Number((await c.req.formData()).get("hours"));
+    const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
+    const link = await previewLink(row.id, secret, c.var.clock.now(), seconds);
     return page(
       c,
       await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),

@@ -351,6 +351,19 @@ describe("draft preview links", () => {
     expect((await request(url)).status).toBe(410);
   });
 
+  it("lasts as long as the editor chose, from an hour to a week", async () => {
+    const cookie = await signIn();
+    await post("/desk/new", articleForm({ draft: "on" }), cookie);
+    const html = await (await post("/desk/articles/harbour-plans/preview-link", { hours: "1" }, cookie)).text();
+    const url = (/id="preview-link"[^>]*value="([^"]+)"/.exec(html)?.[1] ?? "").replaceAll("&amp;", "&");
+    expect(Number(/expires=(\d+)/.exec(url)?.[1]) * 1000).toBe(Math.floor(clock.now() / 1000) * 1000 + 3600_000);
+    clock.advance(3600_000 + 1000);
+    expect((await request(url)).status).toBe(410);
+    // Anything else asked for is the default day.
+    const other = await (await post("/desk/articles/harbour-plans/preview-link", { hours: "9999" }, cookie)).text();
+    expect(Number(/expires=(\d+)/.exec(other)?.[1]) * 1000).toBe(Math.floor(clock.now() / 1000) * 1000 + 86_400_000);
+  });
+
   it("refuses forged and tampered links", async () => {
     const url = await linkFor(await signIn());
     expect((await request(url.replace(/sig=./, "sig=A"))).status).toBe(403);

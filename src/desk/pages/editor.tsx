@@ -245,13 +245,21 @@ function ArticleTools(props: EditorProps & { slug: string }) {
       </form>
       {status === "draft" || status === "scheduled" ? (
         <form method="post" action={`/desk/articles/${slug}/preview-link`} class="preview-link">
+          <label for="hours">Valid for</label>
+          <select id="hours" name="hours">
+            <option value="1">1 hour</option>
+            <option value="24" selected>
+              24 hours
+            </option>
+            <option value="168">7 days</option>
+          </select>
           <button type="submit">Create preview link</button>
           {props.previewLink ? (
             <div class="field">
               <label for="preview-link">Preview link</label>
               <input id="preview-link" type="text" readonly value={props.previewLink.url} aria-describedby="preview-link-hint" />
               <p class="hint" id="preview-link-hint">
-                Anyone with this link can read the draft until {formatTime(props.previewLink.expires, props.zone)} (24 hours).
+                Anyone with this link can read the draft until {formatTime(props.previewLink.expires, props.zone)}.
               </p>
             </div>
           ) : null}
