@@ -46,6 +46,14 @@ function post(
   );
 }
 
+/** Uploads a file through the desk, as its script does. */
+function upload(cookie: string, file: File, alt: string): Promise<Response> {
+  const body = new FormData();
+  body.set("file", file);
+  body.set("alt", alt);
+  return request("/desk/media", { method: "POST", body, headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" } });
+}
+
 const get = (path: string, cookie: string) => request(path, { headers: { Cookie: cookie, ...HTML }, redirect: "manual" });
 
 /** The editor's form for a new article, as a browser would post it. */
@@ -375,31 +383,22 @@ describe("draft preview links", () => {
 describe("uploads through the desk", () => {
   it("refuses a file that is not an image, or has a lying extension, and writes nothing to R2", async () => {
     const cookie = await signIn();
-    const body = new FormData();
-    body.set(
-      "file",
+    const response = await upload(
+      cookie,
       new File([new TextEncoder().encode("<svg xmlns='http://www.w3.org/2000/svg'/>")], "photo.png", { type: "image/png" }),
+      "A photo",
     );
-    body.set("alt", "A photo");
-    const response = await request("/desk/media", {
-      method: "POST",
-      body,
-      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
-    });
     expect(response.status).toBe(415);
     expect((await env.MEDIA.list()).objects).toHaveLength(0);
   });
 
   it("takes images up to 10 MiB, like the API, and refuses a larger one with 413, writing nothing", async () => {
     const cookie = await signIn();
-    const body = new FormData();
-    body.set("file", new File([new Uint8Array(10 * 1024 * 1024 + 1)], "huge.jpg", { type: "image/jpeg" }));
-    body.set("alt", "Too big");
-    const response = await request("/desk/media", {
-      method: "POST",
-      body,
-      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
-    });
+    const response = await upload(
+      cookie,
+      new File([new Uint8Array(10 * 1024 * 1024 + 1)], "huge.jpg", { type: "image/jpeg" }),
+      "Too big",
+    );
     expect(response.status).toBe(413);
     expect((await env.MEDIA.list()).objects).toHaveLength(0);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM revisions").first("n")).toBe(0);
@@ -407,14 +406,7 @@ describe("uploads through the desk", () => {
 
   it("refuses an upload without alt text, naming the field", async () => {
     const cookie = await signIn();
-    const body = new FormData();
-    body.set("file", new File([PNG_1X1], "dot.png", { type: "image/png" }));
-    body.set("alt", " ");
-    const response = await request("/desk/media", {
-      method: "POST",
-      body,
-      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
-    });
+    const response = await upload(cookie, new File([PNG_1X1], "dot.png", { type: "image/png" }), " ");
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain('"field":"alt"');
     expect((await env.MEDIA.list()).objects).toHaveLength(0);
@@ -422,14 +414,7 @@ describe("uploads through the desk", () => {
 
   it("stores a real image uploaded through the desk, for the signed-in editor", async () => {
     const cookie = await signIn();
-    const body = new FormData();
-    body.set("file", new File([PNG_1X1], "dot.png", { type: "image/png" }));
-    body.set("alt", "A dot");
-    const response = await request("/desk/media", {
-      method: "POST",
-      body,
-      headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" },
-    });
+    const response = await upload(cookie, new File([PNG_1X1], "dot.png", { type: "image/png" }), "A dot");
     expect(response.status).toBe(201);
     const media = await response.json<{ url: string; width: number; height: number }>();
     expect(media.url).toMatch(/^\/media\/[0-9a-f]{32}\.png$/);

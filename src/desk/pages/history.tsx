@@ -17,6 +17,20 @@ const ACTIONS: Record<string, string> = {
   import: "Imported",
 };
 
+/** One end of the comparison: a radio in the "compare" form, named for screen readers. */
+function CompareEnd(props: { end: "from" | "to"; id: number; checked: boolean }) {
+  return (
+    <input
+      type="radio"
+      form="compare"
+      name={props.end}
+      value={String(props.id)}
+      checked={props.checked}
+      aria-label={`${props.end === "from" ? "From" : "To"} revision ${props.id}`}
+    />
+  );
+}
+
 export function HistoryPage(props: {
   siteTitle: string;
   editor: string;
@@ -69,24 +83,10 @@ export function HistoryPage(props: {
                 </td>
                 <td>{changed.length ? changed.join(", ") : "—"}</td>
                 <td>
-                  <input
-                    type="radio"
-                    form="compare"
-                    name="from"
-                    value={String(revision.id)}
-                    checked={revision.id === from}
-                    aria-label={`From revision ${revision.id}`}
-                  />
+                  <CompareEnd end="from" id={revision.id} checked={revision.id === from} />
                 </td>
                 <td>
-                  <input
-                    type="radio"
-                    form="compare"
-                    name="to"
-                    value={String(revision.id)}
-                    checked={revision.id === to}
-                    aria-label={`To revision ${revision.id}`}
-                  />
+                  <CompareEnd end="to" id={revision.id} checked={revision.id === to} />
                 </td>
                 <td>
                   {revision.version === props.version ? (

@@ -7,6 +7,29 @@ import type { AuthorRow, SectionRow } from "../../content/editorial";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES, statusOf } from "../queries";
 import { DeskLayout, formatTime, type Notice } from "./layout";
 
+/** A filter over named things (sections, authors), by slug. */
+function FilterSelect(props: {
+  name: string;
+  label: string;
+  any: string;
+  options: { slug: string; name: string }[];
+  chosen: string | undefined;
+}) {
+  return (
+    <div>
+      <label for={props.name}>{props.label}</label>
+      <select id={props.name} name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map((option) => (
+          <option value={option.slug} selected={props.chosen === option.slug}>
+            {option.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function ListPage(props: {
   siteTitle: string;
   editor: string;
@@ -41,28 +64,8 @@ export function ListPage(props: {
               ))}
             </select>
           </div>
-          <div>
-            <label for="section">Section</label>
-            <select id="section" name="section">
-              <option value="">Any section</option>
-              {props.sections.map((section) => (
-                <option value={section.slug} selected={filters.section === section.slug}>
-                  {section.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="author">Author</label>
-            <select id="author" name="author">
-              <option value="">Any author</option>
-              {props.authors.map((author) => (
-                <option value={author.slug} selected={filters.author === author.slug}>
-                  {author.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect name="section" label="Section" any="Any section" options={props.sections} chosen={filters.section} />
+          <FilterSelect name="author" label="Author" any="Any author" options={props.authors} chosen={filters.author} />
           <button type="submit">Filter</button>
         </form>
       </search>
