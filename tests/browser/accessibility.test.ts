@@ -146,3 +146,19 @@ describe("axe-core finds no violations", () => {
     await screenshot(editor, "desk-history");
   });
 });
+
+describe("at 320 CSS pixels wide (WCAG 1.4.10, reflow)", () => {
+  it("every desk page fits without scrolling sideways, the editor's toolbar included", async () => {
+    const narrow = await desk.signedInPage();
+    await narrow.setViewportSize({ width: 320, height: 800 });
+    const slug = "bridge-repairs-start-on-monday";
+    for (const path of ["/desk", "/desk?status=trash", "/desk/new", `/desk/articles/${slug}`, `/desk/articles/${slug}/history`]) {
+      await narrow.goto(`${desk.base}${path}`);
+      await narrow.locator("h1").waitFor();
+      // The editor's script has built the Markdown editor by the time its toolbar is there.
+      if (path.includes("/new") || path.endsWith(slug)) await narrow.locator(".overtype-toolbar").waitFor();
+      const width = Number(await narrow.evaluate("document.documentElement.scrollWidth"));
+      expect.soft(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(320);
+    }
+  });
+});

@@ -5,7 +5,7 @@
 import type { RevisionRow } from "../../content/editorial";
 import type { DiffLine } from "../diff";
 import { DiffView } from "./diff-view";
-import { DeskLayout, formatTime, type Notice } from "./layout";
+import { DeskLayout, formatTime, type Notice, TableScroll } from "./layout";
 
 const ACTIONS: Record<string, string> = {
   create: "Created",
@@ -55,56 +55,58 @@ export function HistoryPage(props: {
         <DiffView lines={compared.lines} caption={`From revision ${compared.from} to revision ${compared.to}`} />
       ) : null}
       <form method="get" action={`/desk/articles/${props.slug}/history`} id="compare" />
-      <table class="revisions">
-        <caption>{revisions.length === 1 ? "1 revision" : `${revisions.length} revisions`}, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Revision</th>
-            <th scope="col">What</th>
-            <th scope="col">Who and when</th>
-            <th scope="col">Fields changed</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {revisions.map((revision) => {
-            const changed = JSON.parse(revision.changed) as string[];
-            return (
-              <tr>
-                <th scope="row">{revision.id}</th>
-                <td>{ACTIONS[revision.action] ?? revision.action}</td>
-                <td>
-                  {revision.editor},{" "}
-                  <time datetime={new Date(revision.created_at).toISOString()}>
-                    {formatTime(revision.created_at, props.zone)}
-                  </time>
-                </td>
-                <td>{changed.length ? changed.join(", ") : "—"}</td>
-                <td>
-                  <CompareEnd end="from" id={revision.id} checked={revision.id === from} />
-                </td>
-                <td>
-                  <CompareEnd end="to" id={revision.id} checked={revision.id === to} />
-                </td>
-                <td>
-                  {revision.version === props.version ? (
-                    "Current"
-                  ) : (
-                    <form method="post" action={`/desk/articles/${props.slug}/revisions/${revision.id}/restore`}>
-                      <input type="hidden" name="version" value={props.version} />
-                      <button type="submit" aria-label={`Restore revision ${revision.id}`}>
-                        Restore
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <TableScroll label="Revisions">
+        <table class="revisions">
+          <caption>{revisions.length === 1 ? "1 revision" : `${revisions.length} revisions`}, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Revision</th>
+              <th scope="col">What</th>
+              <th scope="col">Who and when</th>
+              <th scope="col">Fields changed</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {revisions.map((revision) => {
+              const changed = JSON.parse(revision.changed) as string[];
+              return (
+                <tr>
+                  <th scope="row">{revision.id}</th>
+                  <td>{ACTIONS[revision.action] ?? revision.action}</td>
+                  <td>
+                    {revision.editor},{" "}
+                    <time datetime={new Date(revision.created_at).toISOString()}>
+                      {formatTime(revision.created_at, props.zone)}
+                    </time>
+                  </td>
+                  <td>{changed.length ? changed.join(", ") : "—"}</td>
+                  <td>
+                    <CompareEnd end="from" id={revision.id} checked={revision.id === from} />
+                  </td>
+                  <td>
+                    <CompareEnd end="to" id={revision.id} checked={revision.id === to} />
+                  </td>
+                  <td>
+                    {revision.version === props.version ? (
+                      "Current"
+                    ) : (
+                      <form method="post" action={`/desk/articles/${props.slug}/revisions/${revision.id}/restore`}>
+                        <input type="hidden" name="version" value={props.version} />
+                        <button type="submit" aria-label={`Restore revision ${revision.id}`}>
+                          Restore
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
       <p>
         <button type="submit" form="compare">
           Compare

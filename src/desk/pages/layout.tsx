@@ -95,6 +95,18 @@ export function NoticeBox(props: { notice?: Notice | undefined }) {
   );
 }
 
+/**
+ * A wide table in a box of its own that scrolls sideways on a narrow screen, so the page itself
+ * never does (WCAG 1.4.10 lets data tables scroll; the box is focusable for keyboard users).
+ */
+export function TableScroll(props: { label: string; children: Child }) {
+  return (
+    <div class="table-scroll" role="region" aria-label={props.label} tabindex={0}>
+      {props.children}
+    </div>
+  );
+}
+
 /** Renders a desk page to a document. */
 export async function deskDocument(element: Child): Promise<string> {
   return String(await html`<!doctype html>${element}`);

@@ -5,7 +5,7 @@
  */
 import type { AuthorRow, SectionRow } from "../../content/editorial";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES, statusOf } from "../queries";
-import { DeskLayout, formatTime, type Notice } from "./layout";
+import { DeskLayout, formatTime, type Notice, TableScroll } from "./layout";
 
 /** A filter over named things (sections, authors), by slug. */
 function FilterSelect(props: {
@@ -72,53 +72,55 @@ export function ListPage(props: {
       {props.rows.length === 0 ? (
         <p class="empty">{trash ? "The trash is empty." : "No articles match."}</p>
       ) : (
-        <table class="articles">
-          <caption>
-            {props.rows.length === 1 ? "1 article" : `${props.rows.length} articles`}
-            {trash ? " in the trash (emptied after 30 days)" : ""}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Title</th>
-              <th scope="col">Status</th>
-              <th scope="col">Section</th>
-              <th scope="col">Authors</th>
-              <th scope="col">Last change</th>
-              {trash ? <th scope="col">Action</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => {
-              const status = statusOf(row, now);
-              return (
-                <tr>
-                  <th scope="row">
-                    <a href={`/desk/articles/${row.slug}`}>{row.title}</a>
-                  </th>
-                  <td>
-                    <span class={`status ${status}`}>{STATUS_NAMES[status]}</span>
-                    {status === "scheduled" ? <span class="when"> for {formatTime(row.published_at, zone)}</span> : null}
-                  </td>
-                  <td>{row.section}</td>
-                  <td>{row.authors ?? "—"}</td>
-                  <td>
-                    <time datetime={new Date(row.changed_at).toISOString()}>{formatTime(row.changed_at, zone)}</time> by{" "}
-                    {row.changed_by}
-                  </td>
-                  {trash ? (
+        <TableScroll label="Articles">
+          <table class="articles">
+            <caption>
+              {props.rows.length === 1 ? "1 article" : `${props.rows.length} articles`}
+              {trash ? " in the trash (emptied after 30 days)" : ""}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Status</th>
+                <th scope="col">Section</th>
+                <th scope="col">Authors</th>
+                <th scope="col">Last change</th>
+                {trash ? <th scope="col">Action</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {props.rows.map((row) => {
+                const status = statusOf(row, now);
+                return (
+                  <tr>
+                    <th scope="row">
+                      <a href={`/desk/articles/${row.slug}`}>{row.title}</a>
+                    </th>
                     <td>
-                      <form method="post" action={`/desk/articles/${row.slug}/restore`}>
-                        <button type="submit" aria-label={`Restore “${row.title}”`}>
-                          Restore
-                        </button>
-                      </form>
+                      <span class={`status ${status}`}>{STATUS_NAMES[status]}</span>
+                      {status === "scheduled" ? <span class="when"> for {formatTime(row.published_at, zone)}</span> : null}
                     </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    <td>{row.section}</td>
+                    <td>{row.authors ?? "—"}</td>
+                    <td>
+                      <time datetime={new Date(row.changed_at).toISOString()}>{formatTime(row.changed_at, zone)}</time> by{" "}
+                      {row.changed_by}
+                    </td>
+                    {trash ? (
+                      <td>
+                        <form method="post" action={`/desk/articles/${row.slug}/restore`}>
+                          <button type="submit" aria-label={`Restore “${row.title}”`}>
+                            Restore
+                          </button>
+                        </form>
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </DeskLayout>
   );
