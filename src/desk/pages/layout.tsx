@@ -101,9 +101,9 @@ export function NoticeBox(props: { notice?: Notice | undefined }) {
  */
 export function TableScroll(props: { label: string; children: Child }) {
   return (
-    <div class="table-scroll" role="region" aria-label={props.label} tabindex={0}>
+    <section class="table-scroll" aria-label={props.label} tabindex={0}>
       {props.children}
-    </div>
+    </section>
   );
 }
 
