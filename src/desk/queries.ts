@@ -21,6 +21,8 @@ export interface DeskFilters {
   author?: string | undefined;
   /** Words to find in titles. */
   q?: string | undefined;
+  /** Which page of DESK_LIST_LIMIT rows, from 1. */
+  page?: number | undefined;
 }
 
 export interface DeskRow {
@@ -35,8 +37,8 @@ export interface DeskRow {
   changed_by: string;
 }
 
-/** The list shows this many, newest change first; filters and search reach the rest. */
-export const DESK_LIST_LIMIT = 200;
+/** The list shows this many a page, newest change first. */
+export const DESK_LIST_LIMIT = 100;
 
 // Each status is a condition on the row; without one, everything but the trash.
 const STATUS_CONDITIONS: Record<Status | "all", string> = {
@@ -51,10 +53,14 @@ const STATUS_CONDITIONS: Record<Status | "all", string> = {
 const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
- * The articles that match, newest change first.
+ * A page of the articles that match, newest change first, and whether there are more after it.
  * @example await deskArticles(env.DB, { status: "draft", q: "budget" }, Date.now())
  */
-export async function deskArticles(db: D1Database, filters: DeskFilters, now: number): Promise<DeskRow[]> {
+export async function deskArticles(
+  db: D1Database,
+  filters: DeskFilters,
+  now: number,
+): Promise<{ rows: DeskRow[]; more: boolean }> {
   const q = filters.q?.trim() ?? "";
   const condition = STATUS_CONDITIONS[filters.status ?? "all"];
   const binds: (string | number)[] = [filters.section ?? "", filters.author ?? "", q, likePattern(q)];
@@ -71,11 +77,12 @@ export async function deskArticles(db: D1Database, filters: DeskFilters, now: nu
          AND (?2 = '' OR EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_slug = ?2))
          AND (?3 = '' OR a.title LIKE ?4 ESCAPE '\\')
        ORDER BY a.changed_at DESC, a.id
-       LIMIT ${DESK_LIST_LIMIT}`,
+       LIMIT ${DESK_LIST_LIMIT + 1} OFFSET ${(Math.max(1, filters.page ?? 1) - 1) * DESK_LIST_LIMIT}`,
     )
     .bind(...binds)
     .all<DeskRow>();
-  return results;
+  // One row more than a page says whether there is a next page, without a COUNT.
+  return { rows: results.slice(0, DESK_LIST_LIMIT), more: results.length > DESK_LIST_LIMIT };
 }
 
 /** An article's status for editors, from its row. */

@@ -123,9 +123,10 @@ export const deskRoutes = new Hono<AppEnv>()
       section: c.req.query("section") || undefined,
       author: c.req.query("author") || undefined,
       q: c.req.query("q") || undefined,
+      page: Math.min(10_000, Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1)),
     };
     const now = c.var.clock.now();
-    const [rows, sections, authors] = await Promise.all([
+    const [{ rows, more }, sections, authors] = await Promise.all([
       deskArticles(c.env.DB, filters, now),
       listSections(c.env.DB),
       listAuthors(c.env.DB),
@@ -141,6 +142,7 @@ export const deskRoutes = new Hono<AppEnv>()
         siteTitle={c.var.site.title}
         editor={c.var.editor ?? ""}
         rows={rows}
+        more={more}
         filters={filters}
         sections={sections}
         authors={authors}
@@ -308,6 +310,7 @@ function missingArticle(c: Context<AppEnv>, slug: string): Promise<Response> {
       siteTitle={c.var.site.title}
       editor={c.var.editor ?? ""}
       rows={[]}
+      more={false}
       filters={{}}
       sections={[]}
       authors={[]}

@@ -30,10 +30,34 @@ function FilterSelect(props: {
   );
 }
 
+/** Links to the next and previous pages of the list, keeping the filters. */
+function Pages(props: { filters: DeskFilters; more: boolean }) {
+  const page = props.filters.page ?? 1;
+  if (page <= 1 && !props.more) return null;
+  const href = (to: number) => {
+    const query = new URLSearchParams();
+    for (const name of ["q", "status", "section", "author"] as const) {
+      const value = props.filters[name];
+      if (value) query.set(name, value);
+    }
+    if (to > 1) query.set("page", String(to));
+    const text = query.toString();
+    return text ? `/desk?${text}` : "/desk";
+  };
+  return (
+    <nav aria-label="Pages of articles" class="pages">
+      {page > 1 ? <a href={href(page - 1)}>Newer changes</a> : null}
+      {props.more ? <a href={href(page + 1)}>Older changes</a> : null}
+    </nav>
+  );
+}
+
 export function ListPage(props: {
   siteTitle: string;
   editor: string;
   rows: DeskRow[];
+  /** Whether there is a page after this one. */
+  more: boolean;
   filters: DeskFilters;
   sections: SectionRow[];
   authors: AuthorRow[];
@@ -122,6 +146,7 @@ export function ListPage(props: {
           </table>
         </TableScroll>
       )}
+      <Pages filters={filters} more={props.more} />
     </DeskLayout>
   );
 }
