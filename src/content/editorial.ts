@@ -28,6 +28,7 @@ export const TABLES = [
   "archives",
   "documents",
   "sign_in_failures",
+  "desk_sign_outs",
 ] as const;
 
 export interface ArticleRow {

@@ -12,6 +12,7 @@ import { parseEditorTokens } from "../routes/editors";
 import { accessFromEnv, verifyAccessJwt } from "./access";
 import { fingerprint, MIN_SECRET_LENGTH } from "./hmac";
 import { openSession, SESSION_COOKIE, type Session } from "./session";
+import { hasSignedOut } from "./sign-outs";
 
 /**
  * The desk's CSP. Scripts and connections only to this site. Styles also allow inline ones:
@@ -91,6 +92,12 @@ async function sessionHolds(session: Session, tokens: string): Promise<boolean> 
   return false;
 }
 
+/** The session the request's cookie holds: genuine, unexpired and not signed out; or null. */
+export async function currentSession(c: Context<AppEnv>, secret: string): Promise<Session | null> {
+  const session = await openSession(getCookie(c, SESSION_COOKIE), secret, c.var.clock.now());
+  return session && !(await hasSignedOut(c.env.DB, session.id)) ? session : null;
+}
+
 /** The signed-in editor's name, from Access or the session cookie; null when there is none. */
 export async function signedInEditor(c: Context<AppEnv>): Promise<string | null> {
   const access = accessFromEnv(c.env);
@@ -101,7 +108,7 @@ export async function signedInEditor(c: Context<AppEnv>): Promise<string | null>
   }
   const secret = deskSecret(c.env);
   if (!secret) return null;
-  const session = await openSession(getCookie(c, SESSION_COOKIE), secret, c.var.clock.now());
+  const session = await currentSession(c, secret);
   return session && (await sessionHolds(session, c.env.EDITOR_TOKENS ?? "")) ? session.editor : null;
 }
 

@@ -16,6 +16,8 @@ const PURPOSE = "desk-session";
 const MAX_COOKIE_LENGTH = 1024;
 
 export interface Session {
+  /** Random, so that signing out can end this session and no other (desk/sign-outs.ts). */
+  id: string;
   editor: string;
   /** The fingerprint (desk/hmac.ts) of the token the editor signed in with, or "access" for Cloudflare Access. */
   key: string;
@@ -23,12 +25,15 @@ export interface Session {
   expires: number;
 }
 
+/** A new session's id: 128 random bits. */
+export const newSessionId = (): string => base64url(crypto.getRandomValues(new Uint8Array(16)));
+
 /**
  * The cookie value for a session: its fields, then their signature.
- * @example await sealSession({ editor: "ana", key: "x1…", expires: 1767225600000 }, secret) // "eyJl….Qm9…"
+ * @example await sealSession({ id: newSessionId(), editor: "ana", key: "x1…", expires: 1767225600000 }, secret) // "WyJ….Qm9…"
  */
 export async function sealSession(session: Session, secret: string): Promise<string> {
-  const payload = base64url(new TextEncoder().encode(JSON.stringify([session.editor, session.key, session.expires])));
+  const payload = base64url(new TextEncoder().encode(JSON.stringify([session.id, session.editor, session.key, session.expires])));
   return `${payload}.${await sign(secret, PURPOSE, payload)}`;
 }
 
@@ -39,13 +44,15 @@ export async function openSession(value: string | undefined, secret: string, now
   if (!payload || !signature || rest.length > 0) return null;
   if (!(await verify(secret, PURPOSE, payload, signature))) return null;
   try {
-    const [editor, key, expires] = JSON.parse(
+    const [id, editor, key, expires] = JSON.parse(
       new TextDecoder().decode(
         Uint8Array.from(atob(payload.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0)),
       ),
     ) as unknown[];
-    if (typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") return null;
-    return expires > now ? { editor, key, expires } : null;
+    if (typeof id !== "string" || typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") {
+      return null;
+    }
+    return expires > now ? { id, editor, key, expires } : null;
   } catch {
     return null;
   }

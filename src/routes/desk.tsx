@@ -31,7 +31,16 @@ import { taxonomySlug } from "../content/taxonomy";
 import { accessFromEnv } from "../desk/access";
 import { lineDiff } from "../desk/diff";
 import { articleText, type EditorFields, fieldsFromForm, fieldsFromInput, inputFromFields, problemsByField } from "../desk/form";
-import { deskAuth, deskHeaders, deskSecret, PREVIEW_CSP, safeNext, sameOrigin, signedInEditor } from "../desk/guard";
+import {
+  currentSession,
+  deskAuth,
+  deskHeaders,
+  deskSecret,
+  PREVIEW_CSP,
+  safeNext,
+  sameOrigin,
+  signedInEditor,
+} from "../desk/guard";
 import { fingerprint } from "../desk/hmac";
 import { ConflictPage } from "../desk/pages/conflict";
 import { EditorPage, type EditorProps } from "../desk/pages/editor";
@@ -42,7 +51,8 @@ import { SignInPage } from "../desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "../desk/preview-link";
 import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
 import { clientAddress, recordSignInFailure, signInWait } from "../desk/rate-limit";
-import { SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
+import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
+import { recordSignOut } from "../desk/sign-outs";
 import { zoneLabel } from "../desk/time-zone";
 import { renderArticle } from "../render/article";
 import { requestSetup } from "../setup";
@@ -98,7 +108,10 @@ export const deskRoutes = new Hono<AppEnv>()
       await recordSignInFailure(c.env.DB, address, now);
       return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
     }
-    const session = await sealSession({ editor, key: await fingerprint(token), expires: now + SESSION_SECONDS * 1000 }, secret);
+    const session = await sealSession(
+      { id: newSessionId(), editor, key: await fingerprint(token), expires: now + SESSION_SECONDS * 1000 },
+      secret,
+    );
     setCookie(c, SESSION_COOKIE, session, {
       path: "/desk",
       httpOnly: true,
@@ -108,7 +121,11 @@ export const deskRoutes = new Hono<AppEnv>()
     });
     return c.redirect(next, 303);
   })
-  .post("/sign-out", (c) => {
+  .post("/sign-out", async (c) => {
+    // The cookie is cleared here, and its session recorded as ended, so no copy of it still works.
+    const secret = deskSecret(c.env);
+    const session = secret ? await currentSession(c, secret) : null;
+    if (session) await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
     deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })

@@ -129,7 +129,7 @@ describe("headers and refusals", () => {
   });
 
   it("refuses forged, expired and tampered session cookies", async () => {
-    const forged = `${SESSION_COOKIE}=${await sealSession({ editor: "ana", key: "x", expires: clock.now() + 60_000 }, "another-secret-0123456789abcdef0123")}`;
+    const forged = `${SESSION_COOKIE}=${await sealSession({ id: "s", editor: "ana", key: "x", expires: clock.now() + 60_000 }, "another-secret-0123456789abcdef0123")}`;
     expect((await get("/desk", forged)).status).toBe(303);
     const cookie = await signIn();
     expect((await get("/desk", cookie)).status).toBe(200);
@@ -171,6 +171,9 @@ describe("sign-in", () => {
     const out = await post("/desk/sign-out", {}, session);
     expect(out.status).toBe(303);
     expect(out.headers.get("Set-Cookie")).toMatch(/Max-Age=0/);
+    // A copy of the cookie kept elsewhere no longer works; a new sign-in does.
+    expect((await get("/desk", session)).status).toBe(303);
+    expect((await get("/desk", await signIn())).status).toBe(200);
   });
 
   it("never sends an editor to another site after signing in", async () => {
