@@ -75,3 +75,19 @@ describe("autosave", () => {
     expect((await bodyField(again).inputValue()).trimEnd()).toBe(SAVED);
   });
 });
+
+describe("Ctrl+S", () => {
+  it("saves the article, as in any editor, and the saved copy is no longer offered back", async () => {
+    const { base } = desk;
+    const page = await desk.signedInPage();
+    const slug = await createArticle(page, base, { title: "Pool timetable", section: "Newsroom", published: PAST, body: SAVED });
+    await openEditor(page, base, slug);
+    await bodyField(page).focus();
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.type(UNSAVED);
+    await Promise.all([page.waitForURL(/n=saved/), page.keyboard.press("Control+s")]);
+    await expectStatus(page, "Saved.");
+    expect(await serverBody(base, slug)).toContain(UNSAVED.trim());
+    expect(await storedCopyHolds(page, "Sunday mornings")).toBe(false);
+  });
+});

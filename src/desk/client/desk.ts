@@ -268,6 +268,14 @@ function startEditor(): void {
       spellcheck: true,
     });
   }
+  // Ctrl+S (⌘S) saves, as in every editor, rather than saving the desk's HTML to disk.
+  const save = form.querySelector<HTMLButtonElement>("button.primary");
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s" && save) {
+      event.preventDefault();
+      form.requestSubmit(save);
+    }
+  });
   const refreshPreview = startPreview(form);
   startAutosave(form, instance, refreshPreview);
   startUpload(form, instance);
