@@ -18,21 +18,16 @@ import { isPublic, validateSlug } from "../content/article";
 import { runCron } from "../content/cron";
 import {
   type AuthorRow,
-  articlesByAuthor,
-  authorNamed,
-  deleteAuthor,
   getArticleRow,
   getAuthor,
   getRevision,
-  getSection,
   listArticleSummaries,
   listAuthors,
   listRevisions,
   listSections,
-  putAuthor,
-  updateSection,
 } from "../content/editorial";
 import { migrateKvArticles } from "../content/migrate-kv";
+import { removeAuthor, saveAuthor, saveSection } from "../content/profiles";
 import {
   etagOf,
   moveArticle,
@@ -43,7 +38,7 @@ import {
   trashArticle,
   untrashArticle,
 } from "../content/publishing";
-import { authorProfileSchema, type FieldProblem, type StoredArticle, sectionUpdateSchema, validate } from "../content/schema";
+import type { FieldProblem, StoredArticle } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
 import { requestSetup } from "../setup";
 import { applyLater, type EditorToken, parseEditorTokens, publisher } from "./editors";
@@ -234,37 +229,16 @@ export const apiRoutes = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
-    const profile = validate(authorProfileSchema, body);
-    if (!profile.ok) return apiError(c, 400, "The author's profile is not valid", profile.problems);
-    const existing = await getAuthor(c.env.DB, slug);
-    const clash = await authorNamed(c.env.DB, profile.value.name, slug);
-    if (clash)
-      return apiError(c, 409, `Another author is called that`, [
-        { field: "name", problem: `is the name of the author "${clash}"` },
-      ]);
-    const author = {
-      slug,
-      name: profile.value.name,
-      bio: profile.value.bio,
-      url: profile.value.url ?? null,
-      photo_url: profile.value.photoUrl ?? null,
-    };
-    await putAuthor(c.env.DB, author, c.var.clock.now());
+    const saved = await saveAuthor(c.env.DB, slug, body, c.var.clock.now());
+    if (!saved.ok) return refusal(c, saved);
     applyLater(c);
-    return c.json(authorView(c, author), existing ? 200 : 201);
+    return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
   })
   .delete("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
     if (slug instanceof Response) return slug;
-    if (!(await getAuthor(c.env.DB, slug)))
-      return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
-    // The delete itself checks that no article names the author, in the same statement.
-    if (!(await deleteAuthor(c.env.DB, slug, c.var.clock.now()))) {
-      const articles = await articlesByAuthor(c.env.DB, slug);
-      return apiError(c, 409, "The author still has articles", [
-        { field: "slug", problem: `names the author of ${articles} article(s): change their bylines first` },
-      ]);
-    }
+    const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
+    if (!removed.ok) return refusal(c, removed);
     applyLater(c);
     return c.json({ slug, deleted: true });
   })
@@ -274,14 +248,10 @@ export const apiRoutes = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
-    const update = validate(sectionUpdateSchema, body);
-    if (!update.ok) return apiError(c, 400, "The section is not valid", update.problems);
-    const section = await getSection(c.env.DB, slug);
-    if (!section) return apiError(c, 404, `There is no section "${slug}"`, [{ field: "slug", problem: "names no section" }]);
-    const next = { slug, name: update.value.name ?? section.name, position: update.value.position ?? section.position };
-    await updateSection(c.env.DB, next, c.var.clock.now());
+    const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
+    if (!saved.ok) return refusal(c, saved);
     applyLater(c);
-    return c.json(next);
+    return c.json(saved.section);
   })
   .post("/migrate-kv", async (c) => {
     const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
