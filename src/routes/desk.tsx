@@ -14,8 +14,17 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
 import { articlePath } from "../config";
 import { validateSlug } from "../content/article";
-import { type ArticleRow, getArticleRow, getRevision, listAuthors, listRevisions, listSections } from "../content/editorial";
+import {
+  type ArticleRow,
+  getArticleRow,
+  getAuthor,
+  getRevision,
+  listAuthors,
+  listRevisions,
+  listSections,
+} from "../content/editorial";
 import { loadNav } from "../content/listing-builders";
+import { removeAuthor, saveAuthor, saveSection } from "../content/profiles";
 import {
   etagOf,
   moveArticle,
@@ -47,6 +56,7 @@ import { EditorPage, type EditorProps } from "../desk/pages/editor";
 import { HistoryPage } from "../desk/pages/history";
 import { deskDocument, formatTime, type Notice } from "../desk/pages/layout";
 import { ListPage } from "../desk/pages/list";
+import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "../desk/pages/people";
 import { SignInPage } from "../desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "../desk/preview-link";
 import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
@@ -67,7 +77,7 @@ const formLimit = bodyLimit({
   onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413),
 });
 
-const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 429 | 503 = 200) =>
+const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 | 503 = 200) =>
   c.html(await deskDocument(element), status);
 
 const zoneOf = (c: Context<AppEnv>): string => c.var.site.timeZone ?? "UTC";
@@ -310,7 +320,133 @@ export const deskRoutes = new Hono<AppEnv>()
       await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),
     );
   })
+  .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
+  .post("/authors", async (c) => {
+    const data = profileData(await c.req.formData());
+    const fields = { ...authorFields(null), ...data };
+    const slug = taxonomySlug(data.name);
+    // A new profile never replaces one that has the same address.
+    const taken = slug !== "" && (await getAuthor(c.env.DB, slug)) !== null;
+    const saved = taken
+      ? { ok: false as const, status: 409 as const, details: [{ field: "name", problem: `is taken: /authors/${slug} exists` }] }
+      : await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
+    if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
+    applyLater(c);
+    return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
+  })
+  .get("/authors/:slug", async (c) => {
+    const author = await getAuthor(c.env.DB, c.req.param("slug"));
+    if (!author) return c.redirect("/desk/authors", 303);
+    const notice: Notice | undefined = c.req.query("n") === "saved" ? { role: "status", text: "Saved." } : undefined;
+    return page(c, await authorsPage(c, { slug: author.slug, fields: authorFields(author), notice }));
+  })
+  .post("/authors/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    if (!(await getAuthor(c.env.DB, slug))) return c.redirect("/desk/authors", 303);
+    const data = profileData(await c.req.formData());
+    const saved = await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
+    if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
+    applyLater(c);
+    return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
+  })
+  .post("/authors/:slug/delete", async (c) => {
+    const slug = c.req.param("slug");
+    const author = await getAuthor(c.env.DB, slug);
+    const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
+    if (!removed.ok) {
+      const text = `Not deleted: ${removed.details.map((d) => d.problem).join("; ")}.`;
+      return page(
+        c,
+        await authorsPage(c, { slug, fields: authorFields(author), notice: { role: "alert", text } }),
+        removed.status,
+      );
+    }
+    applyLater(c);
+    return page(
+      c,
+      await authorsPage(c, {
+        fields: authorFields(null),
+        notice: { role: "status", text: `Deleted the profile of ${author?.name ?? slug}.` },
+      }),
+    );
+  })
+  .get("/sections", async (c) => {
+    const notice: Notice | undefined =
+      c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
+    return page(
+      c,
+      <SectionsPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        sections={await listSections(c.env.DB)}
+        notice={notice}
+      />,
+    );
+  })
+  .post("/sections/:slug", async (c) => {
+    const form = await c.req.formData();
+    const position = String(form.get("position") ?? "").trim();
+    const saved = await saveSection(
+      c.env.DB,
+      c.req.param("slug"),
+      { name: String(form.get("name") ?? ""), ...(position ? { position: Number(position) } : {}) },
+      c.var.clock.now(),
+    );
+    if (!saved.ok) {
+      const text = `Not saved: ${saved.details.map((d) => `${d.field} ${d.problem}`).join("; ")}.`;
+      const sections = await listSections(c.env.DB);
+      return page(
+        c,
+        <SectionsPage
+          siteTitle={c.var.site.title}
+          editor={c.var.editor ?? ""}
+          sections={sections}
+          notice={{ role: "alert", text }}
+        />,
+        saved.status,
+      );
+    }
+    applyLater(c);
+    return c.redirect("/desk/sections?n=saved", 303);
+  })
   .all("*", (c) => c.text("There is no such desk page.\n", 404));
+
+/** An author's form as posted. */
+function profileData(form: FormData): { name: string; bio: string; url: string; photoUrl: string } {
+  const text = (name: string) => String(form.get(name) ?? "");
+  return {
+    name: text("name"),
+    bio: text("bio").replace(/\r\n?/g, "\n"),
+    url: text("url").trim(),
+    photoUrl: text("photoUrl").trim(),
+  };
+}
+
+/** Optional fields left empty are absent, not empty strings the schema would refuse as URLs. */
+const withoutEmpty = (data: Record<string, string>) =>
+  Object.fromEntries(Object.entries(data).filter(([, value]) => value !== ""));
+
+async function authorsPage(
+  c: Context<AppEnv>,
+  state: { slug?: string; fields: AuthorFields; notice?: Notice | undefined },
+  problems: Refusal["details"] = [],
+) {
+  const byField = new Map<string, string>();
+  for (const { field, problem } of problems) if (!byField.has(field)) byField.set(field, problem);
+  const notice: Notice | undefined =
+    state.notice ?? (problems.length ? { role: "alert", text: "Not saved: see the fields marked below." } : undefined);
+  return (
+    <AuthorsPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      authors={await listAuthors(c.env.DB)}
+      slug={state.slug}
+      fields={state.fields}
+      problems={byField}
+      notice={notice}
+    />
+  );
+}
 
 /** The stored article the route's slug names, or the page that says there is none. */
 async function articleRow(c: Context<AppEnv>): Promise<ArticleRow | Response> {

@@ -147,12 +147,35 @@ describe("axe-core finds no violations", () => {
   });
 });
 
+describe("authors and sections", () => {
+  it("have no axe violations, with and without a field error", async () => {
+    await editor.goto(`${desk.base}/desk/authors`);
+    await expectHeading(editor, "Authors");
+    await expectNoViolations(editor, "authors");
+    await field(editor, "Name").fill("Kim Lee");
+    await field(editor, "Website").fill("not a url");
+    await field(editor, "Website").evaluate((input) => input.setAttribute("type", "text"));
+    await submit(editor, button(editor, "Add author"));
+    await expectAlert(editor, "Not saved: see the fields marked below.");
+    await expectNoViolations(editor, "authors with an error");
+    await field(editor, "Website").fill("");
+    await submit(editor, button(editor, "Add author"));
+    await expectStatus(editor, "Saved.");
+    await expectNoViolations(editor, "an author's profile");
+
+    await editor.goto(`${desk.base}/desk/sections`);
+    await expectHeading(editor, "Sections");
+    await expectNoViolations(editor, "sections");
+  });
+});
+
 describe("at 320 CSS pixels wide (WCAG 1.4.10, reflow)", () => {
   it("every desk page fits without scrolling sideways, the editor's toolbar included", async () => {
     const narrow = await desk.signedInPage();
     await narrow.setViewportSize({ width: 320, height: 800 });
     const slug = "bridge-repairs-start-on-monday";
-    for (const path of ["/desk", "/desk?status=trash", "/desk/new", `/desk/articles/${slug}`, `/desk/articles/${slug}/history`]) {
+    const paths = ["/desk", "/desk?status=trash", "/desk/new", `/desk/articles/${slug}`, `/desk/articles/${slug}/history`];
+    for (const path of [...paths, "/desk/authors", "/desk/sections"]) {
       await narrow.goto(`${desk.base}${path}`);
       await narrow.locator("h1").waitFor();
       // The editor's script has built the Markdown editor by the time its toolbar is there.

@@ -337,6 +337,59 @@ describe("writing", () => {
   });
 });
 
+describe("authors and sections", () => {
+  it("adds, edits and deletes an author's profile, which the editor then offers as a byline", async () => {
+    const cookie = await signIn();
+    const added = await post(
+      "/desk/authors",
+      { name: "Kim Lee", bio: "Covers the courts.\r\nAnd the council.", url: "", photoUrl: "" },
+      cookie,
+    );
+    expect(added.status).toBe(303);
+    expect(added.headers.get("Location")).toBe("/desk/authors/kim-lee?n=saved");
+    const api = await (await request("/api/authors/kim-lee", { headers: { Authorization: `Bearer ${TOKEN}` } })).json<{
+      bio: string;
+    }>();
+    expect(api.bio).toBe("Covers the courts.\nAnd the council.");
+    expect(await (await get("/desk/new", cookie)).text()).toMatch(/type="checkbox"[^>]*name="authors"[^>]*value="Kim Lee"/);
+
+    const bad = await post("/desk/authors/kim-lee", { name: "Kim Lee", bio: "", url: "not a url", photoUrl: "" }, cookie);
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('id="url-error"');
+    expect(html).toContain('aria-invalid="true"');
+    const again = await post("/desk/authors", { name: "kim lee", bio: "", url: "", photoUrl: "" }, cookie);
+    expect(again.status).toBe(409);
+
+    const deleted = await post("/desk/authors/kim-lee/delete", {}, cookie);
+    expect(deleted.status).toBe(200);
+    expect(await deleted.text()).toContain("Deleted the profile of Kim Lee.");
+    expect((await request("/api/authors/kim-lee", { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+
+  it("refuses to delete an author who still has articles, saying how many", async () => {
+    await publish("courts-today", { authors: ["Kim Lee"] });
+    const cookie = await signIn();
+    const response = await post("/desk/authors/kim-lee/delete", {}, cookie);
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("1 article(s)");
+  });
+
+  it("renames a section and moves it in the navigation", async () => {
+    await publish("harbour-plans", { category: "Local" });
+    const cookie = await signIn();
+    const saved = await post("/desk/sections/local", { name: "Around town", position: "3" }, cookie);
+    expect(saved.status).toBe(303);
+    const sections = await (await request("/api/sections", { headers: { Authorization: `Bearer ${TOKEN}` } })).json<{
+      sections: { slug: string; name: string; position: number }[];
+    }>();
+    expect(sections.sections).toContainEqual({ slug: "local", name: "Around town", position: 3 });
+    const refused = await post("/desk/sections/local", { name: "", position: "-1" }, cookie);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Not saved:");
+  });
+});
+
 describe("the list", () => {
   it("pages through every article, 100 at a time, keeping the filters", async () => {
     // Rows written straight into D1: the list reads only the articles table, and 101 saves through

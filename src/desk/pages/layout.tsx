@@ -58,6 +58,12 @@ export function DeskLayout(props: {
                 <li>
                   <a href="/desk?status=trash">Trash</a>
                 </li>
+                <li>
+                  <a href="/desk/authors">Authors</a>
+                </li>
+                <li>
+                  <a href="/desk/sections">Sections</a>
+                </li>
               </ul>
               <form method="post" action="/desk/sign-out">
                 <span class="who">{props.editor}</span> <button type="submit">Sign out</button>
