@@ -85,9 +85,9 @@ export function deskSecret(env: Env): string | null {
  * Whether a session still stands: its token must still be the editor's in EDITOR_TOKENS, so
  * removing a token signs out everyone who used it.
  */
-async function sessionHolds(session: Session, tokens: string): Promise<boolean> {
+async function sessionHolds(session: Session, tokens: string, secret: string): Promise<boolean> {
   for (const editor of parseEditorTokens(tokens)) {
-    if (editor.name === session.editor && (await fingerprint(editor.token)) === session.key) return true;
+    if (editor.name === session.editor && (await fingerprint(secret, editor.token)) === session.key) return true;
   }
   return false;
 }
@@ -109,7 +109,7 @@ export async function signedInEditor(c: Context<AppEnv>): Promise<string | null>
   const secret = deskSecret(c.env);
   if (!secret) return null;
   const session = await currentSession(c, secret);
-  return session && (await sessionHolds(session, c.env.EDITOR_TOKENS ?? "")) ? session.editor : null;
+  return session && (await sessionHolds(session, c.env.EDITOR_TOKENS ?? "", secret)) ? session.editor : null;
 }
 
 /** A browser's page load or form post, rather than a script's fetch. */

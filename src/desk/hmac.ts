@@ -54,8 +54,10 @@ export async function verify(secret: string, purpose: string, message: string, s
   return crypto.subtle.verify("HMAC", await keyFor(secret), bytes, encoder.encode(`${purpose}\n${message}`));
 }
 
-/** A short, one-way fingerprint of an editor's token: a session names it, so revoking the token ends the session. */
-export async function fingerprint(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(`broadsheet-token\n${token}`));
-  return base64url(new Uint8Array(digest).slice(0, 12));
+/**
+ * A short fingerprint of an editor's token, keyed with the secret: a session names it, so revoking
+ * the token ends the session, and a stolen cookie gives nothing to guess the token against offline.
+ */
+export async function fingerprint(secret: string, token: string): Promise<string> {
+  return (await sign(secret, "token-fingerprint", token)).slice(0, 16);
 }

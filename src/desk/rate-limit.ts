@@ -22,41 +22,64 @@ export const SIGN_IN_FAILURES_PER_MINUTE = 10;
 const WINDOW_MS = 60 * 1000;
 
 /**
- * Seconds the address must wait before trying again (for `Retry-After`, at least 1) when it already
- * has 10 failures in the last 60 s before `now` (ms); null when it may try.
+ * Claims a sign-in attempt before its token is checked. The attempt is recorded as a failure at
+ * once, in the same transaction that counts, so attempts made at the same moment count each other
+ * and no burst gets past the limit; `forgiveSignInAttempt` removes it when the token was right.
+ * Refused: the seconds to wait, and nothing is recorded.
  * @example
- * const wait = await signInWait(env.DB, clientAddress(request.headers), clock.now());
- * if (wait !== null) return c.text("Too many sign-ins", 429, { "Retry-After": String(wait) });
+ * const attempt = await claimSignInAttempt(env.DB, clientAddress(request.headers), clock.now());
+ * if ("wait" in attempt) return c.text("Too many sign-ins", 429, { "Retry-After": String(attempt.wait) });
  */
-export async function signInWait(db: D1Database, address: string, now: number): Promise<number | null> {
-  // The 10th most recent failure in the window: the address may try again once it leaves the window,
-  // however many more failures there are (concurrent requests may record a few past the limit).
-  const tenth = await db
-    .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?")
-    .bind(address, now - WINDOW_MS, SIGN_IN_FAILURES_PER_MINUTE - 1)
-    .first<{ at: number }>();
-  if (!tenth) return null;
-  return Math.max(1, Math.ceil((tenth.at + WINDOW_MS - now) / 1000));
-}
-
-/**
- * Records one failed sign-in at `now`, and deletes every row that has left the window (for any
- * address), in one batch.
- * @example await recordSignInFailure(env.DB, clientAddress(request.headers), clock.now());
- */
-export async function recordSignInFailure(db: D1Database, address: string, now: number): Promise<void> {
-  await db.batch([
-    db.prepare("INSERT INTO sign_in_failures (address, at) VALUES (?, ?)").bind(address, now),
+export async function claimSignInAttempt(
+  db: D1Database,
+  address: string,
+  now: number,
+): Promise<{ id: number } | { wait: number }> {
+  const [inserted, eleventh] = await db.batch([
+    db.prepare("INSERT INTO sign_in_failures (address, at) VALUES (?, ?) RETURNING rowid AS id").bind(address, now),
+    // Counting this attempt, an 11th in the window means ten failures came before it.
+    db
+      .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC, rowid DESC LIMIT 1 OFFSET ?")
+      .bind(address, now - WINDOW_MS, SIGN_IN_FAILURES_PER_MINUTE),
     db.prepare("DELETE FROM sign_in_failures WHERE at <= ?").bind(now - WINDOW_MS),
   ]);
+  const id = (inserted?.results[0] as { id: number } | undefined)?.id ?? 0;
+  const oldest = eleventh?.results[0] as { at: number } | undefined;
+  if (!oldest) return { id };
+  await forgiveSignInAttempt(db, id);
+  return { wait: Math.max(1, Math.ceil((oldest.at + WINDOW_MS - now) / 1000)) };
+}
+
+/** Takes back a claimed attempt: the token was right, so it was no failure. */
+export async function forgiveSignInAttempt(db: D1Database, id: number): Promise<void> {
+  await db.prepare("DELETE FROM sign_in_failures WHERE rowid = ?").bind(id).run();
 }
 
 /**
  * The client's address: the `CF-Connecting-IP` header, which Cloudflare sets on every request and
  * overwrites when a client sends its own; else "unknown" (a request that did not come through
- * Cloudflare, as in the tests), which every such client then shares.
+ * Cloudflare, as in the tests), which every such client then shares. An IPv6 address counts by its
+ * /64 network, which one subscriber usually holds whole: otherwise each of its 2^64 addresses would
+ * get ten tries of its own.
  * @example clientAddress(new Headers({ "CF-Connecting-IP": "203.0.113.7" })) // "203.0.113.7"
+ * @example clientAddress(new Headers({ "CF-Connecting-IP": "2001:db8::1" })) // "2001:db8:0:0::/64"
  */
 export function clientAddress(headers: Headers): string {
-  return headers.get("CF-Connecting-IP")?.trim() || "unknown";
+  const address = headers.get("CF-Connecting-IP")?.trim() || "unknown";
+  return address.includes(":") ? ipv6Network(address) : address;
+}
+
+/** The /64 network of an IPv6 address (an IPv4-mapped one is its IPv4 address). */
+function ipv6Network(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const front = head ? head.split(":") : [];
+  const back = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined ? front : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(":")}::/64`;
 }

@@ -60,7 +60,7 @@ import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "../d
 import { SignInPage } from "../desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "../desk/preview-link";
 import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
-import { clientAddress, recordSignInFailure, signInWait } from "../desk/rate-limit";
+import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "../desk/rate-limit";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
 import { recordSignOut } from "../desk/sign-outs";
 import { zoneLabel } from "../desk/time-zone";
@@ -103,10 +103,12 @@ export const deskRoutes = new Hono<AppEnv>()
     const now = c.var.clock.now();
     const address = clientAddress(c.req.raw.headers);
     const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
-    const wait = await signInWait(c.env.DB, address, now);
-    if (wait !== null) {
-      c.header("Retry-After", String(wait));
-      return page(c, signInPage({ role: "alert", text: `Too many failed sign-ins. Try again in ${wait} seconds.` }), 429);
+    // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
+    const attempt = await claimSignInAttempt(c.env.DB, address, now);
+    if ("wait" in attempt) {
+      c.header("Retry-After", String(attempt.wait));
+      const text = `Too many failed sign-ins. Try again in ${attempt.wait} seconds.`;
+      return page(c, signInPage({ role: "alert", text }), 429);
     }
     const secret = deskSecret(c.env);
     const token = String(form.get("token") ?? "");
@@ -114,12 +116,10 @@ export const deskRoutes = new Hono<AppEnv>()
     for (const candidate of parseEditorTokens(c.env.EDITOR_TOKENS ?? "")) {
       if (token && (await timingSafeEqual(candidate.token, token))) editor = candidate.name;
     }
-    if (!editor || !secret) {
-      await recordSignInFailure(c.env.DB, address, now);
-      return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
-    }
+    if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    await forgiveSignInAttempt(c.env.DB, attempt.id);
     const session = await sealSession(
-      { id: newSessionId(), editor, key: await fingerprint(token), expires: now + SESSION_SECONDS * 1000 },
+      { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
       secret,
     );
     setCookie(c, SESSION_COOKIE, session, {

@@ -4,14 +4,28 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { clientAddress, recordSignInFailure, SIGN_IN_FAILURES_PER_MINUTE, signInWait } from "../../src/desk/rate-limit";
+import { claimSignInAttempt, clientAddress, forgiveSignInAttempt, SIGN_IN_FAILURES_PER_MINUTE } from "../../src/desk/rate-limit";
 
 const T0 = Date.parse("2026-11-28T12:00:00Z");
 const ADDRESS = "203.0.113.7";
 
-/** Records failures for `address` at each of `times`, one after another. */
+/** Failures for `address` at each of `times`, written as they were (more than ten, for a burst). */
 async function fail(address: string, times: number[]): Promise<void> {
-  for (const at of times) await recordSignInFailure(env.DB, address, at);
+  for (const at of times)
+    await env.DB.prepare("INSERT INTO sign_in_failures (address, at) VALUES (?, ?)").bind(address, at).run();
+}
+
+/** A failed sign-in at `at`: claimed and never forgiven. */
+async function recordSignInFailure(_db: D1Database, address: string, at: number): Promise<void> {
+  expect(await claimSignInAttempt(env.DB, address, at)).toHaveProperty("id");
+}
+
+/** How long `address` must wait at `now`: a claim, taken back at once when it was allowed. */
+async function signInWait(_db: D1Database, address: string, now: number): Promise<number | null> {
+  const attempt = await claimSignInAttempt(env.DB, address, now);
+  if ("wait" in attempt) return attempt.wait;
+  await forgiveSignInAttempt(env.DB, attempt.id);
+  return null;
 }
 
 /** `count` failures one second apart, starting at `start`. */
@@ -25,7 +39,7 @@ async function rows(): Promise<{ address: string; at: number }[]> {
   return result.results;
 }
 
-describe("signInWait", () => {
+describe("the wait after ten failures", () => {
   it("lets an address with no failures try", async () => {
     expect(await signInWait(env.DB, ADDRESS, T0)).toBeNull();
   });
@@ -76,7 +90,7 @@ describe("signInWait", () => {
   });
 });
 
-describe("recordSignInFailure", () => {
+describe("recorded failures", () => {
   it("records one row per failure", async () => {
     await fail(ADDRESS, [T0, T0 + 1]);
     expect(await rows()).toEqual([
@@ -100,10 +114,38 @@ describe("recordSignInFailure", () => {
   });
 });
 
+describe("claimSignInAttempt", () => {
+  it("counts an attempt as a failure until it is forgiven, and refuses the 11th without recording it", async () => {
+    for (let i = 0; i < 9; i++) expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + i * 1000)).toHaveProperty("id");
+    const right = await claimSignInAttempt(env.DB, ADDRESS, T0 + 9_000);
+    if (!("id" in right)) throw new Error("the 10th attempt was refused");
+    await forgiveSignInAttempt(env.DB, right.id);
+    expect(await rows()).toHaveLength(9);
+    expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + 10_000)).toHaveProperty("id");
+    expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + 11_000)).toEqual({ wait: 49 });
+    expect(await rows()).toHaveLength(10);
+  });
+
+  it("lets no more than ten of a burst of simultaneous attempts through", async () => {
+    const claims = await Promise.all(Array.from({ length: 40 }, () => claimSignInAttempt(env.DB, ADDRESS, T0)));
+    expect(claims.filter((claim) => "id" in claim)).toHaveLength(SIGN_IN_FAILURES_PER_MINUTE);
+    expect(claims.filter((claim) => "wait" in claim)).toHaveLength(30);
+  });
+});
+
 describe("clientAddress", () => {
+  it("counts an IPv6 address by its /64 network, and an IPv4-mapped one as IPv4", () => {
+    const of = (ip: string) => clientAddress(new Headers({ "CF-Connecting-IP": ip }));
+    expect(of("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(of("2001:DB8:1:2::ffff")).toBe("2001:db8:1:2::/64");
+    expect(of("2001:0db8:0001:0002::1")).toBe("2001:db8:1:2::/64");
+    expect(of("::1")).toBe("0:0:0:0::/64");
+    expect(of("::ffff:203.0.113.7")).toBe("203.0.113.7");
+  });
+
   it("is the CF-Connecting-IP header", () => {
     expect(clientAddress(new Headers({ "CF-Connecting-IP": "203.0.113.7" }))).toBe("203.0.113.7");
-    expect(clientAddress(new Headers({ "cf-connecting-ip": "2001:db8::1" }))).toBe("2001:db8::1");
+    expect(clientAddress(new Headers({ "cf-connecting-ip": "2001:db8::1" }))).toBe("2001:db8:0:0::/64");
   });
 
   it("ignores the headers a client can set itself", () => {
