@@ -21,8 +21,14 @@ export interface EditorFields {
   summary: string;
   /** Wall time in the site's zone, for <input type="datetime-local">. */
   published: string;
-  /** Kept as it was: the desk does not edit it, but must not drop it. */
+  /** The same, for the optional time of the last correction or update. */
   updated: string;
+  /**
+   * What was stored, exactly (RFC 3339, and the tags as JSON), so that a form saved untouched
+   * changes nothing: a wall time in minutes cannot carry seconds, an offset, or which of a repeated
+   * hour it meant, and a comma-separated list cannot carry a tag with a comma in it.
+   */
+  was: { published: string; updated: string; tags: string };
   draft: boolean;
   imageUrl: string;
   imageAlt: string;
@@ -42,7 +48,8 @@ export function fieldsFromInput(input: ArticleInput | null, slug: string, zone: 
     authorsOther: "",
     summary: input?.summary ?? "",
     published: wallTimeInput(input ? Date.parse(input.published) : now, zone),
-    updated: input?.updated ?? "",
+    updated: input?.updated ? wallTimeInput(Date.parse(input.updated), zone) : "",
+    was: { published: input?.published ?? "", updated: input?.updated ?? "", tags: JSON.stringify(input?.tags ?? []) },
     draft: input?.draft ?? true,
     imageUrl: input?.image?.url ?? "",
     imageAlt: input?.image?.alt ?? "",
@@ -72,6 +79,7 @@ export function fieldsFromForm(form: FormData): EditorFields {
     summary: lf(one(form, "summary")),
     published: one(form, "published").trim(),
     updated: one(form, "updated").trim(),
+    was: { published: one(form, "published_was"), updated: one(form, "updated_was"), tags: one(form, "tags_was") },
     draft: form.has("draft"),
     imageUrl: one(form, "image_url"),
     imageAlt: one(form, "image_alt"),
@@ -87,6 +95,26 @@ const commaList = (text: string): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/**
+ * The instant a wall-time field stands for: what was stored when the editor left the field as it
+ * was shown, otherwise the wall time read in `zone`; null when it is not a real time.
+ */
+function instant(wall: string, was: string, zone: string): string | null {
+  if (was && Date.parse(was) && wallTimeInput(Date.parse(was), zone) === wall) return was;
+  return wall === "" ? null : instantFromWallTime(wall, zone);
+}
+
+/** The tags: as stored when the text was left as shown, otherwise the comma-separated text. */
+function tagsOf(fields: EditorFields): string[] {
+  try {
+    const was = JSON.parse(fields.was.tags || "[]") as unknown;
+    if (Array.isArray(was) && was.every((tag) => typeof tag === "string") && was.join(", ") === fields.tags) return was;
+  } catch {
+    // Not what the form wrote: read the text.
+  }
+  return commaList(fields.tags);
+}
+
 /** The schema's field paths ("image.alt", "tags.2") as the form's field names. */
 export function formField(path: string): string {
   const [head, sub] = path.split(".");
@@ -101,23 +129,22 @@ export function formField(path: string): string {
  */
 export function inputFromFields(fields: EditorFields, zone: string): Validated<ArticleInput> {
   const problems: FieldProblem[] = [];
-  let published: string | undefined;
+  const published = instant(fields.published, fields.was.published, zone);
   if (fields.published === "") problems.push({ field: "published", problem: "is required" });
-  else {
-    published = instantFromWallTime(fields.published, zone) ?? undefined;
-    if (!published) problems.push({ field: "published", problem: "must be a real date and time" });
-  }
+  else if (!published) problems.push({ field: "published", problem: "must be a real date and time" });
+  const updated = fields.updated === "" ? undefined : instant(fields.updated, fields.was.updated, zone);
+  if (updated === null) problems.push({ field: "updated", problem: "must be a real date and time" });
   const authors = [...new Set([...fields.authors, ...commaList(fields.authorsOther)])];
   const hasImage = [fields.imageUrl, fields.imageAlt, fields.imageCaption, fields.imageCredit].some((v) => v.trim() !== "");
   const data: Record<string, unknown> = {
     title: fields.title,
-    published: published ?? "2000-01-01T00:00:00Z",
+    published: published || "2000-01-01T00:00:00Z",
     category: fields.category,
     authors,
-    tags: commaList(fields.tags),
+    tags: tagsOf(fields),
     draft: fields.draft,
     body: fields.body,
-    ...(fields.updated ? { updated: fields.updated } : {}),
+    ...(updated ? { updated } : {}),
     ...(fields.summary.trim() ? { summary: fields.summary } : {}),
     ...(hasImage
       ? {

@@ -158,11 +158,15 @@ export const deskRoutes = new Hono<AppEnv>()
       listSections(c.env.DB),
       listAuthors(c.env.DB),
     ]);
-    const title = c.req.query("title") ?? "";
-    const notices: Record<string, Notice> = {
-      trashed: { role: "status", text: `Moved “${title}” to the trash.` },
-      restored: { role: "status", text: `Restored “${title}”.` },
-    };
+    // The message names the article from D1, never from the address, which anyone could write.
+    const slug = c.req.query("slug") ?? "";
+    const named = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
+    const notices: Record<string, Notice> = named
+      ? {
+          trashed: { role: "status", text: `Moved “${named.title}” to the trash.` },
+          restored: { role: "status", text: `Restored “${named.title}”.` },
+        }
+      : {};
     return page(
       c,
       <ListPage
@@ -236,7 +240,7 @@ export const deskRoutes = new Hono<AppEnv>()
       if (saved.outcome !== "unchanged") applyLater(c);
       return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
     }
-    if (saved.status === 412) return conflict(c, row.slug, fields, input.value);
+    if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
     return invalid(c, { fields, row }, saved.details, saved.error);
   })
   .get("/articles/:slug/history", async (c) => {
@@ -252,7 +256,9 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     const n = c.req.query("n");
     const notice: Notice | undefined =
-      n === "restored-revision" ? { role: "status", text: `Restored revision ${c.req.query("r") ?? ""}.` } : undefined;
+      n === "restored-revision" && /^\d{1,12}$/.test(c.req.query("r") ?? "")
+        ? { role: "status", text: `Restored revision ${c.req.query("r")}.` }
+        : undefined;
     return page(
       c,
       <HistoryPage
@@ -295,7 +301,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
     if (!result.ok) return refused(c, row, result);
     applyLater(c);
-    return c.redirect(`/desk?n=trashed&title=${encodeURIComponent(row.title)}`, 303);
+    return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
   })
   .post("/articles/:slug/restore", async (c) => {
     const row = await articleRow(c);
@@ -303,7 +309,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const result = await untrashArticle(publisher(c), row.slug, {});
     if (!result.ok) return refused(c, row, result);
     applyLater(c);
-    return c.redirect(`/desk?status=trash&n=restored&title=${encodeURIComponent(row.title)}`, 303);
+    return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
   })
   .post("/articles/:slug/preview-link", async (c) => {
     const row = await articleRow(c);
@@ -492,6 +498,7 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
       siteTitle={c.var.site.title}
       editor={c.var.editor ?? ""}
       slug={row?.slug}
+      articleId={row?.id}
       version={row?.version}
       status={row ? statusOf(row, now) : undefined}
       fields={state.fields}
@@ -527,7 +534,7 @@ async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
 }
 
 /** Someone else saved first: both versions and the diff, and the choice left to the editor. */
-async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, mine: ArticleInput) {
+async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, mine: ArticleInput, myVersion: string) {
   const current = await getArticleRow(c.env.DB, slug);
   if (!current) return missingArticle(c, slug);
   const theirsText = articleText(JSON.parse(current.input));
@@ -538,6 +545,7 @@ async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, 
       siteTitle={c.var.site.title}
       editor={c.var.editor ?? ""}
       slug={slug}
+      myVersion={myVersion}
       theirVersion={current.version}
       theirs={{ text: theirsText, by: current.changed_by, at: current.changed_at }}
       mine={{ text: mineText, fields }}
@@ -554,6 +562,7 @@ async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | 
   const now = c.var.clock.now();
   if (n === "renamed") {
     const from = c.req.query("from") ?? "";
+    if (!validateSlug(from).ok) return undefined;
     return { role: "status", text: `Renamed. ${articlePath(from)} now redirects (301) to ${articlePath(row.slug)}.` };
   }
   if (n !== "saved") return undefined;

@@ -4,7 +4,19 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bodyField, button, createArticle, expectStatus, openEditor, PAST } from "./support/desk";
+import {
+  bodyField,
+  button,
+  createArticle,
+  expectHeading,
+  expectStatus,
+  openEditor,
+  PAST,
+  replaceBody,
+  save,
+  signIn,
+  submit,
+} from "./support/desk";
 import { type Desk, SOON, startDesk } from "./support/desk-fixture";
 import { EDITORS } from "./support/worker";
 
@@ -91,3 +103,79 @@ describe("Ctrl+S", () => {
     expect(await storedCopyHolds(page, "Sunday mornings")).toBe(false);
   });
 });
+
+describe("an unsaved copy that someone else's save has overtaken", () => {
+  it("is restored with a warning, and saving it shows both versions instead of replacing theirs", async () => {
+    const { base } = desk;
+    const ana = await desk.signedInPage(EDITORS.ana);
+    const slug = await createArticle(ana, base, { title: "Ferry fares", section: "Newsroom", published: PAST, body: SAVED });
+    const context = ana.context();
+    await openEditor(ana, base, slug);
+    await bodyField(ana).focus();
+    await ana.keyboard.press("ControlOrMeta+End");
+    await ana.keyboard.type(UNSAVED);
+    await expect.poll(() => storedCopyHolds(ana, "Sunday mornings"), SOON).toBe(true);
+    await ana.close();
+
+    // Bo saves a new version meanwhile.
+    const bo = await desk.signedInPage(EDITORS.bo);
+    await openEditor(bo, base, slug);
+    await replaceBody(bo, "Fares rise in April.");
+    await save(bo);
+
+    const again = await context.newPage();
+    await openEditor(again, base, slug);
+    await expectStatus(again, /saved by someone else since/);
+    expect(await bodyField(again).inputValue()).toContain(UNSAVED.trim());
+    const response = await submit(again, button(again, "Save"));
+    expect([409, 412]).toContain(response.status());
+    await expectHeading(again, "This article changed while you were editing");
+    expect(await serverBody(base, slug)).toBe("Fares rise in April.");
+
+    // Choosing theirs forgets the copy: the editor is not offered it again.
+    await Promise.all([again.waitForURL(/discard=/), again.getByRole("link", { name: "Discard mine and edit theirs" }).click()]);
+    await expect.poll(() => bodyField(again).inputValue(), SOON).toContain("Fares rise in April.");
+    expect(await again.getByRole("status").filter({ hasText: "Restored" }).count()).toBe(0);
+    expect(await storedCopyHolds(again, "Sunday mornings")).toBe(false);
+  });
+
+  it("is never offered to another editor at the same browser", async () => {
+    const { base } = desk;
+    const ana = await desk.signedInPage(EDITORS.ana);
+    const slug = await createArticle(ana, base, { title: "Harbour fees", section: "Newsroom", published: PAST, body: SAVED });
+    await typeUnsaved(ana, base, slug);
+    // Ana's session ends without a sign-out (it expired); Bo signs in at the same browser and opens
+    // the same article: Ana's copy stays hers.
+    await ana.context().clearCookies();
+    const bo = await ana.context().newPage();
+    await signIn(bo, base, EDITORS.bo);
+    await openEditor(bo, base, slug);
+    expect(await bodyField(bo).inputValue()).not.toContain(UNSAVED.trim());
+    expect(await bo.getByRole("status").filter({ hasText: "Restored" }).count()).toBe(0);
+  });
+
+  it("is forgotten when its editor signs out, after they are asked", async () => {
+    const { base } = desk;
+    const ana = await desk.signedInPage(EDITORS.ana);
+    const slug = await createArticle(ana, base, { title: "Quay lights", section: "Newsroom", published: PAST, body: SAVED });
+    await typeUnsaved(ana, base, slug);
+    const asked: string[] = [];
+    ana.once("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await submit(ana, button(ana, "Sign out"));
+    await expectStatus(ana, "Signed out.");
+    expect(asked).toEqual(["You have unsaved changes to an article in this browser. Sign out and discard them?"]);
+    expect(await storedCopyHolds(ana, "Sunday mornings")).toBe(false);
+  });
+});
+
+/** Opens the editor, types past the saved text, and waits for the copy in localStorage. */
+async function typeUnsaved(page: Page, base: string, slug: string): Promise<void> {
+  await openEditor(page, base, slug);
+  await bodyField(page).focus();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type(UNSAVED);
+  await expect.poll(() => storedCopyHolds(page, "Sunday mornings"), SOON).toBe(true);
+}

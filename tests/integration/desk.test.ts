@@ -54,7 +54,8 @@ function upload(cookie: string, file: File, alt: string): Promise<Response> {
   return request("/desk/media", { method: "POST", body, headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" } });
 }
 
-const get = (path: string, cookie: string) => request(path, { headers: { Cookie: cookie, ...HTML }, redirect: "manual" });
+const get = (path: string, cookie: string, settings: Partial<Env> = {}) =>
+  request(path, { headers: { Cookie: cookie, ...HTML }, redirect: "manual" }, settings);
 
 /** The editor's form for a new article, as a browser would post it. */
 function articleForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
@@ -69,6 +70,40 @@ function articleForm(overrides: Record<string, string | string[]> = {}): Record<
     body: "The council met.\r\n\r\nIt voted.",
     ...overrides,
   };
+}
+
+/** The fields the editor's form would post as it stands, read with workerd's HTMLRewriter. */
+async function formFields(html: string): Promise<Record<string, string[]>> {
+  const fields: Record<string, string[]> = {};
+  const add = (name: string, value: string) => {
+    fields[name] = [...(fields[name] ?? []), value];
+  };
+  let textarea: { name: string; text: string } | undefined;
+  await new HTMLRewriter()
+    .on("#article-form input", {
+      element(input) {
+        const name = input.getAttribute("name");
+        const type = input.getAttribute("type");
+        if (!name || (type === "checkbox" && !input.hasAttribute("checked"))) return;
+        add(
+          name,
+          (input.getAttribute("value") ?? (type === "checkbox" ? "on" : "")).replaceAll("&quot;", '"').replaceAll("&amp;", "&"),
+        );
+      },
+    })
+    .on("#article-form textarea", {
+      element(element) {
+        const current = { name: element.getAttribute("name") ?? "", text: "" };
+        textarea = current;
+        element.onEndTag(() => add(current.name, current.text));
+      },
+      text(chunk) {
+        if (textarea) textarea.text += chunk.text;
+      },
+    })
+    .transform(new Response(html))
+    .text();
+  return fields;
 }
 
 /** The version the editor page was loaded with. */
@@ -249,6 +284,37 @@ describe("writing", () => {
     const response = await post("/desk/new", articleForm(), cookie);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("is taken");
+  });
+
+  it("changes nothing when an article is opened and saved untouched", async () => {
+    await putArticle(
+      "night-ferry",
+      articleFile(
+        {
+          title: "Night ferry",
+          published: "2025-07-01T08:00:45Z",
+          updated: "2025-07-02T10:00:00+02:00",
+          category: "Local",
+          authors: ["Zed Young", "Ana Lopez", "Guest Writer"],
+          tags: ["ferries, boats", "night"],
+          image: { url: "https://images.example/ferry.jpg", alt: "The ferry", caption: "At night" },
+        },
+        "The last ferry leaves at eleven.",
+      ),
+    );
+    const cookie = await signIn();
+    const london = { SITE_TIME_ZONE: "Europe/London" };
+    const html = await (await get("/desk/articles/night-ferry", cookie, london)).text();
+    const response = await post(
+      "/desk/articles/night-ferry",
+      await formFields(html),
+      cookie,
+      {},
+      { SITE_TIME_ZONE: "Europe/London" },
+    );
+    expect(response.status).toBe(303);
+    const revisions = await env.DB.prepare("SELECT COUNT(*) AS n FROM revisions").first("n");
+    expect(revisions).toBe(1);
   });
 
   it("turns a save over someone else's into a conflict page with both versions, and saves nothing until asked", async () => {

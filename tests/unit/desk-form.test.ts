@@ -73,6 +73,33 @@ describe("the editor's form", () => {
     expect(back).toEqual({ ok: true, value: input });
   });
 
+  it("changes nothing when a stored article is saved untouched: seconds, offsets, a repeated hour, tags with commas, byline order", () => {
+    const input: ArticleInput = {
+      title: "Night ferry",
+      // 01:30 on the night New York's clocks go back happens twice; this is the second (EST, -05:00).
+      published: "2026-11-01T01:30:45-05:00",
+      updated: "2026-11-02T08:00:00.5Z",
+      category: "Local",
+      authors: ["Zed Young", "Ana Lopez"],
+      tags: ["ferries, boats", "night"],
+      draft: false,
+      body: "Text.\n",
+    };
+    const fields = fieldsFromInput(input, "night-ferry", "America/New_York", NOW);
+    expect(fields.published).toBe("2026-11-01T01:30");
+    expect(inputFromFields(fields, "America/New_York")).toEqual({ ok: true, value: input });
+    // Editing a field reads it again, in the site's zone.
+    const moved = inputFromFields({ ...fields, published: "2026-11-01T09:00", tags: "night" }, "America/New_York");
+    expect(moved.ok && moved.value.published).toBe("2026-11-01T09:00:00-05:00");
+    expect(moved.ok && moved.value.tags).toEqual(["night"]);
+  });
+
+  it("shows a problem with the update time on its own field", () => {
+    const fields = fieldsFromForm(form({ ...POSTED, updated: "2026-06-01T09:00" }));
+    const result = inputFromFields(fields, "UTC");
+    expect(result.ok ? [] : [...problemsByField(result.problems).keys()]).toEqual(["updated"]);
+  });
+
   it("names each problem by its form field", () => {
     const result = inputFromFields(
       fieldsFromForm(form({ ...POSTED, title: "", published: "2026-02-30T10:00", image_alt: "x".repeat(5000) })),

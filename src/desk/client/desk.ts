@@ -23,16 +23,22 @@ function debounce(wait: number, run: () => void): () => void {
   };
 }
 
-/** Says something in the page's live region. */
+/** Says something in the page's live region for its kind: status for news, alert for problems. */
 function announce(text: string, role: "status" | "alert" = "status", action?: HTMLElement): void {
-  const notice = document.getElementById("notice");
-  if (!notice) return;
-  notice.className = `notice ${role}`;
-  notice.setAttribute("role", role);
-  const p = document.createElement("p");
-  p.textContent = text;
-  if (action) p.append(" ", action);
-  notice.replaceChildren(p);
+  for (const kind of ["status", "alert"] as const) {
+    const region = document.getElementById(`notice-${kind}`);
+    if (!region) continue;
+    if (kind !== role) {
+      region.className = `notice ${kind} empty`;
+      region.replaceChildren();
+      continue;
+    }
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (action) p.append(" ", action);
+    region.className = `notice ${kind}`;
+    region.replaceChildren(p);
+  }
 }
 
 /** The form's named values, as autosave keeps them. */
@@ -71,48 +77,87 @@ function applyValues(
 const same = (a: Record<string, string | string[]>, b: Record<string, string | string[]>) =>
   JSON.stringify(a) === JSON.stringify(b);
 
+/** An unsaved copy older than this is dropped rather than offered back. */
+const AUTOSAVE_DAYS = 7;
+
 function startAutosave(form: HTMLFormElement, editor: { setValue(v: string): void } | undefined, onRestore: () => void): void {
+  // Per editor and per article (its id, which a rename keeps), so no one is offered another's copy.
   const key = `${AUTOSAVE_PREFIX}${form.dataset.autosave ?? "new"}`;
   const params = new URLSearchParams(location.search);
-  // A save that landed, or an editor who chose the other version: this browser's copy is done with.
+  // A save that landed: this browser's copy is done with.
   if (params.get("n") === "saved" && sessionStorage.getItem(PENDING_KEY)) {
     localStorage.removeItem(sessionStorage.getItem(PENDING_KEY) ?? "");
     sessionStorage.removeItem(PENDING_KEY);
   }
-  if (params.has("discard")) localStorage.removeItem(key);
-  const original = formValues(form);
   let stored: Saved | null = null;
   try {
     stored = JSON.parse(localStorage.getItem(key) ?? "null") as Saved | null;
   } catch {
     stored = null;
   }
+  // "Discard mine" on the conflict page names the version the copy was made from: only that copy goes.
+  const stale = stored && Date.now() - stored.at > AUTOSAVE_DAYS * 86_400_000;
+  if (stored && (stale || (params.has("discard") && params.get("discard") === stored.version))) {
+    localStorage.removeItem(key);
+    stored = null;
+  }
+  const original = formValues(form);
+  const version = form.querySelector<HTMLInputElement>("input[name=version]");
+  const loadedVersion = version?.value ?? "";
   if (stored && !same(stored.values, original)) {
     applyValues(form, stored.values, editor);
+    // Someone saved since the copy was made: saving it must show both versions, never replace theirs.
+    const overtaken = version && stored.version && stored.version !== loadedVersion;
+    if (overtaken) version.value = stored.version;
     const discard = document.createElement("button");
     discard.type = "button";
     discard.textContent = "Discard them";
     discard.addEventListener("click", () => {
       applyValues(form, original, editor);
+      if (version) version.value = loadedVersion;
       localStorage.removeItem(key);
       announce("Discarded your unsaved changes.");
       onRestore();
     });
     const when = new Date(stored.at).toLocaleString();
-    announce(`Restored your unsaved changes from ${when}.`, "status", discard);
+    const since = overtaken ? " The article has been saved by someone else since: saving will show you both versions." : "";
+    announce(`Restored your unsaved changes from ${when}.${since}`, "status", discard);
     onRestore();
   }
   const save = debounce(AUTOSAVE_DELAY_MS, () => {
     const values = formValues(form);
     if (same(values, original)) localStorage.removeItem(key);
-    else
-      localStorage.setItem(key, JSON.stringify({ at: Date.now(), version: form.dataset.version ?? "", values } satisfies Saved));
+    else localStorage.setItem(key, JSON.stringify({ at: Date.now(), version: version?.value ?? "", values } satisfies Saved));
   });
   form.addEventListener("input", save);
   form.addEventListener("change", save);
   form.addEventListener("submit", (event) => {
     const submitter = (event as SubmitEvent).submitter;
     if (!submitter?.hasAttribute("formaction")) sessionStorage.setItem(PENDING_KEY, key);
+  });
+}
+
+/**
+ * Signing out forgets this editor's unsaved copies, so the next person at this browser finds none
+ * of it; if there are any, the editor is asked first.
+ */
+function startSignOut(): void {
+  const form = document.querySelector<HTMLFormElement>("#sign-out");
+  const editor = form?.dataset.editor;
+  if (!form || !editor) return;
+  form.addEventListener("submit", (event) => {
+    const prefix = `${AUTOSAVE_PREFIX}${editor}:`;
+    const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i) ?? "").filter((k) =>
+      k.startsWith(prefix),
+    );
+    if (keys.length > 0) {
+      const count = keys.length === 1 ? "an article" : `${keys.length} articles`;
+      if (!confirm(`You have unsaved changes to ${count} in this browser. Sign out and discard them?`)) {
+        event.preventDefault();
+        return;
+      }
+    }
+    for (const k of keys) localStorage.removeItem(k);
   });
 }
 
@@ -291,3 +336,4 @@ function startPreviewLink(): void {
 
 startEditor();
 startPreviewLink();
+startSignOut();

@@ -12,6 +12,8 @@ export function ConflictPage(props: {
   siteTitle: string;
   editor: string;
   slug: string;
+  /** The version the editor's changes were made to: their browser's unsaved copy names it. */
+  myVersion: string;
   /** The version now stored, which "Keep my version" overwrites knowingly. */
   theirVersion: string;
   theirs: { text: string; by: string; at: number };
@@ -53,6 +55,9 @@ export function ConflictPage(props: {
           <input type="hidden" name="summary" value={fields.summary} />
           <input type="hidden" name="published" value={fields.published} />
           <input type="hidden" name="updated" value={fields.updated} />
+          <input type="hidden" name="published_was" value={fields.was.published} />
+          <input type="hidden" name="updated_was" value={fields.was.updated} />
+          <input type="hidden" name="tags_was" value={fields.was.tags} />
           {fields.draft ? <input type="hidden" name="draft" value="on" /> : null}
           <input type="hidden" name="image_url" value={fields.imageUrl} />
           <input type="hidden" name="image_alt" value={fields.imageAlt} />
@@ -63,7 +68,7 @@ export function ConflictPage(props: {
             Keep my version
           </button>
         </form>
-        <a class="button" href={`/desk/articles/${props.slug}?discard=1`}>
+        <a class="button" href={`/desk/articles/${props.slug}?discard=${encodeURIComponent(props.myVersion)}`}>
           Discard mine and edit theirs
         </a>
       </div>

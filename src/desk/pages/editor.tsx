@@ -15,6 +15,8 @@ export interface EditorProps {
   editor: string;
   /** The article's slug; none for a new one. */
   slug?: string | undefined;
+  /** The stored article's id, which a rename keeps: the key of the browser's unsaved copy. */
+  articleId?: string | undefined;
   /** The stored version this form was loaded from: the save's If-Match. */
   version?: string | undefined;
   status?: Status | undefined;
@@ -67,6 +69,12 @@ export function EditorPage(props: EditorProps) {
   const isNew = slug === undefined;
   const action = isNew ? "/desk/new" : `/desk/articles/${slug}`;
   const profileNames = new Set(props.authors.map((a) => a.name));
+  // The byline's own order first, as the boxes are posted in page order; then everyone else.
+  const byName = new Map(props.authors.map((a) => [a.name, a]));
+  const ordered = [
+    ...fields.authors.flatMap((name) => byName.get(name) ?? []),
+    ...props.authors.filter((a) => !fields.authors.includes(a.name)),
+  ];
   const others = fields.authors.filter((name) => !profileNames.has(name));
   const authorsOther = [others.join(", "), fields.authorsOther].filter(Boolean).join(", ");
   const formProblem = problems.get("form");
@@ -78,9 +86,11 @@ export function EditorPage(props: EditorProps) {
       notice={props.notice}
     >
       <div class="editor">
-        <form method="post" action={action} id="article-form" data-autosave={slug ?? "new"} data-version={props.version ?? ""}>
+        <form method="post" action={action} id="article-form" data-autosave={`${props.editor}:${props.articleId ?? "new"}`}>
           {props.version ? <input type="hidden" name="version" value={props.version} /> : null}
-          <input type="hidden" name="updated" value={fields.updated} />
+          <input type="hidden" name="published_was" value={fields.was.published} />
+          <input type="hidden" name="updated_was" value={fields.was.updated} />
+          <input type="hidden" name="tags_was" value={fields.was.tags} />
           {slug !== undefined ? <input type="hidden" name="article" value={slug} /> : null}
           {formProblem ? <p class="error">{formProblem}</p> : null}
           {props.status ? (
@@ -120,7 +130,7 @@ export function EditorPage(props: EditorProps) {
           </Field>
           <fieldset class={`authors${problems.has("authors") ? " invalid" : ""}`}>
             <legend>Authors</legend>
-            {props.authors.map((author, i) => (
+            {ordered.map((author, i) => (
               <div class="check">
                 <input
                   type="checkbox"
@@ -128,6 +138,7 @@ export function EditorPage(props: EditorProps) {
                   name="authors"
                   value={author.name}
                   checked={fields.authors.includes(author.name)}
+                  {...(problems.has("authors") ? { "aria-invalid": "true" as const, "aria-describedby": "authors-error" } : {})}
                 />
                 <label for={`author-${i}`}>{author.name}</label>
               </div>
@@ -158,6 +169,14 @@ export function EditorPage(props: EditorProps) {
             }
           >
             <input type="datetime-local" {...described("published", problems, true)} value={fields.published} required />
+          </Field>
+          <Field
+            name="updated"
+            label="Updated (optional)"
+            problems={problems}
+            hint="When a published article was last corrected or updated, if readers should see that. Same time zone."
+          >
+            <input type="datetime-local" {...described("updated", problems, true)} value={fields.updated} />
           </Field>
           <div class="check">
             <input type="checkbox" id="draft" name="draft" checked={fields.draft} aria-describedby="draft-hint" />
@@ -212,7 +231,8 @@ export function EditorPage(props: EditorProps) {
         </form>
         <section class="preview" aria-labelledby="preview-heading">
           <h2 id="preview-heading">Preview</h2>
-          <iframe name="preview" title="Preview" src="about:blank" />
+          {/* Sandboxed: the article's HTML was sanitized when built, and runs nothing here either. */}
+          <iframe name="preview" title="Preview" src="about:blank" sandbox="allow-same-origin" />
         </section>
       </div>
       {slug !== undefined ? <ArticleTools {...props} slug={slug} /> : null}

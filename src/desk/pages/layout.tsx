@@ -42,7 +42,7 @@ export function DeskLayout(props: {
         </a>
         {/* Named, so they stay distinct from the site's own header and main in the preview frame. */}
         {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: a top-level header is the banner landmark, which ARIA lets us name. */}
-        <header class="desk" aria-label="Desk">
+        <header class="desk" aria-label={`${props.siteTitle} desk`}>
           <a class="brand" href="/desk">
             {props.siteTitle} <span>desk</span>
           </a>
@@ -65,7 +65,7 @@ export function DeskLayout(props: {
                   <a href="/desk/sections">Sections</a>
                 </li>
               </ul>
-              <form method="post" action="/desk/sign-out">
+              <form method="post" action="/desk/sign-out" id="sign-out" data-editor={props.editor}>
                 <span class="who">{props.editor}</span> <button type="submit">Sign out</button>
               </form>
             </nav>
@@ -83,9 +83,20 @@ export function DeskLayout(props: {
 
 export function NoticeBox(props: { notice?: Notice | undefined }) {
   const { notice } = props;
-  // The live region is always there, so a script's later messages are announced too.
+  // Both live regions are always in the page, so a script's later messages are announced too:
+  // successes politely (status), problems at once (alert).
   return (
-    <div class={`notice ${notice ? notice.role : "empty"}`} role={notice?.role ?? "status"} id="notice">
+    <>
+      <NoticeRegion role="status" notice={notice?.role === "status" ? notice : undefined} />
+      <NoticeRegion role="alert" notice={notice?.role === "alert" ? notice : undefined} />
+    </>
+  );
+}
+
+function NoticeRegion(props: { role: Notice["role"]; notice: Notice | undefined }) {
+  const { notice } = props;
+  return (
+    <div class={`notice ${props.role}${notice ? "" : " empty"}`} role={props.role} id={`notice-${props.role}`}>
       {notice ? (
         <p>
           {notice.text}

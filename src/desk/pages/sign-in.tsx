@@ -10,7 +10,14 @@ export function SignInPage(props: { siteTitle: string; next: string; notice?: No
       <form method="post" action="/desk/sign-in" class="sign-in">
         <input type="hidden" name="next" value={props.next} />
         <label for="token">Editor token</label>
-        <input id="token" name="token" type="password" autocomplete="current-password" required />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autocomplete="current-password"
+          required
+          {...(props.notice?.role === "alert" ? { "aria-invalid": "true" as const, "aria-describedby": "notice-alert" } : {})}
+        />
         <button type="submit">Sign in</button>
       </form>
       {props.access ? <p class="hint">Or open the desk through your organisation's Cloudflare Access.</p> : null}
