@@ -14,6 +14,7 @@ import {
   PAST,
   replaceBody,
   save,
+  serverBody,
   signIn,
   submit,
 } from "./support/desk";
@@ -28,12 +29,6 @@ afterAll(() => desk?.stop());
 
 const SAVED = "The library opens late on Thursdays.";
 const UNSAVED = " From March it also opens on Sunday mornings.";
-
-async function serverBody(base: string, slug: string): Promise<string> {
-  const response = await fetch(`${base}/api/articles/${slug}`, { headers: { Authorization: `Bearer ${EDITORS.ana}` } });
-  const { article } = (await response.json()) as { article: { body?: string } };
-  return (article.body ?? "").trimEnd();
-}
 
 interface WebStorage {
   length: number;

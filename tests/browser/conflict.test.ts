@@ -14,6 +14,7 @@ import {
   PAST,
   replaceBody,
   save,
+  serverBody,
   submit,
 } from "./support/desk";
 import { type Desk, startDesk } from "./support/desk-fixture";
@@ -28,15 +29,6 @@ afterAll(() => desk?.stop());
 const ORIGINAL = "High water at six.";
 const THEIRS = "High water at six. Low water just after noon.";
 const MINE = "High water at seven, says the harbour master.";
-
-/** The article's Markdown as the server has it now, through the editors' API. */
-async function serverBody(base: string, slug: string): Promise<string> {
-  const response = await fetch(`${base}/api/articles/${slug}`, { headers: { Authorization: `Bearer ${EDITORS.ana}` } });
-  expect(response.status).toBe(200);
-  const { article } = (await response.json()) as { article: { body?: string } };
-  // Stored Markdown ends with a newline, whatever the textarea sent.
-  return (article.body ?? "").trimEnd();
-}
 
 describe("two editors saving the same article", () => {
   it("stops the second save with both versions, and keeps mine only when asked", async () => {

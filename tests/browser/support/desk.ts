@@ -175,3 +175,12 @@ export const PAST = "2024-03-01T09:30";
 export function future(days = 30): string {
   return localDateTime(new Date(Date.now() + days * 86_400_000));
 }
+
+/** The article's Markdown as the server has it now, read through the editors' API. Stored Markdown
+ * ends with a newline, whatever the textarea sent, so it is trimmed. */
+export async function serverBody(base: string, slug: string): Promise<string> {
+  const response = await fetch(`${base}/api/articles/${slug}`, { headers: { Authorization: `Bearer ${EDITORS.ana}` } });
+  if (response.status !== 200) throw new Error(`GET /api/articles/${slug} answered ${response.status}`);
+  const { article } = (await response.json()) as { article: { body?: string } };
+  return (article.body ?? "").trimEnd();
+}
