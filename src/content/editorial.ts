@@ -56,6 +56,17 @@ export interface ArticleRow {
   deleted_at: number | null;
 }
 
+/** Where an article stands, for editors. */
+export const STATUSES = ["draft", "scheduled", "published", "trash"] as const;
+export type ArticleStatus = (typeof STATUSES)[number];
+
+/** An article's status, from its row: the trash first, then a draft, then by publication time. */
+export function statusOf(row: Pick<ArticleRow, "draft" | "deleted_at" | "published_at">, now: number): ArticleStatus {
+  if (row.deleted_at != null) return "trash";
+  if (row.draft === 1) return "draft";
+  return row.published_at > now ? "scheduled" : "published";
+}
+
 /** Where a stored article is filed, from the links its record keeps (older records: its section). */
 export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug">): {
   section: string;
@@ -233,6 +244,22 @@ export interface Attribution {
 }
 
 /**
+ * Runs one guarded transaction for article `id`: `head` is the precondition, which stamps the row
+ * with a fresh write id; every statement from `rest` runs only if the row carries that id. Resolves
+ * whether the head won (changed exactly one row).
+ */
+async function commitGuarded(
+  db: D1Database,
+  id: string,
+  head: (writeId: string) => D1PreparedStatement,
+  rest: (guard: Guard) => D1PreparedStatement[],
+): Promise<boolean> {
+  const writeId = crypto.randomUUID();
+  const [result] = await db.batch([head(writeId), ...rest(guarded(db, id, writeId))]);
+  return (result?.meta.changes ?? 0) === 1;
+}
+
+/**
  * Saves an article as one transaction. With `expectedVersion` it replaces exactly that version of
  * the row; without, it creates the row if the slug is free. Resolves whether this save won.
  */
@@ -243,8 +270,7 @@ export async function commitArticle(
   by: Attribution,
   work: OutboxWork,
 ): Promise<boolean> {
-  const writeId = crypto.randomUUID();
-  const head =
+  const head = (writeId: string) =>
     expectedVersion === null
       ? db
           .prepare(
@@ -257,17 +283,13 @@ export async function commitArticle(
       : db
           .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`)
           .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, null, write.atomItem);
-  const guard = guarded(db, write.id, writeId);
-  const statements = [
-    head,
+  return commitGuarded(db, write.id, head, (guard) => [
     revisionStatement(guard, write.id, by),
     // The article takes over its slug: an old redirect from it no longer applies.
     guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
     ...taxonomyStatements(guard, write),
     ...outboxStatements(guard, work, by.now),
-  ];
-  const [result] = await db.batch(statements);
-  return (result?.meta.changes ?? 0) === 1;
+  ]);
 }
 
 /** Moves an article to the trash (`trash`) or out of it, if it is still at `expectedVersion`. */
@@ -279,16 +301,17 @@ export async function commitTrash(
   by: Attribution,
   work: OutboxWork,
 ): Promise<boolean> {
-  const writeId = crypto.randomUUID();
-  const head = db
-    .prepare(
-      `UPDATE articles SET deleted_at = ?, revision = revision + 1, write_id = ?, changed_at = ?, changed_by = ?
-       WHERE id = ? AND version = ? AND deleted_at IS ${trash ? "NULL" : "NOT NULL"}`,
-    )
-    .bind(trash ? by.now : null, writeId, by.now, by.editor, row.id, expectedVersion);
-  const guard = guarded(db, row.id, writeId);
-  const [result] = await db.batch([head, revisionStatement(guard, row.id, by), ...outboxStatements(guard, work, by.now)]);
-  return (result?.meta.changes ?? 0) === 1;
+  const head = (writeId: string) =>
+    db
+      .prepare(
+        `UPDATE articles SET deleted_at = ?, revision = revision + 1, write_id = ?, changed_at = ?, changed_by = ?
+         WHERE id = ? AND version = ? AND deleted_at IS ${trash ? "NULL" : "NOT NULL"}`,
+      )
+      .bind(trash ? by.now : null, writeId, by.now, by.editor, row.id, expectedVersion);
+  return commitGuarded(db, row.id, head, (guard) => [
+    revisionStatement(guard, row.id, by),
+    ...outboxStatements(guard, work, by.now),
+  ]);
 }
 
 /**
@@ -303,16 +326,14 @@ export async function commitMove(
   by: Attribution,
   work: OutboxWork,
 ): Promise<boolean> {
-  const writeId = crypto.randomUUID();
-  const head = db
-    .prepare(
-      `${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM articles WHERE slug = ?2)`,
-    )
-    .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem);
-  const guard = guarded(db, write.id, writeId);
-  const [result] = await db.batch([
-    head,
+  const head = (writeId: string) =>
+    db
+      .prepare(
+        `${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM articles WHERE slug = ?2)`,
+      )
+      .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem);
+  return commitGuarded(db, write.id, head, (guard) => [
     revisionStatement(guard, write.id, by),
     guard("UPDATE redirects SET to_slug = ? WHERE to_slug = ? AND {guard}", write.slug, from),
     guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
@@ -324,7 +345,6 @@ export async function commitMove(
     ),
     ...outboxStatements(guard, work, by.now),
   ]);
-  return (result?.meta.changes ?? 0) === 1;
 }
 
 /**

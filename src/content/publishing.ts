@@ -174,13 +174,7 @@ export async function moveArticle(
   }
   const now = context.clock.now();
   const input = JSON.parse(row.input) as ArticleInput;
-  const built = await buildArticle(target.value, input, {
-    site: context.site,
-    now,
-    feedId: row.feed_id,
-    links: await linksFor(context.db, row, input),
-    imageSizes: await imageSizesFor(context, input),
-  });
+  const built = await buildFor(context, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(row.id, row.feed_id, input, built.value);
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };

@@ -30,15 +30,19 @@ const DESK_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The live preview is the article page itself, framed by the desk and by nothing else. */
-export const PREVIEW_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  "img-src 'self' https:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'self'",
-].join("; ");
+/**
+ * The CSP of an article page shown before it is public, as the public pages have it: the live
+ * preview is framed by the desk itself (`'self'`), a draft preview link by nothing (`'none'`).
+ */
+export const articlePageCsp = (frameAncestors: "'self'" | "'none'"): string =>
+  [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "img-src 'self' https:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join("; ");
 
 /**
  * Headers for every desk response. A handler that answers for the preview frame sets `framed` on

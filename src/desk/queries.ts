@@ -4,8 +4,9 @@
  * author and a search of titles. (Every write goes through content/publishing.ts.)
  */
 
-export const STATUSES = ["draft", "scheduled", "published", "trash"] as const;
-export type Status = (typeof STATUSES)[number];
+import { STATUSES, type ArticleStatus as Status } from "../content/editorial";
+
+export { STATUSES, type Status };
 
 /** How the desk names each status. */
 export const STATUS_NAMES: Record<Status, string> = {
@@ -83,11 +84,4 @@ export async function deskArticles(
     .all<DeskRow>();
   // One row more than a page says whether there is a next page, without a COUNT.
   return { rows: results.slice(0, DESK_LIST_LIMIT), more: results.length > DESK_LIST_LIMIT };
-}
-
-/** An article's status for editors, from its row. */
-export function statusOf(row: Pick<DeskRow, "draft" | "deleted_at" | "published_at">, now: number): Status {
-  if (row.deleted_at != null) return "trash";
-  if (row.draft === 1) return "draft";
-  return row.published_at > now ? "scheduled" : "published";
 }

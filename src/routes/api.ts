@@ -11,10 +11,9 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
 import { absoluteUrl, articlePath, authorPath } from "../config";
-import { isPublic, validateSlug } from "../content/article";
+import { validateSlug } from "../content/article";
 import { runCron } from "../content/cron";
 import {
   type AuthorRow,
@@ -25,6 +24,7 @@ import {
   listAuthors,
   listRevisions,
   listSections,
+  statusOf,
 } from "../content/editorial";
 import { migrateKvArticles } from "../content/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../content/profiles";
@@ -41,7 +41,7 @@ import {
 import type { FieldProblem, StoredArticle } from "../content/schema";
 import { parseArticleFile, parseArticleJson } from "../content/source";
 import { requestSetup } from "../setup";
-import { applyLater, type EditorToken, parseEditorTokens, publisher } from "./editors";
+import { applyLater, type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
@@ -76,7 +76,7 @@ export const apiRoutes = new Hono<AppEnv>()
         version: row.version,
         published: new Date(row.published_at).toISOString(),
         section: row.section,
-        status: row.deleted_at != null ? "trash" : status({ draft: row.draft === 1, published: row.published_at }, now),
+        status: statusOf(row, now),
         changed: new Date(row.changed_at).toISOString(),
         changedBy: row.changed_by,
         url: absoluteUrl(c.var.site, articlePath(row.slug)),
@@ -95,8 +95,7 @@ export const apiRoutes = new Hono<AppEnv>()
       id: row.id,
       url: absoluteUrl(c.var.site, articlePath(slug)),
       version: row.version,
-      status:
-        row.deleted_at != null ? "trash" : status({ draft: row.draft === 1, published: row.published_at }, c.var.clock.now()),
+      status: statusOf(row, c.var.clock.now()),
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
       // The input exactly as the editor sent it, with `body` for the Markdown.
@@ -311,13 +310,9 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
         check: bearerAuth<AppEnv>({
           realm: "Broadsheet editors",
           async verifyToken(token, c) {
-            for (const editor of editors) {
-              if (await timingSafeEqual(editor.token, token)) {
-                c.set("editor", editor.name);
-                return true;
-              }
-            }
-            return false;
+            const editor = await editorForToken(editors, token);
+            if (editor) c.set("editor", editor);
+            return editor !== undefined;
           },
           noAuthenticationHeader: { message: unauthorized },
           invalidAuthenticationHeader: { message: unauthorized },
@@ -381,7 +376,10 @@ function savedResponse(
 ): Response {
   const url = absoluteUrl(c.var.site, articlePath(slug));
   c.header("ETag", etagOf(article.version));
-  const state = status({ draft: article.draft, published: Date.parse(article.published) }, c.var.clock.now());
+  const state = statusOf(
+    { draft: article.draft ? 1 : 0, deleted_at: null, published_at: Date.parse(article.published) },
+    c.var.clock.now(),
+  );
   if (outcome === "unchanged")
     return c.json({ slug, url, version: article.version, status: state, unchanged: true, warnings }, 200);
   applyLater(c);
@@ -390,11 +388,6 @@ function savedResponse(
     { slug, url, version: article.version, status: state, created: outcome === "created", warnings },
     outcome === "created" ? 201 : 200,
   );
-}
-
-function status(article: { draft: boolean; published: number }, now: number): "draft" | "scheduled" | "published" {
-  if (article.draft) return "draft";
-  return isPublic({ draft: false, published: new Date(article.published).toISOString() }, now) ? "published" : "scheduled";
 }
 
 /** Errors from D1 (unreachable, overloaded, or a schema it does not have) start with `D1_`. */

@@ -10,7 +10,6 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
 import { articlePath } from "../config";
 import { validateSlug } from "../content/article";
@@ -22,6 +21,7 @@ import {
   listAuthors,
   listRevisions,
   listSections,
+  statusOf,
 } from "../content/editorial";
 import { loadNav } from "../content/listing-builders";
 import { removeAuthor, saveAuthor, saveSection } from "../content/profiles";
@@ -41,11 +41,11 @@ import { accessFromEnv } from "../desk/access";
 import { lineDiff } from "../desk/diff";
 import { articleText, type EditorFields, fieldsFromForm, fieldsFromInput, inputFromFields, problemsByField } from "../desk/form";
 import {
+  articlePageCsp,
   currentSession,
   deskAuth,
   deskHeaders,
   deskSecret,
-  PREVIEW_CSP,
   safeNext,
   sameOrigin,
   signedInEditor,
@@ -59,14 +59,14 @@ import { ListPage } from "../desk/pages/list";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "../desk/pages/people";
 import { SignInPage } from "../desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "../desk/preview-link";
-import { deskArticles, STATUSES, type Status, statusOf } from "../desk/queries";
+import { deskArticles, STATUSES, type Status } from "../desk/queries";
 import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "../desk/rate-limit";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
 import { recordSignOut } from "../desk/sign-outs";
 import { zoneLabel } from "../desk/time-zone";
 import { renderArticle } from "../render/article";
 import { requestSetup } from "../setup";
-import { applyLater, parseEditorTokens, publisher } from "./editors";
+import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
 
 /** A form post is an article and its fields: far below this. */
@@ -112,10 +112,7 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     const secret = deskSecret(c.env);
     const token = String(form.get("token") ?? "");
-    let editor: string | undefined;
-    for (const candidate of parseEditorTokens(c.env.EDITOR_TOKENS ?? "")) {
-      if (token && (await timingSafeEqual(candidate.token, token))) editor = candidate.name;
-    }
+    const editor = await editorForToken(parseEditorTokens(c.env.EDITOR_TOKENS ?? ""), token);
     if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
     await forgiveSignInAttempt(c.env.DB, attempt.id);
     const session = await sealSession(
@@ -209,7 +206,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const fields = fieldsFromForm(form);
     const slug = String(form.get("article") ?? "") || fields.slug || taxonomySlug(fields.title || "preview");
     c.header("X-Frame-Options", "SAMEORIGIN");
-    c.header("Content-Security-Policy", PREVIEW_CSP);
+    c.header("Content-Security-Policy", articlePageCsp("'self'"));
     const input = inputFromFields(fields, zoneOf(c));
     const built = input.ok && validateSlug(slug).ok ? await previewArticle(publisher(c), slug, input.value) : null;
     if (!built?.ok) {
@@ -437,8 +434,6 @@ async function authorsPage(
   state: { slug?: string; fields: AuthorFields; notice?: Notice | undefined },
   problems: Refusal["details"] = [],
 ) {
-  const byField = new Map<string, string>();
-  for (const { field, problem } of problems) if (!byField.has(field)) byField.set(field, problem);
   const notice: Notice | undefined =
     state.notice ?? (problems.length ? { role: "alert", text: "Not saved: see the fields marked below." } : undefined);
   return (
@@ -448,7 +443,7 @@ async function authorsPage(
       authors={await listAuthors(c.env.DB)}
       slug={state.slug}
       fields={state.fields}
-      problems={byField}
+      problems={problemsByField(problems)}
       notice={notice}
     />
   );

@@ -4,6 +4,7 @@
  * publishing context of a request, and handing the read model's work to `waitUntil`.
  */
 import type { Context } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
 import { applyOutbox } from "../content/materialise";
 import type { PublishContext } from "../content/publishing";
@@ -29,6 +30,19 @@ export function parseEditorTokens(source: string): EditorToken[] {
         : { name: "editor", token: pair };
     })
     .filter((editor) => editor.token.length > 0);
+}
+
+/**
+ * The editor a token belongs to, compared in constant time with every token (none is skipped, so
+ * the time taken says nothing about which one matched); undefined for none.
+ * @example await editorForToken(parseEditorTokens("ana:s3cret"), "s3cret") // "ana"
+ */
+export async function editorForToken(editors: EditorToken[], token: string): Promise<string | undefined> {
+  let found: string | undefined;
+  for (const editor of editors) {
+    if (token && (await timingSafeEqual(editor.token, token))) found ??= editor.name;
+  }
+  return found;
 }
 
 /** The publishing context of an editor's request: set up by `requestSetup`, named by the auth. */

@@ -12,19 +12,10 @@ import { NO_STORE } from "../cache/policy";
 import { getArticleRowById } from "../content/editorial";
 import { loadNav } from "../content/listing-builders";
 import { storedArticleSchema } from "../content/schema";
-import { deskSecret } from "../desk/guard";
+import { articlePageCsp, deskSecret } from "../desk/guard";
 import { checkPreviewLink } from "../desk/preview-link";
 import { renderArticle } from "../render/article";
 import { requestSetup } from "../setup";
-
-const PREVIEW_LINK_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  "img-src 'self' https:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 export const previewRoutes = new Hono<AppEnv>()
   .use(async function previewHeaders(c, next) {
@@ -33,7 +24,7 @@ export const previewRoutes = new Hono<AppEnv>()
     c.res.headers.set("X-Robots-Tag", "noindex, nofollow");
     c.res.headers.set("Referrer-Policy", "no-referrer");
     c.res.headers.set("X-Frame-Options", "DENY");
-    c.res.headers.set("Content-Security-Policy", PREVIEW_LINK_CSP);
+    c.res.headers.set("Content-Security-Policy", articlePageCsp("'none'"));
   })
   .use(requestSetup())
   .get("/:id", async (c) => {

@@ -4,7 +4,8 @@
  * and author, and searched by title.
  */
 import type { AuthorRow, SectionRow } from "../../content/editorial";
-import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES, statusOf } from "../queries";
+import { statusOf } from "../../content/editorial";
+import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES } from "../queries";
 import { DeskLayout, formatTime, type Notice, TableScroll } from "./layout";
 
 /** A filter over named things (sections, authors), by slug. */
