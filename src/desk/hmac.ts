@@ -47,10 +47,14 @@ export async function sign(secret: string, purpose: string, message: string): Pr
   return base64url(new Uint8Array(signature));
 }
 
-/** Whether `signature` is `purpose`'s signature of `message`; compared in constant time by WebCrypto. */
+/**
+ * Whether `signature` is `purpose`'s signature of `message`; compared in constant time by WebCrypto.
+ * Only the canonical spelling is accepted: the last of 43 characters carries two unused bits, so
+ * four spellings decode to the same bytes, and a link or cookie altered there must still be refused.
+ */
 export async function verify(secret: string, purpose: string, message: string, signature: string): Promise<boolean> {
   const bytes = fromBase64url(signature);
-  if (bytes?.length !== 32) return false;
+  if (bytes?.length !== 32 || base64url(bytes) !== signature) return false;
   return crypto.subtle.verify("HMAC", await keyFor(secret), bytes, encoder.encode(`${purpose}\n${message}`));
 }
 
