@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { describeProblems } from "../content/schema";
 import { assertSafeSite, DEFAULT_SITE } from "./publish";
 
 interface Report {
@@ -29,7 +30,7 @@ export async function migrateKv(site: string, token: string, log: (line: string)
     const report = (await response.json()) as Report;
     for (const slug of report.migrated) log(`+ ${slug}: now in D1`);
     for (const slug of report.unchanged) log(`= ${slug}: already in D1`);
-    for (const f of report.failed) log(`✗ ${f.slug}: ${f.problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`);
+    for (const f of report.failed) log(`✗ ${f.slug}: ${describeProblems(f.problems)}`);
     failed = report.failed.length;
     if (report.remaining === 0 || report.remaining <= failed || report.migrated.length + report.unchanged.length === 0) break;
   }

@@ -14,7 +14,7 @@ import { basename, extname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { contentVersion, validateSlug } from "../content/article";
-import type { FieldProblem } from "../content/schema";
+import { describeProblems, type FieldProblem } from "../content/schema";
 import { parseArticleFile } from "../content/source";
 import { findLocalImages, type LocalImage, rewriteImages } from "./local-images";
 
@@ -178,9 +178,9 @@ async function withUploadedImages(
   const urls = new Map<LocalImage, string>();
   for (const image of file.images) urls.set(image, await upload(image));
   const rewritten = rewriteImages(file.source, file.images, (image) => urls.get(image) ?? "");
-  if (!rewritten.ok) throw new Error(rewritten.problems.map((p) => `${p.field} ${p.problem}`).join("; "));
+  if (!rewritten.ok) throw new Error(describeProblems(rewritten.problems));
   const parsed = parseArticleFile(rewritten.source);
-  if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.field} ${p.problem}`).join("; "));
+  if (!parsed.ok) throw new Error(describeProblems(parsed.problems));
   return { source: rewritten.source, version: await contentVersion(parsed.value) };
 }
 

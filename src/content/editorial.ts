@@ -9,7 +9,8 @@
  * fresh `write_id`. Every later statement runs only `WHERE EXISTS` a row with that `write_id`, so a
  * change that lost its race writes nothing at all: not its revision, links or outbox entries.
  */
-import type { ArticleInput, ListEntry } from "./schema";
+import * as v from "valibot";
+import { type ArticleInput, type ListEntry, type StoredArticle, storedArticleSchema } from "./schema";
 import { taxonomySlug } from "./taxonomy";
 
 /** Every table, for tests and tools that need them all. */
@@ -66,6 +67,10 @@ export function statusOf(row: Pick<ArticleRow, "draft" | "deleted_at" | "publish
   if (row.draft === 1) return "draft";
   return row.published_at > now ? "scheduled" : "published";
 }
+
+/** The article a row's record holds, as its page is rendered; throws when the record is broken. */
+export const storedArticleOf = (row: Pick<ArticleRow, "record">): StoredArticle =>
+  v.parse(storedArticleSchema, JSON.parse(row.record));
 
 /** Where a stored article is filed, from the links its record keeps (older records: its section). */
 export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug">): {

@@ -41,10 +41,11 @@ import {
   releaseOutbox,
   retryOutbox,
   setIndexKeys,
+  storedArticleOf,
 } from "./editorial";
 import { builderFor, loadNav } from "./listing-builders";
 import { listingsFor } from "./listings";
-import { listEntrySchema, storedArticleSchema } from "./schema";
+import { listEntrySchema } from "./schema";
 import {
   deleteDocument,
   deleteIndexEntry,
@@ -206,7 +207,7 @@ function redirectWritten(meta: PageMeta | null): string | null | undefined {
 
 async function writePage(m: Materialiser, slug: string, row: ArticleRow | null): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
-    const article = v.parse(storedArticleSchema, JSON.parse(row.record));
+    const article = storedArticleOf(row);
     const html = await renderArticle(m.site, article, await loadNav(m.db, m.clock.now()));
     const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
     await putPage(m.store, slug, html, meta);

@@ -189,6 +189,14 @@ export interface FieldProblem {
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
+/**
+ * Problems as one line, for a message or a log.
+ * @example describeProblems([{ field: "title", problem: "is required" }, { field: "tags.2", problem: "is too long" }])
+ * // "title is required; tags.2 is too long"
+ */
+export const describeProblems = (problems: readonly FieldProblem[]): string =>
+  problems.map((p) => `${p.field} ${p.problem}`).join("; ");
+
 /** Validates unknown data against a schema and turns valibot's issues into field/problem pairs. */
 export function validate<const S extends v.GenericSchema>(schema: S, data: unknown): Validated<v.InferOutput<S>> {
   const result = v.safeParse(schema, data);

@@ -59,33 +59,34 @@ export function fieldsFromInput(input: ArticleInput | null, slug: string, zone: 
   };
 }
 
-const one = (form: FormData, name: string): string => {
+/** A text field as posted; "" when it is missing or a file. */
+export const formText = (form: FormData, name: string): string => {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
 };
 
-/** Browsers send a textarea's line breaks as CRLF (HTML §4.10.21.1); articles keep LF. */
-const lf = (text: string): string => text.replace(/\r\n?/g, "\n");
+/** Browsers send a textarea's line breaks as CRLF (HTML §4.10.21.1); the desk stores LF. */
+export const lf = (text: string): string => text.replace(/\r\n?/g, "\n");
 
 /** The fields as posted. */
 export function fieldsFromForm(form: FormData): EditorFields {
   return {
-    title: one(form, "title"),
-    slug: one(form, "slug").trim(),
-    category: one(form, "category"),
-    tags: one(form, "tags"),
+    title: formText(form, "title"),
+    slug: formText(form, "slug").trim(),
+    category: formText(form, "category"),
+    tags: formText(form, "tags"),
     authors: form.getAll("authors").filter((value): value is string => typeof value === "string"),
-    authorsOther: one(form, "authors_other"),
-    summary: lf(one(form, "summary")),
-    published: one(form, "published").trim(),
-    updated: one(form, "updated").trim(),
-    was: { published: one(form, "published_was"), updated: one(form, "updated_was"), tags: one(form, "tags_was") },
+    authorsOther: formText(form, "authors_other"),
+    summary: lf(formText(form, "summary")),
+    published: formText(form, "published").trim(),
+    updated: formText(form, "updated").trim(),
+    was: { published: formText(form, "published_was"), updated: formText(form, "updated_was"), tags: formText(form, "tags_was") },
     draft: form.has("draft"),
-    imageUrl: one(form, "image_url"),
-    imageAlt: one(form, "image_alt"),
-    imageCaption: one(form, "image_caption"),
-    imageCredit: one(form, "image_credit"),
-    body: lf(one(form, "body")),
+    imageUrl: formText(form, "image_url"),
+    imageAlt: formText(form, "image_alt"),
+    imageCaption: formText(form, "image_caption"),
+    imageCredit: formText(form, "image_credit"),
+    body: lf(formText(form, "body")),
   };
 }
 

@@ -28,7 +28,8 @@ export function base64url(bytes: Uint8Array): string {
     .replace(/=+$/, "");
 }
 
-function fromBase64url(text: string): Uint8Array | null {
+/** The bytes of base64url text; null when it is not base64url. */
+export function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
   try {
     const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));

@@ -1,11 +1,11 @@
 /**
  * @module desk/session
  * The desk's session cookie: who signed in, which of their tokens they used, and until when,
- * signed with DESK_SECRET. Sessions are stateless; one ends when it expires, when the editor signs
- * out (the cookie is cleared), when the token it names leaves EDITOR_TOKENS, or when DESK_SECRET
- * changes.
+ * signed with DESK_SECRET. A session is kept only in its cookie; it ends when it expires, when the
+ * editor signs out (its id is then recorded, desk/sign-outs.ts), when the token it names leaves
+ * EDITOR_TOKENS, or when DESK_SECRET changes.
  */
-import { base64url, sign, verify } from "./hmac";
+import { base64url, fromBase64url, sign, verify } from "./hmac";
 
 /** `__Host-` would pin the cookie to https and path /, but browsers refuse it on http://localhost. */
 export const SESSION_COOKIE = "broadsheet_desk";
@@ -19,7 +19,7 @@ export interface Session {
   /** Random, so that signing out can end this session and no other (desk/sign-outs.ts). */
   id: string;
   editor: string;
-  /** The fingerprint (desk/hmac.ts) of the token the editor signed in with, or "access" for Cloudflare Access. */
+  /** The keyed fingerprint (desk/hmac.ts) of the token the editor signed in with. */
   key: string;
   /** When it ends, in ms since the epoch. */
   expires: number;
@@ -43,12 +43,10 @@ export async function openSession(value: string | undefined, secret: string, now
   const [payload, signature, ...rest] = value.split(".");
   if (!payload || !signature || rest.length > 0) return null;
   if (!(await verify(secret, PURPOSE, payload, signature))) return null;
+  const bytes = fromBase64url(payload);
+  if (!bytes) return null;
   try {
-    const [id, editor, key, expires] = JSON.parse(
-      new TextDecoder().decode(
-        Uint8Array.from(atob(payload.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0)),
-      ),
-    ) as unknown[];
+    const [id, editor, key, expires] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
     if (typeof id !== "string" || typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") {
       return null;
     }

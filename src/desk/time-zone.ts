@@ -22,15 +22,15 @@ interface WallTime {
   second: number;
 }
 
-// Building a DateTimeFormat loads locale and zone data; the desk converts many times per page.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let format = formatters.get(zone);
-  if (!format) {
-    // en-US with h23 gives plain digits and 00–23 hours (plain hour12: false gives "24" at midnight).
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
+/**
+ * The two ways the desk formats an instant in a zone: as parts to compute with (en-US with h23 gives
+ * plain digits and 00–23 hours; plain hour12: false gives "24" at midnight), and as editors read it.
+ * (dateStyle and timeStyle cannot be combined with timeZoneName, so the reading's parts are named.)
+ */
+const FORMATS = {
+  parts: {
+    locale: "en-US",
+    options: {
       hourCycle: "h23",
       year: "numeric",
       month: "2-digit",
@@ -38,11 +38,33 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       hour: "2-digit",
       minute: "2-digit",
       second: "2-digit",
-    });
-    formatters.set(zone, format);
+    },
+  },
+  reading: {
+    locale: "en-GB",
+    options: { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" },
+  },
+} satisfies Record<string, { locale: string; options: Intl.DateTimeFormatOptions }>;
+
+// Building a DateTimeFormat loads locale and zone data; the desk formats many times per page.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string, use: keyof typeof FORMATS = "parts"): Intl.DateTimeFormat {
+  const key = `${use} ${zone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const { locale, options } = FORMATS[use];
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
+    formatters.set(key, format);
   }
   return format;
 }
+
+/**
+ * A time as editors read it: in the site's zone, with the zone named.
+ * @example formatTime(Date.parse("2026-03-01T12:00:00Z"), "Europe/London") // "1 Mar 2026, 12:00 GMT"
+ */
+export const formatTime = (instant: number, zone: string): string => formatterFor(zone, "reading").format(instant);
 
 /**
  * Whether `zone` is an IANA zone name Intl knows.

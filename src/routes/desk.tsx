@@ -35,11 +35,20 @@ import {
   trashArticle,
   untrashArticle,
 } from "../content/publishing";
-import type { ArticleInput } from "../content/schema";
+import { type ArticleInput, describeProblems } from "../content/schema";
 import { taxonomySlug } from "../content/taxonomy";
 import { accessFromEnv } from "../desk/access";
 import { lineDiff } from "../desk/diff";
-import { articleText, type EditorFields, fieldsFromForm, fieldsFromInput, inputFromFields, problemsByField } from "../desk/form";
+import {
+  articleText,
+  type EditorFields,
+  fieldsFromForm,
+  fieldsFromInput,
+  formText,
+  inputFromFields,
+  lf,
+  problemsByField,
+} from "../desk/form";
 import {
   articlePageCsp,
   currentSession,
@@ -54,7 +63,7 @@ import { fingerprint } from "../desk/hmac";
 import { ConflictPage } from "../desk/pages/conflict";
 import { EditorPage, type EditorProps } from "../desk/pages/editor";
 import { HistoryPage } from "../desk/pages/history";
-import { deskDocument, formatTime, type Notice } from "../desk/pages/layout";
+import { deskDocument, type Notice } from "../desk/pages/layout";
 import { ListPage } from "../desk/pages/list";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "../desk/pages/people";
 import { SignInPage } from "../desk/pages/sign-in";
@@ -63,7 +72,7 @@ import { deskArticles, STATUSES, type Status } from "../desk/queries";
 import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "../desk/rate-limit";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "../desk/session";
 import { recordSignOut } from "../desk/sign-outs";
-import { zoneLabel } from "../desk/time-zone";
+import { formatTime, zoneLabel } from "../desk/time-zone";
 import { renderArticle } from "../render/article";
 import { requestSetup } from "../setup";
 import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
@@ -99,7 +108,7 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   .post("/sign-in", formLimit, async (c) => {
     const form = await c.req.formData();
-    const next = safeNext(String(form.get("next") ?? ""));
+    const next = safeNext(formText(form, "next"));
     const now = c.var.clock.now();
     const address = clientAddress(c.req.raw.headers);
     const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
@@ -111,7 +120,7 @@ export const deskRoutes = new Hono<AppEnv>()
       return page(c, signInPage({ role: "alert", text }), 429);
     }
     const secret = deskSecret(c.env);
-    const token = String(form.get("token") ?? "");
+    const token = formText(form, "token");
     const editor = await editorForToken(parseEditorTokens(c.env.EDITOR_TOKENS ?? ""), token);
     if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
     await forgiveSignInAttempt(c.env.DB, attempt.id);
@@ -204,7 +213,7 @@ export const deskRoutes = new Hono<AppEnv>()
     // The live preview: the form as it stands, through the same build and page as a save.
     const form = await c.req.formData();
     const fields = fieldsFromForm(form);
-    const slug = String(form.get("article") ?? "") || fields.slug || taxonomySlug(fields.title || "preview");
+    const slug = formText(form, "article") || fields.slug || taxonomySlug(fields.title || "preview");
     c.header("X-Frame-Options", "SAMEORIGIN");
     c.header("Content-Security-Policy", articlePageCsp("'self'"));
     const input = inputFromFields(fields, zoneOf(c));
@@ -219,16 +228,14 @@ export const deskRoutes = new Hono<AppEnv>()
   .get("/articles/:slug", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const input = JSON.parse(row.input) as ArticleInput;
-    const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
-    return page(c, await editorPage(c, { fields, row, notice: await noticeFor(c, row) }));
+    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
   })
   .post("/articles/:slug", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const form = await c.req.formData();
     const fields = fieldsFromForm(form);
-    const version = String(form.get("version") ?? "");
+    const version = formText(form, "version");
     const input = inputFromFields(fields, zoneOf(c));
     if (!input.ok) return invalid(c, { fields, row }, input.problems);
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
@@ -275,7 +282,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const id = c.req.param("id");
-    const version = String((await c.req.formData()).get("version") ?? "");
+    const version = formText(await c.req.formData(), "version");
     const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
     if (!saved.ok) return refused(c, row, saved);
     if (saved.outcome !== "unchanged") applyLater(c);
@@ -285,8 +292,8 @@ export const deskRoutes = new Hono<AppEnv>()
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const form = await c.req.formData();
-    const to = String(form.get("to") ?? "").trim();
-    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(String(form.get("version") ?? "")) });
+    const to = formText(form, "to").trim();
+    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
     if (!moved.ok) return refused(c, row, moved);
     applyLater(c);
     return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
@@ -294,7 +301,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/trash", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const version = String((await c.req.formData()).get("version") ?? "");
+    const version = formText(await c.req.formData(), "version");
     const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
     if (!result.ok) return refused(c, row, result);
     applyLater(c);
@@ -312,8 +319,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const secret = deskSecret(c.env);
-    const input = JSON.parse(row.input) as ArticleInput;
-    const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
+    const fields = storedFields(c, row);
     if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
     const hours = Number((await c.req.formData()).get("hours"));
     const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
@@ -388,15 +394,15 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   .post("/sections/:slug", async (c) => {
     const form = await c.req.formData();
-    const position = String(form.get("position") ?? "").trim();
+    const position = formText(form, "position").trim();
     const saved = await saveSection(
       c.env.DB,
       c.req.param("slug"),
-      { name: String(form.get("name") ?? ""), ...(position ? { position: Number(position) } : {}) },
+      { name: formText(form, "name"), ...(position ? { position: Number(position) } : {}) },
       c.var.clock.now(),
     );
     if (!saved.ok) {
-      const text = `Not saved: ${saved.details.map((d) => `${d.field} ${d.problem}`).join("; ")}.`;
+      const text = `Not saved: ${describeProblems(saved.details)}.`;
       const sections = await listSections(c.env.DB);
       return page(
         c,
@@ -416,12 +422,11 @@ export const deskRoutes = new Hono<AppEnv>()
 
 /** An author's form as posted. */
 function profileData(form: FormData): { name: string; bio: string; url: string; photoUrl: string } {
-  const text = (name: string) => String(form.get(name) ?? "");
   return {
-    name: text("name"),
-    bio: text("bio").replace(/\r\n?/g, "\n"),
-    url: text("url").trim(),
-    photoUrl: text("photoUrl").trim(),
+    name: formText(form, "name"),
+    bio: lf(formText(form, "bio")),
+    url: formText(form, "url").trim(),
+    photoUrl: formText(form, "photoUrl").trim(),
   };
 }
 
@@ -455,6 +460,10 @@ async function articleRow(c: Context<AppEnv>): Promise<ArticleRow | Response> {
   const row = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
   return row ?? missingArticle(c, slug);
 }
+
+/** The editor's form for a stored article, as it was last saved. */
+const storedFields = (c: Context<AppEnv>, row: ArticleRow): EditorFields =>
+  fieldsFromInput(JSON.parse(row.input) as ArticleInput, row.slug, zoneOf(c), c.var.clock.now());
 
 /** The list, saying the article asked for does not exist. */
 function missingArticle(c: Context<AppEnv>, slug: string): Promise<Response> {
@@ -521,9 +530,8 @@ async function invalid(c: Context<AppEnv>, state: EditorState, problems: Refusal
 
 /** A refusal of an action on a stored article, shown on its editor. */
 async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
-  const input = JSON.parse(row.input) as ArticleInput;
-  const fields = fieldsFromInput(input, row.slug, zoneOf(c), c.var.clock.now());
-  const detail = refusal.details.map((d) => `${d.field} ${d.problem}`).join("; ");
+  const fields = storedFields(c, row);
+  const detail = describeProblems(refusal.details);
   const text = `${refusal.error}${detail ? `: ${detail}` : ""}.`;
   return page(c, await editorPage(c, { fields, row, notice: { role: "alert", text } }), refusal.status === 412 ? 409 : 400);
 }

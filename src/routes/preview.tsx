@@ -6,12 +6,10 @@
  */
 
 import { Hono } from "hono";
-import * as v from "valibot";
 import type { AppEnv } from "../app-env";
 import { NO_STORE } from "../cache/policy";
-import { getArticleRowById } from "../content/editorial";
+import { getArticleRowById, storedArticleOf } from "../content/editorial";
 import { loadNav } from "../content/listing-builders";
-import { storedArticleSchema } from "../content/schema";
 import { articlePageCsp, deskSecret } from "../desk/guard";
 import { checkPreviewLink } from "../desk/preview-link";
 import { renderArticle } from "../render/article";
@@ -37,7 +35,7 @@ export const previewRoutes = new Hono<AppEnv>()
     if (check === "forged") return c.text("This preview link is not valid.\n", 403);
     const row = await getArticleRowById(c.env.DB, id);
     if (!row || row.deleted_at != null) return c.text("This article is no longer there.\n", 404);
-    const article = v.parse(storedArticleSchema, JSON.parse(row.record));
+    const article = storedArticleOf(row);
     return c.html(await renderArticle(c.var.site, article, await loadNav(c.env.DB, c.var.clock.now())));
   })
   .all("*", (c) => c.text("Not Found\n", 404));

@@ -5,8 +5,9 @@
  */
 import type { DiffLine } from "../diff";
 import type { EditorFields } from "../form";
+import { formatTime } from "../time-zone";
 import { DiffView } from "./diff-view";
-import { DeskLayout, formatTime } from "./layout";
+import { DeskLayout } from "./layout";
 
 export function ConflictPage(props: {
   siteTitle: string;

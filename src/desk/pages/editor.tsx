@@ -8,7 +8,8 @@ import type { Child } from "hono/jsx";
 import type { AuthorRow, SectionRow } from "../../content/editorial";
 import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";
-import { DeskLayout, formatTime, type Notice } from "./layout";
+import { formatTime } from "../time-zone";
+import { DeskLayout, type Notice } from "./layout";
 
 export interface EditorProps {
   siteTitle: string;

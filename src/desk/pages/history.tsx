@@ -4,8 +4,9 @@
  */
 import type { RevisionRow } from "../../content/editorial";
 import type { DiffLine } from "../diff";
+import { formatTime } from "../time-zone";
 import { DiffView } from "./diff-view";
-import { DeskLayout, formatTime, type Notice, TableScroll } from "./layout";
+import { DeskLayout, type Notice, TableScroll } from "./layout";
 
 const ACTIONS: Record<string, string> = {
   create: "Created",

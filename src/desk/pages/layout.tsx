@@ -128,17 +128,3 @@ export function TableScroll(props: { label: string; children: Child }) {
 export async function deskDocument(element: Child): Promise<string> {
   return String(await html`<!doctype html>${element}`);
 }
-
-/** A time as editors read it: in the site's zone, with the zone named. */
-export function formatTime(instant: number, zone: string): string {
-  // (dateStyle and timeStyle cannot be combined with timeZoneName, so the parts are named.)
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: zone,
-    timeZoneName: "short",
-  }).format(instant);
-}

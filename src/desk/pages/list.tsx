@@ -6,7 +6,8 @@
 import type { AuthorRow, SectionRow } from "../../content/editorial";
 import { statusOf } from "../../content/editorial";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES } from "../queries";
-import { DeskLayout, formatTime, type Notice, TableScroll } from "./layout";
+import { formatTime } from "../time-zone";
+import { DeskLayout, type Notice, TableScroll } from "./layout";
 
 /** A filter over named things (sections, authors), by slug. */
 function FilterSelect(props: {
