@@ -84,6 +84,3 @@ export const tagPath = (slug: string): string => `/tags/${slug}`;
 export const authorPath = (slug: string): string => `/authors/${slug}`;
 export const sitemapMonthPath = (month: string): string => `/sitemaps/${month}.xml`;
 export const SITEMAP_PATH = "/sitemap.xml";
-export const listPath = (page: number): string => (page <= 1 ? "/" : `/page/${page}`);
-export const RSS_PATH = "/rss.xml";
-export const JSON_FEED_PATH = "/feed.json";

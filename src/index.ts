@@ -47,9 +47,12 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
   return app;
 }
 
+/** How the Worker's own requests leave it: the given fetch, or the runtime's. */
+const outboundFetch = (options: WorkerOptions) => options.fetch ?? ((request: Request) => fetch(request));
+
 /** Sets what every request shares: the clock, and how requests leave the Worker. */
 function workerSetup(options: WorkerOptions): MiddlewareHandler<AppEnv> {
-  const outbound = options.fetch ?? ((request: Request) => fetch(request));
+  const outbound = outboundFetch(options);
   return async function workerSetup(c, next) {
     c.set("clock", options.clock);
     c.set("fetch", outbound);
@@ -107,7 +110,7 @@ export function createWorker(options: WorkerOptions): ExportedHandler<Env> & {
         cache: edgeCacheFor(ctx, site.url, clock),
         site,
         clock,
-        fetch: options.fetch ?? ((request) => fetch(request)),
+        fetch: outboundFetch(options),
       };
       const report = await runCron(m);
       if (report.purged.length || report.failed.length) {

@@ -8,7 +8,7 @@ import { type ArticleRow, getMeta, purgeTrash, queueListings, setMeta } from "./
 import { listingOfDocument } from "./listing-builders";
 import { type ApplyReport, applyOutbox, type Materialiser } from "./materialise";
 import { listingsOfRow } from "./publishing";
-import { listDocumentGenerations } from "./store";
+import { ARCHIVE_PREFIX, listDocumentGenerations } from "./store";
 
 /** How long a deleted article stays in the trash, restorable, before it is gone for good. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
@@ -65,7 +65,7 @@ async function findStaleListings(m: Materialiser): Promise<string[]> {
   const stale = new Set<string>();
   for (const [name, generation] of built) {
     // Archives are checked part by part against their signatures instead (content/materialise.ts).
-    if (name.startsWith("archive:")) continue;
+    if (name.startsWith(ARCHIVE_PREFIX)) continue;
     const documents = [...stored].filter(([document]) => listingOfDocument(document) === name);
     if (documents.length === 0 || documents.some(([, stored]) => stored < generation)) stale.add(name);
   }

@@ -11,10 +11,8 @@ import { strongEtag } from "../cache/conditional";
 import { TAGS } from "../cache/policy";
 import { absoluteUrl, authorPath, type Site, sectionPath, tagPath } from "../config";
 import { sha256Hex } from "../digest";
-import { buildAtom } from "../feeds/atom";
-import { buildJsonFeed } from "../feeds/json-feed";
-import { absoluteImageUrl, channelFor, FEED_SIZE } from "../feeds/model";
-import { buildRss } from "../feeds/rss";
+import { buildFeed, latestChange } from "../feeds/build";
+import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
 import {
   buildNewsSitemap,
   buildSitemapIndex,
@@ -70,6 +68,22 @@ export interface BuiltDocument {
   tags: string[];
 }
 
+/** A builder's one document and its ETag, under one cache tag. */
+async function oneDocument(name: string, body: string, now: number, tag: string): Promise<BuiltDocument[]> {
+  return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [tag] }];
+}
+
+/** A document that should no longer exist: writing it deletes it from KV (and purges its tag if it was there). */
+const removed = (name: string, now: number, tag: string): BuiltDocument => ({
+  name,
+  body: null,
+  meta: { builtAt: now, etag: "" },
+  tags: [tag],
+});
+
+/** The child sitemap a `sitemap:<child>` name stands for: a month like 2026-03, or a listing sitemap. */
+const sitemapChild = (name: string): string => name.slice("sitemap:".length);
+
 export interface ListingBuilder<S extends Snapshot> {
   read(db: D1Database, now: number, name: string): Promise<S>;
   render(site: Site, snapshot: S, now: number, name: string): Promise<BuiltDocument[]>;
@@ -85,6 +99,7 @@ const monthOf = (publishedAt: string): string => `strftime('%Y-%m', ${publishedA
 const MONTH_SQL = monthOf("a.published_at");
 
 interface ListingSnapshot extends Snapshot {
+  listing: Listing;
   /** The section's, tag's or author's record; null when it does not exist (and neither does the listing). */
   subject: { name: string; bio: string; url: string | null; photo_url: string | null } | null;
   items: Array<{ entry: string; rss_item: string; atom_item: string; json_item: string; modified_at: number }>;
@@ -121,6 +136,15 @@ const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
   author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
 };
 
+/** The home page is nobody's: its subject is empty, and always there. */
+export const NO_SUBJECT = { name: "", bio: "", url: null, photo_url: null };
+
+/** Reads a listing's subject (its section, tag or author) in a batch; the home page's is NO_SUBJECT. */
+const subjectStatement = (db: D1Database, listing: Listing): D1PreparedStatement =>
+  listing.kind === "home"
+    ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind(NO_SUBJECT.name)
+    : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug);
+
 /** Sections shown in the navigation: enough for a newsroom's header. */
 const MAX_NAV = 12;
 
@@ -150,9 +174,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     // One batch is one transaction: the generation and the rows come from the same state.
     const [generation, subject, items, total, next, nav, newest] = await db.batch([
       generationStatement(db, name),
-      listing.kind === "home"
-        ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind("")
-        : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug),
+      subjectStatement(db, listing),
       db
         .prepare(
           `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
@@ -177,6 +199,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     ]);
     const newestMonth = newest?.results[0] as { month: string; n: number } | undefined;
     return {
+      listing,
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: generationOf(generation),
       subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
@@ -186,33 +209,30 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
       nav: (nav?.results ?? []) as NavSection[],
     };
   },
-  async render(site, snapshot, now, name) {
-    const listing = parseListing(name) ?? HOME;
+  async render(site, snapshot, now) {
+    const { listing } = snapshot;
     const tags = listingTags(listing);
-    const formats = ["rss", "atom", "json"] as const;
     // No such section, tag or author (any more), or a section or tag with nothing public in it (a
     // draft's section must not show): its pages and feeds are 404s.
     if (!snapshot.subject || ((listing.kind === "section" || listing.kind === "tag") && snapshot.total === 0)) {
       return [
-        { name: documentName(listing), body: null, meta: { builtAt: now, etag: "" }, tags: [tags.pages] },
-        ...formats.map((format) => ({
-          name: documentName(listing, format),
-          body: null,
-          meta: { builtAt: now, etag: "" },
-          tags: [tags.feed(format)],
-        })),
+        removed(documentName(listing), now, tags.pages),
+        ...FEED_FORMATS.map((format) => removed(documentName(listing, format), now, tags.feed(format))),
       ];
     }
     // One broken row is logged and left out; it never takes the listing down with it.
-    const valid = snapshot.items.filter((item) => parseEntry(item.entry) !== null);
-    const entries = valid.slice(0, PAGE_SIZE).map((item) => parseEntry(item.entry) as ListEntry);
-    const feedItems = valid.slice(0, FEED_SIZE);
-    const updated = feedItems.length ? Math.max(...feedItems.map((item) => item.modified_at)) : undefined;
+    const valid = snapshot.items.flatMap((item) => {
+      const entry = parseEntry(item.entry);
+      return entry ? [{ item, entry }] : [];
+    });
+    const entries = valid.slice(0, PAGE_SIZE).map(({ entry }) => entry);
+    const feedItems = valid.slice(0, FEED_SIZE).map(({ item }) => item);
+    const updated = latestChange(feedItems);
     const view = listingView(site, listing, snapshot.subject);
     const expiresAt = snapshot.nextPublishAt ?? undefined;
     const base = { builtAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
     const page = await renderListing(site, { view, entries, page: 1, hasOlder: snapshot.total > PAGE_SIZE, nav: snapshot.nav });
-    const channel = (format: (typeof formats)[number]) =>
+    const channel = (format: FeedFormat) =>
       channelFor(site, {
         format,
         homePath: listingPagePath(listing, 1),
@@ -223,21 +243,9 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
           ? { prevArchive: absoluteUrl(site, archivePath(listing, snapshot.newestArchive, format)) }
           : {}),
       });
-    const bodies = {
-      rss: buildRss(
-        channel("rss"),
-        feedItems.map((item) => item.rss_item),
-      ),
-      atom: buildAtom(
-        channel("atom"),
-        feedItems.map((item) => item.atom_item),
-        now,
-      ),
-      json: buildJsonFeed(
-        channel("json"),
-        feedItems.map((item) => item.json_item),
-      ),
-    };
+    const bodies = Object.fromEntries(
+      FEED_FORMATS.map((format) => [format, buildFeed(format, channel(format), feedItems, now)]),
+    ) as Record<FeedFormat, string>;
     return [
       {
         name: documentName(listing),
@@ -248,7 +256,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
         tags: [tags.pages],
       },
       ...(await Promise.all(
-        formats.map(async (format) => ({
+        FEED_FORMATS.map(async (format) => ({
           name: documentName(listing, format),
           body: bodies[format],
           feedUrl: absoluteUrl(site, listingFeedPaths(listing)[format]),
@@ -266,7 +274,7 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
  * whose subject is gone is forgotten, so the cron does not keep rebuilding it.
  */
 async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now: number, name: string): Promise<void> {
-  const listing = parseListing(name) ?? HOME;
+  const { listing } = snapshot;
   if (listing.kind !== "home" && !snapshot.subject) {
     await forgetListing(db, name);
     return;
@@ -354,8 +362,7 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    const body = buildSitemapIndex(site, snapshot.months, snapshot.lastModified);
-    return [{ name: "sitemap", body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemap] }];
+    return oneDocument("sitemap", buildSitemapIndex(site, snapshot.months, snapshot.lastModified), now, TAGS.sitemap);
   },
 };
 
@@ -366,7 +373,7 @@ interface SitemapMonthSnapshot extends Snapshot {
 
 const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   async read(db, now, name) {
-    const month = name.slice("sitemap:".length);
+    const month = sitemapChild(name);
     const [generation, urls, newest] = await db.batch([
       generationStatement(db, name),
       db
@@ -388,8 +395,7 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   },
   async render(site, snapshot, now, name) {
     const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
-    const body = buildSitemapMonth(site, urls, snapshot.newest);
-    return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemapChild(name.slice(8))] }];
+    return oneDocument(name, buildSitemapMonth(site, urls, snapshot.newest), now, TAGS.sitemapChild(sitemapChild(name)));
   },
 };
 
@@ -415,7 +421,7 @@ const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
 /** A child sitemap of every section, tag or author page that has public articles. */
 const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
   async read(db, now, name) {
-    const kind = name.slice("sitemap:".length) as ListingSitemap;
+    const kind = sitemapChild(name) as ListingSitemap;
     const [generation, rows] = await db.batch([generationStatement(db, name), db.prepare(PAGES_SQL[kind]).bind(now)]);
     return {
       generation: generationOf(generation),
@@ -426,8 +432,7 @@ const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
     };
   },
   async render(site, snapshot, now, name) {
-    const body = buildSitemapPages(site, snapshot.pages);
-    return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.sitemapChild(name.slice(8))] }];
+    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(sitemapChild(name)));
   },
 };
 
@@ -453,8 +458,7 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    const body = buildNewsSitemap(site, snapshot.entries, now);
-    return [{ name: "news", body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [TAGS.newsSitemap] }];
+    return oneDocument("news", buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
   },
 };
 
@@ -495,9 +499,7 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
     const where = membership(listing);
     const [generation, subject, rows, stored] = await db.batch([
       generationStatement(db, name),
-      listing.kind === "home"
-        ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind("")
-        : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug),
+      subjectStatement(db, listing),
       db
         .prepare(
           `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
@@ -526,13 +528,13 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
       }
       i = end;
     }
+    // The listing's name is in every part's title: a rename rewrites them all.
+    const title = (subject?.results[0] as { name?: string } | undefined)?.name ?? "";
     for (const [i, plan] of plans.entries()) {
       const older = plans[i - 1];
       const newer = plans[i + 1];
       plan.older = older ? { month: older.month, part: older.part } : null;
       plan.newer = newer ? { month: newer.month, part: newer.part } : null;
-      // The listing's name is in every part's title: a rename rewrites them all.
-      const title = (subject?.results[0] as { name?: string } | undefined)?.name ?? "";
       plan.signature = await sha256Hex(
         `${plan.signature}|${older ? archiveKey(older) : ""}|${newer ? archiveKey(newer) : ""}|${title}`,
       );
@@ -577,24 +579,17 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   },
   async render(site, snapshot, now) {
     const { listing } = snapshot;
-    const formats = ["rss", "atom", "json"] as const;
     const tags = listingTags(listing);
     const documents: BuiltDocument[] = [];
     for (const part of snapshot.remove) {
-      for (const format of formats) {
-        documents.push({
-          name: archiveDocumentName(listing, part, format),
-          body: null,
-          meta: { builtAt: now, etag: "" },
-          tags: [tags.feed(format)],
-        });
-      }
+      for (const format of FEED_FORMATS)
+        documents.push(removed(archiveDocumentName(listing, part, format), now, tags.feed(format)));
     }
     if (!snapshot.subject) return documents;
     const view = listingView(site, listing, snapshot.subject);
     for (const plan of snapshot.write) {
-      const updated = plan.items.length ? Math.max(...plan.items.map((item) => item.modified_at)) : undefined;
-      for (const format of formats) {
+      const updated = latestChange(plan.items);
+      for (const format of FEED_FORMATS) {
         const channel = channelFor(site, {
           format,
           homePath: listingPagePath(listing, 1),
@@ -610,22 +605,7 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
           ...(plan.older ? { prevArchive: absoluteUrl(site, archivePath(listing, plan.older, format)) } : {}),
           ...(plan.newer ? { nextArchive: absoluteUrl(site, archivePath(listing, plan.newer, format)) } : {}),
         });
-        const body =
-          format === "rss"
-            ? buildRss(
-                channel,
-                plan.items.map((item) => item.rss_item),
-              )
-            : format === "atom"
-              ? buildAtom(
-                  channel,
-                  plan.items.map((item) => item.atom_item),
-                  now,
-                )
-              : buildJsonFeed(
-                  channel,
-                  plan.items.map((item) => item.json_item),
-                );
+        const body = buildFeed(format, channel, plan.items, now);
         documents.push({
           name: archiveDocumentName(listing, plan, format),
           body,
@@ -667,7 +647,7 @@ export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
   if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
   if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
   if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
-  if ((LISTING_SITEMAPS as readonly string[]).includes(name.slice("sitemap:".length)) && name.startsWith("sitemap:")) {
+  if ((LISTING_SITEMAPS as readonly string[]).includes(sitemapChild(name)) && name.startsWith("sitemap:")) {
     return pagesSitemapListing as ListingBuilder<Snapshot>;
   }
   return undefined;

@@ -6,7 +6,7 @@
  */
 import { TAGS } from "../cache/policy";
 import { authorPath, sectionPath, tagPath } from "../config";
-import type { FeedFormat } from "../feeds/model";
+import { FEED_FILES, type FeedFormat, feedPaths } from "../feeds/model";
 import { SLUG_PATTERN } from "./schema";
 
 /** Articles on a listing's page; the feeds carry FEED_SIZE (feeds/model.ts). */
@@ -68,17 +68,8 @@ export function listingPagePath(listing: Listing, page: number): string {
   return `${listing.base}/page/${page}`;
 }
 
-/** The file name of each feed format. */
-export const FEED_FILES: Readonly<Record<FeedFormat, string>> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
-
 /** The listing's three feeds. */
-export function listingFeedPaths(listing: Listing): Record<FeedFormat, string> {
-  return {
-    rss: `${listing.base}/${FEED_FILES.rss}`,
-    atom: `${listing.base}/${FEED_FILES.atom}`,
-    json: `${listing.base}/${FEED_FILES.json}`,
-  };
-}
+export const listingFeedPaths = (listing: Listing): Record<FeedFormat, string> => feedPaths(listing.base);
 
 /** One archive document of a listing (RFC 5005 §4): a month's articles, in parts of up to 100. */
 export interface ArchivePart {

@@ -19,6 +19,7 @@ import type { Clock } from "../clock";
 import type { Site } from "../config";
 import { websubPing } from "../feeds/websub";
 import { renderArticle } from "../render/article";
+import type { NavSection } from "../render/layout";
 import {
   type ArticleRow,
   claimListingLease,
@@ -121,6 +122,14 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
     } else groups.set(key, { first: row, maxId: row.id, rows: [row] });
   }
   const ordered = [...groups.values()].sort((a, b) => KIND_ORDER[a.first.kind] - KIND_ORDER[b.first.kind]);
+  // Every article page in a batch carries the same navigation: it is read once, when first needed
+  // (again after a failed read). A change to it while the batch runs queues every page anew.
+  let nav: Promise<NavSection[]> | undefined;
+  const navigation = (): Promise<NavSection[]> =>
+    (nav ??= loadNav(m.db, m.clock.now()).catch((error: unknown) => {
+      nav = undefined;
+      throw error;
+    }));
   const purges: OutboxRow[] = [];
   const pings: OutboxRow[] = [];
   for (const { first, maxId, rows: group } of ordered) {
@@ -130,7 +139,7 @@ async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
     }
     try {
       if (first.kind === "article") {
-        await applyArticle(m, first.target);
+        await applyArticle(m, first.target, navigation);
         report.articles.push(first.target);
       } else {
         const state = await applyListing(m, first.target);
@@ -179,11 +188,11 @@ async function applyPings(m: Materialiser, rows: OutboxRow[], report: ApplyRepor
 
 const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2, websub: 3 };
 
-/** Writes one article's page and index keys from D1's current state. */
-export async function applyArticle(m: Materialiser, slug: string): Promise<void> {
+/** Writes one article's page (with the site's `navigation`) and index keys from D1's current state. */
+async function applyArticle(m: Materialiser, slug: string, navigation: () => Promise<NavSection[]>): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const row = await getArticleRow(m.db, slug);
-    const meta = await writePage(m, slug, row);
+    const meta = await writePage(m, slug, row, navigation);
     if (row) await writeIndexKeys(m, row);
     // A save that landed while we wrote would have queued its own work; but if ours ran later than
     // its, our older state would win. So check, and write again if the row moved on.
@@ -205,10 +214,14 @@ function redirectWritten(meta: PageMeta | null): string | null | undefined {
   return meta.state === "gone" ? null : undefined;
 }
 
-async function writePage(m: Materialiser, slug: string, row: ArticleRow | null): Promise<PageMeta | null> {
+async function writePage(
+  m: Materialiser,
+  slug: string,
+  row: ArticleRow | null,
+  navigation: () => Promise<NavSection[]>,
+): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
-    const article = storedArticleOf(row);
-    const html = await renderArticle(m.site, article, await loadNav(m.db, m.clock.now()));
+    const html = await renderArticle(m.site, storedArticleOf(row), await navigation());
     const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
     await putPage(m.store, slug, html, meta);
     return meta;

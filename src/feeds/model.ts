@@ -4,7 +4,7 @@
  * article facts every format needs, worked out once when the article is saved, and the channel
  * every format describes.
  */
-import { absoluteUrl, articlePath, JSON_FEED_PATH, RSS_PATH, type Site } from "../config";
+import { absoluteUrl, articlePath, type Site } from "../config";
 import type { StoredArticle } from "../content/schema";
 import { escapeHtml } from "../escape";
 
@@ -18,13 +18,21 @@ export const FEED_SIZE = 20;
 export const FEED_ITEM_MAX_HTML_BYTES = 100 * 1024;
 
 /** The formats every listing is offered in. */
-export type FeedFormat = "rss" | "atom" | "json";
+export const FEED_FORMATS = ["rss", "atom", "json"] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
 
-/** The home page's Atom feed, beside `RSS_PATH` and `JSON_FEED_PATH`. */
-export const ATOM_PATH = "/atom.xml";
+/** The file name of each feed format, under any listing's path. */
+export const FEED_FILES: Readonly<Record<FeedFormat, string>> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
+
+/**
+ * A listing's feed in each format, under its path prefix `base`.
+ * @example feedPaths("/sections/world").atom // "/sections/world/atom.xml"
+ */
+export const feedPaths = (base: string): Record<FeedFormat, string> =>
+  Object.fromEntries(FEED_FORMATS.map((format) => [format, `${base}/${FEED_FILES[format]}`])) as Record<FeedFormat, string>;
 
 /** The home page's feed in each format. */
-export const HOME_FEED_PATHS: Readonly<Record<FeedFormat, string>> = { rss: RSS_PATH, atom: ATOM_PATH, json: JSON_FEED_PATH };
+export const HOME_FEED_PATHS: Readonly<Record<FeedFormat, string>> = feedPaths("");
 
 /** What a feed document says of itself, in every format. */
 export interface FeedChannel {
@@ -119,7 +127,7 @@ export interface FeedLink {
  */
 export function feedLinks(channel: FeedChannel, format: FeedFormat): FeedLink[] {
   const links: FeedLink[] = [{ rel: "self", href: channel.selfUrl, type: FEED_MEDIA_TYPES[format] }];
-  for (const other of ["rss", "atom", "json"] as const) {
+  for (const other of FEED_FORMATS) {
     if (other !== format) links.push({ rel: "alternate", href: channel.formats[other], type: FEED_MEDIA_TYPES[other] });
   }
   for (const rel of ["first", "previous", "next", "hub"] as const) {

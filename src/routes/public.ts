@@ -13,12 +13,11 @@ import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../config";
 import { validateSlug } from "../content/article";
-import { listingView } from "../content/listing-builders";
+import { listingView, NO_SUBJECT } from "../content/listing-builders";
 import {
   archiveDocumentName,
   archiveTag,
   documentName,
-  FEED_FILES,
   HOME,
   type Listing,
   listingFeedPaths,
@@ -29,10 +28,8 @@ import {
 } from "../content/listings";
 import { getDocument, getPage, listIndex } from "../content/store";
 import { toRfc822 } from "../dates";
-import { buildAtom } from "../feeds/atom";
-import { buildJsonFeed } from "../feeds/json-feed";
-import { channelFor, type FeedFormat } from "../feeds/model";
-import { buildRss } from "../feeds/rss";
+import { buildFeed } from "../feeds/build";
+import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
@@ -79,11 +76,9 @@ interface DocumentRoute {
 
 const XML = "application/xml; charset=utf-8";
 
-const FEED_TYPES: Record<FeedFormat, string> = {
-  rss: "application/rss+xml; charset=utf-8",
-  atom: "application/atom+xml; charset=utf-8",
-  json: "application/feed+json; charset=utf-8",
-};
+const FEED_TYPES = Object.fromEntries(
+  FEED_FORMATS.map((format) => [format, `${FEED_MEDIA_TYPES[format]}; charset=utf-8`]),
+) as Record<FeedFormat, string>;
 
 /** RFC 9110 §15.5.6: a 405 names the methods that are allowed. No cache may keep it. */
 function onlyGetAndHead(): MiddlewareHandler<AppEnv> {
@@ -188,11 +183,8 @@ publicRoutes
       tags: [TAGS.robots],
     })),
   )
-  .get("/favicon.svg", (c) =>
-    cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
-  )
   // Browsers ask for /favicon.ico whatever the page says; the SVG answers it too.
-  .get("/favicon.ico", (c) =>
+  .on("GET", ["/favicon.svg", "/favicon.ico"], (c) =>
     cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
   )
   .all("*", (c) => notFound(c))
@@ -222,7 +214,7 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       return cached(c, () => deepPage(c, listing, page));
     }),
   );
-  for (const format of ["rss", "atom", "json"] as const) {
+  for (const format of FEED_FORMATS) {
     // RFC 5005 archive documents: the whole archive, month by month, one KV read each.
     publicRoutes.get(`${prefix}/archive/:month{[0-9]{4}-[0-9]{2}}/:part{[1-9][0-9]{0,4}}/${FEED_FILES[format]}`, (c) =>
       withListing(c, (listing) =>
@@ -256,17 +248,16 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
 const archivePart = (c: Context<AppEnv>) => ({ month: c.req.param("month") ?? "", part: Number(c.req.param("part")) });
 
 /** The home feeds of a new site, before its first publish. */
-function emptyHomeFeed(site: Site, format: FeedFormat): string {
-  const channel = channelFor(site, { format });
-  if (format === "rss") return buildRss(channel, []);
-  if (format === "atom") return buildAtom(channel, [], 0);
-  return buildJsonFeed(channel, []);
-}
+const emptyHomeFeed = (site: Site, format: FeedFormat): string => buildFeed(format, channelFor(site, { format }), [], 0);
 
 /** The 404 page for any path no route claims. */
 export function notFound(c: Context<AppEnv>): Promise<Response> {
   return cached(c, async () => notFoundPage(c, [TAGS.notFound]));
 }
+
+/** A listing page's cache tags; the home page's pages also carry their number. */
+const pageTags = (listing: Listing, page: number): string[] =>
+  listing.kind === "home" ? [listingTags(listing).pages, TAGS.listPage(page)] : [listingTags(listing).pages];
 
 /** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
 async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
@@ -274,7 +265,7 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   const document = await getDocument(c.var.store, documentName(listing));
   if (!document) {
     if (listing.kind !== "home") return notFoundPage(c, tags);
-    const view = listingView(c.var.site, HOME, { name: "", bio: "", url: null, photo_url: null });
+    const view = listingView(c.var.site, HOME, NO_SUBJECT);
     return {
       body: await renderListing(c.var.site, { view, entries: [], page: 1, hasOlder: false, nav: [] }),
       contentType: HTML,
@@ -285,7 +276,7 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
     body: document.body,
     etag: document.meta.etag,
     contentType: HTML,
-    tags: listing.kind === "home" ? [...tags, TAGS.listPage(1)] : tags,
+    tags: pageTags(listing, 1),
     expiresAt: document.meta.expiresAt,
   };
 }
@@ -302,7 +293,7 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
     now: c.var.clock.now(),
   });
   if (result.entries.length === 0) return notFoundPage(c, tags);
-  const view = listingView(c.var.site, listing, { name: first.meta.label ?? "", bio: "", url: null, photo_url: null });
+  const view = listingView(c.var.site, listing, { ...NO_SUBJECT, name: first.meta.label ?? "" });
   return {
     body: await renderListing(c.var.site, {
       view,
@@ -312,7 +303,7 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
       nav: navFromHtml(first.body),
     }),
     contentType: HTML,
-    tags: listing.kind === "home" ? [...tags, TAGS.listPage(page)] : tags,
+    tags: pageTags(listing, page),
     expiresAt: result.nextPublishAt,
   };
 }
