@@ -7,9 +7,10 @@
  */
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { load } from "js-yaml";
 import { imageReferences } from "../content/markdown";
 import type { FieldProblem } from "../content/schema";
+import { loadFrontmatter, splitFrontmatter } from "../content/source";
+import { normalizeAlt } from "../media/alt";
 
 /** One reference to an image on disk. */
 export interface LocalImage {
@@ -24,10 +25,6 @@ export interface LocalImage {
   /** The body image as written, `![…](…)`; empty for the lead. */
   raw: string;
 }
-
-// The frontmatter as content/source.ts splits it (it keeps its pattern to itself): a first line
-// of `---`, YAML, then a closing `---` line.
-const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
 
 const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
@@ -51,17 +48,23 @@ export async function findLocalImages(
   articlePath: string,
   source: string,
 ): Promise<{ images: LocalImage[]; problems: FieldProblem[] }> {
-  const split = splitSource(source);
+  const split = splitFrontmatter(source);
   const folder = dirname(articlePath);
   const images: LocalImage[] = [];
-  const lead = leadImage(split?.frontmatter ?? "");
+  const lead = leadImage(split?.yaml ?? "");
   if (lead && isLocalPath(lead.url)) {
     images.push({ where: "lead", ref: lead.url, path: resolve(folder, fromUrlPath(lead.url)), alt: lead.alt, raw: "" });
   }
   for (const image of imageReferences(split?.body ?? source)) {
     if (!isLocalPath(image.href)) continue;
-    const alt = image.alt.replace(/\s+/g, " ").trim();
-    images.push({ where: "body", ref: image.href, path: resolve(folder, fromUrlPath(image.href)), alt, raw: image.raw });
+    images.push({
+      where: "body",
+      ref: image.href,
+      path: resolve(folder, fromUrlPath(image.href)),
+      // As the upload will read it (media/alt.ts), so all-whitespace alt text is found missing here.
+      alt: normalizeAlt(image.alt),
+      raw: image.raw,
+    });
   }
 
   const problems: FieldProblem[] = [];
@@ -94,9 +97,9 @@ export function rewriteImages(
   images: readonly LocalImage[],
   urlFor: (image: LocalImage) => string,
 ): { ok: true; source: string } | { ok: false; problems: FieldProblem[] } {
-  const split = splitSource(source);
+  const split = splitFrontmatter(source);
   let frontmatter = split?.header ?? "";
-  let body = split ? source.slice(split.header.length) : source;
+  let body = split?.body ?? source;
   const problems: FieldProblem[] = [];
 
   for (const image of images.filter((i) => i.where === "lead")) {
@@ -129,18 +132,11 @@ export function rewriteImages(
   return problems.length ? { ok: false, problems } : { ok: true, source: frontmatter + body };
 }
 
-/** The frontmatter block (with its `---` lines), its YAML, and the body after it. */
-function splitSource(source: string): { header: string; frontmatter: string; body: string } | undefined {
-  const match = FRONTMATTER.exec(source);
-  if (!match) return undefined;
-  return { header: match[0], frontmatter: match[1] ?? "", body: source.slice(match[0].length) };
-}
-
-/** The lead image's url and alt, as the YAML says, if it parses and has them. */
+/** The lead image's url and alt, as the YAML says, if it loads as an article's does and has them. */
 function leadImage(yaml: string): { url: string; alt: string } | undefined {
   let fields: unknown;
   try {
-    fields = load(yaml, { maxAliases: 0 });
+    fields = loadFrontmatter(yaml);
   } catch {
     return undefined;
   }

@@ -168,22 +168,33 @@ function lex(markdown: string): Lexed {
  */
 function amplifiedBytes(tokens: Token[]): number {
   let bytes = 0;
-  const visit = (list: Token[]): void => {
-    for (const token of list) {
-      if (token.type === "link" || token.type === "image") bytes += token.href.length + (token.title?.length ?? 0);
-      if (token.type === "table") {
-        const table = token as Tokens.Table;
-        // "<td></td>" for every cell, filled or padded.
-        bytes += 9 * table.header.length * (table.rows.length + 1);
-        for (const cell of [...table.header, ...table.rows.flat()]) visit(cell.tokens);
-      }
-      if (token.type === "list") for (const item of (token as Tokens.List).items) visit(item.tokens);
-      else if ("tokens" in token && token.tokens) visit(token.tokens);
-      if (bytes > LIMITS.htmlBytes) return;
+  for (const token of eachToken(tokens)) {
+    if (token.type === "link" || token.type === "image") bytes += token.href.length + (token.title?.length ?? 0);
+    if (token.type === "table") {
+      const table = token as Tokens.Table;
+      // "<td></td>" for every cell, filled or padded.
+      bytes += 9 * table.header.length * (table.rows.length + 1);
     }
-  };
-  visit(tokens);
+    // Past the limit the body is refused whatever else it holds: stop counting.
+    if (bytes > LIMITS.htmlBytes) break;
+  }
   return bytes;
+}
+
+/**
+ * Every token in `tokens` and inside them (table cells, list items, a token's own tokens),
+ * depth-first in document order: each token before what it holds.
+ */
+function* eachToken(tokens: Token[]): Generator<Token> {
+  for (const token of tokens) {
+    yield token;
+    if (token.type === "table") {
+      const table = token as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) yield* eachToken(cell.tokens);
+    }
+    if (token.type === "list") for (const item of (token as Tokens.List).items) yield* eachToken(item.tokens);
+    else if ("tokens" in token && token.tokens) yield* eachToken(token.tokens);
+  }
 }
 
 const TOO_MUCH_HTML = `renders to more than ${LIMITS.htmlBytes} bytes of HTML (the limit)`;
@@ -244,18 +255,9 @@ export function imageReferences(markdown: string): ImageReference[] {
   const lexed = lex(markdown);
   if (!lexed.ok) return [];
   const found: ImageReference[] = [];
-  const visit = (list: Token[]): void => {
-    for (const token of list) {
-      if (token.type === "image") found.push({ href: token.href, alt: token.text, raw: token.raw });
-      if (token.type === "table") {
-        const table = token as Tokens.Table;
-        for (const cell of [...table.header, ...table.rows.flat()]) visit(cell.tokens);
-      }
-      if (token.type === "list") for (const item of (token as Tokens.List).items) visit(item.tokens);
-      else if ("tokens" in token && token.tokens) visit(token.tokens);
-    }
-  };
-  visit(lexed.tokens);
+  for (const token of eachToken(lexed.tokens)) {
+    if (token.type === "image") found.push({ href: token.href, alt: token.text, raw: token.raw });
+  }
   return found;
 }
 

@@ -24,18 +24,17 @@ const YAML_OPTIONS = { maxAliases: 0, maxDepth: LIMITS.frontmatterDepth } as con
  * // { ok: true, value: { title: "Hi", ..., body: "Text.\n" } }
  */
 export function parseArticleFile(source: string): Validated<ArticleInput> {
-  const match = FRONTMATTER.exec(source);
-  if (!match) {
+  const split = splitFrontmatter(source);
+  if (!split) {
     return fail("frontmatter", "is missing: the file must start with a line of ---, the fields in YAML, then ---");
   }
-  const yaml = match[1] ?? "";
+  const { yaml, body } = split;
   if (utf8Bytes(yaml) > LIMITS.frontmatterBytes) {
     return fail("frontmatter", `must be at most ${LIMITS.frontmatterBytes} bytes of YAML (the limit)`);
   }
   let fields: unknown;
   try {
-    // js-yaml 5 loads with the YAML 1.2 core schema: dates stay strings, so the schema can insist on a zone.
-    fields = yaml.trim() ? load(yaml, YAML_OPTIONS) : {};
+    fields = loadFrontmatter(yaml);
   } catch (error) {
     return fail("frontmatter", `is not valid YAML: ${yamlReason(error)}`);
   }
@@ -45,7 +44,39 @@ export function parseArticleFile(source: string): Validated<ArticleInput> {
   if ("body" in fields) {
     return fail("body", "belongs after the frontmatter, not in it");
   }
-  return validate(articleInputSchema, { ...fields, body: source.slice(match[0].length) });
+  return validate(articleInputSchema, { ...fields, body });
+}
+
+/** An article file cut where its frontmatter ends. */
+export interface FrontmatterSplit {
+  /** The frontmatter block as written: the opening `---` line, the YAML, the closing `---` line. */
+  header: string;
+  /** The YAML between the `---` lines. */
+  yaml: string;
+  /** Everything after the block: the Markdown body. */
+  body: string;
+}
+
+/**
+ * Cuts an article file into its frontmatter block and body, byte for byte (`header + body` is the
+ * file); undefined when the file does not open with one.
+ * @example splitFrontmatter("---\ntitle: Hi\n---\nText.\n")
+ * // { header: "---\ntitle: Hi\n---\n", yaml: "title: Hi", body: "Text.\n" }
+ */
+export function splitFrontmatter(source: string): FrontmatterSplit | undefined {
+  const match = FRONTMATTER.exec(source);
+  if (!match) return undefined;
+  return { header: match[0], yaml: match[1] ?? "", body: source.slice(match[0].length) };
+}
+
+/**
+ * The frontmatter's YAML loaded as an article's always is: aliases refused and nesting bounded
+ * (see YAML_OPTIONS); blank YAML is no fields. Throws js-yaml's error when it does not load.
+ * @example loadFrontmatter("title: Hi\npublished: 2025-03-28T09:00:00Z") // { title: "Hi", published: "2025-03-28T09:00:00Z" }
+ */
+export function loadFrontmatter(yaml: string): unknown {
+  // js-yaml 5 loads with the YAML 1.2 core schema: dates stay strings, so the schema can insist on a zone.
+  return yaml.trim() ? load(yaml, YAML_OPTIONS) : {};
 }
 
 /**

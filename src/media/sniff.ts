@@ -6,10 +6,13 @@
 
 export type ImageType = "jpeg" | "png" | "webp" | "avif" | "gif";
 
+/** The Content-Types of those formats: also what the Images binding is asked to write (media/variants.ts). */
+export type ImageMime = `image/${ImageType}`;
+
 export interface ImageFormat {
   type: ImageType;
   /** The Content-Type it is served with. */
-  mime: string;
+  mime: ImageMime;
   /** The extension of its stored name. */
   ext: string;
 }

@@ -18,6 +18,7 @@
  * `/media/w/<width>/<hash>.<ext>`; deleting an image means deleting its variants too
  * (`variantKey` for each width). Variant keys contain a `/`, so they never match `MEDIA_NAME`.
  */
+import { sha256Hex } from "../digest";
 import { MEDIA_NAME, mediaNameOf, mediaPath } from "./names";
 
 // Named here too, beside the layout they describe (media/names.ts holds them, free of Workers types).
@@ -49,9 +50,7 @@ export interface MediaMetadata {
  * @example await mediaName(bytes, "png") // "3f2a…(32 hex digits).png"
  */
 export async function mediaName(bytes: Uint8Array, ext: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const hex = [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex}.${ext}`;
+  return `${await sha256Hex(bytes)}.${ext}`;
 }
 
 /** The API's view of a stored object. */

@@ -4,15 +4,20 @@
  * where it was taken, measure it, and store it under its content hash. A refused upload writes nothing.
  */
 import { imageDimensionsFromData } from "image-dimensions";
+import { LIMITS } from "../content/limits";
 import type { FieldProblem } from "../content/schema";
-import { sniffImage } from "./sniff";
+import { normalizeAlt } from "./alt";
+import { type ImageFormat, sniffImage } from "./sniff";
 import { type MediaInfo, mediaInfo, mediaName, putMedia } from "./store";
 import { stripMetadata } from "./strip-metadata";
 
 /** The largest image accepted: 10 MiB, far above what a web page should carry. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-/** The longest alt text, in characters: a sentence or two, as screen-reader users prefer. */
-export const MAX_ALT_LENGTH = 300;
+/**
+ * The longest alt text, in characters (code points): a sentence or two, as screen-reader users
+ * prefer. The same number as an article's `image.alt` (content/limits.ts).
+ */
+export const MAX_ALT_LENGTH = LIMITS.altLength;
 
 export interface Upload {
   bytes: Uint8Array;
@@ -34,7 +39,7 @@ const SUPPORTED = "JPEG, PNG, WebP, AVIF or GIF";
  */
 export function checkAlt(value: unknown): { ok: true; alt: string } | { ok: false; problem: FieldProblem } {
   if (typeof value !== "string") return { ok: false, problem: { field: "alt", problem: "is required: describe the image" } };
-  const alt = value.replace(/\s+/g, " ").trim();
+  const alt = normalizeAlt(value);
   if (alt === "") return { ok: false, problem: { field: "alt", problem: "is required: describe the image" } };
   if (/\p{Cc}/u.test(alt)) return { ok: false, problem: { field: "alt", problem: "contains control characters" } };
   // Characters as readers count them (code points), not UTF-16 units.
@@ -49,22 +54,53 @@ export function checkAlt(value: unknown): { ok: true; alt: string } | { ok: fals
  */
 export async function uploadImage(bucket: R2Bucket, upload: Upload): Promise<UploadResult> {
   if (upload.bytes.length > MAX_IMAGE_BYTES) return tooLarge();
-  const format = sniffImage(upload.bytes);
-  if (!format) return unsupported(`is not a ${SUPPORTED} image (its bytes say so, whatever its name or type)`);
-  const stripped = stripMetadata(format.type, upload.bytes);
-  if (!stripped.ok) return unsupported(stripped.problem);
-  const size = displayedSize(stripped.bytes, stripped.orientation);
-  if (!size) return unsupported(`looks like a ${format.type} but its size cannot be read`);
-  const name = await mediaName(stripped.bytes, format.ext);
-  const { created, object } = await putMedia(bucket, name, stripped.bytes, format.mime, {
-    width: size.width,
-    height: size.height,
+  const image = inspectImage(upload.bytes);
+  if (!image.ok) {
+    switch (image.failed) {
+      case "format":
+        return unsupported(`is not a ${SUPPORTED} image (its bytes say so, whatever its name or type)`);
+      case "metadata":
+        return unsupported(image.problem);
+      case "size":
+        return unsupported(`looks like a ${image.format.type} but its size cannot be read`);
+    }
+  }
+  const { format, bytes } = image;
+  const name = await mediaName(bytes, format.ext);
+  const { created, object } = await putMedia(bucket, name, bytes, format.mime, {
+    width: image.width,
+    height: image.height,
     alt: upload.alt,
     editor: upload.editor,
     uploaded: upload.now,
   });
   return { ok: true, created, media: mediaInfo(object) };
 }
+
+/**
+ * What `bytes` are as an image, read as an upload and a resized copy both are: the format sniffed
+ * from them, the bytes without what could say where it was taken (as they are stored), and the
+ * displayed size. When they cannot be stored, the step that failed: no accepted format, metadata
+ * that cannot be stripped (`problem` says why), or a size that cannot be read.
+ * @example inspectImage(pngBytes) // { ok: true, format: { type: "png", … }, bytes, width: 3, height: 2 }
+ * @example inspectImage(new Uint8Array([1, 2, 3])) // { ok: false, failed: "format" }
+ */
+export function inspectImage(bytes: Uint8Array): Inspection {
+  const format = sniffImage(bytes);
+  if (!format) return { ok: false, failed: "format" };
+  const stripped = stripMetadata(format.type, bytes);
+  if (!stripped.ok) return { ok: false, failed: "metadata", format, problem: stripped.problem };
+  const size = displayedSize(stripped.bytes, stripped.orientation);
+  if (!size) return { ok: false, failed: "size", format };
+  return { ok: true, format, bytes: stripped.bytes, ...size };
+}
+
+/** What {@link inspectImage} finds. */
+export type Inspection =
+  | { ok: true; format: ImageFormat; bytes: Uint8Array; width: number; height: number }
+  | { ok: false; failed: "format"; format?: undefined }
+  | { ok: false; failed: "metadata"; format: ImageFormat; problem: string }
+  | { ok: false; failed: "size"; format: ImageFormat };
 
 /**
  * Width and height in pixels as readers see the image: its header's, swapped when its EXIF

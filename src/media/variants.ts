@@ -13,10 +13,9 @@ import { TTL } from "../cache/policy";
 import { MEDIA_NAME } from "./names";
 import { VARIANT_WIDTHS, variantWidths } from "./responsive";
 import { notFound, type StoredOptions, serveStored } from "./serve";
-import { formatOfExtension, type ImageFormat, sniffImage } from "./sniff";
+import { formatOfExtension, type ImageFormat } from "./sniff";
 import { variantKey } from "./store";
-import { stripMetadata } from "./strip-metadata";
-import { displayedSize } from "./upload";
+import { inspectImage } from "./upload";
 
 /** What serving a variant needs: the bucket, and the Images binding when the Worker has one. */
 export interface VariantSources {
@@ -27,14 +26,6 @@ export interface VariantSources {
 /** The stand-in's lifetime: the browsers' usual minute (cache/policy.ts), then it is asked again. */
 export const FALLBACK_CACHE_CONTROL = `public, max-age=${TTL.browser}`;
 
-/** The output format for each resized format: the original's own, so the stored name stays true. */
-const OUTPUT_FORMATS: Partial<Record<string, ImageOutputOptions["format"]>> = {
-  jpg: "image/jpeg",
-  png: "image/png",
-  webp: "image/webp",
-  avif: "image/avif",
-};
-
 /**
  * The response to a GET or HEAD of `/media/w/<width>/<name>`. 404 for a width that is not one of
  * {@link VARIANT_WIDTHS}, a name that is not an image stored here, or a width the image is not
@@ -42,9 +33,12 @@ const OUTPUT_FORMATS: Partial<Record<string, ImageOutputOptions["format"]>> = {
  * @example await serveVariant({ bucket: env.MEDIA, images: env.IMAGES }, request, "640", "0123456789abcdef0123456789abcdef.png")
  */
 export async function serveVariant(sources: VariantSources, request: Request, width: string, name: string): Promise<Response> {
-  const hash = MEDIA_NAME.exec(name)?.[1];
+  const match = MEDIA_NAME.exec(name);
+  const hash = match?.[1];
+  // MEDIA_NAME's extensions are the sniffed formats', so a name it matches always has a format.
+  const format = formatOfExtension(match?.[2] ?? "");
   const wanted = VARIANT_WIDTHS.find((w) => String(w) === width);
-  if (hash === undefined || wanted === undefined) return notFound();
+  if (hash === undefined || format === undefined || wanted === undefined) return notFound();
   const { bucket } = sources;
   const key = variantKey(name, wanted);
   // R2's ETag is a digest of the variant's own bytes: strong, and never the original's.
@@ -55,7 +49,7 @@ export async function serveVariant(sources: VariantSources, request: Request, wi
 
   const original = await bucket.head(name);
   if (!original || !variantWidths(name, Number(original.customMetadata?.width)).includes(wanted)) return notFound();
-  const made = await makeVariant(sources, name, wanted);
+  const made = await makeVariant(sources, name, format, wanted);
   if (made === true) return (await serveStored(bucket, request, key, asVariant)) ?? notFound();
   console.error(`media: no ${wanted}px variant of ${name} (${made}); serving the original in its place`);
   const standIn = await serveStored(bucket, request, name, {
@@ -66,18 +60,24 @@ export async function serveVariant(sources: VariantSources, request: Request, wi
   return standIn ?? notFound();
 }
 
-/** Resizes `name` to `width` and stores the result: true, or why not. */
-async function makeVariant({ bucket, images }: VariantSources, name: string, width: number): Promise<true | string> {
-  const format = formatOfExtension(MEDIA_NAME.exec(name)?.[2] ?? "");
-  const output = format && OUTPUT_FORMATS[format.ext];
-  if (!format || !output) return "not a resized format";
+/**
+ * Resizes `name`, an image in `format`, to `width` and stores the result: true, or why not. Only
+ * formats that get variants reach here (variantWidths), and the Images binding writes each of them.
+ */
+async function makeVariant(
+  { bucket, images }: VariantSources,
+  name: string,
+  format: ImageFormat,
+  width: number,
+): Promise<true | string> {
   if (!images) return "the Worker has no Images binding";
   const source = await bucket.get(name);
   if (!source) return "the original is gone";
   let bytes: Uint8Array;
   try {
-    // scale-down keeps the aspect ratio and never enlarges.
-    const result = await images.input(source.body).transform({ width, fit: "scale-down" }).output({ format: output });
+    // scale-down keeps the aspect ratio and never enlarges. The output is the original's own format,
+    // so the stored name stays true.
+    const result = await images.input(source.body).transform({ width, fit: "scale-down" }).output({ format: format.mime });
     bytes = new Uint8Array(await new Response(result.image()).arrayBuffer());
   } catch (error) {
     return `the Images binding failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -103,10 +103,9 @@ function checkVariant(
   format: ImageFormat,
   width: number,
 ): { bytes: Uint8Array; width: number; height: number } | string {
-  if (sniffImage(bytes)?.type !== format.type) return `the Images binding returned something other than ${format.type}`;
-  const stripped = stripMetadata(format.type, bytes);
-  if (!stripped.ok) return `the resized image ${stripped.problem}`;
-  const size = displayedSize(stripped.bytes, stripped.orientation);
-  if (!size || size.width > width) return `the resized image is not at most ${width} pixels wide`;
-  return { bytes: stripped.bytes, ...size };
+  const image = inspectImage(bytes);
+  if (image.format?.type !== format.type) return `the Images binding returned something other than ${format.type}`;
+  if (!image.ok && image.failed === "metadata") return `the resized image ${image.problem}`;
+  if (!image.ok || image.width > width) return `the resized image is not at most ${width} pixels wide`;
+  return { bytes: image.bytes, width: image.width, height: image.height };
 }
