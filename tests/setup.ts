@@ -1,5 +1,5 @@
 // Runs before every test inside workerd: each test starts with the database migrated and empty,
-// empty KV and an empty edge cache, so no test depends on another having run first.
+// empty KV and R2, and an empty edge cache, so no test depends on another having run first.
 // (cloudflare:test's reset() would also do it, but it tears down the Cache API's storage under
 // cache writes still running in waitUntil.)
 
@@ -19,6 +19,13 @@ beforeEach(async () => {
     await Promise.all(page.keys.map((key) => env.ARTICLES.delete(key.name)));
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
+  // R2 too: images are stored under content-hash names, so one left by an earlier test would turn
+  // the next upload of the same bytes into "already stored".
+  let media: R2Objects;
+  do {
+    media = await env.MEDIA.list();
+    if (media.objects.length) await env.MEDIA.delete(media.objects.map((object) => object.key));
+  } while (media.truncated);
   // Emptied at the test clock's time, which runs ahead of the wall clock; then one tick on, so
   // what the test caches next is newer than the purge.
   await localCache(caches.default, createExecutionContext(), "https://news.example", clock).purge([EVERYTHING]);

@@ -202,6 +202,7 @@ const VALUE_COLUMNS = [
   "record",
   "entry",
   "rss_item",
+  "atom_item",
   "json_item",
   "created_at",
   "created_by",
@@ -234,10 +235,7 @@ export async function seedArticlesWithSql(
   const editor = "bench";
   let buildSeconds = 0;
   let insertSeconds = 0;
-  // Later migrations may add pre-rendered feed items (atom_item): fill them when buildArticle makes them.
-  const { results: tableInfo } = await db.prepare("PRAGMA table_info(articles)").all<{ name: string }>();
-  const withAtom = tableInfo.some((column) => column.name === "atom_item");
-  const insertSql = insertArticles(withAtom ? [...VALUE_COLUMNS, "atom_item"] : VALUE_COLUMNS);
+  const insertSql = insertArticles(VALUE_COLUMNS);
   for (let first = 0; first < count; first += INSERT_BATCH) {
     const buildStarted = performance.now();
     const rows: unknown[][] = [];
@@ -263,12 +261,12 @@ export async function seedArticlesWithSql(
         JSON.stringify(article),
         JSON.stringify(entry),
         feedItems.rss,
+        feedItems.atom,
         feedItems.json,
         now,
         editor,
         now,
         editor,
-        ...(withAtom ? [(feedItems as { atom?: string }).atom ?? ""] : []),
       ]);
     }
     const statements: D1PreparedStatement[] = [];

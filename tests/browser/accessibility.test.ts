@@ -3,7 +3,7 @@
  * diff), at 1280×800 in light mode; and the README's screenshots of the desk, taken on the way.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./support/axe";
 import {
   button,
@@ -20,14 +20,13 @@ import {
   save,
   submit,
 } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 import { screenshot } from "./support/screenshots";
 import { EDITORS } from "./support/worker";
 
-let desk: Desk;
+const desk = useDesk();
 let editor: Page;
 beforeAll(async () => {
-  desk = await startDesk();
   editor = await desk.signedInPage();
   // A list worth looking at: published, scheduled, a draft, and one in the trash.
   const articles = [
@@ -41,7 +40,6 @@ beforeAll(async () => {
   await submit(editor, button(editor, "Move to trash"));
   await expectStatus(editor, "Moved “Lost umbrella found” to the trash.");
 });
-afterAll(() => desk?.stop());
 
 /** Soft: one page's violations fail the test but do not hide the next page's. */
 async function expectNoViolations(page: Page, label: string): Promise<void> {

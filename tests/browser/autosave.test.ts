@@ -3,7 +3,7 @@
  * the editor types, and reopening the editor offers it back.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   bodyField,
   button,
@@ -18,14 +18,10 @@ import {
   signIn,
   submit,
 } from "./support/desk";
-import { type Desk, SOON, startDesk } from "./support/desk-fixture";
+import { SOON, useDesk } from "./support/desk-fixture";
 import { EDITORS } from "./support/worker";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 const SAVED = "The library opens late on Thursdays.";
 const UNSAVED = " From March it also opens on Sunday mornings.";
@@ -57,11 +53,7 @@ describe("autosave", () => {
     const slug = await createArticle(page, base, { title: "Library hours", section: "Newsroom", published: PAST, body: SAVED });
     const context = page.context();
 
-    await openEditor(page, base, slug);
-    await bodyField(page).focus();
-    await page.keyboard.press("ControlOrMeta+End");
-    await page.keyboard.type(UNSAVED);
-    await expect.poll(() => storedCopyHolds(page, "Sunday mornings"), SOON).toBe(true);
+    await typeUnsaved(page, base, slug);
     await page.close();
 
     // The server never saw it.
@@ -105,11 +97,7 @@ describe("an unsaved copy that someone else's save has overtaken", () => {
     const ana = await desk.signedInPage(EDITORS.ana);
     const slug = await createArticle(ana, base, { title: "Ferry fares", section: "Newsroom", published: PAST, body: SAVED });
     const context = ana.context();
-    await openEditor(ana, base, slug);
-    await bodyField(ana).focus();
-    await ana.keyboard.press("ControlOrMeta+End");
-    await ana.keyboard.type(UNSAVED);
-    await expect.poll(() => storedCopyHolds(ana, "Sunday mornings"), SOON).toBe(true);
+    await typeUnsaved(ana, base, slug);
     await ana.close();
 
     // Bo saves a new version meanwhile.

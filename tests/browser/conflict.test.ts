@@ -3,7 +3,7 @@
  * page that shows both versions and saves nothing until the editor chooses; "Keep my version" then
  * saves theirs over it explicitly, and the history keeps both.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   bodyField,
   button,
@@ -17,14 +17,10 @@ import {
   serverBody,
   submit,
 } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 import { EDITORS } from "./support/worker";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 const ORIGINAL = "High water at six.";
 const THEIRS = "High water at six. Low water just after noon.";

@@ -4,15 +4,14 @@
  * Each control reached must also show where the focus is.
  */
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { bodyField, button, expectHeading, expectStatus, field } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 import { showsFocus, tabTo } from "./support/keyboard";
 import { EDITORS, eventually } from "./support/worker";
 
-let desk: Desk;
+const desk = useDesk();
 beforeAll(async () => {
-  desk = await startDesk();
   // An author profile, so the form has an author checkbox to tick with Space.
   const response = await fetch(`${desk.base}/api/authors/kim-keys`, {
     method: "PUT",
@@ -21,7 +20,6 @@ beforeAll(async () => {
   });
   expect(response.status).toBe(201);
 });
-afterAll(() => desk?.stop());
 
 const TITLE = "Written without a mouse";
 

@@ -2,15 +2,11 @@
  * Draft preview links: a signed, expiring link that shows an unpublished article to someone with no
  * desk session, and that refuses a link whose signature was tampered with.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { button, createArticle, expectHeading, field, future } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 const TITLE = "Council results, embargoed";
 const BODY = "Counted at dawn by the returning officer.";

@@ -3,7 +3,8 @@
  * preview, upload a lead image (and be refused without alt text), schedule, publish, and read the
  * article on the public site.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { makePng } from "../support/png";
 import {
   bodyField,
   button,
@@ -17,16 +18,11 @@ import {
   PAST,
   save,
 } from "./support/desk";
-import { type Desk, SOON, startDesk } from "./support/desk-fixture";
-import { makePng } from "./support/png";
+import { SOON, useDesk } from "./support/desk-fixture";
 import { screenshot } from "./support/screenshots";
 import { eventually } from "./support/worker";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 const TITLE = "Harbour lights return to the quay";
 const SLUG = "harbour-lights-return-to-the-quay";

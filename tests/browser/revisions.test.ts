@@ -2,7 +2,7 @@
  * What an editor can undo: restoring an earlier revision from the history (after comparing two),
  * renaming an article (its old address then redirects), and moving it to the trash and back.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   bodyField,
   button,
@@ -16,14 +16,10 @@ import {
   save,
   submit,
 } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 import { eventually } from "./support/worker";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 describe("the history", () => {
   it("compares two revisions and restores the first one", async () => {

@@ -2,16 +2,12 @@
  * Signing in and out of the desk: a wrong token is refused, an unsigned visit is sent to sign in
  * and back, and after signing out the desk's pages send the editor to sign in again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { button, expectAlert, expectHeading, expectStatus, field, submit } from "./support/desk";
-import { type Desk, startDesk } from "./support/desk-fixture";
+import { useDesk } from "./support/desk-fixture";
 import { EDITORS } from "./support/worker";
 
-let desk: Desk;
-beforeAll(async () => {
-  desk = await startDesk();
-});
-afterAll(() => desk?.stop());
+const desk = useDesk();
 
 describe("signing in", () => {
   it("refuses a wrong token with 401 and says so", async () => {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalWorker, startLocalWorker } from "./local-worker";
+import { type LocalWorker, startLocalWorker, textContaining } from "./local-worker";
 
 const TOKEN = "feedparser-token";
 const PYTHON = "/usr/bin/python3";
@@ -44,11 +44,7 @@ beforeAll(async () => {
   });
   await put("second", { title: "Second ]]> with RTL \u202etext", published: "2025-02-10T09:00:00Z", tags: ["Ünïcode"] });
   // The read model is built just after each response; give it a moment.
-  for (let i = 0; i < 50; i++) {
-    const feed = await (await fetch(`${worker.url}/tags/uenicode/rss.xml`)).text();
-    if (feed.includes("Second")) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await textContaining(`${worker.url}/tags/uenicode/rss.xml`, "Second");
 });
 
 afterAll(async () => {

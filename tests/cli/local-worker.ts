@@ -95,3 +95,41 @@ export async function startLocalWorker(token: string, vars: Record<string, strin
     },
   };
 }
+
+/**
+ * Fetches `url` until `ready` accepts the response, for up to fifteen seconds, and returns the last
+ * response. A write reaches pages, listings and feeds through the outbox, a moment after the Worker
+ * answers it. The body is left unread unless `ready` reads it.
+ *
+ * @example
+ * const page = await fetchUntil(`${worker.url}/articles/hello`, (response) => response.status === 200);
+ * const old = await fetchUntil(`${worker.url}/articles/old`, (response) => response.status === 301, { redirect: "manual" });
+ */
+export async function fetchUntil(
+  url: string,
+  ready: (response: Response) => boolean | Promise<boolean>,
+  init: RequestInit = {},
+): Promise<Response> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const response = await fetch(url, { ...init, headers: { "Cache-Control": "no-cache", ...init.headers } });
+    if ((await ready(response)) || Date.now() > deadline) return response;
+    if (!response.bodyUsed) await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Fetches `url` until its body contains `text` (see `fetchUntil`), and returns the last body.
+ *
+ * @example
+ * expect(await textContaining(`${worker.url}/`, "A new article")).toContain("A new article");
+ */
+export async function textContaining(url: string, text: string): Promise<string> {
+  let body = "";
+  await fetchUntil(url, async (response) => {
+    body = await response.text();
+    return body.includes(text);
+  });
+  return body;
+}

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, CHILD_ENV, type LocalWorker, ROOT, startLocalWorker } from "./local-worker";
+import { makePng } from "../support/png";
+import { BIN, CHILD_ENV, type LocalWorker, ROOT, startLocalWorker, textContaining } from "./local-worker";
 
 const TOKEN = "e2e-editor-token";
 let worker: LocalWorker;
@@ -36,48 +36,6 @@ authors: [Test Editor]
 Written in a file, published with one command.
 `;
 
-/** Fetches `url` until its body contains `text`, for up to ten seconds, and returns the last body. */
-async function eventually(url: string, text: string): Promise<string> {
-  let body = "";
-  for (let tries = 0; tries < 50 && !body.includes(text); tries++) {
-    if (tries) await new Promise((resolve) => setTimeout(resolve, 200));
-    body = await (await fetch(url, { headers: { "Cache-Control": "no-cache" } })).text();
-  }
-  return body;
-}
-
-/** A `width`×`height` grey PNG (ISO/IEC 15948), built byte by byte. */
-function png(width: number, height: number): Uint8Array {
-  const crc = (bytes: Uint8Array): number => {
-    let c = 0xffffffff;
-    for (const byte of bytes) {
-      c ^= byte;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    }
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Uint8Array): Buffer => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, "latin1");
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])), 0);
-    return Buffer.concat([head, data, tail]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // 8-bit grey
-  const rows = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = (x * 3 + y) & 0xff;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(rows)),
-    chunk("IEND", new Uint8Array()),
-  ]);
-}
-
 /** An article file in the illustrated folder, with a lead image and a body. */
 function illustratedArticle(title: string, image: string, body: string): string {
   return `---\ntitle: ${title}\npublished: 2026-11-28T09:00:00Z\ncategory: Newsroom\n${image}---\n\n${body}\n`;
@@ -90,8 +48,8 @@ beforeAll(async () => {
   await writeFile(join(articles, "new.md"), NEW_ARTICLE);
   illustrated = await mkdtemp(join(tmpdir(), "broadsheet-illustrated-"));
   await mkdir(join(illustrated, "images"));
-  await writeFile(join(illustrated, "images", "strip.png"), png(700, 20));
-  await writeFile(join(illustrated, "images", "small.png"), png(40, 30));
+  await writeFile(join(illustrated, "images", "strip.png"), makePng(700, 20));
+  await writeFile(join(illustrated, "images", "small.png"), makePng(40, 30));
 });
 
 afterAll(async () => {
@@ -108,9 +66,9 @@ describe("npm run publish against a running local Worker", () => {
     expect(output).toMatch(/4 created, 0 updated, 0 unchanged, 0 invalid, 0 failed/);
 
     // Listings are rebuilt just after the response (coalesced, at most once a second per KV key).
-    const home = await eventually(`${worker.url}/`, "A new article from the editor&#39;s desk");
+    const home = await textContaining(`${worker.url}/`, "A new article from the editor&#39;s desk");
     expect(home).toContain("A new article from the editor&#39;s desk");
-    expect(await eventually(`${worker.url}/articles/new`, "Written in a file")).toContain(
+    expect(await textContaining(`${worker.url}/articles/new`, "Written in a file")).toContain(
       "Written in a file, published with one command.",
     );
     expect(await (await fetch(`${worker.url}/rss.xml`)).text()).toContain("A new article from the editor&#39;s desk");
@@ -129,7 +87,7 @@ describe("npm run publish against a running local Worker", () => {
     const edited = await runPublish([articles, "--site", worker.url]);
     expect(edited.code, edited.output).toBe(0);
     expect(edited.output).toMatch(/0 created, 1 updated, 3 unchanged/);
-    expect(await eventually(`${worker.url}/articles/new`, "then corrected.")).toContain("then corrected.");
+    expect(await textContaining(`${worker.url}/articles/new`, "then corrected.")).toContain("then corrected.");
   });
 
   it("validates every file first, sends the valid ones, and exits non-zero naming the bad file and field", async () => {
@@ -172,7 +130,7 @@ describe("npm run publish against a running local Worker", () => {
     const file = join(illustrated, "from-disk.md");
     const source = illustratedArticle(
       "Illustrated from disk",
-      "image:\n  url: images/strip.png\n  alt: A grey strip\n",
+      "image:\n  url: images/strip.png\n  alt: A strip of evening sky\n",
       "A paragraph.\n\n![The strip again](images/strip.png)\n\n- ![A small square](./images/small.png)",
     );
     await writeFile(file, source);
@@ -196,7 +154,7 @@ describe("npm run publish against a running local Worker", () => {
     );
 
     // The page offers the strip's narrower copies, made by the Images binding under wrangler dev.
-    const page = await eventually(`${worker.url}/articles/from-disk`, "The strip again");
+    const page = await textContaining(`${worker.url}/articles/from-disk`, "The strip again");
     expect(page).toContain(`srcset="${worker.url}/media/w/320/${strip.slice("/media/".length)} 320w,`);
     const variant = await fetch(`${worker.url}/media/w/320/${strip.slice("/media/".length)}`);
     expect(variant.status).toBe(200);

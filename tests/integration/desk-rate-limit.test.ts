@@ -16,15 +16,15 @@ async function fail(address: string, times: number[]): Promise<void> {
 }
 
 /** A failed sign-in at `at`: claimed and never forgiven. */
-async function recordSignInFailure(_db: D1Database, address: string, at: number): Promise<void> {
-  expect(await claimSignInAttempt(env.DB, address, at)).toHaveProperty("id");
+async function recordSignInFailure(db: D1Database, address: string, at: number): Promise<void> {
+  expect(await claimSignInAttempt(db, address, at)).toHaveProperty("id");
 }
 
 /** How long `address` must wait at `now`: a claim, taken back at once when it was allowed. */
-async function signInWait(_db: D1Database, address: string, now: number): Promise<number | null> {
-  const attempt = await claimSignInAttempt(env.DB, address, now);
+async function signInWait(db: D1Database, address: string, now: number): Promise<number | null> {
+  const attempt = await claimSignInAttempt(db, address, now);
   if ("wait" in attempt) return attempt.wait;
-  await forgiveSignInAttempt(env.DB, attempt.id);
+  await forgiveSignInAttempt(db, attempt.id);
   return null;
 }
 

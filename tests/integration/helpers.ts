@@ -5,10 +5,12 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
+import { expect } from "vitest";
 import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/clock";
 import { TABLES } from "../../src/content/editorial";
 import { createWorker } from "../../src/index";
+import { mediaNameOf } from "../../src/media/store";
 
 /** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
 export class TestClock implements Clock {
@@ -101,6 +103,27 @@ export async function publish(slug: string, fields: ArticleFields = {}, body?: s
     throw new Error(`publishing ${slug} failed with ${response.status}: ${await response.text()}`);
   }
   return response;
+}
+
+/** An image uploaded through the editors' API, as it answers: its URL, stored name and size. */
+export interface UploadedImage {
+  url: string;
+  name: string;
+  width: number;
+  height: number;
+}
+
+/** Uploads `bytes` as an image with `alt` through the editors' API, and fails the test unless it was stored. */
+export async function uploadImage(bytes: Uint8Array, alt: string): Promise<UploadedImage> {
+  const form = new FormData();
+  form.set("file", new File([bytes], "picture.png"));
+  form.set("alt", alt);
+  const response = await request("/api/media", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+  expect(response.status).toBe(201);
+  const media = (await response.json()) as { url: string; width: number; height: number };
+  const name = mediaNameOf(media.url);
+  if (name === undefined) throw new Error(`${media.url} is not a stored image's URL`);
+  return { ...media, name };
 }
 
 export function deleteArticle(slug: string, headers: Record<string, string> = {}): Promise<Response> {

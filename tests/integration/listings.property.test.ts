@@ -12,7 +12,7 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/content/limits";
-import { stripXmlForbidden } from "../../src/escape";
+import { inJson, inXml, lf, XML_FORBIDDEN } from "../support/feed-text";
 import { clock, request, SITE, TOKEN } from "./helpers";
 
 // Characters XML 1.0 §2.2 forbids, lone surrogates among them.
@@ -156,16 +156,6 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 const oneReplacement = (value: string): string => value.replace(/\uFFFD+/g, "\uFFFD");
 const inHtml = (value: string): string =>
   oneReplacement(value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch).toWellFormed());
-
-/** What JSON carries of a text: XML's forbidden characters dropped, as every format drops them. */
-const inJson = (value: string): string => stripXmlForbidden(value).trim();
-/** What XML carries of a text, with line ends as XML 1.0 §2.11 reads them (not every parser does). */
-const lf = (value: string): string => value.replace(/\r\n?/g, "\n");
-const inXml = (value: string): string => lf(stripXmlForbidden(value)).trim();
-
-const XML_FORBIDDEN =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const JSON_LD = '<script type="application/ld+json">';
 

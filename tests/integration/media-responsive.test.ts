@@ -7,36 +7,15 @@
 import { env } from "cloudflare:workers";
 import { imageDimensionsFromData } from "image-dimensions";
 import { parseHTML } from "linkedom";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ARTICLE_IMAGE_SIZES, variantPath } from "../../src/media/responsive";
 import { IMMUTABLE } from "../../src/media/serve";
-import { mediaNameOf, putMedia, variantKey } from "../../src/media/store";
+import { putMedia, variantKey } from "../../src/media/store";
 import { FALLBACK_CACHE_CONTROL } from "../../src/media/variants";
-import { publish, request, TOKEN } from "./helpers";
+import { PNG_SIGNATURE, pngChunk } from "../support/png-bytes";
+import { publish, request, uploadImage } from "./helpers";
 
 // --- A PNG of any size, built byte by byte (ISO/IEC 15948): grey, 8 bits, one filter byte a row.
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
 
 /** A `width`×`height` grey gradient PNG, with `extra` chunks (eXIf, tEXt…) before its pixels. */
 async function png(width: number, height: number, extra: Uint8Array[] = []): Promise<Uint8Array> {
@@ -48,11 +27,11 @@ async function png(width: number, height: number, extra: Uint8Array[] = []): Pro
   new DataView(header.buffer).setUint32(4, height);
   header[8] = 8; // bit depth; colour type 0 (grey), compression, filter and interlace all 0
   const parts = [
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
+    PNG_SIGNATURE,
+    pngChunk("IHDR", header),
     ...extra,
-    chunk("IDAT", new Uint8Array(await deflated.arrayBuffer())),
-    chunk("IEND", new Uint8Array()),
+    pngChunk("IDAT", new Uint8Array(await deflated.arrayBuffer())),
+    pngChunk("IEND"),
   ];
   return new Uint8Array(await new Blob(parts).arrayBuffer());
 }
@@ -68,23 +47,6 @@ function pngChunks(bytes: Uint8Array): string[] {
 }
 
 // ---
-
-beforeEach(async () => {
-  const listed = await env.MEDIA.list();
-  if (listed.objects.length) await env.MEDIA.delete(listed.objects.map((object) => object.key));
-});
-
-async function upload(bytes: Uint8Array, alt: string): Promise<{ url: string; name: string; width: number; height: number }> {
-  const form = new FormData();
-  form.set("file", new File([bytes], "picture.png"));
-  form.set("alt", alt);
-  const response = await request("/api/media", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
-  expect(response.status).toBe(201);
-  const media = (await response.json()) as { url: string; width: number; height: number };
-  const name = mediaNameOf(media.url);
-  if (name === undefined) throw new Error(`${media.url} is not a stored image's URL`);
-  return { ...media, name };
-}
 
 async function bytesOf(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
@@ -121,8 +83,8 @@ function candidates(srcset: string): Array<[string, number]> {
 
 describe("srcset, sizes, width and height on article pages", () => {
   it("are given to the lead image and to body images stored here, offering only narrower copies", async () => {
-    const wide = await upload(await png(700, 20), "A wide grey strip");
-    const other = await upload(await png(1000, 50), "A wider grey strip");
+    const wide = await uploadImage(await png(700, 20), "A wide grey strip");
+    const other = await uploadImage(await png(1000, 50), "A wider grey strip");
     await publish(
       "responsive",
       { title: "Responsive", image: { url: wide.url, alt: "A wide grey strip" } },
@@ -151,7 +113,7 @@ describe("srcset, sizes, width and height on article pages", () => {
   });
 
   it("offer copies that answer, each as wide as its descriptor says", async () => {
-    const wide = await upload(await png(1000, 50), "A wide grey strip");
+    const wide = await uploadImage(await png(1000, 50), "A wide grey strip");
     await publish("offered", { title: "Offered" }, `![A wide grey strip](${wide.url})`);
     const srcset = (await imagesOn("/articles/offered")).get(wide.url)?.srcset ?? "";
     for (const [url, width] of candidates(srcset)) {
@@ -162,7 +124,7 @@ describe("srcset, sizes, width and height on article pages", () => {
   });
 
   it("are not given to images on other hosts, nor to images too narrow to have copies", async () => {
-    const narrow = await upload(await png(300, 10), "A short grey strip");
+    const narrow = await uploadImage(await png(300, 10), "A short grey strip");
     await publish(
       "mixed",
       { title: "Mixed", image: { url: "https://images.example/lead.jpg", alt: "Elsewhere" } },
@@ -181,7 +143,7 @@ describe("srcset, sizes, width and height on article pages", () => {
 
 describe("GET /media/w/<width>/<hash>.<ext>", () => {
   it("answers with a copy no wider than asked, immutable, stored in R2 under the derived key", async () => {
-    const original = await upload(await png(700, 20), "A wide grey strip");
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
     const response = await request(variantPath(original.name, 640));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("image/png");
@@ -198,7 +160,7 @@ describe("GET /media/w/<width>/<hash>.<ext>", () => {
   });
 
   it("serves a second request from R2, without the Images binding", async () => {
-    const original = await upload(await png(700, 20), "A wide grey strip");
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
     const first = await bytesOf(await request(variantPath(original.name, 320)));
     // Were it made again, there would be no binding to make it with: only R2 can answer this.
     const second = await request(variantPath(original.name, 320), {}, { IMAGES: undefined });
@@ -209,7 +171,7 @@ describe("GET /media/w/<width>/<hash>.<ext>", () => {
   });
 
   it("answers conditional and range requests as for an original", async () => {
-    const original = await upload(await png(700, 20), "A wide grey strip");
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
     const etag = (await request(variantPath(original.name, 320))).headers.get("ETag") ?? "";
     const unchanged = await request(variantPath(original.name, 320), { headers: { "If-None-Match": etag } });
     expect(unchanged.status).toBe(304);
@@ -220,8 +182,8 @@ describe("GET /media/w/<width>/<hash>.<ext>", () => {
 
   it("carries no metadata that could say where the picture was taken", async () => {
     // Stored as is (as an upload never would be), so only the variant's own making can drop it.
-    const exif = chunk("eXIf", new TextEncoder().encode("MM\u0000*GPSLatitude 51.5"));
-    const text = chunk("tEXt", new TextEncoder().encode("Comment\u0000Taken at 10 Downing Street"));
+    const exif = pngChunk("eXIf", new TextEncoder().encode("MM\u0000*GPSLatitude 51.5"));
+    const text = pngChunk("tEXt", new TextEncoder().encode("Comment\u0000Taken at 10 Downing Street"));
     const bytes = await png(700, 20, [exif, text]);
     const name = "0123456789abcdef0123456789abcdef.png";
     await putMedia(env.MEDIA, name, bytes, "image/png", { width: 700, height: 20, alt: "A strip", editor: "ana", uploaded: 0 });
@@ -243,7 +205,7 @@ describe("GET /media/w/<width>/<hash>.<ext>", () => {
     ["a name that is not a stored image's", () => variantPath("not-a-hash.png", 320)],
     ["a missing original", () => variantPath("ffffffffffffffffffffffffffffffff.png", 320)],
   ])("answers 404 for %s, and stores nothing", async (_case, path) => {
-    const original = await upload(await png(700, 20), "A wide grey strip");
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
     const response = await request(path(original.name));
     expect(response.status).toBe(404);
     expect(response.headers.get("Cache-Control")).not.toBe(IMMUTABLE);
@@ -251,7 +213,7 @@ describe("GET /media/w/<width>/<hash>.<ext>", () => {
   });
 
   it("sends a URL with a query to the one without", async () => {
-    const original = await upload(await png(700, 20), "A wide grey strip");
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
     const response = await request(`${variantPath(original.name, 320)}?w=1`);
     expect(response.status).toBe(301);
     expect(response.headers.get("Location")).toBe(variantPath(original.name, 320));
@@ -270,7 +232,7 @@ describe("without a working Images binding", () => {
     ["a binding that fails", failing],
   ])("with %s, serves the original's bytes briefly, stores nothing, and makes the copy later", async (_case, images) => {
     const originalBytes = await png(700, 20);
-    const original = await upload(originalBytes, "A wide grey strip");
+    const original = await uploadImage(originalBytes, "A wide grey strip");
     const standIn = await request(variantPath(original.name, 320), {}, { IMAGES: images as ImagesBinding });
     expect(standIn.status).toBe(200);
     expect(standIn.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);

@@ -11,6 +11,7 @@ import type { AppEnv } from "../../src/app-env";
 import { IMMUTABLE } from "../../src/media/serve";
 import { MAX_ALT_LENGTH, MAX_IMAGE_BYTES } from "../../src/media/upload";
 import { mediaApi, mediaPublic } from "../../src/routes/media";
+import { hex, PNG_3X2 } from "../support/png-bytes";
 import { clock, SITE } from "./helpers";
 
 const app = new Hono<AppEnv>()
@@ -29,7 +30,6 @@ async function send(path: string, init?: RequestInit): Promise<Response> {
   return response;
 }
 
-const hex = (text: string) => new Uint8Array(text.match(/../g)?.map((pair) => Number.parseInt(pair, 16)) ?? []);
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -44,10 +44,6 @@ const concat = (...parts: Uint8Array[]) => {
 /** 1×1 grey PNG. */
 const PNG = hex(
   "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c636000000002000148afa4710000000049454e44ae426082",
-);
-/** 3×2 grey PNG. */
-const PNG_3X2 = hex(
-  "89504e470d0a1a0a0000000d4948445200000003000000020800000000b81f39c60000000b49444154789c636080000000080001b75873950000000049454e44ae426082",
 );
 /** 1×1 GIF89a, one black pixel. */
 const GIF = hex("4749463839610100010080000000000000ffffff21f90401000000002c00000000010001000002024401003b");
@@ -112,11 +108,6 @@ async function expectRefused(response: Response, status: number, field: string):
   expect(body.error).toEqual(expect.any(String));
   expect(body.details.map((d) => d.field)).toContain(field);
 }
-
-beforeEach(async () => {
-  const listing = await env.MEDIA.list();
-  if (listing.objects.length) await env.MEDIA.delete(listing.objects.map((o) => o.key));
-});
 
 describe("the MEDIA binding", () => {
   it("is an R2 bucket provided from wrangler.toml", async () => {

@@ -3,11 +3,11 @@ import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/config";
-import { stripXmlForbidden } from "../../src/escape";
 import { atomItem, buildAtom } from "../../src/feeds/atom";
 import { buildJsonFeed, jsonFeedItem } from "../../src/feeds/json-feed";
 import { channelFor, type FeedItemModel } from "../../src/feeds/model";
 import { buildRss, rssItem } from "../../src/feeds/rss";
+import { inJson, inXml, lf, XML_FORBIDDEN } from "../support/feed-text";
 
 const SITE: Site = { title: "Broadsheet", description: "News.", url: "https://news.example", language: "en-GB" };
 
@@ -60,23 +60,8 @@ const text = fc
   })
   .map((pieces) => pieces.join(""));
 
-/** What JSON carries of a text: XML's forbidden characters dropped, as every format drops them. */
-const inJson = (value: string): string => stripXmlForbidden(value).trim();
-
-/**
- * What XML carries of a text, in a form any parser agrees on: XML 1.0 §2.11 reads every line end as
- * LF, though not every parser applies it, so both sides are compared with LF line ends.
- */
-const lf = (value: string): string => value.replace(/\r\n?/g, "\n");
-const inXml = (value: string): string => lf(stripXmlForbidden(value)).trim();
-
 /** An attribute's value as XML 1.0 §3.3.3 normalizes it: any run of whitespace counts as one space. */
 const inXmlAttribute = (value: string): string => inXml(value).replace(/\s+/g, " ");
-
-// XML 1.0 §2.2: characters that must never reach a feed.
-const XML_FORBIDDEN =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const item = (title: string, tags: string[], authors: string[]): FeedItemModel => ({
   id: "https://news.example/articles/a",

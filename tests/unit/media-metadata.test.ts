@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { imageDimensionsFromData } from "image-dimensions";
 import { describe, expect, it } from "vitest";
 import { avifHasMetadata, exifOrientation, stripJpeg, stripMetadata, stripPng, stripWebp } from "../../src/media/strip-metadata";
+import { pngChunk } from "../support/png-bytes";
 
 // Tiny images built byte by byte, with just the structure each test needs.
 
@@ -151,20 +152,7 @@ describe("stripJpeg", () => {
 
 // --- PNG ---
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, ...data: Part[]): Uint8Array {
-  const body = bytes(type, ...data);
-  return bytes(u32(body.length - 4), body, u32(crc32(body)));
-}
+const chunk = (type: string, ...data: Part[]): Uint8Array => pngChunk(type, bytes(...data));
 /** A 1×1 grey PNG; its IDAT is zlib's compression of the one row [filter 0, pixel 0]. */
 function png(...ancillary: Uint8Array[]): Uint8Array {
   return bytes(

@@ -4,6 +4,7 @@
  * from a fresh context, so two pages are two browsers unless a test shares a context on purpose.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { launchChromium, newContext } from "./chromium";
 import { signIn } from "./desk";
 import { EDITORS, type LocalWorker, startDeskWorker } from "./worker";
@@ -23,12 +24,12 @@ export interface Desk {
 }
 
 /**
- * Starts the Worker and Chromium side by side.
+ * Starts the Worker and Chromium side by side. A test file calls `useDesk()` rather than this.
  *
  * @example
- * let desk: Desk;
- * beforeAll(async () => { desk = await startDesk(); });
- * afterAll(() => desk?.stop());
+ * const desk = await startDesk();
+ * const page = await desk.signedInPage();
+ * await desk.stop();
  */
 export async function startDesk(): Promise<Desk> {
   const [worker, browser] = await Promise.all([startDeskWorker(), launchChromium()]);
@@ -57,6 +58,28 @@ export async function startDesk(): Promise<Desk> {
       await Promise.allSettled([browser.close(), worker.stop()]);
     },
   };
+}
+
+/**
+ * The test file's desk: started before its first test and stopped after its last. The object is
+ * filled in by the `beforeAll` this registers, so read its fields inside hooks and tests (a hook
+ * registered after this call runs after the desk is up).
+ *
+ * @example
+ * const desk = useDesk();
+ * let editor: Page;
+ * beforeAll(async () => { editor = await desk.signedInPage(); }); // runs once the desk is up
+ * it("lists articles", async () => { await editor.goto(`${desk.base}/desk`); });
+ */
+export function useDesk(): Desk {
+  // Desk's methods are closures over their own state, not `this`, so copying them over is enough.
+  const desk = {} as Desk;
+  beforeAll(async () => {
+    Object.assign(desk, await startDesk());
+  });
+  // `stop` is missing if starting failed: nothing to stop then.
+  afterAll(() => desk.stop?.());
+  return desk;
 }
 
 /** expect.poll's settings for what the page's script does a moment later (preview, autosave, upload). */

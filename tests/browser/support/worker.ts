@@ -3,7 +3,7 @@
  * The real Worker under `wrangler dev`, with its own empty state, for the desk's browser tests: two
  * editors (so a conflict has two sides) and a fixed desk secret.
  */
-import { type LocalWorker, startLocalWorker } from "../../cli/local-worker";
+import { fetchUntil, type LocalWorker, startLocalWorker } from "../../cli/local-worker";
 
 /** The editors' tokens, as they type them into "Editor token". */
 export const EDITORS = { ana: "browser-test-token", bo: "browser-test-token-bo" } as const;
@@ -36,13 +36,7 @@ export function startDeskWorker(): Promise<LocalWorker> {
  * const response = await eventually(`${worker.url}/articles/hello`, 200);
  * const gone = await eventually(`${worker.url}/articles/old`, [404, 410]);
  */
-export async function eventually(url: string, status: number | number[], init: RequestInit = {}): Promise<Response> {
+export function eventually(url: string, status: number | number[], init: RequestInit = {}): Promise<Response> {
   const wanted = Array.isArray(status) ? status : [status];
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const response = await fetch(url, { ...init, headers: { "Cache-Control": "no-cache", ...init.headers } });
-    if (wanted.includes(response.status) || Date.now() > deadline) return response;
-    await response.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  return fetchUntil(url, (response) => wanted.includes(response.status), init);
 }

@@ -1,19 +1,10 @@
 /**
- * @module tests/browser/support/png
- * A small, valid PNG made in the test (RFC 2083 / PNG spec §5: signature, IHDR, IDAT, IEND), so the
- * upload test needs no fixture file.
+ * @module tests/support/png
+ * A PNG of any size, made in the test on Node (`node:zlib` compresses it), so the desk's upload
+ * test and the CLI's publish test need no fixture file. Tests inside workerd use `./png-bytes`.
  */
-import { crc32, deflateSync } from "node:zlib";
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  // PNG §5.3: the CRC covers the chunk type and data, not the length.
-  crc.writeUInt32BE(crc32(typed) >>> 0);
-  return Buffer.concat([length, typed, crc]);
-}
+import { deflateSync } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk } from "./png-bytes";
 
 /**
  * An 8-bit RGB PNG of `width`×`height`: an evening sky, dark blue at the top to amber at the
@@ -42,9 +33,9 @@ export function makePng(width: number, height: number): Buffer {
     rows.push(row);
   }
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(Buffer.concat(rows))),
-    chunk("IEND", Buffer.alloc(0)),
+    PNG_SIGNATURE,
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", deflateSync(Buffer.concat(rows))),
+    pngChunk("IEND"),
   ]);
 }
