@@ -3,10 +3,10 @@
  * The Hono environment shared by every route: bindings plus what the app sets up per request.
  */
 import type { EdgeCache } from "./cache/edge-cache";
-import type { Clock } from "./clock";
-import type { Site } from "./config";
-import type { Materialiser } from "./content/materialise";
-import type { Store } from "./content/store";
+import type { Clock } from "./core/clock";
+import type { Site } from "./core/config";
+import type { Materialiser } from "./pipeline/materialise";
+import type { Store } from "./readmodel/store";
 
 export interface AppEnv {
   Bindings: Env;

@@ -7,15 +7,15 @@ import { type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "h
 import type { AppEnv } from "./app-env";
 import { edgeCacheFor } from "./cache/edge-cache";
 import { NO_STORE } from "./cache/policy";
-import { type Clock, systemClock } from "./clock";
-import { siteFromEnv } from "./config";
-import { runCron } from "./content/cron";
-import type { Materialiser } from "./content/materialise";
-import { createStore } from "./content/store";
-import { apiRoutes } from "./routes/api";
-import { parseEditorTokens } from "./routes/editors";
-import { mediaPublic } from "./routes/media";
-import { publicRoutes } from "./routes/public";
+import { type Clock, systemClock } from "./core/clock";
+import { siteFromEnv } from "./core/config";
+import { apiRoutes } from "./newsroom/api";
+import { parseEditorTokens } from "./newsroom/editors";
+import { runCron } from "./pipeline/cron";
+import type { Materialiser } from "./pipeline/materialise";
+import { mediaPublic } from "./reader/media";
+import { publicRoutes } from "./reader/public";
+import { createStore } from "./readmodel/store";
 
 /** What the Worker takes from outside: time, and how its own requests leave it. */
 export interface WorkerOptions {
@@ -31,11 +31,11 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
   app.route("/api", apiRoutes);
   // The desk and draft previews are for editors. Their modules (pages, jose, jsdiff) are loaded by
   // their first request, not evaluated at the start of every isolate that serves readers.
-  const desk = lazyApp(options, "/desk", () => import("./routes/desk").then((m) => m.deskRoutes));
+  const desk = lazyApp(options, "/desk", () => import("./newsroom/desk").then((m) => m.deskRoutes));
   app.all("/desk", desk).all("/desk/*", desk);
   app.all(
     "/preview/*",
-    lazyApp(options, "/preview", () => import("./routes/preview").then((m) => m.previewRoutes)),
+    lazyApp(options, "/preview", () => import("./newsroom/preview").then((m) => m.previewRoutes)),
   );
   // Images first: the public routes' catch-all would answer /media/… with the 404 page.
   app.route("/", mediaPublic);

@@ -6,8 +6,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { edgeCacheFor } from "./cache/edge-cache";
-import { siteFromEnv } from "./config";
-import { createStore } from "./content/store";
+import { siteFromEnv } from "./core/config";
+import { createStore } from "./readmodel/store";
 
 /**
  * @param readCacheTtl KV `cacheTtl` for reads, in seconds. Readers' reads state it; editors' reads

@@ -7,7 +7,7 @@ import { applyD1Migrations, createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
-import { TABLES } from "../src/content/editorial";
+import { TABLES } from "../src/editorial/database";
 import { clock } from "./integration/helpers";
 
 beforeEach(async () => {

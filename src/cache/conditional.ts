@@ -2,7 +2,7 @@
  * @module cache/conditional
  * Strong ETags from content, and conditional GET: `If-None-Match`, then `If-Modified-Since`.
  */
-import { sha256Hex } from "../digest";
+import { sha256Hex } from "../core/digest";
 import { EDGE_CACHE_CONTROL } from "./policy";
 
 /** A strong ETag: the first 128 bits of the body's SHA-256. */

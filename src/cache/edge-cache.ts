@@ -4,7 +4,7 @@
  * and a hit never reaches this code; `serve` then only renders. Where `ctx.cache` is absent
  * (wrangler dev, tests, the benchmark), a local layer over the Cache API gives the same semantics.
  */
-import type { Clock } from "../clock";
+import type { Clock } from "../core/clock";
 import { localCache } from "./local-cache";
 import { EDGE_CACHE_CONTROL, NO_STORE } from "./policy";
 

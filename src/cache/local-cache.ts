@@ -7,7 +7,7 @@
  * revalidated. Responses say what happened in `X-Cache`: HIT, STALE, REVALIDATED, STALE-IF-ERROR,
  * MISS or BYPASS.
  */
-import type { Clock } from "../clock";
+import type { Clock } from "../core/clock";
 import type { EdgeCache } from "./edge-cache";
 import { cacheKeyUrl, edgePolicy, STALE_IF_ERROR_SECONDS } from "./policy";
 

@@ -1,6 +1,6 @@
 /**
  * @module cli/build-desk
- * `npm run build:desk`: bundles the desk's browser code (src/desk/client/) into the static assets
+ * `npm run build:desk`: bundles the desk's browser code (src/newsroom/desk/client/) into the static assets
  * Workers serves at /desk/assets/. Wrangler runs it before `dev` and `deploy` (wrangler.toml,
  * `[build]`), and `npm test` before the tests. The output in dist/ is never committed.
  */
@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const CLIENT = join(ROOT, "src/desk/client");
+const CLIENT = join(ROOT, "src/newsroom/desk/client");
 const OUT = join(ROOT, "dist/desk-assets");
 const ASSETS = join(OUT, "desk/assets");
 

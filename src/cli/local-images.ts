@@ -7,9 +7,9 @@
  */
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { imageReferences } from "../content/markdown";
-import type { FieldProblem } from "../content/schema";
-import { loadFrontmatter, splitFrontmatter } from "../content/source";
+import { imageReferences } from "../core/markdown";
+import type { FieldProblem } from "../core/schema";
+import { loadFrontmatter, splitFrontmatter } from "../core/source";
 import { normalizeAlt } from "../media/alt";
 
 /** One reference to an image on disk. */

@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { describeProblems } from "../content/schema";
+import { describeProblems } from "../core/schema";
 import { assertSafeSite, DEFAULT_SITE } from "./publish";
 
 interface Report {

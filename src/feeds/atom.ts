@@ -3,8 +3,8 @@
  * Atom 1.0 (RFC 4287). Entries are rendered once, when their article is saved; a feed document
  * only joins them.
  */
-import { toRfc3339 } from "../dates";
-import { XmlFragment, xml } from "../escape";
+import { toRfc3339 } from "../core/dates";
+import { XmlFragment, xml } from "../core/escape";
 import { FEED_HISTORY_NS, type FeedChannel, type FeedItemModel, feedLinks } from "./model";
 
 /**

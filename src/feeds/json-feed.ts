@@ -3,8 +3,8 @@
  * JSON Feed 1.1 (https://jsonfeed.org/version/1.1). Items are serialized once, when their article is
  * saved; a feed document only joins them.
  */
-import { toRfc3339 } from "../dates";
-import { stripXmlForbidden } from "../escape";
+import { toRfc3339 } from "../core/dates";
+import { stripXmlForbidden } from "../core/escape";
 import type { FeedChannel, FeedItemModel } from "./model";
 
 export interface JsonFeedItem {

@@ -4,9 +4,9 @@
  * article facts every format needs, worked out once when the article is saved, and the channel
  * every format describes.
  */
-import { absoluteUrl, articlePath, type Site } from "../config";
-import type { StoredArticle } from "../content/schema";
-import { escapeHtml } from "../escape";
+import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { escapeHtml } from "../core/escape";
+import type { StoredArticle } from "../core/schema";
 
 /** How many items each feed carries. */
 export const FEED_SIZE = 20;

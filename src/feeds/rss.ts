@@ -3,8 +3,8 @@
  * RSS 2.0 with the content, Dublin Core and Atom extensions, as feed validators expect it. Items are
  * rendered once, when their article is saved; a feed document only joins them.
  */
-import { toRfc822 } from "../dates";
-import { cdata, XmlFragment, xml } from "../escape";
+import { toRfc822 } from "../core/dates";
+import { cdata, XmlFragment, xml } from "../core/escape";
 import { FEED_HISTORY_NS, type FeedChannel, type FeedItemModel, feedLinks } from "./model";
 
 /** Minutes a feed reader may wait before polling again (RSS `ttl`). */

@@ -4,9 +4,9 @@
  * articles, each prebuilt, so no request's cost grows with the archive; the Google News sitemap of
  * the last two days; and robots.txt.
  */
-import { absoluteUrl, articlePath, SITEMAP_PATH, type Site, sitemapMonthPath } from "../config";
-import { toRfc3339 } from "../dates";
-import { xml } from "../escape";
+import { absoluteUrl, articlePath, SITEMAP_PATH, type Site, sitemapMonthPath } from "../core/config";
+import { toRfc3339 } from "../core/dates";
+import { xml } from "../core/escape";
 
 /** The protocol's limit of URLs in one sitemap file; a month of articles stays far below it. */
 export const SITEMAP_MAX_URLS = 50_000;

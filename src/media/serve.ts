@@ -6,8 +6,8 @@
  */
 import { notModified } from "../cache/conditional";
 import { NO_STORE, TTL } from "../cache/policy";
-import { toRfc822 } from "../dates";
-import { MEDIA_NAME } from "./names";
+import { toRfc822 } from "../core/dates";
+import { MEDIA_NAME } from "../core/media-names";
 import { type ByteRange, contentRange, parseRange } from "./range";
 
 /** RFC 8246: the bytes behind a content-hash name never change, so revalidating is pointless. */

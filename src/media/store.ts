@@ -18,8 +18,8 @@
  * `/media/w/<width>/<hash>.<ext>`; deleting an image means deleting its variants too
  * (`variantKey` for each width). Variant keys contain a `/`, so they never match `MEDIA_NAME`.
  */
-import { sha256Hex } from "../digest";
-import { MEDIA_NAME, mediaNameOf, mediaPath } from "./names";
+import { sha256Hex } from "../core/digest";
+import { MEDIA_NAME, mediaNameOf, mediaPath } from "../core/media-names";
 
 // Named here too, beside the layout they describe (media/names.ts holds them, free of Workers types).
 export { MEDIA_NAME, mediaNameOf, mediaPath };

@@ -16,8 +16,8 @@
  *   without rewriting the container. An AVIF carrying either is refused, with a hint to re-export it.
  * - GIF: has no Exif; it is stored as sent.
  */
-import type { ImageType } from "./sniff";
-import { fourcc } from "./sniff";
+import type { ImageType } from "../core/media-sniff";
+import { fourcc } from "../core/media-sniff";
 
 export type Stripped =
   | {

@@ -4,10 +4,10 @@
  * where it was taken, measure it, and store it under its content hash. A refused upload writes nothing.
  */
 import { imageDimensionsFromData } from "image-dimensions";
-import { LIMITS } from "../content/limits";
-import type { FieldProblem } from "../content/schema";
+import { LIMITS } from "../core/limits";
+import { type ImageFormat, sniffImage } from "../core/media-sniff";
+import type { FieldProblem } from "../core/schema";
 import { normalizeAlt } from "./alt";
-import { type ImageFormat, sniffImage } from "./sniff";
 import { type MediaInfo, mediaInfo, mediaName, putMedia } from "./store";
 import { stripMetadata } from "./strip-metadata";
 

@@ -10,10 +10,10 @@
  * after all. Locally (`wrangler dev`, the tests) the binding resizes with Sharp, offline.
  */
 import { TTL } from "../cache/policy";
-import { MEDIA_NAME } from "./names";
-import { VARIANT_WIDTHS, variantWidths } from "./responsive";
+import { MEDIA_NAME } from "../core/media-names";
+import { formatOfExtension, type ImageFormat } from "../core/media-sniff";
+import { VARIANT_WIDTHS, variantWidths } from "../core/responsive-images";
 import { notFound, type StoredOptions, serveStored } from "./serve";
-import { formatOfExtension, type ImageFormat } from "./sniff";
 import { variantKey } from "./store";
 import { inspectImage } from "./upload";
 

@@ -2,8 +2,8 @@
  * @module render/article-meta
  * The byline shared by list entries and article pages: category, dates and reading time.
  */
-import type { Site } from "../config";
-import { displayDate, toRfc3339 } from "../dates";
+import type { Site } from "../core/config";
+import { displayDate, toRfc3339 } from "../core/dates";
 
 export function PublishedTime(props: { site: Site; iso: string }) {
   return <time datetime={toRfc3339(props.iso)}>{displayDate(props.iso, props.site.language)}</time>;

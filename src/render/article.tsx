@@ -3,11 +3,11 @@
  * One article: headline, byline, lead figure and the body HTML that was sanitized when stored.
  */
 import { raw } from "hono/html";
-import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath } from "../config";
-import type { StoredArticle } from "../content/schema";
-import { toRfc3339 } from "../dates";
+import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath } from "../core/config";
+import { toRfc3339 } from "../core/dates";
+import { type ResponsiveAttributes, responsiveAttributes } from "../core/responsive-images";
+import type { StoredArticle } from "../core/schema";
 import { absoluteImageUrl, lastChange } from "../feeds/model";
-import { type ResponsiveAttributes, responsiveAttributes } from "../media/responsive";
 import { PublishedTime } from "./article-meta";
 import { Layout, type NavSection, toDocument } from "./layout";
 

@@ -5,8 +5,8 @@
  */
 import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { absoluteUrl, type Site, sectionPath } from "../config";
-import { jsonForHtml } from "../escape";
+import { absoluteUrl, type Site, sectionPath } from "../core/config";
+import { jsonForHtml } from "../core/escape";
 import { HOME_FEED_PATHS } from "../feeds/model";
 import { STYLES } from "./styles";
 

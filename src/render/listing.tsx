@@ -3,8 +3,8 @@
  * A listing of articles, twenty to a page, with links to older and newer pages: the home page, a
  * section, a tag or an author (with the author's profile).
  */
-import { articlePath, type Site, sectionPath } from "../config";
-import type { ListEntry } from "../content/schema";
+import { articlePath, type Site, sectionPath } from "../core/config";
+import type { ListEntry } from "../core/schema";
 import { PublishedTime } from "./article-meta";
 import { Layout, type NavSection, toDocument } from "./layout";
 

@@ -2,7 +2,7 @@
  * @module render/not-found
  * The 404 and 410 pages: real pages with a way back, never a bare status.
  */
-import type { Site } from "../config";
+import type { Site } from "../core/config";
 import { Layout, toDocument } from "./layout";
 
 export function renderNotFound(site: Site, path: string): Promise<string> {

@@ -12,8 +12,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { type SiteVars, siteFromEnv } from "../../src/config";
-import { renderBody } from "../../src/content/markdown";
+import { type SiteVars, siteFromEnv } from "../../src/core/config";
+import { renderBody } from "../../src/core/markdown";
 import { buildWorker } from "./build";
 import { type CaseSpec, runCase, warmCache } from "./cases";
 import { loadSettingsFromEnv, OUT_DIR, readWranglerToml } from "./config";

@@ -7,11 +7,11 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { absoluteUrl, articlePath, type Site } from "../../src/config";
-import { buildArticle } from "../../src/content/article";
-import type { ArticleInput } from "../../src/content/schema";
-import { parseArticleJson } from "../../src/content/source";
-import { taxonomySlug } from "../../src/content/taxonomy";
+import { absoluteUrl, articlePath, type Site } from "../../src/core/config";
+import type { ArticleInput } from "../../src/core/schema";
+import { parseArticleJson } from "../../src/core/source";
+import { taxonomySlug } from "../../src/core/taxonomy";
+import { buildArticle } from "../../src/editorial/article";
 import { ROOT } from "./config";
 import { EDITOR_TOKEN } from "./runtime";
 

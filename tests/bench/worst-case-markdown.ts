@@ -4,7 +4,7 @@
  * limit, and a typical article of the same size to compare them with. The unit tests render each
  * one inside workerd; `npm run bench` can time them (see docs/limits.md for the figures).
  */
-import { LIMITS } from "../../src/content/limits";
+import { LIMITS } from "../../src/core/limits";
 
 export interface WorstCase {
   name: string;

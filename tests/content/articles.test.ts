@@ -4,11 +4,11 @@
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import type { Site } from "../../src/config";
-import { type BuildContext, type BuiltArticle, buildArticle, validateSlug } from "../../src/content/article";
-import type { ArticleInput } from "../../src/content/schema";
-import { parseArticleFile } from "../../src/content/source";
-import { escapeHtml } from "../../src/escape";
+import type { Site } from "../../src/core/config";
+import { escapeHtml } from "../../src/core/escape";
+import type { ArticleInput } from "../../src/core/schema";
+import { parseArticleFile } from "../../src/core/source";
+import { type BuildContext, type BuiltArticle, buildArticle, validateSlug } from "../../src/editorial/article";
 import { buildAtom } from "../../src/feeds/atom";
 import { buildJsonFeed } from "../../src/feeds/json-feed";
 import { absolutizeLinks, channelFor } from "../../src/feeds/model";

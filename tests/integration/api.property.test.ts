@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { dump } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/content/limits";
+import { LIMITS } from "../../src/core/limits";
 import { FEED_ITEM_MAX_HTML_BYTES, FEED_SIZE } from "../../src/feeds/model";
 import { putArticle, request } from "./helpers";
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { MAX_BODY_BYTES } from "../../src/routes/api";
+import { MAX_BODY_BYTES } from "../../src/newsroom/api";
 import {
   articleFile,
   clock,

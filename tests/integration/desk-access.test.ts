@@ -7,8 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, beforeEach, expect, it } from "vitest";
-import { forgetAccessKeys } from "../../src/desk/access";
 import { createWorker } from "../../src/index";
+import { forgetAccessKeys } from "../../src/newsroom/desk/access";
 import { clock, SITE } from "./helpers";
 
 const TEAM = "newsroom.cloudflareaccess.com";

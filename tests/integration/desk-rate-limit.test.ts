@@ -4,7 +4,12 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { claimSignInAttempt, clientAddress, forgiveSignInAttempt, SIGN_IN_FAILURES_PER_MINUTE } from "../../src/desk/rate-limit";
+import {
+  claimSignInAttempt,
+  clientAddress,
+  forgiveSignInAttempt,
+  SIGN_IN_FAILURES_PER_MINUTE,
+} from "../../src/newsroom/desk/rate-limit";
 
 const T0 = Date.parse("2026-11-28T12:00:00Z");
 const ADDRESS = "203.0.113.7";

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SESSION_COOKIE, sealSession } from "../../src/desk/session";
+import { SESSION_COOKIE, sealSession } from "../../src/newsroom/desk/session";
 import { articleFile, clock, kvSnapshot, publish, putArticle, request, SITE, TOKEN } from "./helpers";
 
 const HTML = { Accept: "text/html" };

@@ -7,9 +7,9 @@ import { env } from "cloudflare:workers";
 import { parseJsonFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { localCache } from "../../src/cache/local-cache";
-import { siteFromEnv } from "../../src/config";
-import { applyOutbox, type Materialiser } from "../../src/content/materialise";
-import { createStore, getDocument, putDocument } from "../../src/content/store";
+import { siteFromEnv } from "../../src/core/config";
+import { applyOutbox, type Materialiser } from "../../src/pipeline/materialise";
+import { createStore, getDocument, putDocument } from "../../src/readmodel/store";
 import {
   articleFile,
   clock,

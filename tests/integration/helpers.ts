@@ -7,8 +7,8 @@ import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
 import { expect } from "vitest";
 import { EVERYTHING, localCache } from "../../src/cache/local-cache";
-import type { Clock } from "../../src/clock";
-import { TABLES } from "../../src/content/editorial";
+import type { Clock } from "../../src/core/clock";
+import { TABLES } from "../../src/editorial/database";
 import { createWorker } from "../../src/index";
 import { mediaNameOf } from "../../src/media/store";
 

@@ -11,7 +11,7 @@ import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/content/limits";
+import { LIMITS } from "../../src/core/limits";
 import { inJson, inXml, lf, XML_FORBIDDEN } from "../support/feed-text";
 import { clock, request, SITE, TOKEN } from "./helpers";
 

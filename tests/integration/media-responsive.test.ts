@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { imageDimensionsFromData } from "image-dimensions";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { ARTICLE_IMAGE_SIZES, variantPath } from "../../src/media/responsive";
+import { ARTICLE_IMAGE_SIZES, variantPath } from "../../src/core/responsive-images";
 import { IMMUTABLE } from "../../src/media/serve";
 import { putMedia, variantKey } from "../../src/media/store";
 import { FALLBACK_CACHE_CONTROL } from "../../src/media/variants";

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { AppEnv } from "../../src/app-env";
 import { IMMUTABLE } from "../../src/media/serve";
 import { MAX_ALT_LENGTH, MAX_IMAGE_BYTES } from "../../src/media/upload";
-import { mediaApi, mediaPublic } from "../../src/routes/media";
+import { mediaApi, mediaPublic } from "../../src/reader/media";
 import { hex, PNG_3X2 } from "../support/png-bytes";
 import { clock, SITE } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
-import { indexKey } from "../../src/content/store";
+import { indexKey } from "../../src/readmodel/store";
 import { deleteArticle, emptyCache, publish, publishSeries, request, SITE, TOKEN } from "./helpers";
 
 beforeEach(emptyCache);

@@ -2,7 +2,7 @@
  * @module tests/support/feed-text
  * What a feed carries of a text, for property tests that compare a parsed feed with its input.
  */
-import { stripXmlForbidden } from "../../src/escape";
+import { stripXmlForbidden } from "../../src/core/escape";
 
 /** What JSON carries of a text: XML's forbidden characters dropped, as every format drops them. */
 export const inJson = (value: string): string => stripXmlForbidden(value).trim();

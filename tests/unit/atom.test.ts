@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import type { Site } from "../../src/config";
+import type { Site } from "../../src/core/config";
 import { atomItem, buildAtom } from "../../src/feeds/atom";
 import { channelFor, type FeedChannel, type FeedItemModel } from "../../src/feeds/model";
 

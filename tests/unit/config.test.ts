@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { siteFromEnv } from "../../src/config";
-import { buildArticle } from "../../src/content/article";
+import { siteFromEnv } from "../../src/core/config";
+import { buildArticle } from "../../src/editorial/article";
 
 describe("siteFromEnv", () => {
   it("reads the site from [vars], without a trailing slash on the URL", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayDate, toRfc822, toRfc3339 } from "../../src/dates";
+import { displayDate, toRfc822, toRfc3339 } from "../../src/core/dates";
 
 // RFC 822 as updated by RFC 1123: day name, two-digit day, month name, four-digit year, GMT.
 const RFC_822_GMT =

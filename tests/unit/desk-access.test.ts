@@ -4,7 +4,7 @@
  */
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type AccessSettings, accessFromEnv, forgetAccessKeys, verifyAccessJwt } from "../../src/desk/access";
+import { type AccessSettings, accessFromEnv, forgetAccessKeys, verifyAccessJwt } from "../../src/newsroom/desk/access";
 
 const SETTINGS: AccessSettings = { teamDomain: "newsroom.cloudflareaccess.com", audience: "aud-4714c1ad" };
 const ISSUER = "https://newsroom.cloudflareaccess.com";

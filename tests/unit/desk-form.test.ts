@@ -2,12 +2,19 @@
  * The desk's pure parts: the form ⇄ schema mapping, line diffs, signed sessions and preview links.
  */
 import { describe, expect, it } from "vitest";
-import type { ArticleInput } from "../../src/content/schema";
-import { lineDiff } from "../../src/desk/diff";
-import { articleText, fieldsFromForm, fieldsFromInput, formField, inputFromFields, problemsByField } from "../../src/desk/form";
-import { safeNext } from "../../src/desk/guard";
-import { checkPreviewLink, PREVIEW_SECONDS, previewLink } from "../../src/desk/preview-link";
-import { openSession, sealSession } from "../../src/desk/session";
+import type { ArticleInput } from "../../src/core/schema";
+import { lineDiff } from "../../src/newsroom/desk/diff";
+import {
+  articleText,
+  fieldsFromForm,
+  fieldsFromInput,
+  formField,
+  inputFromFields,
+  problemsByField,
+} from "../../src/newsroom/desk/form";
+import { safeNext } from "../../src/newsroom/desk/guard";
+import { checkPreviewLink, PREVIEW_SECONDS, previewLink } from "../../src/newsroom/desk/preview-link";
+import { openSession, sealSession } from "../../src/newsroom/desk/session";
 
 const SECRET = "unit-test-secret-0123456789abcdef0123";
 const NOW = Date.parse("2026-03-01T12:00:00Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64url, fingerprint, sign, verify } from "../../src/desk/hmac";
+import { base64url, fingerprint, sign, verify } from "../../src/newsroom/desk/hmac";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-the-desk";
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { instantFromWallTime, isTimeZone, wallTimeInput, zoneLabel } from "../../src/desk/time-zone";
+import { instantFromWallTime, isTimeZone, wallTimeInput, zoneLabel } from "../../src/newsroom/desk/time-zone";
 
 const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 

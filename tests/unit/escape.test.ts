@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { cdata, escapeHtml, escapeXml, jsonForHtml, stripXmlForbidden, XmlFragment, xml } from "../../src/escape";
+import { cdata, escapeHtml, escapeXml, jsonForHtml, stripXmlForbidden, XmlFragment, xml } from "../../src/core/escape";
 
 const EMOJI = "👋🏽 🇺🇦 👩‍👩‍👧";
 const ARABIC = "مرحبا بالعالم";

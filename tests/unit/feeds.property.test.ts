@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import type { Site } from "../../src/config";
+import type { Site } from "../../src/core/config";
 import { atomItem, buildAtom } from "../../src/feeds/atom";
 import { buildJsonFeed, jsonFeedItem } from "../../src/feeds/json-feed";
 import { channelFor, type FeedItemModel } from "../../src/feeds/model";

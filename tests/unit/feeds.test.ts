@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import type { Site } from "../../src/config";
-import type { StoredArticle } from "../../src/content/schema";
+import type { Site } from "../../src/core/config";
+import type { StoredArticle } from "../../src/core/schema";
 import { buildJsonFeed, type JsonFeed, type JsonFeedItem, jsonFeedItem } from "../../src/feeds/json-feed";
 import {
   absolutizeLinks,

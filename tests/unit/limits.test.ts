@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS, utf8Bytes } from "../../src/content/limits";
-import { LIMITS as FROM_SCHEMA, MAX_SLUG_LENGTH } from "../../src/content/schema";
+import { LIMITS, utf8Bytes } from "../../src/core/limits";
+import { LIMITS as FROM_SCHEMA, MAX_SLUG_LENGTH } from "../../src/core/schema";
 
 describe("LIMITS", () => {
   it("is the one object the schema uses and re-exports", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/content/limits";
+import { LIMITS } from "../../src/core/limits";
 import {
   isSafeUrl,
   readingMinutes,
@@ -8,7 +8,7 @@ import {
   sanitizeHtml,
   shorten,
   summaryFromMarkdown,
-} from "../../src/content/markdown";
+} from "../../src/core/markdown";
 
 /** Every way a stored page could run code: none of these may survive sanitizing. */
 function expectInert(html: string): void {

@@ -4,15 +4,15 @@
  */
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { imageSources, renderBody, sanitizeHtml } from "../../src/content/markdown";
-import { mediaNameOf } from "../../src/media/names";
+import { imageSources, renderBody, sanitizeHtml } from "../../src/core/markdown";
+import { mediaNameOf } from "../../src/core/media-names";
 import {
   ARTICLE_IMAGE_SIZES,
   responsiveAttributes,
   VARIANT_WIDTHS,
   variantPath,
   variantWidths,
-} from "../../src/media/responsive";
+} from "../../src/core/responsive-images";
 import { variantKey } from "../../src/media/store";
 
 const NAME = "0123456789abcdef0123456789abcdef";

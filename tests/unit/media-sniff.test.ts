@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatOfExtension, SIGNATURES, sniffImage } from "../../src/media/sniff";
+import { formatOfExtension, SIGNATURES, sniffImage } from "../../src/core/media-sniff";
 
 const ascii = (text: string) => [...text].map((ch) => ch.charCodeAt(0));
 const bytes = (...parts: (number | string)[]) =>

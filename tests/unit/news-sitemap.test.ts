@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import type { Site } from "../../src/config";
+import type { Site } from "../../src/core/config";
 import {
   buildNewsSitemap,
   NEWS_SITEMAP_MAX_AGE_MS,

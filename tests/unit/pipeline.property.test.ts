@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LIMITS, utf8Bytes } from "../../src/content/limits";
-import { renderBody } from "../../src/content/markdown";
-import type { FieldProblem } from "../../src/content/schema";
-import { parseArticleFile } from "../../src/content/source";
+import { LIMITS, utf8Bytes } from "../../src/core/limits";
+import { renderBody } from "../../src/core/markdown";
+import type { FieldProblem } from "../../src/core/schema";
+import { parseArticleFile } from "../../src/core/source";
 
 // The pieces Markdown and YAML are built from, so that random bodies hit real syntax, not only text.
 const MARKDOWN_PIECES = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS, utf8Bytes } from "../../src/content/limits";
-import { renderBody } from "../../src/content/markdown";
+import { LIMITS, utf8Bytes } from "../../src/core/limits";
+import { renderBody } from "../../src/core/markdown";
 import { typicalArticle, WORST_CASES } from "../bench/worst-case-markdown";
 
 // Inside workerd the clock stands still while code runs and moves on at I/O, so a digest before

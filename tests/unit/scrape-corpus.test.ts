@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { cleanScrape, fileComments, formatArticleFile, type ScrapeOptions, type ScrapeResult } from "../../src/cli/scrape/index";
-import { parseArticleFile } from "../../src/content/source";
+import { parseArticleFile } from "../../src/core/source";
 import seed from "../fixtures/seed-000.txt?raw";
 
 const FOLDER = "../fixtures/import/";

@@ -10,8 +10,8 @@ import {
   type ScrapeResult,
   slugify,
 } from "../../src/cli/scrape/index";
-import { renderMarkdown } from "../../src/content/markdown";
-import { parseArticleFile } from "../../src/content/source";
+import { renderMarkdown } from "../../src/core/markdown";
+import { parseArticleFile } from "../../src/core/source";
 import seed from "../fixtures/seed-000.txt?raw";
 
 const TITLE = "Chinese Foreign Minister Will Visit Russia to Discuss Ukraine Peace Push";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildArticle, contentVersion, validateSlug } from "../../src/content/article";
-import { LIMITS } from "../../src/content/limits";
-import type { ArticleInput, FieldProblem, Validated } from "../../src/content/schema";
-import { parseArticleFile, parseArticleJson } from "../../src/content/source";
+import { LIMITS } from "../../src/core/limits";
+import type { ArticleInput, FieldProblem, Validated } from "../../src/core/schema";
+import { parseArticleFile, parseArticleJson } from "../../src/core/source";
+import { buildArticle, contentVersion, validateSlug } from "../../src/editorial/article";
 
 const REQUIRED = ["title: A title", "published: 2025-03-28T09:00:00Z", "category: Latest news"];
 

@@ -9,7 +9,7 @@
  * headline is chosen by score among the lines nothing claimed (./title.ts); one walk down the page
  * applies the verdicts (./apply-verdicts.ts); then repeats go, and the category and date are chosen.
  */
-import type { FieldProblem } from "../../content/schema";
+import type { FieldProblem } from "../../core/schema";
 import { applyVerdicts, type Classified, type Page, sameCaption } from "./apply-verdicts";
 import { type Dateline, readDateline } from "./dateline";
 import { findDate } from "./dates";

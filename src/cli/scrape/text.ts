@@ -3,7 +3,7 @@
  * Small text transforms for imported articles: slugs, alt text and Markdown escaping.
  */
 
-import { MAX_SLUG_LENGTH } from "../../content/schema";
+import { MAX_SLUG_LENGTH } from "../../core/schema";
 import { DAY_MONTH_YEAR, MONTH_DAY_YEAR, WEEKDAY_NAMES } from "./dates";
 
 /**

@@ -4,7 +4,7 @@
  * article, and the report of every decision. Kept apart so that the steps import types from here,
  * never from each other or from the barrel.
  */
-import type { FieldProblem } from "../../content/schema";
+import type { FieldProblem } from "../../core/schema";
 
 /** The category an article gets when neither the page nor the editor names one. */
 export const PLACEHOLDER_CATEGORY = "Uncategorised";

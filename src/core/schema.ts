@@ -1,0 +1,264 @@
+/**
+ * @module core/schema
+ * The one article schema. Files in `articles/`, the editors' API and the CLI all validate with it,
+ * and every article type is derived from it.
+ */
+import * as v from "valibot";
+import { LIMITS, utf8Bytes } from "./limits";
+
+export { LIMITS } from "./limits";
+
+/** Slugs are lower-case ASCII words joined by single hyphens: safe in URLs, KV keys and file names. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const MAX_SLUG_LENGTH = LIMITS.slugLength;
+
+// RFC 3339 profile of ISO 8601: a full date-time with an explicit zone, so that an article's
+// moment of publication never depends on where it was rendered.
+const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether the date and time exist: Date.parse rolls 2025-02-30 over to March, so check the parts. */
+function isRealDateTime(value: string): boolean {
+  const [, year, month, day, hour, minute, second = "0", zoneHour = "0", zoneMinute = "0"] =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(value) ?? [];
+  // The format has its own check and message.
+  if (!year || !month || !day || !hour || !minute) return true;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return (
+    date.getUTCFullYear() === Number(year) &&
+    date.getUTCMonth() === Number(month) - 1 &&
+    date.getUTCDate() === Number(day) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59 &&
+    Number(zoneHour) <= 23 &&
+    Number(zoneMinute) <= 59
+  );
+}
+
+// XML 1.0 §2.2's forbidden characters, and tab, LF and CR too: none belongs in a one-line field.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/;
+
+const text = (max: number) =>
+  v.pipe(
+    v.string("must be text"),
+    v.trim(),
+    v.nonEmpty("must not be empty"),
+    v.maxLength(max, `must be at most ${max} characters`),
+    // Pages, feeds and KV metadata carry these fields: a control character or a lone surrogate
+    // would be dropped by a feed but kept by a page, or mangled on its way through KV.
+    v.check((value) => !CONTROL.test(value), "must not contain control characters"),
+    v.check((value) => value.isWellFormed(), "must be well-formed Unicode (it has a lone surrogate)"),
+  );
+
+/**
+ * A list of at most `max` items, each checked by `item`. The count is checked first, so a list of
+ * 200,000 names costs one comparison, not 200,000 validations.
+ */
+const list = <const T extends v.GenericSchema<string, string>>(item: T, max: number, message: string) =>
+  v.pipe(
+    v.unknown(),
+    v.check((value) => !Array.isArray(value) || value.length <= max, `must have at most ${max} entries`),
+    // valibot ends a pipe at the next schema once a check has failed, so an over-long list stops here.
+    v.array(item, message),
+  );
+
+const dateTime = v.pipe(
+  v.string("must be an ISO 8601 date-time, like 2025-03-28T09:00:00Z"),
+  v.trim(),
+  v.regex(DATE_TIME_WITH_ZONE, "must be an ISO 8601 date-time with a time zone, like 2025-03-28T09:00:00Z"),
+  v.check(isRealDateTime, "is not a real date"),
+);
+
+// An image is either on another https:// host or a path on this site.
+const isImageUrl = (value: string): boolean =>
+  value.startsWith("/") ? !value.startsWith("//") : URL.canParse(value) && new URL(value).protocol === "https:";
+
+const objectMessage = (issue: v.BaseIssue<unknown>): string =>
+  issue.expected === "never" ? "is not a known field" : "must be a set of fields";
+
+export const slugSchema = v.pipe(
+  v.string("must be text"),
+  v.maxLength(MAX_SLUG_LENGTH, `must be at most ${MAX_SLUG_LENGTH} characters`),
+  v.regex(SLUG_PATTERN, "must be lower-case letters and digits joined by single hyphens, like my-first-article"),
+);
+
+export const imageSchema = v.strictObject(
+  {
+    url: v.optional(
+      v.pipe(
+        v.string("must be text"),
+        v.trim(),
+        v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
+        v.check(isImageUrl, "must be an https:// URL or a path starting with /"),
+      ),
+    ),
+    alt: v.pipe(
+      v.string("must be text that describes the image for readers who cannot see it"),
+      v.trim(),
+      v.maxLength(LIMITS.altLength, `must be at most ${LIMITS.altLength} characters`),
+    ),
+    caption: v.optional(text(LIMITS.captionLength)),
+    credit: v.optional(text(LIMITS.creditLength)),
+  },
+  objectMessage,
+);
+
+/** What an editor writes: the frontmatter fields plus the Markdown body. */
+export const articleInputSchema = v.pipe(
+  v.strictObject(
+    {
+      title: text(LIMITS.titleLength),
+      published: dateTime,
+      updated: v.optional(dateTime),
+      category: text(LIMITS.categoryLength),
+      authors: v.optional(list(text(LIMITS.authorLength), LIMITS.authors, "must be a list of names"), []),
+      summary: v.optional(text(LIMITS.summaryLength)),
+      image: v.optional(imageSchema),
+      tags: v.optional(list(text(LIMITS.tagLength), LIMITS.tags, "must be a list of words"), []),
+      draft: v.optional(v.boolean("must be true or false"), false),
+      body: v.pipe(
+        v.string("must be Markdown text"),
+        // Checked before anything else reads the body: every later step is linear in its size.
+        v.check((b) => utf8Bytes(b) <= LIMITS.bodyBytes, `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)`),
+        v.check((b) => b.trim().length > 0, "must not be empty: the article has no text"),
+        // Blank lines around the text carry no meaning; dropping them makes a file and its JSON
+        // form the same content, with the same version.
+        v.transform((b) => `${b.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd()}\n`),
+      ),
+    },
+    objectMessage,
+  ),
+  v.forward(
+    v.check(
+      (input) => input.updated === undefined || Date.parse(input.updated) >= Date.parse(input.published),
+      "must not be earlier than published",
+    ),
+    ["updated"],
+  ),
+);
+
+export type ArticleInput = v.InferOutput<typeof articleInputSchema>;
+
+const webUrl = v.pipe(
+  v.string("must be text"),
+  v.trim(),
+  v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
+  v.check((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s):// URL"),
+);
+
+/** An author's profile, as editors send it to `PUT /api/authors/:slug`. */
+export const authorProfileSchema = v.strictObject(
+  {
+    name: text(LIMITS.authorLength),
+    bio: v.optional(v.pipe(v.string("must be text"), v.trim(), v.maxLength(2000, "must be at most 2000 characters")), ""),
+    url: v.optional(webUrl),
+    photoUrl: v.optional(
+      v.pipe(v.string("must be text"), v.trim(), v.check(isImageUrl, "must be an https:// URL or a path starting with /")),
+    ),
+  },
+  objectMessage,
+);
+
+export type AuthorProfile = v.InferOutput<typeof authorProfileSchema>;
+
+/** A section's display name and place in the navigation, for `PUT /api/sections/:slug`. */
+export const sectionUpdateSchema = v.strictObject(
+  {
+    name: v.optional(text(LIMITS.categoryLength)),
+    position: v.optional(
+      v.pipe(
+        v.number("must be a whole number"),
+        v.integer("must be a whole number"),
+        v.minValue(0, "must be 0 or more"),
+        v.maxValue(10_000, "must be at most 10000"),
+      ),
+    ),
+  },
+  objectMessage,
+);
+
+export type SectionUpdate = v.InferOutput<typeof sectionUpdateSchema>;
+export type ArticleImage = v.InferOutput<typeof imageSchema>;
+
+/** One problem with one field, as editors see it. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+/**
+ * Problems as one line, for a message or a log.
+ * @example describeProblems([{ field: "title", problem: "is required" }, { field: "tags.2", problem: "is too long" }])
+ * // "title is required; tags.2 is too long"
+ */
+export const describeProblems = (problems: readonly FieldProblem[]): string =>
+  problems.map((p) => `${p.field} ${p.problem}`).join("; ");
+
+/** Validates unknown data against a schema and turns valibot's issues into field/problem pairs. */
+export function validate<const S extends v.GenericSchema>(schema: S, data: unknown): Validated<v.InferOutput<S>> {
+  const result = v.safeParse(schema, data);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, problems: result.issues.map(toFieldProblem) };
+}
+
+function toFieldProblem(issue: v.BaseIssue<unknown>): FieldProblem {
+  const field = v.getDotPath(issue) ?? "";
+  if (issue.kind === "schema" && issue.input === undefined && issue.expected !== "never") {
+    return { field, problem: "is required" };
+  }
+  return { field, problem: issue.message };
+}
+
+/**
+ * An article as stored in KV: the editor's fields, with the Markdown already rendered and
+ * sanitized. Records are re-checked when read, so one broken value cannot break a page.
+ */
+export const storedArticleSchema = v.object({
+  slug: v.string(),
+  title: v.string(),
+  published: v.string(),
+  updated: v.optional(v.string()),
+  category: v.string(),
+  authors: v.array(v.string()),
+  summary: v.string(),
+  /** True when the editor gave no summary and it was derived from the body. */
+  summaryDerived: v.optional(v.boolean()),
+  image: v.optional(
+    v.object({
+      url: v.optional(v.string()),
+      alt: v.string(),
+      caption: v.optional(v.string()),
+      credit: v.optional(v.string()),
+      /** The image's size when it is one uploaded here, for `width` and `height` attributes. */
+      width: v.optional(v.number()),
+      height: v.optional(v.number()),
+    }),
+  ),
+  tags: v.array(v.string()),
+  /** The slugs of its section, tags and authors, in the order of their names: stable, for links. */
+  links: v.optional(v.object({ section: v.string(), tags: v.array(v.string()), authors: v.array(v.string()) })),
+  draft: v.boolean(),
+  markdown: v.string(),
+  html: v.string(),
+  readingMinutes: v.number(),
+  version: v.string(),
+});
+
+export type StoredArticle = v.InferOutput<typeof storedArticleSchema>;
+
+/** What a list page needs of an article, kept in the KV index key's metadata (at most 1024 bytes). */
+export const listEntrySchema = v.object({
+  slug: v.string(),
+  title: v.string(),
+  published: v.string(),
+  updated: v.optional(v.string()),
+  category: v.string(),
+  /** The section's slug, for the kicker's link. */
+  section: v.optional(v.string()),
+  summary: v.string(),
+});
+
+export type ListEntry = v.InferOutput<typeof listEntrySchema>;

@@ -1,0 +1,396 @@
+/**
+ * @module newsroom/api
+ * The editors' API: thin handlers over content/publishing. Every request is authenticated as a
+ * named editor, every error is JSON naming the field and the problem, and a request that fails
+ * writes nothing. Nothing here is ever cached.
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../app-env";
+import { absoluteUrl, articlePath, authorPath } from "../core/config";
+import type { FieldProblem, StoredArticle } from "../core/schema";
+import { parseArticleFile, parseArticleJson } from "../core/source";
+import { validateSlug } from "../editorial/article";
+import {
+  type AuthorRow,
+  getArticleRow,
+  getAuthor,
+  getRevision,
+  listArticleSummaries,
+  listAuthors,
+  listRevisions,
+  listSections,
+  statusOf,
+} from "../editorial/database";
+import { migrateKvArticles } from "../editorial/migrate-kv";
+import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
+import {
+  etagOf,
+  moveArticle,
+  type Preconditions,
+  type Refusal,
+  restoreRevision,
+  saveArticle,
+  trashArticle,
+  untrashArticle,
+} from "../editorial/publishing";
+import { runCron } from "../pipeline/cron";
+import { mediaApi } from "../reader/media";
+import { requestSetup } from "../setup";
+import { applyLater, type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
+
+/** The largest request body the API accepts: 1 MiB, far above any real article. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** RFC 9111 §5.2.2.5: no cache, shared or private, may store any of it. */
+const API_NO_STORE = "no-store";
+/** Seconds an editor's tool should wait before retrying while the database is unavailable. */
+const RETRY_AFTER_SECONDS = 30;
+
+type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 503;
+
+export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
+  return c.json({ error, details }, status);
+}
+
+export const apiRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    await next();
+    // Nothing under /api/ may be stored by any cache, shared or private.
+    c.header("Cache-Control", API_NO_STORE);
+  })
+  .use(requestSetup())
+  .use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }))
+  .use(editorAuth())
+  .get("/articles", async (c) => {
+    const now = c.var.clock.now();
+    const rows = await listArticleSummaries(c.env.DB);
+    return c.json({
+      articles: rows.map((row) => ({
+        slug: row.slug,
+        title: row.title,
+        version: row.version,
+        published: new Date(row.published_at).toISOString(),
+        section: row.section,
+        status: statusOf(row, now),
+        changed: new Date(row.changed_at).toISOString(),
+        changedBy: row.changed_by,
+        url: absoluteUrl(c.var.site, articlePath(row.slug)),
+      })),
+    });
+  })
+  .get("/articles/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
+    c.header("ETag", etagOf(row.version));
+    // The article's own fields sit apart from what the server adds, so `article` can be PUT back as is.
+    return c.json({
+      slug,
+      id: row.id,
+      url: absoluteUrl(c.var.site, articlePath(slug)),
+      version: row.version,
+      status: statusOf(row, c.var.clock.now()),
+      changed: new Date(row.changed_at).toISOString(),
+      changedBy: row.changed_by,
+      // The input exactly as the editor sent it, with `body` for the Markdown.
+      article: JSON.parse(row.input) as Record<string, unknown>,
+    });
+  })
+  .put(
+    "/articles/:slug",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        apiError(c, 413, `The body is larger than ${MAX_BODY_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
+    }),
+    async (c) => {
+      const slug = checkedSlug(c);
+      if (slug instanceof Response) return slug;
+      const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+      let parsed: ReturnType<typeof parseArticleFile>;
+      if (type === "text/markdown") {
+        parsed = parseArticleFile(await c.req.text());
+      } else if (type === "application/json") {
+        let data: unknown;
+        try {
+          data = await c.req.json();
+        } catch {
+          return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+        }
+        parsed = parseArticleJson(data);
+      } else {
+        return apiError(c, 415, "Send the article as text/markdown (the file) or application/json (its fields)", [
+          { field: "Content-Type", problem: `must be text/markdown or application/json, not ${type || "missing"}` },
+        ]);
+      }
+      if (!parsed.ok) return apiError(c, 400, "The article is not valid", parsed.problems);
+      const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
+      if (!saved.ok) return refusal(c, saved);
+      return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
+    },
+  )
+  .delete("/articles/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const result = await trashArticle(publisher(c), slug, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    return c.json({ slug, deleted: true, trash: true, warnings: [] });
+  })
+  .post("/articles/:slug/restore", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const result = await untrashArticle(publisher(c), slug, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    c.header("ETag", etagOf(result.version));
+    return c.json({ slug, restored: true, version: result.version });
+  })
+  .post("/articles/:slug/move", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return apiError(c, 400, 'Send {"to": "new-slug"} as JSON', [{ field: "to", problem: "is required" }]);
+    }
+    const to = body !== null && typeof body === "object" && "to" in body ? body.to : undefined;
+    if (to === undefined) return apiError(c, 400, 'Send {"to": "new-slug"} as JSON', [{ field: "to", problem: "is required" }]);
+    const result = await moveArticle(publisher(c), slug, to, preconditions(c));
+    if (!result.ok) return refusal(c, result);
+    applyLater(c);
+    const url = absoluteUrl(c.var.site, articlePath(result.slug));
+    c.header("Location", url);
+    c.header("ETag", etagOf(result.version));
+    return c.json({ slug: result.slug, from: slug, url, version: result.version });
+  })
+  .get("/articles/:slug/revisions", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
+    const revisions = await listRevisions(c.env.DB, row.id);
+    return c.json({
+      slug,
+      revisions: revisions.map((r) => ({
+        id: r.id,
+        version: r.version,
+        action: r.action,
+        editor: r.editor,
+        at: new Date(r.created_at).toISOString(),
+        changed: JSON.parse(r.changed) as string[],
+      })),
+    });
+  })
+  .get("/articles/:slug/revisions/:id{[0-9]+}", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const row = await getArticleRow(c.env.DB, slug);
+    const revision = row ? await getRevision(c.env.DB, row.id, Number(c.req.param("id"))) : null;
+    if (!revision)
+      return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
+    return c.json({
+      id: revision.id,
+      version: revision.version,
+      action: revision.action,
+      editor: revision.editor,
+      at: new Date(revision.created_at).toISOString(),
+      changed: JSON.parse(revision.changed) as string[],
+      article: JSON.parse(revision.input) as Record<string, unknown>,
+    });
+  })
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
+    if (!saved.ok) return refusal(c, saved);
+    return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
+  })
+  // Images: POST /api/media (routes/media.ts).
+  .route("/", mediaApi)
+  .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
+  .get("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const author = await getAuthor(c.env.DB, slug);
+    if (!author) return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
+    return c.json(authorView(c, author));
+  })
+  .put("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const saved = await saveAuthor(c.env.DB, slug, body, c.var.clock.now());
+    if (!saved.ok) return refusal(c, saved);
+    applyLater(c);
+    return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
+  })
+  .delete("/authors/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
+    if (!removed.ok) return refusal(c, removed);
+    applyLater(c);
+    return c.json({ slug, deleted: true });
+  })
+  .get("/sections", async (c) => c.json({ sections: await listSections(c.env.DB) }))
+  .put("/sections/:slug", async (c) => {
+    const slug = checkedSlug(c);
+    if (slug instanceof Response) return slug;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
+    if (!saved.ok) return refusal(c, saved);
+    applyLater(c);
+    return c.json(saved.section);
+  })
+  .post("/migrate-kv", async (c) => {
+    const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
+    applyLater(c);
+    return c.json(report);
+  })
+  .post("/cron", async (c) => {
+    // The cron calls this through the Worker's own fetch entrypoint, so its purges reach the cache
+    // in front of `fetch` (purges are scoped to the entrypoint that makes them). Editors may call it
+    // too, to apply pending work at once.
+    return c.json(await runCron(c.var.materialiser));
+  })
+  .all("*", (c) => apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`))
+  .onError((error, c) => {
+    // Expected refusals (bearer-auth's 401) carry their own response.
+    if (error instanceof HTTPException) {
+      const response = error.getResponse();
+      response.headers.set("Cache-Control", API_NO_STORE);
+      return response;
+    }
+    console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    if (isD1Error(error)) {
+      // Readers are unaffected: the public routes never touch D1.
+      return c.json(
+        { error: "The editorial database is unavailable; nothing was changed. Try again shortly.", details: [] },
+        503,
+        { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": API_NO_STORE },
+      );
+    }
+    return c.json(
+      { error: "Internal error: the request did not complete. Read the article back before retrying.", details: [] },
+      500,
+      {
+        "Cache-Control": API_NO_STORE,
+      },
+    );
+  });
+
+/**
+ * Named editors' bearer tokens from the EDITOR_TOKENS secret: `name:token` pairs separated by
+ * commas (a bare token is the editor "editor"). Tokens are compared in constant time, and the
+ * editor's name is recorded with every revision. With no secret the API is closed, never open.
+ */
+function editorAuth(): MiddlewareHandler<AppEnv> {
+  let configured: { source: string; editors: EditorToken[]; check: MiddlewareHandler<AppEnv> } | undefined;
+  return async function editorAuth(c, next) {
+    const source = c.env.EDITOR_TOKENS ?? "";
+    if (configured?.source !== source) {
+      const editors = parseEditorTokens(source);
+      const unauthorized = () => ({
+        error: "A valid bearer token is required",
+        details: [{ field: "Authorization", problem: "is missing or not a valid token" }],
+      });
+      configured = {
+        source,
+        editors,
+        check: bearerAuth<AppEnv>({
+          realm: "Broadsheet editors",
+          async verifyToken(token, c) {
+            const editor = await editorForToken(editors, token);
+            if (editor) c.set("editor", editor);
+            return editor !== undefined;
+          },
+          noAuthenticationHeader: { message: unauthorized },
+          invalidAuthenticationHeader: { message: unauthorized },
+          invalidToken: { message: unauthorized },
+        }),
+      };
+    }
+    if (configured.editors.length === 0) {
+      return apiError(
+        c,
+        503,
+        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See the README, \"Editors' API\".",
+      );
+    }
+    return configured.check(c, next);
+  };
+}
+
+function preconditions(c: Context<AppEnv>): Preconditions {
+  return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };
+}
+
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") {
+    return apiError(c, 415, "Send JSON", [{ field: "Content-Type", problem: "must be application/json" }]);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+  }
+}
+
+function authorView(c: Context<AppEnv>, author: AuthorRow) {
+  return {
+    slug: author.slug,
+    name: author.name,
+    bio: author.bio,
+    ...(author.url ? { url: author.url } : {}),
+    ...(author.photo_url ? { photoUrl: author.photo_url } : {}),
+    page: absoluteUrl(c.var.site, authorPath(author.slug)),
+  };
+}
+
+function checkedSlug(c: Context<AppEnv>): string | Response {
+  const slug = c.req.param("slug") ?? "";
+  const check = validateSlug(slug);
+  return check.ok ? slug : apiError(c, 400, "The slug is not valid", check.problems);
+}
+
+function refusal(c: Context<AppEnv>, refused: Refusal): Response {
+  return apiError(c, refused.status, refused.error, refused.details);
+}
+
+function savedResponse(
+  c: Context<AppEnv>,
+  slug: string,
+  article: StoredArticle,
+  outcome: "created" | "updated" | "unchanged",
+  warnings: string[],
+): Response {
+  const url = absoluteUrl(c.var.site, articlePath(slug));
+  c.header("ETag", etagOf(article.version));
+  const state = statusOf(
+    { draft: article.draft ? 1 : 0, deleted_at: null, published_at: Date.parse(article.published) },
+    c.var.clock.now(),
+  );
+  if (outcome === "unchanged")
+    return c.json({ slug, url, version: article.version, status: state, unchanged: true, warnings }, 200);
+  applyLater(c);
+  if (outcome === "created") c.header("Location", url);
+  return c.json(
+    { slug, url, version: article.version, status: state, created: outcome === "created", warnings },
+    outcome === "created" ? 201 : 200,
+  );
+}
+
+/** Errors from D1 (unreachable, overloaded, or a schema it does not have) start with `D1_`. */
+function isD1Error(error: unknown): boolean {
+  return error instanceof Error && (/^D1_/.test(error.message) || /\bD1_[A-Z_]+\b/.test(error.message));
+}

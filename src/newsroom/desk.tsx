@@ -1,0 +1,597 @@
+/**
+ * @module newsroom/desk
+ * The editors' desk at /desk: server-rendered pages over content/publishing, the same module the
+ * API calls. Every page works as a plain form; the script (src/desk/client/) adds the Markdown
+ * editor, the live preview, autosave and image upload. The guard (desk/guard.ts) sets the headers,
+ * checks CSRF and signs editors in.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import type { AppEnv } from "../app-env";
+import { articlePath } from "../core/config";
+import { type ArticleInput, describeProblems } from "../core/schema";
+import { taxonomySlug } from "../core/taxonomy";
+import { validateSlug } from "../editorial/article";
+import {
+  type ArticleRow,
+  getArticleRow,
+  getAuthor,
+  getRevision,
+  listAuthors,
+  listRevisions,
+  listSections,
+  statusOf,
+} from "../editorial/database";
+import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
+import {
+  etagOf,
+  moveArticle,
+  previewArticle,
+  type Refusal,
+  restoreRevision,
+  saveArticle,
+  trashArticle,
+  untrashArticle,
+} from "../editorial/publishing";
+import { loadNav } from "../pipeline/listing-builders";
+import { mediaApi } from "../reader/media";
+import { renderArticle } from "../render/article";
+import { requestSetup } from "../setup";
+import { accessFromEnv } from "./desk/access";
+import { lineDiff } from "./desk/diff";
+import {
+  articleText,
+  type EditorFields,
+  fieldsFromForm,
+  fieldsFromInput,
+  formText,
+  inputFromFields,
+  lf,
+  problemsByField,
+} from "./desk/form";
+import {
+  articlePageCsp,
+  currentSession,
+  deskAuth,
+  deskHeaders,
+  deskSecret,
+  safeNext,
+  sameOrigin,
+  signedInEditor,
+} from "./desk/guard";
+import { fingerprint } from "./desk/hmac";
+import { ConflictPage } from "./desk/pages/conflict";
+import { EditorPage, type EditorProps } from "./desk/pages/editor";
+import { HistoryPage } from "./desk/pages/history";
+import { deskDocument, type Notice } from "./desk/pages/layout";
+import { ListPage } from "./desk/pages/list";
+import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
+import { SignInPage } from "./desk/pages/sign-in";
+import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
+import { deskArticles, STATUSES, type Status } from "./desk/queries";
+import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "./desk/rate-limit";
+import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
+import { recordSignOut } from "./desk/sign-outs";
+import { formatTime, zoneLabel } from "./desk/time-zone";
+import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
+
+/** A form post is an article and its fields: far below this. */
+const MAX_FORM_BYTES = 1024 * 1024;
+
+const formLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413),
+});
+
+const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 | 503 = 200) =>
+  c.html(await deskDocument(element), status);
+
+const zoneOf = (c: Context<AppEnv>): string => c.var.site.timeZone ?? "UTC";
+
+/** The desk's pages and forms. Mounted at /desk. */
+export const deskRoutes = new Hono<AppEnv>()
+  .use(deskHeaders())
+  .use(requestSetup())
+  .use(sameOrigin())
+  .use(async function deskOpen(c, next) {
+    if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
+    return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
+  })
+  .get("/sign-in", async (c) => {
+    const next = safeNext(c.req.query("next"));
+    if (await signedInEditor(c)) return c.redirect(next, 303);
+    const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
+    return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
+  })
+  .post("/sign-in", formLimit, async (c) => {
+    const form = await c.req.formData();
+    const next = safeNext(formText(form, "next"));
+    const now = c.var.clock.now();
+    const address = clientAddress(c.req.raw.headers);
+    const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
+    // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
+    const attempt = await claimSignInAttempt(c.env.DB, address, now);
+    if ("wait" in attempt) {
+      c.header("Retry-After", String(attempt.wait));
+      const text = `Too many failed sign-ins. Try again in ${attempt.wait} seconds.`;
+      return page(c, signInPage({ role: "alert", text }), 429);
+    }
+    const secret = deskSecret(c.env);
+    const token = formText(form, "token");
+    const editor = await editorForToken(parseEditorTokens(c.env.EDITOR_TOKENS ?? ""), token);
+    if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    await forgiveSignInAttempt(c.env.DB, attempt.id);
+    const session = await sealSession(
+      { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
+      secret,
+    );
+    setCookie(c, SESSION_COOKIE, session, {
+      path: "/desk",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      maxAge: SESSION_SECONDS,
+    });
+    return c.redirect(next, 303);
+  })
+  .post("/sign-out", async (c) => {
+    // The cookie is cleared here, and its session recorded as ended, so no copy of it still works.
+    const secret = deskSecret(c.env);
+    const session = secret ? await currentSession(c, secret) : null;
+    if (session) await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
+    deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
+    return c.redirect("/desk/sign-in?n=signed-out", 303);
+  })
+  .use(deskAuth())
+  // Images have their own, larger limit (routes/media.ts); every other form has this one.
+  .route("/", mediaApi)
+  .use(formLimit)
+  .get("/", async (c) => {
+    const status = c.req.query("status");
+    const filters = {
+      status: STATUSES.includes(status as Status) ? (status as Status) : undefined,
+      section: c.req.query("section") || undefined,
+      author: c.req.query("author") || undefined,
+      q: c.req.query("q") || undefined,
+      page: Math.min(10_000, Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1)),
+    };
+    const now = c.var.clock.now();
+    const [{ rows, more }, sections, authors] = await Promise.all([
+      deskArticles(c.env.DB, filters, now),
+      listSections(c.env.DB),
+      listAuthors(c.env.DB),
+    ]);
+    // The message names the article from D1, never from the address, which anyone could write.
+    const slug = c.req.query("slug") ?? "";
+    const named = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
+    const notices: Record<string, Notice> = named
+      ? {
+          trashed: { role: "status", text: `Moved “${named.title}” to the trash.` },
+          restored: { role: "status", text: `Restored “${named.title}”.` },
+        }
+      : {};
+    return page(
+      c,
+      <ListPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        rows={rows}
+        more={more}
+        filters={filters}
+        sections={sections}
+        authors={authors}
+        zone={zoneOf(c)}
+        now={now}
+        notice={notices[c.req.query("n") ?? ""]}
+      />,
+    );
+  })
+  .get("/new", async (c) => {
+    const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
+    return page(c, await editorPage(c, { fields }));
+  })
+  .post("/new", async (c) => {
+    const fields = fieldsFromForm(await c.req.formData());
+    const slug = fields.slug || taxonomySlug(fields.title);
+    const input = inputFromFields(fields, zoneOf(c));
+    const slugCheck = validateSlug(slug);
+    const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
+    if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
+    const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
+    if (!saved.ok) {
+      if (saved.status === 412 || saved.status === 409)
+        return invalid(c, { fields }, [{ field: "slug", problem: `is taken: /articles/${slug} exists. Choose another.` }]);
+      return invalid(c, { fields }, saved.details);
+    }
+    applyLater(c);
+    return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
+  })
+  .post("/preview", async (c) => {
+    // The live preview: the form as it stands, through the same build and page as a save.
+    const form = await c.req.formData();
+    const fields = fieldsFromForm(form);
+    const slug = formText(form, "article") || fields.slug || taxonomySlug(fields.title || "preview");
+    c.header("X-Frame-Options", "SAMEORIGIN");
+    c.header("Content-Security-Policy", articlePageCsp("'self'"));
+    const input = inputFromFields(fields, zoneOf(c));
+    const built = input.ok && validateSlug(slug).ok ? await previewArticle(publisher(c), slug, input.value) : null;
+    if (!built?.ok) {
+      const problems =
+        built && !built.ok ? built.details : input.ok ? [{ field: "slug", problem: "is not valid" }] : input.problems;
+      return c.html(await deskDocument(<PreviewProblems problems={problems.map((p) => `${p.field}: ${p.problem}`)} />));
+    }
+    return c.html(await renderArticle(c.var.site, built.built.article, await loadNav(c.env.DB, c.var.clock.now())));
+  })
+  .get("/articles/:slug", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
+  })
+  .post("/articles/:slug", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const fields = fieldsFromForm(form);
+    const version = formText(form, "version");
+    const input = inputFromFields(fields, zoneOf(c));
+    if (!input.ok) return invalid(c, { fields, row }, input.problems);
+    // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
+    const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
+    if (saved.ok) {
+      if (saved.outcome !== "unchanged") applyLater(c);
+      return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
+    }
+    if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
+    return invalid(c, { fields, row }, saved.details, saved.error);
+  })
+  .get("/articles/:slug/history", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const revisions = await listRevisions(c.env.DB, row.id);
+    const from = Number(c.req.query("from"));
+    const to = Number(c.req.query("to"));
+    let compared: { from: number; to: number; lines: ReturnType<typeof lineDiff> } | undefined;
+    if (from && to) {
+      const [a, b] = await Promise.all([getRevision(c.env.DB, row.id, from), getRevision(c.env.DB, row.id, to)]);
+      if (a && b) compared = { from, to, lines: lineDiff(articleText(JSON.parse(a.input)), articleText(JSON.parse(b.input))) };
+    }
+    const n = c.req.query("n");
+    const notice: Notice | undefined =
+      n === "restored-revision" && /^\d{1,12}$/.test(c.req.query("r") ?? "")
+        ? { role: "status", text: `Restored revision ${c.req.query("r")}.` }
+        : undefined;
+    return page(
+      c,
+      <HistoryPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        slug={row.slug}
+        title={row.title}
+        version={row.version}
+        revisions={revisions}
+        compared={compared}
+        zone={zoneOf(c)}
+        notice={notice}
+      />,
+    );
+  })
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const id = c.req.param("id");
+    const version = formText(await c.req.formData(), "version");
+    const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
+    if (!saved.ok) return refused(c, row, saved);
+    if (saved.outcome !== "unchanged") applyLater(c);
+    return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
+  })
+  .post("/articles/:slug/move", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const to = formText(form, "to").trim();
+    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
+    if (!moved.ok) return refused(c, row, moved);
+    applyLater(c);
+    return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
+  })
+  .post("/articles/:slug/trash", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const version = formText(await c.req.formData(), "version");
+    const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
+    if (!result.ok) return refused(c, row, result);
+    applyLater(c);
+    return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
+  })
+  .post("/articles/:slug/restore", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const result = await untrashArticle(publisher(c), row.slug, {});
+    if (!result.ok) return refused(c, row, result);
+    applyLater(c);
+    return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
+  })
+  .post("/articles/:slug/preview-link", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const secret = deskSecret(c.env);
+    const fields = storedFields(c, row);
+    if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
+    const hours = Number((await c.req.formData()).get("hours"));
+    const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
+    const link = await previewLink(row.id, secret, c.var.clock.now(), seconds);
+    return page(
+      c,
+      await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),
+    );
+  })
+  .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
+  .post("/authors", async (c) => {
+    const data = profileData(await c.req.formData());
+    const fields = { ...authorFields(null), ...data };
+    const slug = taxonomySlug(data.name);
+    // A new profile never replaces one that has the same address.
+    const taken = slug !== "" && (await getAuthor(c.env.DB, slug)) !== null;
+    const saved = taken
+      ? { ok: false as const, status: 409 as const, details: [{ field: "name", problem: `is taken: /authors/${slug} exists` }] }
+      : await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
+    if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
+    applyLater(c);
+    return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
+  })
+  .get("/authors/:slug", async (c) => {
+    const author = await getAuthor(c.env.DB, c.req.param("slug"));
+    if (!author) return c.redirect("/desk/authors", 303);
+    const notice: Notice | undefined = c.req.query("n") === "saved" ? { role: "status", text: "Saved." } : undefined;
+    return page(c, await authorsPage(c, { slug: author.slug, fields: authorFields(author), notice }));
+  })
+  .post("/authors/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    if (!(await getAuthor(c.env.DB, slug))) return c.redirect("/desk/authors", 303);
+    const data = profileData(await c.req.formData());
+    const saved = await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
+    if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
+    applyLater(c);
+    return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
+  })
+  .post("/authors/:slug/delete", async (c) => {
+    const slug = c.req.param("slug");
+    const author = await getAuthor(c.env.DB, slug);
+    const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
+    if (!removed.ok) {
+      const text = `Not deleted: ${removed.details.map((d) => d.problem).join("; ")}.`;
+      return page(
+        c,
+        await authorsPage(c, { slug, fields: authorFields(author), notice: { role: "alert", text } }),
+        removed.status,
+      );
+    }
+    applyLater(c);
+    return page(
+      c,
+      await authorsPage(c, {
+        fields: authorFields(null),
+        notice: { role: "status", text: `Deleted the profile of ${author?.name ?? slug}.` },
+      }),
+    );
+  })
+  .get("/sections", async (c) => {
+    const notice: Notice | undefined =
+      c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
+    return page(
+      c,
+      <SectionsPage
+        siteTitle={c.var.site.title}
+        editor={c.var.editor ?? ""}
+        sections={await listSections(c.env.DB)}
+        notice={notice}
+      />,
+    );
+  })
+  .post("/sections/:slug", async (c) => {
+    const form = await c.req.formData();
+    const position = formText(form, "position").trim();
+    const saved = await saveSection(
+      c.env.DB,
+      c.req.param("slug"),
+      { name: formText(form, "name"), ...(position ? { position: Number(position) } : {}) },
+      c.var.clock.now(),
+    );
+    if (!saved.ok) {
+      const text = `Not saved: ${describeProblems(saved.details)}.`;
+      const sections = await listSections(c.env.DB);
+      return page(
+        c,
+        <SectionsPage
+          siteTitle={c.var.site.title}
+          editor={c.var.editor ?? ""}
+          sections={sections}
+          notice={{ role: "alert", text }}
+        />,
+        saved.status,
+      );
+    }
+    applyLater(c);
+    return c.redirect("/desk/sections?n=saved", 303);
+  })
+  .all("*", (c) => c.text("There is no such desk page.\n", 404));
+
+/** An author's form as posted. */
+function profileData(form: FormData): { name: string; bio: string; url: string; photoUrl: string } {
+  return {
+    name: formText(form, "name"),
+    bio: lf(formText(form, "bio")),
+    url: formText(form, "url").trim(),
+    photoUrl: formText(form, "photoUrl").trim(),
+  };
+}
+
+/** Optional fields left empty are absent, not empty strings the schema would refuse as URLs. */
+const withoutEmpty = (data: Record<string, string>) =>
+  Object.fromEntries(Object.entries(data).filter(([, value]) => value !== ""));
+
+async function authorsPage(
+  c: Context<AppEnv>,
+  state: { slug?: string; fields: AuthorFields; notice?: Notice | undefined },
+  problems: Refusal["details"] = [],
+) {
+  const notice: Notice | undefined =
+    state.notice ?? (problems.length ? { role: "alert", text: "Not saved: see the fields marked below." } : undefined);
+  return (
+    <AuthorsPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      authors={await listAuthors(c.env.DB)}
+      slug={state.slug}
+      fields={state.fields}
+      problems={problemsByField(problems)}
+      notice={notice}
+    />
+  );
+}
+
+/** The stored article the route's slug names, or the page that says there is none. */
+async function articleRow(c: Context<AppEnv>): Promise<ArticleRow | Response> {
+  const slug = c.req.param("slug") ?? "";
+  const row = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
+  return row ?? missingArticle(c, slug);
+}
+
+/** The editor's form for a stored article, as it was last saved. */
+const storedFields = (c: Context<AppEnv>, row: ArticleRow): EditorFields =>
+  fieldsFromInput(JSON.parse(row.input) as ArticleInput, row.slug, zoneOf(c), c.var.clock.now());
+
+/** The list, saying the article asked for does not exist. */
+function missingArticle(c: Context<AppEnv>, slug: string): Promise<Response> {
+  return page(
+    c,
+    <ListPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      rows={[]}
+      more={false}
+      filters={{}}
+      sections={[]}
+      authors={[]}
+      zone={zoneOf(c)}
+      now={c.var.clock.now()}
+      notice={{ role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } }}
+    />,
+    404,
+  );
+}
+
+interface EditorState {
+  fields: EditorFields;
+  row?: ArticleRow | undefined;
+  problems?: Map<string, string>;
+  notice?: Notice | undefined;
+  previewLink?: EditorProps["previewLink"];
+}
+
+async function editorPage(c: Context<AppEnv>, state: EditorState) {
+  const [authors, sections] = await Promise.all([listAuthors(c.env.DB), listSections(c.env.DB)]);
+  const now = c.var.clock.now();
+  const { row } = state;
+  return (
+    <EditorPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      slug={row?.slug}
+      articleId={row?.id}
+      version={row?.version}
+      status={row ? statusOf(row, now) : undefined}
+      fields={state.fields}
+      problems={state.problems ?? new Map()}
+      authors={authors}
+      sections={sections}
+      zone={zoneOf(c)}
+      zoneLabel={zoneLabel(zoneOf(c), now)}
+      now={now}
+      notice={state.notice}
+      previewLink={state.previewLink}
+    />
+  );
+}
+
+/** The editor again, with the editor's own values and each problem beside its field. */
+async function invalid(c: Context<AppEnv>, state: EditorState, problems: Refusal["details"], message?: string) {
+  const count = problems.length;
+  const notice: Notice = {
+    role: "alert",
+    text: message ?? `Not saved: ${count === 1 ? "1 field needs" : `${count} fields need`} attention.`,
+  };
+  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), 400);
+}
+
+/** A refusal of an action on a stored article, shown on its editor. */
+async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
+  const fields = storedFields(c, row);
+  const detail = describeProblems(refusal.details);
+  const text = `${refusal.error}${detail ? `: ${detail}` : ""}.`;
+  return page(c, await editorPage(c, { fields, row, notice: { role: "alert", text } }), refusal.status === 412 ? 409 : 400);
+}
+
+/** Someone else saved first: both versions and the diff, and the choice left to the editor. */
+async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, mine: ArticleInput, myVersion: string) {
+  const current = await getArticleRow(c.env.DB, slug);
+  if (!current) return missingArticle(c, slug);
+  const theirsText = articleText(JSON.parse(current.input));
+  const mineText = articleText(mine);
+  return page(
+    c,
+    <ConflictPage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      slug={slug}
+      myVersion={myVersion}
+      theirVersion={current.version}
+      theirs={{ text: theirsText, by: current.changed_by, at: current.changed_at }}
+      mine={{ text: mineText, fields }}
+      diff={lineDiff(theirsText, mineText)}
+      zone={zoneOf(c)}
+    />,
+    409,
+  );
+}
+
+/** The message after a redirect back to the editor. */
+async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | undefined> {
+  const n = c.req.query("n");
+  const now = c.var.clock.now();
+  if (n === "renamed") {
+    const from = c.req.query("from") ?? "";
+    if (!validateSlug(from).ok) return undefined;
+    return { role: "status", text: `Renamed. ${articlePath(from)} now redirects (301) to ${articlePath(row.slug)}.` };
+  }
+  if (n !== "saved") return undefined;
+  const status = statusOf(row, now);
+  if (status === "published")
+    return { role: "status", text: "Saved. Published.", link: { href: articlePath(row.slug), text: "View on the site" } };
+  if (status === "scheduled") return { role: "status", text: `Saved. Scheduled for ${formatTime(row.published_at, zoneOf(c))}.` };
+  return { role: "status", text: "Saved. Draft: not public." };
+}
+
+/** The preview frame when the form does not validate yet: what is missing, plainly. */
+function PreviewProblems(props: { problems: string[] }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>Preview</title>
+      </head>
+      <body>
+        <p>The preview appears when these are fixed:</p>
+        <ul>
+          {props.problems.map((problem) => (
+            <li>{problem}</li>
+          ))}
+        </ul>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,304 @@
+/**
+ * @module newsroom/desk/pages/editor
+ * The article editor: every field of the one schema, with its error beside it; the Markdown body
+ * (which the script turns into an OverType editor, keeping the real textarea); the live preview;
+ * and, for a stored article, history, rename, trash and a draft preview link.
+ */
+import type { Child } from "hono/jsx";
+import type { AuthorRow, SectionRow } from "../../../editorial/database";
+import type { EditorFields } from "../form";
+import { STATUS_NAMES, type Status } from "../queries";
+import { formatTime } from "../time-zone";
+import { DeskLayout, type Notice } from "./layout";
+
+export interface EditorProps {
+  siteTitle: string;
+  editor: string;
+  /** The article's slug; none for a new one. */
+  slug?: string | undefined;
+  /** The stored article's id, which a rename keeps: the key of the browser's unsaved copy. */
+  articleId?: string | undefined;
+  /** The stored version this form was loaded from: the save's If-Match. */
+  version?: string | undefined;
+  status?: Status | undefined;
+  fields: EditorFields;
+  problems: Map<string, string>;
+  authors: AuthorRow[];
+  sections: SectionRow[];
+  zone: string;
+  zoneLabel: string;
+  now: number;
+  notice?: Notice | undefined;
+  /** A preview link just made, with when it expires. */
+  previewLink?: { url: string; expires: number } | undefined;
+}
+
+/** A labelled field with its hint and its error, wired for screen readers. */
+function Field(props: { name: string; label: string; problems: Map<string, string>; hint?: Child; children: Child }) {
+  const problem = props.problems.get(props.name);
+  return (
+    <div class={`field${problem ? " invalid" : ""}`}>
+      <label for={props.name}>{props.label}</label>
+      {props.hint ? (
+        <p class="hint" id={`${props.name}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.children}
+      {problem ? (
+        <p class="error" id={`${props.name}-error`}>
+          {props.label}: {problem}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The aria attributes of a field's input: its hint and error, and whether it is invalid. */
+function described(name: string, problems: Map<string, string>, hint = false) {
+  const ids = [hint ? `${name}-hint` : "", problems.has(name) ? `${name}-error` : ""].filter(Boolean).join(" ");
+  return {
+    id: name,
+    name,
+    ...(ids ? { "aria-describedby": ids } : {}),
+    ...(problems.has(name) ? { "aria-invalid": "true" as const } : {}),
+  };
+}
+
+export function EditorPage(props: EditorProps) {
+  const { fields, problems, slug } = props;
+  const isNew = slug === undefined;
+  const action = isNew ? "/desk/new" : `/desk/articles/${slug}`;
+  const profileNames = new Set(props.authors.map((a) => a.name));
+  // The byline's own order first, as the boxes are posted in page order; then everyone else.
+  const byName = new Map(props.authors.map((a) => [a.name, a]));
+  const ordered = [
+    ...fields.authors.flatMap((name) => byName.get(name) ?? []),
+    ...props.authors.filter((a) => !fields.authors.includes(a.name)),
+  ];
+  const others = fields.authors.filter((name) => !profileNames.has(name));
+  const authorsOther = [others.join(", "), fields.authorsOther].filter(Boolean).join(", ");
+  const formProblem = problems.get("form");
+  return (
+    <DeskLayout
+      title={isNew ? "New article" : `Edit “${fields.title}”`}
+      siteTitle={props.siteTitle}
+      editor={props.editor}
+      notice={props.notice}
+    >
+      <div class="editor">
+        <form method="post" action={action} id="article-form" data-autosave={`${props.editor}:${props.articleId ?? "new"}`}>
+          {props.version ? <input type="hidden" name="version" value={props.version} /> : null}
+          <input type="hidden" name="published_was" value={fields.was.published} />
+          <input type="hidden" name="updated_was" value={fields.was.updated} />
+          <input type="hidden" name="tags_was" value={fields.was.tags} />
+          {slug !== undefined ? <input type="hidden" name="article" value={slug} /> : null}
+          {formProblem ? <p class="error">{formProblem}</p> : null}
+          {props.status ? (
+            <p class="current">
+              Status: <span class={`status ${props.status}`}>{STATUS_NAMES[props.status]}</span>
+            </p>
+          ) : null}
+          <Field name="title" label="Title" problems={problems}>
+            <input type="text" {...described("title", problems)} value={fields.title} required />
+          </Field>
+          {isNew ? (
+            <Field
+              name="slug"
+              label="Slug"
+              problems={problems}
+              hint="The address: /articles/<slug>. Made from the title if left empty."
+            >
+              <input
+                type="text"
+                {...described("slug", problems, true)}
+                value={fields.slug}
+                pattern="[a-z0-9]+(-[a-z0-9]+)*"
+                autocomplete="off"
+              />
+            </Field>
+          ) : null}
+          <Field name="category" label="Section" problems={problems}>
+            <input type="text" {...described("category", problems)} value={fields.category} list="sections" required />
+            <datalist id="sections">
+              {props.sections.map((section) => (
+                <option value={section.name} />
+              ))}
+            </datalist>
+          </Field>
+          <Field name="tags" label="Tags" problems={problems} hint="Separated by commas.">
+            <input type="text" {...described("tags", problems, true)} value={fields.tags} />
+          </Field>
+          <fieldset class={`authors${problems.has("authors") ? " invalid" : ""}`}>
+            <legend>Authors</legend>
+            {ordered.map((author, i) => (
+              <div class="check">
+                <input
+                  type="checkbox"
+                  id={`author-${i}`}
+                  name="authors"
+                  value={author.name}
+                  checked={fields.authors.includes(author.name)}
+                  {...(problems.has("authors") ? { "aria-invalid": "true" as const, "aria-describedby": "authors-error" } : {})}
+                />
+                <label for={`author-${i}`}>{author.name}</label>
+              </div>
+            ))}
+            <Field name="authors_other" label="Other authors" problems={problems} hint="Names, separated by commas.">
+              <input type="text" {...described("authors_other", problems, true)} value={authorsOther} />
+            </Field>
+            {problems.has("authors") ? (
+              <p class="error" id="authors-error">
+                Authors: {problems.get("authors")}
+              </p>
+            ) : null}
+          </fieldset>
+          <Field name="summary" label="Summary" problems={problems} hint="Shown in lists and feeds. Empty: the first paragraph.">
+            <textarea {...described("summary", problems, true)} rows={3}>
+              {fields.summary}
+            </textarea>
+          </Field>
+          <Field
+            name="published"
+            label="Publication time"
+            problems={problems}
+            hint={
+              <>
+                In the site's time zone, <strong>{props.zoneLabel}</strong>. A time in the future schedules the article.{" "}
+                <span class="local-time" data-zone={props.zone} />
+              </>
+            }
+          >
+            <input type="datetime-local" {...described("published", problems, true)} value={fields.published} required />
+          </Field>
+          <Field
+            name="updated"
+            label="Updated (optional)"
+            problems={problems}
+            hint="When a published article was last corrected or updated, if readers should see that. Same time zone."
+          >
+            <input type="datetime-local" {...described("updated", problems, true)} value={fields.updated} />
+          </Field>
+          <div class="check">
+            <input type="checkbox" id="draft" name="draft" checked={fields.draft} aria-describedby="draft-hint" />
+            <label for="draft">Draft</label>
+            <p class="hint" id="draft-hint">
+              A draft is never public, whatever its publication time.
+            </p>
+          </div>
+          <fieldset class="image">
+            <legend>Lead image</legend>
+            <Field name="image_url" label="Image URL" problems={problems} hint="Upload one below, or an https:// address.">
+              <input type="text" {...described("image_url", problems, true)} value={fields.imageUrl} />
+            </Field>
+            <Field
+              name="image_alt"
+              label="Alt text"
+              problems={problems}
+              hint="What the image shows, for readers who cannot see it."
+            >
+              <input type="text" {...described("image_alt", problems, true)} value={fields.imageAlt} />
+            </Field>
+            <Field name="image_caption" label="Caption" problems={problems}>
+              <input type="text" {...described("image_caption", problems)} value={fields.imageCaption} />
+            </Field>
+            <Field name="image_credit" label="Credit" problems={problems}>
+              <input type="text" {...described("image_credit", problems)} value={fields.imageCredit} />
+            </Field>
+            <div class="upload" hidden>
+              <label for="image-file">Upload an image</label>
+              <input type="file" id="image-file" accept="image/jpeg,image/png,image/webp,image/avif,image/gif" />
+              <button type="button" id="image-upload">
+                Upload
+              </button>
+              <button type="button" id="image-insert" hidden>
+                Insert into body
+              </button>
+            </div>
+          </fieldset>
+          <Field name="body" label="Body (Markdown)" problems={problems}>
+            <textarea {...described("body", problems)} rows={20} required>
+              {fields.body}
+            </textarea>
+          </Field>
+          <div class="actions">
+            <button type="submit" class="primary">
+              Save
+            </button>
+            <button type="submit" formaction="/desk/preview" formtarget="preview" id="preview-button">
+              Preview
+            </button>
+          </div>
+        </form>
+        <section class="preview" aria-labelledby="preview-heading">
+          <h2 id="preview-heading">Preview</h2>
+          {/* Sandboxed: the article's HTML was sanitized when built, and runs nothing here either. */}
+          <iframe name="preview" title="Preview" src="about:blank" sandbox="allow-same-origin" />
+        </section>
+      </div>
+      {slug !== undefined ? <ArticleTools {...props} slug={slug} /> : null}
+    </DeskLayout>
+  );
+}
+
+function ArticleTools(props: EditorProps & { slug: string }) {
+  const { slug, status } = props;
+  return (
+    <section class="tools" aria-labelledby="tools-heading">
+      <h2 id="tools-heading">This article</h2>
+      <p>
+        <a href={`/desk/articles/${slug}/history`}>History</a>
+        {status === "published" ? (
+          <>
+            {" · "}
+            <a href={`/articles/${slug}`}>View on the site</a>
+          </>
+        ) : null}
+      </p>
+      <form method="post" action={`/desk/articles/${slug}/move`} class="rename">
+        <input type="hidden" name="version" value={props.version ?? ""} />
+        <label for="to">New slug</label>
+        <input id="to" name="to" type="text" pattern="[a-z0-9]+(-[a-z0-9]+)*" required aria-describedby="to-hint" />
+        <p class="hint" id="to-hint">
+          The old address will redirect (301) to the new one.
+        </p>
+        <button type="submit">Rename</button>
+      </form>
+      {status === "draft" || status === "scheduled" ? (
+        <form method="post" action={`/desk/articles/${slug}/preview-link`} class="preview-link">
+          <label for="hours">Valid for</label>
+          <select id="hours" name="hours">
+            <option value="1">1 hour</option>
+            <option value="24" selected>
+              24 hours
+            </option>
+            <option value="168">7 days</option>
+          </select>
+          <button type="submit">Create preview link</button>
+          {props.previewLink ? (
+            <div class="field">
+              <label for="preview-link">Preview link</label>
+              <input id="preview-link" type="text" readonly value={props.previewLink.url} aria-describedby="preview-link-hint" />
+              <p class="hint" id="preview-link-hint">
+                Anyone with this link can read the draft until {formatTime(props.previewLink.expires, props.zone)}.
+              </p>
+            </div>
+          ) : null}
+        </form>
+      ) : null}
+      {status === "trash" ? (
+        <form method="post" action={`/desk/articles/${slug}/restore`} class="trash">
+          <p>This article is in the trash: its address answers 410 until it is restored.</p>
+          <button type="submit">Restore from the trash</button>
+        </form>
+      ) : (
+        <form method="post" action={`/desk/articles/${slug}/trash`} class="trash">
+          <input type="hidden" name="version" value={props.version ?? ""} />
+          <button type="submit" class="danger">
+            Move to trash
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * @module newsroom/desk/queries
+ * What the desk reads from D1 for its article list: one query, filtered by status, section,
+ * author and a search of titles. (Every write goes through content/publishing.ts.)
+ */
+
+import { STATUSES, type ArticleStatus as Status } from "../../editorial/database";
+
+export { STATUSES, type Status };
+
+/** How the desk names each status. */
+export const STATUS_NAMES: Record<Status, string> = {
+  draft: "Draft",
+  scheduled: "Scheduled",
+  published: "Published",
+  trash: "In the trash",
+};
+
+export interface DeskFilters {
+  status?: Status | undefined;
+  section?: string | undefined;
+  author?: string | undefined;
+  /** Words to find in titles. */
+  q?: string | undefined;
+  /** Which page of DESK_LIST_LIMIT rows, from 1. */
+  page?: number | undefined;
+}
+
+export interface DeskRow {
+  slug: string;
+  title: string;
+  published_at: number;
+  draft: number;
+  deleted_at: number | null;
+  section: string;
+  authors: string | null;
+  changed_at: number;
+  changed_by: string;
+}
+
+/** The list shows this many a page, newest change first. */
+export const DESK_LIST_LIMIT = 100;
+
+// Each status is a condition on the row; without one, everything but the trash.
+const STATUS_CONDITIONS: Record<Status | "all", string> = {
+  all: "a.deleted_at IS NULL",
+  trash: "a.deleted_at IS NOT NULL",
+  draft: "a.deleted_at IS NULL AND a.draft = 1",
+  scheduled: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at > ?5",
+  published: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at <= ?5",
+};
+
+/** `%` and `_` are LIKE's wildcards: an editor searching for "50%" means the characters. */
+const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * A page of the articles that match, newest change first, and whether there are more after it.
+ * @example await deskArticles(env.DB, { status: "draft", q: "budget" }, Date.now())
+ */
+export async function deskArticles(
+  db: D1Database,
+  filters: DeskFilters,
+  now: number,
+): Promise<{ rows: DeskRow[]; more: boolean }> {
+  const q = filters.q?.trim() ?? "";
+  const condition = STATUS_CONDITIONS[filters.status ?? "all"];
+  const binds: (string | number)[] = [filters.section ?? "", filters.author ?? "", q, likePattern(q)];
+  if (condition.includes("?5")) binds.push(now);
+  const { results } = await db
+    .prepare(
+      `SELECT a.slug, a.title, a.published_at, a.draft, a.deleted_at, COALESCE(s.name, a.section_slug) AS section,
+         (SELECT group_concat(name, ', ') FROM (SELECT au.name FROM article_authors aa JOIN authors au ON au.slug = aa.author_slug
+            WHERE aa.article_id = a.id ORDER BY aa.position)) AS authors,
+         a.changed_at, a.changed_by
+       FROM articles a LEFT JOIN sections s ON s.slug = a.section_slug
+       WHERE ${condition}
+         AND (?1 = '' OR a.section_slug = ?1)
+         AND (?2 = '' OR EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_slug = ?2))
+         AND (?3 = '' OR a.title LIKE ?4 ESCAPE '\\')
+       ORDER BY a.changed_at DESC, a.id
+       LIMIT ${DESK_LIST_LIMIT + 1} OFFSET ${(Math.max(1, filters.page ?? 1) - 1) * DESK_LIST_LIMIT}`,
+    )
+    .bind(...binds)
+    .all<DeskRow>();
+  // One row more than a page says whether there is a next page, without a COUNT.
+  return { rows: results.slice(0, DESK_LIST_LIMIT), more: results.length > DESK_LIST_LIMIT };
+}

@@ -1,0 +1,379 @@
+/**
+ * @module reader/public
+ * What readers and feed readers get. Every page and feed is a document the materialiser prebuilt
+ * in KV: a miss costs one KV read and no rendering. The home page, sections, tags and authors are
+ * one kind of listing (content/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
+ * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../app-env";
+import { notModified, strongEtag } from "../cache/conditional";
+import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
+import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { toRfc822 } from "../core/dates";
+import { validateSlug } from "../editorial/article";
+import { buildFeed } from "../feeds/build";
+import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
+import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
+import { websubLinkHeader } from "../feeds/websub";
+import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
+import { getDocument, getPage, listIndex } from "../readmodel/store";
+import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
+import { navFromHtml } from "../render/layout";
+import { renderListing } from "../render/listing";
+import { renderGone, renderNotFound } from "../render/not-found";
+import { requestSetup } from "../setup";
+import {
+  archiveDocumentName,
+  archiveTag,
+  documentName,
+  HOME,
+  type Listing,
+  listingFeedPaths,
+  listingOf,
+  listingPagePath,
+  listingTags,
+  PAGE_SIZE,
+} from "../targets/listings";
+
+/** Pages past this are 404s: a deeper page would cost more than one KV `list`. */
+export const MAX_PAGE = 50;
+
+const HTML = "text/html; charset=utf-8";
+const ALLOWED_METHODS = "GET, HEAD";
+
+interface Rendered {
+  body: string;
+  contentType: string;
+  tags: string[];
+  status?: 200 | 301 | 404 | 410;
+  /** The ETag, when it was computed as the document was built; else it is hashed here. */
+  etag?: string;
+  /** When this response will change by itself (a scheduled article going live), in ms. */
+  expiresAt?: number | undefined;
+  /** A final archive document, cached for long. */
+  final?: boolean;
+  /** A subscription feed's own URL, for the WebSub `Link` header. */
+  selfUrl?: string;
+  /** Last-Modified (ms), for feed readers that poll with If-Modified-Since. */
+  lastModified?: number;
+  location?: string;
+}
+
+/** A document that is served as it was prebuilt, and what to serve before the first build. */
+interface DocumentRoute {
+  name: string;
+  /** A subscription feed's own URL, for the WebSub `Link` header. */
+  selfUrl?: string;
+  contentType: string;
+  tags: string[];
+  lastModified: boolean;
+  /** The document a new site serves before anything is built; undefined for a 404. */
+  empty?: (site: Site) => string;
+}
+
+const XML = "application/xml; charset=utf-8";
+
+const FEED_TYPES = Object.fromEntries(
+  FEED_FORMATS.map((format) => [format, `${FEED_MEDIA_TYPES[format]}; charset=utf-8`]),
+) as Record<FeedFormat, string>;
+
+/** RFC 9110 §15.5.6: a 405 names the methods that are allowed. No cache may keep it. */
+function onlyGetAndHead(): MiddlewareHandler<AppEnv> {
+  return async function onlyGetAndHead(c, next) {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    return c.text("Method Not Allowed\n", 405, { Allow: ALLOWED_METHODS, "Cache-Control": NO_STORE });
+  };
+}
+
+/**
+ * Workers Caching keys on the query string, so `?utm_source=…` would make a new cache entry for
+ * every value. No public page reads a query: send readers to the canonical URL, built from SITE_URL
+ * so that no request can steer the redirect to another host.
+ */
+function canonicalUrls(): MiddlewareHandler<AppEnv> {
+  return async function canonicalUrls(c, next) {
+    const url = new URL(c.req.url);
+    // `//host` and `/\host` are read by browsers as another host: never a redirect, only a 404.
+    if (/^\/[/\\]/.test(url.pathname)) return notFound(c);
+    if (url.search) {
+      c.header("Cache-Control", NO_STORE);
+      return c.redirect(absoluteUrl(c.var.site, url.pathname), 301);
+    }
+    return next();
+  };
+}
+
+/** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
+const READ_CACHE_TTL = 60;
+
+export const publicRoutes = new Hono<AppEnv>()
+  .use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", "https:"],
+        // Page-context tools (Lighthouse's robots.txt audit) fetch from the page itself.
+        connectSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginResourcePolicy: "cross-origin",
+      xFrameOptions: "DENY",
+    }),
+  )
+  .use(onlyGetAndHead())
+  .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
+  .use(canonicalUrls());
+
+// The home page and its feeds, then the same for every section, tag and author.
+listingRoutes("", () => HOME);
+for (const [prefix, kind] of [
+  ["/sections", "section"],
+  ["/tags", "tag"],
+  ["/authors", "author"],
+] as const) {
+  listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && validateSlug(slug).ok ? listingOf(kind, slug) : undefined));
+}
+
+publicRoutes
+  .get("/articles/:slug", (c) => {
+    const slug = c.req.param("slug");
+    // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
+    if (!validateSlug(slug).ok) return notFound(c);
+    return cached(c, () => articlePage(c, slug));
+  })
+  .get("/sitemap.xml", (c) =>
+    cached(c, () =>
+      prebuilt(c, {
+        name: "sitemap",
+        contentType: XML,
+        tags: [TAGS.sitemap],
+        lastModified: false,
+        empty: (site) => buildSitemapIndex(site, []),
+      }),
+    ),
+  )
+  .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
+    // A month of articles, or every section, tag or author page: each a prebuilt child.
+    const child = c.req.param("file").slice(0, -".xml".length);
+    return cached(c, () =>
+      prebuilt(c, { name: `sitemap:${child}`, contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
+    );
+  })
+  .get("/news-sitemap.xml", (c) =>
+    cached(c, () =>
+      prebuilt(c, {
+        name: "news",
+        contentType: XML,
+        tags: [TAGS.newsSitemap],
+        lastModified: false,
+        empty: (site) => buildNewsSitemap(site, [], 0),
+      }),
+    ),
+  )
+  .get("/robots.txt", (c) =>
+    cached(c, async () => ({
+      body: buildRobots(c.var.site, { blockAiCrawlers: c.var.site.blockAiCrawlers === true }),
+      contentType: "text/plain; charset=utf-8",
+      tags: [TAGS.robots],
+    })),
+  )
+  // Browsers ask for /favicon.ico whatever the page says; the SVG answers it too.
+  .on("GET", ["/favicon.svg", "/favicon.ico"], (c) =>
+    cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
+  )
+  .all("*", (c) => notFound(c))
+  .onError((error, c) => {
+    console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
+  });
+
+/**
+ * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, and its three feeds.
+ * `resolve` turns the `:slug` in the path into the listing, or undefined for a 404.
+ */
+function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Listing | undefined): void {
+  const withListing = (c: Context<AppEnv>, then: (listing: Listing) => Promise<Response>) => {
+    const listing = resolve(c.req.param("slug"));
+    return listing ? then(listing) : notFound(c);
+  };
+  publicRoutes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
+  publicRoutes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
+    withListing(c, async (listing) => {
+      const page = Number(c.req.param("page"));
+      if (page === 1) {
+        c.header("Cache-Control", NO_STORE);
+        return c.redirect(absoluteUrl(c.var.site, listingPagePath(listing, 1)), 301);
+      }
+      if (page > MAX_PAGE) return notFound(c);
+      return cached(c, () => deepPage(c, listing, page));
+    }),
+  );
+  for (const format of FEED_FORMATS) {
+    // RFC 5005 archive documents: the whole archive, month by month, one KV read each.
+    publicRoutes.get(`${prefix}/archive/:month{[0-9]{4}-[0-9]{2}}/:part{[1-9][0-9]{0,4}}/${FEED_FILES[format]}`, (c) =>
+      withListing(c, (listing) =>
+        cached(c, () =>
+          prebuilt(c, {
+            name: archiveDocumentName(listing, archivePart(c), format),
+            contentType: FEED_TYPES[format],
+            tags: [archiveTag(listing, archivePart(c))],
+            lastModified: true,
+          }),
+        ),
+      ),
+    );
+    publicRoutes.get(`${prefix}/${FEED_FILES[format]}`, (c) =>
+      withListing(c, (listing) =>
+        cached(c, () =>
+          prebuilt(c, {
+            name: documentName(listing, format),
+            contentType: FEED_TYPES[format],
+            tags: [listingTags(listing).feed(format)],
+            lastModified: true,
+            selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
+            ...(listing.kind === "home" ? { empty: (site: Site) => emptyHomeFeed(site, format) } : {}),
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+const archivePart = (c: Context<AppEnv>) => ({ month: c.req.param("month") ?? "", part: Number(c.req.param("part")) });
+
+/** The home feeds of a new site, before its first publish. */
+const emptyHomeFeed = (site: Site, format: FeedFormat): string => buildFeed(format, channelFor(site, { format }), [], 0);
+
+/** The 404 page for any path no route claims. */
+export function notFound(c: Context<AppEnv>): Promise<Response> {
+  return cached(c, async () => notFoundPage(c, [TAGS.notFound]));
+}
+
+/** A listing page's cache tags; the home page's pages also carry their number. */
+const pageTags = (listing: Listing, page: number): string[] =>
+  listing.kind === "home" ? [listingTags(listing).pages, TAGS.listPage(page)] : [listingTags(listing).pages];
+
+/** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
+async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
+  const tags = [listingTags(listing).pages];
+  const document = await getDocument(c.var.store, documentName(listing));
+  if (!document) {
+    if (listing.kind !== "home") return notFoundPage(c, tags);
+    const view = listingView(c.var.site, HOME, NO_SUBJECT);
+    return {
+      body: await renderListing(c.var.site, { view, entries: [], page: 1, hasOlder: false, nav: [] }),
+      contentType: HTML,
+      tags,
+    };
+  }
+  return {
+    body: document.body,
+    etag: document.meta.etag,
+    contentType: HTML,
+    tags: pageTags(listing, 1),
+    expiresAt: document.meta.expiresAt,
+  };
+}
+
+/** Pages 2 to MAX_PAGE: the first page's document says how many there are, then one `list` of the index. */
+async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
+  const tags = [listingTags(listing).pages];
+  const first = await getDocument(c.var.store, documentName(listing));
+  const total = first?.meta.total ?? 0;
+  if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
+  const result = await listIndex(c.var.store, listing.name, {
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+    now: c.var.clock.now(),
+  });
+  if (result.entries.length === 0) return notFoundPage(c, tags);
+  const view = listingView(c.var.site, listing, { ...NO_SUBJECT, name: first.meta.label ?? "" });
+  return {
+    body: await renderListing(c.var.site, {
+      view,
+      entries: result.entries,
+      page,
+      hasOlder: result.hasMore,
+      nav: navFromHtml(first.body),
+    }),
+    contentType: HTML,
+    tags: pageTags(listing, page),
+    expiresAt: result.nextPublishAt,
+  };
+}
+
+async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
+  const page = await getPage(c.var.store, slug);
+  const tags = [TAGS.article(slug)];
+  if (!page) return notFoundPage(c, tags);
+  const { meta } = page;
+  if (meta.state === "gone") {
+    return { body: await renderGone(c.var.site, articlePath(slug)), contentType: HTML, tags, status: 410 };
+  }
+  if (meta.state === "moved") {
+    return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.var.site, articlePath(meta.to)) };
+  }
+  // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
+  if (meta.at > c.var.clock.now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
+  return { body: page.body, etag: meta.etag, contentType: HTML, tags };
+}
+
+async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
+  const document = await getDocument(c.var.store, route.name);
+  const body = document?.body ?? route.empty?.(c.var.site);
+  if (body === undefined) return notFoundPage(c, route.tags);
+  return {
+    body,
+    contentType: route.contentType,
+    tags: route.tags,
+    ...(document ? { etag: document.meta.etag, expiresAt: document.meta.expiresAt, final: document.meta.final === true } : {}),
+    ...(route.selfUrl ? { selfUrl: route.selfUrl } : {}),
+    // The time the document was built, not of its newest item: a deletion or a correction that did
+    // not bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
+    // would be told 304 and keep the old feed. Every change rebuilds.
+    ...(route.lastModified ? { lastModified: document?.meta.builtAt ?? c.var.clock.now() } : {}),
+  };
+}
+
+async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendered> {
+  return { body: await renderNotFound(c.var.site, new URL(c.req.url).pathname), contentType: HTML, tags, status: 404 };
+}
+
+/** Renders through the edge cache, then answers a conditional request from whichever it got. */
+async function cached(c: Context<AppEnv>, render: () => Promise<Rendered>): Promise<Response> {
+  const response = await c.var.cache.serve(c.req.raw, async () => toResponse(c, await render()));
+  return notModified(c.req.raw, response) ?? response;
+}
+
+async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Response> {
+  const headers = new Headers({
+    "Content-Type": rendered.contentType,
+    ...publicCacheHeaders({
+      now: c.var.clock.now(),
+      expiresAt: rendered.expiresAt,
+      notFound: rendered.status === 404,
+      archive: rendered.final === true,
+    }),
+    "Cache-Tag": rendered.tags.join(","),
+    ETag: rendered.etag ?? (await strongEtag(rendered.body)),
+  });
+  if (rendered.location) headers.set("Location", rendered.location);
+  if (rendered.selfUrl && c.var.site.hub) headers.set("Link", websubLinkHeader(c.var.site.hub, rendered.selfUrl));
+  // KV costs are for the developer's eyes: shown by the local layer (wrangler dev, tests, the
+  // benchmark), never by the production edge, where they would tell anyone how to make misses dear.
+  if (c.var.cache.kind === "local") headers.set("Server-Timing", serverTiming(c));
+  if (rendered.lastModified !== undefined)
+    headers.set("Last-Modified", toRfc822(Math.floor(rendered.lastModified / 1000) * 1000));
+  return new Response(rendered.status === 301 ? null : rendered.body, { status: rendered.status ?? 200, headers });
+}
+
+function serverTiming(c: Context<AppEnv>): string {
+  const { reads, lists } = c.var.store.ops;
+  return `kv;desc="reads=${reads} lists=${lists}"`;
+}

@@ -1,0 +1,252 @@
+/**
+ * @module readmodel/store
+ * The KV read model: what readers read. Every key is written only by the materialiser, from D1's
+ * state (see content/materialise.ts); nothing else in the Worker writes KV, and only this module
+ * knows a key's name.
+ *
+ *   page:<slug>                     → the article page's HTML    metadata: PageMeta
+ *                                     (or "" with state gone/moved: 410, or 301 to another slug)
+ *   listing:<name>                  → a prebuilt document         metadata: DocumentMeta
+ *       listing:home                    the home page's first page (HTML)
+ *       listing:home:rss, …:json        the feeds
+ *       listing:sitemap                 the sitemap index;  listing:sitemap:<yyyy-mm>  one month
+ *   index:<listing>:<sort>:<slug>   → ""                         metadata: ListEntry  (pages 2+)
+ *   archive:<listing>:<yyyy-mm>:<part>:<format>
+ *                                   → an RFC 5005 archive feed   metadata: DocumentMeta
+ *                                     (a listing's articles of one month, up to 100 a part)
+ *
+ * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: one read and
+ * one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
+ * (years 0000–9999) newest first. A listing's `generation` in its metadata is the D1 generation
+ * it was built from, so the cron can tell a stale listing from a current one with one `list`.
+ */
+import * as v from "valibot";
+import { type ListEntry, listEntrySchema } from "../core/schema";
+
+const PAGE_PREFIX = "page:";
+const LISTING_PREFIX = "listing:";
+const INDEX_PREFIX = "index:";
+/** Archive documents keep their own prefix, so the cron's `list` of `listing:` stays short. */
+export const ARCHIVE_PREFIX = "archive:";
+/** 9999-12-31T23:59:59.999Z + 1 ms: later than any date the schema accepts. */
+const SORT_CEILING = 253_402_300_800_000;
+/** Digits of `SORT_CEILING - t` for t back to 0000-01-01 (-62,167,219,200,000). */
+const SORT_DIGITS = 15;
+const KV_LIST_LIMIT = 1000;
+// Scheduled articles sort before published ones; list this many extra so they rarely cost a second list.
+const SCHEDULED_HEADROOM = 10;
+
+/** KV with a count of operations, so responses and the benchmark can report what a request cost. */
+export interface Store {
+  kv: KVNamespace;
+  ops: { reads: number; lists: number; writes: number };
+  /** KV `cacheTtl` for reads, in seconds; unset leaves it to KV. */
+  readCacheTtl?: number;
+}
+
+export function createStore(kv: KVNamespace, options: { readCacheTtl?: number } = {}): Store {
+  return { kv, ops: { reads: 0, lists: 0, writes: 0 }, ...options };
+}
+
+/** What an article's key says about it. */
+export type PageMeta =
+  | { state: "live"; etag: string; at: number; revision: number }
+  | { state: "gone"; revision?: number }
+  | { state: "moved"; to: string; revision?: number };
+
+const pageMetaSchema = v.variant("state", [
+  v.object({ state: v.literal("live"), etag: v.string(), at: v.number(), revision: v.number() }),
+  v.object({ state: v.literal("gone"), revision: v.optional(v.number()) }),
+  v.object({ state: v.literal("moved"), to: v.string(), revision: v.optional(v.number()) }),
+]);
+
+/** What a prebuilt document's key says about it. */
+export interface DocumentMeta {
+  etag: string;
+  generation: number;
+  /** When it was built (ms): feeds' Last-Modified. */
+  builtAt: number;
+  /** When it will change by itself: the next scheduled article's time (ms). */
+  expiresAt?: number;
+  /** How many entries the listing has in all, so `/page/N` past the end needs no `list`. */
+  total?: number;
+  /** An archive document that newer articles can no longer change: cached for long. */
+  final?: boolean;
+  /** The listing's display name, for its deeper pages, rendered on request. */
+  label?: string;
+}
+
+const documentMetaSchema = v.object({
+  etag: v.string(),
+  generation: v.number(),
+  builtAt: v.number(),
+  expiresAt: v.optional(v.number()),
+  total: v.optional(v.number()),
+  final: v.optional(v.boolean()),
+  label: v.optional(v.string()),
+});
+
+export interface StoredDocument {
+  body: string;
+  meta: DocumentMeta;
+}
+
+export interface StoredPage {
+  body: string;
+  meta: PageMeta;
+}
+
+const pageKey = (slug: string): string => `${PAGE_PREFIX}${slug}`;
+const listingKey = (name: string): string => (name.startsWith(ARCHIVE_PREFIX) ? name : `${LISTING_PREFIX}${name}`);
+
+/**
+ * The sort part of an index key: newest first, for every date from year 0000 to 9999.
+ * @example sortKey(Date.parse("1969-07-20T20:17:00Z")) > sortKey(Date.parse("2025-01-01T00:00:00Z")) // true
+ */
+export function sortKey(publishedAt: number): string {
+  return String(SORT_CEILING - publishedAt).padStart(SORT_DIGITS, "0");
+}
+
+/** The index key that places an article in a listing. */
+export function indexKey(listing: string, publishedAt: number, slug: string): string {
+  return `${INDEX_PREFIX}${listing}:${sortKey(publishedAt)}:${slug}`;
+}
+
+function readOptions(store: Store): { cacheTtl?: number } {
+  return store.readCacheTtl ? { cacheTtl: store.readCacheTtl } : {};
+}
+
+/** An article's page, or null: one KV read. A record with broken metadata is logged and absent. */
+export async function getPage(store: Store, slug: string): Promise<StoredPage | null> {
+  store.ops.reads++;
+  const { value, metadata } = await store.kv.getWithMetadata(pageKey(slug), { type: "text", ...readOptions(store) });
+  if (value === null) return null;
+  const meta = v.safeParse(pageMetaSchema, metadata);
+  if (!meta.success) {
+    console.error(`KV ${pageKey(slug)} has no valid page metadata; serving a 404`);
+    return null;
+  }
+  return { body: value, meta: meta.output };
+}
+
+/** A prebuilt listing document, or null: one KV read. */
+export async function getDocument(store: Store, name: string): Promise<StoredDocument | null> {
+  store.ops.reads++;
+  const { value, metadata } = await store.kv.getWithMetadata(listingKey(name), { type: "text", ...readOptions(store) });
+  if (value === null) return null;
+  const meta = v.safeParse(documentMetaSchema, metadata);
+  if (!meta.success) {
+    console.error(`KV ${listingKey(name)} has no valid document metadata; rebuilding it on the fly is the cron's job`);
+    return null;
+  }
+  const { label, ...rest } = meta.output;
+  return { body: value, meta: label === undefined ? rest : { ...rest, label: decodeLabel(label) } };
+}
+
+function decodeLabel(label: string): string {
+  try {
+    return decodeURIComponent(label);
+  } catch {
+    return label;
+  }
+}
+
+export interface IndexPage {
+  entries: ListEntry[];
+  hasMore: boolean;
+  nextPublishAt?: number;
+}
+
+/**
+ * Entries `offset` to `offset + limit` of a listing, newest first, live at `now`: always exactly one
+ * `list` (up to 1,000 keys), so a deep page costs what the second page costs. Pages stop at 1,000
+ * keys: `MAX_PAGE` in routes/public.ts keeps within them, and the archived feeds reach further.
+ */
+export async function listIndex(
+  store: Store,
+  listing: string,
+  options: { offset: number; limit: number; now: number },
+): Promise<IndexPage> {
+  const visible: ListEntry[] = [];
+  const seen = new Set<string>();
+  let nextPublishAt: number | undefined;
+  store.ops.lists++;
+  const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
+    prefix: `${INDEX_PREFIX}${listing}:`,
+    limit: Math.min(KV_LIST_LIMIT, options.offset + options.limit + 1 + SCHEDULED_HEADROOM),
+  });
+  for (const key of page.keys) {
+    const entry = v.safeParse(listEntrySchema, key.metadata);
+    if (!entry.success) {
+      console.error(`Skipping index key ${key.name}: its metadata is not a list entry`);
+      continue;
+    }
+    const at = Date.parse(entry.output.published);
+    if (at > options.now) nextPublishAt = Math.min(nextPublishAt ?? at, at);
+    else if (!seen.has(entry.output.slug)) {
+      seen.add(entry.output.slug);
+      visible.push(entry.output);
+    }
+  }
+  return {
+    entries: visible.slice(options.offset, options.offset + options.limit),
+    hasMore: visible.length > options.offset + options.limit,
+    ...(nextPublishAt === undefined ? {} : { nextPublishAt }),
+  };
+}
+
+/** The generation each stored listing document was built from: one `list` (metadata rides along). */
+export async function listDocumentGenerations(store: Store): Promise<Map<string, number>> {
+  const generations = new Map<string, number>();
+  let cursor: string | undefined;
+  do {
+    store.ops.lists++;
+    const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
+      prefix: LISTING_PREFIX,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const key of page.keys) {
+      const meta = v.safeParse(documentMetaSchema, key.metadata);
+      generations.set(key.name.slice(LISTING_PREFIX.length), meta.success ? meta.output.generation : -1);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return generations;
+}
+
+// Writes: for the materialiser only.
+
+export async function putPage(store: Store, slug: string, body: string, meta: PageMeta): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(pageKey(slug), body, { metadata: meta });
+}
+
+export async function deletePage(store: Store, slug: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(pageKey(slug));
+}
+
+export async function deleteDocument(store: Store, name: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(listingKey(name));
+}
+
+export async function putDocument(store: Store, name: string, document: StoredDocument): Promise<void> {
+  store.ops.writes++;
+  const { label, ...meta } = document.meta;
+  // Metadata travels in an HTTP header on its way to KV: keep the label ASCII (and so its size
+  // predictable) by percent-encoding it.
+  await store.kv.put(listingKey(name), document.body, {
+    metadata: label === undefined ? meta : { ...meta, label: encodeURIComponent(label) },
+  });
+}
+
+export async function putIndexEntry(store: Store, key: string, entry: ListEntry): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(key, "", { metadata: entry });
+}
+
+export async function deleteIndexEntry(store: Store, key: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(key);
+}
