@@ -15,14 +15,22 @@ export default defineConfig({
         // Unit, integration and validation tests run inside workerd, against real KV and Cache API.
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
+            // The newsroom's bindings are a superset of the reader's: both Workers run against them.
+            wrangler: { configPath: "./wrangler.newsroom.toml" },
             miniflare: {
               bindings: {
                 SITE_URL: "https://news.example",
                 EDITOR_TOKENS: TEST_TOKENS,
                 DESK_SECRET: TEST_DESK_SECRET,
                 TEST_MIGRATIONS: migrations,
+                // Tests of pacing set their own; the rest must not wait for tokens.
+                PURGE_RATE_PER_MINUTE: "60000",
+                PURGE_BURST: "10000",
               },
+              // The tests deliver queue messages themselves (tests/integration/helpers.ts, with the
+              // plugin's createMessageBatch), and call the reader directly rather than over a binding.
+              queueConsumers: {},
+              serviceBindings: {},
               // A real D1 database that was never migrated: what the API meets when D1 fails.
               d1Databases: { DB: "broadsheet-test", UNMIGRATED_DB: "broadsheet-unmigrated" },
             },

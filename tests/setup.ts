@@ -8,9 +8,10 @@ import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
 import { TABLES } from "../src/editorial/database";
-import { clock } from "./integration/helpers";
+import { clock, forgetQueuedMessages } from "./integration/helpers";
 
 beforeEach(async () => {
+  forgetQueuedMessages();
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   await env.DB.batch(TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
   let cursor: string | undefined;

@@ -4,6 +4,7 @@
  * summary and reading time derived, and a version that changes exactly when the content does.
  */
 
+import { PIPELINE_VERSION } from "../core/pipeline-version";
 import type { Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ImageSizes, renderBody, shorten } from "../core/markdown";
@@ -13,12 +14,6 @@ import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel } from "../feeds/model";
 import { rssItem } from "../feeds/rss";
 
-/**
- * Bump when the stored HTML would come out differently for the same input: a change to Markdown
- * rendering, sanitizing, summaries or reading time. (2: body images uploaded here got their size,
- * srcset and sizes.)
- */
-export const PIPELINE_VERSION = 2;
 
 export interface BuiltArticle {
   article: StoredArticle;

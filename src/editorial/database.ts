@@ -9,6 +9,7 @@
  * fresh `write_id`. Every later statement runs only `WHERE EXISTS` a row with that `write_id`, so a
  * change that lost its race writes nothing at all: not its revision, links or outbox entries.
  */
+import { PIPELINE_VERSION } from "../core/pipeline-version";
 import * as v from "valibot";
 import { type ArticleInput, type ListEntry, type StoredArticle, storedArticleSchema } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
@@ -30,6 +31,11 @@ export const TABLES = [
   "documents",
   "sign_in_failures",
   "desk_sign_outs",
+  "pending_purges",
+  "purge_bucket",
+  "dead_letters",
+  "pipeline_failures",
+  "rebuilds",
 ] as const;
 
 export interface ArticleRow {
@@ -751,17 +757,26 @@ export async function updateSection(db: D1Database, section: SectionRow, now: nu
   ]);
 }
 
-/** Outbox rows that rebuild every article page and every listing: after a change to the site's chrome. */
-export function rebuildEverythingStatements(db: D1Database, now: number): D1PreparedStatement[] {
-  // Background work: behind every save's own (priority 0).
+/**
+ * Statements that rebuild every article page and every listing: a rebuild record, every listing's
+ * generation bumped (so each is built even if nothing else changed), and the two fan-out rows.
+ */
+export function rebuildEverythingStatements(db: D1Database, now: number, by = "navigation"): D1PreparedStatement[] {
   return [
     db
-      .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) SELECT 'article', slug, ?, ?, 1 FROM articles")
-      .bind(now, now),
+      .prepare(
+        `INSERT INTO rebuilds (pipeline_version, total, started_at, started_by)
+         VALUES (?, (SELECT count(*) FROM articles) + (SELECT count(*) FROM listings), ?, ?)`,
+      )
+      .bind(PIPELINE_VERSION, now, by),
     db.prepare("UPDATE listings SET generation = generation + 1"),
     db
-      .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) SELECT 'listing', name, ?, ?, 1 FROM listings")
-      .bind(now, now),
+      .prepare(
+        `INSERT INTO outbox (kind, target, due_at, created_at, priority, rebuild) VALUES
+           ('fanout', 'articles', ?1, ?1, 1, (SELECT max(id) FROM rebuilds)),
+           ('fanout', 'listings', ?1, ?1, 1, (SELECT max(id) FROM rebuilds))`,
+      )
+      .bind(now),
   ];
 }
 

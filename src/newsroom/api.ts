@@ -11,7 +11,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "./app-env";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { FieldProblem, StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
@@ -40,9 +40,9 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
-import { mediaApi } from "../reader/media";
-import { requestSetup } from "../setup";
-import { applyLater, type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
+import { mediaApi } from "./media";
+import { requestSetup } from "./setup";
+import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -140,7 +140,6 @@ export const apiRoutes = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const result = await trashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
-    applyLater(c);
     return c.json({ slug, deleted: true, trash: true, warnings: [] });
   })
   .post("/articles/:slug/restore", async (c) => {
@@ -148,7 +147,6 @@ export const apiRoutes = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const result = await untrashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
-    applyLater(c);
     c.header("ETag", etagOf(result.version));
     return c.json({ slug, restored: true, version: result.version });
   })
@@ -165,7 +163,6 @@ export const apiRoutes = new Hono<AppEnv>()
     if (to === undefined) return apiError(c, 400, 'Send {"to": "new-slug"} as JSON', [{ field: "to", problem: "is required" }]);
     const result = await moveArticle(publisher(c), slug, to, preconditions(c));
     if (!result.ok) return refusal(c, result);
-    applyLater(c);
     const url = absoluteUrl(c.var.site, articlePath(result.slug));
     c.header("Location", url);
     c.header("ETag", etagOf(result.version));
@@ -230,7 +227,6 @@ export const apiRoutes = new Hono<AppEnv>()
     if (body instanceof Response) return body;
     const saved = await saveAuthor(c.env.DB, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
-    applyLater(c);
     return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
   })
   .delete("/authors/:slug", async (c) => {
@@ -238,7 +234,6 @@ export const apiRoutes = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
     if (!removed.ok) return refusal(c, removed);
-    applyLater(c);
     return c.json({ slug, deleted: true });
   })
   .get("/sections", async (c) => c.json({ sections: await listSections(c.env.DB) }))
@@ -249,12 +244,10 @@ export const apiRoutes = new Hono<AppEnv>()
     if (body instanceof Response) return body;
     const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
-    applyLater(c);
     return c.json(saved.section);
   })
   .post("/migrate-kv", async (c) => {
     const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
-    applyLater(c);
     return c.json(report);
   })
   .post("/cron", async (c) => {
@@ -382,7 +375,6 @@ function savedResponse(
   );
   if (outcome === "unchanged")
     return c.json({ slug, url, version: article.version, status: state, unchanged: true, warnings }, 200);
-  applyLater(c);
   if (outcome === "created") c.header("Location", url);
   return c.json(
     { slug, url, version: article.version, status: state, created: outcome === "created", warnings },

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "./app-env";
 import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
@@ -37,9 +37,9 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { loadNav } from "../pipeline/listing-builders";
-import { mediaApi } from "../reader/media";
+import { mediaApi } from "./media";
 import { renderArticle } from "../render/article";
-import { requestSetup } from "../setup";
+import { requestSetup } from "./setup";
 import { accessFromEnv } from "./desk/access";
 import { lineDiff } from "./desk/diff";
 import {
@@ -76,7 +76,7 @@ import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "./desk/
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
-import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
+import { editorForToken, parseEditorTokens, publisher } from "./editors";
 
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -206,7 +206,6 @@ export const deskRoutes = new Hono<AppEnv>()
         return invalid(c, { fields }, [{ field: "slug", problem: `is taken: /articles/${slug} exists. Choose another.` }]);
       return invalid(c, { fields }, saved.details);
     }
-    applyLater(c);
     return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
   })
   .post("/preview", async (c) => {
@@ -241,7 +240,6 @@ export const deskRoutes = new Hono<AppEnv>()
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
-      if (saved.outcome !== "unchanged") applyLater(c);
       return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
     }
     if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
@@ -285,7 +283,6 @@ export const deskRoutes = new Hono<AppEnv>()
     const version = formText(await c.req.formData(), "version");
     const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
     if (!saved.ok) return refused(c, row, saved);
-    if (saved.outcome !== "unchanged") applyLater(c);
     return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
   })
   .post("/articles/:slug/move", async (c) => {
@@ -295,7 +292,6 @@ export const deskRoutes = new Hono<AppEnv>()
     const to = formText(form, "to").trim();
     const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
     if (!moved.ok) return refused(c, row, moved);
-    applyLater(c);
     return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
   })
   .post("/articles/:slug/trash", async (c) => {
@@ -304,7 +300,6 @@ export const deskRoutes = new Hono<AppEnv>()
     const version = formText(await c.req.formData(), "version");
     const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
     if (!result.ok) return refused(c, row, result);
-    applyLater(c);
     return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
   })
   .post("/articles/:slug/restore", async (c) => {
@@ -312,7 +307,6 @@ export const deskRoutes = new Hono<AppEnv>()
     if (row instanceof Response) return row;
     const result = await untrashArticle(publisher(c), row.slug, {});
     if (!result.ok) return refused(c, row, result);
-    applyLater(c);
     return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
   })
   .post("/articles/:slug/preview-link", async (c) => {
@@ -340,7 +334,6 @@ export const deskRoutes = new Hono<AppEnv>()
       ? { ok: false as const, status: 409 as const, details: [{ field: "name", problem: `is taken: /authors/${slug} exists` }] }
       : await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
     if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
-    applyLater(c);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
   .get("/authors/:slug", async (c) => {
@@ -355,7 +348,6 @@ export const deskRoutes = new Hono<AppEnv>()
     const data = profileData(await c.req.formData());
     const saved = await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
     if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
-    applyLater(c);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
   .post("/authors/:slug/delete", async (c) => {
@@ -370,7 +362,6 @@ export const deskRoutes = new Hono<AppEnv>()
         removed.status,
       );
     }
-    applyLater(c);
     return page(
       c,
       await authorsPage(c, {
@@ -415,7 +406,6 @@ export const deskRoutes = new Hono<AppEnv>()
         saved.status,
       );
     }
-    applyLater(c);
     return c.redirect("/desk/sections?n=saved", 303);
   })
   .all("*", (c) => c.text("There is no such desk page.\n", 404));

@@ -1,13 +1,12 @@
 /**
  * @module newsroom/editors
  * What the editors' two front doors, the API and the desk, share: who the editors are, the
- * publishing context of a request, and handing the read model's work to `waitUntil`.
+ * publishing context of a request. (The read model's work leaves with the response: newsroom/index.ts.)
  */
 import type { Context } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "./app-env";
 import type { PublishContext } from "../editorial/publishing";
-import { applyOutbox } from "../pipeline/materialise";
 
 export interface EditorToken {
   name: string;
@@ -48,11 +47,4 @@ export async function editorForToken(editors: EditorToken[], token: string): Pro
 /** The publishing context of an editor's request: set up by `requestSetup`, named by the auth. */
 export function publisher(c: Context<AppEnv>): PublishContext {
   return { db: c.env.DB, media: c.env.MEDIA, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
-}
-
-/** Brings KV and the caches up to date right after the response; the cron catches anything missed. */
-export function applyLater(c: Context<AppEnv>): void {
-  c.executionCtx.waitUntil(
-    applyOutbox(c.var.materialiser).catch((error: unknown) => console.error("applying the outbox failed:", error)),
-  );
 }

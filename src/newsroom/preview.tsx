@@ -6,12 +6,12 @@
  */
 
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AppEnv } from "./app-env";
 import { NO_STORE } from "../cache/policy";
 import { getArticleRowById, storedArticleOf } from "../editorial/database";
 import { loadNav } from "../pipeline/listing-builders";
 import { renderArticle } from "../render/article";
-import { requestSetup } from "../setup";
+import { requestSetup } from "./setup";
 import { articlePageCsp, deskSecret } from "./desk/guard";
 import { checkPreviewLink } from "./desk/preview-link";
 

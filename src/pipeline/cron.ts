@@ -1,14 +1,16 @@
 /**
  * @module pipeline/cron
- * The cron's once-a-minute work: rebuild listings when a scheduled article goes live, refresh the
- * news sitemap every 15 minutes, empty the trash of what has been there 30 days, rebuild any KV listing that fell behind D1, then apply the
- * outbox (retries, delayed re-purges). Every step is idempotent, so two runs at once are harmless.
+ * The cron's once-a-minute work, none of which grows with the size of the archive: queue the
+ * listings of articles that went live since the last run, refresh the news sitemap every 15 minutes,
+ * empty the trash of what has been there 30 days, queue any listing whose built generation fell
+ * behind D1's, send outbox rows that were never sent or never acknowledged, and send the purges
+ * that are due. Every step is idempotent and bounded by a LIMIT, so two runs at once are harmless.
  */
 import { type ArticleRow, getMeta, purgeTrash, queueListings, setMeta } from "../editorial/database";
 import { listingsOfRow } from "../editorial/publishing";
-import { ARCHIVE_PREFIX, listDocumentGenerations } from "../readmodel/store";
-import { listingOfDocument } from "./listing-builders";
-import { type ApplyReport, applyOutbox, type Materialiser } from "./materialise";
+import type { Materialiser } from "./materialise";
+import { sendOutbox } from "./outbox";
+import { type FlushReport, flushPurges } from "./purges";
 
 /** How long a deleted article stays in the trash, restorable, before it is gone for good. */
 export const TRASH_RETENTION_MS = 30 * 86_400_000;
@@ -18,11 +20,17 @@ const NEWS_REFRESHED = "news_refreshed_at";
 const NEWS_REFRESH_MS = 15 * 60_000;
 /** On the first run, look back this far for articles that went live. */
 const FIRST_LOOK_BACK_MS = 120_000;
+/** Listings one run looks at for falling behind; the next run takes the rest. */
+const STALE_LISTINGS_LIMIT = 200;
+/** Recent failures are kept this long for the pipeline page. */
+const FAILURES_KEPT_MS = 7 * 86_400_000;
 
-export interface CronReport extends ApplyReport {
+export interface CronReport {
   wentLive: number;
   emptiedFromTrash: string[];
   staleListings: string[];
+  sent: number;
+  purges: FlushReport;
 }
 
 export async function runCron(m: Materialiser): Promise<CronReport> {
@@ -34,7 +42,8 @@ export async function runCron(m: Materialiser): Promise<CronReport> {
     )
     .bind(checked, now)
     .all<Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">>();
-  // A scheduled article that went live joins every listing it belongs to.
+  // A scheduled article that went live joins every listing it belongs to. (Its page, stored with
+  // its time, appears by itself.)
   if (live.length) await queueListings(m.db, [...new Set(live.flatMap(listingsOfRow))], now);
   await setMeta(m.db, GO_LIVE_CHECKED, String(now));
 
@@ -46,28 +55,28 @@ export async function runCron(m: Materialiser): Promise<CronReport> {
   }
 
   const emptiedFromTrash = await purgeTrash(m.db, now - TRASH_RETENTION_MS, now);
-  const staleListings = await findStaleListings(m);
-  if (staleListings.length) await queueListings(m.db, staleListings, now);
-  const applied = await applyOutbox(m);
-  return { ...applied, wentLive: live.length, emptiedFromTrash, staleListings };
+  const staleListings = await queueStaleListings(m.db, now);
+  await m.db.prepare("DELETE FROM pipeline_failures WHERE at < ?").bind(now - FAILURES_KEPT_MS).run();
+  const sent = await sendOutbox(m.db, m.queues, now, { resend: true });
+  const purges = await flushPurges(m.db, m.cache, m.pacing, now);
+  return { wentLive: live.length, emptiedFromTrash, staleListings, sent, purges };
 }
 
 /**
- * Listings whose KV documents were built from an older generation than D1 says was built: an older
- * rebuild that finished last and overwrote a newer one, or a write that never landed.
+ * Listings whose KV documents are behind D1 with no outbox row left to bring them up: a build that
+ * died after its lease ran out. Compared in D1 alone, never by listing KV.
  */
-async function findStaleListings(m: Materialiser): Promise<string[]> {
-  const stored = await listDocumentGenerations(m.store);
-  const { results } = await m.db
-    .prepare("SELECT name, built_generation FROM listings WHERE built_generation > 0")
-    .all<{ name: string; built_generation: number }>();
-  const built = new Map(results.map((r) => [r.name, r.built_generation]));
-  const stale = new Set<string>();
-  for (const [name, generation] of built) {
-    // Archives are checked part by part against their signatures instead (content/materialise.ts).
-    if (name.startsWith(ARCHIVE_PREFIX)) continue;
-    const documents = [...stored].filter(([document]) => listingOfDocument(document) === name);
-    if (documents.length === 0 || documents.some(([, stored]) => stored < generation)) stale.add(name);
-  }
-  return [...stale];
+async function queueStaleListings(db: D1Database, now: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `INSERT INTO outbox (kind, target, due_at, created_at)
+       SELECT 'listing', name, ?1, ?1 FROM listings l
+       WHERE built_generation < generation AND lease_until <= ?1
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'listing' AND o.target = l.name AND o.dead_at IS NULL)
+       LIMIT ?2
+       RETURNING target`,
+    )
+    .bind(now, STALE_LISTINGS_LIMIT)
+    .all<{ target: string }>();
+  return results.map((row) => row.target);
 }

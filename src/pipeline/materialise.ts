@@ -1,19 +1,18 @@
 /**
  * @module pipeline/materialise
- * Brings the KV read model and the caches up to D1's state by applying the outbox. Runs right
- * after every change (in `waitUntil`) and from the cron, for whatever is left over or failed.
+ * Brings one document of the KV read model up to D1's state: an article's page and index keys, or
+ * a listing's documents. The queue consumer (pipeline/consumer.ts) calls it for each message.
  *
  * Every step reads D1's current state rather than replaying the change, so applying an entry twice,
  * late or out of order does no harm. Two guards keep an older state from overwriting a newer one:
  * - an article is re-read after its KV write, and written again if its revision moved meanwhile;
  * - a listing is rebuilt by one holder of its lease at a time, at most once a second (KV's limit
- *   for one key), until its built generation catches up with D1's. The cron compares the
- *   generation stored with each KV document against D1's and rebuilds any that fell behind.
+ *   for one key), until its built generation catches up with D1's. The cron queues any listing
+ *   whose built generation in D1 fell behind.
  */
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
-import type { EdgeCache } from "../cache/edge-cache";
 import { TAGS } from "../cache/policy";
 import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
@@ -21,24 +20,17 @@ import { listEntrySchema } from "../core/schema";
 import {
   type ArticleRow,
   claimListingLease,
-  claimOutbox,
-  completeOutbox,
-  completeOutboxRow,
   documentEtags,
   filingOfRow,
   getArticleRow,
   getArticleRowById,
   listingGeneration,
-  type OutboxRow,
-  queuePurge,
   queueWebSub,
   recordDocumentEtags,
   recordIndexKeys,
   recordListingBuilt,
   redirectFor,
   releaseListingLease,
-  releaseOutbox,
-  retryOutbox,
   setIndexKeys,
   storedArticleOf,
 } from "../editorial/database";
@@ -57,12 +49,19 @@ import {
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import { listingsFor } from "../targets/listings";
-import { builderFor, loadNav } from "./listing-builders";
+import { builderFor } from "./listing-builders";
+import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
+import type { PipelineQueues } from "./messages";
 
 export interface Materialiser {
   db: D1Database;
   store: Store;
-  cache: EdgeCache;
+  /** The reader's cache: its RPC entrypoint in production, the local layer elsewhere. */
+  cache: Purger;
+  pacing: PurgePacing;
+  queues: PipelineQueues;
+  /** The search index's database, when the Worker has one. */
+  search?: D1Database;
   site: Site;
   clock: Clock;
   /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
@@ -71,125 +70,26 @@ export interface Materialiser {
 
 /** KV's write limit for one key is one a second. */
 const KEY_WRITE_INTERVAL_MS = 1000;
-/** KV is eventually consistent for about 60 s: every purge is repeated after this. */
-export const REPURGE_DELAY_MS = 65_000;
 /** A lease outlives any rebuild; a builder that died lets the next one in after it. */
 const LEASE_MS = 30_000;
-/** Rebuilds one lease holder does before leaving the rest to the next run. */
+/** Rebuilds one lease holder does before leaving the rest to the next message. */
 const MAX_REBUILDS_PER_LEASE = 5;
-/** How long claimed rows stay with one run before they fall due again. */
-const CLAIM_MS = 60_000;
-/**
- * Outbox rows one batch takes. An article row costs about a dozen D1 and KV operations (more for
- * an article in many listings), so a batch stays well inside a Worker's 1,000 subrequests.
- */
-const OUTBOX_BATCH = 40;
-/** A purge request takes at most 100 tags. */
-const MAX_PURGE_TAGS = 100;
 
-export interface ApplyReport {
-  articles: string[];
-  listings: string[];
-  purged: string[];
-  /** Feeds the WebSub hub was told about. */
-  pinged: string[];
-  failed: string[];
-}
-
-/** Batches one run takes at most; the cron comes back for the rest a minute later. */
-const MAX_BATCHES = 2;
-
-/** Applies the outbox rows that are due, a batch at a time, until none is left or the budget is spent. */
-export async function applyOutbox(m: Materialiser): Promise<ApplyReport> {
-  const report: ApplyReport = { articles: [], listings: [], purged: [], pinged: [], failed: [] };
-  for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const rows = await claimOutbox(m.db, m.clock.now(), OUTBOX_BATCH, CLAIM_MS);
-    if (rows.length === 0) break;
-    await applyBatch(m, rows, report);
+/** Tells the WebSub hub which feeds changed: one request for all of them. Resolves whether it accepted. */
+export async function pingHub(m: Materialiser, urls: string[]): Promise<boolean> {
+  if (!m.site.hub) return true; // The hub was removed since: nothing to tell.
+  try {
+    const response = await m.fetch(new Request(m.site.hub, websubPing([...new Set(urls)])));
+    if (!response.ok) console.error(`WebSub hub answered ${response.status}`);
+    return response.ok;
+  } catch (error) {
+    console.error("WebSub ping failed:", error);
+    return false;
   }
-  return report;
 }
-
-async function applyBatch(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
-  // Rows for the same target are applied once: the first row stands for them all, up to the last id.
-  const groups = new Map<string, { first: OutboxRow; maxId: number; rows: OutboxRow[] }>();
-  for (const row of rows) {
-    const key = `${row.kind}\u0000${row.target}`;
-    const group = groups.get(key);
-    if (group) {
-      group.maxId = Math.max(group.maxId, row.id);
-      group.rows.push(row);
-    } else groups.set(key, { first: row, maxId: row.id, rows: [row] });
-  }
-  const ordered = [...groups.values()].sort((a, b) => KIND_ORDER[a.first.kind] - KIND_ORDER[b.first.kind]);
-  // Every article page in a batch carries the same navigation: it is read once, when first needed
-  // (again after a failed read). A change to it while the batch runs queues every page anew.
-  let nav: Promise<NavSection[]> | undefined;
-  const navigation = (): Promise<NavSection[]> =>
-    (nav ??= loadNav(m.db, m.clock.now()).catch((error: unknown) => {
-      nav = undefined;
-      throw error;
-    }));
-  const purges: OutboxRow[] = [];
-  const pings: OutboxRow[] = [];
-  for (const { first, maxId, rows: group } of ordered) {
-    if (first.kind === "purge" || first.kind === "websub") {
-      (first.kind === "purge" ? purges : pings).push(...group);
-      continue;
-    }
-    try {
-      if (first.kind === "article") {
-        await applyArticle(m, first.target, navigation);
-        report.articles.push(first.target);
-      } else {
-        const state = await applyListing(m, first.target);
-        if (state === "busy") {
-          // Another run holds the lease and rebuilds until it is current; these rows wait for the cron.
-          await releaseOutbox(
-            m.db,
-            group.map((row) => row.id),
-            m.clock.now() + LEASE_MS,
-          );
-          continue;
-        }
-        report.listings.push(first.target);
-      }
-      await completeOutbox(m.db, first.kind, first.target, maxId);
-    } catch (error) {
-      console.error(`outbox ${first.kind} ${first.target} failed:`, error);
-      report.failed.push(`${first.kind}:${first.target}`);
-      await retryOutbox(m.db, first, String(error), m.clock.now());
-    }
-  }
-  if (purges.length) await applyPurges(m, purges, report);
-  if (pings.length) await applyPings(m, pings, report);
-}
-
-/** Tells the WebSub hub which feeds changed: one request for all of them, retried until it answers 2xx. */
-async function applyPings(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
-  const urls = [...new Set(rows.map((row) => row.target))];
-  let ok = false;
-  if (m.site.hub) {
-    try {
-      const response = await m.fetch(new Request(m.site.hub, websubPing(urls)));
-      ok = response.ok;
-      if (!ok) console.error(`WebSub hub answered ${response.status}`);
-    } catch (error) {
-      console.error("WebSub ping failed:", error);
-    }
-  } else ok = true; // The hub was removed since: nothing to tell.
-  for (const row of rows) {
-    if (ok) await completeOutboxRow(m.db, row.id);
-    else await retryOutbox(m.db, row, "hub refused the ping", m.clock.now());
-  }
-  if (ok && m.site.hub) report.pinged.push(...urls);
-  else if (!ok) report.failed.push(...urls.map((url) => `websub:${url}`));
-}
-
-const KIND_ORDER: Record<OutboxRow["kind"], number> = { article: 0, listing: 1, purge: 2, websub: 3 };
 
 /** Writes one article's page (with the site's `navigation`) and index keys from D1's current state. */
-async function applyArticle(m: Materialiser, slug: string, navigation: () => Promise<NavSection[]>): Promise<void> {
+export async function applyArticle(m: Materialiser, slug: string, navigation: () => Promise<NavSection[]>): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const row = await getArticleRow(m.db, slug);
     const meta = await writePage(m, slug, row, navigation);
@@ -262,7 +162,7 @@ async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   if (stale.length || added.length) await setIndexKeys(m.db, row.id, wanted, row.revision);
 }
 
-type ListingState = "built" | "current" | "busy";
+export type ListingState = "built" | "current" | "busy";
 
 /** Rebuilds a listing's KV documents, coalescing bursts: one holder of the lease at a time. */
 export async function applyListing(m: Materialiser, name: string): Promise<ListingState> {
@@ -330,35 +230,10 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
 }
 
 /**
- * Purges (or soft-purges) tags now, and again once KV's propagation window has passed, since a
- * location may still read the old value and re-cache it just after the first purge. A purge that
- * fails is queued for the cron.
+ * Schedules a purge (or soft purge) of `tags` now and again once KV's propagation window has
+ * passed, since a location may still read the old value and re-cache it just after the first. The
+ * consumer sends them at the end of its batch, coalesced and paced (pipeline/purges.ts).
  */
-async function refresh(m: Materialiser, tags: string[], mode: "purge" | "invalidate"): Promise<void> {
-  const now = m.clock.now();
-  await queuePurge(m.db, tags, now + REPURGE_DELAY_MS, now);
-  const done = await m.cache[mode](tags).catch((error: unknown) => {
-    console.error(`cache ${mode} threw:`, error);
-    return false;
-  });
-  if (!done) await queuePurge(m.db, tags, now, now);
-}
-
-async function applyPurges(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {
-  const tags = new Set<string>();
-  const taken: OutboxRow[] = [];
-  for (const row of rows) {
-    const rowTags = row.target.split(",").filter(Boolean);
-    if (taken.length && new Set([...tags, ...rowTags]).size > MAX_PURGE_TAGS) break;
-    for (const tag of rowTags) tags.add(tag);
-    taken.push(row);
-  }
-  const ok = await m.cache.purge([...tags]).catch(() => false);
-  for (const row of taken) {
-    // By its own id: a re-purge of the same tags that is not due yet must stay queued.
-    if (ok) await completeOutboxRow(m.db, row.id);
-    else await retryOutbox(m.db, row, "purge refused", m.clock.now());
-  }
-  if (ok) report.purged.push(...tags);
-  else report.failed.push(...[...tags].map((tag) => `purge:${tag}`));
+async function refresh(m: Materialiser, tags: string[], mode: PurgeMode): Promise<void> {
+  await m.db.batch(schedulePurgeStatements(m.db, tags, mode, m.clock.now()));
 }

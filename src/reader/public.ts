@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../app-env";
+import type { ReaderAppEnv as AppEnv } from "./app-env";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
@@ -24,7 +24,7 @@ import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
-import { requestSetup } from "../setup";
+import { readerSetup as requestSetup } from "./setup";
 import {
   archiveDocumentName,
   archiveTag,

@@ -2,14 +2,22 @@
  * Helpers for integration tests: real requests through the Worker, real D1, KV and Cache API, on
  * a clock the test moves by hand.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { dump } from "js-yaml";
 import { expect } from "vitest";
 import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
-import { createWorker } from "../../src/index";
+import { createNewsroom, DEAD_LETTER_QUEUE } from "../../src/newsroom/index";
+import type { PipelineMessage } from "../../src/pipeline/messages";
+import { createReader } from "../../src/reader/index";
 import { mediaNameOf } from "../../src/media/store";
 
 /** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
@@ -32,13 +40,119 @@ export const clock = new TestClock();
 export const hubRequests: Request[] = [];
 /** How the fake hub answers; a test may make it fail. */
 export const fakeHub = { status: 204 };
-export const worker = createWorker({
+
+/** The newsroom Worker, on the test clock, with a fake WebSub hub; it purges the reader's (local) cache. */
+export const newsroom = createNewsroom({
   clock,
   fetch: async (request) => {
     hubRequests.push(request.clone());
     return new Response(null, { status: fakeHub.status });
   },
+  purger: (_env, ctx) => localCache(caches.default, ctx, SITE_URL, clock),
 });
+/** The reader Worker, on the test clock. */
+export const reader = createReader({ clock });
+
+const SITE_URL = "https://news.example";
+
+/** Every message the newsroom sent to a queue and no consumer has taken yet, by queue name. */
+const sent = new Map<string, Array<{ body: PipelineMessage; attempts: number }>>();
+/** How many deliveries a message gets before it goes to the dead-letter queue (wrangler.newsroom.toml). */
+const MAX_DELIVERIES = 9;
+
+/**
+ * The real queue binding, watched: what is sent still goes to the queue, and is recorded so that
+ * `drainQueues` can deliver it to the consumer with the plugin's `createMessageBatch`.
+ */
+function watchedQueue(queue: Queue, name: string): Queue {
+  const record = (bodies: unknown[]) => {
+    const list = sent.get(name) ?? [];
+    for (const body of bodies) list.push({ body: body as PipelineMessage, attempts: 1 });
+    sent.set(name, list);
+  };
+  return new Proxy(queue, {
+    get(target, property) {
+      if (property === "send")
+        return async (body: unknown, options?: QueueSendOptions) => {
+          await target.send(body, options);
+          record([body]);
+        };
+      if (property === "sendBatch")
+        return async (messages: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions) => {
+          const list = [...messages];
+          await target.sendBatch(list, options);
+          record(list.map((m) => m.body));
+        };
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The environment both Workers run with in tests: the real bindings, queues watched. */
+export function testEnv(settings: Partial<Cloudflare.Env> = {}): Cloudflare.Env {
+  const base = { ...env, ...settings } as Cloudflare.Env;
+  return {
+    ...base,
+    PIPELINE: watchedQueue(base.PIPELINE, "broadsheet-pipeline"),
+    REBUILD: watchedQueue(base.REBUILD, "broadsheet-rebuild"),
+  };
+}
+
+/** Requests as the zone sees them: the reader answers, and hands the newsroom its paths. */
+export const worker = {
+  async fetch(request: Request, bindings: Cloudflare.Env, ctx: ExecutionContext): Promise<Response> {
+    const newsroomEnv = bindings.PIPELINE === env.PIPELINE ? testEnv(bindings) : bindings;
+    const readerEnv = {
+      ...bindings,
+      NEWSROOM: { fetch: (forwarded: Request) => newsroom.fetch(forwarded, newsroomEnv, ctx) } as unknown as Fetcher,
+    } as unknown as ReaderBindings;
+    return reader.fetch(request, readerEnv, ctx);
+  },
+  scheduled: (controller: ScheduledController, bindings: Cloudflare.Env, ctx: ExecutionContext) =>
+    newsroom.scheduled(controller, bindings, ctx),
+};
+
+/**
+ * Delivers every message waiting on the queues to the newsroom's consumer, as Cloudflare would:
+ * batches of up to 100, per-message acknowledgement, retries, and after the last retry the
+ * dead-letter queue. Resolves the number of deliveries.
+ */
+export async function drainQueues(settings: Partial<Cloudflare.Env> = {}): Promise<number> {
+  let deliveries = 0;
+  for (let round = 0; round < 10_000; round++) {
+    const name = ["broadsheet-pipeline", "broadsheet-rebuild", DEAD_LETTER_QUEUE].find((q) => sent.get(q)?.length);
+    if (!name) return deliveries;
+    const waiting = sent.get(name) ?? [];
+    const taken = waiting.splice(0, 100);
+    deliveries += taken.length;
+    const batch = createMessageBatch(
+      name,
+      taken.map((m, i) => ({ id: `${round}-${i}`, timestamp: new Date(clock.now()), attempts: m.attempts, body: m.body })),
+    );
+    const ctx = createExecutionContext();
+    await newsroom.queue(batch, testEnv(settings), ctx);
+    const result = await getQueueResult(batch, ctx);
+    // A consumer that threw, or retried the whole batch, gets back every message it did not acknowledge.
+    const all = result.outcome !== "ok" || result.retryBatch.retry;
+    const retried = new Set([...result.retryMessages.map((m) => m.msgId), ...(all ? taken.map((_, i) => `${round}-${i}`) : [])]);
+    for (const [i, m] of taken.entries()) {
+      if (!retried.has(`${round}-${i}`) || result.explicitAcks.includes(`${round}-${i}`)) continue;
+      if (name === DEAD_LETTER_QUEUE) continue; // The dead-letter queue's consumer gives up quietly.
+      if (m.attempts >= MAX_DELIVERIES) {
+        const dead = sent.get(DEAD_LETTER_QUEUE) ?? [];
+        dead.push({ body: m.body, attempts: 1 });
+        sent.set(DEAD_LETTER_QUEUE, dead);
+      } else waiting.push({ body: m.body, attempts: m.attempts + 1 });
+    }
+  }
+  throw new Error("the queues did not drain within 10,000 batches");
+}
+
+/** Forgets every message waiting on the queues (tests/setup.ts, before each test). */
+export function forgetQueuedMessages(): void {
+  sent.clear();
+}
 
 export const SITE = "https://news.example";
 export const TOKEN = "test-token-current";
@@ -48,24 +162,21 @@ export const OLD_TOKEN = "test-token-previous";
  * Sends a request through the Worker, with relative paths resolved against the test site, and waits
  * for its background work (applying the outbox, cache writes) before resolving.
  */
-export async function request(path: string, init?: RequestInit, settings: Partial<Env> = {}): Promise<Response> {
+export async function request(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  // A request built here carries no `cf` object; the handler's type expects an incoming one.
-  const incoming = new Request(new URL(path, SITE), init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await worker.fetch(incoming, { ...env, ...settings }, ctx);
+  const incoming = new Request(new URL(path, SITE), init);
+  const response = await worker.fetch(incoming, testEnv(settings), ctx);
   await waitOnExecutionContext(ctx);
+  await drainQueues(settings);
   return response;
 }
 
 /** Runs the cron at the clock's time, as Cloudflare would, and waits for it. */
-export async function runCron(settings: Partial<Env> = {}): Promise<void> {
+export async function runCron(settings: Partial<Cloudflare.Env> = {}): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled(
-    createScheduledController({ scheduledTime: clock.now(), cron: "* * * * *" }),
-    { ...env, ...settings },
-    ctx,
-  );
+  await worker.scheduled(createScheduledController({ scheduledTime: clock.now(), cron: "* * * * *" }), testEnv(settings), ctx);
   await waitOnExecutionContext(ctx);
+  await drainQueues(settings);
 }
 
 export interface ArticleFields {

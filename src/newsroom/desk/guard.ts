@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../../app-env";
+import type { AppEnv } from "../app-env";
 import { NO_STORE } from "../../cache/policy";
 import { parseEditorTokens } from "../editors";
 import { accessFromEnv, verifyAccessJwt } from "./access";
@@ -80,7 +80,7 @@ export function sameOrigin(): MiddlewareHandler<AppEnv> {
 }
 
 /** DESK_SECRET, when it is set and long enough; otherwise the desk is closed. */
-export function deskSecret(env: Env): string | null {
+export function deskSecret(env: NewsroomBindings): string | null {
   const secret = env.DESK_SECRET ?? "";
   return secret.length >= MIN_SECRET_LENGTH ? secret : null;
 }

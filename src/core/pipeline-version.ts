@@ -1,0 +1,11 @@
+/**
+ * @module core/pipeline-version
+ * The version of the render pipeline, which a release bumps when what it builds changes.
+ */
+
+/**
+ * Bump when the stored HTML would come out differently for the same input: a change to Markdown
+ * rendering, sanitizing, summaries or reading time. (2: body images uploaded here got their size,
+ * srcset and sizes.)
+ */
+export const PIPELINE_VERSION = 2;

@@ -1,0 +1,110 @@
+/**
+ * @module newsroom/index
+ * The newsroom Worker: the editors' API, the desk and its assets, draft previews, new image widths,
+ * and the pipeline: the queue consumer that builds the read model, the dead-letter consumer, and
+ * the cron. It holds D1, KV writes, R2 writes, Images, the queues and the secrets. Readers never
+ * reach it directly: the reader Worker hands it `/api/*`, `/desk/*`, `/preview/*` and image widths
+ * over a service binding.
+ */
+import { type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "hono";
+import { NO_STORE } from "../cache/policy";
+import { systemClock } from "../core/clock";
+import { consumeBatch, recordDeadLetters } from "../pipeline/consumer";
+import { runCron } from "../pipeline/cron";
+import { sendOutbox } from "../pipeline/outbox";
+import { apiRoutes } from "./api";
+import type { AppEnv } from "./app-env";
+import { materialiserFor, type PipelineOptions } from "./materialiser";
+import { mediaVariants } from "./media";
+import { pipelineSetup } from "./setup";
+
+/** The queue that receives what failed every retry (wrangler.newsroom.toml). */
+export const DEAD_LETTER_QUEUE = "broadsheet-dead-letters";
+
+/** The newsroom's Hono app. */
+export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(pipelineSetup(options));
+  app.use(sendOutboxAfterWrites());
+  app.route("/api", apiRoutes);
+  // The desk and draft previews load their modules (pages, jose, jsdiff) on their first request.
+  const desk = lazyApp(options, "/desk", () => import("./desk").then((m) => m.deskRoutes));
+  app.all("/desk", desk).all("/desk/*", desk);
+  app.all("/preview/*", lazyApp(options, "/preview", () => import("./preview").then((m) => m.previewRoutes)));
+  app.route("/", mediaVariants);
+  app.notFound((c) => c.text("Not Found\n", 404, { "Cache-Control": NO_STORE }));
+  app.onError(onError);
+  return app;
+}
+
+/**
+ * After any request that may have written (not GET or HEAD), the outbox rows its commit left are
+ * sent to the queue, after the response. One place, so no handler can forget it; a send that fails
+ * leaves the rows for the cron.
+ */
+function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
+  return async function sendOutboxAfterWrites(c, next) {
+    await next();
+    if (c.req.method === "GET" || c.req.method === "HEAD") return;
+    const m = c.var.materialiser;
+    c.executionCtx.waitUntil(
+      sendOutbox(m.db, m.queues, m.clock.now()).catch((error: unknown) => console.error("sending the outbox failed:", error)),
+    );
+  };
+}
+
+/** One log line with the method and path, then a plain 500. */
+const onError: ErrorHandler<AppEnv> = (error, c) => {
+  console.error(`${c.req.method} ${c.req.path} failed:`, error);
+  return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
+};
+
+/** A sub-app mounted at `path` whose module is imported on its first request. */
+function lazyApp(options: PipelineOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
+  let mounted: Promise<Hono<AppEnv>> | undefined;
+  return async function lazyApp(c) {
+    mounted ??= load()
+      .then((routes) =>
+        new Hono<AppEnv>().use(pipelineSetup(options)).use(sendOutboxAfterWrites()).route(path, routes).onError(onError),
+      )
+      .catch((error: unknown) => {
+        mounted = undefined; // The next request tries again.
+        throw error;
+      });
+    return (await mounted).fetch(c.req.raw, c.env, c.executionCtx);
+  };
+}
+
+/** The newsroom's handlers on given options: tests build one on a clock they move. */
+export function createNewsroom(options: PipelineOptions) {
+  const app = createNewsroomApp(options);
+  return {
+    fetch: (request: Request, env: NewsroomBindings, ctx: ExecutionContext) => app.fetch(request, env, ctx),
+    /** The pipeline's queues: the read model's work, and the dead letters. */
+    async queue(batch: MessageBatch<unknown>, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {
+      if (batch.queue === DEAD_LETTER_QUEUE) {
+        await recordDeadLetters(env.DB, batch, options.clock.now());
+        return;
+      }
+      const report = await consumeBatch(materialiserFor(env, ctx, options), batch);
+      if (report.failed.length) console.error(`pipeline: ${report.failed.length} failed: ${report.failed.slice(0, 10).join(" ")}`);
+    },
+    /** Once a minute: work that comes due by itself, and anything the queue never acknowledged. */
+    async scheduled(_controller: ScheduledController, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {
+      const report = await runCron(materialiserFor(env, ctx, options));
+      if (report.sent || report.purges.requests.length || report.staleListings.length) {
+        console.log(
+          `cron: sent ${report.sent}, purge requests ${report.purges.requests.length}, stale listings ${report.staleListings.length}`,
+        );
+      }
+    },
+  };
+}
+
+const newsroom = createNewsroom({ clock: systemClock });
+
+export default {
+  fetch: newsroom.fetch,
+  queue: newsroom.queue,
+  scheduled: newsroom.scheduled,
+} satisfies ExportedHandler<NewsroomBindings>;

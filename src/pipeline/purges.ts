@@ -1,0 +1,140 @@
+/**
+ * @module pipeline/purges
+ * Cache purges, coalesced and paced. Changes schedule their tags here (one row per tag and mode in
+ * D1, so a burst of saves to one page costs one purge); `flushPurges` sends what is due, at most
+ * 100 tags a request, taking a token from a bucket whose rate and burst are settings (defaults:
+ * Cloudflare's documented Free limits, 5 a minute with a burst of 25). A refused purge keeps its
+ * tags for a later attempt: none is ever dropped.
+ */
+
+/** What purges and invalidates the reader's cache: its RPC entrypoint, or the local layer. */
+export interface Purger {
+  purge(tags: string[]): Promise<boolean>;
+  invalidate(tags: string[]): Promise<boolean>;
+}
+
+export type PurgeMode = "purge" | "invalidate";
+
+export interface PurgePacing {
+  /** Purge requests a minute, sustained. */
+  ratePerMinute: number;
+  /** Requests that may go at once after a quiet spell. */
+  burst: number;
+}
+
+/** Cloudflare's documented purge limits on the Free plan. */
+export const FREE_PLAN_PACING: PurgePacing = { ratePerMinute: 5, burst: 25 };
+/** A purge request takes at most 100 tags. */
+export const MAX_TAGS_PER_PURGE = 100;
+/** KV is eventually consistent for about 60 s: every purge is repeated after this. */
+export const REPURGE_DELAY_MS = 65_000;
+/** Requests one flush sends at most; the rest waits for the next batch or the cron. */
+const MAX_REQUESTS_PER_FLUSH = 10;
+
+/**
+ * Reads the pacing settings (`PURGE_RATE_PER_MINUTE`, `PURGE_BURST`); a bad value throws with its name.
+ * @example purgePacing({ PURGE_RATE_PER_MINUTE: "300" }) // { ratePerMinute: 300, burst: 25 }
+ */
+export function purgePacing(vars: { PURGE_RATE_PER_MINUTE?: string; PURGE_BURST?: string }): PurgePacing {
+  const read = (name: "PURGE_RATE_PER_MINUTE" | "PURGE_BURST", fallback: number): number => {
+    const raw = vars[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`[vars] ${name} must be a positive number, not ${JSON.stringify(raw)}`);
+    return value;
+  };
+  return { ratePerMinute: read("PURGE_RATE_PER_MINUTE", FREE_PLAN_PACING.ratePerMinute), burst: read("PURGE_BURST", FREE_PLAN_PACING.burst) };
+}
+
+/**
+ * Statements that schedule `tags` for a purge now (and, with `repurge`, once more after KV's
+ * propagation window). A tag already waiting keeps its row: the earlier time wins.
+ */
+export function schedulePurgeStatements(
+  db: D1Database,
+  tags: string[],
+  mode: PurgeMode,
+  dueAt: number,
+  repurge = true,
+): D1PreparedStatement[] {
+  return [...new Set(tags)].map((tag) =>
+    db
+      .prepare(
+        `INSERT INTO pending_purges (tag, mode, due_at, repurge) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tag, mode) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), repurge = MAX(repurge, excluded.repurge)`,
+      )
+      .bind(tag, mode, dueAt, repurge ? 1 : 0),
+  );
+}
+
+/** Takes one token from the bucket, atomically across consumers. Resolves whether there was one. */
+export async function takeToken(db: D1Database, pacing: PurgePacing, now: number): Promise<boolean> {
+  const perMs = pacing.ratePerMinute / 60_000;
+  const taken = await db.batch([
+    db.prepare("INSERT INTO purge_bucket (id, tokens, at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING").bind(pacing.burst, now),
+    db
+      .prepare(
+        `UPDATE purge_bucket SET tokens = MIN(?1, tokens + MAX(0, ?2 - at) * ?3) - 1, at = MAX(at, ?2)
+         WHERE id = 1 AND MIN(?1, tokens + MAX(0, ?2 - at) * ?3) >= 1 RETURNING tokens`,
+      )
+      .bind(pacing.burst, now, perMs),
+  ]);
+  return (taken[1]?.results.length ?? 0) > 0;
+}
+
+export interface FlushReport {
+  /** Purge (and invalidate) requests sent, and how many tags each carried. */
+  requests: number[];
+  refused: number;
+  /** Tags left waiting for a token. */
+  waiting: boolean;
+}
+
+/** Sends the purges that are due, within the bucket, at most 100 tags a request. */
+export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgePacing, now: number): Promise<FlushReport> {
+  const report: FlushReport = { requests: [], refused: 0, waiting: false };
+  for (let i = 0; i < MAX_REQUESTS_PER_FLUSH; i++) {
+    const due = await db
+      .prepare(
+        `SELECT tag, mode, repurge FROM pending_purges WHERE mode = (
+           SELECT mode FROM pending_purges WHERE due_at <= ?1 ORDER BY mode = 'invalidate', due_at LIMIT 1)
+         AND due_at <= ?1 ORDER BY due_at LIMIT ?2`,
+      )
+      .bind(now, MAX_TAGS_PER_PURGE)
+      .all<{ tag: string; mode: PurgeMode; repurge: number }>();
+    const rows = due.results;
+    if (rows.length === 0) return report;
+    if (!(await takeToken(db, pacing, now))) {
+      report.waiting = true;
+      return report;
+    }
+    const mode = (rows[0] as { mode: PurgeMode }).mode;
+    const tags = rows.map((row) => row.tag);
+    const ok = await purger[mode](tags).catch((error: unknown) => {
+      console.error(`cache ${mode} threw:`, error);
+      return false;
+    });
+    report.requests.push(tags.length);
+    if (!ok) {
+      report.refused++;
+      // Tried again after 5 s, doubling with each refusal, at most 5 minutes.
+      await db
+        .prepare(
+          `UPDATE pending_purges SET attempts = attempts + 1, due_at = ?1 + MIN(300000, 5000 << MIN(attempts, 6))
+           WHERE mode = ?2 AND tag IN (${tags.map(() => "?").join(",")})`,
+        )
+        .bind(now, mode, ...tags)
+        .run();
+      return report;
+    }
+    // Done, unless a re-purge is owed: then it waits out KV's propagation window.
+    const placeholders = tags.map(() => "?").join(",");
+    await db.batch([
+      db.prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`).bind(mode, now, ...tags),
+      db
+        .prepare(`UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`)
+        .bind(now + REPURGE_DELAY_MS, mode, ...tags),
+    ]);
+  }
+  return report;
+}
