@@ -28,9 +28,12 @@ export default defineConfig({
                 PURGE_BURST: "10000",
               },
               // The tests deliver queue messages themselves (tests/integration/helpers.ts, with the
-              // plugin's createMessageBatch), and call the reader directly rather than over a binding.
-              queueConsumers: {},
-              serviceBindings: {},
+              // plugin's createMessageBatch): the producers send to queues no consumer reads, so
+              // nothing is delivered behind a test's back.
+              queueProducers: { PIPELINE: "test-pipeline", REBUILD: "test-rebuild" },
+              // The newsroom's READER binding names the reader Worker, which the tests build in-process
+              // (tests/integration/helpers.ts); the binding itself answers nothing.
+              serviceBindings: { READER: () => new Response(null, { status: 404 }) },
               // A real D1 database that was never migrated: what the API meets when D1 fails.
               d1Databases: { DB: "broadsheet-test", UNMIGRATED_DB: "broadsheet-unmigrated" },
             },

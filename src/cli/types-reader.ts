@@ -8,7 +8,5 @@ import { readFile, writeFile } from "node:fs/promises";
 
 const FILE = "src/reader/worker-configuration.d.ts";
 const text = await readFile(FILE, "utf8");
-const kept = text
-  .replace(/declare namespace Cloudflare \{[\s\S]*?\n\}\n/, "")
-  .replace(/type StringifyValues[\s\S]*$/, "");
+const kept = text.replace(/declare namespace Cloudflare \{[\s\S]*?\n\}\n/, "").replace(/type StringifyValues[\s\S]*$/, "");
 await writeFile(FILE, kept);

@@ -9,8 +9,9 @@
  * fresh `write_id`. Every later statement runs only `WHERE EXISTS` a row with that `write_id`, so a
  * change that lost its race writes nothing at all: not its revision, links or outbox entries.
  */
-import { PIPELINE_VERSION } from "../core/pipeline-version";
+
 import * as v from "valibot";
+import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { type ArticleInput, type ListEntry, type StoredArticle, storedArticleSchema } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 

@@ -11,7 +11,6 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./app-env";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { FieldProblem, StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
@@ -40,9 +39,10 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
+import type { AppEnv } from "./app-env";
+import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
 import { requestSetup } from "./setup";
-import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -10,7 +10,6 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import type { AppEnv } from "./app-env";
 import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
@@ -37,9 +36,8 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { loadNav } from "../pipeline/listing-builders";
-import { mediaApi } from "./media";
 import { renderArticle } from "../render/article";
-import { requestSetup } from "./setup";
+import type { AppEnv } from "./app-env";
 import { accessFromEnv } from "./desk/access";
 import { lineDiff } from "./desk/diff";
 import {
@@ -77,6 +75,8 @@ import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./de
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
 import { editorForToken, parseEditorTokens, publisher } from "./editors";
+import { mediaApi } from "./media";
+import { requestSetup } from "./setup";
 
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;

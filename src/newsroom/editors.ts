@@ -5,8 +5,8 @@
  */
 import type { Context } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
-import type { AppEnv } from "./app-env";
 import type { PublishContext } from "../editorial/publishing";
+import type { AppEnv } from "./app-env";
 
 export interface EditorToken {
   name: string;

@@ -30,7 +30,10 @@ export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
   // The desk and draft previews load their modules (pages, jose, jsdiff) on their first request.
   const desk = lazyApp(options, "/desk", () => import("./desk").then((m) => m.deskRoutes));
   app.all("/desk", desk).all("/desk/*", desk);
-  app.all("/preview/*", lazyApp(options, "/preview", () => import("./preview").then((m) => m.previewRoutes)));
+  app.all(
+    "/preview/*",
+    lazyApp(options, "/preview", () => import("./preview").then((m) => m.previewRoutes)),
+  );
   app.route("/", mediaVariants);
   app.notFound((c) => c.text("Not Found\n", 404, { "Cache-Control": NO_STORE }));
   app.onError(onError);
@@ -87,7 +90,8 @@ export function createNewsroom(options: PipelineOptions) {
         return;
       }
       const report = await consumeBatch(materialiserFor(env, ctx, options), batch);
-      if (report.failed.length) console.error(`pipeline: ${report.failed.length} failed: ${report.failed.slice(0, 10).join(" ")}`);
+      if (report.failed.length)
+        console.error(`pipeline: ${report.failed.length} failed: ${report.failed.slice(0, 10).join(" ")}`);
     },
     /** Once a minute: work that comes due by itself, and anything the queue never acknowledged. */
     async scheduled(_controller: ScheduledController, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {

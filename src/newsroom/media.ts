@@ -7,7 +7,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { NO_STORE } from "../cache/policy";
 import type { FieldProblem } from "../core/schema";
 import { checkAlt, MAX_IMAGE_BYTES, tooLarge, type UploadRefusal, uploadImage } from "../media/upload";
 import { serveVariant } from "../media/variants";

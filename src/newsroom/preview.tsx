@@ -6,14 +6,14 @@
  */
 
 import { Hono } from "hono";
-import type { AppEnv } from "./app-env";
 import { NO_STORE } from "../cache/policy";
 import { getArticleRowById, storedArticleOf } from "../editorial/database";
 import { loadNav } from "../pipeline/listing-builders";
 import { renderArticle } from "../render/article";
-import { requestSetup } from "./setup";
+import type { AppEnv } from "./app-env";
 import { articlePageCsp, deskSecret } from "./desk/guard";
 import { checkPreviewLink } from "./desk/preview-link";
+import { requestSetup } from "./setup";
 
 export const previewRoutes = new Hono<AppEnv>()
   .use(async function previewHeaders(c, next) {

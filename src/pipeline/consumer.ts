@@ -6,13 +6,14 @@
  * is retried with a delay that grows with its attempts, and after the last retry it reaches the
  * dead-letter queue, which `recordDeadLetters` turns into rows editors can see and replay.
  */
-import { loadNav } from "./listing-builders";
-import { type ListingState, type Materialiser, applyArticle, applyListing, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
-import { completeStatements, deadLetterStatements, failureStatements, sendOutbox } from "./outbox";
-import { expandFanout } from "./fanout";
-import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
+
 import type { NavSection } from "../render/layout";
+import { expandFanout } from "./fanout";
+import { loadNav } from "./listing-builders";
+import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
+import { completeStatements, deadLetterStatements, failureStatements, runStatements, sendOutbox } from "./outbox";
+import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
 const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
@@ -50,7 +51,8 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       group.deliveries.push(delivery);
       group.parsed.push(message);
       // The group stands for its newest generation and its newest outbox row.
-      if ((message.generation ?? -1) > (group.message.generation ?? -1)) group.message = { ...group.message, generation: message.generation };
+      if ((message.generation ?? -1) > (group.message.generation ?? -1))
+        group.message = { ...group.message, generation: message.generation };
       if ((message.id ?? -1) > (group.message.id ?? -1)) group.message = { ...group.message, id: message.id };
     }
   }
@@ -81,14 +83,17 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
         await expandFanout(m, message);
       } else {
         // An outbox row of kind 'purge' from before the queue: its tags join the pending purges.
-        await m.db.batch(schedulePurgeStatements(m.db, message.target.split(",").filter(Boolean), "purge", m.clock.now(), false));
+        await runStatements(
+          m.db,
+          schedulePurgeStatements(m.db, message.target.split(",").filter(Boolean), "purge", m.clock.now(), false),
+        );
       }
       if (state === "busy") {
         // Another consumer holds the listing's lease. A fresh message looks again shortly; this one
         // is done, so waiting never counts as a failed attempt.
         await sendAll(m.queues.urgent, [message], BUSY_DELAY_SECONDS);
       }
-      await m.db.batch(completeStatements(m.db, message));
+      await runStatements(m.db, completeStatements(m.db, message));
       for (const delivery of group.deliveries) delivery.ack();
       (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
       for (const parsed of group.parsed) {
@@ -101,7 +106,9 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
   if (pings.length) await applyPings(m, pings, report);
   await recordRebuildProgress(m, rebuildDone);
   // Work that builds left behind (WebSub pings, listings to rebuild again) goes out now, not at the cron.
-  await sendOutbox(m.db, m.queues, m.clock.now()).catch((error: unknown) => console.error("pipeline: sending the outbox failed:", error));
+  await sendOutbox(m.db, m.queues, m.clock.now()).catch((error: unknown) =>
+    console.error("pipeline: sending the outbox failed:", error),
+  );
   report.purges = await flushPurges(m.db, m.cache, m.pacing, m.clock.now()).catch((error: unknown) => {
     console.error("pipeline: flushing purges failed:", error);
     return { requests: [], refused: 0, waiting: true };
@@ -113,7 +120,10 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
 async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
   if (message.generation === undefined) return false;
   if (message.kind === "article") {
-    const row = await db.prepare("SELECT revision FROM articles WHERE slug = ?").bind(message.target).first<{ revision: number }>();
+    const row = await db
+      .prepare("SELECT revision FROM articles WHERE slug = ?")
+      .bind(message.target)
+      .first<{ revision: number }>();
     return row !== null && row.revision > message.generation;
   }
   const row = await db
@@ -142,7 +152,7 @@ async function applyPings(m: Materialiser, groups: Group[], report: BatchReport)
   for (const group of groups) {
     const label = `websub:${group.message.target}`;
     if (ok) {
-      await m.db.batch(completeStatements(m.db, group.message));
+      await runStatements(m.db, completeStatements(m.db, group.message));
       for (const delivery of group.deliveries) delivery.ack();
       report.applied.push(label);
     } else retryGroup(m, group, new Error("the WebSub hub refused the ping"), report, label);

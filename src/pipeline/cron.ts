@@ -56,7 +56,10 @@ export async function runCron(m: Materialiser): Promise<CronReport> {
 
   const emptiedFromTrash = await purgeTrash(m.db, now - TRASH_RETENTION_MS, now);
   const staleListings = await queueStaleListings(m.db, now);
-  await m.db.prepare("DELETE FROM pipeline_failures WHERE at < ?").bind(now - FAILURES_KEPT_MS).run();
+  await m.db
+    .prepare("DELETE FROM pipeline_failures WHERE at < ?")
+    .bind(now - FAILURES_KEPT_MS)
+    .run();
   const sent = await sendOutbox(m.db, m.queues, now, { resend: true });
   const purges = await flushPurges(m.db, m.cache, m.pacing, now);
   return { wentLive: live.length, emptiedFromTrash, staleListings, sent, purges };

@@ -34,6 +34,8 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage): P
     return;
   }
   const next: PipelineMessage[] =
-    pages.length === FANOUT_PAGE ? [{ kind: "fanout", target: message.target, after: (pages.at(-1) as PipelineMessage).target, ...rebuild }] : [];
+    pages.length === FANOUT_PAGE
+      ? [{ kind: "fanout", target: message.target, after: (pages.at(-1) as PipelineMessage).target, ...rebuild }]
+      : [];
   await sendAll(m.queues.bulk, [...pages, ...next]);
 }

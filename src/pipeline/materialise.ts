@@ -50,8 +50,9 @@ import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
-import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
 import type { PipelineQueues } from "./messages";
+import { runStatements } from "./outbox";
+import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
 
 export interface Materialiser {
   db: D1Database;
@@ -235,5 +236,5 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
  * consumer sends them at the end of its batch, coalesced and paced (pipeline/purges.ts).
  */
 async function refresh(m: Materialiser, tags: string[], mode: PurgeMode): Promise<void> {
-  await m.db.batch(schedulePurgeStatements(m.db, tags, mode, m.clock.now()));
+  await runStatements(m.db, schedulePurgeStatements(m.db, tags, mode, m.clock.now()));
 }

@@ -67,7 +67,10 @@ export async function sendOutbox(
       sent.push(...batch.map((m) => m.id as number));
     } catch (error) {
       console.error(`sending ${batch.length} outbox rows failed; they wait for the next send or the cron:`, error);
-      await unsend(db, batch.map((m) => m.id as number)).catch(() => undefined);
+      await unsend(
+        db,
+        batch.map((m) => m.id as number),
+      ).catch(() => undefined);
     }
   }
   return sent.length;
@@ -83,13 +86,17 @@ async function generationsOf(db: D1Database, rows: ClaimedRow[]): Promise<Map<st
   for (let i = 0; i < slugs.length; i += 100) {
     const part = slugs.slice(i, i + 100);
     statements.push(
-      db.prepare(`SELECT 'article:' || slug AS k, revision AS g FROM articles WHERE slug IN (${part.map(() => "?").join(",")})`).bind(...part),
+      db
+        .prepare(`SELECT 'article:' || slug AS k, revision AS g FROM articles WHERE slug IN (${part.map(() => "?").join(",")})`)
+        .bind(...part),
     );
   }
   for (let i = 0; i < names.length; i += 100) {
     const part = names.slice(i, i + 100);
     statements.push(
-      db.prepare(`SELECT 'listing:' || name AS k, generation AS g FROM listings WHERE name IN (${part.map(() => "?").join(",")})`).bind(...part),
+      db
+        .prepare(`SELECT 'listing:' || name AS k, generation AS g FROM listings WHERE name IN (${part.map(() => "?").join(",")})`)
+        .bind(...part),
     );
   }
   if (statements.length === 0) return found;
@@ -102,7 +109,10 @@ async function generationsOf(db: D1Database, rows: ClaimedRow[]): Promise<Map<st
 async function unsend(db: D1Database, ids: number[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) {
     const part = ids.slice(i, i + 100);
-    await db.prepare(`UPDATE outbox SET sent_at = NULL WHERE id IN (${part.map(() => "?").join(",")})`).bind(...part).run();
+    await db
+      .prepare(`UPDATE outbox SET sent_at = NULL WHERE id IN (${part.map(() => "?").join(",")})`)
+      .bind(...part)
+      .run();
   }
 }
 
@@ -113,7 +123,9 @@ async function unsend(db: D1Database, ids: number[]): Promise<void> {
 export function completeStatements(db: D1Database, message: PipelineMessage): D1PreparedStatement[] {
   if (message.id === undefined) return [];
   if (message.kind === "article" || message.kind === "listing") {
-    return [db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(message.kind, message.target, message.id)];
+    return [
+      db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(message.kind, message.target, message.id),
+    ];
   }
   return [db.prepare("DELETE FROM outbox WHERE id = ?").bind(message.id)];
 }
@@ -156,4 +168,9 @@ export function deadLetterStatements(db: D1Database, message: unknown, attempts:
       ),
     ...(typeof id === "number" ? [db.prepare("UPDATE outbox SET dead_at = ? WHERE id = ?").bind(now, id)] : []),
   ];
+}
+
+/** Runs statements as one D1 batch; D1 refuses an empty batch, so none runs nothing. */
+export async function runStatements(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
+  if (statements.length) await db.batch(statements);
 }

@@ -40,10 +40,14 @@ export function purgePacing(vars: { PURGE_RATE_PER_MINUTE?: string; PURGE_BURST?
     const raw = vars[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`[vars] ${name} must be a positive number, not ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`[vars] ${name} must be a positive number, not ${JSON.stringify(raw)}`);
     return value;
   };
-  return { ratePerMinute: read("PURGE_RATE_PER_MINUTE", FREE_PLAN_PACING.ratePerMinute), burst: read("PURGE_BURST", FREE_PLAN_PACING.burst) };
+  return {
+    ratePerMinute: read("PURGE_RATE_PER_MINUTE", FREE_PLAN_PACING.ratePerMinute),
+    burst: read("PURGE_BURST", FREE_PLAN_PACING.burst),
+  };
 }
 
 /**
@@ -130,9 +134,13 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
     // Done, unless a re-purge is owed: then it waits out KV's propagation window.
     const placeholders = tags.map(() => "?").join(",");
     await db.batch([
-      db.prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`).bind(mode, now, ...tags),
       db
-        .prepare(`UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`)
+        .prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`)
+        .bind(mode, now, ...tags),
+      db
+        .prepare(
+          `UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`,
+        )
         .bind(now + REPURGE_DELAY_MS, mode, ...tags),
     ]);
   }

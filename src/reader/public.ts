@@ -8,7 +8,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { ReaderAppEnv as AppEnv } from "./app-env";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
@@ -24,7 +23,6 @@ import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
-import { readerSetup as requestSetup } from "./setup";
 import {
   archiveDocumentName,
   archiveTag,
@@ -37,6 +35,8 @@ import {
   listingTags,
   PAGE_SIZE,
 } from "../targets/listings";
+import type { ReaderAppEnv as AppEnv } from "./app-env";
+import { readerSetup as requestSetup } from "./setup";
 
 /** Pages past this are 404s: a deeper page would cost more than one KV `list`. */
 export const MAX_PAGE = 50;

@@ -2,7 +2,6 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { parseJsonFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { MAX_BODY_BYTES } from "../../src/newsroom/api";
 import {
   articleFile,
@@ -17,6 +16,7 @@ import {
   SITE,
   secondsFromNow,
   TOKEN,
+  worker,
 } from "./helpers";
 
 const authorized = { Authorization: `Bearer ${TOKEN}` };

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { edgeCacheFor } from "../../src/cache/edge-cache";
 import { localCache } from "../../src/cache/local-cache";
-import { REPURGE_DELAY_MS } from "../../src/pipeline/materialise";
+import { REPURGE_DELAY_MS } from "../../src/pipeline/purges";
 import {
   articleFile,
   clock,

@@ -7,8 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, beforeEach, expect, it } from "vitest";
-import { createWorker } from "../../src/index";
 import { forgetAccessKeys } from "../../src/newsroom/desk/access";
+import { createNewsroom } from "../../src/newsroom/index";
 import { clock, SITE } from "./helpers";
 
 const TEAM = "newsroom.cloudflareaccess.com";
@@ -21,9 +21,9 @@ let stranger: Keys;
 let jwks: unknown;
 const certRequests: string[] = [];
 
-const worker = createWorker({
+const worker = createNewsroom({
   clock,
-  fetch: async (request) => {
+  fetch: async (request: Request) => {
     certRequests.push(request.url);
     return Response.json(jwks);
   },

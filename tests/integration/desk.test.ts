@@ -28,7 +28,7 @@ function post(
   fields: Record<string, string | string[]>,
   cookie: string,
   headers: Record<string, string> = {},
-  settings: Partial<Env> = {},
+  settings: Partial<Cloudflare.Env> = {},
 ): Promise<Response> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
@@ -54,7 +54,7 @@ function upload(cookie: string, file: File, alt: string): Promise<Response> {
   return request("/desk/media", { method: "POST", body, headers: { Origin: SITE, Cookie: cookie, Accept: "application/json" } });
 }
 
-const get = (path: string, cookie: string, settings: Partial<Env> = {}) =>
+const get = (path: string, cookie: string, settings: Partial<Cloudflare.Env> = {}) =>
   request(path, { headers: { Cookie: cookie, ...HTML }, redirect: "manual" }, settings);
 
 /** The editor's form for a new article, as a browser would post it. */

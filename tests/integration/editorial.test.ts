@@ -2,13 +2,15 @@
  * The editorial database: exact If-Match, named editors, revisions, the trash, moves, the KV
  * migration, and what happens when D1, KV or a purge fails. Real D1, KV and Cache API throughout.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { parseJsonFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { localCache } from "../../src/cache/local-cache";
 import { siteFromEnv } from "../../src/core/config";
-import { applyOutbox, type Materialiser } from "../../src/pipeline/materialise";
+import { consumeBatch } from "../../src/pipeline/consumer";
+import type { Materialiser } from "../../src/pipeline/materialise";
+import type { PipelineMessage } from "../../src/pipeline/messages";
 import { createStore, getDocument, putDocument } from "../../src/readmodel/store";
 import {
   articleFile,
@@ -65,7 +67,36 @@ function materialiser(options: { failPuts?: number; refusePurges?: boolean } = {
   const site = siteFromEnv(env);
   const real = localCache(caches.default, createExecutionContext(), site.url, clock);
   const cache = options.refusePurges ? { ...real, purge: async () => false, invalidate: async () => false } : real;
-  return { db: env.DB, store: createStore(kv), cache, site, clock, fetch: (request) => fetch(request) };
+  return {
+    db: env.DB,
+    store: createStore(kv),
+    cache,
+    pacing: { ratePerMinute: 60_000, burst: 10_000 },
+    queues: { urgent: env.PIPELINE, bulk: env.REBUILD },
+    site,
+    clock,
+    fetch: (request) => fetch(request),
+  };
+}
+
+/** Delivers the outbox's article rows to the consumer as one batch, as the queue would, with `m`. */
+async function applyOutbox(m: Materialiser) {
+  const { results } = await env.DB.prepare("SELECT id, kind, target FROM outbox WHERE kind = 'article' ORDER BY id").all<{
+    id: number;
+    kind: "article";
+    target: string;
+  }>();
+  const messages = results.map((row, i) => ({
+    id: `m${i}`,
+    timestamp: new Date(clock.now()),
+    attempts: 1,
+    body: { kind: row.kind, target: row.target, id: row.id } satisfies PipelineMessage,
+  }));
+  const batch = createMessageBatch("broadsheet-pipeline", messages);
+  const ctx = createExecutionContext();
+  const report = await consumeBatch(m, batch);
+  await waitOnExecutionContext(ctx);
+  return { ...report, result: await getQueueResult(batch, ctx) };
 }
 
 describe("exact If-Match", () => {
@@ -251,8 +282,8 @@ describe("failures", () => {
     const cached = await request("/articles/purge-me");
     expect(cached.headers.get("X-Cache")).toBe("HIT");
     expect(await cached.text()).not.toContain("Purge me, corrected");
-    const queued = await env.DB.prepare("SELECT target FROM outbox WHERE kind = 'purge'").all<{ target: string }>();
-    expect(queued.results.map((r) => r.target)).toContain("article:purge-me");
+    const queued = await env.DB.prepare("SELECT tag FROM pending_purges").all<{ tag: string }>();
+    expect(queued.results.map((r) => r.tag)).toContain("article:purge-me");
     clock.advance(2 * 60_000);
     await runCron();
     expect(await (await request("/articles/purge-me")).text()).toContain("Purge me, corrected");

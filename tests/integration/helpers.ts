@@ -15,10 +15,10 @@ import { expect } from "vitest";
 import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
+import { mediaNameOf } from "../../src/media/store";
 import { createNewsroom, DEAD_LETTER_QUEUE } from "../../src/newsroom/index";
 import type { PipelineMessage } from "../../src/pipeline/messages";
 import { createReader } from "../../src/reader/index";
-import { mediaNameOf } from "../../src/media/store";
 
 /** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
 export class TestClock implements Clock {

@@ -7,10 +7,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { AppEnv } from "../../src/app-env";
 import { IMMUTABLE } from "../../src/media/serve";
 import { MAX_ALT_LENGTH, MAX_IMAGE_BYTES } from "../../src/media/upload";
-import { mediaApi, mediaPublic } from "../../src/reader/media";
+import type { AppEnv } from "../../src/newsroom/app-env";
+import { mediaApi, mediaVariants } from "../../src/newsroom/media";
+import type { ReaderAppEnv } from "../../src/reader/app-env";
+import { mediaPublic } from "../../src/reader/media";
 import { hex, PNG_3X2 } from "../support/png-bytes";
 import { clock, SITE } from "./helpers";
 
@@ -21,11 +23,17 @@ const app = new Hono<AppEnv>()
     await next();
   })
   .route("/api", mediaApi)
-  .route("/", mediaPublic);
+  .route("/", mediaVariants);
+/** The reader's media routes, handing new widths to the newsroom's, as the service binding does. */
+const readerMedia = new Hono<ReaderAppEnv>().route("/", mediaPublic);
 
 async function send(path: string, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
-  const response = await app.fetch(new Request(new URL(path, SITE), init), env, ctx);
+  const incoming = new Request(new URL(path, SITE), init);
+  const newsroomPath = incoming.method === "POST" || new URL(incoming.url).pathname.startsWith("/media/w/");
+  const response = newsroomPath
+    ? await app.fetch(incoming, env, ctx)
+    : await readerMedia.fetch(incoming, { ...env, NEWSROOM: { fetch: (r: Request) => app.fetch(r, env, ctx) } }, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -6,8 +6,8 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../app-env";
 import { NO_STORE } from "../../cache/policy";
+import type { AppEnv } from "../app-env";
 import { parseEditorTokens } from "../editors";
 import { accessFromEnv, verifyAccessJwt } from "./access";
 import { fingerprint, MIN_SECRET_LENGTH } from "./hmac";
