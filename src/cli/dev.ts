@@ -1,9 +1,10 @@
 /**
  * @module cli/dev
- * `npm start`: applies the D1 migrations to the local database, serves the site with `wrangler dev`
- * on http://localhost:8787, then publishes every file in `articles/` through the editors' API,
- * exactly as an editor would, so D1 and the KV read model are both filled. Safe to run again:
- * local state persists in `.wrangler/`, and unchanged articles are skipped.
+ * `npm start`: applies the D1 migrations to the local databases, serves both Workers with one
+ * `wrangler dev` (the reader on http://localhost:8787, the newsroom behind it, the queues and their
+ * consumers), runs the newsroom's scheduled work every minute as Cloudflare's cron would, then
+ * publishes every file in `articles/` through the editors' API, exactly as an editor would. Safe to
+ * run again: local state persists in `.wrangler/`, and unchanged articles are skipped.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,6 +14,10 @@ import { publish } from "./publish";
 const PORT = Number(process.env.PORT ?? 8787);
 const SITE = `http://localhost:${PORT}`;
 const READY_TIMEOUT_MS = 90_000;
+/** The cron's period in wrangler.newsroom.toml: `wrangler dev` runs no cron by itself. */
+const CRON_INTERVAL_MS = 60_000;
+/** The newsroom first, whose bindings the reader's service binding names; the reader serves the port. */
+const CONFIGS = ["-c", "wrangler.toml", "-c", "wrangler.newsroom.toml"];
 
 async function devToken(): Promise<string> {
   if (!existsSync(".dev.vars")) {
@@ -51,7 +56,7 @@ async function waitUntilServing(child: ReturnType<typeof spawn>): Promise<void> 
 
 /** `wrangler d1 migrations apply --local`: a fresh clone gets its tables, a used one what it lacks. */
 function applyLocalMigrations(): void {
-  const result = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+  const result = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.newsroom.toml"], {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
   });
@@ -61,7 +66,7 @@ function applyLocalMigrations(): void {
 async function main(): Promise<void> {
   const token = await devToken();
   applyLocalMigrations();
-  const child = spawn("wrangler", ["dev", "--port", String(PORT)], {
+  const child = spawn("wrangler", ["dev", ...CONFIGS, "--port", String(PORT)], {
     stdio: "inherit",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
   child.on("exit", (code) => process.exit(code ?? 0));
 
   await waitUntilServing(child);
+  runCronEveryMinute(token);
   console.log(`\nSeeding local KV from articles/ through ${SITE}/api ...`);
   const summary = await publish({ paths: ["articles"], site: SITE, token, dryRun: false, log: (l) => console.log(l) });
   console.log(
@@ -78,6 +84,20 @@ async function main(): Promise<void> {
     token === "broadsheet-dev-token" ? `${token} (the development token from .dev.vars)` : "the first token in .dev.vars";
   console.log(`\nBroadsheet is running on ${SITE}`);
   console.log(`The desk: ${SITE}/desk  (sign in with ${shown})\n`);
+}
+
+/** Calls the newsroom's cron (POST /api/cron, as an editor may) every minute, as Cloudflare would. */
+function runCronEveryMinute(token: string): void {
+  const run = async () => {
+    try {
+      const response = await fetch(`${SITE}/api/cron`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+      if (!response.ok) console.error(`cron: the newsroom answered ${response.status}`);
+    } catch (error) {
+      console.error(`cron: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  setInterval(run, CRON_INTERVAL_MS).unref();
+  void run();
 }
 
 main().catch((error: unknown) => {

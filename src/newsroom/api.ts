@@ -39,6 +39,7 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
+import { pipelineApi } from "./api-pipeline";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
@@ -251,11 +252,11 @@ export const apiRoutes = new Hono<AppEnv>()
     return c.json(report);
   })
   .post("/cron", async (c) => {
-    // The cron calls this through the Worker's own fetch entrypoint, so its purges reach the cache
-    // in front of `fetch` (purges are scoped to the entrypoint that makes them). Editors may call it
-    // too, to apply pending work at once.
+    // The scheduled work, on request: `npm start` calls it every minute, and editors may, to send
+    // what is pending at once.
     return c.json(await runCron(c.var.materialiser));
   })
+  .route("/pipeline", pipelineApi)
   .all("*", (c) => apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`))
   .onError((error, c) => {
     // Expected refusals (bearer-auth's 401) carry their own response.

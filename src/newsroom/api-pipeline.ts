@@ -1,0 +1,28 @@
+/**
+ * @module newsroom/api-pipeline
+ * The pipeline for editors' tools, under the API's auth: `GET /api/pipeline` (backlog, failures,
+ * dead letters, the latest rebuild and whether this release needs one), `POST /api/pipeline/rebuild`
+ * and `POST /api/pipeline/replay` (every dead letter, or `?id=N` for one).
+ */
+import { Hono } from "hono";
+import { pipelineStatus, replayDeadLetters, startRebuild } from "../pipeline/status";
+import type { AppEnv } from "./app-env";
+
+export const pipelineApi = new Hono<AppEnv>()
+  .get("/", async (c) => c.json(await pipelineStatus(c.env.DB)))
+  .post("/rebuild", async (c) => {
+    const id = await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
+    return c.json({ rebuild: id, status: `/api/pipeline` }, 202);
+  })
+  .post("/replay", async (c) => {
+    const raw = c.req.query("id");
+    const id = raw === undefined ? undefined : Number(raw);
+    if (id !== undefined && !Number.isSafeInteger(id)) {
+      return c.json(
+        { error: "The dead letter's id is not valid", details: [{ field: "id", problem: "must be a whole number" }] },
+        400,
+      );
+    }
+    const m = c.var.materialiser;
+    return c.json({ replayed: await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id) });
+  });
