@@ -122,13 +122,16 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
     if (!ok) {
       report.refused++;
       // Tried again after 5 s, doubling with each refusal, at most 5 minutes.
-      await db
-        .prepare(
-          `UPDATE pending_purges SET attempts = attempts + 1, due_at = ?1 + MIN(300000, 5000 << MIN(attempts, 6))
-           WHERE mode = ?2 AND tag IN (${tags.map(() => "?").join(",")})`,
-        )
-        .bind(now, mode, ...tags)
-        .run();
+      await db.batch(
+        chunks(tags).map((part) =>
+          db
+            .prepare(
+              `UPDATE pending_purges SET attempts = attempts + 1, due_at = ? + MIN(300000, 5000 << MIN(attempts, 6))
+               WHERE mode = ? AND tag IN (${part.map(() => "?").join(",")})`,
+            )
+            .bind(now, mode, ...part),
+        ),
+      );
       return report;
     }
     // Done, unless a re-purge is owed: then it waits out KV's propagation window.
@@ -145,4 +148,11 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
     ]);
   }
   return report;
+}
+
+/** D1 binds at most 100 parameters a statement: tags go in parts that leave room for the rest. */
+function chunks(tags: string[], size = 90): string[][] {
+  const parts: string[][] = [];
+  for (let i = 0; i < tags.length; i += size) parts.push(tags.slice(i, i + size));
+  return parts;
 }
