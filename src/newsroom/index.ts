@@ -6,7 +6,7 @@
  * reach it directly: the reader Worker hands it `/api/*`, `/desk/*`, `/preview/*` and image widths
  * over a service binding.
  */
-import { type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "hono";
+import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import { NO_STORE } from "../cache/policy";
 import { systemClock } from "../core/clock";
 import { consumeBatch, recordDeadLetters } from "../pipeline/consumer";
@@ -14,6 +14,7 @@ import { runCron } from "../pipeline/cron";
 import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
+import { onError } from "./errors";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
 import { mediaVariants } from "./media";
 import { pipelineSetup } from "./setup";
@@ -55,12 +56,6 @@ function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
     );
   };
 }
-
-/** One log line with the method and path, then a plain 500. */
-const onError: ErrorHandler<AppEnv> = (error, c) => {
-  console.error(`${c.req.method} ${c.req.path} failed:`, error);
-  return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
-};
 
 /** A sub-app mounted at `path` whose module is imported on its first request. */
 function lazyApp(options: PipelineOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
