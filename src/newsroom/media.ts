@@ -70,5 +70,10 @@ export const mediaApi = new Hono<AppEnv>().post(
 
 /** Variants, for the reader: only GET and HEAD. */
 export const mediaVariants = new Hono<AppEnv>().on(["GET", "HEAD"], "/media/w/:width/:file", async (c) =>
-  serveVariant({ bucket: c.env.MEDIA, images: c.env.IMAGES }, c.req.raw, c.req.param("width"), c.req.param("file")),
+  serveVariant(
+    { bucket: c.env.MEDIA, images: c.env.IMAGES, now: c.var.clock.now() },
+    c.req.raw,
+    c.req.param("width"),
+    c.req.param("file"),
+  ),
 );
