@@ -41,7 +41,7 @@ import {
 import { runCron } from "../pipeline/cron";
 import { pipelineApi } from "./api-pipeline";
 import type { AppEnv } from "./app-env";
-import { type EditorToken, type EditorToken, editorForToken, editorForToken, editorsFromEnv, parseEditorTokens, publisher, publisher } from "./editors";
+import { type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
 import { onError } from "./errors";
 import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
 import { mediaApi } from "./media";
