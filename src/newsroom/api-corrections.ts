@@ -16,7 +16,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../app-env";
 import { absoluteUrl, articlePath } from "../core/config";
 import { noteAnchor } from "../core/corrections";
 import type { FieldProblem } from "../core/schema";
@@ -31,7 +30,8 @@ import {
 } from "../editorial/corrections";
 import { getArticleRow, statusOf } from "../editorial/database";
 import { etagOf, type Refusal } from "../editorial/publishing";
-import { applyLater, publisher } from "./editors";
+import type { AppEnv } from "./app-env";
+import { publisher } from "./editors";
 
 /** A note is at most a couple of thousand characters: a body far past that is refused unread. */
 const MAX_NOTE_BODY_BYTES = 64 * 1024;
@@ -67,7 +67,6 @@ export const correctionsApi = new Hono<AppEnv>()
     if (body instanceof Response) return body;
     const added = await addCorrection(publisher(c), slug, body);
     if (!added.ok) return refusal(c, added);
-    applyLater(c);
     const url = absoluteUrl(c.var.site, `/api/articles/${slug}/corrections/${added.correction.id}`);
     c.header("Location", url);
     c.header("ETag", etagOf(added.correction.version));
@@ -90,7 +89,6 @@ export const correctionsApi = new Hono<AppEnv>()
     if (body instanceof Response) return body;
     const edited = await editCorrection(publisher(c), slug, c.req.param("id"), body, { ifMatch: c.req.header("If-Match") });
     if (!edited.ok) return refusal(c, edited);
-    if (edited.outcome !== "unchanged") applyLater(c);
     c.header("ETag", etagOf(edited.correction.version));
     return c.json({ ...view(c, slug, edited.correction), unchanged: edited.outcome === "unchanged" });
   })
@@ -99,7 +97,6 @@ export const correctionsApi = new Hono<AppEnv>()
     if (slug instanceof Response) return slug;
     const withdrawn = await withdrawCorrection(publisher(c), slug, c.req.param("id"), { ifMatch: c.req.header("If-Match") });
     if (!withdrawn.ok) return refusal(c, withdrawn);
-    applyLater(c);
     return c.json({ slug, id: withdrawn.correction.id, deleted: true });
   })
   .get(`/articles/:slug/corrections/${ID}/revisions`, async (c) => {

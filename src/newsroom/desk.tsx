@@ -14,7 +14,6 @@ import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { validateSlug } from "../editorial/article";
-import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
   getArticleRow,
@@ -25,6 +24,7 @@ import {
   listSections,
   statusOf,
 } from "../editorial/database";
+import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
   etagOf,
@@ -321,7 +321,6 @@ export const deskRoutes = new Hono<AppEnv>()
       const state = { fields: storedFields(c, row), row, correctionDraft: { ...note, problem } };
       return page(c, await editorPage(c, { ...state, notice: { role: "alert", text: `${added.error}: ${problem}.` } }), 400);
     }
-    applyLater(c);
     return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
   })
   .post("/articles/:slug/corrections/:id/withdraw", async (c) => {
@@ -330,7 +329,6 @@ export const deskRoutes = new Hono<AppEnv>()
     const version = formText(await c.req.formData(), "version");
     const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
     if (!withdrawn.ok) return refused(c, row, withdrawn);
-    applyLater(c);
     return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
   })
   .post("/articles/:slug/preview-link", async (c) => {
