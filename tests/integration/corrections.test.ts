@@ -29,7 +29,7 @@ import {
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 /** A moment well after the default articles' publication, 20:00 UTC: already the next day in Tokyo. */
 const CORRECTED_AT = Date.parse("2030-12-02T20:00:00Z");
-const TOKYO = { SITE_TIME_ZONE: "Asia/Tokyo" } as Partial<Env>;
+const TOKYO = { SITE_TIME_ZONE: "Asia/Tokyo" } as Partial<Cloudflare.Env>;
 
 interface NoteView {
   id: string;
@@ -49,7 +49,7 @@ beforeEach(async () => {
   await emptyCache();
 });
 
-function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, settings: Partial<Env> = {}) {
+function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, settings: Partial<Cloudflare.Env> = {}) {
   return request(
     path,
     {
@@ -62,13 +62,13 @@ function send(method: string, path: string, body?: unknown, headers: Record<stri
 }
 
 /** Adds a note through the API and fails the test unless it was stored. */
-async function correct(slug: string, text: string, kind = "correction", settings: Partial<Env> = {}): Promise<NoteView> {
+async function correct(slug: string, text: string, kind = "correction", settings: Partial<Cloudflare.Env> = {}): Promise<NoteView> {
   const response = await send("POST", `/api/articles/${slug}/corrections`, { kind, text }, {}, settings);
   if (response.status !== 201) throw new Error(`correcting ${slug}: ${response.status} ${await response.text()}`);
   return (await response.json()) as NoteView;
 }
 
-const page = async (slug: string, settings: Partial<Env> = {}) => (await request(`/articles/${slug}`, {}, settings)).text();
+const page = async (slug: string, settings: Partial<Cloudflare.Env> = {}) => (await request(`/articles/${slug}`, {}, settings)).text();
 
 /** The page's text, tags taken out and entities decoded, to read notes as readers do. */
 const textOf = (html: string): string =>
