@@ -14,6 +14,7 @@ import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { validateSlug } from "../editorial/article";
+import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
   getArticleRow,
@@ -24,7 +25,6 @@ import {
   listSections,
   statusOf,
 } from "../editorial/database";
-import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
   etagOf,

@@ -19,9 +19,9 @@ import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitem
 import { websubLinkHeader } from "../feeds/websub";
 import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
 import { getDocument, getPage, listIndex } from "../readmodel/store";
+import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
-import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";

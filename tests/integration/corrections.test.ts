@@ -49,7 +49,13 @@ beforeEach(async () => {
   await emptyCache();
 });
 
-function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, settings: Partial<Cloudflare.Env> = {}) {
+function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  settings: Partial<Cloudflare.Env> = {},
+) {
   return request(
     path,
     {
@@ -62,13 +68,19 @@ function send(method: string, path: string, body?: unknown, headers: Record<stri
 }
 
 /** Adds a note through the API and fails the test unless it was stored. */
-async function correct(slug: string, text: string, kind = "correction", settings: Partial<Cloudflare.Env> = {}): Promise<NoteView> {
+async function correct(
+  slug: string,
+  text: string,
+  kind = "correction",
+  settings: Partial<Cloudflare.Env> = {},
+): Promise<NoteView> {
   const response = await send("POST", `/api/articles/${slug}/corrections`, { kind, text }, {}, settings);
   if (response.status !== 201) throw new Error(`correcting ${slug}: ${response.status} ${await response.text()}`);
   return (await response.json()) as NoteView;
 }
 
-const page = async (slug: string, settings: Partial<Cloudflare.Env> = {}) => (await request(`/articles/${slug}`, {}, settings)).text();
+const page = async (slug: string, settings: Partial<Cloudflare.Env> = {}) =>
+  (await request(`/articles/${slug}`, {}, settings)).text();
 
 /** The page's text, tags taken out and entities decoded, to read notes as readers do. */
 const textOf = (html: string): string =>
