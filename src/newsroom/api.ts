@@ -39,6 +39,7 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
+import { correctionsApi } from "./api-corrections";
 import { pipelineApi } from "./api-pipeline";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
@@ -213,6 +214,8 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   // Images: POST /api/media (routes/media.ts).
   .route("/", mediaApi)
+  // Corrections and clarifications: /api/articles/:slug/corrections (newsroom/api-corrections.ts).
+  .route("/", correctionsApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
