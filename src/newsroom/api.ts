@@ -40,6 +40,7 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { pipelineApi } from "./api-pipeline";
+import { liveApi } from "./api-live";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
@@ -213,6 +214,8 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   // Images: POST /api/media (routes/media.ts).
   .route("/", mediaApi)
+  // Live coverage: /api/articles/:slug/updates (newsroom/api-live.ts).
+  .route("/", liveApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
