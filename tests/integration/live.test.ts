@@ -30,7 +30,7 @@ beforeEach(async () => {
   clock.at = Date.parse("2026-12-01T12:00:00Z");
 });
 
-function postUpdate(slug: string, body: unknown, settings: Partial<Env> = {}): Promise<Response> {
+function postUpdate(slug: string, body: unknown, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
   return request(
     `/api/articles/${slug}/updates`,
     { method: "POST", headers: { ...authorized, "Content-Type": "application/json" }, body: JSON.stringify(body) },
@@ -38,7 +38,7 @@ function postUpdate(slug: string, body: unknown, settings: Partial<Env> = {}): P
   );
 }
 
-async function addUpdate(slug: string, body: unknown, settings: Partial<Env> = {}): Promise<UpdateView> {
+async function addUpdate(slug: string, body: unknown, settings: Partial<Cloudflare.Env> = {}): Promise<UpdateView> {
   const response = await postUpdate(slug, body, settings);
   if (response.status !== 201) throw new Error(`adding an update failed with ${response.status}: ${await response.text()}`);
   return (await response.json()) as UpdateView;
