@@ -295,10 +295,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const draft = { headline: formText(form, "headline").trim(), body: lf(formText(form, "body")), pinned: form.has("pinned") };
     const { headline, ...rest } = draft;
     const saved = await addUpdate(publisher(c), row.slug, headline ? draft : rest);
-    if (saved.ok) {
-      applyLater(c);
-      return c.redirect(`/desk/articles/${row.slug}?n=update-posted#live-updates`, 303);
-    }
+    if (saved.ok) return c.redirect(`/desk/articles/${row.slug}?n=update-posted#live-updates`, 303);
     if (saved.status !== 400) return refused(c, row, saved);
     const notice: Notice = { role: "alert", text: `Update not posted: ${describeProblems(saved.details)}.` };
     const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
