@@ -39,8 +39,8 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
-import { pipelineApi } from "./api-pipeline";
 import { liveApi } from "./api-live";
+import { pipelineApi } from "./api-pipeline";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";

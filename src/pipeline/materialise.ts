@@ -53,13 +53,9 @@ import type { NavSection } from "../render/layout";
 import type { LiveView } from "../render/live";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
-<<<<<<< HEAD
-import type { PipelineQueues } from "./messages";
-import { runStatements } from "./outbox";
-=======
 import { updateView } from "./live-builder";
 import type { PipelineQueues } from "./messages";
->>>>>>> b238808 (Live coverage: updates in D1 (0008), guarded writes, API, page, feeds, JSON document and script)
+import { runStatements } from "./outbox";
 import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
 
 export interface Materialiser {
