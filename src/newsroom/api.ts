@@ -40,6 +40,7 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { correctionsApi } from "./api-corrections";
+import { liveApi } from "./api-live";
 import { pipelineApi } from "./api-pipeline";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
@@ -216,6 +217,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", mediaApi)
   // Corrections and clarifications: /api/articles/:slug/corrections (newsroom/api-corrections.ts).
   .route("/", correctionsApi)
+  // Live coverage: /api/articles/:slug/updates (newsroom/api-live.ts).
+  .route("/", liveApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
