@@ -40,6 +40,7 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { pipelineApi } from "./api-pipeline";
+import { searchApi } from "./api-search";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 import { mediaApi } from "./media";
@@ -213,6 +214,7 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   // Images: POST /api/media (routes/media.ts).
   .route("/", mediaApi)
+  .route("/", searchApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);
