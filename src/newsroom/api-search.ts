@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { TAGS } from "../cache/policy";
+import { runStatements } from "../pipeline/outbox";
 import { schedulePurgeStatements } from "../pipeline/purges";
 import { reindexPage } from "../pipeline/search-entry";
 import type { AppEnv } from "./app-env";
@@ -32,7 +33,7 @@ export const searchApi = new Hono<AppEnv>().post("/search/reindex", async (c) =>
   if (progress.indexed || progress.removed) {
     // Result pages may show what was just rewritten: their tag goes the way of every purge.
     const now = c.var.clock.now();
-    await c.env.DB.batch(schedulePurgeStatements(c.env.DB, [TAGS.search], "purge", now, false));
+    await runStatements(c.env.DB, schedulePurgeStatements(c.env.DB, [TAGS.search], "purge", now, false));
   }
   return c.json(progress);
 });
