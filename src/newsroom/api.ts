@@ -42,6 +42,7 @@ import { runCron } from "../pipeline/cron";
 import { correctionsApi } from "./api-corrections";
 import { liveApi } from "./api-live";
 import { pipelineApi } from "./api-pipeline";
+import { searchApi } from "./api-search";
 import type { AppEnv } from "./app-env";
 import { type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
 import { onError } from "./errors";
@@ -219,6 +220,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", correctionsApi)
   // Live coverage: /api/articles/:slug/updates (newsroom/api-live.ts).
   .route("/", liveApi)
+  // Search: POST /api/search/reindex (newsroom/api-search.ts).
+  .route("/", searchApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);

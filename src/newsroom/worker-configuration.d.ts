@@ -4,6 +4,7 @@ interface __BaseEnv_NewsroomBindings {
   ARTICLES: KVNamespace;
   MEDIA: R2Bucket;
   DB: D1Database;
+  SEARCH: D1Database;
   PIPELINE: Queue;
   REBUILD: Queue;
   IMAGES: ImagesBinding;

@@ -57,6 +57,7 @@ import { updateView } from "./live-builder";
 import type { PipelineQueues } from "./messages";
 import { runStatements } from "./outbox";
 import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
+import { applySearchEntry } from "./search-entry";
 
 export interface Materialiser {
   db: D1Database;
@@ -106,6 +107,10 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
     const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
     if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
       await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
+      // Search results read D1, not KV: one purge is enough, with no repeat after KV's window.
+      if (m.search && (await applySearchEntry(m.db, m.search, slug, m.clock.now()))) {
+        await runStatements(m.db, schedulePurgeStatements(m.db, [TAGS.search], "purge", m.clock.now(), false));
+      }
       return;
     }
   }

@@ -16,6 +16,7 @@ import { siteFromEnv } from "../core/config";
 import type { ReaderAppEnv } from "./app-env";
 import { mediaPublic } from "./media";
 import { publicRoutes } from "./public";
+import { searchRoutes } from "./search";
 
 /** What the reader takes from outside: time. */
 export interface ReaderOptions {
@@ -35,6 +36,7 @@ export function createReaderApp(options: ReaderOptions): Hono<ReaderAppEnv> {
   });
   // Images first: the public routes' catch-all would answer /media/… with the 404 page.
   app.route("/", mediaPublic);
+  app.route("/", searchRoutes);
   app.route("/", publicRoutes);
   app.onError(onError);
   // Hono compiles its router on the first match: do it while the isolate starts, not on a request.

@@ -3,6 +3,8 @@
 interface __BaseEnv_ReaderBindings {
   ARTICLES: KVNamespace;
   MEDIA: R2Bucket;
+  SEARCH: D1Database;
+  SEARCH_LIMITER: RateLimit;
   SITE_TITLE: string;
   SITE_DESCRIPTION: string;
   SITE_URL: string;
