@@ -24,12 +24,6 @@ export interface BuiltArticle {
   warnings: string[];
 }
 
-/** Checks a slug with the same rules the schema applies everywhere. */
-export function validateSlug(slug: string): Validated<string> {
-  const result = validate(slugSchema, slug);
-  return result.ok ? result : { ok: false, problems: result.problems.map((p) => ({ ...p, field: "slug" })) };
-}
-
 export interface BuildContext {
   site: Site;
   /** Decides whether the article is scheduled. */
@@ -147,9 +141,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-/** Whether readers may see the article at `now`: not a draft, and its publication time has come. */
-export function isPublic(article: Pick<StoredArticle, "draft" | "published">, now: number): boolean {
-  return !article.draft && Date.parse(article.published) <= now;
 }

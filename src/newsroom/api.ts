@@ -13,8 +13,8 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { FieldProblem, StoredArticle } from "../core/schema";
+import { validateSlug } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
-import { validateSlug } from "../editorial/article";
 import {
   type AuthorRow,
   getArticleRow,

@@ -11,9 +11,8 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { articlePath } from "../core/config";
-import { type ArticleInput, describeProblems } from "../core/schema";
+import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
-import { validateSlug } from "../editorial/article";
 import {
   type ArticleRow,
   getArticleRow,

@@ -12,6 +12,7 @@ import { TAGS } from "../cache/policy";
 import { absoluteUrl, authorPath, type Site, sectionPath, tagPath } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ListEntry, listEntrySchema } from "../core/schema";
+import { publicSql, statusSql } from "../core/visibility";
 import { forgetListing, getMeta, queueListings, rebuildEverythingStatements, setMeta } from "../editorial/database";
 import { buildFeed, latestChange } from "../feeds/build";
 import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
@@ -28,7 +29,8 @@ import {
 } from "../feeds/sitemap";
 import type { StoredDocument } from "../readmodel/store";
 import type { NavSection } from "../render/layout";
-import { type ListingView, renderListing } from "../render/listing";
+import { renderListing } from "../render/listing";
+import { listingView, NO_SUBJECT } from "../render/listing-view";
 import {
   type ArchivePart,
   archiveDocumentName,
@@ -91,9 +93,12 @@ export interface ListingBuilder<S extends Snapshot> {
   afterWrite?(db: D1Database, snapshot: S, now: number, name: string): Promise<void>;
 }
 
-const PUBLIC = "draft = 0 AND deleted_at IS NULL";
+/** Public at the `now` bound in its place (core/visibility says what that is). */
+const PUBLIC = publicSql();
 /** The same, for an article aliased `a`. */
-const PUBLIC_A = "a.draft = 0 AND a.deleted_at IS NULL";
+const PUBLIC_A = publicSql("a");
+/** Scheduled: listed, but its time has not come. */
+const SCHEDULED_A = statusSql("scheduled", "?");
 /** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */
 const monthOf = (publishedAt: string): string => `strftime('%Y-%m', ${publishedAt} / 1000, 'unixepoch')`;
 const MONTH_SQL = monthOf("a.published_at");
@@ -136,9 +141,6 @@ const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
   author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
 };
 
-/** The home page is nobody's: its subject is empty, and always there. */
-export const NO_SUBJECT = { name: "", bio: "", url: null, photo_url: null };
-
 /** Reads a listing's subject (its section, tag or author) in a batch; the home page's is NO_SUBJECT. */
 const subjectStatement = (db: D1Database, listing: Listing): D1PreparedStatement =>
   listing.kind === "home"
@@ -153,7 +155,7 @@ const MAX_NAV = 12;
  * only drafts use stays out of it, so no unpublished name shows.
  */
 const NAV_SQL = `SELECT s.slug, s.name FROM sections s
-  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A} AND a.published_at <= ?)
+  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`;
 
 /** The sections in the header's navigation at `now`. */
@@ -178,21 +180,19 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
       db
         .prepare(
           `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
         )
         .bind(now, ...where.params, limit),
+      db.prepare(`SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND ${where.sql}`).bind(now, ...where.params),
       db
-        .prepare(`SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}`)
-        .bind(now, ...where.params),
-      db
-        .prepare(`SELECT MIN(a.published_at) AS at FROM articles a WHERE ${PUBLIC_A} AND a.published_at > ? AND ${where.sql}`)
+        .prepare(`SELECT MIN(a.published_at) AS at FROM articles a WHERE ${SCHEDULED_A} AND ${where.sql}`)
         .bind(now, ...where.params),
       db.prepare(NAV_SQL).bind(now),
       db
         .prepare(
           `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            GROUP BY month ORDER BY month DESC LIMIT 1`,
         )
         .bind(now, ...where.params),
@@ -286,58 +286,6 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
   await db.batch(rebuildEverythingStatements(db, now));
 }
 
-/** How a listing presents itself: heading, description, paths and, for an author, the profile. */
-export function listingView(
-  site: Site,
-  listing: Listing,
-  subject: { name: string; bio: string; url: string | null; photo_url: string | null },
-): ListingView {
-  const common = {
-    path: (page: number) => listingPagePath(listing, page),
-    feeds: listingFeedPaths(listing),
-  };
-  switch (listing.kind) {
-    case "home":
-      return {
-        ...common,
-        heading: "Latest articles",
-        description: site.description,
-        feedTitle: site.title,
-        empty: "Nothing has been published yet.",
-      };
-    case "section":
-      return {
-        ...common,
-        heading: subject.name,
-        description: `The latest ${subject.name} articles from ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published in this section yet.",
-      };
-    case "tag":
-      return {
-        ...common,
-        heading: `Tagged “${subject.name}”`,
-        description: `Articles tagged ${subject.name} on ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published with this tag yet.",
-      };
-    case "author":
-      return {
-        ...common,
-        heading: subject.name,
-        description: subject.bio || `Articles by ${subject.name} on ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published by this author yet.",
-        author: {
-          name: subject.name,
-          bio: subject.bio,
-          ...(subject.url ? { url: subject.url } : {}),
-          ...(subject.photo_url ? { photoUrl: absoluteImageUrl(site, subject.photo_url) } : {}),
-        },
-      };
-  }
-}
-
 interface SitemapIndexSnapshot extends Snapshot {
   months: Array<{ month: string; lastModified: number }>;
   lastModified: number | undefined;
@@ -350,10 +298,10 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
       db
         .prepare(
           `SELECT ${monthOf("published_at")} AS month, MAX(modified_at) AS lastModified
-           FROM articles WHERE ${PUBLIC} AND published_at <= ? GROUP BY month ORDER BY month DESC`,
+           FROM articles WHERE ${PUBLIC} GROUP BY month ORDER BY month DESC`,
         )
         .bind(now),
-      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
+      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC}`).bind(now),
     ]);
     return {
       generation: generationOf(generation),
@@ -379,11 +327,11 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
       db
         .prepare(
           `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
-           WHERE ${PUBLIC} AND published_at <= ? AND ${monthOf("published_at")} = ?
+           WHERE ${PUBLIC} AND ${monthOf("published_at")} = ?
            ORDER BY published_at DESC, id DESC`,
         )
         .bind(now, month),
-      db.prepare(`SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
+      db.prepare(`SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC}`).bind(now),
     ]);
     return {
       generation: generationOf(generation),
@@ -405,11 +353,11 @@ interface PagesSnapshot extends Snapshot {
 
 const PAGES_SQL: Record<ListingSitemap, string> = {
   sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY s.slug ORDER BY s.slug`,
+    WHERE ${PUBLIC_A} GROUP BY s.slug ORDER BY s.slug`,
   tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY t.tag_slug ORDER BY t.tag_slug`,
+    WHERE ${PUBLIC_A} GROUP BY t.tag_slug ORDER BY t.tag_slug`,
   authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY w.author_slug ORDER BY w.author_slug`,
+    WHERE ${PUBLIC_A} GROUP BY w.author_slug ORDER BY w.author_slug`,
 };
 
 const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
@@ -447,7 +395,7 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
       generationStatement(db, "news"),
       db
         .prepare(
-          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at <= ? AND published_at > ?
+          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > ?
            ORDER BY published_at DESC LIMIT ?`,
         )
         .bind(now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS),
@@ -503,7 +451,7 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
       db
         .prepare(
           `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            ORDER BY a.published_at ASC, a.id ASC`,
         )
         .bind(now, ...where.params),

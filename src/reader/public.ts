@@ -12,16 +12,16 @@ import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
-import { validateSlug } from "../editorial/article";
+import { validateSlug } from "../core/schema";
 import { buildFeed } from "../feeds/build";
 import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
 import { getDocument, getPage, listIndex } from "../readmodel/store";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
+import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { renderGone, renderNotFound } from "../render/not-found";
 import {
   archiveDocumentName,

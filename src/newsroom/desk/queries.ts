@@ -4,7 +4,7 @@
  * author and a search of titles. (Every write goes through content/publishing.ts.)
  */
 
-import { STATUSES, type ArticleStatus as Status } from "../../editorial/database";
+import { STATUSES, type ArticleStatus as Status, statusSql } from "../../core/visibility";
 
 export { STATUSES, type Status };
 
@@ -44,10 +44,7 @@ export const DESK_LIST_LIMIT = 100;
 // Each status is a condition on the row; without one, everything but the trash.
 const STATUS_CONDITIONS: Record<Status | "all", string> = {
   all: "a.deleted_at IS NULL",
-  trash: "a.deleted_at IS NOT NULL",
-  draft: "a.deleted_at IS NULL AND a.draft = 1",
-  scheduled: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at > ?5",
-  published: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at <= ?5",
+  ...(Object.fromEntries(STATUSES.map((status) => [status, statusSql(status, "?5")])) as Record<Status, string>),
 };
 
 /** `%` and `_` are LIKE's wildcards: an editor searching for "50%" means the characters. */
