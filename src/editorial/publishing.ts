@@ -21,7 +21,17 @@ import { taxonomySlug } from "../core/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
-import { archiveListingName, type Filing, listingsFor } from "../targets/listings";
+import {
+  archiveTarget,
+  type BuildTarget,
+  formatTarget,
+  listingTarget,
+  NEWS_SITEMAP,
+  SITEMAP_INDEX,
+  sitemapMonth,
+  sitemapMonthTarget,
+} from "../targets/build-target";
+import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
   type ArticleRow,
@@ -344,27 +354,25 @@ function uniqueBySlug<T extends { slug: string }>(items: T[]): T[] {
   return items.filter((item) => !seen.has(item.slug) && seen.add(item.slug));
 }
 
-/** The month an article sits under in the sitemap. */
-export const sitemapMonth = (publishedAt: number): string => new Date(publishedAt).toISOString().slice(0, 7);
-
 /**
  * What a change leaves for the read model: the article's page under each slug it had, and every
- * listing it was or is in: the home page and feeds, its section, tags and authors, the sitemap
- * index and its month, and the news sitemap.
+ * target it was or is in: the home page and feeds, its section, tags and authors and their
+ * archives, the sitemap index, its month and the listing sitemaps, and the news sitemap.
  */
 function workFor(before: Placement | null, after: Placement | null): OutboxWork {
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
   const listings = new Set<string>();
+  const add = (target: BuildTarget) => listings.add(formatTarget(target));
   for (const placed of [before, after]) {
     if (!placed || placed.draft) continue;
     for (const listing of listingsFor(placed)) {
-      listings.add(listing.name);
-      listings.add(archiveListingName(listing));
+      add(listingTarget(listing));
+      add(archiveTarget(listing));
     }
-    listings.add("sitemap");
-    listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
-    for (const kind of LISTING_SITEMAPS) listings.add(`sitemap:${kind}`);
-    listings.add("news");
+    add(SITEMAP_INDEX);
+    add(sitemapMonthTarget(sitemapMonth(placed.publishedAt)));
+    for (const of of LISTING_SITEMAPS) add({ kind: "sitemap-pages", of });
+    add(NEWS_SITEMAP);
   }
   return { articles, listings: [...listings] };
 }

@@ -21,7 +21,6 @@ import {
   buildSitemapIndex,
   buildSitemapMonth,
   buildSitemapPages,
-  LISTING_SITEMAPS,
   type ListingSitemap,
   NEWS_SITEMAP_MAX_AGE_MS,
   NEWS_SITEMAP_MAX_URLS,
@@ -32,19 +31,25 @@ import type { NavSection } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import {
+  type BuildTarget,
+  formatTarget,
+  NEWS_SITEMAP,
+  parseTarget,
+  SITEMAP_INDEX,
+  targetNameOfDocument,
+} from "../targets/build-target";
+import {
   type ArchivePart,
   archiveDocumentName,
   archiveKey,
   archivePath,
   archiveTag,
   documentName,
-  HOME,
   type Listing,
   listingFeedPaths,
   listingPagePath,
   listingTags,
   PAGE_SIZE,
-  parseListing,
 } from "../targets/listings";
 
 export interface Snapshot {
@@ -83,8 +88,15 @@ const removed = (name: string, now: number, tag: string): BuiltDocument => ({
   tags: [tag],
 });
 
-/** The child sitemap a `sitemap:<child>` name stands for: a month like 2026-03, or a listing sitemap. */
-const sitemapChild = (name: string): string => name.slice("sitemap:".length);
+/**
+ * The target a builder was handed, by its name. builderFor chooses a builder by the target's kind,
+ * so a name of another kind here is a bug in this module, not bad input.
+ */
+function targetOf<K extends BuildTarget["kind"]>(name: string, kind: K): Extract<BuildTarget, { kind: K }> {
+  const target = parseTarget(name);
+  if (target?.kind !== kind) throw new Error(`${JSON.stringify(name)} is not a ${kind} target`);
+  return target as Extract<BuildTarget, { kind: K }>;
+}
 
 export interface ListingBuilder<S extends Snapshot> {
   read(db: D1Database, now: number, name: string): Promise<S>;
@@ -170,7 +182,7 @@ const NAV_BUILT = "nav_built";
 const articleListing: ListingBuilder<ListingSnapshot> = {
   afterWrite: afterListingWrite,
   async read(db, now, name) {
-    const listing = parseListing(name) ?? HOME;
+    const { listing } = targetOf(name, "listing");
     const where = membership(listing);
     const limit = Math.max(PAGE_SIZE, FEED_SIZE);
     // One batch is one transaction: the generation and the rows come from the same state.
@@ -294,7 +306,7 @@ interface SitemapIndexSnapshot extends Snapshot {
 const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
   async read(db, now) {
     const [generation, months, latest] = await db.batch([
-      generationStatement(db, "sitemap"),
+      generationStatement(db, formatTarget(SITEMAP_INDEX)),
       db
         .prepare(
           `SELECT ${monthOf("published_at")} AS month, MAX(modified_at) AS lastModified
@@ -310,7 +322,12 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    return oneDocument("sitemap", buildSitemapIndex(site, snapshot.months, snapshot.lastModified), now, TAGS.sitemap);
+    return oneDocument(
+      formatTarget(SITEMAP_INDEX),
+      buildSitemapIndex(site, snapshot.months, snapshot.lastModified),
+      now,
+      TAGS.sitemap,
+    );
   },
 };
 
@@ -321,7 +338,7 @@ interface SitemapMonthSnapshot extends Snapshot {
 
 const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   async read(db, now, name) {
-    const month = sitemapChild(name);
+    const { month } = targetOf(name, "sitemap-month");
     const [generation, urls, newest] = await db.batch([
       generationStatement(db, name),
       db
@@ -343,7 +360,12 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   },
   async render(site, snapshot, now, name) {
     const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
-    return oneDocument(name, buildSitemapMonth(site, urls, snapshot.newest), now, TAGS.sitemapChild(sitemapChild(name)));
+    return oneDocument(
+      name,
+      buildSitemapMonth(site, urls, snapshot.newest),
+      now,
+      TAGS.sitemapChild(targetOf(name, "sitemap-month").month),
+    );
   },
 };
 
@@ -369,7 +391,7 @@ const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
 /** A child sitemap of every section, tag or author page that has public articles. */
 const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
   async read(db, now, name) {
-    const kind = sitemapChild(name) as ListingSitemap;
+    const kind = targetOf(name, "sitemap-pages").of;
     const [generation, rows] = await db.batch([generationStatement(db, name), db.prepare(PAGES_SQL[kind]).bind(now)]);
     return {
       generation: generationOf(generation),
@@ -380,7 +402,7 @@ const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
     };
   },
   async render(site, snapshot, now, name) {
-    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(sitemapChild(name)));
+    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(targetOf(name, "sitemap-pages").of));
   },
 };
 
@@ -392,7 +414,7 @@ interface NewsSnapshot extends Snapshot {
 const newsListing: ListingBuilder<NewsSnapshot> = {
   async read(db, now) {
     const [generation, entries] = await db.batch([
-      generationStatement(db, "news"),
+      generationStatement(db, formatTarget(NEWS_SITEMAP)),
       db
         .prepare(
           `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > ?
@@ -406,7 +428,7 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    return oneDocument("news", buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
+    return oneDocument(formatTarget(NEWS_SITEMAP), buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
   },
 };
 
@@ -443,7 +465,7 @@ interface ArchiveSnapshot extends Snapshot {
  */
 const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   async read(db, now, name) {
-    const listing = parseListing(name.slice("archive:".length)) ?? HOME;
+    const { listing } = targetOf(name, "archive");
     const where = membership(listing);
     const [generation, subject, rows, stored] = await db.batch([
       generationStatement(db, name),
@@ -587,24 +609,27 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   },
 };
 
-/** The builder for a listing name, or undefined for a name no listing has. */
+/** Each kind of build target's builder. */
+const BUILDERS: { [K in BuildTarget["kind"]]: ListingBuilder<Snapshot> } = {
+  listing: articleListing as ListingBuilder<Snapshot>,
+  archive: archiveListing as ListingBuilder<Snapshot>,
+  "sitemap-index": sitemapIndexListing as ListingBuilder<Snapshot>,
+  "sitemap-month": sitemapMonthListing as ListingBuilder<Snapshot>,
+  "sitemap-pages": pagesSitemapListing as ListingBuilder<Snapshot>,
+  news: newsListing as ListingBuilder<Snapshot>,
+};
+
+/** The builder for a build target's name (targets/build-target.ts), or undefined for a name no target has. */
 export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
-  if (name === "news") return newsListing as ListingBuilder<Snapshot>;
-  if (name.startsWith("archive:") && parseListing(name.slice("archive:".length)))
-    return archiveListing as ListingBuilder<Snapshot>;
-  if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
-  if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
-  if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
-  if ((LISTING_SITEMAPS as readonly string[]).includes(sitemapChild(name)) && name.startsWith("sitemap:")) {
-    return pagesSitemapListing as ListingBuilder<Snapshot>;
-  }
-  return undefined;
+  const target = parseTarget(name);
+  return target && BUILDERS[target.kind];
 }
 
-/** The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`. */
-export function listingOfDocument(document: string): string {
-  return document.replace(/:\d{4}-\d{2}:\d+:(rss|atom|json)$/, "").replace(/:(rss|atom|json)$/, "");
-}
+/**
+ * The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`.
+ * (targets/build-target.ts's targetNameOfDocument, under the name the cron knows it by.)
+ */
+export const listingOfDocument = targetNameOfDocument;
 
 function parseEntry(json: string): ListEntry | null {
   try {

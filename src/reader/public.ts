@@ -23,6 +23,7 @@ import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { renderGone, renderNotFound } from "../render/not-found";
+import { formatTarget, NEWS_SITEMAP, SITEMAP_INDEX, sitemapChildTarget } from "../targets/build-target";
 import {
   archiveDocumentName,
   archiveTag,
@@ -150,7 +151,7 @@ publicRoutes
   .get("/sitemap.xml", (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: "sitemap",
+        name: formatTarget(SITEMAP_INDEX),
         contentType: XML,
         tags: [TAGS.sitemap],
         lastModified: false,
@@ -161,14 +162,16 @@ publicRoutes
   .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
     // A month of articles, or every section, tag or author page: each a prebuilt child.
     const child = c.req.param("file").slice(0, -".xml".length);
+    const target = sitemapChildTarget(child);
+    if (!target) return notFound(c);
     return cached(c, () =>
-      prebuilt(c, { name: `sitemap:${child}`, contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
+      prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
     );
   })
   .get("/news-sitemap.xml", (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: "news",
+        name: formatTarget(NEWS_SITEMAP),
         contentType: XML,
         tags: [TAGS.newsSitemap],
         lastModified: false,
