@@ -8,7 +8,7 @@ import type { Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ImageSizes, renderBody, shorten } from "../core/markdown";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
-import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "../core/schema";
+import type { ArticleInput, ListEntry, StoredArticle, Validated } from "../core/schema";
 import { atomItem } from "../feeds/atom";
 import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel } from "../feeds/model";
