@@ -318,7 +318,7 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
       return apiError(
         c,
         503,
-        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See the README, \"Editors' API\".",
+        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See docs/api.md.",
       );
     }
     return configured.check(c, next);

@@ -1,6 +1,6 @@
 /**
  * @module tests/browser/support/screenshots
- * The README's screenshots of the desk, taken on request only: `npm run screenshots` sets
+ * The screenshots of the desk in docs/desk.md, taken on request only: `npm run screenshots` sets
  * BROADSHEET_SCREENSHOTS to the folder to write (docs/screenshots), and the browser tests save
  * <name>.png there on the way (the viewport only, 1280×800, light). A plain `npm run test:browser`
  * writes nothing, so a test run never leaves the tracked images changed.
