@@ -242,7 +242,7 @@ async function main(): Promise<number> {
   }
   const token = process.env.BROADSHEET_TOKEN;
   if (!values["dry-run"] && !token) {
-    console.error('BROADSHEET_TOKEN is not set: export the editor token first (see docs/publishing.md).');
+    console.error("BROADSHEET_TOKEN is not set: export the editor token first (see docs/publishing.md).");
     return 2;
   }
   const summary = await publish({

@@ -315,11 +315,7 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
       };
     }
     if (configured.editors.length === 0) {
-      return apiError(
-        c,
-        503,
-        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See docs/api.md.",
-      );
+      return apiError(c, 503, "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See docs/api.md.");
     }
     return configured.check(c, next);
   };

@@ -97,7 +97,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .use(sameOrigin())
   .use(async function deskOpen(c, next) {
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
-    return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See docs/desk.md.\n', 503);
+    return c.text("The desk is closed: set the DESK_SECRET secret (32 characters or more). See docs/desk.md.\n", 503);
   })
   .get("/sign-in", async (c) => {
     const next = safeNext(c.req.query("next"));
