@@ -30,14 +30,7 @@ import type { StoredDocument } from "../readmodel/store";
 import type { NavSection } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
-import {
-  type BuildTarget,
-  formatTarget,
-  NEWS_SITEMAP,
-  parseTarget,
-  SITEMAP_INDEX,
-  targetNameOfDocument,
-} from "../targets/build-target";
+import { type BuildTarget, formatTarget, NEWS_SITEMAP, parseTarget, SITEMAP_INDEX } from "../targets/build-target";
 import {
   type ArchivePart,
   archiveDocumentName,
@@ -624,12 +617,6 @@ export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
   const target = parseTarget(name);
   return target && BUILDERS[target.kind];
 }
-
-/**
- * The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`.
- * (targets/build-target.ts's targetNameOfDocument, under the name the cron knows it by.)
- */
-export const listingOfDocument = targetNameOfDocument;
 
 function parseEntry(json: string): ListEntry | null {
   try {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FeedFormat } from "../../src/feeds/model";
 import { LISTING_SITEMAPS } from "../../src/feeds/sitemap";
-import { builderFor, listingOfDocument } from "../../src/pipeline/listing-builders";
+import { builderFor } from "../../src/pipeline/listing-builders";
 import {
   archiveTarget,
   type BuildTarget,
@@ -122,8 +122,8 @@ describe("build targets", () => {
         expect(targetNameOfDocument(archiveDocumentName(l, { month: m, part }, f))).toBe(formatTarget(archiveTarget(l)));
       }),
     );
-    expect(listingOfDocument("tag:rss")).toBe("tag:rss");
-    expect(listingOfDocument("tag:rss:atom")).toBe("tag:rss");
-    expect(listingOfDocument("sitemap:2025-03")).toBe("sitemap:2025-03");
+    expect(targetNameOfDocument("tag:rss")).toBe("tag:rss");
+    expect(targetNameOfDocument("tag:rss:atom")).toBe("tag:rss");
+    expect(targetNameOfDocument("sitemap:2025-03")).toBe("sitemap:2025-03");
   });
 });
