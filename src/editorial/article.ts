@@ -34,7 +34,7 @@ export interface BuildContext {
   links?: ArticleLinks;
   /**
    * The sizes of the images uploaded here that the article shows (the lead image and the body's),
-   * by URL as written, read from R2 when it is saved (content/publishing.ts).
+   * by URL as written, read from R2 when it is saved (editorial/publishing.ts).
    */
   imageSizes?: ImageSizes;
 }
@@ -43,7 +43,7 @@ export type ArticleLinks = NonNullable<StoredArticle["links"]>;
 
 /**
  * Builds everything stored for an article: the rendered record, its list entry and its feed items.
- * A body that is over a limit (content/limits.ts) is refused with the problem, never rendered.
+ * A body that is over a limit (core/limits.ts) is refused with the problem, never rendered.
  */
 export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<Validated<BuiltArticle>> {
   const { now } = context;
@@ -91,7 +91,7 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
   };
 }
 
-/** KV's limit on a key's metadata, which holds list entries (content/store.ts). */
+/** KV's limit on a key's metadata, which holds list entries (readmodel/store.ts). */
 const KV_METADATA_LIMIT = 1024;
 
 /** The list entry for an article, with the summary shortened until the metadata fits KV's limit. */

@@ -1,7 +1,7 @@
 /**
  * @module editorial/database
  * The editorial database in D1: the system of record. This module owns every statement that writes
- * it (the listing builders' reads live with them, in content/listing-builders.ts); the tables are
+ * it (the listing builders' reads live with them, in pipeline/listing-builders.ts); the tables are
  * described in src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id

@@ -3,7 +3,7 @@
  * Publishing, in one place: what the editors' API calls, and what the desk and the KV migration
  * call too. Each operation checks its preconditions, builds what is stored, and commits it to D1 as
  * one transaction together with the outbox work that brings KV and the caches up to date. It never
- * writes KV itself; `applyOutbox` (content/materialise.ts) does, right after, and the cron again
+ * writes KV itself; `applyOutbox` (pipeline/materialise.ts) does, right after, and the cron again
  * for anything left over.
  */
 import type { Clock } from "../core/clock";
@@ -120,7 +120,7 @@ export async function saveArticle(
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
     if (await commitArticle(context.db, write, row?.version ?? null, by, work)) {
       // (A section that gains its first public article joins every page's navigation: the home
-      // page's rebuild notices, and queues every page. See content/materialise.ts.)
+      // page's rebuild notices, and queues every page. See pipeline/materialise.ts.)
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
     }
     // Another save landed between our read and our write. With a precondition that is a conflict;

@@ -15,7 +15,7 @@ import { stripMetadata } from "./strip-metadata";
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /**
  * The longest alt text, in characters (code points): a sentence or two, as screen-reader users
- * prefer. The same number as an article's `image.alt` (content/limits.ts).
+ * prefer. The same number as an article's `image.alt` (core/limits.ts).
  */
 export const MAX_ALT_LENGTH = LIMITS.altLength;
 

@@ -1,6 +1,6 @@
 /**
  * @module newsroom/api
- * The editors' API: thin handlers over content/publishing. Every request is authenticated as a
+ * The editors' API: thin handlers over editorial/publishing. Every request is authenticated as a
  * named editor, every error is JSON naming the field and the problem, and a request that fails
  * writes nothing. Nothing here is ever cached.
  */
@@ -211,7 +211,7 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
-  // Images: POST /api/media (routes/media.ts).
+  // Images: POST /api/media (newsroom/media.ts).
   .route("/", mediaApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {

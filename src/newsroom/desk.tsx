@@ -1,6 +1,6 @@
 /**
  * @module newsroom/desk
- * The editors' desk at /desk: server-rendered pages over content/publishing, the same module the
+ * The editors' desk at /desk: server-rendered pages over editorial/publishing, the same module the
  * API calls. Every page works as a plain form; the script (src/desk/client/) adds the Markdown
  * editor, the live preview, autosave and image upload. The guard (desk/guard.ts) sets the headers,
  * checks CSRF and signs editors in.
@@ -145,7 +145,7 @@ export const deskRoutes = new Hono<AppEnv>()
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
   .use(deskAuth())
-  // Images have their own, larger limit (routes/media.ts); every other form has this one.
+  // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
   .get("/", async (c) => {

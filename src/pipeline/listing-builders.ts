@@ -3,7 +3,7 @@
  * The documents the read model prebuilds, each a builder: a read of D1's current state (one batch,
  * one transaction) and the documents it renders. The home page, sections, tags and authors share
  * one builder; their archives, the sitemaps and the news sitemap have their own. The materialiser
- * (content/materialise.ts) decides when they run; this module decides what they write.
+ * (pipeline/materialise.ts) decides when they run; this module decides what they write.
  */
 
 import * as v from "valibot";

@@ -2,7 +2,7 @@
  * @module reader/public
  * What readers and feed readers get. Every page and feed is a document the materialiser prebuilt
  * in KV: a miss costs one KV read and no rendering. The home page, sections, tags and authors are
- * one kind of listing (content/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
+ * one kind of listing (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, MiddlewareHandler } from "hono";

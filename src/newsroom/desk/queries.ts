@@ -1,7 +1,7 @@
 /**
  * @module newsroom/desk/queries
  * What the desk reads from D1 for its article list: one query, filtered by status, section,
- * author and a search of titles. (Every write goes through content/publishing.ts.)
+ * author and a search of titles. (Every write goes through editorial/publishing.ts.)
  */
 
 import { STATUSES, type ArticleStatus as Status, statusSql } from "../../core/visibility";
