@@ -3,8 +3,8 @@
  * Publishing, in one place: what the editors' API calls, and what the desk and the KV migration
  * call too. Each operation checks its preconditions, builds what is stored, and commits it to D1 as
  * one transaction together with the outbox work that brings KV and the caches up to date. It never
- * writes KV itself; `applyOutbox` (pipeline/materialise.ts) does, right after, and the cron again
- * for anything left over.
+ * writes KV itself: the pipeline sends the outbox rows to the queue (pipeline/outbox.ts), its
+ * consumer applies them (pipeline/consumer.ts), and the cron sends again anything left over.
  */
 import type { Clock } from "../core/clock";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
