@@ -5,19 +5,12 @@
  * (wrangler dev, tests, the benchmark), a local layer over the Cache API gives the same semantics.
  */
 import type { Clock } from "../core/clock";
+import type { EdgeCache } from "./edge-cache-type";
 import { localCache } from "./local-cache";
 import { EDGE_CACHE_CONTROL, NO_STORE } from "./policy";
 
-export interface EdgeCache {
-  /** Which backend this is, for logs, tests and the Server-Timing choice. */
-  readonly kind: "workers-cache" | "local";
-  /** Answers from the cache, or calls `render` and keeps what it returns if it is cacheable. */
-  serve(request: Request, render: () => Promise<Response>): Promise<Response>;
-  /** Drops every cached response that carries any of these tags. Resolves false if it failed. */
-  purge(tags: string[]): Promise<boolean>;
-  /** Marks them stale: the next request revalidates with If-None-Match, and an error serves them. */
-  invalidate(tags: string[]): Promise<boolean>;
-}
+// Re-exported so callers import the cache and its interface from one place.
+export type { EdgeCache };
 
 // Workers Caching accepts at most 100 tags per purge request.
 const PURGE_BATCH = 100;

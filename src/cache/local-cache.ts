@@ -8,7 +8,7 @@
  * MISS or BYPASS.
  */
 import type { Clock } from "../core/clock";
-import type { EdgeCache } from "./edge-cache";
+import type { EdgeCache } from "./edge-cache-type";
 import { cacheKeyUrl, edgePolicy, STALE_IF_ERROR_SECONDS } from "./policy";
 
 const STORED_AT = "X-Broadsheet-Stored-At";

@@ -13,9 +13,9 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { describeProblems, type FieldProblem } from "../core/schema";
+import { describeProblems, type FieldProblem, validateSlug } from "../core/schema";
 import { parseArticleFile } from "../core/source";
-import { contentVersion, validateSlug } from "../editorial/article";
+import { contentVersion } from "../editorial/article";
 import { findLocalImages, type LocalImage, rewriteImages } from "./local-images";
 
 export const DEFAULT_SITE = "http://localhost:8787";
@@ -242,7 +242,7 @@ async function main(): Promise<number> {
   }
   const token = process.env.BROADSHEET_TOKEN;
   if (!values["dry-run"] && !token) {
-    console.error('BROADSHEET_TOKEN is not set: export the editor token first (see the README, "Publishing").');
+    console.error("BROADSHEET_TOKEN is not set: export the editor token first (see docs/publishing.md).");
     return 2;
   }
   const summary = await publish({

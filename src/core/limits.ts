@@ -1,7 +1,7 @@
 /**
  * @module core/limits
  * Every size and count an article may reach, in one place: the schema, the frontmatter reader and
- * the Markdown renderer enforce them, and the README quotes them. Bounded input gives bounded
+ * the Markdown renderer enforce them, and docs/limits.md quotes them. Bounded input gives bounded
  * output (page, feeds, KV record) and a bounded time to render it.
  */
 

@@ -250,6 +250,12 @@ export function validate<const S extends v.GenericSchema>(schema: S, data: unkno
   return { ok: false, problems: result.issues.map(toFieldProblem) };
 }
 
+/** Checks a slug with the same rules the schema applies everywhere. */
+export function validateSlug(slug: string): Validated<string> {
+  const result = validate(slugSchema, slug);
+  return result.ok ? result : { ok: false, problems: result.problems.map((p) => ({ ...p, field: "slug" })) };
+}
+
 function toFieldProblem(issue: v.BaseIssue<unknown>): FieldProblem {
   const field = v.getDotPath(issue) ?? "";
   if (issue.kind === "schema" && issue.input === undefined && issue.expected !== "never") {

@@ -8,7 +8,7 @@ import type { Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ImageSizes, renderBody, shorten } from "../core/markdown";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
-import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "../core/schema";
+import type { ArticleInput, ListEntry, StoredArticle, Validated } from "../core/schema";
 import { atomItem } from "../feeds/atom";
 import { jsonFeedItem } from "../feeds/json-feed";
 import { feedItemModel, lastChange } from "../feeds/model";
@@ -24,12 +24,6 @@ export interface BuiltArticle {
   warnings: string[];
 }
 
-/** Checks a slug with the same rules the schema applies everywhere. */
-export function validateSlug(slug: string): Validated<string> {
-  const result = validate(slugSchema, slug);
-  return result.ok ? result : { ok: false, problems: result.problems.map((p) => ({ ...p, field: "slug" })) };
-}
-
 export interface BuildContext {
   site: Site;
   /** Decides whether the article is scheduled. */
@@ -40,7 +34,7 @@ export interface BuildContext {
   links?: ArticleLinks;
   /**
    * The sizes of the images uploaded here that the article shows (the lead image and the body's),
-   * by URL as written, read from R2 when it is saved (content/publishing.ts).
+   * by URL as written, read from R2 when it is saved (editorial/publishing.ts).
    */
   imageSizes?: ImageSizes;
   /**
@@ -54,7 +48,7 @@ export type ArticleLinks = NonNullable<StoredArticle["links"]>;
 
 /**
  * Builds everything stored for an article: the rendered record, its list entry and its feed items.
- * A body that is over a limit (content/limits.ts) is refused with the problem, never rendered.
+ * A body that is over a limit (core/limits.ts) is refused with the problem, never rendered.
  */
 export async function buildArticle(slug: string, input: ArticleInput, context: BuildContext): Promise<Validated<BuiltArticle>> {
   const { now } = context;
@@ -134,7 +128,7 @@ export function fragmentsAt(site: Site, article: StoredArticle, feedId: string, 
   };
 }
 
-/** KV's limit on a key's metadata, which holds list entries (content/store.ts). */
+/** KV's limit on a key's metadata, which holds list entries (readmodel/store.ts). */
 const KV_METADATA_LIMIT = 1024;
 
 /** The list entry for an article, with the summary shortened until the metadata fits KV's limit. */
@@ -184,9 +178,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
-}
-
-/** Whether readers may see the article at `now`: not a draft, and its publication time has come. */
-export function isPublic(article: Pick<StoredArticle, "draft" | "published">, now: number): boolean {
-  return !article.draft && Date.parse(article.published) <= now;
 }

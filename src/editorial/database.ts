@@ -69,16 +69,8 @@ export interface ArticleRow {
   deleted_at: number | null;
 }
 
-/** Where an article stands, for editors. */
-export const STATUSES = ["draft", "scheduled", "published", "trash"] as const;
-export type ArticleStatus = (typeof STATUSES)[number];
-
-/** An article's status, from its row: the trash first, then a draft, then by publication time. */
-export function statusOf(row: Pick<ArticleRow, "draft" | "deleted_at" | "published_at">, now: number): ArticleStatus {
-  if (row.deleted_at != null) return "trash";
-  if (row.draft === 1) return "draft";
-  return row.published_at > now ? "scheduled" : "published";
-}
+// An article's status is core/visibility's; re-exported for the modules that read rows from here.
+export { type ArticleStatus, STATUSES, statusOf } from "../core/visibility";
 
 /** The article a row's record holds, as its page is rendered; throws when the record is broken. */
 export const storedArticleOf = (row: Pick<ArticleRow, "record">): StoredArticle =>

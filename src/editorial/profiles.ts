@@ -2,7 +2,7 @@
  * @module editorial/profiles
  * Authors' profiles and sections' names and order: the workflows the API and the desk both call.
  * Each checks its input with the one schema, refuses by field, and writes through
- * content/editorial.ts, which queues the pages that show what changed.
+ * editorial/database.ts, which queues the pages that show what changed.
  */
 
 import { authorProfileSchema, sectionUpdateSchema, validate } from "../core/schema";

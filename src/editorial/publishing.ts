@@ -3,12 +3,11 @@
  * Publishing, in one place: what the editors' API calls, and what the desk and the KV migration
  * call too. Each operation checks its preconditions, builds what is stored, and commits it to D1 as
  * one transaction together with the outbox work that brings KV and the caches up to date. It never
- * writes KV itself; `applyOutbox` (content/materialise.ts) does, right after, and the cron again
- * for anything left over.
+ * writes KV itself: the pipeline sends the outbox rows to the queue (pipeline/outbox.ts), its
+ * consumer applies them (pipeline/consumer.ts), and the cron sends again anything left over.
  */
 import type { Clock } from "../core/clock";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
-import { liveListingName } from "../core/live";
 import { type ImageSizes, imageSources } from "../core/markdown";
 import {
   type ArticleInput,
@@ -22,8 +21,19 @@ import { taxonomySlug } from "../core/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
-import { CORRECTIONS } from "../targets/corrections";
-import { archiveListingName, type Filing, listingsFor } from "../targets/listings";
+import {
+  archiveTarget,
+  type BuildTarget,
+  CORRECTIONS_TARGET,
+  formatTarget,
+  listingTarget,
+  liveTarget,
+  NEWS_SITEMAP,
+  SITEMAP_INDEX,
+  sitemapMonth,
+  sitemapMonthTarget,
+} from "../targets/build-target";
+import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
 import {
   type ArticleRow,
@@ -120,7 +130,7 @@ export async function saveArticle(
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
     if (await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null)) {
       // (A section that gains its first public article joins every page's navigation: the home
-      // page's rebuild notices, and queues every page. See content/materialise.ts.)
+      // page's rebuild notices, and queues every page. See pipeline/materialise.ts.)
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
     }
     // Another save landed between our read and our write. With a precondition that is a conflict;
@@ -389,29 +399,28 @@ function uniqueBySlug<T extends { slug: string }>(items: T[]): T[] {
   return items.filter((item) => !seen.has(item.slug) && seen.add(item.slug));
 }
 
-/** The month an article sits under in the sitemap. */
-export const sitemapMonth = (publishedAt: number): string => new Date(publishedAt).toISOString().slice(0, 7);
-
 /**
  * What a change leaves for the read model: the article's page under each slug it had, and every
- * listing it was or is in: the home page and feeds, its section, tags and authors, the sitemap
- * index and its month, the news sitemap, and the corrections page if it has corrections.
+ * target it was or is in: the home page and feeds, its section, tags and authors and their
+ * archives, the sitemap index, its month and the listing sitemaps, the news sitemap, the corrections
+ * page if it has corrections, and a live article's own feeds.
  */
 function workFor(before: Placement | null, after: Placement | null): OutboxWork {
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
   const listings = new Set<string>();
+  const add = (target: BuildTarget) => listings.add(formatTarget(target));
   for (const placed of [before, after]) {
-    if (placed?.live) listings.add(liveListingName(placed.slug));
+    if (placed?.live) add(liveTarget(placed.slug));
     if (!placed || placed.draft) continue;
     for (const listing of listingsFor(placed)) {
-      listings.add(listing.name);
-      listings.add(archiveListingName(listing));
+      add(listingTarget(listing));
+      add(archiveTarget(listing));
     }
-    listings.add("sitemap");
-    listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
-    for (const kind of LISTING_SITEMAPS) listings.add(`sitemap:${kind}`);
-    listings.add("news");
-    if (placed.corrected) listings.add(CORRECTIONS.name);
+    add(SITEMAP_INDEX);
+    add(sitemapMonthTarget(sitemapMonth(placed.publishedAt)));
+    for (const of of LISTING_SITEMAPS) add({ kind: "sitemap-pages", of });
+    add(NEWS_SITEMAP);
+    if (placed.corrected) add(CORRECTIONS_TARGET);
   }
   return { articles, listings: [...listings] };
 }

@@ -24,7 +24,7 @@ export const MAX_IMAGE_PIXELS = 50_000_000;
 
 /**
  * The longest alt text, in characters (code points): a sentence or two, as screen-reader users
- * prefer. The same number as an article's `image.alt` (content/limits.ts).
+ * prefer. The same number as an article's `image.alt` (core/limits.ts).
  */
 export const MAX_ALT_LENGTH = LIMITS.altLength;
 

@@ -19,7 +19,7 @@ import { bodyLimit } from "hono/body-limit";
 import { absoluteUrl, articlePath } from "../core/config";
 import { noteAnchor } from "../core/corrections";
 import type { FieldProblem } from "../core/schema";
-import { validateSlug } from "../editorial/article";
+import { validateSlug } from "../core/schema";
 import {
   addCorrection,
   type CorrectionRow,

@@ -19,7 +19,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { isCoverageOpen, UPDATE_ID_PATTERN } from "../core/live";
 import type { FieldProblem } from "../core/schema";
-import { validateSlug } from "../editorial/article";
+import { validateSlug } from "../core/schema";
 import { type ArticleRow, getArticleRow, storedArticleOf } from "../editorial/database";
 import {
   addUpdate,

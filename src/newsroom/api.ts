@@ -1,6 +1,6 @@
 /**
  * @module newsroom/api
- * The editors' API: thin handlers over content/publishing. Every request is authenticated as a
+ * The editors' API: thin handlers over editorial/publishing. Every request is authenticated as a
  * named editor, every error is JSON naming the field and the problem, and a request that fails
  * writes nothing. Nothing here is ever cached.
  */
@@ -13,8 +13,8 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { FieldProblem, StoredArticle } from "../core/schema";
+import { validateSlug } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
-import { validateSlug } from "../editorial/article";
 import {
   type AuthorRow,
   getArticleRow,
@@ -214,7 +214,7 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
-  // Images: POST /api/media (routes/media.ts).
+  // Images: POST /api/media (newsroom/media.ts).
   .route("/", mediaApi)
   // Corrections and clarifications: /api/articles/:slug/corrections (newsroom/api-corrections.ts).
   .route("/", correctionsApi)
@@ -311,11 +311,7 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
       };
     }
     if (editors.length === 0) {
-      return apiError(
-        c,
-        503,
-        "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See the README, \"Editors' API\".",
-      );
+      return apiError(c, 503, "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See docs/api.md.");
     }
     return configured.check(c, next);
   };

@@ -1,6 +1,6 @@
 /**
  * @module newsroom/desk
- * The editors' desk at /desk: server-rendered pages over content/publishing, the same module the
+ * The editors' desk at /desk: server-rendered pages over editorial/publishing, the same module the
  * API calls. Every page works as a plain form; the script (src/desk/client/) adds the Markdown
  * editor, the live preview, autosave and image upload. The guard (desk/guard.ts) sets the headers,
  * checks CSRF and signs editors in.
@@ -11,9 +11,8 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { articlePath } from "../core/config";
-import { type ArticleInput, describeProblems } from "../core/schema";
+import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
-import { validateSlug } from "../editorial/article";
 import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
@@ -104,7 +103,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .use(async function deskOpen(c, next) {
     editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
-    return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
+    return c.text("The desk is closed: set the DESK_SECRET secret (32 characters or more). See docs/desk.md.\n", 503);
   })
   .get("/sign-in", async (c) => {
     const next = safeNext(c.req.query("next"));
@@ -156,7 +155,7 @@ export const deskRoutes = new Hono<AppEnv>()
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
   .use(deskAuth())
-  // Images have their own, larger limit (routes/media.ts); every other form has this one.
+  // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
   .get("/", async (c) => {

@@ -3,16 +3,16 @@
  * The documents the read model prebuilds, each a builder: a read of D1's current state (one batch,
  * one transaction) and the documents it renders. The home page, sections, tags and authors share
  * one builder; their archives, the sitemaps and the news sitemap have their own. The materialiser
- * (content/materialise.ts) decides when they run; this module decides what they write.
+ * (pipeline/materialise.ts) decides when they run; this module decides what they write.
  */
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
 import { TAGS } from "../cache/policy";
-import { absoluteUrl, authorPath, type Site, sectionPath, tagPath } from "../core/config";
+import { absoluteUrl, authorPath, sectionPath, tagPath } from "../core/config";
 import { sha256Hex } from "../core/digest";
-import { parseLiveListing } from "../core/live";
 import { type ListEntry, listEntrySchema } from "../core/schema";
+import { publicSql, statusSql } from "../core/visibility";
 import { forgetListing, getMeta, queueListings, rebuildEverythingStatements, setMeta } from "../editorial/database";
 import { buildFeed, latestChange } from "../feeds/build";
 import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
@@ -21,16 +21,15 @@ import {
   buildSitemapIndex,
   buildSitemapMonth,
   buildSitemapPages,
-  LISTING_SITEMAPS,
   type ListingSitemap,
   NEWS_SITEMAP_MAX_AGE_MS,
   NEWS_SITEMAP_MAX_URLS,
   type NewsSitemapEntry,
 } from "../feeds/sitemap";
-import type { StoredDocument } from "../readmodel/store";
 import type { NavSection } from "../render/layout";
-import { type ListingView, renderListing } from "../render/listing";
-import { CORRECTIONS } from "../targets/corrections";
+import { renderListing } from "../render/listing";
+import { listingView, NO_SUBJECT } from "../render/listing-view";
+import { type BuildTarget, formatTarget, NEWS_SITEMAP, parseTarget, SITEMAP_INDEX } from "../targets/build-target";
 import {
   type ArchivePart,
   archiveDocumentName,
@@ -38,20 +37,17 @@ import {
   archivePath,
   archiveTag,
   documentName,
-  HOME,
   type Listing,
   listingFeedPaths,
   listingPagePath,
   listingTags,
   PAGE_SIZE,
-  parseListing,
 } from "../targets/listings";
+import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
 import { type CorrectionsSnapshot, correctionsBuilder } from "./corrections-builder";
 import { liveBuilder } from "./live-builder";
 
-export interface Snapshot {
-  generation: number;
-}
+export type { BuiltDocument, ListingBuilder, Snapshot };
 
 /** The first statement of every builder's read: the generation the rest of the batch is read at. */
 function generationStatement(db: D1Database, name: string): D1PreparedStatement {
@@ -60,16 +56,6 @@ function generationStatement(db: D1Database, name: string): D1PreparedStatement 
 
 function generationOf(result: D1Result | undefined): number {
   return (result?.results[0] as { generation: number } | undefined)?.generation ?? 0;
-}
-
-export interface BuiltDocument {
-  name: string;
-  /** Null when the document should not exist. */
-  body: string | null;
-  /** A subscription feed's own URL: a change to it pings the WebSub hub. */
-  feedUrl?: string;
-  meta: Omit<StoredDocument["meta"], "generation">;
-  tags: string[];
 }
 
 /** A builder's one document and its ETag, under one cache tag. */
@@ -85,19 +71,22 @@ const removed = (name: string, now: number, tag: string): BuiltDocument => ({
   tags: [tag],
 });
 
-/** The child sitemap a `sitemap:<child>` name stands for: a month like 2026-03, or a listing sitemap. */
-const sitemapChild = (name: string): string => name.slice("sitemap:".length);
-
-export interface ListingBuilder<S extends Snapshot> {
-  read(db: D1Database, now: number, name: string): Promise<S>;
-  render(site: Site, snapshot: S, now: number, name: string): Promise<BuiltDocument[]>;
-  /** Bookkeeping in D1 once the documents are in KV. */
-  afterWrite?(db: D1Database, snapshot: S, now: number, name: string): Promise<void>;
+/**
+ * The target a builder was handed, by its name. builderFor chooses a builder by the target's kind,
+ * so a name of another kind here is a bug in this module, not bad input.
+ */
+function targetOf<K extends BuildTarget["kind"]>(name: string, kind: K): Extract<BuildTarget, { kind: K }> {
+  const target = parseTarget(name);
+  if (target?.kind !== kind) throw new Error(`${JSON.stringify(name)} is not a ${kind} target`);
+  return target as Extract<BuildTarget, { kind: K }>;
 }
 
-const PUBLIC = "draft = 0 AND deleted_at IS NULL";
+/** Public at the `now` bound in its place (core/visibility says what that is). */
+const PUBLIC = publicSql();
 /** The same, for an article aliased `a`. */
-const PUBLIC_A = "a.draft = 0 AND a.deleted_at IS NULL";
+const PUBLIC_A = publicSql("a");
+/** Scheduled: listed, but its time has not come. */
+const SCHEDULED_A = statusSql("scheduled", "?");
 /** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */
 const monthOf = (publishedAt: string): string => `strftime('%Y-%m', ${publishedAt} / 1000, 'unixepoch')`;
 const MONTH_SQL = monthOf("a.published_at");
@@ -140,9 +129,6 @@ const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
   author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
 };
 
-/** The home page is nobody's: its subject is empty, and always there. */
-export const NO_SUBJECT = { name: "", bio: "", url: null, photo_url: null };
-
 /** Reads a listing's subject (its section, tag or author) in a batch; the home page's is NO_SUBJECT. */
 const subjectStatement = (db: D1Database, listing: Listing): D1PreparedStatement =>
   listing.kind === "home"
@@ -157,7 +143,7 @@ const MAX_NAV = 12;
  * only drafts use stays out of it, so no unpublished name shows.
  */
 const NAV_SQL = `SELECT s.slug, s.name FROM sections s
-  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A} AND a.published_at <= ?)
+  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`;
 
 /** The sections in the header's navigation at `now`. */
@@ -172,7 +158,7 @@ const NAV_BUILT = "nav_built";
 const articleListing: ListingBuilder<ListingSnapshot> = {
   afterWrite: afterListingWrite,
   async read(db, now, name) {
-    const listing = parseListing(name) ?? HOME;
+    const { listing } = targetOf(name, "listing");
     const where = membership(listing);
     const limit = Math.max(PAGE_SIZE, FEED_SIZE);
     // One batch is one transaction: the generation and the rows come from the same state.
@@ -182,21 +168,19 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
       db
         .prepare(
           `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
         )
         .bind(now, ...where.params, limit),
+      db.prepare(`SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND ${where.sql}`).bind(now, ...where.params),
       db
-        .prepare(`SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}`)
-        .bind(now, ...where.params),
-      db
-        .prepare(`SELECT MIN(a.published_at) AS at FROM articles a WHERE ${PUBLIC_A} AND a.published_at > ? AND ${where.sql}`)
+        .prepare(`SELECT MIN(a.published_at) AS at FROM articles a WHERE ${SCHEDULED_A} AND ${where.sql}`)
         .bind(now, ...where.params),
       db.prepare(NAV_SQL).bind(now),
       db
         .prepare(
           `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            GROUP BY month ORDER BY month DESC LIMIT 1`,
         )
         .bind(now, ...where.params),
@@ -290,58 +274,6 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
   await db.batch(rebuildEverythingStatements(db, now));
 }
 
-/** How a listing presents itself: heading, description, paths and, for an author, the profile. */
-export function listingView(
-  site: Site,
-  listing: Listing,
-  subject: { name: string; bio: string; url: string | null; photo_url: string | null },
-): ListingView {
-  const common = {
-    path: (page: number) => listingPagePath(listing, page),
-    feeds: listingFeedPaths(listing),
-  };
-  switch (listing.kind) {
-    case "home":
-      return {
-        ...common,
-        heading: "Latest articles",
-        description: site.description,
-        feedTitle: site.title,
-        empty: "Nothing has been published yet.",
-      };
-    case "section":
-      return {
-        ...common,
-        heading: subject.name,
-        description: `The latest ${subject.name} articles from ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published in this section yet.",
-      };
-    case "tag":
-      return {
-        ...common,
-        heading: `Tagged “${subject.name}”`,
-        description: `Articles tagged ${subject.name} on ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published with this tag yet.",
-      };
-    case "author":
-      return {
-        ...common,
-        heading: subject.name,
-        description: subject.bio || `Articles by ${subject.name} on ${site.title}.`,
-        feedTitle: `${subject.name} · ${site.title}`,
-        empty: "Nothing has been published by this author yet.",
-        author: {
-          name: subject.name,
-          bio: subject.bio,
-          ...(subject.url ? { url: subject.url } : {}),
-          ...(subject.photo_url ? { photoUrl: absoluteImageUrl(site, subject.photo_url) } : {}),
-        },
-      };
-  }
-}
-
 interface SitemapIndexSnapshot extends Snapshot {
   months: Array<{ month: string; lastModified: number }>;
   lastModified: number | undefined;
@@ -350,14 +282,14 @@ interface SitemapIndexSnapshot extends Snapshot {
 const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
   async read(db, now) {
     const [generation, months, latest] = await db.batch([
-      generationStatement(db, "sitemap"),
+      generationStatement(db, formatTarget(SITEMAP_INDEX)),
       db
         .prepare(
           `SELECT ${monthOf("published_at")} AS month, MAX(modified_at) AS lastModified
-           FROM articles WHERE ${PUBLIC} AND published_at <= ? GROUP BY month ORDER BY month DESC`,
+           FROM articles WHERE ${PUBLIC} GROUP BY month ORDER BY month DESC`,
         )
         .bind(now),
-      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
+      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC}`).bind(now),
     ]);
     return {
       generation: generationOf(generation),
@@ -366,7 +298,12 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    return oneDocument("sitemap", buildSitemapIndex(site, snapshot.months, snapshot.lastModified), now, TAGS.sitemap);
+    return oneDocument(
+      formatTarget(SITEMAP_INDEX),
+      buildSitemapIndex(site, snapshot.months, snapshot.lastModified),
+      now,
+      TAGS.sitemap,
+    );
   },
 };
 
@@ -377,17 +314,17 @@ interface SitemapMonthSnapshot extends Snapshot {
 
 const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   async read(db, now, name) {
-    const month = sitemapChild(name);
+    const { month } = targetOf(name, "sitemap-month");
     const [generation, urls, newest] = await db.batch([
       generationStatement(db, name),
       db
         .prepare(
           `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
-           WHERE ${PUBLIC} AND published_at <= ? AND ${monthOf("published_at")} = ?
+           WHERE ${PUBLIC} AND ${monthOf("published_at")} = ?
            ORDER BY published_at DESC, id DESC`,
         )
         .bind(now, month),
-      db.prepare(`SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC} AND published_at <= ?`).bind(now),
+      db.prepare(`SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC}`).bind(now),
     ]);
     return {
       generation: generationOf(generation),
@@ -399,7 +336,12 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   },
   async render(site, snapshot, now, name) {
     const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
-    return oneDocument(name, buildSitemapMonth(site, urls, snapshot.newest), now, TAGS.sitemapChild(sitemapChild(name)));
+    return oneDocument(
+      name,
+      buildSitemapMonth(site, urls, snapshot.newest),
+      now,
+      TAGS.sitemapChild(targetOf(name, "sitemap-month").month),
+    );
   },
 };
 
@@ -409,11 +351,11 @@ interface PagesSnapshot extends Snapshot {
 
 const PAGES_SQL: Record<ListingSitemap, string> = {
   sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY s.slug ORDER BY s.slug`,
+    WHERE ${PUBLIC_A} GROUP BY s.slug ORDER BY s.slug`,
   tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY t.tag_slug ORDER BY t.tag_slug`,
+    WHERE ${PUBLIC_A} GROUP BY t.tag_slug ORDER BY t.tag_slug`,
   authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
-    WHERE ${PUBLIC_A} AND a.published_at <= ? GROUP BY w.author_slug ORDER BY w.author_slug`,
+    WHERE ${PUBLIC_A} GROUP BY w.author_slug ORDER BY w.author_slug`,
 };
 
 const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
@@ -425,7 +367,7 @@ const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
 /** A child sitemap of every section, tag or author page that has public articles. */
 const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
   async read(db, now, name) {
-    const kind = sitemapChild(name) as ListingSitemap;
+    const kind = targetOf(name, "sitemap-pages").of;
     const [generation, rows] = await db.batch([generationStatement(db, name), db.prepare(PAGES_SQL[kind]).bind(now)]);
     return {
       generation: generationOf(generation),
@@ -436,7 +378,7 @@ const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
     };
   },
   async render(site, snapshot, now, name) {
-    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(sitemapChild(name)));
+    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(targetOf(name, "sitemap-pages").of));
   },
 };
 
@@ -448,10 +390,10 @@ interface NewsSnapshot extends Snapshot {
 const newsListing: ListingBuilder<NewsSnapshot> = {
   async read(db, now) {
     const [generation, entries] = await db.batch([
-      generationStatement(db, "news"),
+      generationStatement(db, formatTarget(NEWS_SITEMAP)),
       db
         .prepare(
-          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at <= ? AND published_at > ?
+          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > ?
            ORDER BY published_at DESC LIMIT ?`,
         )
         .bind(now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS),
@@ -462,7 +404,7 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
     };
   },
   async render(site, snapshot, now) {
-    return oneDocument("news", buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
+    return oneDocument(formatTarget(NEWS_SITEMAP), buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
   },
 };
 
@@ -499,7 +441,7 @@ interface ArchiveSnapshot extends Snapshot {
  */
 const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   async read(db, now, name) {
-    const listing = parseListing(name.slice("archive:".length)) ?? HOME;
+    const { listing } = targetOf(name, "archive");
     const where = membership(listing);
     const [generation, subject, rows, stored] = await db.batch([
       generationStatement(db, name),
@@ -507,7 +449,7 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
       db
         .prepare(
           `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
-           WHERE ${PUBLIC_A} AND a.published_at <= ? AND ${where.sql}
+           WHERE ${PUBLIC_A} AND ${where.sql}
            ORDER BY a.published_at ASC, a.id ASC`,
         )
         .bind(now, ...where.params),
@@ -646,27 +588,22 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
 /** The corrections page and its feeds (pipeline/corrections-builder.ts). */
 const correctionsListing: ListingBuilder<CorrectionsSnapshot> = correctionsBuilder(loadNav);
 
-/** The builder for a listing name, or undefined for a name no listing has. */
-export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
-  if (name === CORRECTIONS.name) return correctionsListing as ListingBuilder<Snapshot>;
-  if (name === "news") return newsListing as ListingBuilder<Snapshot>;
-  if (parseLiveListing(name)) return liveBuilder as ListingBuilder<Snapshot>;
-  if (name.startsWith("archive:") && parseListing(name.slice("archive:".length)))
-    return archiveListing as ListingBuilder<Snapshot>;
-  if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
-  if (name === "sitemap") return sitemapIndexListing as ListingBuilder<Snapshot>;
-  if (/^sitemap:\d{4}-\d{2}$/.test(name)) return sitemapMonthListing as ListingBuilder<Snapshot>;
-  if ((LISTING_SITEMAPS as readonly string[]).includes(sitemapChild(name)) && name.startsWith("sitemap:")) {
-    return pagesSitemapListing as ListingBuilder<Snapshot>;
-  }
-  return undefined;
-}
+/** Each kind of build target's builder. */
+const BUILDERS: { [K in BuildTarget["kind"]]: ListingBuilder<Snapshot> } = {
+  listing: articleListing as ListingBuilder<Snapshot>,
+  archive: archiveListing as ListingBuilder<Snapshot>,
+  "sitemap-index": sitemapIndexListing as ListingBuilder<Snapshot>,
+  "sitemap-month": sitemapMonthListing as ListingBuilder<Snapshot>,
+  "sitemap-pages": pagesSitemapListing as ListingBuilder<Snapshot>,
+  news: newsListing as ListingBuilder<Snapshot>,
+  corrections: correctionsListing as ListingBuilder<Snapshot>,
+  live: liveBuilder as ListingBuilder<Snapshot>,
+};
 
-/** The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`. */
-export function listingOfDocument(document: string): string {
-  // A live article's documents: live:<slug>:status, live:<slug>:atom, … are built by live:<slug>.
-  if (document.startsWith("live:")) return document.split(":").slice(0, 2).join(":");
-  return document.replace(/:\d{4}-\d{2}:\d+:(rss|atom|json)$/, "").replace(/:(rss|atom|json)$/, "");
+/** The builder for a build target's name (targets/build-target.ts), or undefined for a name no target has. */
+export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
+  const target = parseTarget(name);
+  return target && BUILDERS[target.kind];
 }
 
 function parseEntry(json: string): ListEntry | null {

@@ -32,7 +32,7 @@ import { absolutizeLinks, channelFor, FEED_FORMATS, feedPaths } from "../feeds/m
 import { rssItem } from "../feeds/rss";
 import type { NavSection } from "../render/layout";
 import { type LiveUpdateView, renderOlderUpdates } from "../render/live";
-import type { BuiltDocument, ListingBuilder, Snapshot } from "./listing-builders";
+import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
 
 /** Older pages one rebuild writes at most; the rest wait a round (a first build of a long blog). */
 const MAX_OLDER_PAGES_PER_ROUND = 20;

@@ -2,7 +2,7 @@
  * @module reader/public
  * What readers and feed readers get. Every page and feed is a document the materialiser prebuilt
  * in KV: a miss costs one KV read and no rendering. The home page, sections, tags and authors are
- * one kind of listing (content/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
+ * one kind of listing (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -13,19 +13,20 @@ import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
 import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
-import { validateSlug } from "../editorial/article";
+import { validateSlug } from "../core/schema";
 import { buildFeed } from "../feeds/build";
 import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
 import { getDocument, getPage, listIndex } from "../readmodel/store";
 import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
+import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
 import { renderGone, renderNotFound } from "../render/not-found";
+import { formatTarget, NEWS_SITEMAP, SITEMAP_INDEX, sitemapChildTarget } from "../targets/build-target";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
   archiveDocumentName,
@@ -162,7 +163,7 @@ publicRoutes
   .get("/sitemap.xml", (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: "sitemap",
+        name: formatTarget(SITEMAP_INDEX),
         contentType: XML,
         tags: [TAGS.sitemap],
         lastModified: false,
@@ -173,14 +174,16 @@ publicRoutes
   .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
     // A month of articles, or every section, tag or author page: each a prebuilt child.
     const child = c.req.param("file").slice(0, -".xml".length);
+    const target = sitemapChildTarget(child);
+    if (!target) return notFound(c);
     return cached(c, () =>
-      prebuilt(c, { name: `sitemap:${child}`, contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
+      prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
     );
   })
   .get("/news-sitemap.xml", (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: "news",
+        name: formatTarget(NEWS_SITEMAP),
         contentType: XML,
         tags: [TAGS.newsSitemap],
         lastModified: false,

@@ -1,7 +1,7 @@
 /**
  * @module readmodel/store
  * The KV read model: what readers read. Every key is written only by the materialiser, from D1's
- * state (see content/materialise.ts); nothing else in the Worker writes KV, and only this module
+ * state (see pipeline/materialise.ts); nothing else in the Worker writes KV, and only this module
  * knows a key's name.
  *
  *   page:<slug>                     → the article page's HTML    metadata: PageMeta
@@ -160,7 +160,7 @@ export interface IndexPage {
 /**
  * Entries `offset` to `offset + limit` of a listing, newest first, live at `now`: always exactly one
  * `list` (up to 1,000 keys), so a deep page costs what the second page costs. Pages stop at 1,000
- * keys: `MAX_PAGE` in routes/public.ts keeps within them, and the archived feeds reach further.
+ * keys: `MAX_PAGE` in reader/public.ts keeps within them, and the archived feeds reach further.
  */
 export async function listIndex(
   store: Store,

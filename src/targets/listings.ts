@@ -86,9 +86,6 @@ export function archivePath(listing: Listing, part: ArchivePart, format: FeedFor
   return `${listing.base}/archive/${part.month}/${part.part}/${FEED_FILES[format]}`;
 }
 
-/** The builder that keeps a listing's archive documents: one more listing, `archive:<listing>`. */
-export const archiveListingName = (listing: Listing): string => `archive:${listing.name}`;
-
 /** The KV document of one archive part in one format. */
 export const archiveDocumentName = (listing: Listing, part: ArchivePart, format: FeedFormat): string =>
   `archive:${listing.name}:${part.month}:${part.part}:${format}`;

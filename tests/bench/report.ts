@@ -1,7 +1,7 @@
 /**
  * @module bench/report
  * Turns measurements into the printed table, the ratio checks against targets, and the Markdown
- * table for the README. Pure functions from results to text.
+ * table for docs/benchmark.md. Pure functions from results to text.
  */
 import type { Measurement } from "./load";
 
@@ -65,7 +65,7 @@ export function textTable(results: CaseResult[]): string {
   return [line(rows[0] ?? []), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
-/** The same table in Markdown, to paste into the README. */
+/** The same table in Markdown, to paste into docs/benchmark.md. */
 export function markdownTable(results: CaseResult[]): string {
   const align = COLUMNS.map((_, i) => ([1, 3, 4, 5].includes(i) ? "---:" : "---"));
   const row = (values: readonly string[]) => `| ${values.join(" | ")} |`;

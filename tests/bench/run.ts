@@ -3,7 +3,7 @@
  * `npm run bench`: builds the Worker as it would be deployed, runs it in workerd (Miniflare) next to
  * baseline Workers, and loads each route over HTTP on 127.0.0.1. Times a fresh isolate's first
  * response from inside workerd, and a 1,000-article publish through the API. Prints a table, the
- * ratios against their targets, the bundle size, the machine, and a Markdown table for the README.
+ * ratios against their targets, the bundle size, the machine, and a Markdown table for docs/benchmark.md.
  *
  * Environment: BENCH_SECONDS (default 3) per case, BENCH_WARMUP_SECONDS (default 1),
  * BENCH_CONNECTIONS (default 8), BENCH_ARTICLES (default 10000) in the large dataset;
@@ -362,7 +362,7 @@ async function main(): Promise<void> {
   log(`\nMachine\n${machineLines(machine)}`);
   const totalSeconds = (performance.now() - started) / 1000;
   log(`Bench took ${totalSeconds.toFixed(0)} s (${settings.seconds} s per case).`);
-  log("\nMarkdown for the README\n");
+  log("\nMarkdown for docs/benchmark.md\n");
   log(markdownTable(results));
   log(
     `\n${settings.connections} connections, ${settings.seconds} s per case after ${settings.warmupSeconds} s warm-up; ` +

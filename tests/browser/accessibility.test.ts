@@ -1,6 +1,6 @@
 /**
  * axe-core on every desk page, in the states an editor meets them (errors shown, a conflict, a
- * diff), at 1280×800 in light mode; and the README's screenshots of the desk, taken on the way.
+ * diff), at 1280×800 in light mode; and, under `npm run screenshots`, the screenshots of the desk in docs/desk.md.
  */
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";

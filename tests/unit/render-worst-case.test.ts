@@ -6,7 +6,7 @@ import { typicalArticle, WORST_CASES } from "../bench/worst-case-markdown";
 // Inside workerd the clock stands still while code runs and moves on at I/O, so a digest before
 // and after lets it show how long the render took. The bound only catches a return of the
 // quadratic paths (which took 6 to 10 s at this size): the machines are shared, so the real figures
-// (about 0.3 s at worst) belong to `npm run bench` and the README, not to a timed test.
+// (about 0.3 s at worst) belong to `npm run bench` and docs/limits.md, not to a timed test.
 const GENEROUS_MS = 4_000;
 
 async function tick(): Promise<void> {

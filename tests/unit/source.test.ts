@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/core/limits";
 import type { ArticleInput, FieldProblem, Validated } from "../../src/core/schema";
+import { validateSlug } from "../../src/core/schema";
 import { parseArticleFile, parseArticleJson } from "../../src/core/source";
-import { buildArticle, contentVersion, validateSlug } from "../../src/editorial/article";
+import { buildArticle, contentVersion } from "../../src/editorial/article";
 
 const REQUIRED = ["title: A title", "published: 2025-03-28T09:00:00Z", "category: Latest news"];
 

@@ -1,10 +1,10 @@
 /**
  * @module newsroom/desk/queries
  * What the desk reads from D1 for its article list: one query, filtered by status, section,
- * author and a search of titles. (Every write goes through content/publishing.ts.)
+ * author and a search of titles. (Every write goes through editorial/publishing.ts.)
  */
 
-import { STATUSES, type ArticleStatus as Status } from "../../editorial/database";
+import { STATUSES, type ArticleStatus as Status, statusSql } from "../../core/visibility";
 
 export { STATUSES, type Status };
 
@@ -44,10 +44,7 @@ export const DESK_LIST_LIMIT = 100;
 // Each status is a condition on the row; without one, everything but the trash.
 const STATUS_CONDITIONS: Record<Status | "all", string> = {
   all: "a.deleted_at IS NULL",
-  trash: "a.deleted_at IS NOT NULL",
-  draft: "a.deleted_at IS NULL AND a.draft = 1",
-  scheduled: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at > ?4",
-  published: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at <= ?4",
+  ...(Object.fromEntries(STATUSES.map((status) => [status, statusSql(status, "?4")])) as Record<Status, string>),
 };
 
 /**
