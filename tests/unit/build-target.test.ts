@@ -6,9 +6,11 @@ import { builderFor } from "../../src/pipeline/listing-builders";
 import {
   archiveTarget,
   type BuildTarget,
+  CORRECTIONS_TARGET,
   formatTarget,
   HOME_TARGET,
   listingTarget,
+  liveTarget,
   NEWS_SITEMAP,
   parseTarget,
   SITEMAP_INDEX,
@@ -36,11 +38,30 @@ const target: fc.Arbitrary<BuildTarget> = fc.oneof(
   month.map(sitemapMonthTarget),
   fc.constantFrom(...LISTING_SITEMAPS).map((of): BuildTarget => ({ kind: "sitemap-pages", of })),
   fc.constant(NEWS_SITEMAP),
+  fc.constant(CORRECTIONS_TARGET),
+  slug.map(liveTarget),
 );
 // Names near the real ones: the pieces targets are made of, joined at random.
 const nearName = fc
   .array(
-    fc.constantFrom("home", "section", "tag", "author", "archive", "sitemap", "news", ":", "2025-03", "tags", "x", "-", "", "A"),
+    fc.constantFrom(
+      "home",
+      "section",
+      "tag",
+      "author",
+      "archive",
+      "sitemap",
+      "news",
+      "corrections",
+      "live",
+      ":",
+      "2025-03",
+      "tags",
+      "x",
+      "-",
+      "",
+      "A",
+    ),
     {
       maxLength: 6,
     },
@@ -58,6 +79,10 @@ describe("build targets", () => {
     expect(formatTarget(SITEMAP_INDEX)).toBe("sitemap");
     expect(formatTarget(sitemapMonthTarget("2025-03"))).toBe("sitemap:2025-03");
     expect(formatTarget({ kind: "sitemap-pages", of: "sections" })).toBe("sitemap:sections");
+    expect(formatTarget(CORRECTIONS_TARGET)).toBe("corrections");
+    expect(formatTarget(liveTarget("election-night"))).toBe("live:election-night");
+    expect(targetNameOfDocument("live:election-night:status")).toBe("live:election-night");
+    expect(targetNameOfDocument("live:election-night:atom")).toBe("live:election-night");
     expect(formatTarget(NEWS_SITEMAP)).toBe("news");
     expect(sitemapMonth(Date.parse("2025-03-31T23:59:59Z"))).toBe("2025-03");
   });
