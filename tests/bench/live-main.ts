@@ -7,18 +7,22 @@ import { join } from "node:path";
 import { buildWorker } from "./build";
 import { runCase } from "./cases";
 import type { LoadSettings } from "./config";
-import { loadSettingsFromEnv, OUT_DIR, readWranglerToml } from "./config";
+import { loadSettingsFromEnv, NEWSROOM_CONFIG, OUT_DIR, READER_CONFIG, readWranglerToml } from "./config";
 import { benchLive } from "./live";
 import { type RatioCheck, ratio, ratioLines } from "./report";
 import { EDITOR_TOKEN, type Runtime, startRuntime, WORKERS } from "./runtime";
-import { applyMigrations } from "./seed";
+import { applyAllMigrations } from "./seed";
 
 async function main(): Promise<void> {
   const settings = loadSettingsFromEnv();
-  const bundle = await buildWorker(join(OUT_DIR, "worker"));
-  const runtime = await startRuntime(bundle, readWranglerToml(), { articleKey: "page:bench-live" });
+  const reader = { bundle: await buildWorker(READER_CONFIG, join(OUT_DIR, "reader")), settings: readWranglerToml(READER_CONFIG) };
+  const newsroom = {
+    bundle: await buildWorker(NEWSROOM_CONFIG, join(OUT_DIR, "newsroom")),
+    settings: readWranglerToml(NEWSROOM_CONFIG),
+  };
+  const runtime = await startRuntime(reader, newsroom, { articleKey: "page:bench-live" });
   try {
-    await applyMigrations(runtime.db);
+    await applyAllMigrations(runtime);
     const live = await benchLive(runtime, { run: (spec) => runCase(spec, settings), log: console.log });
     // For contrast on this machine, now: an ordinary article's page against one KV get of its bytes.
     const plain = await comparePlainArticle(runtime, settings);

@@ -3,6 +3,7 @@
  * Turns measurements into the printed table, the ratio checks against targets, and the Markdown
  * table for docs/benchmark.md. Pure functions from results to text.
  */
+import type { Bundle } from "./build";
 import type { Measurement } from "./load";
 
 export interface CaseResult {
@@ -22,6 +23,8 @@ export interface RatioCheck {
   denominator: string;
   value: number;
   target: number;
+  /** Whether the target is a floor (requests/s: more is better) or a ceiling (time: less is better). */
+  direction: "at-least" | "at-most";
   pass: boolean;
 }
 
@@ -80,7 +83,28 @@ export function ratio(
 ): RatioCheck | null {
   if (!numerator || !denominator) return null;
   const value = numerator.measurement.requestsPerSecond / denominator.measurement.requestsPerSecond;
-  return { label, numerator: numerator.id, denominator: denominator.id, value, target, pass: value >= target };
+  return {
+    label,
+    numerator: numerator.id,
+    denominator: denominator.id,
+    value,
+    target,
+    direction: "at-least",
+    pass: value >= target,
+  };
+}
+
+/** A time against a baseline's time, where less is better: the target is a ceiling. */
+export function timeRatio(
+  label: string,
+  numerator: string,
+  ms: number,
+  denominator: string,
+  baselineMs: number,
+  target: number,
+): RatioCheck {
+  const value = ms / baselineMs;
+  return { label, numerator, denominator, value, target, direction: "at-most", pass: value <= target };
 }
 
 export function ratioLines(checks: RatioCheck[]): string {
@@ -89,14 +113,32 @@ export function ratioLines(checks: RatioCheck[]): string {
     .map(
       (c) =>
         `${c.label.padEnd(width)}  ${c.value.toFixed(2).padStart(6)}` +
-        (c.target > 0 ? `  target ≥ ${c.target.toFixed(2)}  ${verdict(c.pass)}` : ""),
+        (c.target > 0 ? `  target ${c.direction === "at-least" ? "≥" : "≤"} ${c.target.toFixed(2)}  ${verdict(c.pass)}` : ""),
     )
     .join("\n");
 }
 
-export function bundleLine(rawBytes: number, gzipBytes: number, targetKiB: number): string {
-  const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
-  return `Worker bundle: ${kib(rawBytes)} raw, ${kib(gzipBytes)} gzipped  target ≤ ${targetKiB} KiB gzipped  ${verdict(gzipBytes <= targetKiB * KIB)}`;
+const kib = (bytes: number) => `${(bytes / KIB).toFixed(1)} KiB`;
+
+/**
+ * A bundle's size (against `targetKiB` gzipped, if given) and its three largest inputs, with the
+ * three largest packages or source folders. Input sizes are the minified bytes each left in the
+ * bundle, before gzip (esbuild's metafile `bytesInOutput`).
+ */
+export function bundleLines(label: string, bundle: Bundle, targetKiB?: number): string {
+  const target =
+    targetKiB === undefined ? "" : `  target ≤ ${targetKiB} KiB gzipped  ${verdict(bundle.gzipBytes <= targetKiB * KIB)}`;
+  const groups = new Map<string, number>();
+  for (const input of bundle.inputs) groups.set(input.group, (groups.get(input.group) ?? 0) + input.bytes);
+  const largestGroups = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return [
+    `${label} (${bundle.config}): ${kib(bundle.rawBytes)} raw, ${kib(bundle.gzipBytes)} gzipped${target}`,
+    `  largest inputs (minified, before gzip): ${bundle.inputs
+      .slice(0, 3)
+      .map((input) => `${input.path} ${kib(input.bytes)}`)
+      .join(", ")}`,
+    `  by package or folder: ${largestGroups.map(([group, bytes]) => `${group} ${kib(bytes)}`).join(", ")}`,
+  ].join("\n");
 }
 
 export function machineLines(machine: Machine): string {
@@ -110,4 +152,5 @@ export function machineLines(machine: Machine): string {
   ].join("\n");
 }
 
-const verdict = (pass: boolean): string => (pass ? "PASS" : "NOT MET");
+/** How a figure stands against its target: a label for the reader of the report, never an assertion. */
+export const verdict = (pass: boolean): string => (pass ? "met" : "NOT MET");

@@ -1,11 +1,18 @@
 /**
  * @module bench/runtime
- * One Miniflare (workerd) instance holding the built Broadsheet Worker and three baseline Workers,
- * each on its own direct socket on 127.0.0.1, so all three are reached the same way: straight to
- * the Worker, without Miniflare's entry Worker in between.
+ * One Miniflare (workerd) instance holding both built Workers as `wrangler dev -c wrangler.toml -c
+ * wrangler.newsroom.toml` runs them: the reader, the newsroom behind its service binding, the
+ * pipeline's queues with the newsroom consuming them, and the bindings both configs name (one KV
+ * namespace, one search database). Beside them: a purge recorder between the newsroom and the
+ * reader's `purge` RPC, three baseline Workers, and optionally timed fresh copies of the reader and
+ * of two baselines. Every Worker Node talks to has its own direct socket on 127.0.0.1.
+ *
+ * Not emulated here: the newsroom's Images binding and the desk's static assets (the benchmark
+ * requests neither), the cron (the benchmark shows what happens without one), and Workers Caching's
+ * `ctx.cache` (Miniflare has none, so the reader runs its local cache layer, which says X-Cache).
  */
 import { createRequire } from "node:module";
-import { Miniflare } from "miniflare";
+import { Miniflare, type MiniflareBinding } from "miniflare";
 import type { Bundle, ModuleType } from "./build";
 import type { WorkerSettings } from "./config";
 
@@ -17,36 +24,56 @@ export const WORKERS = {
 } as const;
 export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
 
-/** The name of the `n`th (1-based) timed copy of the app: see timedWrapper. */
-export const timedWorker = (n: number): string => `broadsheet-timed-${n}`;
+/**
+ * The newsroom's entry as the benchmark loads it: only its default export. workerd refuses a main
+ * module with a named export that is neither a function nor a handler, and src/newsroom/index.ts
+ * exports the string DEAD_LETTER_QUEUE ("Incorrect type for map entry 'DEAD_LETTER_QUEUE'", which
+ * stops `wrangler dev` too). Everything else is the emitted bundle, unchanged.
+ */
+const NEWSROOM_ENTRY_MODULE = "bench-newsroom-entry.js";
+const newsroomEntry = (mainModule: string) => `export { default } from "./${mainModule}";`;
+
+/** What a timed isolate runs: the reader, or a baseline. */
+export type TimedKind = "reader" | "kv-get" | "constant";
+export const TIMED_KINDS: readonly TimedKind[] = ["reader", "kv-get", "constant"];
+/** The name of the `n`th (1-based) timed copy of `kind`: see timedWrapper. */
+export const timedWorker = (kind: TimedKind, n: number): string => `bench-timed-${kind}-${n}`;
 const TIMED_WRAPPER_MODULE = "bench-timed-wrapper.js";
 /** The header the timed wrapper reports its workerd-side times in (JSON: WrapperTiming). */
 export const TIMING_HEADER = "X-Bench-Timing";
+/** Where the purge recorder sits: the newsroom's READER binding names it, and it calls the reader. */
+const PURGE_RECORDER = "bench-purge-recorder";
 
 /** What the timed wrapper measured inside workerd, in milliseconds of workerd's performance.now(). */
 export interface WrapperTiming {
-  /** Whether this request was the isolate's first: the one that imported the app. */
+  /** Whether this request was the isolate's first: the one that imported the Worker. */
   first: boolean;
-  /** `await import()` of the app's bundle: parsing and evaluating its modules (0 after the first). */
+  /** `await import()` of the Worker's modules: parsing and evaluating them (0 after the first). */
   importMs: number;
-  /** From calling the app's `fetch` until its whole response body has been read. */
+  /** From calling the Worker's `fetch` until its whole response body has been read. */
   fetchMs: number;
 }
 
 /**
- * A Worker whose isolate runs the built app and times it from inside workerd. It imports the
- * bundle on its first request (not at startup, so that evaluation can be timed too), then times
- * the app's own `fetch` until the whole body is read, with workerd's performance.now(), and
- * reports both in a header. The response is otherwise the app's.
+ * A Worker whose isolate runs another Worker's modules and times them from inside workerd. It
+ * imports them on its first request (not at startup, so that evaluation can be timed too), then
+ * times the Worker's own `fetch` until the whole body is read, with workerd's performance.now(),
+ * and reports both in a header. A default export that is a class (the reader's WorkerEntrypoint) is
+ * constructed as workerd would, with the context and the bindings. The response is otherwise the Worker's.
  */
-const timedWrapper = (mainModule: string) => `let app;
+const timedWrapper = (mainModule: string) => `let worker;
 export default {
   async fetch(request, env, ctx) {
-    const first = app === undefined;
+    const first = worker === undefined;
     const started = performance.now();
-    if (first) app = (await import("./${mainModule}")).default;
+    if (first) {
+      const exported = (await import("./${mainModule}")).default;
+      worker = typeof exported === "function"
+        ? { fetch: (request, env, ctx) => new exported(ctx, env).fetch(request) }
+        : exported;
+    }
     const imported = performance.now();
-    const response = await app.fetch(request, env, ctx);
+    const response = await worker.fetch(request, env, ctx);
     const body = await response.arrayBuffer();
     const done = performance.now();
     const headers = new Headers(response.headers);
@@ -55,12 +82,44 @@ export default {
   },
 };`;
 
-// Shared by every Worker that binds ARTICLES, so the KV baseline reads the records the app reads.
-const KV_NAMESPACE_ID = "bench-articles";
-const D1_DATABASE_ID = "bench-editorial";
+/**
+ * Passes the newsroom's purges on to the reader's RPC entrypoint, as the READER binding would, and
+ * keeps a log of them: when, which mode, how many tags, and whether the reader accepted. `GET /`
+ * on its socket returns the log. Each call stands for one purge request to Cloudflare's API.
+ */
+const PURGE_RECORDER_WORKER = `import { WorkerEntrypoint } from "cloudflare:workers";
+const log = [];
+export default class PurgeRecorder extends WorkerEntrypoint {
+  fetch() {
+    return Response.json(log);
+  }
+  async purge(tags) {
+    return this.record("purge", tags, () => this.env.READER.purge(tags));
+  }
+  async invalidate(tags) {
+    return this.record("invalidate", tags, () => this.env.READER.invalidate(tags));
+  }
+  async record(mode, tags, call) {
+    const at = Date.now();
+    const ok = await call();
+    log.push({ at, mode, tags: tags.length, ok });
+    return ok;
+  }
+}`;
+
+/** One recorded purge (or invalidate) request. */
+export interface PurgeRecord {
+  /** Epoch ms, workerd's clock. */
+  at: number;
+  mode: "purge" | "invalidate";
+  tags: number;
+  ok: boolean;
+}
+
 /** The editors' token the benchmark seeds with (EDITOR_TOKENS). */
 export const EDITOR_TOKEN = "bench-token-0123456789abcdef0123456789";
-// The app reads with this KV cacheTtl on public routes (READ_CACHE_TTL in src/index.ts); the floor does too.
+const DESK_SECRET = "bench-desk-secret-0123456789abcdef0123456789";
+// The reader reads with this KV cacheTtl on public routes (READ_CACHE_TTL in src/reader/public.ts); the floor does too.
 const READ_CACHE_TTL = 60;
 
 /** The runtime's floor: a constant response, no bindings touched. */
@@ -96,11 +155,17 @@ const KV_LIST_WORKER = `export default {
 
 export interface Runtime {
   mf: Miniflare;
+  /** The reader (the public hostname: it hands /api to the newsroom) and the baselines. */
   urls: Record<WorkerName, URL>;
-  /** The timed copies of the app, in order (RuntimeOptions.timedIsolates); empty when none. */
-  timedUrls: URL[];
+  /** The timed copies of each kind, in order (RuntimeOptions.timedIsolates); empty when none. */
+  timedUrls: Record<TimedKind, URL[]>;
   kv: KVNamespace;
+  /** The editorial database (the newsroom's DB). */
   db: D1Database;
+  /** The search index (both Workers' SEARCH). */
+  search: D1Database;
+  /** Every purge and invalidate request the newsroom has made of the reader so far. */
+  purges(): Promise<PurgeRecord[]>;
   dispose(): Promise<void>;
 }
 
@@ -110,48 +175,80 @@ export interface RuntimeOptions {
   /** Keep KV, D1 and the cache here across instances; unset: a temporary directory per instance. */
   persistPath?: string;
   /**
-   * Extra copies of the app, each its own Worker and so its own isolate, wrapped in timedWrapper:
-   * every one is a fresh isolate until it is first called.
+   * Extra copies of the reader, of the KV-get baseline and of the constant baseline, this many of
+   * each, each its own Worker and so its own isolate, wrapped in timedWrapper: every one is a fresh
+   * isolate until it is first called.
    */
   timedIsolates?: number;
 }
 
-/** Starts workerd with the four Workers, and `timedIsolates` timed copies of the app. */
-export async function startRuntime(bundle: Bundle, settings: WorkerSettings, options: RuntimeOptions): Promise<Runtime> {
-  const { articleKey, persistPath, timedIsolates = 0 } = options;
-  const text = (value: string) => ({ type: "text" as const, value });
-  const kv = { type: "kv" as const, id: KV_NAMESPACE_ID };
-  const direct = { dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } };
-  const base = { compatibilityDate: settings.compatibilityDate };
+type Modules = Record<string, { type: ModuleType; contents: Uint8Array<ArrayBuffer> | string }>;
+type Binding = MiniflareBinding;
 
-  type Modules = Record<string, { type: ModuleType; contents: Uint8Array<ArrayBuffer> | string }>;
-  const modules: Modules = Object.fromEntries(bundle.modules.map((m) => [m.name, { type: m.type, contents: m.contents }]));
-  const appWorker = (name: string, manifest: { mainModule: string; modules: Modules }) => ({
+const text = (value: string): Binding => ({ type: "text", value });
+
+/** A Worker's bindings from its configuration: the same ids name the same storage in both Workers. */
+function bindingsOf(settings: WorkerSettings, services: Record<string, string> = {}): Record<string, Binding> {
+  const env: Record<string, Binding> = {};
+  for (const [key, value] of Object.entries(settings.vars)) env[key] = text(value);
+  for (const { binding, id } of settings.kvNamespaces) env[binding] = { type: "kv", id };
+  for (const { binding, id } of settings.d1Databases) env[binding] = { type: "d1", id };
+  for (const { binding, bucket } of settings.r2Buckets) env[binding] = { type: "r2", name: bucket };
+  for (const { binding, service } of settings.services) env[binding] = { type: "worker", worker: services[service] ?? service };
+  for (const { binding, namespace, limit, period } of settings.rateLimits) {
+    env[binding] = { type: "rate-limit", namespace, simple: { limit, period } };
+  }
+  for (const { binding, queue } of settings.queueProducers) env[binding] = { type: "queue", name: queue };
+  return env;
+}
+
+/**
+ * Starts workerd with the reader and the newsroom, the purge recorder, the baselines, and
+ * `timedIsolates` timed copies of the reader and of two baselines.
+ */
+export async function startRuntime(
+  reader: { bundle: Bundle; settings: WorkerSettings },
+  newsroom: { bundle: Bundle; settings: WorkerSettings },
+  options: RuntimeOptions,
+): Promise<Runtime> {
+  const { articleKey, persistPath, timedIsolates = 0 } = options;
+  const direct = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
+  const base = { compatibilityDate: reader.settings.compatibilityDate };
+  const articles = reader.settings.kvNamespaces[0];
+  if (!articles) throw new Error("wrangler.toml: no [[kv_namespaces]] binding");
+  const kv: Binding = { type: "kv", id: articles.id };
+  const modulesOf = (bundle: Bundle): Modules =>
+    Object.fromEntries(bundle.modules.map((m) => [m.name, { type: m.type, contents: m.contents }]));
+  const esm = (name: string, contents: string) => ({ mainModule: name, modules: { [name]: { type: "esm" as const, contents } } });
+  const timed = (manifest: { mainModule: string; modules: Modules }) => ({
+    mainModule: TIMED_WRAPPER_MODULE,
+    modules: {
+      ...manifest.modules,
+      [TIMED_WRAPPER_MODULE]: { type: "esm" as const, contents: timedWrapper(manifest.mainModule) },
+    },
+  });
+
+  const readerManifest = { mainModule: reader.bundle.mainModule, modules: modulesOf(reader.bundle) };
+  const readerWorker = (name: string, manifest: { mainModule: string; modules: Modules }) => ({
     config: {
       ...base,
       name,
-      // As in wrangler.toml. Miniflare accepts [cache] but does not emulate ctx.cache, so the app
+      // As in wrangler.toml. Miniflare accepts [cache] but does not emulate ctx.cache, so the reader
       // runs its local layer; the X-Cache checks on every case would notice if that changed.
-      ...(settings.workersCaching ? { cache: { enabled: true } } : {}),
+      ...(reader.settings.workersCaching ? { cache: { enabled: true } } : {}),
       manifest,
-      env: {
-        [settings.kvBinding]: kv,
-        DB: { type: "d1" as const, id: D1_DATABASE_ID },
-        EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
-        ...Object.fromEntries(Object.entries(settings.vars).map(([key, value]) => [key, text(value)])),
-      },
+      env: bindingsOf(reader.settings),
     },
     // The Cache API backs the local cache layer; Miniflare enables it by default, but say so.
-    dev: { ...direct.dev, cacheAPI: true },
+    dev: { ...direct, cacheAPI: true },
   });
-  const timedNames = Array.from({ length: timedIsolates }, (_, i) => timedWorker(i + 1));
-  const timedManifest: { mainModule: string; modules: Modules } = {
-    mainModule: TIMED_WRAPPER_MODULE,
-    modules: {
-      ...modules,
-      [TIMED_WRAPPER_MODULE]: { type: "esm", contents: timedWrapper(bundle.mainModule) },
-    },
-  };
+  const kvGetManifest = esm("kv-get.mjs", KV_GET_WORKER);
+  const constantManifest = esm("constant.mjs", CONSTANT_WORKER);
+  const baseline = (name: string, manifest: { mainModule: string; modules: Modules }) => ({
+    config: { ...base, name, manifest, env: { ARTICLES: kv, ARTICLE_KEY: text(articleKey) } },
+    dev: direct,
+  });
+  const copies = (kind: TimedKind) => Array.from({ length: timedIsolates }, (_, i) => timedWorker(kind, i + 1));
 
   const mf = new Miniflare({
     host: "127.0.0.1",
@@ -161,45 +258,73 @@ export async function startRuntime(bundle: Bundle, settings: WorkerSettings, opt
     // instance starts with empty KV, D1 and cache; with it, a new instance sees the same state.
     ...(persistPath ? { resourcePersistencePath: persistPath } : {}),
     workers: [
-      appWorker(WORKERS.app, { mainModule: bundle.mainModule, modules }),
-      ...timedNames.map((name) => appWorker(name, timedManifest)),
+      readerWorker(reader.settings.name, readerManifest),
       {
         config: {
-          ...base,
-          name: WORKERS.constant,
-          manifest: { mainModule: "constant.mjs", modules: { "constant.mjs": { type: "esm", contents: CONSTANT_WORKER } } },
+          compatibilityDate: newsroom.settings.compatibilityDate,
+          name: newsroom.settings.name,
+          manifest: {
+            mainModule: NEWSROOM_ENTRY_MODULE,
+            modules: {
+              ...modulesOf(newsroom.bundle),
+              [NEWSROOM_ENTRY_MODULE]: { type: "esm" as const, contents: newsroomEntry(newsroom.bundle.mainModule) },
+            },
+          },
+          env: {
+            ...bindingsOf(newsroom.settings, { [reader.settings.name]: PURGE_RECORDER }),
+            EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
+            DESK_SECRET: text(DESK_SECRET),
+          },
+          // The consumers as wrangler.newsroom.toml configures them; locally one consumer drains each queue.
+          triggers: newsroom.settings.queueConsumers.map(({ queue, ...settings }) => ({
+            type: "queue" as const,
+            name: queue,
+            ...settings,
+          })),
         },
-        ...direct,
+        dev: direct,
       },
       {
         config: {
           ...base,
-          name: WORKERS.kvGet,
-          manifest: { mainModule: "kv-get.mjs", modules: { "kv-get.mjs": { type: "esm", contents: KV_GET_WORKER } } },
-          env: { ARTICLES: kv, ARTICLE_KEY: text(articleKey) },
+          name: PURGE_RECORDER,
+          manifest: esm("purge-recorder.mjs", PURGE_RECORDER_WORKER),
+          env: { READER: { type: "worker", worker: reader.settings.name } },
         },
-        ...direct,
+        dev: direct,
       },
-      {
-        config: {
-          ...base,
-          name: WORKERS.kvList,
-          manifest: { mainModule: "kv-list.mjs", modules: { "kv-list.mjs": { type: "esm", contents: KV_LIST_WORKER } } },
-          env: { ARTICLES: kv },
-        },
-        ...direct,
-      },
+      baseline(WORKERS.constant, constantManifest),
+      baseline(WORKERS.kvGet, kvGetManifest),
+      baseline(WORKERS.kvList, esm("kv-list.mjs", KV_LIST_WORKER)),
+      ...copies("reader").map((name) => readerWorker(name, timed(readerManifest))),
+      ...copies("kv-get").map((name) => baseline(name, timed(kvGetManifest))),
+      ...copies("constant").map((name) => baseline(name, timed(constantManifest))),
     ],
   });
   await mf.ready;
   const urls = {} as Record<WorkerName, URL>;
-  for (const name of Object.values(WORKERS)) urls[name] = await mf.unsafeGetDirectURL(name);
-  const timedUrls: URL[] = [];
-  for (const name of timedNames) timedUrls.push(await mf.unsafeGetDirectURL(name));
-  // Miniflare's KV type is its own copy of workers-types' KVNamespace; the shapes are the same.
-  const namespace = (await mf.getKVNamespace(settings.kvBinding, WORKERS.app)) as unknown as KVNamespace;
-  const db = (await mf.getD1Database("DB", WORKERS.app)) as unknown as D1Database;
-  return { mf, urls, timedUrls, kv: namespace, db, dispose: () => mf.dispose() };
+  urls[WORKERS.app] = await mf.unsafeGetDirectURL(reader.settings.name);
+  for (const name of [WORKERS.constant, WORKERS.kvGet, WORKERS.kvList]) urls[name] = await mf.unsafeGetDirectURL(name);
+  const timedUrls = {} as Record<TimedKind, URL[]>;
+  for (const kind of TIMED_KINDS) {
+    timedUrls[kind] = [];
+    for (const name of copies(kind)) timedUrls[kind].push(await mf.unsafeGetDirectURL(name));
+  }
+  const recorder = await mf.unsafeGetDirectURL(PURGE_RECORDER);
+  // Miniflare's binding types are its own copies of workers-types'; the shapes are the same.
+  const namespace = (await mf.getKVNamespace(articles.binding, reader.settings.name)) as unknown as KVNamespace;
+  const db = (await mf.getD1Database("DB", newsroom.settings.name)) as unknown as D1Database;
+  const search = (await mf.getD1Database("SEARCH", newsroom.settings.name)) as unknown as D1Database;
+  return {
+    mf,
+    urls,
+    timedUrls,
+    kv: namespace,
+    db,
+    search,
+    purges: async () => (await (await fetch(recorder)).json()) as PurgeRecord[],
+    dispose: () => mf.dispose(),
+  };
 }
 
 /** The Miniflare and workerd versions, from their package metadata. */

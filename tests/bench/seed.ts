@@ -1,9 +1,11 @@
 /**
  * @module bench/seed
- * Fills D1 and the KV read model. The small dataset and the timed publish go the way editors do:
- * articles PUT through the editors' API, whose outbox the Worker applies itself, so every key and
- * row is the app's own layout by construction. The large dataset is INSERTed into D1 with SQL, from
- * rows the app's own `buildArticle` makes, and the Worker builds the read model from it.
+ * Fills D1, and through the Workers the KV read model. The small dataset and the timed saves go the
+ * way editors do: articles PUT through the editors' API (the reader hands /api to the newsroom),
+ * whose outbox the newsroom sends to the queue, so every key and row is the app's own layout by
+ * construction. The large dataset is INSERTed into D1 with SQL, from rows the app's own
+ * `buildArticle` makes, with the taxonomy and the listings a publish would have left; the pipeline
+ * then builds the read model from it (bench/pipeline.ts).
  */
 import { readdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -12,6 +14,18 @@ import type { ArticleInput } from "../../src/core/schema";
 import { parseArticleJson } from "../../src/core/source";
 import { taxonomySlug } from "../../src/core/taxonomy";
 import { buildArticle } from "../../src/editorial/article";
+import { LISTING_SITEMAPS } from "../../src/feeds/sitemap";
+import { loadNav } from "../../src/pipeline/listing-builders";
+import {
+  archiveTarget,
+  formatTarget,
+  listingTarget,
+  NEWS_SITEMAP,
+  SITEMAP_INDEX,
+  sitemapMonth,
+  sitemapMonthTarget,
+} from "../../src/targets/build-target";
+import { listingsFor } from "../../src/targets/listings";
 import { ROOT } from "./config";
 import { EDITOR_TOKEN } from "./runtime";
 
@@ -73,9 +87,19 @@ export function slugFor(index: number): string {
   return `bench-article-${String(index + 1).padStart(5, "0")}`;
 }
 
-/** Applies every migration in src/db/migrations, in name order, to a fresh D1 database. */
-export async function applyMigrations(db: D1Database): Promise<void> {
-  const directory = resolve(ROOT, "src/db/migrations");
+/** The migrations of the editorial database and of the search index. */
+export const EDITORIAL_MIGRATIONS = "src/db/migrations";
+export const SEARCH_MIGRATIONS = "src/search/migrations";
+
+/** Applies both Workers' D1 migrations, as `npm start` does, to fresh databases. */
+export async function applyAllMigrations(runtime: { db: D1Database; search: D1Database }): Promise<void> {
+  await applyMigrations(runtime.db);
+  await applyMigrations(runtime.search, SEARCH_MIGRATIONS);
+}
+
+/** Applies every migration in `folder` (default: the editorial database's), in name order, to a fresh D1 database. */
+export async function applyMigrations(db: D1Database, folder = EDITORIAL_MIGRATIONS): Promise<void> {
+  const directory = resolve(ROOT, folder);
   for (const file of (await readdir(directory)).filter((name) => name.endsWith(".sql")).sort()) {
     const sql = await readFile(resolve(directory, file), "utf8");
     const statements = sql
@@ -89,12 +113,13 @@ export async function applyMigrations(db: D1Database): Promise<void> {
   }
 }
 
-/** The article input for index `i`: one hour apart, all in the past, index 0 the newest. */
-export function articleInput(template: Template, i: number, now: number): ArticleInput {
+/** The article input for index `i`: one hour apart, all in the past, index 0 the newest; in `category`, or the template's. */
+export function articleInput(template: Template, i: number, now: number, category?: string): ArticleInput {
   return {
     ...template.input,
     title: `${template.input.title} (${i + 1})`,
     published: new Date(now - (i + 1) * HOUR).toISOString(),
+    ...(category === undefined ? {} : { category }),
   };
 }
 
@@ -102,14 +127,14 @@ export interface PublishResult {
   count: number;
   /** Seconds for all the PUTs to be answered. */
   putSeconds: number;
-  /** Seconds from the first PUT until the home page and the JSON feed list the newest article. */
-  totalSeconds: number;
+  /** Seconds from the first PUT until the home page and its feeds list the newest article; null if not within LISTINGS_TIMEOUT_SECONDS. */
+  totalSeconds: number | null;
 }
 
 /**
  * Publishes `count` articles through the editors' API, as `npm run publish` does (one PUT each,
  * `If-None-Match: *`), oldest first so the last PUT is the newest article; then waits until the home
- * page and the JSON feed (read past the cache) list that newest article.
+ * page and its feeds (read past the cache) list that newest article.
  */
 export async function publishArticles(
   app: URL,
@@ -143,34 +168,32 @@ export async function publishArticles(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const putSeconds = elapsed();
-  await waitForListings(app, slugFor(0));
-  return { count, putSeconds, totalSeconds: elapsed() };
+  const listed = await waitForListings(app, slugFor(0), LISTINGS_TIMEOUT_SECONDS);
+  return { count, putSeconds, totalSeconds: listed ? elapsed() : null };
 }
 
-/** Polls the home page and the JSON feed, past the cache, until both list `slug`. */
-export async function waitForListings(app: URL, slug: string, timeoutSeconds = 120): Promise<void> {
+/** The home page and its three feeds: what "the listings show it" means for a new article. */
+export const HOME_LISTINGS = ["/", "/feed.json", "/rss.xml", "/atom.xml"] as const;
+/** How long the benchmark waits for the pipeline before it reports that it did not get there. */
+export const LISTINGS_TIMEOUT_SECONDS = 300;
+
+/**
+ * Polls the home page and its feeds, past the cache, until all list `slug`; no cron is run, so
+ * only the queue can get them there. Resolves false if they did not within `timeoutSeconds`.
+ */
+export async function waitForListings(app: URL, slug: string, timeoutSeconds: number): Promise<boolean> {
   const deadline = performance.now() + timeoutSeconds * 1000;
-  let polls = 0;
   while (performance.now() < deadline) {
     const pages = await Promise.all(
-      ["/", "/feed.json"].map(async (path) => {
+      HOME_LISTINGS.map(async (path) => {
         const response = await fetch(new URL(path, app), { headers: { Authorization: "Bearer x" } });
         return response.ok ? response.text() : "";
       }),
     );
-    if (pages.every((page) => page.includes(slug))) return;
-    // The outbox is applied in waitUntil after each PUT; if that was missed, the cron catches up.
-    if (++polls % 20 === 0) await runCronNow(app);
+    if (pages.every((page) => page.includes(slug))) return true;
     await new Promise((done) => setTimeout(done, POLL_MS));
   }
-  throw new Error(`the home page and feed did not list ${slug} within ${timeoutSeconds} s`);
-}
-
-/** Runs the cron's work once, through the editors' API, as the scheduled handler does. */
-export async function runCronNow(app: URL): Promise<void> {
-  const response = await fetch(new URL("/api/cron", app), { method: "POST", headers: EDITOR_HEADERS });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`POST /api/cron answered ${response.status}`);
+  return false;
 }
 
 export interface SqlSeedResult {
@@ -179,9 +202,12 @@ export interface SqlSeedResult {
   buildSeconds: number;
   /** Seconds of INSERT batches into D1. */
   insertSeconds: number;
-  /** Seconds for POST /api/cron to build the listings and the measured pages. */
-  cronSeconds: number;
+  /** Listings (D1's `listings`) a publish of these articles would have left. */
+  listings: number;
 }
+
+/** The large dataset's sections, in their navigation order: the navigation change reorders them. */
+export const LARGE_SECTIONS = ["Benchmark", "World", "Business"] as const;
 
 // Rows per D1 batch (one transaction), and rows per INSERT statement in it. Binding values through
 // Miniflare's proxy costs a round trip per statement and D1 allows 100 bound values a statement, so
@@ -213,48 +239,79 @@ const VALUE_COLUMNS = [
 const insertArticles = (columns: readonly string[]): string =>
   `INSERT INTO articles (${columns.join(", ")}, revision, draft, index_keys)
    SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")}, 1, 0, '[]' FROM json_each(?)`;
+/** An article's tags or authors, each row a JSON array [article id, slug, position]. */
+const insertLinks = (table: "article_tags" | "article_authors", column: "tag_slug" | "author_slug"): string =>
+  `INSERT INTO ${table} (article_id, ${column}, position) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`;
 
 /**
- * Seeds `count` articles straight into D1 with SQL, far faster than the API's ~50 PUTs a second:
- * each row is built in Node by the app's own `buildArticle` (the same record, list entry and feed
- * items a PUT stores) and INSERTed in batches, mirroring the `articles` columns of the migration.
- * Only what the read paths need is written: no revisions, taxonomy links or `index:` keys (so
- * `/page/2` onwards is empty). Then the `home` and `sitemap` listings and the pages of `pageSlugs`
- * are queued in the outbox and POST /api/cron has the Worker build them, as it would after a publish.
+ * Seeds `count` articles straight into D1 with SQL, far faster than the API's PUTs: each row is
+ * built in Node by the app's own `buildArticle` (the same record, list entry and feed items a PUT
+ * stores) and INSERTed in batches, mirroring the migrations' columns. Article `i` is in section
+ * LARGE_SECTIONS[i % 3], with the template's tags and author, linked as a PUT links them. The
+ * listings are those a publish of each article names (src/editorial/publishing.ts `workFor`): the
+ * home page, its section, tags and authors and their archives, the sitemap index, its month, the
+ * listing sitemaps and the news sitemap. `nav_built` records the navigation these rows give, so the
+ * first build does not start a second rebuild for it. Nothing is built here: see bench/pipeline.ts.
+ * Not written: revisions (the read paths never read them).
  */
 export async function seedArticlesWithSql(
-  app: URL,
   db: D1Database,
   site: Site,
   template: Template,
   count: number,
-  pageSlugs: string[],
   progress: (line: string) => void,
 ): Promise<SqlSeedResult> {
   const now = Date.now();
   const editor = "bench";
   let buildSeconds = 0;
   let insertSeconds = 0;
+  const listings = new Set<string>();
+  const names = { tags: new Map<string, string>(), authors: new Map<string, string>() };
   const insertSql = insertArticles(VALUE_COLUMNS);
   for (let first = 0; first < count; first += INSERT_BATCH) {
     const buildStarted = performance.now();
     const rows: unknown[][] = [];
+    const tagLinks: unknown[][] = [];
+    const authorLinks: unknown[][] = [];
     for (let i = first; i < Math.min(count, first + INSERT_BATCH); i++) {
       const slug = slugFor(i);
-      const input = articleInput(template, i, now);
+      const input = articleInput(template, i, now, LARGE_SECTIONS[i % LARGE_SECTIONS.length]);
       const feedId = absoluteUrl(site, articlePath(slug));
       const built = await buildArticle(slug, input, { site, now, feedId });
       if (!built.ok) throw new Error(`${slug} does not build: ${JSON.stringify(built.problems)}`);
       const { article, entry, feedItems } = built.value;
       const publishedAt = Date.parse(article.published);
+      const id = crypto.randomUUID();
+      // The slugs the app gave the names (StoredArticle.links), as a PUT files it.
+      const filing = article.links ?? {
+        section: taxonomySlug(article.category),
+        tags: (input.tags ?? []).map(taxonomySlug),
+        authors: (input.authors ?? []).map(taxonomySlug),
+      };
+      filing.tags.forEach((slug, position) => {
+        names.tags.set(slug, article.tags[position] ?? slug);
+        tagLinks.push([id, slug, position]);
+      });
+      filing.authors.forEach((slug, position) => {
+        names.authors.set(slug, article.authors[position] ?? slug);
+        authorLinks.push([id, slug, position]);
+      });
+      for (const listing of listingsFor(filing)) {
+        listings.add(formatTarget(listingTarget(listing)));
+        listings.add(formatTarget(archiveTarget(listing)));
+      }
+      listings.add(formatTarget(SITEMAP_INDEX));
+      listings.add(formatTarget(sitemapMonthTarget(sitemapMonth(publishedAt))));
+      for (const of of LISTING_SITEMAPS) listings.add(formatTarget({ kind: "sitemap-pages", of }));
+      listings.add(formatTarget(NEWS_SITEMAP));
       rows.push([
-        crypto.randomUUID(),
+        id,
         slug,
         feedId,
         article.version,
         crypto.randomUUID(),
         article.title,
-        taxonomySlug(article.category),
+        filing.section,
         publishedAt,
         Date.parse(article.updated ?? article.published),
         JSON.stringify(input),
@@ -270,10 +327,14 @@ export async function seedArticlesWithSql(
       ]);
     }
     const statements: D1PreparedStatement[] = [];
-    for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(at, at + ROWS_PER_STATEMENT);
-      statements.push(db.prepare(insertSql).bind(JSON.stringify(chunk)));
-    }
+    const chunked = (sql: string, values: unknown[][]) => {
+      for (let at = 0; at < values.length; at += ROWS_PER_STATEMENT) {
+        statements.push(db.prepare(sql).bind(JSON.stringify(values.slice(at, at + ROWS_PER_STATEMENT))));
+      }
+    };
+    chunked(insertSql, rows);
+    chunked(insertLinks("article_tags", "tag_slug"), tagLinks);
+    chunked(insertLinks("article_authors", "author_slug"), authorLinks);
     const insertStarted = performance.now();
     buildSeconds += (insertStarted - buildStarted) / 1000;
     await db.batch(statements);
@@ -283,23 +344,21 @@ export async function seedArticlesWithSql(
       progress(`  inserted ${done}/${count} rows (build ${buildSeconds.toFixed(1)} s, insert ${insertSeconds.toFixed(1)} s)`);
     }
   }
+  const taxonomy = (table: "tags" | "authors", map: Map<string, string>) =>
+    [...map].map(([slug, name]) => db.prepare(`INSERT INTO ${table} (slug, name) VALUES (?, ?)`).bind(slug, name));
   await db.batch([
-    // The rows name no section, so the navigation is empty; record it as built, or the first rebuild
-    // would queue all 10,000 pages again to give them a navigation that did not change.
-    db.prepare("INSERT INTO meta (key, value) VALUES ('nav_built', '[]') ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-    db.prepare("INSERT INTO listings (name, generation) VALUES ('home', 1), ('sitemap', 1)"),
-    db.prepare(
-      "INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('listing', 'home', 0, 0), ('listing', 'sitemap', 0, 0)",
+    ...LARGE_SECTIONS.map((name, position) =>
+      db.prepare("INSERT INTO sections (slug, name, position) VALUES (?, ?, ?)").bind(taxonomySlug(name), name, position + 1),
     ),
-    ...pageSlugs.map((slug) =>
-      db.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('article', ?, 0, 0)").bind(slug),
-    ),
+    ...taxonomy("tags", names.tags),
+    ...taxonomy("authors", names.authors),
+    ...[...listings].map((name) => db.prepare("INSERT INTO listings (name, generation) VALUES (?, 1)").bind(name)),
   ]);
-  const cronStarted = performance.now();
-  await runCronNow(app);
-  const cronSeconds = (performance.now() - cronStarted) / 1000;
-  const left = await db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE kind != 'purge' AND priority = 0").first<{ n: number }>();
-  if (left?.n) throw new Error(`POST /api/cron left ${left.n} outbox rows unapplied`);
-  await waitForListings(app, slugFor(0));
-  return { count, buildSeconds, insertSeconds, cronSeconds };
+  // The navigation as the home page's builder reads it, recorded as built (pipeline/listing-builders.ts).
+  const nav = JSON.stringify(await loadNav(db, Date.now()));
+  await db
+    .prepare("INSERT INTO meta (key, value) VALUES ('nav_built', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .bind(nav)
+    .run();
+  return { count, buildSeconds, insertSeconds, listings: listings.size };
 }
