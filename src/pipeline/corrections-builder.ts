@@ -6,7 +6,8 @@
  */
 import { strongEtag } from "../cache/conditional";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
-import { type CorrectionKind, correctionLabel, noteAnchor, type StoredCorrection } from "../core/corrections";
+import type { StoredCorrection } from "../core/correction-schema";
+import { type CorrectionKind, correctionLabel, noteAnchor } from "../core/corrections";
 import { atomItem } from "../feeds/atom";
 import { buildFeed, type FeedItems, latestChange } from "../feeds/build";
 import { jsonFeedItem } from "../feeds/json-feed";
