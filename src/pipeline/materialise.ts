@@ -67,6 +67,8 @@ export interface Materialiser {
   clock: Clock;
   /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
   fetch: (request: Request) => Promise<Response>;
+  /** Targets one fan-out message sends (pipeline/fanout.ts's FANOUT_PAGE unless set). */
+  fanoutPage?: number;
 }
 
 /** KV's write limit for one key is one a second. */

@@ -41,6 +41,9 @@ export const hubRequests: Request[] = [];
 /** How the fake hub answers; a test may make it fail. */
 export const fakeHub = { status: 204 };
 
+/** Targets one fan-out message sends in tests (500 in production). */
+export const FANOUT_PAGE_IN_TESTS = 25;
+
 /** The newsroom Worker, on the test clock, with a fake WebSub hub; it purges the reader's (local) cache. */
 export const newsroom = createNewsroom({
   clock,
@@ -49,6 +52,8 @@ export const newsroom = createNewsroom({
     return new Response(null, { status: fakeHub.status });
   },
   purger: (_env, ctx) => localCache(caches.default, ctx, SITE_URL, clock),
+  // Small pages, so that a fan-out over a few dozen articles goes through several fan-out messages.
+  fanoutPage: FANOUT_PAGE_IN_TESTS,
 });
 /** The reader Worker, on the test clock. */
 export const reader = createReader({ clock });
