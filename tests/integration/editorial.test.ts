@@ -8,11 +8,11 @@ import { parseJsonFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { localCache } from "../../src/cache/local-cache";
 import { siteFromEnv } from "../../src/core/config";
+import { queueListings } from "../../src/editorial/database";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import type { Materialiser } from "../../src/pipeline/materialise";
-import type { PipelineMessage } from "../../src/pipeline/messages";
-import { queueListings } from "../../src/editorial/database";
 import { LEASE_MS } from "../../src/pipeline/materialise";
+import type { PipelineMessage } from "../../src/pipeline/messages";
 import { RESEND_AFTER_MS } from "../../src/pipeline/outbox";
 import { createStore, getDocument } from "../../src/readmodel/store";
 import {
@@ -56,7 +56,12 @@ function post(path: string, body?: unknown, headers: Record<string, string> = {}
  * go to the real queues, which no test drains, unless `queues` (testEnv()'s watched ones) is given.
  */
 function materialiser(
-  options: { failPuts?: number; refusePurges?: boolean; kv?: KVNamespace; queues?: Pick<Cloudflare.Env, "PIPELINE" | "REBUILD"> } = {},
+  options: {
+    failPuts?: number;
+    refusePurges?: boolean;
+    kv?: KVNamespace;
+    queues?: Pick<Cloudflare.Env, "PIPELINE" | "REBUILD">;
+  } = {},
 ): Materialiser {
   let failures = options.failPuts ?? 0;
   const kv = new Proxy(options.kv ?? env.ARTICLES, {

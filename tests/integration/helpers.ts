@@ -39,8 +39,8 @@ export class TestClock implements Clock {
 export const clock = new TestClock();
 /** Every WebSub ping the Worker sends, received by a fake hub inside the test runtime. */
 export const hubRequests: Request[] = [];
-/** How the fake hub answers; a test may make it fail. */
-export const fakeHub = { status: 204 };
+/** How the fake hub answers: it refuses the next `refusals` pings with a 503, then answers `status`. */
+export const fakeHub = { status: 204, refusals: 0 };
 
 /** Every purge or invalidate the newsroom asked of the reader, and what the reader answered. */
 export const readerPurges: Array<{ mode: PurgeMode; tags: string[]; answer: ReaderPurgeAnswer }> = [];
@@ -71,6 +71,10 @@ export const newsroom = createNewsroom({
   clock,
   fetch: async (request) => {
     hubRequests.push(request.clone());
+    if (fakeHub.refusals > 0) {
+      fakeHub.refusals--;
+      return new Response(null, { status: 503 });
+    }
     return new Response(null, { status: fakeHub.status });
   },
   purger: (_env, ctx) => fakeReaderPurger(localCache(caches.default, ctx, SITE_URL, clock)),
@@ -330,7 +334,9 @@ export interface PendingPurge {
 /** The cache tags waiting to be purged or invalidated, soonest first; `due` keeps those due by now. */
 export async function pendingPurges(options: { due?: boolean } = {}): Promise<PendingPurge[]> {
   const rows = (
-    await env.DB.prepare("SELECT tag, mode, due_at, repurge, attempts FROM pending_purges ORDER BY due_at, tag").all<PendingPurge>()
+    await env.DB.prepare(
+      "SELECT tag, mode, due_at, repurge, attempts FROM pending_purges ORDER BY due_at, tag",
+    ).all<PendingPurge>()
   ).results;
   return options.due ? rows.filter((row) => row.due_at <= clock.now()) : rows;
 }
