@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
-import { clock, emptyCache, fakeHub, hubRequests, outbox, publish, request, runCron, SITE } from "./helpers";
+import { clock, emptyCache, fakeHub, hubRequests, outbox, publish, request, SITE } from "./helpers";
 
 const HUB = { WEBSUB_HUB: "https://hub.example/" };
 
