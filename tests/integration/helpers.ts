@@ -16,8 +16,8 @@ import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
 import { mediaNameOf } from "../../src/media/store";
-import { createNewsroom, DEAD_LETTER_QUEUE } from "../../src/newsroom/index";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import { createNewsroom } from "../../src/newsroom/index";
+import { DEAD_LETTER_QUEUE, type PipelineMessage } from "../../src/pipeline/messages";
 import type { PurgeMode, Purger } from "../../src/pipeline/purges";
 import { createReader } from "../../src/reader/index";
 
