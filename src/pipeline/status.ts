@@ -40,14 +40,11 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
   const version = (rebuilt?.results[0] as { v: number | null } | undefined)?.v ?? null;
   return {
     backlog: c,
-    failures: (failures?.results as Array<{ kind: string; target: string; attempts: number; error: string; at: number }>).map(
-      (f) => ({
-        ...f,
-        at: iso(f.at),
-      }),
-    ),
+    failures: (
+      (failures?.results ?? []) as Array<{ kind: string; target: string; attempts: number; error: string; at: number }>
+    ).map((f) => ({ ...f, at: iso(f.at) })),
     deadLetters: (
-      dead?.results as Array<{ id: number; body: string; attempts: number; error: string | null; failed_at: number }>
+      (dead?.results ?? []) as Array<{ id: number; body: string; attempts: number; error: string | null; failed_at: number }>
     ).map((d) => ({ id: d.id, body: d.body, attempts: d.attempts, error: d.error, failedAt: iso(d.failed_at) })),
     rebuild: r
       ? {
