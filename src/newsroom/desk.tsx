@@ -72,6 +72,7 @@ import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
 import { SignInPage } from "./desk/pages/sign-in";
+import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
@@ -158,6 +159,7 @@ export const deskRoutes = new Hono<AppEnv>()
   // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
+  .route("/pipeline", deskPipelineRoutes)
   .get("/", async (c) => {
     const status = c.req.query("status");
     const filters = {
