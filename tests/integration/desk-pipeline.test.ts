@@ -61,8 +61,11 @@ describe("the pipeline page", () => {
     expect(html).toContain("No failures.");
     expect(html).toMatch(new RegExp(`<div class="notice status rebuild-needed" role="status"><p>${REBUILD_NEEDED_TEXT}`));
     expect(html).toContain('<button type="submit" class="primary" aria-describedby="rebuild-hint">Rebuild everything</button>');
-    // The desk's navigation leads here from every page.
-    expect(await (await get("/desk", cookie)).text()).toContain('<a href="/desk/pipeline">Pipeline</a>');
+    // The desk's navigation leads here from every page; the article list carries the notice too.
+    const home = await (await get("/desk", cookie)).text();
+    expect(home).toContain('<a href="/desk/pipeline">Pipeline</a>');
+    expect(home).toContain(REBUILD_NEEDED_TEXT);
+    expect(home).toContain('<a href="/desk/pipeline">Rebuild on the pipeline page</a>');
   });
 
   it("rebuilds everything when an editor presses the button: a rebuild by them, its progress, and the notice gone", async () => {
@@ -86,6 +89,7 @@ describe("the pipeline page", () => {
     expect(html).toContain(`<progress id="rebuild-progress" max="${row?.total}" value="${row?.total}">100%</progress>`);
     expect(html).toContain('<label for="rebuild-progress">');
     expect(html).not.toContain(REBUILD_NEEDED_TEXT);
+    expect(await (await get("/desk", cookie)).text()).not.toContain(REBUILD_NEEDED_TEXT);
   });
 
   it("lists what failed every retry, and Replay sends one dead letter back and marks it replayed; Replay all the rest", async () => {
