@@ -92,6 +92,9 @@ function Backlog(props: { backlog: PipelineStatus["backlog"] }) {
   );
 }
 
+/** Who started a rebuild: an editor, or a change to the navigation (editorial/database.ts). */
+const startedBy = (by: string) => (by === "navigation" ? "a change to the navigation" : by);
+
 function Rebuild(props: { rebuild: PipelineStatus["rebuild"]; zone: string }) {
   const { rebuild, zone } = props;
   // An empty site's rebuild has nothing to count: it is shown full, as finished.
@@ -104,7 +107,7 @@ function Rebuild(props: { rebuild: PipelineStatus["rebuild"]; zone: string }) {
         <div class="rebuild">
           <p>
             <label for="rebuild-progress">
-              Rebuild {rebuild.id}, started by {rebuild.startedBy} <When iso={rebuild.startedAt} zone={zone} />:{" "}
+              Rebuild {rebuild.id}, started by {startedBy(rebuild.startedBy)} <When iso={rebuild.startedAt} zone={zone} />:{" "}
               {rebuild.done.toLocaleString("en")} of {plural(rebuild.total, "document", "documents")}{" "}
               {rebuild.finishedAt ? (
                 <>
@@ -160,7 +163,6 @@ function DeadLetters(props: { letters: PipelineStatus["deadLetters"]; count: num
               <thead>
                 <tr>
                   <th scope="col">Work</th>
-                  <th scope="col">Attempts</th>
                   <th scope="col">Last error</th>
                   <th scope="col">Failed</th>
                   <th scope="col">Action</th>
@@ -174,7 +176,6 @@ function DeadLetters(props: { letters: PipelineStatus["deadLetters"]; count: num
                       <th scope="row">
                         <Work {...work} />
                       </th>
-                      <td>{letter.attempts}</td>
                       <td>{letter.error ?? "—"}</td>
                       <td>
                         <When iso={letter.failedAt} zone={zone} />
