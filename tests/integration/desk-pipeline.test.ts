@@ -3,10 +3,15 @@
  * rebuild, dead letters, failures, the notice that a release needs a rebuild), "Rebuild everything",
  * replaying dead letters, and the refusals: no session, another site's form, a body that is no form.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import type { AppEnv } from "../../src/newsroom/app-env";
 import { REBUILD_NEEDED_TEXT } from "../../src/newsroom/desk/pages/pipeline";
-import { publish, request, runCron, SITE, TOKEN } from "./helpers";
+import { deskPipelineRoutes } from "../../src/newsroom/desk/pipeline-routes";
+import { pipelineSetup, requestSetup } from "../../src/newsroom/setup";
+import { clock, publish, request, runCron, SITE, TOKEN } from "./helpers";
 
 const HTML = { Accept: "text/html" };
 
@@ -167,6 +172,21 @@ describe("refusals", () => {
       headers: { Origin: SITE, Accept: "application/json" },
     });
     expect(fetched.status).toBe(401);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM rebuilds").first("n")).toBe(0);
+  });
+
+  it("guards itself: mounted with none of the desk's middleware, it still sends a visitor to sign in", async () => {
+    const bare = new Hono<AppEnv>().use(pipelineSetup({ clock })).use(requestSetup()).route("/desk/pipeline", deskPipelineRoutes);
+    const page = await bare.request("/desk/pipeline", { headers: HTML }, env, createExecutionContext());
+    expect(page.status).toBe(303);
+    expect(page.headers.get("Location")).toBe("/desk/sign-in?next=%2Fdesk%2Fpipeline");
+    const pressed = await bare.request(
+      "/desk/pipeline/rebuild",
+      { method: "POST", body: new URLSearchParams(), headers: { Accept: "application/json" } },
+      env,
+      createExecutionContext(),
+    );
+    expect(pressed.status).toBe(401);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM rebuilds").first("n")).toBe(0);
   });
 

@@ -49,7 +49,7 @@ async function pipelinePage(c: Context<AppEnv>, notice: Notice | undefined, stat
  * so no order of registration in desk.tsx can make it public.
  */
 export const deskPipelineRoutes = new Hono<AppEnv>()
-  .use(async function signedInEditor(c, next) {
+  .use(async function requireEditor(c, next) {
     if (c.var.editor) return next();
     return deskAuth()(c, next);
   })
