@@ -194,11 +194,16 @@ export const OLD_TOKEN = "test-token-previous-0123456789abcdef";
  * for its background work (applying the outbox, cache writes) before resolving.
  */
 export async function request(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const incoming = new Request(new URL(path, SITE), init);
-  const response = await worker.fetch(incoming, testEnv(settings), ctx);
-  await waitOnExecutionContext(ctx);
+  const response = await requestOnly(path, init, settings);
   await drainQueues(settings);
+  return response;
+}
+
+/** A request and its background work (the send to the queue), leaving the queue's messages waiting. */
+async function requestOnly(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(new URL(path, SITE), init), testEnv(settings), ctx);
+  await waitOnExecutionContext(ctx);
   return response;
 }
 
@@ -343,12 +348,21 @@ export async function pendingPurges(options: { due?: boolean } = {}): Promise<Pe
 }
 
 /**
- * Publishes `count` articles one after another (so each save's rebuilds finish before the next),
- * with slugs `<prefix>-<i>`, titles `<Prefix> <i>`, the i-th published `i` days after `start`.
+ * Publishes `count` articles one after another, with slugs `<prefix>-<i>`, titles `<Prefix> <i>`,
+ * the i-th published `i` days after `start`; then lets the queue's consumer apply them all, as a
+ * burst of saves is applied: each page once, each listing once for the lot.
  */
 export async function publishSeries(prefix: string, count: number, start = Date.UTC(2025, 0, 1)): Promise<void> {
   const name = prefix.charAt(0).toUpperCase() + prefix.slice(1);
   for (let i = 0; i < count; i++) {
-    await publish(`${prefix}-${i}`, { title: `${name} ${i}`, published: new Date(start + i * 86_400_000).toISOString() });
+    const fields = { title: `${name} ${i}`, published: new Date(start + i * 86_400_000).toISOString() };
+    const response = await requestOnly(`/api/articles/${prefix}-${i}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/markdown" },
+      body: articleFile(fields),
+    });
+    if (response.status !== 201)
+      throw new Error(`publishing ${prefix}-${i} failed with ${response.status}: ${await response.text()}`);
   }
+  await drainQueues();
 }
