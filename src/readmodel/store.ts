@@ -151,7 +151,7 @@ export async function getDocument(store: Store, name: string): Promise<StoredDoc
   if (value === null) return null;
   const meta = parseDocumentMeta(metadata);
   if (!meta) {
-    console.error(`KV ${listingKey(name)} has no valid document metadata; rebuilding it on the fly is the cron's job`);
+    console.error(`KV ${listingKey(name)} has no valid document metadata; serving a 404 until the pipeline rebuilds it`);
     return null;
   }
   const { label, ...rest } = meta;
