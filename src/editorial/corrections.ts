@@ -193,7 +193,9 @@ export function withdrawCorrection(
 }
 
 /** The correction as the article's record carries it. */
-export function storedCorrection(row: CorrectionRow): StoredCorrection {
+export function storedCorrection(
+  row: Pick<CorrectionRow, "id" | "kind" | "html" | "plain" | "created_at" | "changed_at">,
+): StoredCorrection {
   return {
     id: row.id,
     kind: row.kind,
