@@ -9,10 +9,12 @@ import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
 import { TABLES } from "../src/editorial/database";
 import { SEARCH_TABLES } from "../src/search/entries";
-import { clock, forgetQueuedMessages } from "./integration/helpers";
+import { clock, fakeReader, forgetQueuedMessages, readerPurges } from "./integration/helpers";
 
 beforeEach(async () => {
   forgetQueuedMessages();
+  fakeReader.purges = "accept";
+  readerPurges.length = 0;
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   await env.DB.batch(TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
   await applyD1Migrations(env.SEARCH, env.TEST_SEARCH_MIGRATIONS);

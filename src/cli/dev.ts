@@ -19,7 +19,11 @@ const OLD_DEV_TOKEN = "broadsheet-dev-token";
 const READY_TIMEOUT_MS = 90_000;
 /** The cron's period in wrangler.newsroom.toml: `wrangler dev` runs no cron by itself. */
 const CRON_INTERVAL_MS = 60_000;
-/** The newsroom first, whose bindings the reader's service binding names; the reader serves the port. */
+/**
+ * The reader first: wrangler dev serves the first configuration's Worker on the port and runs the
+ * others beside it, reached through service bindings
+ * (https://developers.cloudflare.com/workers/development-testing/multi-workers/).
+ */
 const CONFIGS = ["-c", "wrangler.toml", "-c", "wrangler.newsroom.toml"];
 
 async function devToken(): Promise<string> {

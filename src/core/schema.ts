@@ -4,14 +4,14 @@
  * and every article type is derived from it.
  */
 import * as v from "valibot";
-import { storedCorrectionSchema } from "./corrections";
+import { storedCorrectionSchema } from "./correction-schema";
 import { LIMITS, utf8Bytes } from "./limits";
 
 export { LIMITS } from "./limits";
 
-/** Slugs are lower-case ASCII words joined by single hyphens: safe in URLs, KV keys and file names. */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const MAX_SLUG_LENGTH = LIMITS.slugLength;
+import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "./slug";
+
+export { MAX_SLUG_LENGTH, SLUG_PATTERN } from "./slug";
 
 // RFC 3339 profile of ISO 8601: a full date-time with an explicit zone, so that an article's
 // moment of publication never depends on where it was rendered.

@@ -12,8 +12,9 @@
  * on the new state; a save checks the revision too (editorial/publishing.ts), so neither loses the
  * other's work.
  */
-import type { CorrectionInput, CorrectionKind, StoredCorrection } from "../core/corrections";
-import { correctionInputSchema } from "../core/corrections";
+import type { CorrectionInput, StoredCorrection } from "../core/correction-schema";
+import { correctionInputSchema } from "../core/correction-schema";
+import type { CorrectionKind } from "../core/corrections";
 import { LIMITS } from "../core/limits";
 import { renderNote } from "../core/markdown";
 import { type FieldProblem, type StoredArticle, validate } from "../core/schema";
@@ -192,7 +193,9 @@ export function withdrawCorrection(
 }
 
 /** The correction as the article's record carries it. */
-export function storedCorrection(row: CorrectionRow): StoredCorrection {
+export function storedCorrection(
+  row: Pick<CorrectionRow, "id" | "kind" | "html" | "plain" | "created_at" | "changed_at">,
+): StoredCorrection {
   return {
     id: row.id,
     kind: row.kind,

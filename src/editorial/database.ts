@@ -808,8 +808,10 @@ export function rebuildEverythingStatements(db: D1Database, now: number, by = "n
   return [
     db
       .prepare(
-        `INSERT INTO rebuilds (pipeline_version, total, started_at, started_by)
-         VALUES (?, (SELECT count(*) FROM articles) + (SELECT count(*) FROM listings), ?, ?)`,
+        // Nothing to build is finished at once: no message would ever count towards it.
+        `INSERT INTO rebuilds (pipeline_version, total, started_at, started_by, finished_at)
+         SELECT ?1, total, ?2, ?3, CASE WHEN total = 0 THEN ?2 END
+         FROM (SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM listings) AS total)`,
       )
       .bind(PIPELINE_VERSION, now, by),
     db.prepare("UPDATE listings SET generation = generation + 1"),

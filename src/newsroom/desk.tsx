@@ -38,6 +38,7 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { loadNav } from "../pipeline/listing-builders";
+import { rebuildNeeded } from "../pipeline/status";
 import { renderArticle } from "../render/article";
 import type { AppEnv } from "./app-env";
 import { accessFromEnv } from "./desk/access";
@@ -72,6 +73,7 @@ import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
 import { SignInPage } from "./desk/pages/sign-in";
+import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
@@ -158,6 +160,7 @@ export const deskRoutes = new Hono<AppEnv>()
   // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
+  .route("/pipeline", deskPipelineRoutes)
   .get("/", async (c) => {
     const status = c.req.query("status");
     const filters = {
@@ -168,10 +171,11 @@ export const deskRoutes = new Hono<AppEnv>()
       page: Math.min(10_000, Math.max(1, Number.parseInt(c.req.query("page") ?? "1", 10) || 1)),
     };
     const now = c.var.clock.now();
-    const [{ rows, more }, sections, authors] = await Promise.all([
+    const [{ rows, more }, sections, authors, needsRebuild] = await Promise.all([
       deskArticles(c.env.DB, filters, now),
       listSections(c.env.DB),
       listAuthors(c.env.DB),
+      rebuildNeeded(c.env.DB),
     ]);
     // The message names the article from D1, never from the address, which anyone could write.
     const slug = c.req.query("slug") ?? "";
@@ -195,6 +199,7 @@ export const deskRoutes = new Hono<AppEnv>()
         zone={zoneOf(c)}
         now={now}
         notice={notices[c.req.query("n") ?? ""]}
+        rebuildNeeded={needsRebuild}
       />,
     );
   })

@@ -11,6 +11,7 @@ import { NO_STORE } from "../cache/policy";
 import { systemClock } from "../core/clock";
 import { consumeBatch, recordDeadLetters } from "../pipeline/consumer";
 import { runCron } from "../pipeline/cron";
+import { DEAD_LETTER_QUEUE } from "../pipeline/messages";
 import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
@@ -18,9 +19,6 @@ import { onError } from "./errors";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
 import { mediaVariants } from "./media";
 import { pipelineSetup } from "./setup";
-
-/** The queue that receives what failed every retry (wrangler.newsroom.toml). */
-export const DEAD_LETTER_QUEUE = "broadsheet-dead-letters";
 
 /** The newsroom's Hono app. */
 export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {

@@ -20,6 +20,8 @@ export interface PipelineOptions {
    * over the Cache API, which `wrangler dev`'s reader and the tests share.
    */
   purger?: (env: NewsroomBindings, ctx: ExecutionContext) => Purger;
+  /** Targets one fan-out message sends; tests make it small so that a few dozen articles span pages. */
+  fanoutPage?: number;
 }
 
 /** How the Worker's own requests leave it: the given fetch, or the runtime's. */
@@ -37,6 +39,7 @@ export function materialiserFor(env: NewsroomBindings, ctx: ExecutionContext, op
     site,
     clock: options.clock,
     fetch: outboundFetch(options),
+    fanoutPage: options.fanoutPage,
   };
 }
 

@@ -96,8 +96,11 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       await runStatements(m.db, completeStatements(m.db, message));
       for (const delivery of group.deliveries) delivery.ack();
       (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
+      // A rebuild's total counts documents: a fan-out is not one, and a busy listing is counted
+      // when the message sent in its place is applied, so `finished_at` waits for the last page.
       for (const parsed of group.parsed) {
-        if (parsed.rebuild !== undefined) rebuildDone.set(parsed.rebuild, (rebuildDone.get(parsed.rebuild) ?? 0) + 1);
+        if (parsed.rebuild !== undefined && parsed.kind !== "fanout" && state !== "busy")
+          rebuildDone.set(parsed.rebuild, (rebuildDone.get(parsed.rebuild) ?? 0) + 1);
       }
     } catch (error) {
       retryGroup(m, group, error, report, label);

@@ -6,7 +6,8 @@
  */
 import { strongEtag } from "../cache/conditional";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
-import { type CorrectionKind, correctionLabel, noteAnchor, type StoredCorrection } from "../core/corrections";
+import { type CorrectionKind, correctionLabel, noteAnchor } from "../core/corrections";
+import { storedCorrection } from "../editorial/corrections";
 import { atomItem } from "../feeds/atom";
 import { buildFeed, type FeedItems, latestChange } from "../feeds/build";
 import { jsonFeedItem } from "../feeds/json-feed";
@@ -125,15 +126,7 @@ export function correctionsBuilder(loadNav: (db: D1Database, now: number) => Pro
 }
 
 function entryOf(row: CorrectionsSnapshot["rows"][number]): CorrectionsEntry {
-  const note: StoredCorrection = {
-    id: row.id,
-    kind: row.kind,
-    html: row.html,
-    text: row.plain,
-    published: new Date(row.created_at).toISOString(),
-    ...(row.changed_at > row.created_at ? { modified: new Date(row.changed_at).toISOString() } : {}),
-  };
-  return { ...note, article: { slug: row.slug, title: row.title } };
+  return { ...storedCorrection(row), article: { slug: row.slug, title: row.title } };
 }
 
 /**

@@ -15,18 +15,19 @@ export const FANOUT_PAGE = 500;
 /** Sends one page of a fan-out and, if there is more, the message for the next page. */
 export async function expandFanout(m: Materialiser, message: PipelineMessage): Promise<void> {
   const after = message.after ?? "";
+  const size = m.fanoutPage ?? FANOUT_PAGE;
   const rebuild = message.rebuild === undefined ? {} : { rebuild: message.rebuild };
   let pages: PipelineMessage[];
   if (message.target === "articles") {
     const { results } = await m.db
       .prepare("SELECT slug, revision FROM articles WHERE slug > ? ORDER BY slug LIMIT ?")
-      .bind(after, FANOUT_PAGE)
+      .bind(after, size)
       .all<{ slug: string; revision: number }>();
     pages = results.map((row) => ({ kind: "article", target: row.slug, generation: row.revision, ...rebuild }));
   } else if (message.target === "listings") {
     const { results } = await m.db
       .prepare("SELECT name, generation FROM listings WHERE name > ? ORDER BY name LIMIT ?")
-      .bind(after, FANOUT_PAGE)
+      .bind(after, size)
       .all<{ name: string; generation: number }>();
     pages = results.map((row) => ({ kind: "listing", target: row.name, generation: row.generation, ...rebuild }));
   } else {
@@ -34,7 +35,7 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage): P
     return;
   }
   const next: PipelineMessage[] =
-    pages.length === FANOUT_PAGE
+    pages.length === size
       ? [{ kind: "fanout", target: message.target, after: (pages.at(-1) as PipelineMessage).target, ...rebuild }]
       : [];
   await sendAll(m.queues.bulk, [...pages, ...next]);

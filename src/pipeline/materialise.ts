@@ -72,12 +72,14 @@ export interface Materialiser {
   clock: Clock;
   /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
   fetch: (request: Request) => Promise<Response>;
+  /** Targets one fan-out message sends (pipeline/fanout.ts's FANOUT_PAGE unless set). */
+  fanoutPage?: number;
 }
 
 /** KV's write limit for one key is one a second. */
 const KEY_WRITE_INTERVAL_MS = 1000;
 /** A lease outlives any rebuild; a builder that died lets the next one in after it. */
-const LEASE_MS = 30_000;
+export const LEASE_MS = 30_000;
 /** Rebuilds one lease holder does before leaving the rest to the next message. */
 const MAX_REBUILDS_PER_LEASE = 5;
 

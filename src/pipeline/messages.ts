@@ -33,6 +33,12 @@ export interface PipelineQueues {
   bulk: Queue<PipelineMessage>;
 }
 
+/**
+ * The queue that receives what failed every retry (wrangler.newsroom.toml). Kept out of the
+ * newsroom's entry module: workerd takes every export of a Worker's main module for an entrypoint.
+ */
+export const DEAD_LETTER_QUEUE = "broadsheet-dead-letters";
+
 /** Queues.sendBatch takes at most 100 messages a call. */
 export const SEND_BATCH = 100;
 

@@ -135,17 +135,21 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
       return report;
     }
     // Done, unless a re-purge is owed: then it waits out KV's propagation window.
-    const placeholders = tags.map(() => "?").join(",");
-    await db.batch([
-      db
-        .prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`)
-        .bind(mode, now, ...tags),
-      db
-        .prepare(
-          `UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`,
-        )
-        .bind(now + REPURGE_DELAY_MS, mode, ...tags),
-    ]);
+    await db.batch(
+      chunks(tags).flatMap((part) => {
+        const placeholders = part.map(() => "?").join(",");
+        return [
+          db
+            .prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`)
+            .bind(mode, now, ...part),
+          db
+            .prepare(
+              `UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`,
+            )
+            .bind(now + REPURGE_DELAY_MS, mode, ...part),
+        ];
+      }),
+    );
   }
   return report;
 }

@@ -18,6 +18,17 @@ export interface PipelineStatus {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The render pipeline of the newest finished rebuild. */
+const REBUILT_VERSION = "SELECT max(pipeline_version) AS v FROM rebuilds WHERE finished_at IS NOT NULL";
+
+/** Whether pages may still be built by an older render pipeline than this release's. */
+const needsRebuild = (rebuilt: number | null): boolean => rebuilt === null || rebuilt < PIPELINE_VERSION;
+
+/** Whether this release changed how pages are rendered and no rebuild has finished since: one query, for the desk's home page. */
+export async function rebuildNeeded(db: D1Database): Promise<boolean> {
+  return needsRebuild((await db.prepare(REBUILT_VERSION).first<{ v: number | null }>())?.v ?? null);
+}
+
 export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
   const [counts, failures, dead, rebuild, rebuilt] = await db.batch([
     db.prepare(
@@ -31,7 +42,7 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
       "SELECT id, body, attempts, error, failed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 100",
     ),
     db.prepare("SELECT id, total, done, started_at, started_by, finished_at FROM rebuilds ORDER BY id DESC LIMIT 1"),
-    db.prepare("SELECT max(pipeline_version) AS v FROM rebuilds WHERE finished_at IS NOT NULL"),
+    db.prepare(REBUILT_VERSION),
   ]);
   const c = counts?.results[0] as PipelineStatus["backlog"];
   const r = rebuild?.results[0] as
@@ -40,14 +51,14 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
   const version = (rebuilt?.results[0] as { v: number | null } | undefined)?.v ?? null;
   return {
     backlog: c,
-    failures: (failures?.results as Array<{ kind: string; target: string; attempts: number; error: string; at: number }>).map(
-      (f) => ({
-        ...f,
-        at: iso(f.at),
-      }),
-    ),
+    failures: (
+      (failures?.results ?? []) as Array<{ kind: string; target: string; attempts: number; error: string; at: number }>
+    ).map((f) => ({
+      ...f,
+      at: iso(f.at),
+    })),
     deadLetters: (
-      dead?.results as Array<{ id: number; body: string; attempts: number; error: string | null; failed_at: number }>
+      (dead?.results ?? []) as Array<{ id: number; body: string; attempts: number; error: string | null; failed_at: number }>
     ).map((d) => ({ id: d.id, body: d.body, attempts: d.attempts, error: d.error, failedAt: iso(d.failed_at) })),
     rebuild: r
       ? {
@@ -62,7 +73,7 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
     pipelineVersion: {
       release: PIPELINE_VERSION,
       rebuilt: version,
-      needsRebuild: version === null || version < PIPELINE_VERSION,
+      needsRebuild: needsRebuild(version),
     },
   };
 }

@@ -13,7 +13,7 @@ import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
 import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
-import { validateSlug } from "../core/schema";
+import { isSlug } from "../core/slug";
 import { buildFeed } from "../feeds/build";
 import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
@@ -147,7 +147,7 @@ for (const [prefix, kind] of [
   ["/tags", "tag"],
   ["/authors", "author"],
 ] as const) {
-  listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && validateSlug(slug).ok ? listingOf(kind, slug) : undefined));
+  listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && isSlug(slug) ? listingOf(kind, slug) : undefined));
 }
 correctionsRoutes();
 
@@ -157,7 +157,7 @@ publicRoutes
   .get("/articles/:slug", (c) => {
     const slug = c.req.param("slug");
     // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
-    if (!validateSlug(slug).ok) return notFound(c);
+    if (!isSlug(slug)) return notFound(c);
     return cached(c, () => articlePage(c, slug));
   })
   .get("/sitemap.xml", (c) =>
@@ -267,7 +267,7 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
 function liveRoutes(): void {
   const withSlug = (c: Context<AppEnv>, then: (slug: string) => Promise<Response>) => {
     const slug = c.req.param("slug") ?? "";
-    return validateSlug(slug).ok ? then(slug) : notFound(c);
+    return isSlug(slug) ? then(slug) : notFound(c);
   };
   publicRoutes.get("/articles/:slug/live.json", (c) =>
     withSlug(c, (slug) =>

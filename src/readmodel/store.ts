@@ -20,8 +20,8 @@
  * (years 0000–9999) newest first. A listing's `generation` in its metadata is the D1 generation
  * it was built from, so the cron can tell a stale listing from a current one with one `list`.
  */
-import * as v from "valibot";
-import { type ListEntry, listEntrySchema } from "../core/schema";
+import { isFlag, isNumber, isText, pickFields } from "../core/fields";
+import type { ListEntry } from "../core/schema";
 
 const PAGE_PREFIX = "page:";
 const LISTING_PREFIX = "listing:";
@@ -54,11 +54,20 @@ export type PageMeta =
   | { state: "gone"; revision?: number }
   | { state: "moved"; to: string; revision?: number };
 
-const pageMetaSchema = v.variant("state", [
-  v.object({ state: v.literal("live"), etag: v.string(), at: v.number(), revision: v.number() }),
-  v.object({ state: v.literal("gone"), revision: v.optional(v.number()) }),
-  v.object({ state: v.literal("moved"), to: v.string(), revision: v.optional(v.number()) }),
-]);
+/** An article key's metadata, or undefined when it is not one of the three shapes. */
+export function parsePageMeta(metadata: unknown): PageMeta | undefined {
+  const state = typeof metadata === "object" && metadata !== null ? (metadata as { state?: unknown }).state : undefined;
+  switch (state) {
+    case "live":
+      return pickFields(metadata, { state: isText, etag: isText, at: isNumber, revision: isNumber }) as PageMeta | undefined;
+    case "gone":
+      return pickFields(metadata, { state: isText }, { revision: isNumber }) as PageMeta | undefined;
+    case "moved":
+      return pickFields(metadata, { state: isText, to: isText }, { revision: isNumber }) as PageMeta | undefined;
+    default:
+      return undefined;
+  }
+}
 
 /** What a prebuilt document's key says about it. */
 export interface DocumentMeta {
@@ -76,15 +85,21 @@ export interface DocumentMeta {
   label?: string;
 }
 
-const documentMetaSchema = v.object({
-  etag: v.string(),
-  generation: v.number(),
-  builtAt: v.number(),
-  expiresAt: v.optional(v.number()),
-  total: v.optional(v.number()),
-  final: v.optional(v.boolean()),
-  label: v.optional(v.string()),
-});
+/** A prebuilt document key's metadata, or undefined when it is not a DocumentMeta. */
+export const parseDocumentMeta = (metadata: unknown): DocumentMeta | undefined =>
+  pickFields(
+    metadata,
+    { etag: isText, generation: isNumber, builtAt: isNumber },
+    { expiresAt: isNumber, total: isNumber, final: isFlag, label: isText },
+  ) as DocumentMeta | undefined;
+
+/** An index key's metadata as a list entry (core/schema.ts's listEntrySchema), or undefined. */
+export const parseListEntry = (metadata: unknown): ListEntry | undefined =>
+  pickFields(
+    metadata,
+    { slug: isText, title: isText, published: isText, category: isText, summary: isText },
+    { updated: isText, section: isText },
+  ) as ListEntry | undefined;
 
 export interface StoredDocument {
   body: string;
@@ -121,12 +136,12 @@ export async function getPage(store: Store, slug: string): Promise<StoredPage | 
   store.ops.reads++;
   const { value, metadata } = await store.kv.getWithMetadata(pageKey(slug), { type: "text", ...readOptions(store) });
   if (value === null) return null;
-  const meta = v.safeParse(pageMetaSchema, metadata);
-  if (!meta.success) {
+  const meta = parsePageMeta(metadata);
+  if (!meta) {
     console.error(`KV ${pageKey(slug)} has no valid page metadata; serving a 404`);
     return null;
   }
-  return { body: value, meta: meta.output };
+  return { body: value, meta };
 }
 
 /** A prebuilt listing document, or null: one KV read. */
@@ -134,12 +149,12 @@ export async function getDocument(store: Store, name: string): Promise<StoredDoc
   store.ops.reads++;
   const { value, metadata } = await store.kv.getWithMetadata(listingKey(name), { type: "text", ...readOptions(store) });
   if (value === null) return null;
-  const meta = v.safeParse(documentMetaSchema, metadata);
-  if (!meta.success) {
-    console.error(`KV ${listingKey(name)} has no valid document metadata; rebuilding it on the fly is the cron's job`);
+  const meta = parseDocumentMeta(metadata);
+  if (!meta) {
+    console.error(`KV ${listingKey(name)} has no valid document metadata; serving a 404 until the pipeline rebuilds it`);
     return null;
   }
-  const { label, ...rest } = meta.output;
+  const { label, ...rest } = meta;
   return { body: value, meta: label === undefined ? rest : { ...rest, label: decodeLabel(label) } };
 }
 
@@ -176,16 +191,16 @@ export async function listIndex(
     limit: Math.min(KV_LIST_LIMIT, options.offset + options.limit + 1 + SCHEDULED_HEADROOM),
   });
   for (const key of page.keys) {
-    const entry = v.safeParse(listEntrySchema, key.metadata);
-    if (!entry.success) {
+    const entry = parseListEntry(key.metadata);
+    if (!entry) {
       console.error(`Skipping index key ${key.name}: its metadata is not a list entry`);
       continue;
     }
-    const at = Date.parse(entry.output.published);
+    const at = Date.parse(entry.published);
     if (at > options.now) nextPublishAt = Math.min(nextPublishAt ?? at, at);
-    else if (!seen.has(entry.output.slug)) {
-      seen.add(entry.output.slug);
-      visible.push(entry.output);
+    else if (!seen.has(entry.slug)) {
+      seen.add(entry.slug);
+      visible.push(entry);
     }
   }
   return {
@@ -206,8 +221,8 @@ export async function listDocumentGenerations(store: Store): Promise<Map<string,
       ...(cursor ? { cursor } : {}),
     });
     for (const key of page.keys) {
-      const meta = v.safeParse(documentMetaSchema, key.metadata);
-      generations.set(key.name.slice(LISTING_PREFIX.length), meta.success ? meta.output.generation : -1);
+      const meta = parseDocumentMeta(key.metadata);
+      generations.set(key.name.slice(LISTING_PREFIX.length), meta ? meta.generation : -1);
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);

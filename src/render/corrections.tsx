@@ -5,7 +5,8 @@
  */
 import { raw } from "hono/html";
 import { articlePath, type Site } from "../core/config";
-import { correctionLabel, noteAnchor, type StoredCorrection } from "../core/corrections";
+import type { StoredCorrection } from "../core/correction-schema";
+import { correctionLabel, noteAnchor } from "../core/corrections";
 import { displayDate, toRfc3339 } from "../core/dates";
 import { CORRECTIONS } from "../targets/corrections";
 import { Layout, type NavSection, toDocument } from "./layout";

@@ -11,7 +11,7 @@
  * Filters that cannot be a slug or a date are dropped here; ones that name nothing in the index
  * are dropped by search/search.ts. Neither is an error.
  */
-import { SLUG_PATTERN } from "../core/schema";
+import { SLUG_PATTERN } from "../core/slug";
 import { spaceCjk, words } from "./text";
 
 /** Longest query, in characters, and most words, that a search accepts (more is a 400). */

@@ -6,7 +6,7 @@
  */
 import { TAGS } from "../cache/policy";
 import { authorPath, sectionPath, tagPath } from "../core/config";
-import { SLUG_PATTERN } from "../core/schema";
+import { SLUG_PATTERN } from "../core/slug";
 import { FEED_FILES, type FeedFormat, feedPaths } from "../feeds/model";
 
 /** Articles on a listing's page; the feeds carry FEED_SIZE (feeds/model.ts). */

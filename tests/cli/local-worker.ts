@@ -1,9 +1,10 @@
 /**
- * Starts the real Worker under `wrangler dev` on a free port with its own empty local KV, for
- * end-to-end tests of the editors' tools.
+ * Starts both Workers under one `wrangler dev` on a free port, with their own empty local state,
+ * for end-to-end tests of the editors' tools: the reader on the port, the newsroom behind it, and
+ * the queues with their consumer.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -30,8 +31,11 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `wrangler dev` with `EDITOR_TOKENS` set to `token`, `SITE_URL` to its own address, and any
- * further `vars` (which may not override those two). Waits until the Worker answers.
+ * Starts `wrangler dev` with both configurations: the reader (wrangler.toml) serves the port and
+ * hands the newsroom (wrangler.newsroom.toml) its paths. The newsroom gets `EDITOR_TOKENS` set to
+ * `token`, `SITE_URL` set to the server's own address, and any further `vars` (which may not
+ * override those two); the reader gets `SITE_URL`, and those of `vars` that its configuration
+ * declares. Waits until the Worker answers.
  *
  * @example
  * const worker = await startLocalWorker("ana:a-test-token-of-32-characters-or-more", { DESK_SECRET: "a-test-secret-of-32-characters-or-more" });
@@ -42,29 +46,36 @@ export async function startLocalWorker(token: string, vars: Record<string, strin
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "broadsheet-e2e-"));
-  // The same migrations `npm start` applies, into this worker's own local state.
-  const migrated = spawnSync(join(BIN, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
-    cwd: ROOT,
-    env: { ...CHILD_ENV, CI: "true" },
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrated.stdout}${migrated.stderr}`);
+  // The same migrations `npm start` applies (the editorial database and the search index), into
+  // this server's own local state (which the primary Worker's --persist-to sets for both).
+  for (const database of ["DB", "SEARCH"]) {
+    const migrated = spawnSync(
+      join(BIN, "wrangler"),
+      ["d1", "migrations", "apply", database, "--local", "--persist-to", state, "-c", "wrangler.newsroom.toml"],
+      { cwd: ROOT, env: { ...CHILD_ENV, CI: "true" }, encoding: "utf8" },
+    );
+    if (migrated.status !== 0)
+      throw new Error(`wrangler d1 migrations apply ${database} failed:\n${migrated.stdout}${migrated.stderr}`);
+  }
+  const settings = { ...vars, EDITOR_TOKENS: token, SITE_URL: url };
+  const newsroomConfig = await newsroomConfigWith(state, settings);
+  const readerVars = Object.keys((await rawConfig("wrangler.toml")).vars ?? {});
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
     [
       "dev",
+      "-c",
+      "wrangler.toml",
+      "-c",
+      newsroomConfig,
       "--ip",
       "127.0.0.1",
       "--port",
       String(port),
       "--persist-to",
       state,
-      "--var",
-      `EDITOR_TOKENS:${token}`,
-      "--var",
-      `SITE_URL:${url}`,
-      ...Object.entries(vars)
-        .filter(([name]) => name !== "EDITOR_TOKENS" && name !== "SITE_URL")
+      ...Object.entries(settings)
+        .filter(([name]) => readerVars.includes(name))
         .flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: ROOT, env: CHILD_ENV, stdio: ["ignore", "pipe", "pipe"] },
@@ -94,6 +105,42 @@ export async function startLocalWorker(token: string, vars: Record<string, strin
       await rm(state, { recursive: true, force: true });
     },
   };
+}
+
+async function rawConfig(path: string) {
+  const { experimental_readRawConfig } = await import("wrangler");
+  return experimental_readRawConfig({ config: join(ROOT, path) }).rawConfig;
+}
+
+/**
+ * wrangler dev passes --var only to the first configuration's Worker, and reads the others' local
+ * settings from a .dev.vars beside their configuration. So the newsroom runs from a copy of its
+ * configuration written into `state`, with its paths made absolute and its [vars] set: those of
+ * .dev.vars.example (as `npm start` uses them), then `settings`.
+ */
+async function newsroomConfigWith(state: string, settings: Record<string, string>): Promise<string> {
+  const config = await rawConfig("wrangler.newsroom.toml");
+  const fromRoot = (path: string) => resolve(ROOT, path);
+  const devVars = Object.fromEntries(
+    (await readFile(join(ROOT, ".dev.vars.example"), "utf8"))
+      .split("\n")
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  const copy = {
+    ...config,
+    main: fromRoot(config.main ?? ""),
+    vars: { ...config.vars, ...devVars, ...settings },
+    d1_databases: config.d1_databases?.map((db: { migrations_dir?: string }) => ({
+      ...db,
+      migrations_dir: fromRoot(db.migrations_dir ?? "migrations"),
+    })),
+    ...(config.assets?.directory ? { assets: { ...config.assets, directory: fromRoot(config.assets.directory) } } : {}),
+    ...(config.build ? { build: { ...config.build, cwd: ROOT, watch_dir: fromRoot("src") } } : {}),
+  };
+  const path = join(state, "wrangler.newsroom.json");
+  await writeFile(path, JSON.stringify(copy, null, 2));
+  return path;
 }
 
 /**

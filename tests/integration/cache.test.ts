@@ -3,19 +3,22 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { edgeCacheFor } from "../../src/cache/edge-cache";
 import { localCache } from "../../src/cache/local-cache";
-import { REPURGE_DELAY_MS } from "../../src/pipeline/purges";
+import { REPURGE_DELAY_MS, schedulePurgeStatements } from "../../src/pipeline/purges";
 import {
   articleFile,
   clock,
   deleteArticle,
   emptyCache,
+  fakeReader,
   outbox,
+  pendingPurges,
   publish,
+  putArticle,
+  readerPurges,
   request,
   runCron,
   SITE,
   secondsFromNow,
-  TOKEN,
   worker,
 } from "./helpers";
 
@@ -38,24 +41,9 @@ async function overwriteKv(key: string, change: (value: string) => string): Prom
   await env.ARTICLES.put(key, change(value), { metadata });
 }
 
-/** A PUT sent with an execution context of the test's own, so it can stand in for the platform's cache. */
-async function putWithContext(ctx: ExecutionContext, slug: string, title: string): Promise<Response> {
-  const response = await worker.fetch(
-    new Request(`${SITE}/api/articles/${slug}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/markdown" },
-      body: articleFile({ title }),
-    }),
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return response;
-}
-
 beforeEach(emptyCache);
 
-/** Outbox rows due now: the cron's own work queues re-purges for later, which are not left over. */
+/** Outbox rows due now that no consumer has applied yet. */
 async function dueOutbox() {
   return (await outbox()).filter((row) => row.due_at <= clock.now());
 }
@@ -290,9 +278,11 @@ describe("closing the KV propagation race", () => {
     const v1 = await env.ARTICLES.getWithMetadata("page:racy");
     await publish("racy", { title: "Racy, version 2" });
     const v2 = await env.ARTICLES.getWithMetadata("page:racy");
-    expect(await outbox("purge")).toContainEqual(
-      expect.objectContaining({ target: "article:racy", due_at: expect.any(Number) as number }),
-    );
+    // The save's page was invalidated at once, and once more is owed after KV's propagation window.
+    expect(readerPurges).toContainEqual({ mode: "invalidate", tags: expect.arrayContaining(["article:racy"]), answer: "accept" });
+    const owed = (await pendingPurges()).filter((row) => row.tag === "article:racy");
+    expect(owed).toEqual([expect.objectContaining({ mode: "invalidate", repurge: 0 })]);
+    expect(owed[0]?.due_at).toBeGreaterThan(clock.now());
 
     // Another location still reads version 1 from KV just after the purge, and caches it.
     clock.advance(1);
@@ -312,40 +302,46 @@ describe("closing the KV propagation race", () => {
     const fresh = await get("/articles/racy");
     expect(fresh.cache).toBe("MISS");
     expect(fresh.body).toContain("version 2");
-    expect(await outbox("purge")).toEqual([]);
+    expect((await pendingPurges()).filter((row) => row.tag === "article:racy")).toEqual([]);
   });
 
-  it("purges at most one request's worth of tags a run, leaving the rest queued", async () => {
-    const due = clock.now() - 1000;
-    await env.DB.batch(
-      [0, 1, 2].map((batch) =>
-        env.DB.prepare("INSERT INTO outbox (kind, target, due_at, created_at) VALUES ('purge', ?, ?, ?)").bind(
-          Array.from({ length: 40 }, (_, i) => `t${batch}-${i}`).join(","),
-          due,
-          due,
-        ),
-      ),
-    );
-    // A page tagged with the last batch's tags stays cached until that batch is purged.
+  it("sends waiting tags at most 100 a request, as fast as the token bucket allows, leaving the rest queued", async () => {
+    // The cron's own periodic work (the news sitemap's refresh) first, unpaced.
+    await runCron();
+    const fillers = Array.from({ length: 150 }, (_, i) => `t-${String(i).padStart(3, "0")}`);
+    await env.DB.batch([
+      ...schedulePurgeStatements(env.DB, fillers, "purge", clock.now() - 2000, false),
+      ...schedulePurgeStatements(env.DB, ["t-page"], "purge", clock.now() - 1000, false),
+    ]);
+    // A page tagged with the tag due last stays cached until that tag is purged.
     const ctx = createExecutionContext();
     const cache = localCache(caches.default, ctx, SITE, clock);
     const render = async () =>
-      new Response("tagged with t2-0", { headers: { "Cache-Control": "public, max-age=86400", "Cache-Tag": "t2-0" } });
+      new Response("tagged with t-page", { headers: { "Cache-Control": "public, max-age=86400", "Cache-Tag": "t-page" } });
     const req = new Request(`${SITE}/purge-batch-test`);
     await cache.serve(req, render);
     await waitOnExecutionContext(ctx);
     clock.advance(1);
 
-    await runCron();
-    // (The cron's own work, like refreshing the news sitemap, queues purges of its own: leave them out.)
-    const ours = async () => (await outbox("purge")).filter((row) => row.target.startsWith("t"));
-    const left = await ours();
-    expect(left.map((row) => row.target)).toEqual([Array.from({ length: 40 }, (_, i) => `t2-${i}`).join(",")]);
+    // One request a burst, five a minute: the first run sends the 100 oldest tags.
+    const paced = { PURGE_RATE_PER_MINUTE: "5", PURGE_BURST: "1" };
+    const ours = async () => (await pendingPurges()).filter((row) => row.tag.startsWith("t-"));
+    readerPurges.length = 0;
+    await runCron(paced);
+    expect(readerPurges.map((r) => r.tags)).toEqual([fillers.slice(0, 100)]);
+    expect((await ours()).map((row) => row.tag)).toEqual([...fillers.slice(100), "t-page"]);
     expect((await cache.serve(req, render)).headers.get("X-Cache")).toBe("HIT");
 
-    // The next minute's run takes the rest.
-    clock.advance(60_000);
-    await runCron();
+    // Six seconds on, the bucket has half a token: nothing goes.
+    clock.advance(6000);
+    await runCron(paced);
+    expect(await ours()).toHaveLength(51);
+    expect((await cache.serve(req, render)).headers.get("X-Cache")).toBe("HIT");
+
+    // Twelve seconds after the first, a token: the rest goes in one request.
+    clock.advance(6000);
+    await runCron(paced);
+    expect(readerPurges.map((r) => r.tags.length)).toEqual([100, 51]);
     expect(await ours()).toEqual([]);
     expect((await cache.serve(req, render)).headers.get("X-Cache")).toBe("MISS");
   });
@@ -372,16 +368,15 @@ describe("closing the KV propagation race", () => {
     expect(refreshed.body).toContain(`${SITE}/sitemaps/${month}.xml`);
     expect((await get(`/sitemaps/${month}.xml`)).body).toContain(`${SITE}/articles/goes-live`);
     // And every refresh is repeated once KV's propagation window has passed.
-    const repurges = (await outbox("purge")).filter((row) => row.due_at > clock.now());
-    expect(repurges.flatMap((row) => row.target.split(","))).toEqual(
-      expect.arrayContaining(["list", "feed:rss", "feed:json", "sitemap"]),
-    );
+    const repurges = (await pendingPurges()).filter((row) => row.due_at > clock.now());
+    expect(repurges.map((row) => row.tag)).toEqual(expect.arrayContaining(["list", "feed:rss", "feed:json", "sitemap"]));
     clock.advance(REPURGE_DELAY_MS);
     await runCron();
     expect(await dueOutbox()).toEqual([]);
+    expect(await pendingPurges({ due: true })).toEqual([]);
   });
 
-  it("queues a purge for the cron when the platform refuses one", async () => {
+  it("splits a platform purge into requests of 100 tags, and reports a refusal", async () => {
     const refused: string[][] = [];
     // Miniflare has no Workers Caching, so stand in for the platform's purge: refuse everything.
     const ctx = createExecutionContext();
@@ -394,43 +389,35 @@ describe("closing the KV propagation race", () => {
     expect(edge.kind).toBe("workers-cache");
     expect(await edge.purge(Array.from({ length: 150 }, (_, i) => `t${i}`))).toBe(false);
     expect(refused.map((batch) => batch.length)).toEqual([100, 50]);
-
-    const response = await putWithContext(ctx, "refused", "Refused purge");
-    expect(response.status).toBe(201);
-    // The article is in KV all the same; only the cache is behind.
-    expect(await env.ARTICLES.get("page:refused")).toContain("Refused purge");
-    const queued = await outbox("purge");
-    const tags = (rows: typeof queued) => rows.flatMap((row) => row.target.split(","));
-    expect(tags(queued)).toEqual(expect.arrayContaining(["article:refused", "list"]));
-    // Both the retry of what was refused and the repurge after KV's propagation window wait.
-    const retries = queued.filter((row) => row.due_at <= clock.now() + 60_000);
-    const repurges = queued.filter((row) => row.due_at >= clock.now() + REPURGE_DELAY_MS - 1000);
-    expect(tags(retries)).toContain("article:refused");
-    expect(tags(repurges)).toContain("article:refused");
-
-    // The cron, whose purges succeed, empties the queue.
-    clock.advance(REPURGE_DELAY_MS + 1000);
-    await runCron();
-    expect(await dueOutbox()).toEqual([]);
   });
-});
 
-describe("a purge that throws", () => {
-  it("still saves the article, answers success, and leaves the purge to the cron", async () => {
-    const ctx = createExecutionContext();
-    const explode = async (): Promise<CachePurgeResult> => {
-      throw new Error("purge service unavailable");
-    };
-    ctx.cache = { purge: explode, invalidate: explode };
-    const response = await putWithContext(ctx, "thrown", "Thrown purge");
-    expect(response.status).toBe(201);
-    expect(await env.ARTICLES.get("page:thrown")).toContain("Thrown purge");
-    const queued = await outbox("purge");
-    expect(queued.filter((row) => row.due_at <= clock.now() + 60_000).map((row) => row.target)).toContain("article:thrown");
-    clock.advance(REPURGE_DELAY_MS + 1000);
-    await runCron();
-    expect(await dueOutbox()).toEqual([]);
-  });
+  for (const answer of ["refuse", "throw"] as const) {
+    it(`still saves when the reader's purge ${answer === "refuse" ? "is refused" : "throws"}, and sends its tags later`, async () => {
+      fakeReader.purges = answer;
+      const response = await putArticle(`purge-${answer}`, articleFile({ title: "A purge that failed" }));
+      expect(response.status).toBe(201);
+      // The article is in KV all the same; only the cache is behind.
+      expect(await env.ARTICLES.get(`page:purge-${answer}`)).toContain("A purge that failed");
+      expect(readerPurges.some((r) => r.answer === answer)).toBe(true);
+      // Its tags wait, none dropped, backing off before the next attempt.
+      const waiting = (await pendingPurges()).filter((row) => row.tag === `article:purge-${answer}` || row.tag === "list");
+      expect(waiting.map((row) => row.tag).sort()).toEqual([`article:purge-${answer}`, "list"]);
+      const retried = waiting.filter((row) => row.attempts > 0);
+      expect(retried.length).toBeGreaterThan(0);
+      for (const row of retried) expect(row.due_at).toBeGreaterThan(clock.now());
+
+      // Once the reader accepts again, the cron sends them; their re-purge, after KV's window, too.
+      fakeReader.purges = "accept";
+      clock.advance(10_000);
+      await runCron();
+      for (const tag of [`article:purge-${answer}`, "list"])
+        expect(readerPurges.filter((r) => r.answer === "accept").flatMap((r) => r.tags)).toContain(tag);
+      clock.advance(REPURGE_DELAY_MS + 1000);
+      await runCron();
+      expect(await pendingPurges({ due: true })).toEqual([]);
+      expect((await pendingPurges()).filter((row) => row.tag === `article:purge-${answer}`)).toEqual([]);
+    });
+  }
 });
 
 describe("the local layer", () => {

@@ -2,9 +2,11 @@
  * Feeds beyond the latest twenty: RFC 5005 archives a feed reader can walk to the first article,
  * and WebSub, advertised and pinged through the outbox to a fake hub inside the test runtime.
  */
+
+import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
-import { clock, emptyCache, fakeHub, hubRequests, outbox, publish, request, runCron, SITE } from "./helpers";
+import { clock, emptyCache, fakeHub, hubRequests, outbox, publish, request, SITE } from "./helpers";
 
 const HUB = { WEBSUB_HUB: "https://hub.example/" };
 
@@ -12,6 +14,7 @@ beforeEach(async () => {
   await emptyCache();
   hubRequests.length = 0;
   fakeHub.status = 204;
+  fakeHub.refusals = 0;
 });
 
 /** The href of an Atom link with `rel` in an RSS or Atom document. */
@@ -122,8 +125,8 @@ describe("WebSub", () => {
     expect(rss.headers.get("Link")).toBe(`<${HUB.WEBSUB_HUB}>; rel="hub", <${SITE}/rss.xml>; rel="self"`);
   });
 
-  it("retries a ping the hub refused until it is accepted", async () => {
-    fakeHub.status = 503;
+  it("retries a ping the hub refused until it is accepted, without a cron run", async () => {
+    fakeHub.refusals = 2;
     await request(
       "/api/articles/refused-ping",
       {
@@ -133,11 +136,38 @@ describe("WebSub", () => {
       },
       HUB,
     );
-    expect((await outbox("websub")).length).toBeGreaterThan(0);
-    fakeHub.status = 204;
+    // One ping for every changed feed, refused twice, then accepted on the queue's third delivery.
+    const bodies = await Promise.all(hubRequests.map((r) => r.text()));
+    expect(bodies).toHaveLength(3);
+    expect(new Set(bodies).size).toBe(1);
+    expect(new URLSearchParams(bodies[0]).getAll("hub.url")).toContain(`${SITE}/rss.xml`);
+    expect(await outbox("websub")).toHaveLength(0);
+    const failures = await env.DB.prepare("SELECT kind, error FROM pipeline_failures").all<{ kind: string; error: string }>();
+    expect(failures.results.length).toBeGreaterThan(0);
+    expect(failures.results.every((f) => f.kind === "websub" && f.error.includes("refused"))).toBe(true);
+  });
+
+  it("keeps a ping the hub refuses every time as a dead letter, which an editor can replay", async () => {
+    fakeHub.refusals = 1_000;
+    await request(
+      "/api/articles/never-pinged",
+      {
+        method: "PUT",
+        headers: { Authorization: "Bearer test-token-current", "Content-Type": "text/markdown" },
+        body: "---\ntitle: Never pinged\npublished: 2025-01-15T10:00:00Z\ncategory: Tests\n---\n\nText.\n",
+      },
+      HUB,
+    );
+    const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
+    expect(dead.results.map((row) => JSON.parse(row.body).kind)).toContain("websub");
+    fakeHub.refusals = 0;
     hubRequests.length = 0;
-    clock.advance(5 * 60_000);
-    await runCron(HUB);
+    const replay = await request(
+      "/api/pipeline/replay",
+      { method: "POST", headers: { Authorization: "Bearer test-token-current" } },
+      HUB,
+    );
+    expect(replay.status).toBe(200);
     expect(hubRequests.length).toBeGreaterThan(0);
     expect(await outbox("websub")).toHaveLength(0);
   });

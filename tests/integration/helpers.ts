@@ -16,8 +16,9 @@ import { EVERYTHING, localCache } from "../../src/cache/local-cache";
 import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
 import { mediaNameOf } from "../../src/media/store";
-import { createNewsroom, DEAD_LETTER_QUEUE } from "../../src/newsroom/index";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import { createNewsroom } from "../../src/newsroom/index";
+import { DEAD_LETTER_QUEUE, type PipelineMessage } from "../../src/pipeline/messages";
+import type { PurgeMode, Purger } from "../../src/pipeline/purges";
 import { createReader } from "../../src/reader/index";
 
 /** A clock that moves only when told; `sleep` moves it at once, so nothing waits on the wall clock. */
@@ -38,17 +39,47 @@ export class TestClock implements Clock {
 export const clock = new TestClock();
 /** Every WebSub ping the Worker sends, received by a fake hub inside the test runtime. */
 export const hubRequests: Request[] = [];
-/** How the fake hub answers; a test may make it fail. */
-export const fakeHub = { status: 204 };
+/** How the fake hub answers: it refuses the next `refusals` pings with a 503, then answers `status`. */
+export const fakeHub = { status: 204, refusals: 0 };
+
+/** Every purge or invalidate the newsroom asked of the reader, and what the reader answered. */
+export const readerPurges: Array<{ mode: PurgeMode; tags: string[]; answer: ReaderPurgeAnswer }> = [];
+export type ReaderPurgeAnswer = "accept" | "refuse" | "throw";
+/** How the reader answers purges: a test may make it refuse (as a rate limit does) or throw. tests/setup.ts resets it. */
+export const fakeReader: { purges: ReaderPurgeAnswer } = { purges: "accept" };
+
+/**
+ * The reader's RPC entrypoint as the newsroom calls it (`purge`, `invalidate`), over the local
+ * layer that the reader in these tests serves from; it answers as `fakeReader.purges` says.
+ */
+function fakeReaderPurger(cache: Purger): Purger {
+  const call = (mode: PurgeMode) =>
+    async function purge(tags: string[]): Promise<boolean> {
+      const answer = fakeReader.purges;
+      readerPurges.push({ mode, tags: [...tags], answer });
+      if (answer === "throw") throw new Error("the reader is unreachable (injected)");
+      return answer === "accept" && cache[mode](tags);
+    };
+  return { purge: call("purge"), invalidate: call("invalidate") };
+}
+
+/** Targets one fan-out message sends in tests (500 in production). */
+export const FANOUT_PAGE_IN_TESTS = 25;
 
 /** The newsroom Worker, on the test clock, with a fake WebSub hub; it purges the reader's (local) cache. */
 export const newsroom = createNewsroom({
   clock,
   fetch: async (request) => {
     hubRequests.push(request.clone());
+    if (fakeHub.refusals > 0) {
+      fakeHub.refusals--;
+      return new Response(null, { status: 503 });
+    }
     return new Response(null, { status: fakeHub.status });
   },
-  purger: (_env, ctx) => localCache(caches.default, ctx, SITE_URL, clock),
+  purger: (_env, ctx) => fakeReaderPurger(localCache(caches.default, ctx, SITE_URL, clock)),
+  // Small pages, so that a fan-out over a few dozen articles goes through several fan-out messages.
+  fanoutPage: FANOUT_PAGE_IN_TESTS,
 });
 /** The reader Worker, on the test clock. */
 export const reader = createReader({ clock });
@@ -163,11 +194,16 @@ export const OLD_TOKEN = "test-token-previous-0123456789abcdef";
  * for its background work (applying the outbox, cache writes) before resolving.
  */
 export async function request(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const incoming = new Request(new URL(path, SITE), init);
-  const response = await worker.fetch(incoming, testEnv(settings), ctx);
-  await waitOnExecutionContext(ctx);
+  const response = await requestOnly(path, init, settings);
   await drainQueues(settings);
+  return response;
+}
+
+/** A request and its background work (the send to the queue), leaving the queue's messages waiting. */
+async function requestOnly(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(new URL(path, SITE), init), testEnv(settings), ctx);
+  await waitOnExecutionContext(ctx);
   return response;
 }
 
@@ -293,13 +329,40 @@ export async function outbox(kind?: OutboxEntry["kind"]): Promise<OutboxEntry[]>
   return (await query.all<OutboxEntry>()).results;
 }
 
+export interface PendingPurge {
+  tag: string;
+  mode: PurgeMode;
+  due_at: number;
+  repurge: number;
+  attempts: number;
+}
+
+/** The cache tags waiting to be purged or invalidated, soonest first; `due` keeps those due by now. */
+export async function pendingPurges(options: { due?: boolean } = {}): Promise<PendingPurge[]> {
+  const rows = (
+    await env.DB.prepare(
+      "SELECT tag, mode, due_at, repurge, attempts FROM pending_purges ORDER BY due_at, tag",
+    ).all<PendingPurge>()
+  ).results;
+  return options.due ? rows.filter((row) => row.due_at <= clock.now()) : rows;
+}
+
 /**
- * Publishes `count` articles one after another (so each save's rebuilds finish before the next),
- * with slugs `<prefix>-<i>`, titles `<Prefix> <i>`, the i-th published `i` days after `start`.
+ * Publishes `count` articles one after another, with slugs `<prefix>-<i>`, titles `<Prefix> <i>`,
+ * the i-th published `i` days after `start`; then lets the queue's consumer apply them all, as a
+ * burst of saves is applied: each page once, each listing once for the lot.
  */
 export async function publishSeries(prefix: string, count: number, start = Date.UTC(2025, 0, 1)): Promise<void> {
   const name = prefix.charAt(0).toUpperCase() + prefix.slice(1);
   for (let i = 0; i < count; i++) {
-    await publish(`${prefix}-${i}`, { title: `${name} ${i}`, published: new Date(start + i * 86_400_000).toISOString() });
+    const fields = { title: `${name} ${i}`, published: new Date(start + i * 86_400_000).toISOString() };
+    const response = await requestOnly(`/api/articles/${prefix}-${i}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/markdown" },
+      body: articleFile(fields),
+    });
+    if (response.status !== 201)
+      throw new Error(`publishing ${prefix}-${i} failed with ${response.status}: ${await response.text()}`);
   }
+  await drainQueues();
 }

@@ -3,35 +3,12 @@
 import fc from "fast-check";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
+import { FTS_FRAGMENTS } from "../support/fts-fragments";
 import { publish, request, secondsFromNow } from "./helpers";
 
-const FRAGMENTS = [
-  '"',
-  "(",
-  ")",
-  "*",
-  "^",
-  "-",
-  ":",
-  "AND",
-  "OR",
-  "NOT",
-  "NEAR(",
-  "title:",
-  "<mark>",
-  "</b>",
-  "&amp;",
-  "🎉",
-  "\u0000",
-  "\uD800",
-  "北京",
-  "%",
-  "+",
-  " ",
-];
 const hostile = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
-  fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 15 }).map((p) => p.join("")),
+  fc.array(fc.constantFrom(...FTS_FRAGMENTS), { maxLength: 15 }).map((p) => p.join("")),
 );
 const params = fc.record({
   q: hostile,

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/core/config";
-import { correctionInputSchema, noteLabel, type StoredCorrection } from "../../src/core/corrections";
+import { correctionInputSchema, type StoredCorrection } from "../../src/core/correction-schema";
+import { noteLabel } from "../../src/core/corrections";
 import { displayDate } from "../../src/core/dates";
 import { LIMITS } from "../../src/core/limits";
 import { renderNote } from "../../src/core/markdown";

@@ -64,6 +64,9 @@ export function DeskLayout(props: {
                 <li>
                   <a href="/desk/sections">Sections</a>
                 </li>
+                <li>
+                  <a href="/desk/pipeline">Pipeline</a>
+                </li>
               </ul>
               <form method="post" action="/desk/sign-out" id="sign-out" data-editor={props.editor}>
                 <span class="who">{props.editor}</span> <button type="submit">Sign out</button>

@@ -8,6 +8,7 @@ import { statusOf } from "../../../editorial/database";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES } from "../queries";
 import { formatTime } from "../time-zone";
 import { DeskLayout, type Notice, TableScroll } from "./layout";
+import { RebuildNeeded } from "./pipeline";
 
 /** A filter over named things (sections, authors), by slug. */
 function FilterSelect(props: {
@@ -66,11 +67,14 @@ export function ListPage(props: {
   zone: string;
   now: number;
   notice?: Notice | undefined;
+  /** This release changed how pages are rendered and no rebuild has run since. */
+  rebuildNeeded?: boolean;
 }) {
   const { filters, zone, now } = props;
   const trash = filters.status === "trash";
   return (
     <DeskLayout title={trash ? "Trash" : "Articles"} siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+      {props.rebuildNeeded ? <RebuildNeeded link /> : null}
       <search>
         <form method="get" action="/desk" class="filters">
           <div>

@@ -1,0 +1,75 @@
+/**
+ * @module newsroom/desk/pipeline-routes
+ * The desk's pipeline page (`/desk/pipeline`) and its two forms: "Rebuild everything", and replay
+ * dead letters (one by its id, or all). Over pipeline/status.ts, as `GET /api/pipeline` is, so the
+ * desk, the API and `npm run rebuild` report the same thing.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { pipelineStatus, replayDeadLetters, startRebuild } from "../../pipeline/status";
+import type { AppEnv } from "../app-env";
+import { formText, readForm } from "./form";
+import { deskAuth } from "./guard";
+import { deskDocument, type Notice } from "./pages/layout";
+import { PipelinePage } from "./pages/pipeline";
+
+/** What the page says after a form, by the `n` its redirect carried. */
+function noticeOf(c: Context<AppEnv>): Notice | undefined {
+  const n = c.req.query("n");
+  if (n === "rebuild-started")
+    return { role: "status", text: "Rebuild started: every page is being built again. Reload the page to follow it." };
+  const count = c.req.query("count") ?? "";
+  if (n !== "replayed" || !/^\d{1,6}$/.test(count)) return undefined;
+  const replayed = Number(count);
+  if (replayed === 0) return { role: "status", text: "Nothing to replay: it had been replayed already." };
+  return {
+    role: "status",
+    text:
+      replayed === 1
+        ? "Replayed 1 dead letter: it is back on the queue."
+        : `Replayed ${replayed} dead letters: they are back on the queue.`,
+  };
+}
+
+async function pipelinePage(c: Context<AppEnv>, notice: Notice | undefined, status: 200 | 400 = 200): Promise<Response> {
+  const page = (
+    <PipelinePage
+      siteTitle={c.var.site.title}
+      editor={c.var.editor ?? ""}
+      status={await pipelineStatus(c.env.DB)}
+      zone={c.var.site.timeZone ?? "UTC"}
+      notice={notice}
+    />
+  );
+  return c.html(await deskDocument(page), status);
+}
+
+/**
+ * Mounted at /desk/pipeline, behind the desk's sign-in. It checks for a signed-in editor itself too,
+ * so no order of registration in desk.tsx can make it public.
+ */
+export const deskPipelineRoutes = new Hono<AppEnv>()
+  .use(async function requireEditor(c, next) {
+    if (c.var.editor) return next();
+    return deskAuth()(c, next);
+  })
+  .get("/", (c) => pipelinePage(c, noticeOf(c)))
+  .post("/rebuild", async (c) => {
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    // The outbox rows it leaves go to the queue after the response (newsroom/index.ts).
+    await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
+    return c.redirect("/desk/pipeline?n=rebuild-started", 303);
+  })
+  .post("/replay", async (c) => {
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    // With no id, every dead letter (the "Replay all" form); with one, that letter alone.
+    const raw = formText(form, "id").trim();
+    if (raw !== "" && !/^[1-9]\d{0,14}$/.test(raw))
+      return pipelinePage(c, { role: "alert", text: "Not replayed: that dead letter's id is not valid." }, 400);
+    const id = raw === "" ? undefined : Number(raw);
+    const m = c.var.materialiser;
+    const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id);
+    return c.redirect(`/desk/pipeline?n=replayed&count=${replayed}`, 303);
+  });
