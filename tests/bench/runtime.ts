@@ -24,15 +24,6 @@ export const WORKERS = {
 } as const;
 export type WorkerName = (typeof WORKERS)[keyof typeof WORKERS];
 
-/**
- * The newsroom's entry as the benchmark loads it: only its default export. workerd refuses a main
- * module with a named export that is neither a function nor a handler, and src/newsroom/index.ts
- * exports the string DEAD_LETTER_QUEUE ("Incorrect type for map entry 'DEAD_LETTER_QUEUE'", which
- * stops `wrangler dev` too). Everything else is the emitted bundle, unchanged.
- */
-const NEWSROOM_ENTRY_MODULE = "bench-newsroom-entry.js";
-const newsroomEntry = (mainModule: string) => `export { default } from "./${mainModule}";`;
-
 /** What a timed isolate runs: the reader, or a baseline. */
 export type TimedKind = "reader" | "kv-get" | "constant";
 export const TIMED_KINDS: readonly TimedKind[] = ["reader", "kv-get", "constant"];
@@ -263,13 +254,7 @@ export async function startRuntime(
         config: {
           compatibilityDate: newsroom.settings.compatibilityDate,
           name: newsroom.settings.name,
-          manifest: {
-            mainModule: NEWSROOM_ENTRY_MODULE,
-            modules: {
-              ...modulesOf(newsroom.bundle),
-              [NEWSROOM_ENTRY_MODULE]: { type: "esm" as const, contents: newsroomEntry(newsroom.bundle.mainModule) },
-            },
-          },
+          manifest: { mainModule: newsroom.bundle.mainModule, modules: modulesOf(newsroom.bundle) },
           env: {
             ...bindingsOf(newsroom.settings, { [reader.settings.name]: PURGE_RECORDER }),
             EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
