@@ -48,10 +48,13 @@ export interface BuildTiming {
   seconds: number | null;
   /** Seconds until every article page was there. */
   pagesSeconds: number | null;
-  /** Seconds until D1's `rebuilds` row said finished. */
+  /** Seconds until the last of D1's `rebuilds` rows started by it said finished. */
   recordSeconds: number | null;
+  /** Rebuilds it started (D1's `rebuilds` rows). */
+  rebuilds: number;
 }
 
+/** A navigation change: `seconds` is until every page shows the new order, whatever the rebuilds' records say. */
 export interface NavigationTiming extends BuildTiming {
   before: string[];
   after: string[];
@@ -90,22 +93,23 @@ async function pageEtags(kv: KVNamespace): Promise<Map<string, string>> {
 
 /**
  * Waits until every one of `slugs` has a page whose ETag differs from `before` (absent counts as
- * differing from nothing), and until the rebuild `id` is recorded finished. Times are from `started`.
+ * differing from nothing), and until every rebuild recorded since `startedAt` (epoch ms) has
+ * finished: a change may start more than one (the home page's build starts another when it sees a
+ * new navigation). Times are seconds from `startedAt`; the rebuilds' from their own `finished_at`.
  */
 async function waitForBuild(
   runtime: Runtime,
   slugs: string[],
   before: Map<string, string>,
-  rebuildId: number | null,
-  started: number,
+  startedAt: number,
   limitSeconds: number,
   log: (line: string) => void,
-): Promise<{ pagesSeconds: number | null; recordSeconds: number | null; documents: number }> {
-  const app = runtime.urls[WORKERS.app];
-  const seconds = () => (performance.now() - started) / 1000;
+): Promise<{ pagesSeconds: number | null; recordSeconds: number | null; documents: number; rebuilds: number }> {
+  const seconds = () => (Date.now() - startedAt) / 1000;
   let pagesSeconds: number | null = null;
-  let recordSeconds: number | null = rebuildId === null ? 0 : null;
+  let recordSeconds: number | null = null;
   let documents = 0;
+  let rebuilds = 0;
   let reported = 0;
   while (seconds() < limitSeconds && (pagesSeconds === null || recordSeconds === null)) {
     await new Promise((resolve) => setTimeout(resolve, KV_POLL_MS));
@@ -122,12 +126,18 @@ async function waitForBuild(
       }
     }
     if (recordSeconds === null) {
-      const status = (await (await api(app, "GET", "/api/pipeline")).json()) as RebuildStatus;
-      if (status.rebuild?.id === rebuildId) documents = status.rebuild.total;
-      if (status.rebuild?.id === rebuildId && status.rebuild.finishedAt !== null) recordSeconds = seconds();
+      const { results } = await runtime.db
+        .prepare("SELECT total, finished_at FROM rebuilds WHERE started_at >= ? ORDER BY id")
+        .bind(startedAt)
+        .all<{ total: number; finished_at: number | null }>();
+      rebuilds = results.length;
+      documents = results[0]?.total ?? 0;
+      if (results.length > 0 && results.every((r) => r.finished_at !== null)) {
+        recordSeconds = (Math.max(...results.map((r) => r.finished_at as number)) - startedAt) / 1000;
+      }
     }
   }
-  return { pagesSeconds, recordSeconds, documents };
+  return { pagesSeconds, recordSeconds, documents, rebuilds };
 }
 
 const latest = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.max(a, b));
@@ -141,9 +151,9 @@ export async function timeFullRebuild(
 ): Promise<BuildTiming> {
   const slugs = Array.from({ length: count }, (_, i) => slugFor(i));
   const before = await pageEtags(runtime.kv);
-  const started = performance.now();
-  const answer = (await (await api(runtime.urls[WORKERS.app], "POST", "/api/pipeline/rebuild")).json()) as { rebuild: number };
-  const waited = await waitForBuild(runtime, slugs, before, answer.rebuild, started, limitSeconds, log);
+  const started = Date.now();
+  await api(runtime.urls[WORKERS.app], "POST", "/api/pipeline/rebuild");
+  const waited = await waitForBuild(runtime, slugs, before, started, limitSeconds, log);
   return { articles: count, ...waited, seconds: latest(waited.pagesSeconds, waited.recordSeconds) };
 }
 
@@ -166,10 +176,9 @@ export async function timeNavigationChange(
   if (!moved || before.length < 2) throw new Error(`the article pages show no navigation to reorder: ${JSON.stringify(before)}`);
   const after = [moved, ...before.slice(0, -1)];
   const etags = await pageEtags(runtime.kv);
-  const started = performance.now();
+  const started = Date.now();
   await api(app, "PUT", `/api/sections/${moved}`, { position: 0 });
-  const status = (await (await api(app, "GET", "/api/pipeline")).json()) as RebuildStatus;
-  const waited = await waitForBuild(runtime, slugs, etags, status.rebuild?.id ?? null, started, limitSeconds, log);
+  const waited = await waitForBuild(runtime, slugs, etags, started, limitSeconds, log);
   log(`    reading all ${count.toLocaleString("en-US")} article pages back over HTTP to check their navigation ...`);
   const expected = after.join(",");
   let verified = 0;
@@ -188,7 +197,8 @@ export async function timeNavigationChange(
       }
     }),
   );
-  return { articles: count, ...waited, seconds: latest(waited.pagesSeconds, waited.recordSeconds), before, after, verified };
+  // What readers wait for is the pages; the rebuilds' records are reported beside it.
+  return { articles: count, ...waited, seconds: waited.pagesSeconds, before, after, verified };
 }
 
 /** Seconds from a save until each path showed the article, past the cache; null for a path that did not within the limit. */
