@@ -9,6 +9,7 @@ import { runCase } from "./cases";
 import type { LoadSettings } from "./config";
 import { loadSettingsFromEnv, NEWSROOM_CONFIG, OUT_DIR, READER_CONFIG, readWranglerToml } from "./config";
 import { benchLive } from "./live";
+import { probe } from "./load";
 import { type RatioCheck, ratio, ratioLines } from "./report";
 import { EDITOR_TOKEN, type Runtime, startRuntime, WORKERS } from "./runtime";
 import { applyAllMigrations } from "./seed";
@@ -45,6 +46,15 @@ async function comparePlainArticle(runtime: Runtime, settings: LoadSettings): Pr
     }),
   });
   if (!response.ok) throw new Error(`PUT bench-plain answered ${response.status}`);
+  // The page is written by the newsroom's queue consumer, after the response.
+  for (
+    let tries = 0;
+    (await probe(new URL("/articles/bench-plain", app), { Authorization: "Bearer x" })).status !== 200;
+    tries++
+  ) {
+    if (tries >= 300) throw new Error("the page of bench-plain was not written within 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const kvUrl = new URL(runtime.urls[WORKERS.kvGet]);
   kvUrl.searchParams.set("key", "page:bench-plain");
   const floor = await runCase(
