@@ -72,11 +72,11 @@ import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./de
 import { SignInPage } from "./desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
-import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "./desk/rate-limit";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
-import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
+import { applyLater, editorForToken, editorsFromEnv, publisher } from "./editors";
+import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -97,6 +97,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .use(requestSetup())
   .use(sameOrigin())
   .use(async function deskOpen(c, next) {
+    editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
     return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
   })
@@ -113,7 +114,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const address = clientAddress(c.req.raw.headers);
     const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
     // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
-    const attempt = await claimSignInAttempt(c.env.DB, address, now);
+    const attempt = await claimAttempt(c.env.DB, address, now);
     if ("wait" in attempt) {
       c.header("Retry-After", String(attempt.wait));
       const text = `Too many failed sign-ins. Try again in ${attempt.wait} seconds.`;
@@ -121,9 +122,9 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     const secret = deskSecret(c.env);
     const token = formText(form, "token");
-    const editor = await editorForToken(parseEditorTokens(c.env.EDITOR_TOKENS ?? ""), token);
+    const editor = await editorForToken(editorsFromEnv(c.env), token);
     if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
-    await forgiveSignInAttempt(c.env.DB, attempt.id);
+    await forgiveAttempt(c.env.DB, attempt.id);
     const session = await sealSession(
       { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
       secret,

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../app-env";
 import { NO_STORE } from "../../cache/policy";
-import { parseEditorTokens } from "../editors";
+import { editorsFromEnv } from "../editors";
 import { accessFromEnv, verifyAccessJwt } from "./access";
 import { fingerprint, MIN_SECRET_LENGTH } from "./hmac";
 import { openSession, SESSION_COOKIE, type Session } from "./session";
@@ -89,8 +89,8 @@ export function deskSecret(env: Env): string | null {
  * Whether a session still stands: its token must still be the editor's in EDITOR_TOKENS, so
  * removing a token signs out everyone who used it.
  */
-async function sessionHolds(session: Session, tokens: string, secret: string): Promise<boolean> {
-  for (const editor of parseEditorTokens(tokens)) {
+async function sessionHolds(session: Session, env: Env, secret: string): Promise<boolean> {
+  for (const editor of editorsFromEnv(env)) {
     if (editor.name === session.editor && (await fingerprint(secret, editor.token)) === session.key) return true;
   }
   return false;
@@ -113,7 +113,7 @@ export async function signedInEditor(c: Context<AppEnv>): Promise<string | null>
   const secret = deskSecret(c.env);
   if (!secret) return null;
   const session = await currentSession(c, secret);
-  return session && (await sessionHolds(session, c.env.EDITOR_TOKENS ?? "", secret)) ? session.editor : null;
+  return session && (await sessionHolds(session, c.env, secret)) ? session.editor : null;
 }
 
 /** A browser's page load or form post, rather than a script's fetch. */
