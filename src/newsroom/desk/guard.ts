@@ -124,10 +124,24 @@ export const isNavigation = (c: Context): boolean => {
   return accept === "" || accept.includes("text/html") || accept.includes("*/*");
 };
 
-/** Where sign-in sends an editor back to: a desk page, never another site. */
+/**
+ * Where sign-in sends an editor back to: a desk page of this site, or "/desk". Only printable ASCII
+ * without a backslash is taken (a control character, a space or a non-ASCII character cannot go
+ * into a Location header, which made a 500 after the cookie was set), and the path must still be
+ * the desk's once dot segments (`/desk/../`, `%2e%2e`) are resolved as a browser would.
+ * @example safeNext("/desk/articles/x?n=saved") // "/desk/articles/x?n=saved"
+ * @example safeNext("/desk\u0000") // "/desk"
+ * @example safeNext("//evil.example/desk") // "/desk"
+ */
 export function safeNext(next: string | undefined | null): string {
-  return next && /^\/desk(?:[/?]|$)/.test(next) && !/[\\\s]/.test(next) ? next : "/desk";
+  if (!next || next.length > MAX_NEXT_LENGTH || !/^\/desk(?:[/?]|$)/.test(next) || /[^\x21-\x5b\x5d-\x7e]/.test(next))
+    return "/desk";
+  const resolved = new URL(next, "https://desk.invalid");
+  return resolved.origin === "https://desk.invalid" && /^\/desk(?:\/|$)/.test(resolved.pathname) ? next : "/desk";
 }
+
+/** Longer than any desk address; a longer `next` is not one. */
+const MAX_NEXT_LENGTH = 2048;
 
 /**
  * Lets signed-in editors through and sets `editor`. Anyone else is sent to sign in (a page load,
