@@ -94,7 +94,7 @@ describe("desk forms and bodies that are no form", () => {
       }
     }
     expect(await kvSnapshot()).toEqual(before);
-  });
+  }, 60_000);
 
   it("answers 400 or 415 at the sign-in, anonymously, and counts no attempt", async () => {
     for (const [name, init] of NOT_FORMS) {
