@@ -169,7 +169,7 @@ describe("redirect targets", () => {
       ),
       { numRuns: 2000 },
     );
-    for (const escape of [
+    for (const elsewhere of [
       "//evil.example/desk",
       "/desk/../admin",
       "/desk/%2e%2e/x",
@@ -177,7 +177,7 @@ describe("redirect targets", () => {
       "/deskx",
       "https://evil/desk",
     ])
-      expect(safeNext(escape), escape).toBe("/desk");
+      expect(safeNext(elsewhere), elsewhere).toBe("/desk");
   });
 });
 
