@@ -2,7 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** Test settings shared by wrangler.toml's [vars] overrides: a fixed site URL and known tokens. */
-export const TEST_TOKENS = "ana:test-token-current,test-token-previous";
+export const TEST_TOKENS = "ana:test-token-current-0123456789abcdef,test-token-previous-0123456789abcdef";
 export const TEST_DESK_SECRET = "test-desk-secret-0123456789abcdef0123456789";
 
 // Applied to the test database by tests/setup.ts, exactly as `wrangler d1 migrations apply` would.

@@ -3,14 +3,14 @@
  * Wires the Worker: per-request setup, the public routes, the editors' API under /api, and the
  * cron. `createWorker` takes the clock, so tests can run the same Worker on a clock they move.
  */
-import { type ErrorHandler, type Handler, Hono, type MiddlewareHandler } from "hono";
+import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { edgeCacheFor } from "./cache/edge-cache";
-import { NO_STORE } from "./cache/policy";
 import { type Clock, systemClock } from "./core/clock";
 import { siteFromEnv } from "./core/config";
+import { onError } from "./errors";
 import { apiRoutes } from "./newsroom/api";
-import { parseEditorTokens } from "./newsroom/editors";
+import { editorsFromEnv } from "./newsroom/editors";
 import { runCron } from "./pipeline/cron";
 import type { Materialiser } from "./pipeline/materialise";
 import { mediaPublic } from "./reader/media";
@@ -60,12 +60,6 @@ function workerSetup(options: WorkerOptions): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** One log line with the method and path, then a plain 500. */
-const onError: ErrorHandler<AppEnv> = (error, c) => {
-  console.error(`${c.req.method} ${c.req.path} failed:`, error);
-  return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
-};
-
 /** A sub-app mounted at `path` whose module is imported on its first request. */
 function lazyApp(options: WorkerOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
   let mounted: Promise<Hono<AppEnv>> | undefined;
@@ -94,7 +88,7 @@ export function createWorker(options: WorkerOptions): ExportedHandler<Env> & {
       // Purges are scoped to the entrypoint that makes them, and a cron runs outside the cache. So
       // the cron's work runs inside the fetch entrypoint, through the Worker's own loopback binding.
       // (Locally there is no ctx.cache: the local layer is one shared Cache API, so it runs here.)
-      const token = parseEditorTokens(env.EDITOR_TOKENS ?? "")[0]?.token;
+      const token = editorsFromEnv(env)[0]?.token;
       const self = (ctx as ExecutionContext & { exports?: { default?: Fetcher } }).exports?.default;
       if (self && token && ctx.cache) {
         const response = await self.fetch(`${site.url}/api/cron`, {

@@ -12,6 +12,9 @@ import { publish } from "./publish";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const SITE = `http://localhost:${PORT}`;
+/** .dev.vars.example's token, and the one before it, from before tokens needed 32 characters. */
+const DEV_TOKEN = "broadsheet-dev-token-not-for-production";
+const OLD_DEV_TOKEN = "broadsheet-dev-token";
 const READY_TIMEOUT_MS = 90_000;
 
 async function devToken(): Promise<string> {
@@ -28,6 +31,12 @@ async function devToken(): Promise<string> {
       await writeFile(".dev.vars", vars);
       console.log("Added the development DESK_SECRET to .dev.vars (see .dev.vars.example).");
     }
+  }
+  // The development token was once 20 characters; the Worker now refuses tokens under 32.
+  if (vars.split("\n").includes(`EDITOR_TOKENS=${OLD_DEV_TOKEN}`)) {
+    vars = vars.replace(`EDITOR_TOKENS=${OLD_DEV_TOKEN}`, `EDITOR_TOKENS=${DEV_TOKEN}`);
+    await writeFile(".dev.vars", vars);
+    console.log(`Replaced the old, too short development token in .dev.vars with ${DEV_TOKEN}.`);
   }
   const line = vars.split("\n").find((l) => l.startsWith("EDITOR_TOKENS="));
   const token = line?.slice("EDITOR_TOKENS=".length).split(",")[0]?.trim().replace(/^"|"$/g, "");
@@ -74,8 +83,7 @@ async function main(): Promise<void> {
   console.log(
     `Local KV ready: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.invalid + summary.failed} failed.`,
   );
-  const shown =
-    token === "broadsheet-dev-token" ? `${token} (the development token from .dev.vars)` : "the first token in .dev.vars";
+  const shown = token === DEV_TOKEN ? `${token} (the development token from .dev.vars)` : "the first token in .dev.vars";
   console.log(`\nBroadsheet is running on ${SITE}`);
   console.log(`The desk: ${SITE}/desk  (sign in with ${shown})\n`);
 }

@@ -25,6 +25,15 @@ export type SiteVars = Record<"SITE_TITLE" | "SITE_DESCRIPTION" | "SITE_URL" | "
   SITE_TIME_ZONE?: string;
 };
 
+/**
+ * A setting (a `[vars]` value or a secret) that the Worker cannot run with. Thrown when a request
+ * first needs it; the error handler logs the message, which names the setting and how to fix it,
+ * and answers 503 without it.
+ */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
 let cached: { env: SiteVars; site: Site } | undefined;
 
 /** Reads and checks the site settings once per isolate. A bad setting throws with its name. */
@@ -32,12 +41,13 @@ export function siteFromEnv(env: SiteVars): Site {
   if (cached?.env === env) return cached.site;
   const required = (name: keyof SiteVars): string => {
     const value = env[name];
-    if (typeof value !== "string" || value.trim() === "") throw new Error(`[vars] ${name} must be set in wrangler.toml`);
+    if (typeof value !== "string" || value.trim() === "")
+      throw new ConfigurationError(`[vars] ${name} must be set in wrangler.toml`);
     return value.trim();
   };
   const url = required("SITE_URL").replace(/\/+$/, "");
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new Error(`[vars] SITE_URL must be an absolute http(s) URL, not ${JSON.stringify(url)}`);
+    throw new ConfigurationError(`[vars] SITE_URL must be an absolute http(s) URL, not ${JSON.stringify(url)}`);
   }
   const language = required("SITE_LANGUAGE");
   // Checked here, once, rather than failing inside Intl.DateTimeFormat on every page.
@@ -48,19 +58,23 @@ export function siteFromEnv(env: SiteVars): Site {
     canonical = undefined;
   }
   if (!canonical)
-    throw new Error(`[vars] SITE_LANGUAGE must be a BCP 47 language tag like en or en-GB, not ${JSON.stringify(language)}`);
+    throw new ConfigurationError(
+      `[vars] SITE_LANGUAGE must be a BCP 47 language tag like en or en-GB, not ${JSON.stringify(language)}`,
+    );
   const block = (env.BLOCK_AI_CRAWLERS ?? "false").trim().toLowerCase();
   if (block !== "true" && block !== "false")
-    throw new Error(`[vars] BLOCK_AI_CRAWLERS must be "true" or "false", not ${JSON.stringify(block)}`);
+    throw new ConfigurationError(`[vars] BLOCK_AI_CRAWLERS must be "true" or "false", not ${JSON.stringify(block)}`);
   const hub = env.WEBSUB_HUB?.trim();
   if (hub && !(URL.canParse(hub) && /^https?:$/.test(new URL(hub).protocol))) {
-    throw new Error(`[vars] WEBSUB_HUB must be an absolute http(s) URL, not ${JSON.stringify(hub)}`);
+    throw new ConfigurationError(`[vars] WEBSUB_HUB must be an absolute http(s) URL, not ${JSON.stringify(hub)}`);
   }
   const timeZone = env.SITE_TIME_ZONE?.trim() || "UTC";
   try {
     new Intl.DateTimeFormat("en", { timeZone });
   } catch {
-    throw new Error(`[vars] SITE_TIME_ZONE must be an IANA time zone like Europe/London, not ${JSON.stringify(timeZone)}`);
+    throw new ConfigurationError(
+      `[vars] SITE_TIME_ZONE must be an IANA time zone like Europe/London, not ${JSON.stringify(timeZone)}`,
+    );
   }
   const site: Site = {
     title: required("SITE_TITLE"),

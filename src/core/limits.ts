@@ -23,7 +23,8 @@ export const LIMITS = {
   tagLength: 50,
   /** Words in `tags`. */
   tags: 20,
-  imageUrlLength: 2048,
+  /** Characters in any URL field (an image's, an author's page or photo): what browsers and CDNs reliably carry. */
+  urlLength: 2048,
   altLength: 300,
   captionLength: 500,
   creditLength: 200,

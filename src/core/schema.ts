@@ -73,6 +73,21 @@ const dateTime = v.pipe(
 // An image is either on another https:// host or a path on this site.
 const isImageUrl = (value: string): boolean =>
   value.startsWith("/") ? !value.startsWith("//") : URL.canParse(value) && new URL(value).protocol === "https:";
+const isWebUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+/**
+ * Every URL field: trimmed, at most LIMITS.urlLength characters (checked before the URL is parsed),
+ * then `allowed`. The one place a URL's length is limited, so no field can forget it.
+ */
+const urlField = (allowed: (value: string) => boolean, problem: string) =>
+  v.pipe(
+    v.string("must be text"),
+    v.trim(),
+    v.maxLength(LIMITS.urlLength, `must be at most ${LIMITS.urlLength} characters`),
+    v.check(allowed, problem),
+  );
+const imageUrl = urlField(isImageUrl, "must be an https:// URL or a path starting with /");
+const webUrl = urlField(isWebUrl, "must be an http(s):// URL");
 
 const objectMessage = (issue: v.BaseIssue<unknown>): string =>
   issue.expected === "never" ? "is not a known field" : "must be a set of fields";
@@ -85,14 +100,7 @@ export const slugSchema = v.pipe(
 
 export const imageSchema = v.strictObject(
   {
-    url: v.optional(
-      v.pipe(
-        v.string("must be text"),
-        v.trim(),
-        v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
-        v.check(isImageUrl, "must be an https:// URL or a path starting with /"),
-      ),
-    ),
+    url: v.optional(imageUrl),
     alt: v.pipe(
       v.string("must be text that describes the image for readers who cannot see it"),
       v.trim(),
@@ -140,22 +148,13 @@ export const articleInputSchema = v.pipe(
 
 export type ArticleInput = v.InferOutput<typeof articleInputSchema>;
 
-const webUrl = v.pipe(
-  v.string("must be text"),
-  v.trim(),
-  v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
-  v.check((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s):// URL"),
-);
-
 /** An author's profile, as editors send it to `PUT /api/authors/:slug`. */
 export const authorProfileSchema = v.strictObject(
   {
     name: text(LIMITS.authorLength),
     bio: v.optional(v.pipe(v.string("must be text"), v.trim(), v.maxLength(2000, "must be at most 2000 characters")), ""),
     url: v.optional(webUrl),
-    photoUrl: v.optional(
-      v.pipe(v.string("must be text"), v.trim(), v.check(isImageUrl, "must be an https:// URL or a path starting with /")),
-    ),
+    photoUrl: v.optional(imageUrl),
   },
   objectMessage,
 );

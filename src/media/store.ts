@@ -6,9 +6,11 @@
  *   ├── <hash>.<ext>          the image's bytes, as served (location metadata already stripped)
  *   │   ├── httpMetadata      { contentType: "image/png" | … }
  *   │   └── customMetadata    { width, height, alt, editor, uploaded }   (width/height as displayed)
- *   └── w/<width>/<hash>.<ext>  a narrower copy ("variant") of <hash>.<ext>, made on first request
- *       ├── httpMetadata      { contentType }                    (the original's format)
- *       └── customMetadata    { width, height, source: "<hash>.<ext>" }
+ *   ├── w/<width>/<hash>.<ext>  a narrower copy ("variant") of <hash>.<ext>, made on first request
+ *   │   ├── httpMetadata      { contentType }                    (the original's format)
+ *   │   └── customMetadata    { width, height, source: "<hash>.<ext>" }
+ *   └── failed/w/<width>/<hash>.<ext>  an empty marker: that variant is being made, or could not be
+ *       └── customMetadata    { at (ms), reason }                 (media/variants.ts)
  *
  * Invariants: `hash` is the first 32 hex digits of the SHA-256 of the stored bytes, and `ext` is
  * the format sniffed from them. An object is written once and never overwritten, so its URL
@@ -16,7 +18,7 @@
  * derived from the original alone, at one of a fixed set of widths narrower than it
  * (media/responsive.ts), so it too is written once and served as immutable at
  * `/media/w/<width>/<hash>.<ext>`; deleting an image means deleting its variants too
- * (`variantKey` for each width). Variant keys contain a `/`, so they never match `MEDIA_NAME`.
+ * (`variantKey` and `variantFailureKey` for each width). Those keys contain a `/`, so they never match `MEDIA_NAME`.
  */
 import { sha256Hex } from "../core/digest";
 import { MEDIA_NAME, mediaNameOf, mediaPath } from "../core/media-names";
@@ -103,6 +105,14 @@ export async function putMedia(
  */
 export function variantKey(name: string, width: number): string {
   return `w/${width}/${name}`;
+}
+
+/**
+ * The R2 key of the marker that says variant `width` of `name` is being made or failed.
+ * @example variantFailureKey("0123456789abcdef0123456789abcdef.png", 640) // "failed/w/640/0123456789abcdef0123456789abcdef.png"
+ */
+export function variantFailureKey(name: string, width: number): string {
+  return `failed/${variantKey(name, width)}`;
 }
 
 /**

@@ -1,20 +1,39 @@
 /**
  * @module media/strip-metadata
- * Takes out of an uploaded image the metadata that can say where it was taken (Exif GPS, and XMP,
- * which can repeat it), before it is stored. Only whole segments or chunks are dropped, so the
- * picture itself is never decoded or re-encoded:
+ * Takes out of an uploaded image every container of metadata, which can say where it was taken
+ * (Exif GPS, XMP, IPTC's city and sublocation) or by whom, before it is stored. Each format keeps
+ * only the parts on a short list of what decoding needs, so a container nobody thought of is
+ * dropped too. Only whole segments, chunks or blocks are dropped, so the picture itself is never
+ * decoded or re-encoded:
  *
- * - JPEG: every APP1 segment (Exif and XMP both live there) and anything after the end-of-image
- *   marker (Multi-Picture Format appends further pictures, each with Exif of its own). Everything
- *   else is kept. If the Exif said how to turn the picture, a minimal Exif with only that
- *   Orientation tag takes its place, so phone photos do not end up on their side.
- * - PNG: the `eXIf` chunk, the text chunks (`tEXt`, `zTXt`, `iTXt`: XMP and legacy "Raw profile"
- *   Exif hide there) and anything after `IEND`. Chunk CRCs cover one chunk each, so none changes.
- * - WebP: the `EXIF` and `XMP ` chunks of the RIFF container, with the RIFF size and the VP8X
- *   flags that announced them updated.
+ * - JPEG: kept are the coding segments (SOF, DHT, DQT, DRI, SOS and the scans, …), APP0 JFIF/JFXX,
+ *   APP2 ICC_PROFILE and APP14 Adobe (which says how to convert CMYK). Dropped are every other APPn
+ *   (APP1 Exif and XMP, APP13 IPTC/Photoshop, APP2 FlashPix and MPF, APP12 Ducky, …), COM
+ *   comments, and anything after the end-of-image marker (Multi-Picture Format appends further
+ *   pictures, each with Exif of its own). If the Exif said how to turn the picture, a minimal Exif
+ *   with only that Orientation tag takes its place, so phone photos do not end up on their side.
+ * - PNG: kept are the critical chunks and the ancillary ones that change how pixels look
+ *   (tRNS, gAMA, cHRM, sRGB, iCCP, cICP, mDCV, cLLI, sBIT, bKGD, pHYs, hIST) or animate them
+ *   (acTL, fcTL, fdAT). Dropped are tEXt, zTXt, iTXt (XMP and "Raw profile" Exif hide there),
+ *   eXIf, tIME, sPLT, private chunks and anything after `IEND`. Chunk CRCs cover one chunk each, so
+ *   none changes. An unknown critical chunk cannot be decoded: the file is refused.
+ * - WebP: kept are VP8, VP8L, VP8X, ALPH, ANIM, ANMF and ICCP; dropped are EXIF, XMP and any other
+ *   chunk, with the RIFF size and the VP8X flags that announced them updated, and anything after
+ *   the RIFF.
+ * - GIF: kept are the image blocks, graphic control extensions and the NETSCAPE2.0/ANIMEXTS1.0
+ *   application extension that makes an animation loop. Dropped are comment and plain-text
+ *   extensions, every other application extension (XMP DataXMP among them), and anything after the
+ *   trailer. A frame that reaches outside the logical screen is refused, so the screen's size, which
+ *   the pixel limit checks, is the largest a reader's browser will decode.
  * - AVIF: its Exif and XMP are items addressed by byte offsets (`iloc`), which cannot be dropped
- *   without rewriting the container. An AVIF carrying either is refused, with a hint to re-export it.
- * - GIF: has no Exif; it is stored as sent.
+ *   without rewriting the container. An AVIF carrying either, or a top-level box other than
+ *   ftyp, meta, moov, mdat, free and skip (an XMP `uuid` box), or bytes that are no box, is refused,
+ *   with a hint to re-export it.
+ *
+ * Colour profiles (JPEG's APP2 ICC_PROFILE, PNG's iCCP, WebP's ICCP, AVIF's colr) are kept on
+ * purpose: without them a wide-gamut photo (Display P3 from a phone, Adobe RGB from a camera)
+ * shows wrong colours. A profile describes a colour space; its text is a description and a
+ * copyright, never a place.
  */
 import type { ImageType } from "../core/media-sniff";
 import { fourcc } from "../core/media-sniff";
@@ -40,29 +59,31 @@ export function stripMetadata(type: ImageType, bytes: Uint8Array): Stripped {
     }
     case "png": {
       const stripped = stripPng(bytes);
+      if (stripped === "unknown critical chunk")
+        return { ok: false, problem: "is a PNG with a critical chunk no browser can decode" };
       return stripped ? { ok: true, bytes: stripped } : { ok: false, problem: "is not a well-formed PNG" };
     }
     case "webp": {
       const stripped = stripWebp(bytes);
       return stripped ? { ok: true, bytes: stripped } : { ok: false, problem: "is not a well-formed WebP" };
     }
-    case "avif":
-      return avifHasMetadata(bytes)
-        ? {
-            ok: false,
-            problem:
-              "is an AVIF with Exif or XMP metadata, which may say where it was taken: export it without metadata " +
-              "(avifenc --ignore-exif --ignore-xmp)",
-          }
-        : { ok: true, bytes };
-    case "gif":
-      return { ok: true, bytes };
+    case "avif": {
+      const problem = avifProblem(bytes);
+      return problem ? { ok: false, problem } : { ok: true, bytes };
+    }
+    case "gif": {
+      const stripped = stripGif(bytes);
+      return typeof stripped === "string" ? { ok: false, problem: stripped } : { ok: true, bytes: stripped };
+    }
   }
 }
 
 // --- JPEG (ITU T.81 Annex B) ---
 
+const APP0 = 0xe0;
 const APP1 = 0xe1;
+const APP15 = 0xef;
+const COM = 0xfe;
 const SOS = 0xda;
 const EOI = 0xd9;
 const SOI = 0xd8;
@@ -70,7 +91,24 @@ const SOI = 0xd8;
 /** RSTn (0xD0–0xD7) and TEM (0x01) stand alone: no length follows them (T.81 §B.1.1.3). */
 const isStandalone = (marker: number) => (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01;
 
-/** The JPEG without APP1 segments or trailing data; undefined when its segments do not add up. */
+/**
+ * The application segments (APPn) decoding needs, by marker and the identifier their payload starts
+ * with: JFIF's and its extension's (APP0), the ICC colour profile (APP2, ICC.1 Annex B.4) and
+ * Adobe's colour transform (APP14, needed to decode CMYK and YCCK).
+ */
+const JPEG_KEPT_APP = new Map<number, string[]>([
+  [APP0, ["JFIF\0", "JFXX\0"]],
+  [0xe2, ["ICC_PROFILE\0"]],
+  [0xee, ["Adobe"]],
+]);
+
+/** Whether the APPn segment `marker` with `payload` is one decoding needs (JPEG_KEPT_APP). */
+function keptApp(marker: number, payload: Uint8Array): boolean {
+  const ids = JPEG_KEPT_APP.get(marker) ?? [];
+  return ids.some((id) => [...id].every((ch, i) => payload[i] === ch.charCodeAt(0)));
+}
+
+/** The JPEG without metadata segments or trailing data; undefined when its segments do not add up. */
 export function stripJpeg(bytes: Uint8Array): { bytes: Uint8Array; orientation?: number } | undefined {
   if (bytes[0] !== 0xff || bytes[1] !== SOI) return undefined;
   const kept: Uint8Array[] = [bytes.subarray(0, 2)];
@@ -100,6 +138,10 @@ export function stripJpeg(bytes: Uint8Array): { bytes: Uint8Array; orientation?:
     if (marker === APP1) {
       exifAt ??= kept.length;
       orientation ??= exifOrientation(bytes.subarray(m + 3, end));
+      at = end;
+      continue;
+    }
+    if (marker === COM || (marker >= APP0 && marker <= APP15 && !keptApp(marker, bytes.subarray(m + 3, end)))) {
       at = end;
       continue;
     }
@@ -169,10 +211,32 @@ function orientationOnlyExif(orientation: number): Uint8Array {
 
 // --- PNG (ISO/IEC 15948) ---
 
-const PNG_DROPPED = new Set(["eXIf", "tEXt", "zTXt", "iTXt"]);
+/** The ancillary chunks that change how the pixels look or move (ISO/IEC 15948 §11.3, APNG). */
+const PNG_KEPT_ANCILLARY = new Set([
+  "tRNS",
+  "gAMA",
+  "cHRM",
+  "sRGB",
+  "iCCP",
+  "cICP",
+  "mDCV",
+  "cLLI",
+  "sBIT",
+  "bKGD",
+  "pHYs",
+  "hIST",
+  "acTL",
+  "fcTL",
+  "fdAT",
+]);
+const PNG_CRITICAL = new Set(["IHDR", "PLTE", "IDAT", "IEND"]);
 
-/** The PNG without its Exif and text chunks, ending at IEND; undefined when its chunks do not add up. */
-export function stripPng(bytes: Uint8Array): Uint8Array | undefined {
+/**
+ * The PNG with only its critical chunks and PNG_KEPT_ANCILLARY, ending at IEND; undefined when its
+ * chunks do not add up, and "unknown critical chunk" for one no decoder knows (§5.4: a chunk whose
+ * type starts with an upper-case letter is critical).
+ */
+export function stripPng(bytes: Uint8Array): Uint8Array | "unknown critical chunk" | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const kept: Uint8Array[] = [bytes.subarray(0, 8)];
   let at = 8;
@@ -180,7 +244,9 @@ export function stripPng(bytes: Uint8Array): Uint8Array | undefined {
     const end = at + 12 + view.getUint32(at);
     const type = fourcc(bytes, at + 4);
     if (end > bytes.length) return undefined;
-    if (!PNG_DROPPED.has(type)) kept.push(bytes.subarray(at, end));
+    const critical = /^[A-Z]/.test(type);
+    if (critical && !PNG_CRITICAL.has(type)) return "unknown critical chunk";
+    if (critical || PNG_KEPT_ANCILLARY.has(type)) kept.push(bytes.subarray(at, end));
     at = end;
     if (type === "IEND") return concat(kept);
   }
@@ -189,12 +255,13 @@ export function stripPng(bytes: Uint8Array): Uint8Array | undefined {
 
 // --- WebP (RFC 9649) ---
 
-const WEBP_DROPPED = new Set(["EXIF", "XMP "]);
+/** RFC 9649 §2.5–2.7: the chunks that make the picture, its animation and its colour profile. */
+const WEBP_KEPT = new Set(["VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF", "ICCP"]);
 /** RFC 9649 §2.7: VP8X flags. */
 const VP8X_EXIF = 0x08;
 const VP8X_XMP = 0x04;
 
-/** The WebP without its EXIF and XMP chunks; undefined when its chunks do not add up. */
+/** The WebP with only the WEBP_KEPT chunks; undefined when its chunks do not add up. */
 export function stripWebp(bytes: Uint8Array): Uint8Array | undefined {
   if (bytes.length < 12) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -213,7 +280,7 @@ export function stripWebp(bytes: Uint8Array): Uint8Array | undefined {
       const chunk = bytes.slice(at, end);
       chunk[8] = (chunk[8] ?? 0) & ~(VP8X_EXIF | VP8X_XMP);
       kept.push(chunk);
-    } else if (!WEBP_DROPPED.has(type)) {
+    } else if (WEBP_KEPT.has(type)) {
       kept.push(bytes.subarray(at, end));
     }
     at = end;
@@ -254,6 +321,23 @@ function* boxes(view: DataView, from: number, to: number): Generator<Box> {
   }
 }
 
+/** The top-level boxes of a still or animated AVIF (ISO/IEC 14496-12, HEIF, AV1-AVIF). */
+const AVIF_TOP_LEVEL = new Set(["ftyp", "meta", "moov", "mdat", "free", "skip"]);
+const AVIF_HINT = "export it without metadata (avifenc --ignore-exif --ignore-xmp)";
+
+/** Why an AVIF is refused (it carries metadata, or something that may be), or undefined. */
+export function avifProblem(bytes: Uint8Array): string | undefined {
+  if (avifHasMetadata(bytes)) return `is an AVIF with Exif or XMP metadata, which may say where it was taken: ${AVIF_HINT}`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = 0;
+  for (const box of boxes(view, 0, bytes.length)) {
+    if (!AVIF_TOP_LEVEL.has(box.type))
+      return `is an AVIF with a "${box.type.replace(/[^\x20-\x7e]/g, "?")}" box, which may hold metadata: ${AVIF_HINT}`;
+    end = box.end;
+  }
+  return end === bytes.length ? undefined : "is not a well-formed AVIF: it has bytes that are no box";
+}
+
 /** Whether the file's `meta` box lists an `Exif` item or an XMP (`mime`, application/rdf+xml) one. */
 export function avifHasMetadata(bytes: Uint8Array): boolean {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -280,6 +364,80 @@ export function avifHasMetadata(bytes: Uint8Array): boolean {
     }
   }
   return false;
+}
+
+// --- GIF (GIF89a specification, 1990) ---
+
+const GIF_EXTENSION = 0x21;
+const GIF_IMAGE = 0x2c;
+const GIF_TRAILER = 0x3b;
+const GIF_GRAPHIC_CONTROL = 0xf9;
+const GIF_APPLICATION = 0xff;
+/** The application extensions that only say how often an animation loops. */
+const GIF_LOOPING = new Set(["NETSCAPE2.0", "ANIMEXTS1.0"]);
+
+/**
+ * The GIF with only its image blocks, graphic control extensions and looping extension, ending at
+ * its trailer (added when the file stops cleanly without one); or why it is refused.
+ */
+export function stripGif(bytes: Uint8Array): Uint8Array | string {
+  const broken = "is not a well-formed GIF";
+  if (bytes.length < 13) return broken;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const screen = { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  // §18: the logical screen descriptor; §19: a global colour table of 3 × 2^(N+1) bytes follows it.
+  const flags = bytes[10] ?? 0;
+  let at = 13 + (flags & 0x80 ? 3 << ((flags & 0x07) + 1) : 0);
+  if (at > bytes.length) return broken;
+  const kept: Uint8Array[] = [bytes.subarray(0, at)];
+  /** Where the sub-blocks starting at `from` end (after their zero-length terminator), or -1. */
+  const subBlocksEnd = (from: number): number => {
+    let p = from;
+    while (p < bytes.length) {
+      const size = bytes[p] ?? 0;
+      if (size === 0) return p + 1;
+      p += 1 + size;
+    }
+    return -1;
+  };
+  while (at < bytes.length) {
+    const introducer = bytes[at];
+    if (introducer === GIF_TRAILER) {
+      kept.push(bytes.subarray(at, at + 1));
+      return concat(kept);
+    }
+    if (introducer === GIF_IMAGE) {
+      // §20: left, top, width, height, flags; then a local colour table, the LZW code size and the data.
+      if (at + 10 > bytes.length) return broken;
+      const [left, top, width, height] = [1, 3, 5, 7].map((offset) => view.getUint16(at + offset, true)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      if (left + width > screen.width || top + height > screen.height)
+        return `${broken}: a frame reaches outside its ${screen.width} × ${screen.height} screen`;
+      const local = bytes[at + 9] ?? 0;
+      const data = at + 10 + (local & 0x80 ? 3 << ((local & 0x07) + 1) : 0) + 1;
+      const end = data <= bytes.length ? subBlocksEnd(data) : -1;
+      if (end < 0) return broken;
+      kept.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    if (introducer !== GIF_EXTENSION || at + 2 > bytes.length) return broken;
+    const label = bytes[at + 1];
+    const end = subBlocksEnd(at + 2);
+    if (end < 0) return broken;
+    // §26: an application extension's first sub-block is its 8-byte identifier and 3-byte code.
+    const application =
+      label === GIF_APPLICATION && bytes[at + 2] === 11 ? String.fromCharCode(...bytes.subarray(at + 3, at + 14)) : "";
+    if (label === GIF_GRAPHIC_CONTROL || GIF_LOOPING.has(application)) kept.push(bytes.subarray(at, end));
+    at = end;
+  }
+  // Ended between blocks without a trailer: browsers show such a file, so it is completed.
+  kept.push(new Uint8Array([GIF_TRAILER]));
+  return concat(kept);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

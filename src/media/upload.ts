@@ -1,7 +1,8 @@
 /**
  * @module media/upload
  * Taking in an editor's image: check its size and format from its bytes, strip what could say
- * where it was taken, measure it, and store it under its content hash. A refused upload writes nothing.
+ * where it was taken, measure it (refusing more than MAX_IMAGE_PIXELS), and store it under its
+ * content hash. A refused upload writes nothing.
  */
 import { imageDimensionsFromData } from "image-dimensions";
 import { LIMITS } from "../core/limits";
@@ -13,6 +14,14 @@ import { stripMetadata } from "./strip-metadata";
 
 /** The largest image accepted: 10 MiB, far above what a web page should carry. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/**
+ * The most pixels an image may have: 50 megapixels, more than a 45-megapixel camera's full frame.
+ * A browser decodes an image to 4 bytes a pixel, so this is 200 MB for a reader's device to hold;
+ * a small file can declare far more (a 300 KB PNG of 50,000 × 50,000 pixels would be 10 GB), and
+ * such a "decompression bomb" must never reach a reader or the Images binding.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
 /**
  * The longest alt text, in characters (code points): a sentence or two, as screen-reader users
  * prefer. The same number as an article's `image.alt` (content/limits.ts).
@@ -65,6 +74,7 @@ export async function uploadImage(bucket: R2Bucket, upload: Upload): Promise<Upl
         return unsupported(`looks like a ${image.format.type} but its size cannot be read`);
     }
   }
+  if (image.width * image.height > MAX_IMAGE_PIXELS) return tooManyPixels(image.width, image.height);
   const { format, bytes } = image;
   const name = await mediaName(bytes, format.ext);
   const { created, object } = await putMedia(bucket, name, bytes, format.mime, {
@@ -130,6 +140,22 @@ export function tooLarge(): UploadRefusal {
     status: 413,
     error: `The image is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`,
     details: [{ field: "file", problem: `is larger than ${MAX_IMAGE_BYTES} bytes` }],
+  };
+}
+
+/** 413: the file may be small, but the picture it declares is too large to decode. */
+export function tooManyPixels(width: number, height: number): UploadRefusal {
+  const count = (n: number) => n.toLocaleString("en-GB");
+  return {
+    ok: false,
+    status: 413,
+    error: `The image has more than ${count(MAX_IMAGE_PIXELS)} pixels (${MAX_IMAGE_PIXELS / 1_000_000} megapixels)`,
+    details: [
+      {
+        field: "file",
+        problem: `is ${count(width)} × ${count(height)} pixels (${count(width * height)}); the most accepted is ${count(MAX_IMAGE_PIXELS)}`,
+      },
+    ],
   };
 }
 

@@ -6,22 +6,36 @@
  * (media/store.ts); every later request is served from R2, immutable, like the original.
  *
  * Without the binding, or when it fails, the original's bytes answer in the variant's place with a
- * short Cache-Control, so no cache keeps the stand-in for long and a later request makes the variant
- * after all. Locally (`wrangler dev`, the tests) the binding resizes with Sharp, offline.
+ * short Cache-Control, so no cache keeps the stand-in for long. Locally (`wrangler dev`, the tests)
+ * the binding resizes with Sharp, offline.
+ *
+ * No reader can make the Worker resize an image twice in a row: before a resize, the request claims
+ * it with a marker in R2 (`variantFailureKey`, written only if absent, so of many first requests at
+ * once exactly one resizes). A success removes the marker; a failure keeps it with the reason, and
+ * every request for that variant gets the stand-in without any work until VARIANT_RETRY_MS has
+ * passed (a binding that failed for a while gets one more try a day). Why R2 and not a D1 table:
+ * the marker lives beside the objects it is about, and the readers' side never touches D1.
  */
 import { TTL } from "../cache/policy";
 import { MEDIA_NAME } from "../core/media-names";
 import { formatOfExtension, type ImageFormat } from "../core/media-sniff";
 import { VARIANT_WIDTHS, variantWidths } from "../core/responsive-images";
 import { notFound, type StoredOptions, serveStored } from "./serve";
-import { variantKey } from "./store";
-import { inspectImage } from "./upload";
+import { variantFailureKey, variantKey } from "./store";
+import { inspectImage, MAX_IMAGE_PIXELS } from "./upload";
 
-/** What serving a variant needs: the bucket, and the Images binding when the Worker has one. */
+/** What serving a variant needs: the bucket, the Images binding when the Worker has one, and the time. */
 export interface VariantSources {
   bucket: R2Bucket;
   images: ImagesBinding | undefined;
+  /** ms since the epoch (the injected clock's now). */
+  now: number;
 }
+
+/** A failed variant is not tried again for a day. */
+export const VARIANT_RETRY_MS = 24 * 60 * 60 * 1000;
+/** A claim whose Worker never finished (it was stopped mid-resize) is taken over after ten minutes. */
+const CLAIM_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** The stand-in's lifetime: the browsers' usual minute (cache/policy.ts), then it is asked again. */
 export const FALLBACK_CACHE_CONTROL = `public, max-age=${TTL.browser}`;
@@ -49,7 +63,13 @@ export async function serveVariant(sources: VariantSources, request: Request, wi
 
   const original = await bucket.head(name);
   if (!original || !variantWidths(name, Number(original.customMetadata?.width)).includes(wanted)) return notFound();
-  const made = await makeVariant(sources, name, format, wanted);
+  const pixels = Number(original.customMetadata?.width) * Number(original.customMetadata?.height);
+  // An image stored before the pixel limit may exceed it: never hand it to the binding.
+  const made = !(pixels <= MAX_IMAGE_PIXELS)
+    ? `the original has more than ${MAX_IMAGE_PIXELS} pixels`
+    : (await claimVariant(sources, name, wanted))
+      ? await makeVariant(sources, name, format, wanted)
+      : "it failed before, or is being made now";
   if (made === true) return (await serveStored(bucket, request, key, asVariant)) ?? notFound();
   console.error(`media: no ${wanted}px variant of ${name} (${made}); serving the original in its place`);
   const standIn = await serveStored(bucket, request, name, {
@@ -61,10 +81,38 @@ export async function serveVariant(sources: VariantSources, request: Request, wi
 }
 
 /**
- * Resizes `name`, an image in `format`, to `width` and stores the result: true, or why not. Only
- * formats that get variants reach here (variantWidths), and the Images binding writes each of them.
+ * Claims the one attempt at variant `width` of `name` that may run now, by writing its marker only
+ * if there is none, or only over a stale one (an old failure, or an abandoned claim): R2's
+ * conditional put lets exactly one of simultaneous requests win. Without the binding there is no
+ * work to guard, so nothing is claimed.
  */
-async function makeVariant(
+async function claimVariant({ bucket, images, now }: VariantSources, name: string, width: number): Promise<boolean> {
+  if (!images) return true;
+  const key = variantFailureKey(name, width);
+  const marker = await bucket.head(key);
+  const claim = { customMetadata: { at: String(now), reason: "being made" } };
+  if (!marker) return (await bucket.put(key, "", { ...claim, onlyIf: { etagDoesNotMatch: "*" } })) !== null;
+  const age = now - Number(marker.customMetadata?.at);
+  const wait = marker.customMetadata?.reason === "being made" ? CLAIM_TIMEOUT_MS : VARIANT_RETRY_MS;
+  if (!(age >= wait)) return false;
+  return (await bucket.put(key, "", { ...claim, onlyIf: { etagMatches: marker.etag } })) !== null;
+}
+
+/**
+ * Resizes `name`, an image in `format`, to `width` and stores the result: true, or why not, which
+ * is then kept in the claim's marker so no request tries again soon. Only formats that get variants
+ * reach here (variantWidths), and the Images binding writes each of them.
+ */
+async function makeVariant(sources: VariantSources, name: string, format: ImageFormat, width: number): Promise<true | string> {
+  const made = await resize(sources, name, format, width);
+  const marker = variantFailureKey(name, width);
+  if (made === true) await sources.bucket.delete(marker);
+  else if (sources.images)
+    await sources.bucket.put(marker, "", { customMetadata: { at: String(sources.now), reason: made.slice(0, 500) } });
+  return made;
+}
+
+async function resize(
   { bucket, images }: VariantSources,
   name: string,
   format: ImageFormat,

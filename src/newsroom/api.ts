@@ -39,19 +39,19 @@ import {
   trashArticle,
   untrashArticle,
 } from "../editorial/publishing";
+import { onError } from "../errors";
 import { runCron } from "../pipeline/cron";
 import { mediaApi } from "../reader/media";
 import { requestSetup } from "../setup";
-import { applyLater, type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
+import { applyLater, type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
+import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** RFC 9111 §5.2.2.5: no cache, shared or private, may store any of it. */
 const API_NO_STORE = "no-store";
-/** Seconds an editor's tool should wait before retrying while the database is unavailable. */
-const RETRY_AFTER_SECONDS = 30;
 
-type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 503;
+type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 429 | 503;
 
 export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
   return c.json({ error, details }, status);
@@ -264,55 +264,42 @@ export const apiRoutes = new Hono<AppEnv>()
     return c.json(await runCron(c.var.materialiser));
   })
   .all("*", (c) => apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`))
-  .onError((error, c) => {
-    // Expected refusals (bearer-auth's 401) carry their own response.
-    if (error instanceof HTTPException) {
-      const response = error.getResponse();
-      response.headers.set("Cache-Control", API_NO_STORE);
-      return response;
-    }
-    console.error(`${c.req.method} ${c.req.path} failed:`, error);
-    if (isD1Error(error)) {
-      // Readers are unaffected: the public routes never touch D1.
-      return c.json(
-        { error: "The editorial database is unavailable; nothing was changed. Try again shortly.", details: [] },
-        503,
-        { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": API_NO_STORE },
-      );
-    }
-    return c.json(
-      { error: "Internal error: the request did not complete. Read the article back before retrying.", details: [] },
-      500,
-      {
-        "Cache-Control": API_NO_STORE,
-      },
-    );
-  });
+  .onError(onError);
 
 /**
  * Named editors' bearer tokens from the EDITOR_TOKENS secret: `name:token` pairs separated by
  * commas (a bare token is the editor "editor"). Tokens are compared in constant time, and the
- * editor's name is recorded with every revision. With no secret the API is closed, never open.
+ * editor's name is recorded with every revision. With no secret the API is closed, never open; with
+ * a token that is too short, it refuses to run (editorsFromEnv). A wrong token counts against the
+ * client's failed attempts, which the desk's sign-in shares (newsroom/failed-auth.ts): past the
+ * limit every token, right or wrong, gets 429 with Retry-After.
  */
 function editorAuth(): MiddlewareHandler<AppEnv> {
-  let configured: { source: string; editors: EditorToken[]; check: MiddlewareHandler<AppEnv> } | undefined;
+  let configured: { editors: EditorToken[]; check: MiddlewareHandler<AppEnv> } | undefined;
   return async function editorAuth(c, next) {
-    const source = c.env.EDITOR_TOKENS ?? "";
-    if (configured?.source !== source) {
-      const editors = parseEditorTokens(source);
+    const editors = editorsFromEnv(c.env);
+    if (configured?.editors !== editors) {
       const unauthorized = () => ({
         error: "A valid bearer token is required",
         details: [{ field: "Authorization", problem: "is missing or not a valid token" }],
       });
       configured = {
-        source,
         editors,
         check: bearerAuth<AppEnv>({
           realm: "Broadsheet editors",
           async verifyToken(token, c) {
             const editor = await editorForToken(editors, token);
-            if (editor) c.set("editor", editor);
-            return editor !== undefined;
+            const address = clientAddress(c.req.raw.headers);
+            const now = c.var.clock.now();
+            if (editor) {
+              const wait = await failureWait(c.env.DB, address, now);
+              if (wait !== null) throw tooManyFailures(c, wait);
+              c.set("editor", editor);
+              return true;
+            }
+            const attempt = await claimAttempt(c.env.DB, address, now);
+            if ("wait" in attempt) throw tooManyFailures(c, attempt.wait);
+            return false;
           },
           noAuthenticationHeader: { message: unauthorized },
           invalidAuthenticationHeader: { message: unauthorized },
@@ -320,7 +307,7 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
         }),
       };
     }
-    if (configured.editors.length === 0) {
+    if (editors.length === 0) {
       return apiError(
         c,
         503,
@@ -329,6 +316,19 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
     }
     return configured.check(c, next);
   };
+}
+
+/** 429 for a client past its failed attempts: thrown from inside bearer-auth, answered by onError. */
+function tooManyFailures(c: Context<AppEnv>, wait: number): HTTPException {
+  const res = c.json(
+    {
+      error: `Too many failed authentications from this address. Try again in ${wait} seconds.`,
+      details: [{ field: "Authorization", problem: "was refused: too many wrong tokens in the last minute" }],
+    },
+    429,
+    { "Retry-After": String(wait), "Cache-Control": API_NO_STORE },
+  );
+  return new HTTPException(429, { res });
 }
 
 function preconditions(c: Context<AppEnv>): Preconditions {
@@ -388,9 +388,4 @@ function savedResponse(
     { slug, url, version: article.version, status: state, created: outcome === "created", warnings },
     outcome === "created" ? 201 : 200,
   );
-}
-
-/** Errors from D1 (unreachable, overloaded, or a schema it does not have) start with `D1_`. */
-function isD1Error(error: unknown): boolean {
-  return error instanceof Error && (/^D1_/.test(error.message) || /\bD1_[A-Z_]+\b/.test(error.message));
 }

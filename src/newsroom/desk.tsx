@@ -51,6 +51,7 @@ import {
   inputFromFields,
   lf,
   problemsByField,
+  readForm,
 } from "./desk/form";
 import {
   articlePageCsp,
@@ -72,11 +73,11 @@ import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./de
 import { SignInPage } from "./desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
-import { claimSignInAttempt, clientAddress, forgiveSignInAttempt } from "./desk/rate-limit";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
-import { applyLater, editorForToken, parseEditorTokens, publisher } from "./editors";
+import { applyLater, editorForToken, editorsFromEnv, publisher } from "./editors";
+import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -97,6 +98,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .use(requestSetup())
   .use(sameOrigin())
   .use(async function deskOpen(c, next) {
+    editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
     return c.text('The desk is closed: set the DESK_SECRET secret (32 characters or more). See the README, "The desk".\n', 503);
   })
@@ -107,13 +109,14 @@ export const deskRoutes = new Hono<AppEnv>()
     return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
   })
   .post("/sign-in", formLimit, async (c) => {
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const next = safeNext(formText(form, "next"));
     const now = c.var.clock.now();
     const address = clientAddress(c.req.raw.headers);
     const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
     // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
-    const attempt = await claimSignInAttempt(c.env.DB, address, now);
+    const attempt = await claimAttempt(c.env.DB, address, now);
     if ("wait" in attempt) {
       c.header("Retry-After", String(attempt.wait));
       const text = `Too many failed sign-ins. Try again in ${attempt.wait} seconds.`;
@@ -121,9 +124,9 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     const secret = deskSecret(c.env);
     const token = formText(form, "token");
-    const editor = await editorForToken(parseEditorTokens(c.env.EDITOR_TOKENS ?? ""), token);
+    const editor = await editorForToken(editorsFromEnv(c.env), token);
     if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
-    await forgiveSignInAttempt(c.env.DB, attempt.id);
+    await forgiveAttempt(c.env.DB, attempt.id);
     const session = await sealSession(
       { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
       secret,
@@ -137,7 +140,10 @@ export const deskRoutes = new Hono<AppEnv>()
     });
     return c.redirect(next, 303);
   })
-  .post("/sign-out", async (c) => {
+  .post("/sign-out", formLimit, async (c) => {
+    // Every desk form, this one too, answers a body that is no form with 400 or 415.
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     // The cookie is cleared here, and its session recorded as ended, so no copy of it still works.
     const secret = deskSecret(c.env);
     const session = secret ? await currentSession(c, secret) : null;
@@ -194,7 +200,9 @@ export const deskRoutes = new Hono<AppEnv>()
     return page(c, await editorPage(c, { fields }));
   })
   .post("/new", async (c) => {
-    const fields = fieldsFromForm(await c.req.formData());
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const fields = fieldsFromForm(form);
     const slug = fields.slug || taxonomySlug(fields.title);
     const input = inputFromFields(fields, zoneOf(c));
     const slugCheck = validateSlug(slug);
@@ -211,7 +219,8 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   .post("/preview", async (c) => {
     // The live preview: the form as it stands, through the same build and page as a save.
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const fields = fieldsFromForm(form);
     const slug = formText(form, "article") || fields.slug || taxonomySlug(fields.title || "preview");
     c.header("X-Frame-Options", "SAMEORIGIN");
@@ -233,7 +242,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const fields = fieldsFromForm(form);
     const version = formText(form, "version");
     const input = inputFromFields(fields, zoneOf(c));
@@ -282,7 +292,9 @@ export const deskRoutes = new Hono<AppEnv>()
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const id = c.req.param("id");
-    const version = formText(await c.req.formData(), "version");
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
     const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
     if (!saved.ok) return refused(c, row, saved);
     if (saved.outcome !== "unchanged") applyLater(c);
@@ -291,7 +303,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/move", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const to = formText(form, "to").trim();
     const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
     if (!moved.ok) return refused(c, row, moved);
@@ -301,13 +314,17 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/trash", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const version = formText(await c.req.formData(), "version");
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
     const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
     if (!result.ok) return refused(c, row, result);
     applyLater(c);
     return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
   })
   .post("/articles/:slug/restore", async (c) => {
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const row = await articleRow(c);
     if (row instanceof Response) return row;
     const result = await untrashArticle(publisher(c), row.slug, {});
@@ -321,7 +338,9 @@ export const deskRoutes = new Hono<AppEnv>()
     const secret = deskSecret(c.env);
     const fields = storedFields(c, row);
     if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
-    const hours = Number((await c.req.formData()).get("hours"));
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const hours = Number(form.get("hours"));
     const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
     const link = await previewLink(row.id, secret, c.var.clock.now(), seconds);
     return page(
@@ -331,7 +350,9 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
   .post("/authors", async (c) => {
-    const data = profileData(await c.req.formData());
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const data = profileData(form);
     const fields = { ...authorFields(null), ...data };
     const slug = taxonomySlug(data.name);
     // A new profile never replaces one that has the same address.
@@ -352,13 +373,17 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/authors/:slug", async (c) => {
     const slug = c.req.param("slug");
     if (!(await getAuthor(c.env.DB, slug))) return c.redirect("/desk/authors", 303);
-    const data = profileData(await c.req.formData());
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const data = profileData(form);
     const saved = await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
     if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
     applyLater(c);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
   .post("/authors/:slug/delete", async (c) => {
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const slug = c.req.param("slug");
     const author = await getAuthor(c.env.DB, slug);
     const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
@@ -393,7 +418,8 @@ export const deskRoutes = new Hono<AppEnv>()
     );
   })
   .post("/sections/:slug", async (c) => {
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const position = formText(form, "position").trim();
     const saved = await saveSection(
       c.env.DB,

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import type { AppEnv } from "../app-env";
+import { ConfigurationError } from "../core/config";
 import type { PublishContext } from "../editorial/publishing";
 import { applyOutbox } from "../pipeline/materialise";
 
@@ -16,7 +17,7 @@ export interface EditorToken {
 
 /**
  * Parses EDITOR_TOKENS: `name:token` pairs separated by commas (a bare token is the editor "editor").
- * @example parseEditorTokens("ana:s3cret, b0b-token") // [{ name: "ana", token: "s3cret" }, { name: "editor", token: "b0b-token" }]
+ * @example parseEditorTokens("ana:s3cret, b0b-token") // [{ name: "ana", token: "s3cret" }, { name: "editor", token: "b0b-token" }] (too short to run: see editorsFromEnv)
  */
 export function parseEditorTokens(source: string): EditorToken[] {
   return source
@@ -30,6 +31,45 @@ export function parseEditorTokens(source: string): EditorToken[] {
         : { name: "editor", token: pair };
     })
     .filter((editor) => editor.token.length > 0);
+}
+
+/**
+ * The shortest editor token accepted: as long as DESK_SECRET must be (desk/hmac.ts). 32 random
+ * characters (`openssl rand -base64 32` gives 44) cannot be guessed, even without the limit on
+ * failed attempts (newsroom/failed-auth.ts).
+ */
+export const MIN_TOKEN_LENGTH = 32;
+
+let checked: { source: string; editors: EditorToken[] } | undefined;
+
+/**
+ * The editors of EDITOR_TOKENS, checked once per value: a token shorter than {@link MIN_TOKEN_LENGTH}
+ * or one that two editors share throws a {@link ConfigurationError}, so the API and the desk refuse
+ * every request (503) until the secret is fixed, rather than accept a guessable token. The message
+ * names the editor, never the token. An empty or missing secret is no editors (the API says so).
+ * @example editorsFromEnv({ EDITOR_TOKENS: "ana:short" }) // throws: EDITOR_TOKENS: the token of "ana" has 5 characters; …
+ */
+export function editorsFromEnv(env: { EDITOR_TOKENS?: string | undefined }): EditorToken[] {
+  const source = env.EDITOR_TOKENS ?? "";
+  if (checked?.source === source) return checked.editors;
+  const editors = parseEditorTokens(source);
+  const seen = new Set<string>();
+  for (const { name, token } of editors) {
+    if (token.length < MIN_TOKEN_LENGTH)
+      throw new ConfigurationError(
+        `EDITOR_TOKENS: the token of "${name}" has ${token.length} characters; every token needs at least ` +
+          `${MIN_TOKEN_LENGTH} (make one with \`openssl rand -base64 32\`)`,
+      );
+    // RFC 6750 §2.1: what a bearer token may contain, as the API's bearer-auth reads it.
+    if (!/^[A-Za-z0-9._~+/-]+=*$/.test(token))
+      throw new ConfigurationError(
+        `EDITOR_TOKENS: the token of "${name}" has characters a bearer token cannot carry; use letters, digits and . _ ~ + / -`,
+      );
+    if (seen.has(token)) throw new ConfigurationError(`EDITOR_TOKENS: the token of "${name}" is also another entry's token`);
+    seen.add(token);
+  }
+  checked = { source, editors };
+  return editors;
 }
 
 /**

@@ -86,7 +86,12 @@ export const mediaPublic = new Hono<AppEnv>()
     "/media/w/:width/:file",
     async (c) =>
       withoutQuery(c) ??
-      serveVariant({ bucket: c.env.MEDIA, images: c.env.IMAGES }, c.req.raw, c.req.param("width"), c.req.param("file")),
+      serveVariant(
+        { bucket: c.env.MEDIA, images: c.env.IMAGES, now: c.var.clock.now() },
+        c.req.raw,
+        c.req.param("width"),
+        c.req.param("file"),
+      ),
   );
 
 /**

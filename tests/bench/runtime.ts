@@ -59,7 +59,7 @@ export default {
 const KV_NAMESPACE_ID = "bench-articles";
 const D1_DATABASE_ID = "bench-editorial";
 /** The editors' token the benchmark seeds with (EDITOR_TOKENS). */
-export const EDITOR_TOKEN = "bench-token";
+export const EDITOR_TOKEN = "bench-token-0123456789abcdef0123456789";
 // The app reads with this KV cacheTtl on public routes (READ_CACHE_TTL in src/index.ts); the floor does too.
 const READ_CACHE_TTL = 60;
 

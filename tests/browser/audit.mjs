@@ -195,7 +195,7 @@ async function screenshots(browser) {
 
 /** Re-renders every prebuilt page and listing with the current render code. */
 async function rebuildEverything() {
-  const token = process.env.EDITOR_TOKEN ?? "broadsheet-dev-token";
+  const token = process.env.EDITOR_TOKEN ?? "broadsheet-dev-token-not-for-production";
   const api = async (method, path, body) => {
     const response = await fetch(`${base}/api${path}`, {
       method,

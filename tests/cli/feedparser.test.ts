@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalWorker, startLocalWorker, textContaining } from "./local-worker";
 
-const TOKEN = "feedparser-token";
+const TOKEN = "feedparser-token-0123456789abcdef0123";
 const PYTHON = "/usr/bin/python3";
 const hasFeedparser = spawnSync(PYTHON, ["-c", "import feedparser"]).status === 0;
 let worker: LocalWorker;

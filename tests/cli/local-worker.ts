@@ -34,7 +34,7 @@ async function freePort(): Promise<number> {
  * further `vars` (which may not override those two). Waits until the Worker answers.
  *
  * @example
- * const worker = await startLocalWorker("ana:s3cret", { DESK_SECRET: "a-test-secret-of-32-characters-or-more" });
+ * const worker = await startLocalWorker("ana:a-test-token-of-32-characters-or-more", { DESK_SECRET: "a-test-secret-of-32-characters-or-more" });
  * await fetch(`${worker.url}/desk/sign-in`);
  * await worker.stop();
  */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../support/png";
 import { BIN, CHILD_ENV, type LocalWorker, ROOT, startLocalWorker, textContaining } from "./local-worker";
 
-const TOKEN = "e2e-editor-token";
+const TOKEN = "e2e-editor-token-0123456789abcdef0123";
 let worker: LocalWorker;
 let articles: string;
 /** A second folder, of articles that show images from disk. */

@@ -178,7 +178,7 @@ describe("headers and refusals", () => {
     const response = await request(
       "/desk",
       { headers: { Cookie: cookie, ...HTML }, redirect: "manual" },
-      { EDITOR_TOKENS: "ana:a-new-token" },
+      { EDITOR_TOKENS: "ana:a-new-token-0123456789abcdef0123456789" },
     );
     expect(response.status).toBe(303);
   });

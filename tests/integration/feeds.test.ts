@@ -99,7 +99,7 @@ describe("WebSub", () => {
       "/api/articles/pinged-too",
       {
         method: "PUT",
-        headers: { Authorization: "Bearer test-token-current", "Content-Type": "application/json" },
+        headers: { Authorization: "Bearer test-token-current-0123456789abcdef", "Content-Type": "application/json" },
         body: JSON.stringify({ title: "Pinged too", published: "2025-01-15T10:00:00Z", category: "World", body: "Text." }),
       },
       HUB,
@@ -128,7 +128,7 @@ describe("WebSub", () => {
       "/api/articles/refused-ping",
       {
         method: "PUT",
-        headers: { Authorization: "Bearer test-token-current", "Content-Type": "text/markdown" },
+        headers: { Authorization: "Bearer test-token-current-0123456789abcdef", "Content-Type": "text/markdown" },
         body: "---\ntitle: Refused\npublished: 2025-01-15T10:00:00Z\ncategory: Tests\n---\n\nText.\n",
       },
       HUB,

@@ -10,10 +10,10 @@ import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { ARTICLE_IMAGE_SIZES, variantPath } from "../../src/core/responsive-images";
 import { IMMUTABLE } from "../../src/media/serve";
-import { putMedia, variantKey } from "../../src/media/store";
-import { FALLBACK_CACHE_CONTROL } from "../../src/media/variants";
+import { putMedia, variantFailureKey, variantKey } from "../../src/media/store";
+import { FALLBACK_CACHE_CONTROL, VARIANT_RETRY_MS } from "../../src/media/variants";
 import { PNG_SIGNATURE, pngChunk } from "../support/png-bytes";
-import { publish, request, uploadImage } from "./helpers";
+import { clock, publish, request, uploadImage } from "./helpers";
 
 // --- A PNG of any size, built byte by byte (ISO/IEC 15948): grey, 8 bits, one filter byte a row.
 
@@ -227,13 +227,10 @@ describe("without a working Images binding", () => {
     },
   } as unknown as ImagesBinding;
 
-  it.each([
-    ["no binding", undefined],
-    ["a binding that fails", failing],
-  ])("with %s, serves the original's bytes briefly, stores nothing, and makes the copy later", async (_case, images) => {
+  it("with no binding, serves the original's bytes briefly, stores nothing, and makes the copy later", async () => {
     const originalBytes = await png(700, 20);
     const original = await uploadImage(originalBytes, "A wide grey strip");
-    const standIn = await request(variantPath(original.name, 320), {}, { IMAGES: images as ImagesBinding });
+    const standIn = await request(variantPath(original.name, 320), {}, { IMAGES: undefined });
     expect(standIn.status).toBe(200);
     expect(standIn.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);
     expect(await bytesOf(standIn)).toEqual(originalBytes);
@@ -242,5 +239,65 @@ describe("without a working Images binding", () => {
     const made = await request(variantPath(original.name, 320));
     expect(made.headers.get("Cache-Control")).toBe(IMMUTABLE);
     expect(imageDimensionsFromData(await bytesOf(made))?.width).toBe(320);
+  });
+
+  it("with a binding that fails, remembers the failure: no reader makes it try again for a day", async () => {
+    const originalBytes = await png(700, 20);
+    const original = await uploadImage(originalBytes, "A wide grey strip");
+    let calls = 0;
+    const counted = new Proxy(env.IMAGES, {
+      get: (target, name) =>
+        name === "input"
+          ? (...args: unknown[]) => {
+              calls++;
+              return (failing.input as (...a: unknown[]) => unknown)(...args);
+            }
+          : Reflect.get(target, name),
+    });
+    const standIn = await request(variantPath(original.name, 320), {}, { IMAGES: counted });
+    expect(standIn.status).toBe(200);
+    expect(standIn.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);
+    expect(await bytesOf(standIn)).toEqual(originalBytes);
+    expect(calls).toBe(1);
+    const marker = await env.MEDIA.head(variantFailureKey(original.name, 320));
+    expect(marker?.customMetadata?.reason).toContain("Images is unavailable");
+    expect(await storedKeys()).toEqual([original.name, variantFailureKey(original.name, 320)].sort());
+
+    // Many readers, even with the binding working again: the stand-in, and no resize.
+    for (let i = 0; i < 5; i++) {
+      const again = await request(variantPath(original.name, 320), {}, { IMAGES: counted });
+      expect(again.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);
+    }
+    expect(calls).toBe(1);
+    const working = await request(variantPath(original.name, 320));
+    expect(working.headers.get("Cache-Control")).toBe(FALLBACK_CACHE_CONTROL);
+
+    clock.advance(VARIANT_RETRY_MS);
+    const made = await request(variantPath(original.name, 320));
+    expect(made.headers.get("Cache-Control")).toBe(IMMUTABLE);
+    expect(imageDimensionsFromData(await bytesOf(made))?.width).toBe(320);
+    expect(await storedKeys()).toEqual([original.name, variantKey(original.name, 320)].sort());
+  });
+
+  it("lets exactly one of many simultaneous first requests resize", async () => {
+    const original = await uploadImage(await png(700, 20), "A wide grey strip");
+    let calls = 0;
+    const counted = new Proxy(env.IMAGES, {
+      get: (target, name) => {
+        const value = Reflect.get(target, name);
+        return name === "input"
+          ? (...args: unknown[]) => {
+              calls++;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : value;
+      },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => request(variantPath(original.name, 320), {}, { IMAGES: counted })),
+    );
+    expect(calls).toBe(1);
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(await storedKeys()).toEqual([original.name, variantKey(original.name, 320)].sort());
   });
 });

@@ -45,8 +45,8 @@ const concat = (...parts: Uint8Array[]) => {
 const PNG = hex(
   "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c636000000002000148afa4710000000049454e44ae426082",
 );
-/** 1×1 GIF89a, one black pixel. */
-const GIF = hex("4749463839610100010080000000000000ffffff21f90401000000002c00000000010001000002024401003b");
+/** 1×1 GIF89a, one black pixel (the well-known smallest GIF: a two-colour table, then the frame). */
+const GIF = hex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b");
 
 const segment = (marker: number, payload: Uint8Array) =>
   concat(new Uint8Array([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload);

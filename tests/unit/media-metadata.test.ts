@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { imageDimensionsFromData } from "image-dimensions";
 import { describe, expect, it } from "vitest";
-import { avifHasMetadata, exifOrientation, stripJpeg, stripMetadata, stripPng, stripWebp } from "../../src/media/strip-metadata";
+import {
+  avifHasMetadata,
+  avifProblem,
+  exifOrientation,
+  stripGif,
+  stripJpeg,
+  stripMetadata,
+  stripPng,
+  stripWebp,
+} from "../../src/media/strip-metadata";
 import { pngChunk } from "../support/png-bytes";
 
 // Tiny images built byte by byte, with just the structure each test needs.
@@ -261,10 +270,133 @@ describe("AVIF metadata", () => {
   });
 });
 
-describe("GIF", () => {
-  it("is stored as sent: it has no Exif", () => {
-    const gif = bytes("GIF89a", 1, 0, 1, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3b);
-    expect(stripMetadata("gif", gif)).toEqual({ ok: true, bytes: gif });
+// --- GIF ---
+
+const le16 = (n: number) => [n & 0xff, n >> 8];
+/** A frame: image descriptor at (left, top) of width × height, no local table, one LZW sub-block. */
+const frame = (width = 1, height = 1, left = 0, top = 0) =>
+  bytes(0x2c, le16(left), le16(top), le16(width), le16(height), 0, 2, 2, 0x44, 1, 0);
+/** An extension: introducer, label, then `data` cut into sub-blocks of at most 255 bytes. */
+function extension(label: number, ...data: Part[]): Uint8Array {
+  const body = bytes(...data);
+  const blocks: Part[] = [];
+  for (let at = 0; at < body.length; at += 255) {
+    const piece = body.subarray(at, at + 255);
+    blocks.push(piece.length, piece);
+  }
+  return bytes(0x21, label, blocks, 0);
+}
+const graphicControl = extension(0xf9, 0, 10, 0, 0);
+const looping = bytes(0x21, 0xff, 11, "NETSCAPE2.0", 3, 1, 0, 0, 0);
+/** Adobe's XMP in a GIF: the application "XMP DataXMP", the packet, then a "magic trailer". */
+const gifXmp = extension(0xff, "XMP DataXMP", "<x:xmpmeta><exif:GPSLatitude>35,0.0N</exif:GPSLatitude></x:xmpmeta>");
+/** A GIF with a 2-colour global table, screen `screen`, and `blocks`. */
+function gif(blocks: Uint8Array[], screen: [number, number] = [1, 1], trailer: Part[] = [0x3b]): Uint8Array {
+  return bytes("GIF89a", le16(screen[0]), le16(screen[1]), 0x80, 0, 0, 0, 0, 0, 255, 255, 255, blocks, trailer);
+}
+
+describe("stripGif", () => {
+  it("keeps the frames, graphic control and NETSCAPE looping, as they were", () => {
+    const clean = gif([looping, graphicControl, frame(), graphicControl, frame()]);
+    expect(stripMetadata("gif", clean)).toEqual({ ok: true, bytes: clean });
+    expect(imageDimensionsFromData(clean)).toMatchObject({ width: 1, height: 1 });
+  });
+
+  it.each([
+    ["a comment extension", extension(0xfe, "Taken at 35.0N 139.0E")],
+    ["an XMP application extension (with GPS)", gifXmp],
+    ["another application extension", extension(0xff, "ICCRGBG1012", 1, 2, 3)],
+    ["a plain-text extension", extension(0x01, new Array(12).fill(0), "Tokyo")],
+    ["an unknown extension", extension(0x7a, "secret")],
+  ])("drops %s", (_case, block) => {
+    const clean = gif([looping, graphicControl, frame()]);
+    expect(stripGif(gif([looping, block, graphicControl, frame(), block]))).toEqual(clean);
+  });
+
+  it("drops the bytes after the trailer, and completes a file that stops cleanly without one", () => {
+    expect(stripGif(gif([frame()], [1, 1], [0x3b, ...XMP]))).toEqual(gif([frame()]));
+    expect(stripGif(gif([frame()], [1, 1], []))).toEqual(gif([frame()]));
+  });
+
+  it("refuses a frame outside its screen, a block cut short, and bytes that are no block", () => {
+    expect(stripGif(gif([frame(2, 1)]))).toMatch(/a frame reaches outside its 1 × 1 screen/);
+    expect(stripGif(gif([frame(1, 1, 0, 1)]))).toMatch(/outside/);
+    expect(stripGif(gif([frame().subarray(0, 12)], [1, 1], []))).toBe("is not a well-formed GIF");
+    expect(stripGif(gif([bytes(0x00, 0x01)]))).toBe("is not a well-formed GIF");
+    expect(stripMetadata("gif", bytes("GIF89a", 1, 0))).toEqual({ ok: false, problem: "is not a well-formed GIF" });
+  });
+});
+
+describe("every container of every format", () => {
+  it("JPEG: drops APP13 IPTC, COM, APP2 MPF, APP12 and other APPn; keeps JFIF, ICC and Adobe", () => {
+    const iptc = segment(
+      0xed,
+      "Photoshop 3.0",
+      0,
+      "8BIM",
+      u16(0x0404),
+      0,
+      0,
+      u32(14),
+      0x1c,
+      2,
+      90,
+      u16(5),
+      "Tokyo",
+      0x1c,
+      2,
+      92,
+      u16(0),
+    );
+    const comment = segment(0xfe, "Shot at 35.0N 139.0E");
+    const mpf = segment(0xe2, "MPF", 0, "MM", u16(42));
+    const ducky = segment(0xec, "Ducky", 0, 1);
+    const app3 = segment(0xe3, "META", 0, "Tokyo");
+    const icc = segment(0xe2, "ICC_PROFILE", 0, 1, 1, "profile-bytes");
+    const adobe = segment(0xee, "Adobe", 0, 100, 0, 0, 0, 0, 1);
+    const full = jpeg({ app1: [exif(), XMP] });
+    // The metadata goes in right after the JFIF APP0 segment (20 bytes from the start).
+    const withAll = bytes(full.subarray(0, 20), iptc, comment, mpf, icc, ducky, app3, adobe, full.subarray(20));
+    const stripped = stripJpeg(withAll)?.bytes ?? new Uint8Array();
+    const base = jpeg();
+    expect(stripped).toEqual(bytes(base.subarray(0, 20), icc, adobe, base.subarray(20)));
+    for (const word of ["Tokyo", "Photoshop", "35.0N", "MPF", "Ducky"]) expect(contains(stripped, bytes(word)), word).toBe(false);
+  });
+
+  it("PNG: drops tIME, sPLT and private chunks; keeps iCCP, sRGB, pHYs and the animation chunks", () => {
+    const kept = [
+      chunk("iCCP", "icc", 0, 0, 0x78, 0x9c, 3, 0, 0, 0, 0, 1),
+      chunk("sRGB", 0),
+      chunk("pHYs", u32(2835), u32(2835), 1),
+      chunk("acTL", u32(1), u32(0)),
+      chunk("fcTL", u32(0), u32(1), u32(1), u32(0), u32(0), u16(1), u16(1), 0, 0),
+    ];
+    const dropped = [
+      chunk("tIME", u16(2026), 11, 28, 12, 0, 0),
+      chunk("sPLT", "Tokyo", 0, 8, 0, 0, 0, 0, 0),
+      chunk("prVt", "Tokyo"),
+      chunk("tEXt", "Location", 0, "Tokyo"),
+    ];
+    expect(stripPng(png(...dropped, ...kept, ...dropped))).toEqual(png(...kept));
+  });
+
+  it("PNG: refuses a critical chunk no decoder knows", () => {
+    expect(stripPng(png(chunk("ZZZZ", 1)))).toBe("unknown critical chunk");
+    expect(stripMetadata("png", png(chunk("ZZZZ", 1)))).toMatchObject({ ok: false, problem: expect.stringMatching(/critical/) });
+  });
+
+  it("WebP: drops unknown chunks and bytes after the RIFF; keeps ICCP, ANIM and ANMF", () => {
+    const kept = [riffChunk("ICCP", 1, 2), riffChunk("ANIM", 0, 0, 0, 0, 0, 0), riffChunk("ANMF", new Array(16).fill(0))];
+    const input = bytes(webp(0x20 | 0x02, riffChunk("LOCA", "Tokyo"), ...kept, riffChunk("EXIF", exif())), "Tokyo");
+    expect(stripWebp(input)).toEqual(webp(0x20 | 0x02, ...kept));
+  });
+
+  it("AVIF: refuses a uuid box (XMP's home in some files) and bytes that are no box", () => {
+    const clean = avif(infe(1, "av01"));
+    expect(avifProblem(clean)).toBeUndefined();
+    expect(avifProblem(bytes(clean, box("uuid", new Array(16).fill(0xbe), "<x:xmpmeta/>")))).toMatch(/"uuid" box/);
+    expect(avifProblem(bytes(clean, "Tokyo"))).toMatch(/not a well-formed AVIF/);
+    expect(stripMetadata("avif", bytes(clean, box("free")))).toEqual({ ok: true, bytes: bytes(clean, box("free")) });
   });
 });
 
@@ -275,7 +407,7 @@ describe("damaged files", () => {
       png: png(chunk("eXIf", exif().subarray(6))),
       webp: webp(0x08, riffChunk("EXIF", exif())),
       avif: avif(infe(1, "av01"), infe(2, "Exif")),
-      gif: bytes("GIF89a"),
+      gif: gif([looping, gifXmp, graphicControl, frame()]),
     } as const;
     fc.assert(
       fc.property(

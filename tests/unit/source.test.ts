@@ -520,7 +520,7 @@ describe("parseArticleFile and parseArticleJson: bounded input", () => {
     ["image.alt", LIMITS.altLength, (text: string) => ({ image: { alt: text } })],
     ["image.caption", LIMITS.captionLength, (text: string) => ({ image: { alt: "", caption: text } })],
     ["image.credit", LIMITS.creditLength, (text: string) => ({ image: { alt: "", credit: text } })],
-    ["image.url", LIMITS.imageUrlLength, (text: string) => ({ image: { alt: "", url: `/${text.slice(1)}` } })],
+    ["image.url", LIMITS.urlLength, (text: string) => ({ image: { alt: "", url: `/${text.slice(1)}` } })],
   ])("accepts %s at its length limit and refuses one character more", (field, max, fields) => {
     expect(parseArticleJson({ ...validInput(), ...fields("a".repeat(max)) }).ok).toBe(true);
     expect(problemsOf(parseArticleJson({ ...validInput(), ...fields("a".repeat(max + 1)) }))).toEqual([

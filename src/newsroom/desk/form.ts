@@ -2,8 +2,9 @@
  * @module newsroom/desk/form
  * The editor's form, both ways: an article's input as the strings the form shows, and the posted
  * form back into the one article schema. Field problems come back named by form field, so the page
- * can show each next to its input.
+ * can show each next to its input. And reading any desk form's body, whatever a client sends.
  */
+import type { Context } from "hono";
 import { dump } from "js-yaml";
 import type { ArticleInput, FieldProblem, Validated } from "../../core/schema";
 import { parseArticleJson } from "../../core/source";
@@ -57,6 +58,31 @@ export function fieldsFromInput(input: ArticleInput | null, slug: string, zone: 
     imageCredit: input?.image?.credit ?? "",
     body: input?.body ?? "",
   };
+}
+
+/** The bodies a browser's form sends (HTML §4.10.21.7), and the only ones a desk form reads. */
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/**
+ * The posted form, or the answer when the body is none: 415 for a body that is not a form (JSON,
+ * plain text, none at all), 400 for a form that cannot be read (a broken multipart body). Every desk
+ * form reads its body through this, so no body makes `formData()` throw into a 500.
+ * @example const form = await readForm(c); if (form instanceof Response) return form;
+ */
+export async function readForm(c: Context): Promise<FormData | Response> {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!FORM_TYPES.has(type)) {
+    const sent = type ? `sent ${type.slice(0, 100)}` : "sent no Content-Type";
+    return c.text(
+      `Send the form as a browser does (application/x-www-form-urlencoded or multipart/form-data); this request ${sent}.\n`,
+      415,
+    );
+  }
+  try {
+    return await c.req.formData();
+  } catch {
+    return c.text("The form's body could not be read: it is not well-formed form data.\n", 400);
+  }
 }
 
 /** A text field as posted; "" when it is missing or a file. */

@@ -6,9 +6,11 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../../app-env";
 import { NO_STORE } from "../../cache/policy";
-import { parseEditorTokens } from "../editors";
+import { editorsFromEnv } from "../editors";
 import { accessFromEnv, verifyAccessJwt } from "./access";
 import { fingerprint, MIN_SECRET_LENGTH } from "./hmac";
 import { openSession, SESSION_COOKIE, type Session } from "./session";
@@ -18,17 +20,17 @@ import { hasSignedOut } from "./sign-outs";
  * The desk's CSP. Scripts and connections only to this site. Styles also allow inline ones:
  * the Markdown editor (OverType) injects its stylesheet as a <style> element.
  */
-const DESK_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' https: data: blob:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+const DESK_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "https:", "data:", "blob:"],
+  connectSrc: ["'self'"],
+  frameSrc: ["'self'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 /**
  * The CSP of an article page shown before it is public, as the public pages have it: the live
@@ -45,38 +47,37 @@ export const articlePageCsp = (frameAncestors: "'self'" | "'none'"): string =>
   ].join("; ");
 
 /**
- * Headers for every desk response. A handler that answers for the preview frame sets `framed` on
- * the response's headers (`X-Frame-Options: SAMEORIGIN` and its own CSP), which this keeps.
+ * Headers for every desk response: Hono's secureHeaders with the desk's CSP, `X-Frame-Options:
+ * DENY` and a same-origin referrer, plus never cached or indexed. A handler that answers for the
+ * preview frame sets its own `X-Frame-Options: SAMEORIGIN` and CSP, which are kept (`overwrite:
+ * false` keeps any header a handler set).
  */
 export function deskHeaders(): MiddlewareHandler<AppEnv> {
+  const secure = secureHeaders({
+    contentSecurityPolicy: DESK_CSP,
+    xFrameOptions: "DENY",
+    referrerPolicy: "same-origin",
+    overwrite: false,
+  });
   return async function deskHeaders(c, next) {
-    await next();
-    const headers = c.res.headers;
-    headers.set("Cache-Control", NO_STORE);
-    headers.set("X-Robots-Tag", "noindex, nofollow");
-    headers.set("Referrer-Policy", "same-origin");
-    headers.set("X-Content-Type-Options", "nosniff");
-    if (headers.get("X-Frame-Options") !== "SAMEORIGIN") {
-      headers.set("X-Frame-Options", "DENY");
-      headers.set("Content-Security-Policy", DESK_CSP);
-    }
+    await secure(c, next);
+    c.res.headers.set("Cache-Control", NO_STORE);
+    c.res.headers.set("X-Robots-Tag", "noindex, nofollow");
   };
 }
 
 /**
- * CSRF: a request that changes anything must come from a page of this site. Browsers send
- * `Origin` with every POST; when a privacy setting strips it, `Sec-Fetch-Site` still tells. The
- * session cookie's SameSite=Strict is the second wall.
+ * CSRF, with Hono's csrf(): a request that changes anything must come from a page of this site, by
+ * its `Origin` (this Worker's own, or SITE_URL's when a proxy in front renames the host) or, when a
+ * privacy setting strips that, by `Sec-Fetch-Site: same-origin`. Hono checks the bodies a
+ * cross-site form can send (form types and text/plain, or none); any other type would need a CORS
+ * preflight the desk never grants, and every desk form refuses it with 415 (readForm). The session
+ * cookie's SameSite=Strict is the second wall.
  */
 export function sameOrigin(): MiddlewareHandler<AppEnv> {
-  return async function sameOrigin(c, next) {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    const origin = c.req.header("Origin");
-    const allowed = new Set([new URL(c.req.url).origin, new URL(c.var.site.url).origin]);
-    const ok = origin ? allowed.has(origin) : c.req.header("Sec-Fetch-Site") === "same-origin";
-    if (ok) return next();
-    return c.text("Forbidden: this request did not come from the desk (cross-origin).\n", 403);
-  };
+  return csrf({
+    origin: (origin, c: Context<AppEnv>) => origin === new URL(c.req.url).origin || origin === new URL(c.var.site.url).origin,
+  });
 }
 
 /** DESK_SECRET, when it is set and long enough; otherwise the desk is closed. */
@@ -89,8 +90,8 @@ export function deskSecret(env: Env): string | null {
  * Whether a session still stands: its token must still be the editor's in EDITOR_TOKENS, so
  * removing a token signs out everyone who used it.
  */
-async function sessionHolds(session: Session, tokens: string, secret: string): Promise<boolean> {
-  for (const editor of parseEditorTokens(tokens)) {
+async function sessionHolds(session: Session, env: Env, secret: string): Promise<boolean> {
+  for (const editor of editorsFromEnv(env)) {
     if (editor.name === session.editor && (await fingerprint(secret, editor.token)) === session.key) return true;
   }
   return false;
@@ -113,7 +114,7 @@ export async function signedInEditor(c: Context<AppEnv>): Promise<string | null>
   const secret = deskSecret(c.env);
   if (!secret) return null;
   const session = await currentSession(c, secret);
-  return session && (await sessionHolds(session, c.env.EDITOR_TOKENS ?? "", secret)) ? session.editor : null;
+  return session && (await sessionHolds(session, c.env, secret)) ? session.editor : null;
 }
 
 /** A browser's page load or form post, rather than a script's fetch. */
@@ -124,10 +125,24 @@ export const isNavigation = (c: Context): boolean => {
   return accept === "" || accept.includes("text/html") || accept.includes("*/*");
 };
 
-/** Where sign-in sends an editor back to: a desk page, never another site. */
+/**
+ * Where sign-in sends an editor back to: a desk page of this site, or "/desk". Only printable ASCII
+ * without a backslash is taken (a control character, a space or a non-ASCII character cannot go
+ * into a Location header, which made a 500 after the cookie was set), and the path must still be
+ * the desk's once dot segments (`/desk/../`, `%2e%2e`) are resolved as a browser would.
+ * @example safeNext("/desk/articles/x?n=saved") // "/desk/articles/x?n=saved"
+ * @example safeNext("/desk\u0000") // "/desk"
+ * @example safeNext("//evil.example/desk") // "/desk"
+ */
 export function safeNext(next: string | undefined | null): string {
-  return next && /^\/desk(?:[/?]|$)/.test(next) && !/[\\\s]/.test(next) ? next : "/desk";
+  if (!next || next.length > MAX_NEXT_LENGTH || !/^\/desk(?:[/?]|$)/.test(next) || /[^\x21-\x5b\x5d-\x7e]/.test(next))
+    return "/desk";
+  const resolved = new URL(next, "https://desk.invalid");
+  return resolved.origin === "https://desk.invalid" && /^\/desk(?:\/|$)/.test(resolved.pathname) ? next : "/desk";
 }
+
+/** Longer than any desk address; a longer `next` is not one. */
+const MAX_NEXT_LENGTH = 2048;
 
 /**
  * Lets signed-in editors through and sets `editor`. Anyone else is sent to sign in (a page load,

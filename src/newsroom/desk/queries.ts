@@ -46,15 +46,15 @@ const STATUS_CONDITIONS: Record<Status | "all", string> = {
   all: "a.deleted_at IS NULL",
   trash: "a.deleted_at IS NOT NULL",
   draft: "a.deleted_at IS NULL AND a.draft = 1",
-  scheduled: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at > ?5",
-  published: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at <= ?5",
+  scheduled: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at > ?4",
+  published: "a.deleted_at IS NULL AND a.draft = 0 AND a.published_at <= ?4",
 };
-
-/** `%` and `_` are LIKE's wildcards: an editor searching for "50%" means the characters. */
-const likePattern = (q: string): string => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
  * A page of the articles that match, newest change first, and whether there are more after it.
+ * The title search is `instr(lower(title), lower(q))`, not LIKE: D1 refuses LIKE patterns over 50
+ * bytes, so a pasted headline was an error, and `%` and `_` needed escaping. `lower()` folds ASCII
+ * letters as LIKE did; any query, however long or odd, is a plain substring search.
  * @example await deskArticles(env.DB, { status: "draft", q: "budget" }, Date.now())
  */
 export async function deskArticles(
@@ -64,8 +64,8 @@ export async function deskArticles(
 ): Promise<{ rows: DeskRow[]; more: boolean }> {
   const q = filters.q?.trim() ?? "";
   const condition = STATUS_CONDITIONS[filters.status ?? "all"];
-  const binds: (string | number)[] = [filters.section ?? "", filters.author ?? "", q, likePattern(q)];
-  if (condition.includes("?5")) binds.push(now);
+  const binds: (string | number)[] = [filters.section ?? "", filters.author ?? "", q];
+  if (condition.includes("?4")) binds.push(now);
   const { results } = await db
     .prepare(
       `SELECT a.slug, a.title, a.published_at, a.draft, a.deleted_at, COALESCE(s.name, a.section_slug) AS section,
@@ -76,7 +76,7 @@ export async function deskArticles(
        WHERE ${condition}
          AND (?1 = '' OR a.section_slug = ?1)
          AND (?2 = '' OR EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_slug = ?2))
-         AND (?3 = '' OR a.title LIKE ?4 ESCAPE '\\')
+         AND (?3 = '' OR instr(lower(a.title), lower(?3)) > 0)
        ORDER BY a.changed_at DESC, a.id
        LIMIT ${DESK_LIST_LIMIT + 1} OFFSET ${(Math.max(1, filters.page ?? 1) - 1) * DESK_LIST_LIMIT}`,
     )

@@ -6,7 +6,7 @@
 import { fetchUntil, type LocalWorker, startLocalWorker } from "../../cli/local-worker";
 
 /** The editors' tokens, as they type them into "Editor token". */
-export const EDITORS = { ana: "browser-test-token", bo: "browser-test-token-bo" } as const;
+export const EDITORS = { ana: "browser-test-token-ana-0123456789abcdef", bo: "browser-test-token-bo-0123456789abcdef" } as const;
 
 /** Signs desk sessions and draft preview links in these tests only. */
 export const DESK_SECRET = "browser-test-desk-secret-0123456789abcdef";

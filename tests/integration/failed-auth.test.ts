@@ -1,15 +1,10 @@
 /**
- * Failed desk sign-ins against the real D1 database (emptied before each test by tests/setup.ts),
+ * Failed authentications (the desk's sign-ins, the API's bearer tokens) against the real D1 database (emptied before each test by tests/setup.ts),
  * on an injected clock.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  claimSignInAttempt,
-  clientAddress,
-  forgiveSignInAttempt,
-  SIGN_IN_FAILURES_PER_MINUTE,
-} from "../../src/newsroom/desk/rate-limit";
+import { claimAttempt, clientAddress, FAILURES_PER_MINUTE, forgiveAttempt } from "../../src/newsroom/failed-auth";
 
 const T0 = Date.parse("2026-11-28T12:00:00Z");
 const ADDRESS = "203.0.113.7";
@@ -22,14 +17,14 @@ async function fail(address: string, times: number[]): Promise<void> {
 
 /** A failed sign-in at `at`: claimed and never forgiven. */
 async function recordSignInFailure(db: D1Database, address: string, at: number): Promise<void> {
-  expect(await claimSignInAttempt(db, address, at)).toHaveProperty("id");
+  expect(await claimAttempt(db, address, at)).toHaveProperty("id");
 }
 
 /** How long `address` must wait at `now`: a claim, taken back at once when it was allowed. */
 async function signInWait(db: D1Database, address: string, now: number): Promise<number | null> {
-  const attempt = await claimSignInAttempt(db, address, now);
+  const attempt = await claimAttempt(db, address, now);
   if ("wait" in attempt) return attempt.wait;
-  await forgiveSignInAttempt(db, attempt.id);
+  await forgiveAttempt(db, attempt.id);
   return null;
 }
 
@@ -50,7 +45,7 @@ describe("the wait after ten failures", () => {
   });
 
   it("lets the 10th try through after 9 failures, and makes the 11th wait after 10", async () => {
-    expect(SIGN_IN_FAILURES_PER_MINUTE).toBe(10);
+    expect(FAILURES_PER_MINUTE).toBe(10);
     await fail(ADDRESS, everySecond(T0, 9));
     expect(await signInWait(env.DB, ADDRESS, T0 + 9_000)).toBeNull();
     await recordSignInFailure(env.DB, ADDRESS, T0 + 9_000);
@@ -119,21 +114,21 @@ describe("recorded failures", () => {
   });
 });
 
-describe("claimSignInAttempt", () => {
+describe("claimAttempt", () => {
   it("counts an attempt as a failure until it is forgiven, and refuses the 11th without recording it", async () => {
-    for (let i = 0; i < 9; i++) expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + i * 1000)).toHaveProperty("id");
-    const right = await claimSignInAttempt(env.DB, ADDRESS, T0 + 9_000);
+    for (let i = 0; i < 9; i++) expect(await claimAttempt(env.DB, ADDRESS, T0 + i * 1000)).toHaveProperty("id");
+    const right = await claimAttempt(env.DB, ADDRESS, T0 + 9_000);
     if (!("id" in right)) throw new Error("the 10th attempt was refused");
-    await forgiveSignInAttempt(env.DB, right.id);
+    await forgiveAttempt(env.DB, right.id);
     expect(await rows()).toHaveLength(9);
-    expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + 10_000)).toHaveProperty("id");
-    expect(await claimSignInAttempt(env.DB, ADDRESS, T0 + 11_000)).toEqual({ wait: 49 });
+    expect(await claimAttempt(env.DB, ADDRESS, T0 + 10_000)).toHaveProperty("id");
+    expect(await claimAttempt(env.DB, ADDRESS, T0 + 11_000)).toEqual({ wait: 49 });
     expect(await rows()).toHaveLength(10);
   });
 
   it("lets no more than ten of a burst of simultaneous attempts through", async () => {
-    const claims = await Promise.all(Array.from({ length: 40 }, () => claimSignInAttempt(env.DB, ADDRESS, T0)));
-    expect(claims.filter((claim) => "id" in claim)).toHaveLength(SIGN_IN_FAILURES_PER_MINUTE);
+    const claims = await Promise.all(Array.from({ length: 40 }, () => claimAttempt(env.DB, ADDRESS, T0)));
+    expect(claims.filter((claim) => "id" in claim)).toHaveLength(FAILURES_PER_MINUTE);
     expect(claims.filter((claim) => "wait" in claim)).toHaveLength(30);
   });
 });

@@ -1,59 +1,75 @@
 /**
- * @module newsroom/desk/rate-limit
- * Failed desk sign-ins, at most 10 a minute per client address, so an editor token cannot be guessed
- * by brute force. A sliding window: the 11th try within 60 s of the oldest of ten counted failures
- * waits until that failure is a minute old.
+ * @module newsroom/failed-auth
+ * Failed authentications, at most 10 a minute per client address across the editors' two front
+ * doors together: wrong tokens at the desk's sign-in and wrong bearer tokens on the API count in one
+ * window, so an editor token cannot be guessed by brute force through either. A sliding window: the
+ * 11th try within 60 s of the oldest of ten counted failures waits (429, `Retry-After`) until that
+ * failure is a minute old, and while it waits even a right token is refused, so the answer says
+ * nothing about the token.
  *
  * Why a D1 table and not the Workers rate-limiting binding: the binding counts every call, where only
  * failures should count (an editor who signs in often must never be locked out); it cannot peek at a
  * count without adding to it; and it is eventually consistent, per Cloudflare location. A table is
  * exact, behaves the same under `wrangler dev` and in the tests, and follows the injected clock.
  *
- * Table (src/db/migrations/0006_desk.sql):
+ * Table (src/db/migrations/0006_desk.sql; named when only sign-ins counted):
  *
  *   sign_in_failures(address TEXT, at INTEGER ms)   index (address, at)
- *     one row per failed sign-in. Invariant: after each recorded failure no row is older than the
- *     window, so the table holds at most a minute of failures and the prune's scan stays small.
+ *     one row per failed authentication. Invariant: after each recorded failure no row is older
+ *     than the window, so the table holds at most a minute of failures and the prune's scan stays small.
  */
 
-/** How many failed sign-ins one address may make in any minute. */
-export const SIGN_IN_FAILURES_PER_MINUTE = 10;
+/** How many failed authentications one address may make in any minute. */
+export const FAILURES_PER_MINUTE = 10;
 
 const WINDOW_MS = 60 * 1000;
 
 /**
- * Claims a sign-in attempt before its token is checked. The attempt is recorded as a failure at
+ * Claims an attempt before its token is checked. The attempt is recorded as a failure at
  * once, in the same transaction that counts, so attempts made at the same moment count each other
- * and no burst gets past the limit; `forgiveSignInAttempt` removes it when the token was right.
+ * and no burst gets past the limit; `forgiveAttempt` removes it when the token was right.
  * Refused: the seconds to wait, and nothing is recorded.
  * @example
- * const attempt = await claimSignInAttempt(env.DB, clientAddress(request.headers), clock.now());
- * if ("wait" in attempt) return c.text("Too many sign-ins", 429, { "Retry-After": String(attempt.wait) });
+ * const attempt = await claimAttempt(env.DB, clientAddress(request.headers), clock.now());
+ * if ("wait" in attempt) return c.text("Too many failed attempts", 429, { "Retry-After": String(attempt.wait) });
  */
-export async function claimSignInAttempt(
-  db: D1Database,
-  address: string,
-  now: number,
-): Promise<{ id: number } | { wait: number }> {
+export async function claimAttempt(db: D1Database, address: string, now: number): Promise<{ id: number } | { wait: number }> {
   const [inserted, eleventh] = await db.batch([
     db.prepare("INSERT INTO sign_in_failures (address, at) VALUES (?, ?) RETURNING rowid AS id").bind(address, now),
     // Counting this attempt, an 11th in the window means ten failures came before it.
     db
       .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC, rowid DESC LIMIT 1 OFFSET ?")
-      .bind(address, now - WINDOW_MS, SIGN_IN_FAILURES_PER_MINUTE),
+      .bind(address, now - WINDOW_MS, FAILURES_PER_MINUTE),
     db.prepare("DELETE FROM sign_in_failures WHERE at <= ?").bind(now - WINDOW_MS),
   ]);
   const id = (inserted?.results[0] as { id: number } | undefined)?.id ?? 0;
   const oldest = eleventh?.results[0] as { at: number } | undefined;
   if (!oldest) return { id };
-  await forgiveSignInAttempt(db, id);
-  return { wait: Math.max(1, Math.ceil((oldest.at + WINDOW_MS - now) / 1000)) };
+  await forgiveAttempt(db, id);
+  return { wait: waitFor(oldest.at, now) };
 }
 
 /** Takes back a claimed attempt: the token was right, so it was no failure. */
-export async function forgiveSignInAttempt(db: D1Database, id: number): Promise<void> {
+export async function forgiveAttempt(db: D1Database, id: number): Promise<void> {
   await db.prepare("DELETE FROM sign_in_failures WHERE rowid = ?").bind(id).run();
 }
+
+/**
+ * The seconds `address` must wait at `now` before it may try again, or null: a look that records
+ * nothing, for a right token (which is never a failure, but must wait like any other while the
+ * address is held back, or the answer would tell a guesser it had found one).
+ * @example await failureWait(env.DB, "203.0.113.7", clock.now()) // null, or 42
+ */
+export async function failureWait(db: D1Database, address: string, now: number): Promise<number | null> {
+  const tenth = await db
+    .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC, rowid DESC LIMIT 1 OFFSET ?")
+    .bind(address, now - WINDOW_MS, FAILURES_PER_MINUTE - 1)
+    .first<{ at: number }>();
+  return tenth ? waitFor(tenth.at, now) : null;
+}
+
+/** Whole seconds (at least 1) until a failure at `at` leaves the window. */
+const waitFor = (at: number, now: number): number => Math.max(1, Math.ceil((at + WINDOW_MS - now) / 1000));
 
 /**
  * The client's address: the `CF-Connecting-IP` header, which Cloudflare sets on every request and
