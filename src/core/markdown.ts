@@ -474,6 +474,20 @@ export function sanitizeHtml(html: string): string {
 // ---------------------------------------------------------------------------------------------
 // Notes: corrections and clarifications
 
+/** What a note may hold: text-level elements only, with the body's checks on every URL. */
+const NOTE_TAGS = ["a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong", "sub", "sup"];
+
+const noteSanitizer = new FilterXSS({
+  whiteList: Object.fromEntries(NOTE_TAGS.map((tag) => [tag, allowList[tag as keyof typeof allowList] ?? []])),
+  stripIgnoreTag: true,
+  stripIgnoreTagBody: ["script", "style", "iframe", "object", "template", "noscript"],
+  allowCommentTag: false,
+  safeAttrValue(tag, name, value, cssFilter) {
+    if (URL_ATTRIBUTES.has(name.toLowerCase()) && !isSafeUrl(value)) return "";
+    return safeAttrValue(tag, name, value, cssFilter);
+  },
+});
+
 /** A note rendered once: its sanitized inline HTML, and the same as plain text. */
 export type RenderedNote = { ok: true; html: string; text: string } | { ok: false; problems: FieldProblem[] };
 
@@ -497,7 +511,7 @@ export function renderNote(markdown: string, field = "text"): RenderedNote {
   }
   const inline = (paragraph as Tokens.Paragraph).tokens;
   if ([...eachToken(inline)].some((token) => token.type === "image")) return refuse("must not contain images");
-  const html = sanitizeHtml(Parser.parseInline(inline, options())).trim();
+  const html = noteSanitizer.process(Parser.parseInline(inline, options())).trim();
   const text = collapse(plainText([paragraph]));
   if (html === "" || text === "") return refuse("has no text left once its HTML is sanitized");
   return { ok: true, html, text };
