@@ -445,3 +445,73 @@ describe("the corrections page and its feeds", () => {
     }
   });
 });
+
+describe("the desk", () => {
+  /** Signs in through the desk's form and returns the session cookie. */
+  async function signIn(): Promise<string> {
+    const response = await form("/desk/sign-in", { token: TOKEN, next: "/desk" }, "");
+    expect(response.status).toBe(303);
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  }
+  function form(path: string, fields: Record<string, string>, cookie: string): Promise<Response> {
+    return request(path, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      redirect: "manual",
+      headers: { Origin: SITE, Cookie: cookie, Accept: "text/html", "CF-Connecting-IP": "192.0.2.9" },
+    });
+  }
+  const editor = async (slug: string, cookie: string) =>
+    (await request(`/desk/articles/${slug}`, { headers: { Cookie: cookie, Accept: "text/html" } })).text();
+
+  it("lists an article's notes beside it, adds one with a short form, and withdraws one", async () => {
+    await publish("budget", { title: "The budget" });
+    const cookie = await signIn();
+    expect(await editor("budget", cookie)).toContain('<form method="post" action="/desk/articles/budget/corrections"');
+
+    const added = await form(
+      "/desk/articles/budget/corrections",
+      { kind: "clarification", text: "Context\r\nwas missing." },
+      cookie,
+    );
+    expect(added.status).toBe(303);
+    expect(added.headers.get("Location")).toBe("/desk/articles/budget?n=corrected#corrections-heading");
+    const html = await (await request(added.headers.get("Location") ?? "", { headers: { Cookie: cookie } })).text();
+    expect(html).toContain("Note published.");
+    // Stored with LF line ends, as the desk stores every text.
+    expect(html).toContain("(ana): Context\nwas missing.");
+    expect(textOf(await page("budget"))).toContain("Clarification, December 2, 2030: Context was missing.");
+
+    const before = await kvSnapshot();
+    const refused = await form("/desk/articles/budget/corrections", { kind: "correction", text: "# A heading" }, cookie);
+    expect(refused.status).toBe(400);
+    const again = await refused.text();
+    expect(again).toContain('id="correction-text-error"');
+    expect(again).toContain("# A heading");
+    expect(await kvSnapshot()).toEqual(before);
+
+    const [note] = (await listed("budget")).corrections;
+    const stale = await form(`/desk/articles/budget/corrections/${note?.id}/withdraw`, { version: "stale" }, cookie);
+    expect(stale.status).toBe(409);
+    const withdrawn = await form(
+      `/desk/articles/budget/corrections/${note?.id}/withdraw`,
+      { version: note?.version ?? "" },
+      cookie,
+    );
+    expect(withdrawn.status).toBe(303);
+    expect(await page("budget")).not.toContain("Context was missing.");
+  });
+
+  it("offers no form on a draft, and refuses a post to one", async () => {
+    await publish("unfinished", { draft: true });
+    const cookie = await signIn();
+    const html = await editor("unfinished", cookie);
+    expect(html).not.toContain('action="/desk/articles/unfinished/corrections"');
+    expect(html).toContain("A draft has no corrections");
+    expect((await form("/desk/articles/unfinished/corrections", { kind: "correction", text: "x" }, cookie)).status).toBe(400);
+  });
+});
+
+async function listed(slug: string): Promise<{ corrections: NoteView[] }> {
+  return (await (await send("GET", `/api/articles/${slug}/corrections`)).json()) as { corrections: NoteView[] };
+}
