@@ -7,7 +7,24 @@ import { env } from "cloudflare:workers";
 import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { clock, deleteArticle, emptyCache, kvSnapshot, publish, request, runCron, SITE, secondsFromNow, TOKEN } from "./helpers";
+import { siteFromEnv } from "../../src/core/config";
+import type { ArticleInput } from "../../src/core/schema";
+import { parseArticleFile } from "../../src/core/source";
+import { addCorrection } from "../../src/editorial/corrections";
+import { type PublishContext, saveArticle } from "../../src/editorial/publishing";
+import {
+  articleFile,
+  clock,
+  deleteArticle,
+  emptyCache,
+  kvSnapshot,
+  publish,
+  request,
+  runCron,
+  SITE,
+  secondsFromNow,
+  TOKEN,
+} from "./helpers";
 
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 /** A moment well after the default articles' publication, 20:00 UTC: already the next day in Tokyo. */
@@ -167,6 +184,53 @@ describe("a correction on a published article", () => {
     const list = await (await request("/corrections")).text();
     expect(list).toContain(`href="/articles/council-budget#correction-${note.id}"`);
     expect(list).toContain("The budget, revised");
+  });
+});
+
+describe("a save that races a correction", () => {
+  const context = (db: D1Database): PublishContext => ({ db, site: siteFromEnv(env), clock, editor: "bo" });
+
+  /** D1 that lets a correction land just before the save's own transaction, as a second editor's would. */
+  function racingDb(slug: string): D1Database {
+    let raced = false;
+    return new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            if (!raced) {
+              raced = true;
+              const added = await addCorrection(context(env.DB), slug, { kind: "correction", text: "Landed meanwhile." });
+              expect(added.ok).toBe(true);
+            }
+            return target.batch(statements);
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  }
+  const input = (body: string): ArticleInput => {
+    const parsed = parseArticleFile(articleFile({ title: "The budget" }, body));
+    if (!parsed.ok) throw new Error("bad fixture");
+    return parsed.value;
+  };
+  const storedNotes = async (slug: string) => {
+    const row = await env.DB.prepare("SELECT record FROM articles WHERE slug = ?").bind(slug).first<{ record: string }>();
+    return (JSON.parse(row?.record ?? "{}") as { corrections?: Array<{ text: string }> }).corrections?.map((note) => note.text);
+  };
+
+  it("never drops the note: with If-Match the save is refused, without it the save retries and keeps it", async () => {
+    await publish("budget", { title: "The budget" });
+    const etag = (await send("GET", "/api/articles/budget")).headers.get("ETag") ?? "";
+    const refused = await saveArticle(context(racingDb("budget")), "budget", input("Edited text."), { ifMatch: etag });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.status).toBe(412);
+    expect(await storedNotes("budget")).toEqual(["Landed meanwhile."]);
+
+    const saved = await saveArticle(context(racingDb("budget")), "budget", input("Edited again."), {});
+    expect(saved.ok && saved.outcome).toBe("updated");
+    expect(await storedNotes("budget")).toEqual(["Landed meanwhile.", "Landed meanwhile."]);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM corrections").first<{ n: number }>())?.n).toBe(2);
   });
 });
 
