@@ -97,7 +97,7 @@ describe("renderNote", () => {
           const note = renderNote(markdown);
           if (note.ok) {
             // Text may say anything; no tag may carry a script, a handler or a script URL.
-          expect(note.html).not.toMatch(/<(?:script|img|svg)|<[^>]*\son\w+\s*=|<a[^>]*href="\s*(?:javascript|&#)/i);
+            expect(note.html).not.toMatch(/<(?:script|img|svg)|<[^>]*\son\w+\s*=|<a[^>]*href="\s*(?:javascript|&#)/i);
             expect(note.text.length).toBeGreaterThan(0);
           } else expect(note.problems[0]?.field).toBe("text");
         },
