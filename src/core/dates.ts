@@ -22,13 +22,17 @@ export function toRfc3339(iso: string | number): string {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** A date for readers, like "28 March 2025", in the site's language, in UTC. */
-export function displayDate(iso: string, language: string): string {
+/**
+ * A date for readers, like "28 March 2025", in the site's language, in UTC unless a time zone is given.
+ * @example displayDate("2026-12-02T23:30:00Z", "en-GB", "Asia/Tokyo") // "3 December 2026"
+ */
+export function displayDate(iso: string | number, language: string, timeZone = "UTC"): string {
   // Building a DateTimeFormat loads locale data; a list page would otherwise do it once per entry.
-  let format = formatters.get(language);
+  const key = `${language}|${timeZone}`;
+  let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
-    formatters.set(language, format);
+    format = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone });
+    formatters.set(key, format);
   }
   return format.format(new Date(iso));
 }

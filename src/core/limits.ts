@@ -49,6 +49,10 @@ export const LIMITS = {
    * `ftp://`, `www.`), counted in one paragraph, heading or table cell.
    */
   inlineMarkup: 200,
+  /** Characters in one correction or clarification (src/core/corrections.ts). */
+  correctionLength: 2_000,
+  /** Corrections and clarifications one article carries, withdrawn ones not counted. */
+  corrections: 100,
 } as const;
 
 export type Limits = typeof LIMITS;

@@ -470,3 +470,49 @@ const sanitizer = new FilterXSS({
 export function sanitizeHtml(html: string): string {
   return sanitizer.process(html);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Notes: corrections and clarifications
+
+/** What a note may hold: text-level elements only, with the body's checks on every URL. */
+const NOTE_TAGS = ["a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "q", "s", "small", "strong", "sub", "sup"];
+
+const noteSanitizer = new FilterXSS({
+  whiteList: Object.fromEntries(NOTE_TAGS.map((tag) => [tag, allowList[tag as keyof typeof allowList] ?? []])),
+  stripIgnoreTag: true,
+  stripIgnoreTagBody: ["script", "style", "iframe", "object", "template", "noscript"],
+  allowCommentTag: false,
+  safeAttrValue(tag, name, value, cssFilter) {
+    if (URL_ATTRIBUTES.has(name.toLowerCase()) && !isSafeUrl(value)) return "";
+    return safeAttrValue(tag, name, value, cssFilter);
+  },
+});
+
+/** A note rendered once: its sanitized inline HTML, and the same as plain text. */
+export type RenderedNote = { ok: true; html: string; text: string } | { ok: false; problems: FieldProblem[] };
+
+/**
+ * Renders a short note (a correction or a clarification) that is read inline, after its label: one
+ * paragraph of text with inline Markdown (emphasis, code, links), lexed with the same limits and
+ * sanitized with the same allow-list as a body. Block markup and images are refused, with the field
+ * `field`, rather than rendered into a note that could not read as one sentence.
+ * @example renderNote("The mayor is *Ana* Lima, not Ana Silva.")
+ * // { ok: true, html: "The mayor is <em>Ana</em> Lima, not Ana Silva.", text: "The mayor is Ana Lima, not Ana Silva." }
+ * @example renderNote("# Heading") // { ok: false, problems: [{ field: "text", problem: "must be one paragraph…" }] }
+ */
+export function renderNote(markdown: string, field = "text"): RenderedNote {
+  const refuse = (problem: string): RenderedNote => ({ ok: false, problems: [{ field, problem }] });
+  const lexed = lex(markdown);
+  if (!lexed.ok) return refuse(lexed.problem);
+  const blocks = lexed.tokens.filter((token) => token.type !== "space");
+  const [paragraph] = blocks;
+  if (blocks.length !== 1 || paragraph?.type !== "paragraph") {
+    return refuse("must be one paragraph of text: no headings, lists, quotes, tables, code blocks or blank lines");
+  }
+  const inline = (paragraph as Tokens.Paragraph).tokens;
+  if ([...eachToken(inline)].some((token) => token.type === "image")) return refuse("must not contain images");
+  const html = noteSanitizer.process(Parser.parseInline(inline, options())).trim();
+  const text = collapse(plainText([paragraph]));
+  if (html === "" || text === "") return refuse("has no text left once its HTML is sanitized");
+  return { ok: true, html, text };
+}

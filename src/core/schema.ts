@@ -4,6 +4,7 @@
  * and every article type is derived from it.
  */
 import * as v from "valibot";
+import { storedCorrectionSchema } from "./corrections";
 import { LIMITS, utf8Bytes } from "./limits";
 
 export { LIMITS } from "./limits";
@@ -244,6 +245,10 @@ export const storedArticleSchema = v.object({
   html: v.string(),
   readingMinutes: v.number(),
   version: v.string(),
+  /** Its corrections and clarifications, oldest first (editorial/corrections.ts keeps them current). */
+  corrections: v.optional(v.array(storedCorrectionSchema)),
+  /** When its corrections last changed, a withdrawal included: a change readers' software should see. */
+  correctedAt: v.optional(v.string()),
 });
 
 export type StoredArticle = v.InferOutput<typeof storedArticleSchema>;

@@ -49,6 +49,11 @@ export interface BuildContext {
    * by URL as written, read from R2 when it is saved (content/publishing.ts).
    */
   imageSizes?: ImageSizes;
+  /**
+   * Its corrections and clarifications, carried over from the stored record: they are records of
+   * their own (editorial/corrections.ts), which a save of the article's text never changes.
+   */
+  corrections?: Pick<StoredArticle, "corrections" | "correctedAt">;
 }
 
 export type ArticleLinks = NonNullable<StoredArticle["links"]>;
@@ -90,17 +95,19 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     html,
     readingMinutes: rendered.readingMinutes,
     version: await contentVersion(input),
+    ...(context.corrections?.corrections?.length ? { corrections: context.corrections.corrections } : {}),
+    ...(context.corrections?.correctedAt ? { correctedAt: context.corrections.correctedAt } : {}),
   };
-  const item = feedItemModel(context.site, article, context.feedId);
   return {
     ok: true,
-    value: {
-      article,
-      entry: listEntry(article),
-      feedItems: { rss: rssItem(item), atom: atomItem(item), json: jsonFeedItem(item) },
-      warnings,
-    },
+    value: { article, entry: listEntry(article), feedItems: feedItemsOf(context.site, article, context.feedId), warnings },
   };
+}
+
+/** An article's feed items in every format, rendered once: at a save, or when its corrections change. */
+export function feedItemsOf(site: Site, article: StoredArticle, feedId: string): BuiltArticle["feedItems"] {
+  const item = feedItemModel(site, article, feedId);
+  return { rss: rssItem(item), atom: atomItem(item), json: jsonFeedItem(item) };
 }
 
 /** KV's limit on a key's metadata, which holds list entries (content/store.ts). */

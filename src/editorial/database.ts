@@ -1,8 +1,9 @@
 /**
  * @module editorial/database
  * The editorial database in D1: the system of record. This module owns every statement that writes
- * it (the listing builders' reads live with them, in content/listing-builders.ts); the tables are
- * described in src/db/migrations/.
+ * it, but for the corrections tables, which editorial/corrections.ts writes through the same
+ * `commitGuarded` (the listing builders' reads live with them, in pipeline/listing-builders.ts); the
+ * tables are described in src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id
  * = ? AND version = ?`, or an insert that does nothing on a taken slug) and stamps the row with a
@@ -30,6 +31,8 @@ export const TABLES = [
   "documents",
   "sign_in_failures",
   "desk_sign_outs",
+  "corrections",
+  "correction_revisions",
 ] as const;
 
 export interface ArticleRow {
@@ -133,11 +136,15 @@ export interface OutboxRow {
 
 /**
  * Replaces every field of a row from `articleValues` (?1 to ?15), the time (?16), the editor (?17)
- * and the Atom item (?20); ?18 and ?19 are the conditions' (the expected version, the old slug).
+ * and the Atom item (?20); ?18, ?19 and ?21 are the conditions' (the expected version, the old slug,
+ * the expected revision).
  */
 const UPDATE_ARTICLE = `UPDATE articles SET slug = ?2, feed_id = ?3, version = ?4, revision = revision + 1, write_id = ?5,
   title = ?6, section_slug = ?7, published_at = ?8, modified_at = ?9, draft = ?10, input = ?11, record = ?12, entry = ?13,
   rss_item = ?14, json_item = ?15, changed_at = ?16, changed_by = ?17, atom_item = ?20`;
+
+/** ?21: the revision the change was built from, or null for any. */
+const SAME_REVISION = "(?21 IS NULL OR revision = ?21)";
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
   input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
@@ -253,7 +260,7 @@ export interface Attribution {
  * with a fresh write id; every statement from `rest` runs only if the row carries that id. Resolves
  * whether the head won (changed exactly one row).
  */
-async function commitGuarded(
+export async function commitGuarded(
   db: D1Database,
   id: string,
   head: (writeId: string) => D1PreparedStatement,
@@ -266,7 +273,9 @@ async function commitGuarded(
 
 /**
  * Saves an article as one transaction. With `expectedVersion` it replaces exactly that version of
- * the row; without, it creates the row if the slug is free. Resolves whether this save won.
+ * the row; without, it creates the row if the slug is free. With `expectedRevision` it also loses to
+ * any write since (a correction re-renders the record without changing the version). Resolves
+ * whether this save won.
  */
 export async function commitArticle(
   db: D1Database,
@@ -274,6 +283,7 @@ export async function commitArticle(
   expectedVersion: string | null,
   by: Attribution,
   work: OutboxWork,
+  expectedRevision: number | null = null,
 ): Promise<boolean> {
   const head = (writeId: string) =>
     expectedVersion === null
@@ -286,8 +296,8 @@ export async function commitArticle(
           )
           .bind(...articleValues(write, writeId), by.now, by.editor, write.atomItem)
       : db
-          .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL`)
-          .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, null, write.atomItem);
+          .prepare(`${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND deleted_at IS NULL AND ${SAME_REVISION}`)
+          .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, null, write.atomItem, expectedRevision);
   return commitGuarded(db, write.id, head, (guard) => [
     revisionStatement(guard, write.id, by),
     // The article takes over its slug: an old redirect from it no longer applies.
@@ -330,14 +340,15 @@ export async function commitMove(
   expectedVersion: string,
   by: Attribution,
   work: OutboxWork,
+  expectedRevision: number | null = null,
 ): Promise<boolean> {
   const head = (writeId: string) =>
     db
       .prepare(
-        `${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL
+        `${UPDATE_ARTICLE} WHERE id = ?1 AND version = ?18 AND slug = ?19 AND deleted_at IS NULL AND ${SAME_REVISION}
          AND NOT EXISTS (SELECT 1 FROM articles WHERE slug = ?2)`,
       )
-      .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem);
+      .bind(...articleValues(write, writeId), by.now, by.editor, expectedVersion, from, write.atomItem, expectedRevision);
   return commitGuarded(db, write.id, head, (guard) => [
     revisionStatement(guard, write.id, by),
     guard("UPDATE redirects SET to_slug = ? WHERE to_slug = ? AND {guard}", write.slug, from),
@@ -383,6 +394,9 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
       db.prepare(`DELETE FROM article_tags WHERE article_id = ? AND ${gone}`).bind(id, id),
       db.prepare(`DELETE FROM article_authors WHERE article_id = ? AND ${gone}`).bind(id, id),
       db.prepare(`DELETE FROM revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
+      // Its corrections were never public while it was in the trash, and go with it.
+      db.prepare(`DELETE FROM corrections WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM correction_revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
       db
         .prepare(`INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE ${gone}`)
         .bind(slug, now, now, id),
@@ -392,7 +406,8 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
   return emptied;
 }
 
-type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
+/** Builds a statement that runs only if the change's head won: `{guard}` marks where the condition goes. */
+export type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
 
 const GUARD_TOKEN = "{guard}";
 
@@ -471,7 +486,8 @@ function taxonomyStatements(guard: Guard, write: ArticleWrite): D1PreparedStatem
   ];
 }
 
-function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
+/** The outbox rows (and listing generations) of a change, each run only if its head won. */
+export function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
   return [
     ...[...new Set(work.articles)].map((slug) =>
       guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE {guard}", slug, now, now),

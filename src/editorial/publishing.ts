@@ -21,6 +21,7 @@ import { taxonomySlug } from "../core/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
+import { CORRECTIONS } from "../targets/corrections";
 import { archiveListingName, type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
 import {
@@ -108,7 +109,7 @@ export async function saveArticle(
       changed: changedFields(row, input),
     };
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
-    if (await commitArticle(context.db, write, row?.version ?? null, by, work)) {
+    if (await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null)) {
       // (A section that gains its first public article joins every page's navigation: the home
       // page's rebuild notices, and queues every page. See content/materialise.ts.)
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
@@ -188,7 +189,7 @@ export async function moveArticle(
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
   work.articles.push(...(await slugsRedirectingTo(context.db, slug)));
-  if (!(await commitMove(context.db, write, slug, row.version, by, work))) return raced();
+  if (!(await commitMove(context.db, write, slug, row.version, by, work, row.revision))) return raced();
   return { ok: true, slug: target.value, version: write.version };
 }
 
@@ -255,7 +256,14 @@ async function buildFor(context: PublishContext, row: ArticleRow | null, slug: s
     feedId: row?.feed_id ?? feedIdFor(context.site, slug),
     links: await linksFor(context.db, row, input),
     imageSizes: await imageSizesFor(context, input),
+    ...(row ? { corrections: correctionsOfRecord(row.record) } : {}),
   });
+}
+
+/** The corrections a stored record carries, which a save keeps as they are. */
+function correctionsOfRecord(record: string): Pick<StoredArticle, "corrections" | "correctedAt"> {
+  const { corrections, correctedAt } = JSON.parse(record) as Partial<StoredArticle>;
+  return { ...(corrections ? { corrections } : {}), ...(correctedAt ? { correctedAt } : {}) };
 }
 
 /** The id a new article's feed items get: its first permalink, as feeds used before there was D1. */
@@ -317,6 +325,8 @@ interface Placement extends Filing {
   slug: string;
   draft: boolean;
   publishedAt: number;
+  /** Whether it has corrections, and so is on the corrections page. */
+  corrected: boolean;
 }
 
 /** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
@@ -325,7 +335,13 @@ export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "publishe
 }
 
 function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
-  return { slug: row.slug, draft: row.draft === 1, publishedAt: row.published_at, ...filingOfRow(row) };
+  return {
+    slug: row.slug,
+    draft: row.draft === 1,
+    publishedAt: row.published_at,
+    corrected: isCorrected(row.record),
+    ...filingOfRow(row),
+  };
 }
 
 function placementOfWrite(write: ArticleWrite): Placement {
@@ -333,11 +349,14 @@ function placementOfWrite(write: ArticleWrite): Placement {
     slug: write.slug,
     draft: write.draft,
     publishedAt: write.publishedAt,
+    corrected: isCorrected(write.record),
     section: write.section.slug,
     tags: write.tags.map((t) => t.slug),
     authors: write.authors.map((a) => a.slug),
   };
 }
+
+const isCorrected = (record: string): boolean => (correctionsOfRecord(record).corrections?.length ?? 0) > 0;
 
 function uniqueBySlug<T extends { slug: string }>(items: T[]): T[] {
   const seen = new Set<string>();
@@ -350,7 +369,7 @@ export const sitemapMonth = (publishedAt: number): string => new Date(publishedA
 /**
  * What a change leaves for the read model: the article's page under each slug it had, and every
  * listing it was or is in: the home page and feeds, its section, tags and authors, the sitemap
- * index and its month, and the news sitemap.
+ * index and its month, the news sitemap, and the corrections page if it has corrections.
  */
 function workFor(before: Placement | null, after: Placement | null): OutboxWork {
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
@@ -365,6 +384,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
     listings.add(`sitemap:${sitemapMonth(placed.publishedAt)}`);
     for (const kind of LISTING_SITEMAPS) listings.add(`sitemap:${kind}`);
     listings.add("news");
+    if (placed.corrected) listings.add(CORRECTIONS.name);
   }
   return { articles, listings: [...listings] };
 }

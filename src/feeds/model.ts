@@ -5,6 +5,7 @@
  * every format describes.
  */
 import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { noteLabel } from "../core/corrections";
 import { escapeHtml } from "../core/escape";
 import type { StoredArticle } from "../core/schema";
 
@@ -158,8 +159,14 @@ export interface FeedItemModel {
   image?: string;
 }
 
-/** The last change to an article: `updated` when it has one, else `published`. */
-export const lastChange = (article: Pick<StoredArticle, "published" | "updated">): string => article.updated ?? article.published;
+/**
+ * The last change to an article: `updated` when it has one, else `published`; or the last change to
+ * its corrections, when that is later.
+ */
+export const lastChange = (article: Pick<StoredArticle, "published" | "updated" | "correctedAt">): string => {
+  const own = article.updated ?? article.published;
+  return article.correctedAt && Date.parse(article.correctedAt) > Date.parse(own) ? article.correctedAt : own;
+};
 
 /** An image URL as readers' software needs it: paths on this site made absolute. */
 export function absoluteImageUrl(site: Site, url: string): string {
@@ -204,7 +211,8 @@ export function feedItemModel(site: Site, article: StoredArticle, feedId: string
     url,
     title: article.title,
     summary: article.summary,
-    contentHtml,
+    // The notes ride with the item (the page shows them after the body too), even in the short form.
+    contentHtml: contentHtml + correctionNotesHtml(site, article),
     published: article.published,
     modified: lastChange(article),
     category: article.category,
@@ -212,4 +220,18 @@ export function feedItemModel(site: Site, article: StoredArticle, feedId: string
     tags: article.tags,
     ...(image ? { image: absoluteImageUrl(site, image) } : {}),
   };
+}
+
+/**
+ * An article's corrections and clarifications as feed HTML, one paragraph each after the content,
+ * as the page shows them: "<p><strong>Correction, 2 December 2026:</strong> …</p>". The note's HTML
+ * was sanitized when it was written; its label is escaped here.
+ */
+export function correctionNotesHtml(site: Site, article: Pick<StoredArticle, "slug" | "corrections">): string {
+  return (article.corrections ?? [])
+    .map(
+      (note) =>
+        `<p class="correction"><strong>${escapeHtml(noteLabel(site, note))}:</strong> ${absolutizeLinks(site, note.html)}</p>\n`,
+    )
+    .join("");
 }

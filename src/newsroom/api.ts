@@ -43,6 +43,7 @@ import { onError } from "../errors";
 import { runCron } from "../pipeline/cron";
 import { mediaApi } from "../reader/media";
 import { requestSetup } from "../setup";
+import { correctionsApi } from "./api-corrections";
 import { applyLater, type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
 
@@ -215,6 +216,8 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   // Images: POST /api/media (routes/media.ts).
   .route("/", mediaApi)
+  // Corrections and clarifications: /api/articles/:slug/corrections (newsroom/api-corrections.ts).
+  .route("/", correctionsApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);

@@ -15,6 +15,7 @@ import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { validateSlug } from "../editorial/article";
+import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
   getArticleRow,
@@ -332,6 +333,29 @@ export const deskRoutes = new Hono<AppEnv>()
     applyLater(c);
     return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
   })
+  .post("/articles/:slug/corrections", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const note = { kind: formText(form, "kind"), text: lf(formText(form, "text")) };
+    const added = await addCorrection(publisher(c), row.slug, note);
+    if (!added.ok) {
+      const problem = describeProblems(added.details);
+      const state = { fields: storedFields(c, row), row, correctionDraft: { ...note, problem } };
+      return page(c, await editorPage(c, { ...state, notice: { role: "alert", text: `${added.error}: ${problem}.` } }), 400);
+    }
+    applyLater(c);
+    return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
+  })
+  .post("/articles/:slug/corrections/:id/withdraw", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const version = formText(await c.req.formData(), "version");
+    const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
+    if (!withdrawn.ok) return refused(c, row, withdrawn);
+    applyLater(c);
+    return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
+  })
   .post("/articles/:slug/preview-link", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
@@ -517,12 +541,17 @@ interface EditorState {
   problems?: Map<string, string>;
   notice?: Notice | undefined;
   previewLink?: EditorProps["previewLink"];
+  correctionDraft?: EditorProps["correctionDraft"];
 }
 
 async function editorPage(c: Context<AppEnv>, state: EditorState) {
-  const [authors, sections] = await Promise.all([listAuthors(c.env.DB), listSections(c.env.DB)]);
-  const now = c.var.clock.now();
   const { row } = state;
+  const [authors, sections, corrections] = await Promise.all([
+    listAuthors(c.env.DB),
+    listSections(c.env.DB),
+    row ? listCorrections(c.env.DB, row.id) : [],
+  ]);
+  const now = c.var.clock.now();
   return (
     <EditorPage
       siteTitle={c.var.site.title}
@@ -540,6 +569,15 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
       now={now}
       notice={state.notice}
       previewLink={state.previewLink}
+      corrections={corrections.map((note) => ({
+        id: note.id,
+        kind: note.kind,
+        text: note.text,
+        version: note.version,
+        createdAt: note.created_at,
+        createdBy: note.created_by,
+      }))}
+      correctionDraft={state.correctionDraft}
     />
   );
 }
@@ -594,6 +632,9 @@ async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | 
     if (!validateSlug(from).ok) return undefined;
     return { role: "status", text: `Renamed. ${articlePath(from)} now redirects (301) to ${articlePath(row.slug)}.` };
   }
+  if (n === "corrected")
+    return { role: "status", text: "Note published.", link: { href: "/corrections", text: "All corrections" } };
+  if (n === "withdrawn") return { role: "status", text: "Note withdrawn. Its record stays in the correction's history." };
   if (n !== "saved") return undefined;
   const status = statusOf(row, now);
   if (status === "published")

@@ -29,6 +29,7 @@ import {
 import type { StoredDocument } from "../readmodel/store";
 import type { NavSection } from "../render/layout";
 import { type ListingView, renderListing } from "../render/listing";
+import { CORRECTIONS } from "../targets/corrections";
 import {
   type ArchivePart,
   archiveDocumentName,
@@ -44,6 +45,8 @@ import {
   PAGE_SIZE,
   parseListing,
 } from "../targets/listings";
+
+import { type CorrectionsSnapshot, correctionsBuilder } from "./corrections-builder";
 
 export interface Snapshot {
   generation: number;
@@ -639,8 +642,12 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   },
 };
 
+/** The corrections page and its feeds (pipeline/corrections-builder.ts). */
+const correctionsListing: ListingBuilder<CorrectionsSnapshot> = correctionsBuilder(loadNav);
+
 /** The builder for a listing name, or undefined for a name no listing has. */
 export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
+  if (name === CORRECTIONS.name) return correctionsListing as ListingBuilder<Snapshot>;
   if (name === "news") return newsListing as ListingBuilder<Snapshot>;
   if (name.startsWith("archive:") && parseListing(name.slice("archive:".length)))
     return archiveListing as ListingBuilder<Snapshot>;

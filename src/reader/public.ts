@@ -20,11 +20,13 @@ import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitem
 import { websubLinkHeader } from "../feeds/websub";
 import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
 import { getDocument, getPage, listIndex } from "../readmodel/store";
+import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { renderGone, renderNotFound } from "../render/not-found";
 import { requestSetup } from "../setup";
+import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
   archiveDocumentName,
   archiveTag,
@@ -71,7 +73,7 @@ interface DocumentRoute {
   tags: string[];
   lastModified: boolean;
   /** The document a new site serves before anything is built; undefined for a 404. */
-  empty?: (site: Site) => string;
+  empty?: (site: Site) => string | Promise<string>;
 }
 
 const XML = "application/xml; charset=utf-8";
@@ -139,6 +141,7 @@ for (const [prefix, kind] of [
 ] as const) {
   listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && validateSlug(slug).ok ? listingOf(kind, slug) : undefined));
 }
+correctionsRoutes();
 
 publicRoutes
   .get("/articles/:slug", (c) => {
@@ -326,7 +329,7 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
   const document = await getDocument(c.var.store, route.name);
-  const body = document?.body ?? route.empty?.(c.var.site);
+  const body = document?.body ?? (await route.empty?.(c.var.site));
   if (body === undefined) return notFoundPage(c, route.tags);
   return {
     body,
@@ -376,4 +379,44 @@ async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Respo
 function serverTiming(c: Context<AppEnv>): string {
   const { reads, lists } = c.var.store.ops;
   return `kv;desc="reads=${reads} lists=${lists}"`;
+}
+
+/** The corrections page and its three feeds: each a prebuilt document, one KV read; empty before the first note. */
+function correctionsRoutes(): void {
+  publicRoutes.get(CORRECTIONS.path, (c) =>
+    cached(c, () =>
+      prebuilt(c, {
+        name: correctionsDocument(),
+        contentType: HTML,
+        tags: [CORRECTIONS.pageTag],
+        lastModified: false,
+        empty: (site) => renderCorrectionsPage(site, { entries: [], total: 0, nav: [] }),
+      }),
+    ),
+  );
+  for (const format of FEED_FORMATS) {
+    publicRoutes.get(CORRECTIONS.feeds[format], (c) =>
+      cached(c, () =>
+        prebuilt(c, {
+          name: correctionsDocument(format),
+          contentType: FEED_TYPES[format],
+          tags: [CORRECTIONS.feedTag],
+          lastModified: true,
+          selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
+          empty: (site) =>
+            buildFeed(
+              format,
+              channelFor(site, {
+                format,
+                homePath: CORRECTIONS.path,
+                paths: CORRECTIONS.feeds,
+                title: `${CORRECTIONS_HEADING} · ${site.title}`,
+              }),
+              [],
+              0,
+            ),
+        }),
+      ),
+    );
+  }
 }

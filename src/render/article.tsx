@@ -4,11 +4,13 @@
  */
 import { raw } from "hono/html";
 import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath } from "../core/config";
+import { correctionLabel, noteAnchor } from "../core/corrections";
 import { toRfc3339 } from "../core/dates";
 import { type ResponsiveAttributes, responsiveAttributes } from "../core/responsive-images";
 import type { StoredArticle } from "../core/schema";
 import { absoluteImageUrl, lastChange } from "../feeds/model";
 import { PublishedTime } from "./article-meta";
+import { CorrectionNotes } from "./corrections";
 import { Layout, type NavSection, toDocument } from "./layout";
 
 export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = []): Promise<string> {
@@ -38,6 +40,18 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
     ...(image ? { image: [image] } : {}),
     ...(article.tags.length ? { keywords: article.tags.join(", ") } : {}),
     publisher: { "@type": "Organization", name: site.title, url: absoluteUrl(site, "/") },
+    ...(article.corrections?.length
+      ? {
+          correction: article.corrections.map((note) => ({
+            "@type": "CorrectionComment",
+            url: `${url}#${noteAnchor(note.id)}`,
+            name: correctionLabel(note.kind),
+            text: note.text,
+            datePublished: toRfc3339(note.published),
+            ...(note.modified ? { dateModified: toRfc3339(note.modified) } : {}),
+          })),
+        }
+      : {}),
   };
   return toDocument(
     <Layout
@@ -109,6 +123,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
           </figure>
         ) : null}
         <div class="body">{raw(article.html)}</div>
+        {article.corrections?.length ? <CorrectionNotes site={site} notes={article.corrections} /> : null}
         {article.tags.length ? (
           <ul class="tags" aria-label="Tags">
             {article.tags.map((tag, i) => {

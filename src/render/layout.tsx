@@ -8,6 +8,7 @@ import type { Child } from "hono/jsx";
 import { absoluteUrl, type Site, sectionPath } from "../core/config";
 import { jsonForHtml } from "../core/escape";
 import { HOME_FEED_PATHS } from "../feeds/model";
+import { CORRECTIONS } from "../targets/corrections";
 import { STYLES } from "./styles";
 
 export interface PageMeta {
@@ -129,6 +130,9 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
         <footer class="site">
           <div class="wrap">
             <p>{site.description}</p>
+            <p>
+              <a href={CORRECTIONS.path}>Corrections and clarifications</a>
+            </p>
           </div>
         </footer>
       </body>

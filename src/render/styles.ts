@@ -48,6 +48,8 @@ figure.lead img{width:100%;height:auto;display:block;margin-bottom:.5rem}
 .tags li{border:1px solid var(--rule);padding:.1rem .6rem;border-radius:1rem}
 .pager{display:flex;justify-content:space-between;margin:2rem 0}
 footer.site{border-top:1px solid var(--rule);margin-top:3rem;padding:1.5rem 0 3rem}
+section.corrections{margin:2rem 0;padding:.75rem 1rem;border-left:3px solid var(--accent);background:var(--code)}
+section.corrections p{margin:.5rem 0}
 `
   .replace(/\n/g, "")
   .trim();

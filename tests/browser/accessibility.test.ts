@@ -145,6 +145,33 @@ describe("axe-core finds no violations", () => {
   });
 });
 
+describe("corrections", () => {
+  it("the editor's corrections form, an article with a note, and /corrections have no axe violations", async () => {
+    const slug = "harbour-lights-return-to-the-quay";
+    await openEditor(editor, desk.base, slug);
+    await field(editor, "Kind").selectOption("correction");
+    await field(editor, "Text").fill("The lanterns are lit at *six*, not seven.");
+    await submit(editor, button(editor, "Publish the note"));
+    await expectStatus(editor, "Note published.");
+    await expectNoViolations(editor, "edit with a correction");
+
+    await field(editor, "Text").fill("# Not one paragraph");
+    await submit(editor, button(editor, "Publish the note"));
+    await expectAlert(editor, /The correction is not valid/);
+    expect(await field(editor, "Text").getAttribute("aria-invalid")).toBe("true");
+    await expectNoViolations(editor, "edit with a refused correction");
+
+    const reader = await desk.newPage();
+    await reader.goto(`${desk.base}/articles/${slug}`);
+    await reader.getByText("The lanterns are lit at").waitFor();
+    await expectNoViolations(reader, "an article with a correction");
+    await reader.goto(`${desk.base}/corrections`);
+    await expectHeading(reader, "Corrections and clarifications");
+    await reader.getByRole("link", { name: "Harbour lights return to the quay" }).waitFor();
+    await expectNoViolations(reader, "/corrections");
+  });
+});
+
 describe("authors and sections", () => {
   it("have no axe violations, with and without a field error", async () => {
     await editor.goto(`${desk.base}/desk/authors`);

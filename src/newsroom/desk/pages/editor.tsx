@@ -5,6 +5,8 @@
  * and, for a stored article, history, rename, trash and a draft preview link.
  */
 import type { Child } from "hono/jsx";
+import { CORRECTION_KINDS, type CorrectionKind, correctionLabel } from "../../../core/corrections";
+import { LIMITS } from "../../../core/limits";
 import type { AuthorRow, SectionRow } from "../../../editorial/database";
 import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";
@@ -31,6 +33,20 @@ export interface EditorProps {
   notice?: Notice | undefined;
   /** A preview link just made, with when it expires. */
   previewLink?: { url: string; expires: number } | undefined;
+  /** The stored article's current corrections and clarifications, oldest first. */
+  corrections?: DeskCorrection[] | undefined;
+  /** A correction the editor sent that was refused: shown again, with its problem. */
+  correctionDraft?: { kind: string; text: string; problem: string } | undefined;
+}
+
+/** What the desk shows of one correction. */
+export interface DeskCorrection {
+  id: string;
+  kind: CorrectionKind;
+  text: string;
+  version: string;
+  createdAt: number;
+  createdBy: string;
 }
 
 /** A labelled field with its hint and its error, wired for screen readers. */
@@ -286,6 +302,7 @@ function ArticleTools(props: EditorProps & { slug: string }) {
           ) : null}
         </form>
       ) : null}
+      <Corrections {...props} slug={slug} />
       {status === "trash" ? (
         <form method="post" action={`/desk/articles/${slug}/restore`} class="trash">
           <p>This article is in the trash: its address answers 410 until it is restored.</p>
@@ -297,6 +314,77 @@ function ArticleTools(props: EditorProps & { slug: string }) {
           <button type="submit" class="danger">
             Move to trash
           </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The article's corrections and clarifications, and a short form that adds one. Each is public at
+ * once on a published article, when it goes live on a scheduled one, and kept but hidden in the trash.
+ */
+function Corrections(props: EditorProps & { slug: string }) {
+  const { slug, status } = props;
+  const notes = props.corrections ?? [];
+  const draft = props.correctionDraft;
+  return (
+    <section class="corrections" aria-labelledby="corrections-heading">
+      <h3 id="corrections-heading">Corrections and clarifications</h3>
+      {notes.length ? (
+        <ol>
+          {notes.map((note) => (
+            <li>
+              <strong>
+                {correctionLabel(note.kind)}, {formatTime(note.createdAt, props.zone)}
+              </strong>{" "}
+              ({note.createdBy}): {note.text}
+              <form method="post" action={`/desk/articles/${slug}/corrections/${note.id}/withdraw`} class="withdraw">
+                <input type="hidden" name="version" value={note.version} />
+                <button type="submit" aria-label={`Withdraw the ${note.kind} of ${formatTime(note.createdAt, props.zone)}`}>
+                  Withdraw
+                </button>
+              </form>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>None.</p>
+      )}
+      {status === "draft" ? (
+        <p class="hint">A draft has no corrections: edit its text instead, before it is published.</p>
+      ) : (
+        <form method="post" action={`/desk/articles/${slug}/corrections`} class="add-correction">
+          <label for="correction-kind">Kind</label>
+          <select id="correction-kind" name="kind">
+            {CORRECTION_KINDS.map((kind) => (
+              <option value={kind} selected={(draft?.kind ?? "correction") === kind}>
+                {correctionLabel(kind)}
+              </option>
+            ))}
+          </select>
+          <label for="correction-text">Text</label>
+          <p class="hint" id="correction-text-hint">
+            One paragraph, at most {LIMITS.correctionLength} characters; *emphasis* and [links](https://…) work. Readers see it at
+            the end of the article, dated today{status === "scheduled" ? ", once the article goes live" : ""}
+            {status === "trash" ? ", if the article is restored" : ""}, and on the corrections page.
+          </p>
+          <textarea
+            id="correction-text"
+            name="text"
+            rows={3}
+            required
+            aria-describedby={draft ? "correction-text-hint correction-text-error" : "correction-text-hint"}
+            {...(draft ? { "aria-invalid": "true" as const } : {})}
+          >
+            {draft?.text ?? ""}
+          </textarea>
+          {draft ? (
+            <p class="error" id="correction-text-error">
+              Text: {draft.problem}
+            </p>
+          ) : null}
+          <button type="submit">Publish the note</button>
         </form>
       )}
     </section>

@@ -1,0 +1,158 @@
+/**
+ * @module pipeline/corrections-builder
+ * The `corrections` build target: the corrections page and its RSS, Atom and JSON Feed, prebuilt
+ * in KV like any listing. It lists the notes of public articles only: a scheduled article's join
+ * when it goes live (the cron queues every listing of an article with notes), a trashed one's leave.
+ */
+import { strongEtag } from "../cache/conditional";
+import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { type CorrectionKind, correctionLabel, noteAnchor, type StoredCorrection } from "../core/corrections";
+import { atomItem } from "../feeds/atom";
+import { buildFeed, type FeedItems, latestChange } from "../feeds/build";
+import { jsonFeedItem } from "../feeds/json-feed";
+import { channelFor, correctionNotesHtml, FEED_FORMATS, FEED_SIZE, type FeedItemModel } from "../feeds/model";
+import { rssItem } from "../feeds/rss";
+import type { DocumentMeta } from "../readmodel/store";
+import { CORRECTIONS_HEADING, type CorrectionsEntry, renderCorrectionsPage } from "../render/corrections";
+import type { NavSection } from "../render/layout";
+import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
+
+/** Notes the page shows at most; every one stays on its article, and the newest are in the feeds. */
+export const CORRECTIONS_PAGE_SIZE = 200;
+
+export interface CorrectionsSnapshot {
+  generation: number;
+  rows: Array<{
+    id: string;
+    kind: CorrectionKind;
+    html: string;
+    plain: string;
+    created_at: number;
+    changed_at: number;
+    slug: string;
+    title: string;
+  }>;
+  total: number;
+  /** The next time a scheduled article with notes goes live, when the page changes by itself. */
+  nextPublishAt: number | null;
+  nav: NavSection[];
+}
+
+/** A document the builder writes (listing-builders.ts's `BuiltDocument`). */
+interface CorrectionsDocument {
+  name: string;
+  body: string;
+  feedUrl?: string;
+  meta: Omit<DocumentMeta, "generation">;
+  tags: string[];
+}
+
+/** A note is public when its article is: not a draft, not in the trash, and live. */
+const PUBLIC_NOTE = "c.deleted_at IS NULL AND a.draft = 0 AND a.deleted_at IS NULL";
+
+/**
+ * The builder of the corrections page and feeds, given how the navigation is read. It has the
+ * shape of listing-builders.ts's `ListingBuilder`, where it is registered (and type-checked) by name.
+ */
+export function correctionsBuilder(loadNav: (db: D1Database, now: number) => Promise<NavSection[]>) {
+  return {
+    async read(db: D1Database, now: number, name: string): Promise<CorrectionsSnapshot> {
+      const [generation, rows, total, next] = await db.batch([
+        db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
+        db
+          .prepare(
+            `SELECT c.id, c.kind, c.html, c.plain, c.created_at, c.changed_at, a.slug, a.title
+             FROM corrections c JOIN articles a ON a.id = c.article_id
+             WHERE ${PUBLIC_NOTE} AND a.published_at <= ?
+             ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+          )
+          .bind(now, Math.max(CORRECTIONS_PAGE_SIZE, FEED_SIZE)),
+        db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM corrections c JOIN articles a ON a.id = c.article_id WHERE ${PUBLIC_NOTE} AND a.published_at <= ?`,
+          )
+          .bind(now),
+        db
+          .prepare(
+            `SELECT MIN(a.published_at) AS at FROM corrections c JOIN articles a ON a.id = c.article_id
+             WHERE ${PUBLIC_NOTE} AND a.published_at > ?`,
+          )
+          .bind(now),
+      ]);
+      return {
+        generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+        rows: (rows?.results ?? []) as CorrectionsSnapshot["rows"],
+        total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
+        nextPublishAt: (next?.results[0] as { at: number | null } | undefined)?.at ?? null,
+        nav: await loadNav(db, now),
+      };
+    },
+    async render(site: Site, snapshot: CorrectionsSnapshot, now: number): Promise<CorrectionsDocument[]> {
+      const entries = snapshot.rows.map(entryOf);
+      const base = { builtAt: now, ...(snapshot.nextPublishAt === null ? {} : { expiresAt: snapshot.nextPublishAt }) };
+      const page = await renderCorrectionsPage(site, {
+        entries: entries.slice(0, CORRECTIONS_PAGE_SIZE),
+        total: snapshot.total,
+        nav: snapshot.nav,
+      });
+      const items = snapshot.rows
+        .slice(0, FEED_SIZE)
+        .map((row, i) => feedItems(site, entries[i] ?? entryOf(row), row.changed_at));
+      const updated = latestChange(items);
+      const documents: CorrectionsDocument[] = [
+        { name: correctionsDocument(), body: page, meta: { ...base, etag: await strongEtag(page) }, tags: [CORRECTIONS.pageTag] },
+      ];
+      for (const format of FEED_FORMATS) {
+        const channel = channelFor(site, {
+          format,
+          homePath: CORRECTIONS.path,
+          paths: CORRECTIONS.feeds,
+          title: `${CORRECTIONS_HEADING} · ${site.title}`,
+          ...(updated === undefined ? {} : { updated }),
+        });
+        const body = buildFeed(format, channel, items, now);
+        documents.push({
+          name: correctionsDocument(format),
+          body,
+          feedUrl: channel.selfUrl,
+          meta: { ...base, etag: await strongEtag(body) },
+          tags: [CORRECTIONS.feedTag],
+        });
+      }
+      return documents;
+    },
+  };
+}
+
+function entryOf(row: CorrectionsSnapshot["rows"][number]): CorrectionsEntry {
+  const note: StoredCorrection = {
+    id: row.id,
+    kind: row.kind,
+    html: row.html,
+    text: row.plain,
+    published: new Date(row.created_at).toISOString(),
+    ...(row.changed_at > row.created_at ? { modified: new Date(row.changed_at).toISOString() } : {}),
+  };
+  return { ...note, article: { slug: row.slug, title: row.title } };
+}
+
+/**
+ * One note as a feed item of its own: its id is the note's (a URN, so a move of its article never
+ * makes it new), its link the note on the article's page, its content the note as the article shows it.
+ */
+function feedItems(site: Site, entry: CorrectionsEntry, changedAt: number): FeedItems & { modified_at: number } {
+  const url = `${absoluteUrl(site, articlePath(entry.article.slug))}#${noteAnchor(entry.id)}`;
+  const item: FeedItemModel = {
+    id: `urn:uuid:${entry.id}`,
+    url,
+    title: `${correctionLabel(entry.kind)}: ${entry.article.title}`,
+    summary: entry.text,
+    contentHtml: `${correctionNotesHtml(site, { slug: entry.article.slug, corrections: [entry] })}<p><a href="${url}">Read the article</a></p>\n`,
+    published: entry.published,
+    modified: entry.modified ?? entry.published,
+    category: correctionLabel(entry.kind),
+    authors: [],
+    tags: [],
+  };
+  return { rss_item: rssItem(item), atom_item: atomItem(item), json_item: jsonFeedItem(item), modified_at: changedAt };
+}
