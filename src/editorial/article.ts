@@ -86,6 +86,10 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     tags: input.tags,
     ...(context.links ? { links: context.links } : {}),
     draft: input.draft,
+    // Coverage starts when the article is published unless the editor says otherwise.
+    ...(input.live
+      ? { live: { start: input.live.start ?? input.published, ...(input.live.end ? { end: input.live.end } : {}) } }
+      : {}),
     markdown: input.body,
     html,
     readingMinutes: rendered.readingMinutes,

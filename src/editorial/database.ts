@@ -1,8 +1,9 @@
 /**
  * @module editorial/database
  * The editorial database in D1: the system of record. This module owns every statement that writes
- * it (the listing builders' reads live with them, in content/listing-builders.ts); the tables are
- * described in src/db/migrations/.
+ * it but a live update's, which editorial/live.ts writes through `commitGuarded` (the listing
+ * builders' reads live with them, in content/listing-builders.ts); the tables are described in
+ * src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id
  * = ? AND version = ?`, or an insert that does nothing on a taken slug) and stamps the row with a
@@ -30,6 +31,8 @@ export const TABLES = [
   "documents",
   "sign_in_failures",
   "desk_sign_outs",
+  "live_updates",
+  "live_update_revisions",
 ] as const;
 
 export interface ArticleRow {
@@ -253,7 +256,7 @@ export interface Attribution {
  * with a fresh write id; every statement from `rest` runs only if the row carries that id. Resolves
  * whether the head won (changed exactly one row).
  */
-async function commitGuarded(
+export async function commitGuarded(
   db: D1Database,
   id: string,
   head: (writeId: string) => D1PreparedStatement,
@@ -383,6 +386,8 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
       db.prepare(`DELETE FROM article_tags WHERE article_id = ? AND ${gone}`).bind(id, id),
       db.prepare(`DELETE FROM article_authors WHERE article_id = ? AND ${gone}`).bind(id, id),
       db.prepare(`DELETE FROM revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM live_updates WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM live_update_revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
       db
         .prepare(`INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE ${gone}`)
         .bind(slug, now, now, id),
@@ -392,7 +397,7 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
   return emptied;
 }
 
-type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
+export type Guard = (sql: string, ...values: unknown[]) => D1PreparedStatement;
 
 const GUARD_TOKEN = "{guard}";
 
@@ -471,7 +476,8 @@ function taxonomyStatements(guard: Guard, write: ArticleWrite): D1PreparedStatem
   ];
 }
 
-function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
+/** The outbox rows (and listing generations) of `work`, guarded like the rest of the change. */
+export function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
   return [
     ...[...new Set(work.articles)].map((slug) =>
       guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE {guard}", slug, now, now),

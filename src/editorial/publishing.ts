@@ -8,6 +8,7 @@
  */
 import type { Clock } from "../core/clock";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { liveListingName } from "../core/live";
 import { type ImageSizes, imageSources } from "../core/markdown";
 import {
   type ArticleInput,
@@ -317,6 +318,8 @@ interface Placement extends Filing {
   slug: string;
   draft: boolean;
   publishedAt: number;
+  /** Whether it has live coverage, whose documents (docs/live-and-corrections.md) follow it. */
+  live?: boolean;
 }
 
 /** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
@@ -325,7 +328,8 @@ export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "publishe
 }
 
 function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
-  return { slug: row.slug, draft: row.draft === 1, publishedAt: row.published_at, ...filingOfRow(row) };
+  const live = (JSON.parse(row.record) as { live?: unknown }).live !== undefined;
+  return { slug: row.slug, draft: row.draft === 1, publishedAt: row.published_at, live, ...filingOfRow(row) };
 }
 
 function placementOfWrite(write: ArticleWrite): Placement {
@@ -333,6 +337,7 @@ function placementOfWrite(write: ArticleWrite): Placement {
     slug: write.slug,
     draft: write.draft,
     publishedAt: write.publishedAt,
+    live: write.input.live !== undefined,
     section: write.section.slug,
     tags: write.tags.map((t) => t.slug),
     authors: write.authors.map((a) => a.slug),
@@ -356,6 +361,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
   const listings = new Set<string>();
   for (const placed of [before, after]) {
+    if (placed?.live) listings.add(liveListingName(placed.slug));
     if (!placed || placed.draft) continue;
     for (const listing of listingsFor(placed)) {
       listings.add(listing.name);
