@@ -151,7 +151,7 @@ export const articleInputSchema = v.pipe(
       image: v.optional(imageSchema),
       tags: v.optional(list(text(LIMITS.tagLength), LIMITS.tags, "must be a list of words"), []),
       draft: v.optional(v.boolean("must be true or false"), false),
-      live: liveSchema,
+      live: v.optional(liveSchema),
       body: markdownBody,
     },
     objectMessage,
