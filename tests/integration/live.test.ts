@@ -240,7 +240,7 @@ describe("bad input", () => {
     await publish("not-live", {}, "Plain.");
     const before = await kvSnapshot();
     const cases: Array<[string, unknown, number, string]> = [
-      ["guarded", { body: "> ".repeat(LIMITS.nestingDepth + 5) + "deep" }, 400, "body"],
+      ["guarded", { body: `${"> ".repeat(LIMITS.nestingDepth + 5)}deep` }, 400, "body"],
       ["guarded", { body: "x".repeat(LIMITS.bodyBytes + 1) }, 400, "body"],
       ["guarded", { body: "" }, 400, "body"],
       ["guarded", { body: "Text.", headline: "x".repeat(LIMITS.titleLength + 1) }, 400, "headline"],
