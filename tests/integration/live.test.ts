@@ -427,3 +427,57 @@ describe("the live documents", () => {
     expect((await postUpdate("stops", { body: "More." })).status).toBe(409);
   });
 });
+
+describe("the desk", () => {
+  async function signIn(): Promise<string> {
+    const response = await deskPost("/desk/sign-in", { token: TOKEN, next: "/desk" }, "");
+    expect(response.status).toBe(303);
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  }
+
+  function deskPost(path: string, fields: Record<string, string>, cookie: string): Promise<Response> {
+    return request(path, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      redirect: "manual",
+      headers: { Origin: SITE, Cookie: cookie, Accept: "text/html", "CF-Connecting-IP": "192.0.2.7" },
+    });
+  }
+
+  it("posts an update from one short form beside the article, and keeps a refused one in the form", async () => {
+    await publishLive("desk-live");
+    const cookie = await signIn();
+    const editor = await (await request("/desk/articles/desk-live", { headers: { Cookie: cookie, Accept: "text/html" } })).text();
+    const { document } = parseHTML(editor);
+    expect(document.querySelector('form[action="/desk/articles/desk-live/updates"] textarea[name="body"]')).not.toBeNull();
+    expect(document.querySelector("#live")?.hasAttribute("checked")).toBe(true);
+
+    const posted = await deskPost(
+      "/desk/articles/desk-live/updates",
+      { headline: "Results", body: "Turnout: 71%.", pinned: "on" },
+      cookie,
+    );
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get("Location")).toBe("/desk/articles/desk-live?n=update-posted#live-updates");
+    const live = await page("/articles/desk-live");
+    expect(live.document.querySelector("ol.updates h3")?.textContent).toBe("Results");
+    expect(live.document.querySelector(".key-events a")?.textContent?.trim()).toBe("Results");
+
+    const before = await kvSnapshot();
+    const refused = await deskPost("/desk/articles/desk-live/updates", { headline: "Oops", body: "> ".repeat(40) }, cookie);
+    expect(refused.status).toBe(400);
+    const again = parseHTML(await refused.text()).document;
+    expect(again.querySelector("#update-headline")?.getAttribute("value")).toBe("Oops");
+    expect(again.querySelector("#update-body-error")?.textContent).toContain("nests");
+    expect(await kvSnapshot()).toEqual(before);
+  });
+
+  it("has no update form for an article that is not live", async () => {
+    await publish("desk-plain", {}, "Plain.");
+    const cookie = await signIn();
+    const editor = await (
+      await request("/desk/articles/desk-plain", { headers: { Cookie: cookie, Accept: "text/html" } })
+    ).text();
+    expect(editor).not.toContain("/desk/articles/desk-plain/updates");
+  });
+});
