@@ -179,12 +179,11 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
       updates: snapshot.latest.map((u) => ({ id: u.id, at: u.created_at, changed: u.changed_at })),
     };
     const statusBody = JSON.stringify(status);
-    // A coverage end still to come changes the document by itself: it expires then.
-    const endsAt = article.live.end && Date.parse(article.live.end) > now ? Date.parse(article.live.end) : undefined;
     documents.push({
       name: LIVE_DOCUMENTS.status(slug),
       body: statusBody,
-      meta: { builtAt: now, etag: await strongEtag(statusBody), ...(endsAt === undefined ? {} : { expiresAt: endsAt }) },
+      // (A coverage end still to come is in the document: the script stops polling at it.)
+      meta: { builtAt: now, etag: await strongEtag(statusBody) },
       tags: [tag],
     });
     const items = snapshot.latest.map((update) => feedItems(site, article, update));

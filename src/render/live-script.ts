@@ -2,10 +2,10 @@
  * @module render/live-script
  * The optional script of a live page, served by the site itself (`GET /live-<version>.js`, under
  * the reader pages' CSP, which allows scripts from 'self' only). While the tab is visible and
- * coverage is open it asks the page's JSON document every 30 s for updates newer than the page's
- * newest, and offers "N new updates" as a button that reloads the page: it never moves the text
- * under the reader's eyes. The page is complete without it. Plain ES2017, no build step; a unit
- * test keeps it under 3 KB gzipped.
+ * coverage is open (the JSON document's `open`, until its `end` passes) it asks the page's JSON
+ * document every 30 s for updates newer than the page's newest, and offers "N new updates" as a
+ * button that reloads the page: it never moves the text under the reader's eyes. The page is
+ * complete without it. Plain ES2017, no build step; a unit test keeps it under 3 KB gzipped.
  */
 import { LIVE_POLL_SECONDS } from "../core/live";
 
@@ -48,7 +48,7 @@ export const LIVE_SCRIPT = `(function () {
         var count = 0;
         for (var i = 0; i < status.updates.length; i++) if (status.updates[i].at > since) count++;
         show(count);
-        if (!status.open) { closed = true; stop(); }
+        if (!status.open || (status.end && Date.parse(status.end) <= Date.now())) { closed = true; stop(); }
       })
       .catch(function () {});
   }
