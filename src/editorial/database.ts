@@ -190,6 +190,15 @@ export async function getRevision(db: D1Database, articleId: string, revisionId:
   return db.prepare("SELECT * FROM revisions WHERE article_id = ? AND id = ?").bind(articleId, revisionId).first<RevisionRow>();
 }
 
+/** When a live article's updates last changed (an add, edit or removal), or null for none. */
+export async function latestLiveChange(db: D1Database, articleId: string): Promise<number | null> {
+  const row = await db
+    .prepare("SELECT MAX(changed_at) AS at FROM live_updates WHERE article_id = ?")
+    .bind(articleId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
+}
+
 /** Where an old slug went: another slug, null for gone, or undefined when it never moved. */
 export async function redirectFor(db: D1Database, slug: string): Promise<string | null | undefined> {
   const row = await db

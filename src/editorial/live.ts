@@ -22,13 +22,9 @@ import {
   updateAnchor,
 } from "../core/live";
 import { renderBody, shorten } from "../core/markdown";
-import { type FieldProblem, type LiveUpdateInput, liveUpdateInputSchema, type StoredArticle, validate } from "../core/schema";
-import { atomItem } from "../feeds/atom";
-import { jsonFeedItem } from "../feeds/json-feed";
-import { feedItemModel, lastChange } from "../feeds/model";
-import { rssItem } from "../feeds/rss";
+import { type FieldProblem, type LiveUpdateInput, liveUpdateInputSchema, validate } from "../core/schema";
 import { listingsFor } from "../targets/listings";
-import { listEntry, PIPELINE_VERSION } from "./article";
+import { fragmentsAt, PIPELINE_VERSION } from "./article";
 import {
   type ArticleRow,
   commitGuarded,
@@ -363,8 +359,7 @@ async function commitUpdate(
   action: "create" | "update" | "delete",
   change: (guard: Guard) => D1PreparedStatement[],
 ): Promise<boolean> {
-  const article = storedArticleOf(row);
-  const touched = touchedArticle(context, row, article, now);
+  const touched = fragmentsAt(context.site, storedArticleOf(row), row.feed_id, now);
   const head = (writeId: string) =>
     context.db
       .prepare(
@@ -378,7 +373,7 @@ async function commitUpdate(
         touched.rssItem,
         touched.atomItem,
         touched.jsonItem,
-        touched.entry,
+        JSON.stringify(touched.entry),
         row.id,
         row.version,
         ...(update ? [update.id, update.version] : []),
@@ -396,23 +391,6 @@ async function commitUpdate(
     ),
     ...outboxStatements(guard, workForUpdate(row), now),
   ]);
-}
-
-/**
- * The article as its listings show it once an update lands: modified now (or later, if the editor
- * set a later `updated`), in its feed items and list entry alike.
- */
-function touchedArticle(context: PublishContext, row: ArticleRow, article: StoredArticle, now: number) {
-  const modifiedAt = Math.max(now, Date.parse(lastChange(article)));
-  const touched: StoredArticle = { ...article, updated: new Date(modifiedAt).toISOString() };
-  const item = feedItemModel(context.site, touched, row.feed_id);
-  return {
-    modifiedAt,
-    rssItem: rssItem(item),
-    atomItem: atomItem(item),
-    jsonItem: jsonFeedItem(item),
-    entry: JSON.stringify(listEntry(touched)),
-  };
 }
 
 /**

@@ -23,7 +23,7 @@ import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
 import { archiveListingName, type Filing, listingsFor } from "../targets/listings";
-import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
+import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
 import {
   type ArticleRow,
   type ArticleWrite,
@@ -34,6 +34,7 @@ import {
   filingOfRow,
   getArticleRow,
   getRevision,
+  latestLiveChange,
   type OutboxWork,
   type RevisionAction,
   slugsForNames,
@@ -101,7 +102,14 @@ export async function saveArticle(
     if (row && row.version === built.article.version) {
       return { ok: true, outcome: "unchanged", article: built.article, warnings: built.warnings };
     }
-    const write = toWrite(row?.id ?? crypto.randomUUID(), row?.feed_id ?? feedIdFor(context.site, slug), input, built);
+    const write = toWrite(
+      context.site,
+      row?.id ?? crypto.randomUUID(),
+      row?.feed_id ?? feedIdFor(context.site, slug),
+      input,
+      built,
+      await liveChangeOf(context.db, row, input),
+    );
     const by: Attribution = {
       editor: context.editor,
       now,
@@ -184,7 +192,7 @@ export async function moveArticle(
   const input = JSON.parse(row.input) as ArticleInput;
   const built = await buildFor(context, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
-  const write = toWrite(row.id, row.feed_id, input, built.value);
+  const write = toWrite(context.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
@@ -288,8 +296,20 @@ async function linksFor(db: D1Database, row: ArticleRow | null, input: ArticleIn
   };
 }
 
-function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltArticle): ArticleWrite {
+/** When a live article's updates last changed: its feed items carry that time, as each update left them. */
+const liveChangeOf = async (db: D1Database, row: ArticleRow | null, input: ArticleInput): Promise<number | null> =>
+  row && input.live ? latestLiveChange(db, row.id) : null;
+
+function toWrite(
+  site: Site,
+  id: string,
+  feedId: string,
+  input: ArticleInput,
+  built: BuiltArticle,
+  liveChange: number | null,
+): ArticleWrite {
   const { article } = built;
+  const live = liveChange === null ? null : fragmentsAt(site, article, feedId, liveChange);
   const links = article.links ?? { section: taxonomySlug(article.category), tags: [], authors: [] };
   const named = (slugs: string[]) => (name: string, i: number) => ({ slug: slugs[i] ?? taxonomySlug(name), name });
   return {
@@ -302,14 +322,14 @@ function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltAr
     tags: uniqueBySlug(article.tags.map(named(links.tags))),
     authors: uniqueBySlug(article.authors.map(named(links.authors))),
     publishedAt: Date.parse(article.published),
-    modifiedAt: Date.parse(lastChange(article)),
+    modifiedAt: live?.modifiedAt ?? Date.parse(lastChange(article)),
     draft: article.draft,
     input,
     record: JSON.stringify(article),
-    entry: built.entry,
-    rssItem: built.feedItems.rss,
-    atomItem: built.feedItems.atom,
-    jsonItem: built.feedItems.json,
+    entry: live?.entry ?? built.entry,
+    rssItem: live?.rssItem ?? built.feedItems.rss,
+    atomItem: live?.atomItem ?? built.feedItems.atom,
+    jsonItem: live?.jsonItem ?? built.feedItems.json,
   };
 }
 
