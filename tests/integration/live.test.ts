@@ -416,7 +416,11 @@ describe("the live documents", () => {
     expect(json.items?.find((i) => i.id === `${SITE}/articles/home-feed`)?.date_modified).toBe(at);
     // A later save of the article itself keeps the time its newest update gave it.
     clock.advance(60_000);
-    await publish("home-feed", { title: "Election night", published: START, category: "Politics", live: { start: START } }, "Edited.");
+    await publish(
+      "home-feed",
+      { title: "Election night", published: START, category: "Politics", live: { start: START } },
+      "Edited.",
+    );
     const again = parseAtomFeed(await (await request("/atom.xml")).text());
     expect(again.entries?.find((e) => e.id === `${SITE}/articles/home-feed`)?.updated).toBe(at);
   });
