@@ -7,6 +7,7 @@
 import { expect, it } from "vitest";
 import { axeViolations } from "./support/axe";
 import { newContext } from "./support/chromium";
+import { button, expectStatus, field, submit } from "./support/desk";
 import { SOON, useDesk } from "./support/desk-fixture";
 import { EDITORS, eventually } from "./support/worker";
 
@@ -71,5 +72,20 @@ it("offers new updates without moving the text, reads the same without scripts, 
   await offer.click();
   await expect.poll(() => page.locator(`#update-${second}`).count(), SOON).toBe(1);
   expect(await page.locator("ol.updates > li").first().getAttribute("id")).toBe(`update-${second}`);
+  expect(desk.errors).toEqual([]);
+});
+
+it("posts an update from the short form beside the article in the desk, which passes axe", async () => {
+  const editor = await desk.signedInPage();
+  await editor.goto(`${desk.base}/desk/articles/${SLUG}`);
+  expect(await axeViolations(editor), "axe on a live article's editor").toEqual([]);
+  await field(editor, "Headline (optional)").fill("Roads closed");
+  await field(editor, "Update").fill("The coast road is closed until morning.");
+  await submit(editor, button(editor, "Post update"));
+  await expectStatus(editor, "Update posted.");
+  expect(await axeViolations(editor), "axe after posting").toEqual([]);
+  await expect
+    .poll(async () => (await (await fetch(`${desk.base}/articles/${SLUG}`)).text()).includes("Roads closed"), SOON)
+    .toBe(true);
   expect(desk.errors).toEqual([]);
 });
