@@ -1,7 +1,8 @@
 /**
  * @module editorial/live
  * Live coverage in the system of record: adding, editing and removing a live article's updates.
- * This module owns every statement that writes `live_updates` and `live_update_revisions`.
+ * This module owns every statement that writes `live_updates` and `live_update_revisions`, but the
+ * trash's purge (editorial/database.ts), which removes them with their article.
  *
  * Each change is one guarded batch (`commitGuarded`, editorial/database.ts). Its head stamps the
  * article row, if the article is still at the version this change was built from (and, for an edit
