@@ -113,6 +113,40 @@ export const imageSchema = v.strictObject(
   objectMessage,
 );
 
+/** A Markdown body, as articles and live updates take it: the same limit, checked first. */
+const markdownBody = v.pipe(
+  v.string("must be Markdown text"),
+  // Checked before anything else reads the body: every later step is linear in its size.
+  v.check((b) => utf8Bytes(b) <= LIMITS.bodyBytes, `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)`),
+  v.check((b) => b.trim().length > 0, "must not be empty: there is no text"),
+  // Blank lines around the text carry no meaning; dropping them makes a file and its JSON
+  // form the same content, with the same version.
+  v.transform((b) => `${b.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd()}\n`),
+);
+
+/**
+ * Live coverage (docs/live-and-corrections.md): `live: true` while it runs from the publication
+ * time, or its times, `live: { start, end }`; an `end` closes it. `live: false` is not live.
+ */
+const liveSchema = v.pipe(
+  v.unknown(),
+  v.transform((value) => (value === true ? {} : value === false ? undefined : value)),
+  v.optional(
+    v.pipe(
+      v.strictObject({ start: v.optional(dateTime), end: v.optional(dateTime) }, (issue) =>
+        issue.expected === "never" ? "is not a known field" : "must be true, or the coverage times, like { start: …, end: … }",
+      ),
+      v.forward(
+        v.check(
+          (live) => !live.start || !live.end || Date.parse(live.end) >= Date.parse(live.start),
+          "must not be earlier than start",
+        ),
+        ["end"],
+      ),
+    ),
+  ),
+);
+
 /** What an editor writes: the frontmatter fields plus the Markdown body. */
 export const articleInputSchema = v.pipe(
   v.strictObject(
@@ -126,15 +160,8 @@ export const articleInputSchema = v.pipe(
       image: v.optional(imageSchema),
       tags: v.optional(list(text(LIMITS.tagLength), LIMITS.tags, "must be a list of words"), []),
       draft: v.optional(v.boolean("must be true or false"), false),
-      body: v.pipe(
-        v.string("must be Markdown text"),
-        // Checked before anything else reads the body: every later step is linear in its size.
-        v.check((b) => utf8Bytes(b) <= LIMITS.bodyBytes, `must be at most ${LIMITS.bodyBytes} bytes of Markdown (the limit)`),
-        v.check((b) => b.trim().length > 0, "must not be empty: the article has no text"),
-        // Blank lines around the text carry no meaning; dropping them makes a file and its JSON
-        // form the same content, with the same version.
-        v.transform((b) => `${b.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd()}\n`),
-      ),
+      live: v.optional(liveSchema),
+      body: markdownBody,
     },
     objectMessage,
   ),
@@ -145,9 +172,35 @@ export const articleInputSchema = v.pipe(
     ),
     ["updated"],
   ),
+  v.forward(
+    v.check(
+      (input) => !input.live?.end || input.live.start !== undefined || Date.parse(input.live.end) >= Date.parse(input.published),
+      "must not be earlier than published (coverage starts then unless live.start says otherwise)",
+    ),
+    ["live", "end"],
+  ),
 );
 
 export type ArticleInput = v.InferOutput<typeof articleInputSchema>;
+
+/** A live update, as editors send it to `POST /api/articles/:slug/updates` (and PUT to replace it). */
+export const liveUpdateInputSchema = v.strictObject(
+  {
+    headline: v.optional(text(LIMITS.titleLength)),
+    body: markdownBody,
+    pinned: v.optional(v.boolean("must be true or false"), false),
+  },
+  objectMessage,
+);
+
+export type LiveUpdateInput = v.InferOutput<typeof liveUpdateInputSchema>;
+
+const webUrl = v.pipe(
+  v.string("must be text"),
+  v.trim(),
+  v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
+  v.check((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s):// URL"),
+);
 
 /** An author's profile, as editors send it to `PUT /api/authors/:slug`. */
 export const authorProfileSchema = v.strictObject(
@@ -241,6 +294,8 @@ export const storedArticleSchema = v.object({
   /** The slugs of its section, tags and authors, in the order of their names: stable, for links. */
   links: v.optional(v.object({ section: v.string(), tags: v.array(v.string()), authors: v.array(v.string()) })),
   draft: v.boolean(),
+  /** Live coverage: when it started and, once it ended, when. */
+  live: v.optional(v.object({ start: v.string(), end: v.optional(v.string()) })),
   markdown: v.string(),
   html: v.string(),
   readingMinutes: v.number(),

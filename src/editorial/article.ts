@@ -10,7 +10,7 @@ import { type ImageSizes, renderBody, shorten } from "../core/markdown";
 import { type ArticleInput, type ListEntry, type StoredArticle, slugSchema, type Validated, validate } from "../core/schema";
 import { atomItem } from "../feeds/atom";
 import { jsonFeedItem } from "../feeds/json-feed";
-import { feedItemModel } from "../feeds/model";
+import { feedItemModel, lastChange } from "../feeds/model";
 import { rssItem } from "../feeds/rss";
 
 /**
@@ -91,6 +91,10 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
     tags: input.tags,
     ...(context.links ? { links: context.links } : {}),
     draft: input.draft,
+    // Coverage starts when the article is published unless the editor says otherwise.
+    ...(input.live
+      ? { live: { start: input.live.start ?? input.published, ...(input.live.end ? { end: input.live.end } : {}) } }
+      : {}),
     markdown: input.body,
     html,
     readingMinutes: rendered.readingMinutes,
@@ -108,6 +112,30 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
 export function feedItemsOf(site: Site, article: StoredArticle, feedId: string): BuiltArticle["feedItems"] {
   const item = feedItemModel(site, article, feedId);
   return { rss: rssItem(item), atom: atomItem(item), json: jsonFeedItem(item) };
+/** An article's feed items and list entry, pre-rendered as stored. */
+export interface ArticleFragments {
+  modifiedAt: number;
+  rssItem: string;
+  atomItem: string;
+  jsonItem: string;
+  entry: ListEntry;
+}
+
+/**
+ * A live article's feed items and list entry as of its newest update at `at` (ms), or its own last
+ * change if that is later: so the home page and feeds show it as updated (editorial/live.ts).
+ */
+export function fragmentsAt(site: Site, article: StoredArticle, feedId: string, at: number): ArticleFragments {
+  const modifiedAt = Math.max(at, Date.parse(lastChange(article)));
+  const touched: StoredArticle = { ...article, updated: new Date(modifiedAt).toISOString() };
+  const item = feedItemModel(site, touched, feedId);
+  return {
+    modifiedAt,
+    rssItem: rssItem(item),
+    atomItem: atomItem(item),
+    jsonItem: jsonFeedItem(item),
+    entry: listEntry(touched),
+  };
 }
 
 /** KV's limit on a key's metadata, which holds list entries (content/store.ts). */

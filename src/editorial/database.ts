@@ -1,9 +1,9 @@
 /**
  * @module editorial/database
  * The editorial database in D1: the system of record. This module owns every statement that writes
- * it, but for the corrections tables, which editorial/corrections.ts writes through the same
- * `commitGuarded` (the listing builders' reads live with them, in pipeline/listing-builders.ts); the
- * tables are described in src/db/migrations/.
+ * it, but for the corrections and live updates tables, which editorial/corrections.ts and
+ * editorial/live.ts write through the same `commitGuarded` (the listing builders' reads live with
+ * them, in pipeline/listing-builders.ts); the tables are described in src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id
  * = ? AND version = ?`, or an insert that does nothing on a taken slug) and stamps the row with a
@@ -33,6 +33,8 @@ export const TABLES = [
   "desk_sign_outs",
   "corrections",
   "correction_revisions",
+  "live_updates",
+  "live_update_revisions",
 ] as const;
 
 export interface ArticleRow {
@@ -192,6 +194,15 @@ export async function listRevisions(db: D1Database, articleId: string): Promise<
 
 export async function getRevision(db: D1Database, articleId: string, revisionId: number): Promise<RevisionRow | null> {
   return db.prepare("SELECT * FROM revisions WHERE article_id = ? AND id = ?").bind(articleId, revisionId).first<RevisionRow>();
+}
+
+/** When a live article's updates last changed (an add, edit or removal), or null for none. */
+export async function latestLiveChange(db: D1Database, articleId: string): Promise<number | null> {
+  const row = await db
+    .prepare("SELECT MAX(changed_at) AS at FROM live_updates WHERE article_id = ?")
+    .bind(articleId)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
 }
 
 /** Where an old slug went: another slug, null for gone, or undefined when it never moved. */
@@ -397,6 +408,8 @@ export async function purgeTrash(db: D1Database, before: number, now: number): P
       // Its corrections were never public while it was in the trash, and go with it.
       db.prepare(`DELETE FROM corrections WHERE article_id = ? AND ${gone}`).bind(id, id),
       db.prepare(`DELETE FROM correction_revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM live_updates WHERE article_id = ? AND ${gone}`).bind(id, id),
+      db.prepare(`DELETE FROM live_update_revisions WHERE article_id = ? AND ${gone}`).bind(id, id),
       db
         .prepare(`INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', ?, ?, ? WHERE ${gone}`)
         .bind(slug, now, now, id),

@@ -8,6 +8,7 @@
  */
 import type { Clock } from "../core/clock";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { liveListingName } from "../core/live";
 import { type ImageSizes, imageSources } from "../core/markdown";
 import {
   type ArticleInput,
@@ -23,7 +24,7 @@ import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
 import { CORRECTIONS } from "../targets/corrections";
 import { archiveListingName, type Filing, listingsFor } from "../targets/listings";
-import { type ArticleLinks, type BuiltArticle, buildArticle } from "./article";
+import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
 import {
   type ArticleRow,
   type ArticleWrite,
@@ -34,6 +35,7 @@ import {
   filingOfRow,
   getArticleRow,
   getRevision,
+  latestLiveChange,
   type OutboxWork,
   type RevisionAction,
   slugsForNames,
@@ -101,7 +103,14 @@ export async function saveArticle(
     if (row && row.version === built.article.version) {
       return { ok: true, outcome: "unchanged", article: built.article, warnings: built.warnings };
     }
-    const write = toWrite(row?.id ?? crypto.randomUUID(), row?.feed_id ?? feedIdFor(context.site, slug), input, built);
+    const write = toWrite(
+      context.site,
+      row?.id ?? crypto.randomUUID(),
+      row?.feed_id ?? feedIdFor(context.site, slug),
+      input,
+      built,
+      await liveChangeOf(context.db, row, input),
+    );
     const by: Attribution = {
       editor: context.editor,
       now,
@@ -184,7 +193,7 @@ export async function moveArticle(
   const input = JSON.parse(row.input) as ArticleInput;
   const built = await buildFor(context, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
-  const write = toWrite(row.id, row.feed_id, input, built.value);
+  const write = toWrite(context.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
@@ -295,8 +304,20 @@ async function linksFor(db: D1Database, row: ArticleRow | null, input: ArticleIn
   };
 }
 
-function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltArticle): ArticleWrite {
+/** When a live article's updates last changed: its feed items carry that time, as each update left them. */
+const liveChangeOf = async (db: D1Database, row: ArticleRow | null, input: ArticleInput): Promise<number | null> =>
+  row && input.live ? latestLiveChange(db, row.id) : null;
+
+function toWrite(
+  site: Site,
+  id: string,
+  feedId: string,
+  input: ArticleInput,
+  built: BuiltArticle,
+  liveChange: number | null,
+): ArticleWrite {
   const { article } = built;
+  const live = liveChange === null ? null : fragmentsAt(site, article, feedId, liveChange);
   const links = article.links ?? { section: taxonomySlug(article.category), tags: [], authors: [] };
   const named = (slugs: string[]) => (name: string, i: number) => ({ slug: slugs[i] ?? taxonomySlug(name), name });
   return {
@@ -309,14 +330,14 @@ function toWrite(id: string, feedId: string, input: ArticleInput, built: BuiltAr
     tags: uniqueBySlug(article.tags.map(named(links.tags))),
     authors: uniqueBySlug(article.authors.map(named(links.authors))),
     publishedAt: Date.parse(article.published),
-    modifiedAt: Date.parse(lastChange(article)),
+    modifiedAt: live?.modifiedAt ?? Date.parse(lastChange(article)),
     draft: article.draft,
     input,
     record: JSON.stringify(article),
-    entry: built.entry,
-    rssItem: built.feedItems.rss,
-    atomItem: built.feedItems.atom,
-    jsonItem: built.feedItems.json,
+    entry: live?.entry ?? built.entry,
+    rssItem: live?.rssItem ?? built.feedItems.rss,
+    atomItem: live?.atomItem ?? built.feedItems.atom,
+    jsonItem: live?.jsonItem ?? built.feedItems.json,
   };
 }
 
@@ -327,6 +348,8 @@ interface Placement extends Filing {
   publishedAt: number;
   /** Whether it has corrections, and so is on the corrections page. */
   corrected: boolean;
+  /** Whether it has live coverage, whose documents (docs/live-and-corrections.md) follow it. */
+  live?: boolean;
 }
 
 /** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
@@ -335,11 +358,13 @@ export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "publishe
 }
 
 function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
+  const live = (JSON.parse(row.record) as { live?: unknown }).live !== undefined;
   return {
     slug: row.slug,
     draft: row.draft === 1,
     publishedAt: row.published_at,
     corrected: isCorrected(row.record),
+    live,
     ...filingOfRow(row),
   };
 }
@@ -350,6 +375,7 @@ function placementOfWrite(write: ArticleWrite): Placement {
     draft: write.draft,
     publishedAt: write.publishedAt,
     corrected: isCorrected(write.record),
+    live: write.input.live !== undefined,
     section: write.section.slug,
     tags: write.tags.map((t) => t.slug),
     authors: write.authors.map((a) => a.slug),
@@ -375,6 +401,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
   const articles = [before?.slug, after?.slug].filter((slug): slug is string => slug !== undefined);
   const listings = new Set<string>();
   for (const placed of [before, after]) {
+    if (placed?.live) listings.add(liveListingName(placed.slug));
     if (!placed || placed.draft) continue;
     for (const listing of listingsFor(placed)) {
       listings.add(listing.name);

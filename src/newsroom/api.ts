@@ -46,6 +46,7 @@ import { requestSetup } from "../setup";
 import { correctionsApi } from "./api-corrections";
 import { applyLater, type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
+import { liveApi } from "./api-live";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -218,6 +219,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", mediaApi)
   // Corrections and clarifications: /api/articles/:slug/corrections (newsroom/api-corrections.ts).
   .route("/", correctionsApi)
+  // Live coverage: /api/articles/:slug/updates (newsroom/api-live.ts).
+  .route("/", liveApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);

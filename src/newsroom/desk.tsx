@@ -25,7 +25,9 @@ import {
   listRevisions,
   listSections,
   statusOf,
+  storedArticleOf,
 } from "../editorial/database";
+import { addUpdate, labelOf, readLivePage } from "../editorial/live";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
   etagOf,
@@ -70,6 +72,7 @@ import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
 import { deskDocument, type Notice } from "./desk/pages/layout";
 import { ListPage } from "./desk/pages/list";
+import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
 import { SignInPage } from "./desk/pages/sign-in";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
@@ -300,6 +303,22 @@ export const deskRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refused(c, row, saved);
     if (saved.outcome !== "unchanged") applyLater(c);
     return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
+  })
+  .post("/articles/:slug/updates", async (c) => {
+    const row = await articleRow(c);
+    if (row instanceof Response) return row;
+    const form = await c.req.formData();
+    const draft = { headline: formText(form, "headline").trim(), body: lf(formText(form, "body")), pinned: form.has("pinned") };
+    const { headline, ...rest } = draft;
+    const saved = await addUpdate(publisher(c), row.slug, headline ? draft : rest);
+    if (saved.ok) {
+      applyLater(c);
+      return c.redirect(`/desk/articles/${row.slug}?n=update-posted#live-updates`, 303);
+    }
+    if (saved.status !== 400) return refused(c, row, saved);
+    const notice: Notice = { role: "alert", text: `Update not posted: ${describeProblems(saved.details)}.` };
+    const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
+    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice, liveDraft: draft, liveProblems }), 400);
   })
   .post("/articles/:slug/move", async (c) => {
     const row = await articleRow(c);
@@ -542,6 +561,9 @@ interface EditorState {
   notice?: Notice | undefined;
   previewLink?: EditorProps["previewLink"];
   correctionDraft?: EditorProps["correctionDraft"];
+  /** A refused update, kept in its form with its problems. */
+  liveDraft?: { headline: string; body: string; pinned: boolean };
+  liveProblems?: Map<string, string>;
 }
 
 async function editorPage(c: Context<AppEnv>, state: EditorState) {
@@ -578,8 +600,25 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
         createdBy: note.created_by,
       }))}
       correctionDraft={state.correctionDraft}
+      live={row ? await liveDesk(c, row, state) : undefined}
     />
   );
+}
+
+/** A live article's update form and latest updates; undefined for an article that is not live. */
+async function liveDesk(c: Context<AppEnv>, row: ArticleRow, state: EditorState): Promise<LiveDeskProps | undefined> {
+  if (!storedArticleOf(row).live) return undefined;
+  const live = await readLivePage(c.env.DB, row.id);
+  return {
+    slug: row.slug,
+    zone: zoneOf(c),
+    total: live.total,
+    updates: live.updates
+      .slice(0, DESK_UPDATES_SHOWN)
+      .map((u) => ({ id: u.id, at: u.created_at, label: labelOf(u), pinned: u.pinned === 1 })),
+    ...(state.liveDraft ? { draft: state.liveDraft } : {}),
+    ...(state.liveProblems ? { problems: state.liveProblems } : {}),
+  };
 }
 
 /** The editor again, with the editor's own values and each problem beside its field. */
@@ -635,6 +674,8 @@ async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | 
   if (n === "corrected")
     return { role: "status", text: "Note published.", link: { href: "/corrections", text: "All corrections" } };
   if (n === "withdrawn") return { role: "status", text: "Note withdrawn. Its record stays in the correction's history." };
+  if (n === "update-posted")
+    return { role: "status", text: "Update posted.", link: { href: articlePath(row.slug), text: "View on the site" } };
   if (n !== "saved") return undefined;
   const status = statusOf(row, now);
   if (status === "published")

@@ -11,6 +11,7 @@ import { strongEtag } from "../cache/conditional";
 import { TAGS } from "../cache/policy";
 import { absoluteUrl, authorPath, type Site, sectionPath, tagPath } from "../core/config";
 import { sha256Hex } from "../core/digest";
+import { parseLiveListing } from "../core/live";
 import { type ListEntry, listEntrySchema } from "../core/schema";
 import { forgetListing, getMeta, queueListings, rebuildEverythingStatements, setMeta } from "../editorial/database";
 import { buildFeed, latestChange } from "../feeds/build";
@@ -45,6 +46,7 @@ import {
   PAGE_SIZE,
   parseListing,
 } from "../targets/listings";
+import { liveBuilder } from "./live-builder";
 
 import { type CorrectionsSnapshot, correctionsBuilder } from "./corrections-builder";
 
@@ -649,6 +651,7 @@ const correctionsListing: ListingBuilder<CorrectionsSnapshot> = correctionsBuild
 export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
   if (name === CORRECTIONS.name) return correctionsListing as ListingBuilder<Snapshot>;
   if (name === "news") return newsListing as ListingBuilder<Snapshot>;
+  if (parseLiveListing(name)) return liveBuilder as ListingBuilder<Snapshot>;
   if (name.startsWith("archive:") && parseListing(name.slice("archive:".length)))
     return archiveListing as ListingBuilder<Snapshot>;
   if (parseListing(name)) return articleListing as ListingBuilder<Snapshot>;
@@ -662,6 +665,8 @@ export function builderFor(name: string): ListingBuilder<Snapshot> | undefined {
 
 /** The listing a stored document belongs to: `home:rss` is built by `home`, `tag:x:atom` by `tag:x`. */
 export function listingOfDocument(document: string): string {
+  // A live article's documents: live:<slug>:status, live:<slug>:atom, … are built by live:<slug>.
+  if (document.startsWith("live:")) return document.split(":").slice(0, 2).join(":");
   return document.replace(/:\d{4}-\d{2}:\d+:(rss|atom|json)$/, "").replace(/:(rss|atom|json)$/, "");
 }
 

@@ -17,6 +17,7 @@ import type { EdgeCache } from "../cache/edge-cache";
 import { TAGS } from "../cache/policy";
 import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
+import { isCoverageOpen, newestOlderPage } from "../core/live";
 import { listEntrySchema } from "../core/schema";
 import {
   type ArticleRow,
@@ -42,6 +43,7 @@ import {
   setIndexKeys,
   storedArticleOf,
 } from "../editorial/database";
+import { type LivePage, readLivePage } from "../editorial/live";
 import { websubPing } from "../feeds/websub";
 import {
   deleteDocument,
@@ -56,8 +58,10 @@ import {
 } from "../readmodel/store";
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
+import type { LiveView } from "../render/live";
 import { listingsFor } from "../targets/listings";
 import { builderFor, loadNav } from "./listing-builders";
+import { updateView } from "./live-builder";
 
 export interface Materialiser {
   db: D1Database;
@@ -221,7 +225,10 @@ async function writePage(
   navigation: () => Promise<NavSection[]>,
 ): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
-    const html = await renderArticle(m.site, storedArticleOf(row), await navigation());
+    const article = storedArticleOf(row);
+    // A live article's page carries its newest updates: one KV read for readers, however many there are.
+    const live = article.live ? liveView(article.live, await readLivePage(m.db, row.id), m.clock.now()) : undefined;
+    const html = await renderArticle(m.site, article, await navigation(), live);
     const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
     await putPage(m.store, slug, html, meta);
     return meta;
@@ -243,6 +250,18 @@ async function writePage(
   const meta: PageMeta = to === null ? { state: "gone" } : { state: "moved", to };
   await putPage(m.store, slug, "", meta);
   return meta;
+}
+
+/** What a live article's page shows of its coverage, at `now`. */
+function liveView(coverage: LiveView["coverage"], page: LivePage, now: number): LiveView {
+  const older = newestOlderPage(page.total);
+  return {
+    coverage,
+    open: isCoverageOpen(coverage, now),
+    updates: page.updates.map(updateView),
+    keyEvents: page.keyEvents,
+    ...(older === undefined ? {} : { olderPage: older }),
+  };
 }
 
 async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {

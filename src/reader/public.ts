@@ -13,9 +13,10 @@ import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
+import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
 import { validateSlug } from "../editorial/article";
 import { buildFeed } from "../feeds/build";
-import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
+import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
 import { listingView, NO_SUBJECT } from "../pipeline/listing-builders";
@@ -24,6 +25,7 @@ import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/correction
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
+import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
 import { renderGone, renderNotFound } from "../render/not-found";
 import { requestSetup } from "../setup";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
@@ -117,6 +119,8 @@ export const publicRoutes = new Hono<AppEnv>()
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'unsafe-inline'"],
+        // The live page's optional script (render/live-script.ts), served from here; nothing inline.
+        scriptSrc: ["'self'"],
         imgSrc: ["'self'", "https:"],
         // Page-context tools (Lighthouse's robots.txt audit) fetch from the page itself.
         connectSrc: ["'self'"],
@@ -142,6 +146,8 @@ for (const [prefix, kind] of [
   listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && validateSlug(slug).ok ? listingOf(kind, slug) : undefined));
 }
 correctionsRoutes();
+
+liveRoutes();
 
 publicRoutes
   .get("/articles/:slug", (c) => {
@@ -246,6 +252,66 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       ),
     );
   }
+}
+
+/**
+ * A live article's documents beside its page (docs/live-and-corrections.md): its feeds, the JSON
+ * document its script polls, its pages of older updates, and the script. One KV read each.
+ */
+function liveRoutes(): void {
+  const withSlug = (c: Context<AppEnv>, then: (slug: string) => Promise<Response>) => {
+    const slug = c.req.param("slug") ?? "";
+    return validateSlug(slug).ok ? then(slug) : notFound(c);
+  };
+  publicRoutes.get("/articles/:slug/live.json", (c) =>
+    withSlug(c, (slug) =>
+      cached(c, () =>
+        prebuilt(c, {
+          name: LIVE_DOCUMENTS.status(slug),
+          contentType: "application/json; charset=utf-8",
+          tags: [liveTag(slug)],
+          lastModified: false,
+        }),
+      ),
+    ),
+  );
+  for (const format of FEED_FORMATS) {
+    publicRoutes.get(`/articles/:slug/${FEED_FILES[format]}`, (c) =>
+      withSlug(c, (slug) =>
+        cached(c, () =>
+          prebuilt(c, {
+            name: LIVE_DOCUMENTS.feed(slug, format),
+            contentType: FEED_TYPES[format],
+            tags: [liveTag(slug)],
+            lastModified: true,
+            selfUrl: absoluteUrl(c.var.site, feedPaths(articlePath(slug))[format]),
+          }),
+        ),
+      ),
+    );
+  }
+  publicRoutes.get("/articles/:slug/updates/:page{[1-9][0-9]{0,4}}", (c) =>
+    withSlug(c, (slug) => {
+      const page = Number(c.req.param("page"));
+      return cached(c, () =>
+        prebuilt(c, {
+          name: LIVE_DOCUMENTS.older(slug, page),
+          contentType: HTML,
+          tags: [olderTag(slug, page)],
+          lastModified: false,
+        }),
+      );
+    }),
+  );
+  // Versioned by its path, so it is kept for long.
+  publicRoutes.get(LIVE_SCRIPT_PATH, (c) =>
+    cached(c, async () => ({
+      body: LIVE_SCRIPT,
+      contentType: "text/javascript; charset=utf-8",
+      tags: ["live-script"],
+      final: true,
+    })),
+  );
 }
 
 const archivePart = (c: Context<AppEnv>) => ({ month: c.req.param("month") ?? "", part: Number(c.req.param("part")) });

@@ -12,11 +12,14 @@ import { absoluteImageUrl, lastChange } from "../feeds/model";
 import { PublishedTime } from "./article-meta";
 import { CorrectionNotes } from "./corrections";
 import { Layout, type NavSection, toDocument } from "./layout";
+import { LiveCoverage, LiveLabel, type LiveView, liveFeedPaths, liveJsonLd } from "./live";
 
-export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = []): Promise<string> {
+/** Renders an article's page; a live article's (`live`, render/live.tsx) carries its coverage too. */
+export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = [], live?: LiveView): Promise<string> {
   const url = absoluteUrl(site, articlePath(article.slug));
   const image = article.image?.url ? absoluteImageUrl(site, article.image.url) : undefined;
-  const modified = lastChange(article);
+  // A live article changes with each update: its newest change is its modified time.
+  const modified = live ? latestOf(lastChange(article), live.updates[0]?.changedAt) : lastChange(article);
   const authorSlug = (i: number) => article.links?.authors[i];
   const jsonLd = {
     "@context": "https://schema.org",
@@ -52,11 +55,13 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
           })),
         }
       : {}),
+    ...(live ? liveJsonLd(site, article.slug, live) : {}),
   };
   return toDocument(
     <Layout
       site={site}
       nav={nav}
+      {...(live ? { feeds: { ...liveFeedPaths(article.slug), title: `${article.title} (live)` } } : {})}
       meta={{
         title: article.title,
         description: article.summary,
@@ -73,7 +78,10 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
           <p class="kicker">
             {article.links ? <a href={sectionPath(article.links.section)}>{article.category}</a> : article.category}
           </p>
-          <h1>{article.title}</h1>
+          <h1>
+            {article.title}
+            {live?.open ? <LiveLabel /> : null}
+          </h1>
           <p class="meta">
             {article.authors.length ? (
               <span>
@@ -124,6 +132,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
         ) : null}
         <div class="body">{raw(article.html)}</div>
         {article.corrections?.length ? <CorrectionNotes site={site} notes={article.corrections} /> : null}
+        {live ? <LiveCoverage site={site} slug={article.slug} live={live} /> : null}
         {article.tags.length ? (
           <ul class="tags" aria-label="Tags">
             {article.tags.map((tag, i) => {
@@ -146,3 +155,7 @@ function leadImageAttributes(
   if (!url || !width || !height) return {};
   return responsiveAttributes(url, { width, height }, (path) => absoluteImageUrl(site, path)) ?? { width, height };
 }
+
+/** The later of an ISO time and a time in ms, as ISO. */
+const latestOf = (iso: string, at: number | undefined): string =>
+  at !== undefined && at > Date.parse(iso) ? new Date(at).toISOString() : iso;

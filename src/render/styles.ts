@@ -46,6 +46,10 @@ figure.lead img{width:100%;height:auto;display:block;margin-bottom:.5rem}
 .body table{border-collapse:collapse;width:100%}.body th,.body td{border:1px solid var(--rule);padding:.35rem .5rem}
 .tags{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}
 .tags li{border:1px solid var(--rule);padding:.1rem .6rem;border-radius:1rem}
+.live-label{display:inline-block;margin-left:.5em;padding:0 .45em;border-radius:.2em;background:var(--accent);color:var(--bg)}
+.key-events,.live-updates{border-top:1px solid var(--rule);margin-top:2rem}.key-events ul{padding-left:1.2rem}
+ol.updates{list-style:none;padding:0;margin:0}ol.updates>li{padding:1rem 0;border-bottom:1px solid var(--rule)}
+ol.updates h3{font-size:1.15rem;margin:.25rem 0}.live-new button{font:inherit;padding:.4rem .9rem;margin:.5rem 0;cursor:pointer}
 .pager{display:flex;justify-content:space-between;margin:2rem 0}
 footer.site{border-top:1px solid var(--rule);margin-top:3rem;padding:1.5rem 0 3rem}
 section.corrections{margin:2rem 0;padding:.75rem 1rem;border-left:3px solid var(--accent);background:var(--code)}

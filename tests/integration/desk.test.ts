@@ -298,6 +298,8 @@ describe("writing", () => {
           authors: ["Zed Young", "Ana Lopez", "Guest Writer"],
           tags: ["ferries, boats", "night"],
           image: { url: "https://images.example/ferry.jpg", alt: "The ferry", caption: "At night" },
+          // Live coverage's times round-trip too, seconds and offset included.
+          live: { start: "2025-07-01T08:00:45Z", end: "2025-07-02T09:30:00+02:00" },
         },
         "The last ferry leaves at eleven.",
       ),

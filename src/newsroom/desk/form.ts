@@ -29,8 +29,12 @@ export interface EditorFields {
    * changes nothing: a wall time in minutes cannot carry seconds, an offset, or which of a repeated
    * hour it meant, and a comma-separated list cannot carry a tag with a comma in it.
    */
-  was: { published: string; updated: string; tags: string };
+  was: { published: string; updated: string; tags: string; liveStart: string; liveEnd: string };
   draft: boolean;
+  /** Live coverage (docs/live-and-corrections.md), and its start and end as wall times; empty for unset. */
+  live: boolean;
+  liveStart: string;
+  liveEnd: string;
   imageUrl: string;
   imageAlt: string;
   imageCaption: string;
@@ -50,8 +54,17 @@ export function fieldsFromInput(input: ArticleInput | null, slug: string, zone: 
     summary: input?.summary ?? "",
     published: wallTimeInput(input ? Date.parse(input.published) : now, zone),
     updated: input?.updated ? wallTimeInput(Date.parse(input.updated), zone) : "",
-    was: { published: input?.published ?? "", updated: input?.updated ?? "", tags: JSON.stringify(input?.tags ?? []) },
+    was: {
+      published: input?.published ?? "",
+      updated: input?.updated ?? "",
+      tags: JSON.stringify(input?.tags ?? []),
+      liveStart: input?.live?.start ?? "",
+      liveEnd: input?.live?.end ?? "",
+    },
     draft: input?.draft ?? true,
+    live: input?.live !== undefined,
+    liveStart: input?.live?.start ? wallTimeInput(Date.parse(input.live.start), zone) : "",
+    liveEnd: input?.live?.end ? wallTimeInput(Date.parse(input.live.end), zone) : "",
     imageUrl: input?.image?.url ?? "",
     imageAlt: input?.image?.alt ?? "",
     imageCaption: input?.image?.caption ?? "",
@@ -106,8 +119,17 @@ export function fieldsFromForm(form: FormData): EditorFields {
     summary: lf(formText(form, "summary")),
     published: formText(form, "published").trim(),
     updated: formText(form, "updated").trim(),
-    was: { published: formText(form, "published_was"), updated: formText(form, "updated_was"), tags: formText(form, "tags_was") },
+    was: {
+      published: formText(form, "published_was"),
+      updated: formText(form, "updated_was"),
+      tags: formText(form, "tags_was"),
+      liveStart: formText(form, "live_start_was"),
+      liveEnd: formText(form, "live_end_was"),
+    },
     draft: form.has("draft"),
+    live: form.has("live"),
+    liveStart: formText(form, "live_start").trim(),
+    liveEnd: formText(form, "live_end").trim(),
     imageUrl: formText(form, "image_url"),
     imageAlt: formText(form, "image_alt"),
     imageCaption: formText(form, "image_caption"),
@@ -147,6 +169,7 @@ export function formField(path: string): string {
   const [head, sub] = path.split(".");
   if (head === "image")
     return sub === "url" || sub === "alt" || sub === "caption" || sub === "credit" ? `image_${sub}` : "image_url";
+  if (head === "live") return sub === "start" || sub === "end" ? `live_${sub}` : "live";
   return head ?? "";
 }
 
@@ -161,6 +184,10 @@ export function inputFromFields(fields: EditorFields, zone: string): Validated<A
   else if (!published) problems.push({ field: "published", problem: "must be a real date and time" });
   const updated = fields.updated === "" ? undefined : instant(fields.updated, fields.was.updated, zone);
   if (updated === null) problems.push({ field: "updated", problem: "must be a real date and time" });
+  const liveStart = fields.liveStart === "" ? undefined : instant(fields.liveStart, fields.was.liveStart, zone);
+  if (liveStart === null) problems.push({ field: "live.start", problem: "must be a real date and time" });
+  const liveEnd = fields.liveEnd === "" ? undefined : instant(fields.liveEnd, fields.was.liveEnd, zone);
+  if (liveEnd === null) problems.push({ field: "live.end", problem: "must be a real date and time" });
   const authors = [...new Set([...fields.authors, ...commaList(fields.authorsOther)])];
   const hasImage = [fields.imageUrl, fields.imageAlt, fields.imageCaption, fields.imageCredit].some((v) => v.trim() !== "");
   const data: Record<string, unknown> = {
@@ -172,6 +199,7 @@ export function inputFromFields(fields: EditorFields, zone: string): Validated<A
     draft: fields.draft,
     body: fields.body,
     ...(updated ? { updated } : {}),
+    ...(fields.live ? { live: { ...(liveStart ? { start: liveStart } : {}), ...(liveEnd ? { end: liveEnd } : {}) } } : {}),
     ...(fields.summary.trim() ? { summary: fields.summary } : {}),
     ...(hasImage
       ? {

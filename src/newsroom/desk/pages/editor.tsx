@@ -12,6 +12,7 @@ import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";
 import { formatTime } from "../time-zone";
 import { DeskLayout, type Notice } from "./layout";
+import { type LiveDeskProps, LiveUpdateForm } from "./live-update";
 
 export interface EditorProps {
   siteTitle: string;
@@ -37,6 +38,8 @@ export interface EditorProps {
   corrections?: DeskCorrection[] | undefined;
   /** A correction the editor sent that was refused: shown again, with its problem. */
   correctionDraft?: { kind: string; text: string; problem: string } | undefined;
+  /** A live article's update form and latest updates. */
+  live?: LiveDeskProps | undefined;
 }
 
 /** What the desk shows of one correction. */
@@ -195,6 +198,29 @@ export function EditorPage(props: EditorProps) {
           >
             <input type="datetime-local" {...described("updated", problems, true)} value={fields.updated} />
           </Field>
+          <fieldset class="live">
+            <legend>Live coverage</legend>
+            <input type="hidden" name="live_start_was" value={fields.was.liveStart} />
+            <input type="hidden" name="live_end_was" value={fields.was.liveEnd} />
+            <div class="check">
+              <input type="checkbox" id="live" name="live" checked={fields.live} aria-describedby="live-hint" />
+              <label for="live">Live</label>
+              <p class="hint" id="live-hint">
+                A page that grows with short updates, added below once it is saved.
+              </p>
+            </div>
+            <Field
+              name="live_start"
+              label="Coverage starts (optional)"
+              problems={problems}
+              hint="Empty: at the publication time."
+            >
+              <input type="datetime-local" {...described("live_start", problems, true)} value={fields.liveStart} />
+            </Field>
+            <Field name="live_end" label="Coverage ended (optional)" problems={problems} hint="Set it when coverage ends.">
+              <input type="datetime-local" {...described("live_end", problems, true)} value={fields.liveEnd} />
+            </Field>
+          </fieldset>
           <div class="check">
             <input type="checkbox" id="draft" name="draft" checked={fields.draft} aria-describedby="draft-hint" />
             <label for="draft">Draft</label>
@@ -252,6 +278,7 @@ export function EditorPage(props: EditorProps) {
           <iframe name="preview" title="Preview" src="about:blank" sandbox="allow-same-origin" />
         </section>
       </div>
+      {props.live ? <LiveUpdateForm {...props.live} /> : null}
       {slug !== undefined ? <ArticleTools {...props} slug={slug} /> : null}
     </DeskLayout>
   );

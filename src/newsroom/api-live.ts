@@ -1,0 +1,188 @@
+/**
+ * @module newsroom/api-live
+ * The editors' API for live coverage: a live article's updates, under the article.
+ *
+ *   GET    /api/articles/:slug/updates                  the updates, newest first
+ *   POST   /api/articles/:slug/updates                  add one: {"body", "headline"?, "pinned"?}
+ *   GET    /api/articles/:slug/updates/:id              one, with its ETag
+ *   PUT    /api/articles/:slug/updates/:id              replace it (If-Match: its ETag)
+ *   DELETE /api/articles/:slug/updates/:id              remove it (If-Match: its ETag)
+ *   GET    /api/articles/:slug/updates/:id/revisions    its history
+ *
+ * Mounted inside the API (newsroom/api.ts) behind the same editor authentication: this sub-app
+ * has no route of its own outside it. Thin handlers over editorial/live.ts; every error is JSON
+ * naming the field and the problem, and a refused request writes nothing.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../app-env";
+import { isCoverageOpen, UPDATE_ID_PATTERN } from "../core/live";
+import type { FieldProblem } from "../core/schema";
+import { validateSlug } from "../editorial/article";
+import { type ArticleRow, getArticleRow, storedArticleOf } from "../editorial/database";
+import {
+  addUpdate,
+  editUpdate,
+  getUpdate,
+  type LiveUpdateRow,
+  listUpdates,
+  removeUpdate,
+  updateRevisions,
+  updateUrl,
+} from "../editorial/live";
+import { etagOf, type Preconditions, type Refusal } from "../editorial/publishing";
+import { applyLater, publisher } from "./editors";
+
+/** An update's request body: Markdown of at most 200,000 bytes, in JSON, fits well within this. */
+const MAX_UPDATE_REQUEST_BYTES = 1024 * 1024;
+
+type Status = 400 | 404 | 409 | 412 | 413 | 415;
+
+const problem = (c: Context, status: Status, error: string, details: FieldProblem[]): Response =>
+  c.json({ error, details }, status);
+
+const refusal = (c: Context, refused: Refusal): Response => problem(c, refused.status as Status, refused.error, refused.details);
+
+const preconditions = (c: Context<AppEnv>): Preconditions => ({ ifMatch: c.req.header("If-Match") });
+
+/** The article's slug and, under `:id`, the update's id, or the response that refuses them. */
+function target(c: Context<AppEnv>): { slug: string; id: string } | Response {
+  const slug = c.req.param("slug") ?? "";
+  const checked = validateSlug(slug);
+  if (!checked.ok) return problem(c, 400, "The slug is not valid", checked.problems);
+  const id = c.req.param("id") ?? "";
+  if (c.req.param("id") !== undefined && !UPDATE_ID_PATTERN.test(id)) {
+    return problem(c, 404, `The article "${slug}" has no update ${JSON.stringify(id.slice(0, 40))}`, [
+      { field: "id", problem: "names no update of this article" },
+    ]);
+  }
+  return { slug, id };
+}
+
+async function article(c: Context<AppEnv>, slug: string): Promise<ArticleRow | Response> {
+  const row = await getArticleRow(c.env.DB, slug);
+  if (!row || row.deleted_at != null) {
+    return problem(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article outside the trash" }]);
+  }
+  return row;
+}
+
+/** The request's JSON body, or the response that refuses it. */
+async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    return problem(c, 415, "Send the update as JSON", [
+      { field: "Content-Type", problem: `must be application/json, not ${type || "missing"}` },
+    ]);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    return problem(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+  }
+}
+
+const limit = bodyLimit({
+  maxSize: MAX_UPDATE_REQUEST_BYTES,
+  onError: (c) =>
+    problem(c, 413, `The body is larger than ${MAX_UPDATE_REQUEST_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
+});
+
+function view(c: Context<AppEnv>, slug: string, update: LiveUpdateRow) {
+  return {
+    id: update.id,
+    url: updateUrl(c.var.site, slug, update.id),
+    at: new Date(update.created_at).toISOString(),
+    by: update.created_by,
+    changed: new Date(update.changed_at).toISOString(),
+    changedBy: update.changed_by,
+    version: update.version,
+    ...(update.headline === null ? {} : { headline: update.headline }),
+    body: update.body,
+    pinned: update.pinned === 1,
+  };
+}
+
+export const liveApi = new Hono<AppEnv>()
+  .get("/articles/:slug/updates", async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const row = await article(c, t.slug);
+    if (row instanceof Response) return row;
+    const live = storedArticleOf(row).live;
+    const updates = await listUpdates(c.env.DB, row.id);
+    return c.json({
+      slug: t.slug,
+      live: live ? { ...live, open: isCoverageOpen(live, c.var.clock.now()) } : null,
+      updates: updates.map((update) => view(c, t.slug, update)),
+    });
+  })
+  .post("/articles/:slug/updates", limit, async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const saved = await addUpdate(publisher(c), t.slug, body);
+    if (!saved.ok) return refusal(c, saved);
+    applyLater(c);
+    const url = new URL(`/api/articles/${t.slug}/updates/${saved.update.id}`, c.req.url).href;
+    c.header("Location", url);
+    c.header("ETag", etagOf(saved.update.version));
+    return c.json(view(c, t.slug, saved.update), 201);
+  })
+  .get("/articles/:slug/updates/:id", async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const row = await article(c, t.slug);
+    if (row instanceof Response) return row;
+    const update = await getUpdate(c.env.DB, row.id, t.id);
+    if (!update)
+      return problem(c, 404, `The article "${t.slug}" has no update ${t.id}`, [
+        { field: "id", problem: "names no update of this article" },
+      ]);
+    c.header("ETag", etagOf(update.version));
+    return c.json(view(c, t.slug, update));
+  })
+  .put("/articles/:slug/updates/:id", limit, async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const body = await jsonBody(c);
+    if (body instanceof Response) return body;
+    const saved = await editUpdate(publisher(c), t.slug, t.id, body, preconditions(c));
+    if (!saved.ok) return refusal(c, saved);
+    if (saved.outcome !== "unchanged") applyLater(c);
+    c.header("ETag", etagOf(saved.update.version));
+    return c.json({ ...view(c, t.slug, saved.update), ...(saved.outcome === "unchanged" ? { unchanged: true } : {}) });
+  })
+  .delete("/articles/:slug/updates/:id", async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const removed = await removeUpdate(publisher(c), t.slug, t.id, preconditions(c));
+    if (!removed.ok) return refusal(c, removed);
+    applyLater(c);
+    return c.json({ id: removed.id, deleted: true });
+  })
+  .get("/articles/:slug/updates/:id/revisions", async (c) => {
+    const t = target(c);
+    if (t instanceof Response) return t;
+    const row = await article(c, t.slug);
+    if (row instanceof Response) return row;
+    const revisions = await updateRevisions(c.env.DB, row.id, t.id);
+    if (revisions.length === 0) {
+      return problem(c, 404, `The article "${t.slug}" has no update ${t.id}`, [
+        { field: "id", problem: "names no update of this article" },
+      ]);
+    }
+    return c.json({
+      id: t.id,
+      revisions: revisions.map((r) => ({
+        id: r.id,
+        version: r.version,
+        action: r.action,
+        editor: r.editor,
+        at: new Date(r.created_at).toISOString(),
+        update: JSON.parse(r.input) as Record<string, unknown>,
+      })),
+    });
+  });
