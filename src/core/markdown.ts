@@ -291,6 +291,30 @@ function summaryFromTokens(tokens: Token[]): string {
   return "";
 }
 
+/** Tokens after which text continues on a new line, so words of two blocks never run together. */
+const BLOCK_TOKENS = new Set(["paragraph", "heading", "code", "list_item", "blockquote", "table", "hr", "space", "html"]);
+
+/**
+ * The body's words as plain text, one line per block, for the search index: no markup, entities
+ * decoded, images' alt text and raw HTML left out.
+ * @example plainTextFromMarkdown("# Title\n\nSome **bold** text.") // "Title\nSome bold text."
+ */
+export function plainTextFromMarkdown(markdown: string): string {
+  const lexed = lex(markdown);
+  if (!lexed.ok) return "";
+  let text = "";
+  for (const token of eachToken(lexed.tokens)) {
+    if (BLOCK_TOKENS.has(token.type)) text += "\n";
+    if (token.type === "code") text += token.text;
+    else if (token.type === "br") text += " ";
+    else if (token.type === "text" || token.type === "codespan" || token.type === "escape") {
+      // A text token in a list item holds inline tokens of its own: their text is taken instead.
+      if (!("tokens" in token && token.tokens?.length)) text += decodeEntities(token.text);
+    }
+  }
+  return text.replace(/[ \t]*\n\s*/g, "\n").trim();
+}
+
 /**
  * Minutes to read, at an unhurried pace; never less than one.
  * @example readingMinutes(`<p>${"word ".repeat(231)}</p>`) // 2
