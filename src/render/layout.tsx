@@ -106,11 +106,13 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
             <a class="brand" href="/">
               {site.title}
             </a>
-            <form class="site-search" role="search" action="/search" method="get">
-              <label for="site-search">Search</label>
-              <input id="site-search" type="search" name="q" autocomplete="off" />
-              <button type="submit">Go</button>
-            </form>
+            <search>
+              <form class="site-search" action="/search" method="get">
+                <label for="site-search">Search</label>
+                <input id="site-search" type="search" name="q" autocomplete="off" />
+                <button type="submit">Go</button>
+              </form>
+            </search>
             <nav class="feeds" aria-label="Feeds">
               <a href={feeds.rss}>RSS</a>
               <a href={feeds.atom}>Atom</a>

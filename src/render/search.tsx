@@ -63,45 +63,47 @@ function SearchForm(props: { request: SearchRequest; nav: NavSection[]; applied:
   const { request, applied } = props;
   const section = request.filters.section;
   return (
-    <form class="search-page" role="search" action={SEARCH_PATH} method="get">
-      <label class="query">
-        Search for
-        <input type="search" name="q" value={request.q} />
-      </label>
-      <label>
-        Section
-        <select name="section">
-          <option value="">All sections</option>
-          {props.nav.map((item) => (
-            <option value={item.slug} selected={item.slug === section}>
-              {item.name}
+    <search>
+      <form class="search-page" action={SEARCH_PATH} method="get">
+        <label class="query">
+          Search for
+          <input type="search" name="q" value={request.q} />
+        </label>
+        <label>
+          Section
+          <select name="section">
+            <option value="">All sections</option>
+            {props.nav.map((item) => (
+              <option value={item.slug} selected={item.slug === section}>
+                {item.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" value={request.filters.from ?? ""} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" value={request.filters.to ?? ""} />
+        </label>
+        <label>
+          Sort by
+          <select name="sort">
+            <option value="relevance" selected={request.sort === "relevance"}>
+              Relevance
             </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        From
-        <input type="date" name="from" value={request.filters.from ?? ""} />
-      </label>
-      <label>
-        To
-        <input type="date" name="to" value={request.filters.to ?? ""} />
-      </label>
-      <label>
-        Sort by
-        <select name="sort">
-          <option value="relevance" selected={request.sort === "relevance"}>
-            Relevance
-          </option>
-          <option value="newest" selected={request.sort === "newest"}>
-            Newest first
-          </option>
-        </select>
-      </label>
-      {applied.author ? <input type="hidden" name="author" value={applied.author.slug} /> : null}
-      {applied.tag ? <input type="hidden" name="tag" value={applied.tag.slug} /> : null}
-      <button type="submit">Search</button>
-    </form>
+            <option value="newest" selected={request.sort === "newest"}>
+              Newest first
+            </option>
+          </select>
+        </label>
+        {applied.author ? <input type="hidden" name="author" value={applied.author.slug} /> : null}
+        {applied.tag ? <input type="hidden" name="tag" value={applied.tag.slug} /> : null}
+        <button type="submit">Search</button>
+      </form>
+    </search>
   );
 }
 
