@@ -291,8 +291,8 @@ function summaryFromTokens(tokens: Token[]): string {
   return "";
 }
 
-/** Tokens after which text continues on a new line, so words of two blocks never run together. */
-const BLOCK_TOKENS = new Set(["paragraph", "heading", "code", "list_item", "blockquote", "table", "hr", "space", "html"]);
+/** Tokens that start a new line of text, so words of two blocks never run together. */
+const BLOCK_TOKENS = new Set(["paragraph", "heading", "code", "blockquote", "table", "hr", "space", "html"]);
 
 /**
  * The body's words as plain text, one line per block, for the search index: no markup, entities
@@ -301,18 +301,28 @@ const BLOCK_TOKENS = new Set(["paragraph", "heading", "code", "list_item", "bloc
  */
 export function plainTextFromMarkdown(markdown: string): string {
   const lexed = lex(markdown);
-  if (!lexed.ok) return "";
+  return lexed.ok
+    ? blockText(lexed.tokens)
+        .replace(/[ \t]*\n\s*/g, "\n")
+        .trim()
+    : "";
+}
+
+function blockText(tokens: Token[]): string {
   let text = "";
-  for (const token of eachToken(lexed.tokens)) {
+  for (const token of tokens) {
     if (BLOCK_TOKENS.has(token.type)) text += "\n";
-    if (token.type === "code") text += token.text;
+    if (token.type === "image" || token.type === "html") continue;
+    if (token.type === "list") for (const item of (token as Tokens.List).items) text += `\n${blockText(item.tokens)}`;
+    else if (token.type === "table") {
+      const table = token as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) text += `\n${blockText(cell.tokens)}`;
+    } else if ("tokens" in token && token.tokens?.length) text += blockText(token.tokens);
+    else if (token.type === "code") text += token.text;
     else if (token.type === "br") text += " ";
-    else if (token.type === "text" || token.type === "codespan" || token.type === "escape") {
-      // A text token in a list item holds inline tokens of its own: their text is taken instead.
-      if (!("tokens" in token && token.tokens?.length)) text += decodeEntities(token.text);
-    }
+    else if (token.type === "text" || token.type === "codespan" || token.type === "escape") text += decodeEntities(token.text);
   }
-  return text.replace(/[ \t]*\n\s*/g, "\n").trim();
+  return text;
 }
 
 /**

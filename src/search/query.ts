@@ -146,7 +146,7 @@ export function ftsString(term: QueryTerm): string {
 /**
  * The FTS5 MATCH expression for a search's terms, or null when nothing is to be found (no words, or
  * only excluded ones).
- * @example matchExpression(termsOf('tax "prime minister" -sport')) // '"tax" "prime minister" NOT ("sport")'
+ * @example matchExpression(termsOf('tax "prime minister" -sport')) // '("tax" "prime minister") NOT ("sport")'
  */
 export function matchExpression(terms: readonly QueryTerm[]): string | null {
   const wanted = terms.filter((term) => !term.exclude).map(ftsString);
