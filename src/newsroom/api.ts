@@ -42,6 +42,7 @@ import {
 import { runCron } from "../pipeline/cron";
 import { mediaApi } from "../reader/media";
 import { requestSetup } from "../setup";
+import { searchApi } from "./api-search";
 import { applyLater, type EditorToken, editorForToken, parseEditorTokens, publisher } from "./editors";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
@@ -215,6 +216,7 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   // Images: POST /api/media (routes/media.ts).
   .route("/", mediaApi)
+  .route("/", searchApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);

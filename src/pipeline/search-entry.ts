@@ -7,8 +7,15 @@
  */
 import { plainTextFromMarkdown } from "../core/markdown";
 import { taxonomySlug } from "../core/taxonomy";
-import { type ArticleRow, filingOfRow, getArticleRow, getArticleRowById, storedArticleOf } from "../editorial/database";
-import { deleteEntry, type Named, putEntry, type SearchEntry } from "../search/entries";
+import {
+  type ArticleRow,
+  articleRowsAfter,
+  filingOfRow,
+  getArticleRow,
+  getArticleRowById,
+  storedArticleOf,
+} from "../editorial/database";
+import { deleteEntriesBetween, deleteEntry, type Named, putEntries, putEntry, type SearchEntry } from "../search/entries";
 
 /** Tries before giving up on an article that keeps changing while its entry is written. */
 const ATTEMPTS = 3;
@@ -59,4 +66,41 @@ export function searchEntryOf(row: ArticleRow): SearchEntry {
     publishedAt: row.published_at,
     revision: row.revision,
   };
+}
+
+/** How far a reindex has got: articles done of all, and the cursor for the next page (null: finished). */
+export interface ReindexProgress {
+  done: number;
+  total: number;
+  next: string | null;
+  /** Entries written and removed by this page. */
+  indexed: number;
+  removed: number;
+}
+
+/**
+ * Rebuilds the search entries of one page of articles, in id order after `after`, in one batch;
+ * entries of articles in that stretch that the editorial database no longer holds are removed (on
+ * the last page, to the end). Calling it page after page from "" rebuilds the whole index.
+ */
+export async function reindexPage(
+  db: D1Database,
+  search: D1Database,
+  after: string,
+  limit: number,
+  now: number,
+): Promise<ReindexProgress> {
+  const { rows, total, upToLast } = await articleRowsAfter(db, after, limit);
+  const entries = rows.filter(isSearchable).map(searchEntryOf);
+  await putEntries(search, entries, now);
+  const finished = rows.length < limit;
+  const last = rows.at(-1)?.id ?? after;
+  // Everything in this stretch of ids that is not searchable now: drafts, the trash, articles gone.
+  const removed = await deleteEntriesBetween(
+    search,
+    after,
+    finished ? null : last,
+    entries.map((entry) => entry.articleId),
+  );
+  return { done: finished ? total : upToLast, total, next: finished ? null : last, indexed: entries.length, removed };
 }

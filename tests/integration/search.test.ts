@@ -233,3 +233,53 @@ describe("what readers see", () => {
     expect(article).toMatch(/<label for="site-search">Search<\/label>/);
   });
 });
+
+describe("reindexing", () => {
+  const reindex = async (query: string) => {
+    const response = await request(`/api/search/reindex?${query}`, { method: "POST", headers: auth });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { done: number; total: number; next: string | null; indexed: number; removed: number };
+  };
+
+  it("rebuilds the index a page at a time, and removes entries of articles that are gone", async () => {
+    for (const slug of ["r-1", "r-2", "r-3"])
+      await publish(slug, { title: `Reindex ${slug}`, published: secondsFromNow(-60) }, "Narwhal facts.");
+    await publish("r-draft", { title: "Draft", published: secondsFromNow(-60), draft: true }, "Narwhal drafts.");
+    await env.SEARCH.batch(
+      ["entries", "entry_tags", "entry_authors", "entries_fts"].map((t) => env.SEARCH.prepare(`DELETE FROM ${t}`)),
+    );
+    await putEntries(
+      env.SEARCH,
+      [
+        {
+          articleId: "zzz-gone",
+          slug: "gone",
+          title: "Gone",
+          summary: "",
+          body: "Narwhal ghosts.",
+          section: { slug: "x", name: "X" },
+          authors: [],
+          tags: [],
+          publishedAt: 0,
+          revision: 1,
+        },
+      ],
+      clock.now(),
+    );
+    const first = await reindex("limit=2");
+    expect(first).toMatchObject({ done: 2, total: 4 });
+    expect(first.next).not.toBeNull();
+    let page = first;
+    while (page.next !== null) page = await reindex(`after=${encodeURIComponent(page.next)}&limit=2`);
+    expect(page.done).toBe(4);
+    await emptyCache();
+    expect((await found("narwhal")).sort()).toEqual(["r-1", "r-2", "r-3"]);
+  }, 30_000);
+
+  it("refuses a bad page size and requests without the editors' token", async () => {
+    const bad = await request("/api/search/reindex?limit=0", { method: "POST", headers: auth });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: Array<{ field: string }> }).details[0]?.field).toBe("limit");
+    expect((await request("/api/search/reindex", { method: "POST" })).status).toBe(401);
+  });
+});

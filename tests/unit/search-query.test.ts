@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { duration, progressLine } from "../../src/cli/progress";
 import { plainTextFromMarkdown } from "../../src/core/markdown";
 import {
   cleanQuery,
@@ -173,5 +174,17 @@ describe("plainTextFromMarkdown", () => {
     expect(plainTextFromMarkdown("# Head\n\nSome **bold** &amp; `code`.\n\n- one\n- two\n\n![alt](x.png)")).toBe(
       "Head\nSome bold & code.\none\ntwo",
     );
+  });
+});
+
+describe("the CLI's progress line", () => {
+  it("shows done of total, the rate and the time left", () => {
+    expect(progressLine({ done: 50, total: 200, elapsedMs: 10_000, unit: "articles", width: 8 })).toBe(
+      "[##------] 50/200 articles  25%  5.0/s  about 30 s left",
+    );
+    expect(progressLine({ done: 0, total: 0, elapsedMs: 0, unit: "articles", width: 4 })).toBe(
+      "[####] 0/0 articles  100%  0.0/s",
+    );
+    expect(duration(3725)).toBe("1 h 2 min");
   });
 });
