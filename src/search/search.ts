@@ -132,7 +132,9 @@ function pageStatement(db: D1Database, match: string, request: SearchRequest, no
       snippet(entries_fts, 2, ${open}, ${close}, '…', ${SNIPPET_TOKENS}) AS body_snippet
     FROM (
       SELECT e.rowid AS id, COUNT(*) OVER () AS total, row_number() OVER (ORDER BY ${order}) AS position
-      FROM entries_fts JOIN entries e ON e.rowid = entries_fts.rowid
+      -- CROSS JOIN keeps the full-text match as the outer loop: with a section or date filter the
+      -- planner would otherwise walk that index and probe FTS5 once per row.
+      FROM entries_fts CROSS JOIN entries e ON e.rowid = entries_fts.rowid
       WHERE ${conditions.join(" AND ")}
       ORDER BY position
       LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(request.page - 1) * SEARCH_PAGE_SIZE}
