@@ -106,7 +106,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
             <a class="brand" href="/">
               {site.title}
             </a>
-            <search>
+            <search aria-label="Site">
               <form class="site-search" action="/search" method="get">
                 <label for="site-search">Search</label>
                 <input id="site-search" type="search" name="q" autocomplete="off" />

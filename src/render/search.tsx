@@ -63,7 +63,7 @@ function SearchForm(props: { request: SearchRequest; nav: NavSection[]; applied:
   const { request, applied } = props;
   const section = request.filters.section;
   return (
-    <search>
+    <search aria-label="Search the articles">
       <form class="search-page" action={SEARCH_PATH} method="get">
         <label class="query">
           Search for

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, type RequestInit as MiniflareRequestInit } from "miniflare";
 import { ROOT } from "./config";
 import { VOCABULARY } from "./search-worker";
 
@@ -72,7 +72,7 @@ export async function benchSearch(articles: number, log: (line: string) => void 
     ],
   });
   const now = Date.UTC(2026, 0, 1);
-  const call = async <T>(path: string, init?: RequestInit): Promise<T> => {
+  const call = async <T>(path: string, init?: MiniflareRequestInit): Promise<T> => {
     const response = await mf.dispatchFetch(`http://bench${path}${path.includes("?") ? "&" : "?"}now=${now}`, init);
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
