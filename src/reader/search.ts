@@ -18,15 +18,8 @@ import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, authorPath, sectionPath } from "../core/config";
 import { getDocument } from "../readmodel/store";
 import { type NavSection, navFromHtml } from "../render/layout";
-import {
-  OPENSEARCH_PATH,
-  openSearchDescription,
-  renderSearchPage,
-  SEARCH_JSON_PATH,
-  SEARCH_PATH,
-  searchPath,
-} from "../render/search";
-import { EMPTY_SEARCH, parseSearch, SEARCH_PAGE_SIZE, type SearchRequest } from "../search/query";
+import { OPENSEARCH_PATH, openSearchDescription, renderSearchPage, SEARCH_JSON_PATH, SEARCH_PATH } from "../render/search";
+import { EMPTY_SEARCH, parseSearch, SEARCH_PAGE_SIZE, type SearchRequest, searchParamsOf } from "../search/query";
 import { type SearchResults, search } from "../search/search";
 import { htmlOf, plainOf } from "../search/snippet";
 import { requestSetup } from "../setup";
@@ -41,6 +34,19 @@ const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
 
 type Format = "html" | "json";
+
+/** The URL of a search's page `page`: its parameters in one order, so equal searches share a cache entry. */
+function searchPath(request: SearchRequest, page = request.page, path = SEARCH_PATH): string {
+  const query = searchParamsOf(request, page).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/** What the page needs besides the search and its results: paths to other pages of it. */
+const pagePaths = (request: SearchRequest) => ({
+  pageSize: SEARCH_PAGE_SIZE,
+  pagePath: (page: number) => searchPath(request, page),
+  queryPath: (q: string) => searchPath({ ...request, q, page: 1 }),
+});
 
 export const searchRoutes = new Hono<AppEnv>();
 // Middleware on these paths only: this app is mounted at "/", in front of the public routes.
@@ -72,7 +78,12 @@ async function searchResponse(c: Context<AppEnv>, format: Format): Promise<Respo
     const body =
       format === "json"
         ? JSON.stringify({ error: parsed.problem, details: [{ field: "q", problem: parsed.problem }] })
-        : await renderSearchPage(c.var.site, { request, problem: parsed.problem, nav: await navigation(c) });
+        : await renderSearchPage(c.var.site, {
+            search: request,
+            ...pagePaths(request),
+            problem: parsed.problem,
+            nav: await navigation(c),
+          });
     return c.body(body, 400, { "Content-Type": format === "json" ? JSON_TYPE : HTML, "Cache-Control": NO_STORE });
   }
   const { request } = parsed;
@@ -97,7 +108,12 @@ async function renderSearch(c: Context<AppEnv>, request: SearchRequest, format: 
   }
   if (format === "json") return { body: JSON.stringify(searchJson(c, request, results)), contentType: JSON_TYPE, status: 200 };
   return {
-    body: await renderSearchPage(c.var.site, { request, ...(results ? { results } : {}), nav: await navigation(c) }),
+    body: await renderSearchPage(c.var.site, {
+      search: request,
+      ...pagePaths(request),
+      ...(results ? { results } : {}),
+      nav: await navigation(c),
+    }),
     contentType: HTML,
     status: 200,
   };

@@ -1,39 +1,69 @@
 /**
  * @module render/search
  * The search page (the form, a page of results, the pager), the page that refuses an over-long
- * search, and the OpenSearch description. Matched words arrive as segments (search/snippet.ts):
+ * search, and the OpenSearch description. Matched words arrive as runs of marked text:
  * hono/jsx escapes their text, and only the `<mark>` around a match is markup.
  */
 import { absoluteUrl, articlePath, authorPath, type Site, sectionPath } from "../core/config";
 import { displayDate } from "../core/dates";
 import { type XmlFragment, xml } from "../core/escape";
-import { SEARCH_PAGE_SIZE, type SearchRequest, searchParamsOf } from "../search/query";
-import type { AppliedFilters, SearchHit, SearchResults } from "../search/search";
-import type { Segment } from "../search/snippet";
 import { Layout, type NavSection, toDocument } from "./layout";
 
 export const SEARCH_PATH = "/search";
 export const SEARCH_JSON_PATH = "/search.json";
 export const OPENSEARCH_PATH = "/opensearch.xml";
 
-/** The URL of a search's page `page` (its parameters in one order, so equal searches share a cache entry). */
-export function searchPath(request: SearchRequest, page = request.page, path = SEARCH_PATH): string {
-  const query = searchParamsOf(request, page).toString();
-  return query ? `${path}?${query}` : path;
+/** Text with its matched words marked, in runs (search/snippet.ts makes them). */
+export interface MarkedText {
+  text: string;
+  mark: boolean;
+}
+
+interface Named {
+  slug: string;
+  name: string;
+}
+
+/** The search as the form shows it again. */
+export interface SearchFormView {
+  q: string;
+  filters: { section?: string; from?: string; to?: string };
+  sort: "relevance" | "newest";
+  page: number;
+}
+
+/** One page of results, as search/search.ts reads them. */
+export interface SearchResultsView {
+  hits: Array<{
+    slug: string;
+    title: MarkedText[];
+    snippet: MarkedText[];
+    section: Named;
+    authors: Named[];
+    publishedAt: number;
+  }>;
+  total: number;
+  /** The filters that were applied, by name; author and tag ride along in the form, hidden. */
+  applied: { section?: Named; author?: Named; tag?: Named; from?: string; to?: string };
+  suggestion: string | null;
 }
 
 export interface SearchPageModel {
-  request: SearchRequest;
+  search: SearchFormView;
   /** Undefined for the empty page: no words to look for yet. */
-  results?: SearchResults;
+  results?: SearchResultsView;
   /** Why the search was refused (too long), shown instead of results. */
   problem?: string;
   nav: NavSection[];
+  pageSize: number;
+  /** The URL of this search's page `page`, and of the same search for other words. */
+  pagePath: (page: number) => string;
+  queryPath: (q: string) => string;
 }
 
 /** A search page: the form always, with results, a refusal, or neither. */
 export function renderSearchPage(site: Site, model: SearchPageModel): Promise<string> {
-  const { request, results, problem } = model;
+  const { search: request, results, problem } = model;
   const heading = problem ? "Search not possible" : request.q ? `Search results for “${request.q}”` : "Search";
   return toDocument(
     <Layout
@@ -53,13 +83,13 @@ export function renderSearchPage(site: Site, model: SearchPageModel): Promise<st
       {problem ? (
         <p role="alert">{problem} Shorten it and search again.</p>
       ) : results ? (
-        <Results site={site} request={request} results={results} />
+        <Results site={site} model={model} results={results} />
       ) : null}
     </Layout>,
   );
 }
 
-function SearchForm(props: { request: SearchRequest; nav: NavSection[]; applied: AppliedFilters }) {
+function SearchForm(props: { request: SearchFormView; nav: NavSection[]; applied: SearchResultsView["applied"] }) {
   const { request, applied } = props;
   const section = request.filters.section;
   return (
@@ -107,10 +137,11 @@ function SearchForm(props: { request: SearchRequest; nav: NavSection[]; applied:
   );
 }
 
-function Results(props: { site: Site; request: SearchRequest; results: SearchResults }) {
-  const { site, request, results } = props;
+function Results(props: { site: Site; model: SearchPageModel; results: SearchResultsView }) {
+  const { site, model, results } = props;
+  const request = model.search;
   const { applied } = results;
-  const first = (request.page - 1) * SEARCH_PAGE_SIZE + 1;
+  const first = (request.page - 1) * model.pageSize + 1;
   const last = first + results.hits.length - 1;
   const narrowed = [
     applied.section ? `in ${applied.section.name}` : "",
@@ -130,7 +161,7 @@ function Results(props: { site: Site; request: SearchRequest; results: SearchRes
         </p>
         {results.suggestion ? (
           <p>
-            Did you mean <a href={searchPath({ ...request, q: results.suggestion, page: 1 })}>{results.suggestion}</a>?
+            Did you mean <a href={model.queryPath(results.suggestion)}>{results.suggestion}</a>?
           </p>
         ) : null}
         <p>Try fewer or different words, or remove a filter.</p>
@@ -154,14 +185,14 @@ function Results(props: { site: Site; request: SearchRequest; results: SearchRes
       {request.page > 1 || last < results.total ? (
         <nav class="pager" aria-label="Result pages">
           {request.page > 1 ? (
-            <a href={searchPath(request, request.page - 1)} rel="prev">
+            <a href={model.pagePath(request.page - 1)} rel="prev">
               ← Previous results
             </a>
           ) : (
             <span />
           )}
           {last < results.total ? (
-            <a href={searchPath(request, request.page + 1)} rel="next">
+            <a href={model.pagePath(request.page + 1)} rel="next">
               More results →
             </a>
           ) : null}
@@ -171,7 +202,7 @@ function Results(props: { site: Site; request: SearchRequest; results: SearchRes
   );
 }
 
-function Hit(props: { site: Site; hit: SearchHit }) {
+function Hit(props: { site: Site; hit: SearchResultsView["hits"][number] }) {
   const { site, hit } = props;
   const iso = new Date(hit.publishedAt).toISOString();
   return (
@@ -207,7 +238,7 @@ function Hit(props: { site: Site; hit: SearchHit }) {
 }
 
 /** Text with its matches in `<mark>`; hono/jsx escapes every segment's text. */
-function Marked(props: { segments: Segment[] }) {
+function Marked(props: { segments: MarkedText[] }) {
   return <>{props.segments.map((segment) => (segment.mark ? <mark>{segment.text}</mark> : segment.text))}</>;
 }
 
