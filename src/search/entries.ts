@@ -4,8 +4,24 @@
  * statement that writes the search database (its tables are in src/search/migrations/). An entry is
  * keyed by the article's id, so a move replaces it; each write is one batch, so a reader never sees
  * an entry without its text or its filters.
+ *
+ * An entry's rowid (shared by its full-text row) orders entries by publication time:
+ * `published_at * ROWID_SLOTS` plus the first free slot. FTS5 walks a match in rowid order for free,
+ * so "the newest matches" and "published by now" cost no look-up of `entries` (search/search.ts).
  */
 import { indexText, titleKey } from "./text";
+
+/** Rowids per millisecond of publication time: articles published in the same millisecond share it. */
+export const ROWID_SLOTS = 1024;
+
+/**
+ * The rowids of entries published from `start` to `end` (ms, inclusive).
+ * @example rowidRange(1, 2) // { lo: 1024, hi: 3071 }
+ */
+export const rowidRange = (start: number, end: number): { lo: number; hi: number } => ({
+  lo: start * ROWID_SLOTS,
+  hi: end * ROWID_SLOTS + ROWID_SLOTS - 1,
+});
 
 /** Every table of the search database, for tests and tools that empty it. */
 export const SEARCH_TABLES = ["entries", "entry_tags", "entry_authors", "entries_fts"] as const;
@@ -114,11 +130,10 @@ const ENTRY_COLUMNS = [
   "indexed_at",
 ] as const;
 
-const UPSERT_ENTRY = `INSERT INTO entries (${ENTRY_COLUMNS.join(", ")})
-  VALUES (${ENTRY_COLUMNS.map((_, i) => `?${i + 1}`).join(", ")})
-  ON CONFLICT (article_id) DO UPDATE SET ${ENTRY_COLUMNS.slice(1)
-    .map((column) => `${column} = excluded.${column}`)
-    .join(", ")}`;
+/** An entry's row, at the first free rowid of its publication millisecond (?1 is the base rowid). */
+const INSERT_ENTRY = `INSERT INTO entries (rowid, ${ENTRY_COLUMNS.join(", ")})
+  VALUES ((SELECT COALESCE(MAX(rowid) + 1, ?1) FROM entries WHERE rowid BETWEEN ?1 AND ?1 + ${ROWID_SLOTS - 1}),
+    ${ENTRY_COLUMNS.map((_, i) => `?${i + 2}`).join(", ")})`;
 
 /** The entry's rowid, once it is inserted: every later statement of the batch finds it this way. */
 const ROWID = "(SELECT rowid FROM entries WHERE article_id = ?1)";
@@ -139,13 +154,12 @@ function entryStatements(db: D1Database, entry: SearchEntry, now: number): D1Pre
   };
   const byline = [...entry.authors.map((a) => a.name), entry.section.name, ...entry.tags.map((t) => t.name)].join("\n");
   return [
-    // Another article that held this slug before a move or a delete that the index has not seen yet.
-    ...removeStatements(db, "slug = ?1 AND article_id != ?2", [entry.slug, entry.articleId]),
-    // The article's old text and filters go before its new ones are written.
-    db.prepare(`DELETE FROM entries_fts WHERE rowid = ${ROWID}`).bind(entry.articleId),
-    db.prepare(`DELETE FROM entry_tags WHERE entry = ${ROWID}`).bind(entry.articleId),
-    db.prepare(`DELETE FROM entry_authors WHERE entry = ${ROWID}`).bind(entry.articleId),
-    db.prepare(UPSERT_ENTRY).bind(...ENTRY_COLUMNS.map((column) => values[column])),
+    // Another article that held this slug before a move or a delete that the index has not seen yet,
+    // and the article's own entry: its rowid follows its publication time, which may have changed.
+    ...removeStatements(db, "slug = ?1 OR article_id = ?2", [entry.slug, entry.articleId]),
+    db
+      .prepare(INSERT_ENTRY)
+      .bind(rowidRange(entry.publishedAt, entry.publishedAt).lo, ...ENTRY_COLUMNS.map((column) => values[column])),
     db
       .prepare(`INSERT INTO entries_fts (rowid, title, summary, body, byline) VALUES (${ROWID}, ?2, ?3, ?4, ?5)`)
       .bind(entry.articleId, indexText(entry.title), indexText(entry.summary), indexText(entry.body), indexText(byline)),

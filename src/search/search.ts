@@ -8,7 +8,7 @@
  * matches as well; an article whose whole title is the query comes first. The common search costs
  * one D1 round trip: the filters' names and the page are read in one batch.
  */
-import type { Named } from "./entries";
+import { type Named, rowidRange } from "./entries";
 import { dayBounds, matchExpression, SEARCH_PAGE_SIZE, type SearchFilters, type SearchRequest } from "./query";
 import { hasMark, type Segment, segmentsOf } from "./snippet";
 import { suggestSpelling } from "./suggest";
@@ -20,6 +20,8 @@ const WEIGHTS = [10, 4, 1, 3] as const;
 export const RECENCY_HALF_LIFE_MS = 30 * 86_400_000;
 /** How much a story published this moment is boosted: its BM25 score counts (1 + this) times. */
 const RECENCY_BOOST = 1;
+/** Matches that relevance ranks at most: the newest ones (and any exact-title match). */
+export const RANKING_WINDOW = 5000;
 /** Words of body text a snippet shows (CJK: characters). */
 const SNIPPET_TOKENS = 28;
 
@@ -102,44 +104,62 @@ export async function search(db: D1Database, request: SearchRequest, now: number
 }
 
 /**
- * One page of hits with the total, in one statement. The ranked page is chosen first (bm25 and
- * the boost for every match, no snippets), then snippets are made for its rows alone.
+ * One page of hits with the total, in one statement. Publication time is a rowid range (see
+ * search/entries.ts), so FTS5 alone keeps out what is not published yet and walks matches newest
+ * first. Relevance ranks (bm25 and the boost) only the newest RANKING_WINDOW matches, plus any older
+ * exact-title match: the cost stays bounded however common the words, and a story that old would
+ * need a far better match than a newer one to be on the first pages anyway. Snippets are made for
+ * the page's rows alone.
  */
 function pageStatement(db: D1Database, match: string, request: SearchRequest, now: number): D1PreparedStatement {
   const sql = new Sql();
-  const matchParam = sql.bind(match);
-  const conditions = [`entries_fts MATCH ${matchParam}`, `e.published_at <= ${sql.bind(now)}`];
+  const m = sql.bind(match);
   const { section, author, tag, from, to } = request.filters;
-  if (section) conditions.push(`e.section_slug = ${sql.bind(section)}`);
-  if (author) conditions.push(`e.rowid IN (SELECT entry FROM entry_authors WHERE author_slug = ${sql.bind(author)})`);
-  if (tag) conditions.push(`e.rowid IN (SELECT entry FROM entry_tags WHERE tag_slug = ${sql.bind(tag)})`);
-  if (from) conditions.push(`e.published_at >= ${sql.bind(dayBounds(from).start)}`);
-  if (to) conditions.push(`e.published_at <= ${sql.bind(dayBounds(to).end)}`);
-  const bm25 = `bm25(entries_fts, ${WEIGHTS.join(", ")})`;
-  const age = `max(0, ${sql.bind(now)} - e.published_at)`;
-  const halfLife = sql.bind(RECENCY_HALF_LIFE_MS);
-  // bm25() is negative, better matches more so: boosting multiplies it, and the order is ascending.
-  const relevance = `${bm25} * (1.0 + ${RECENCY_BOOST}.0 * ${halfLife} / (${halfLife} + ${age}))`;
-  const order =
-    request.sort === "newest"
-      ? "e.published_at DESC, e.rowid DESC"
-      : `(e.title_key = ${sql.bind(titleKey(request.q))}) DESC, ${relevance}, e.published_at DESC`;
+  const lo = sql.bind(from ? rowidRange(dayBounds(from).start, 0).lo : Number.MIN_SAFE_INTEGER);
+  const hi = sql.bind(rowidRange(0, Math.min(now, to ? dayBounds(to).end : now)).hi);
+  const filters: string[] = [];
+  if (section) filters.push(`e.section_slug = ${sql.bind(section)}`);
+  if (author) filters.push(`e.rowid IN (SELECT entry FROM entry_authors WHERE author_slug = ${sql.bind(author)})`);
+  if (tag) filters.push(`e.rowid IN (SELECT entry FROM entry_tags WHERE tag_slug = ${sql.bind(tag)})`);
+  const filtered = filters.map((condition) => ` AND ${condition}`).join("");
+  // The matches in a rowid range, with the filters. CROSS JOIN keeps the full-text match as the
+  // outer loop: with a section filter the planner would otherwise walk that index and probe FTS5 once a row.
+  const matches = (floor: string) =>
+    `FROM entries_fts CROSS JOIN entries e ON e.rowid = entries_fts.rowid
+     WHERE entries_fts MATCH ${m} AND entries_fts.rowid BETWEEN ${floor} AND ${hi}${filtered}`;
+  const offset = (request.page - 1) * SEARCH_PAGE_SIZE;
+  let page: string;
+  if (request.sort === "newest") {
+    page = `page AS (SELECT id, row_number() OVER (ORDER BY id DESC) AS position FROM (
+        SELECT entries_fts.rowid AS id ${matches(lo)} ORDER BY entries_fts.rowid DESC LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}))`;
+  } else {
+    const key = sql.bind(titleKey(request.q));
+    const bm25 = `bm25(entries_fts, ${WEIGHTS.join(", ")})`;
+    const halfLife = sql.bind(RECENCY_HALF_LIFE_MS);
+    const age = `max(0, ${sql.bind(now)} - e.published_at)`;
+    // bm25() is negative, better matches more so: boosting multiplies it, and the order is ascending.
+    const score = `${bm25} * (1.0 + ${RECENCY_BOOST}.0 * ${halfLife} / (${halfLife} + ${age}))`;
+    page = `newest AS (SELECT entries_fts.rowid AS id ${matches(lo)} ORDER BY entries_fts.rowid DESC LIMIT ${RANKING_WINDOW}),
+      floor AS (SELECT COALESCE(MIN(id), ${lo}) AS id FROM newest),
+      ranked AS (
+        SELECT entries_fts.rowid AS id, e.title_key = ${key} AS exact, ${score} AS score ${matches("(SELECT id FROM floor)")}
+        UNION ALL
+        SELECT e.rowid, 1, 0 FROM entries e
+        WHERE e.title_key = ${key} AND e.rowid BETWEEN ${lo} AND (SELECT id FROM floor) - 1${filtered}
+          AND e.rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ${m})),
+      page AS (SELECT id, row_number() OVER (ORDER BY exact DESC, score, id DESC) AS position FROM ranked
+        ORDER BY position LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset})`;
+  }
   const open = sql.bind(MARK_OPEN);
   const close = sql.bind(MARK_CLOSE);
-  const text = `SELECT e.slug, e.title, e.summary, e.section_slug, e.section_name, e.authors, e.published_at, page.total,
+  const text = `WITH ${page}
+    SELECT e.slug, e.title, e.summary, e.section_slug, e.section_name, e.authors, e.published_at,
+      (SELECT COUNT(*) ${filters.length ? matches(lo) : `FROM entries_fts WHERE entries_fts MATCH ${m} AND rowid BETWEEN ${lo} AND ${hi}`}) AS total,
       highlight(entries_fts, 0, ${open}, ${close}) AS title_marked,
       highlight(entries_fts, 1, ${open}, ${close}) AS summary_marked,
       snippet(entries_fts, 2, ${open}, ${close}, '…', ${SNIPPET_TOKENS}) AS body_snippet
-    FROM (
-      SELECT e.rowid AS id, COUNT(*) OVER () AS total, row_number() OVER (ORDER BY ${order}) AS position
-      -- CROSS JOIN keeps the full-text match as the outer loop: with a section or date filter the
-      -- planner would otherwise walk that index and probe FTS5 once per row.
-      FROM entries_fts CROSS JOIN entries e ON e.rowid = entries_fts.rowid
-      WHERE ${conditions.join(" AND ")}
-      ORDER BY position
-      LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(request.page - 1) * SEARCH_PAGE_SIZE}
-    ) AS page
-    JOIN entries_fts ON entries_fts.rowid = page.id AND entries_fts MATCH ${matchParam}
+    FROM page
+    JOIN entries_fts ON entries_fts.rowid = page.id AND entries_fts MATCH ${m}
     JOIN entries e ON e.rowid = page.id
     ORDER BY page.position`;
   return db.prepare(text).bind(...sql.values);

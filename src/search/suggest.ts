@@ -2,8 +2,11 @@
  * @module search/suggest
  * "Did you mean": a nearby spelling for a search that found nothing, taken from the index's own
  * vocabulary (the fts5vocab table `entries_vocab`), so a suggestion is always a word that is in
- * some article. Cheap by construction: only for a search with no results, only words the index does
- * not hold, and each looked up among the terms that share its first letter and nearly its length.
+ * some article. Cheap by construction: only for a search with no results, and each word looked up
+ * by equality: itself and every spelling one edit away (a few hundred look-ups in one statement).
+ * fts5vocab counts a term's documents as it reads it, so a scan of a range of terms would cost a
+ * read of their whole posting lists; only a longer word that nothing one edit away matches gets
+ * that scan, over the terms sharing its first two letters, for spellings two edits away.
  */
 
 import type { QueryTerm } from "./query";
@@ -13,8 +16,34 @@ import { hasCjk } from "./text";
 const MAX_WORDS_CHECKED = 6;
 /** Shorter words are left as typed: too many words are one edit from them. */
 const MIN_WORD_LENGTH = 3;
-/** Candidates one lookup reads at most. */
+/** Candidates one range lookup reads at most. */
 const MAX_CANDIDATES = 2000;
+/** Longer words are left as typed: their one-edit spellings would be too many to look up. */
+const MAX_WORD_LENGTH = 24;
+const LATIN = "abcdefghijklmnopqrstuvwxyz";
+
+/**
+ * The word and every spelling one edit from it (a letter left out, added, changed, or two
+ * swapped), over a–z and the word's own letters.
+ * @example oneEditAway("teh").includes("the") // true
+ */
+export function oneEditAway(word: string): string[] {
+  const chars = [...word];
+  const alphabet = [...new Set([...LATIN, ...chars])];
+  const out = new Set<string>([word]);
+  for (let i = 0; i <= chars.length; i++) {
+    const head = chars.slice(0, i).join("");
+    const rest = chars.slice(i);
+    const tail = rest.slice(1).join("");
+    if (rest.length) out.add(head + tail);
+    if (rest.length > 1) out.add(head + (rest[1] ?? "") + (rest[0] ?? "") + rest.slice(2).join(""));
+    for (const letter of alphabet) {
+      if (rest.length) out.add(head + letter + tail);
+      out.add(head + letter + rest.join(""));
+    }
+  }
+  return [...out];
+}
 
 /**
  * The optimal string alignment distance (Levenshtein with transpositions) between `a` and `b`, or
@@ -74,30 +103,45 @@ export async function suggestSpelling(db: D1Database, terms: readonly QueryTerm[
       terms
         .filter((term) => !term.exclude)
         .flatMap((term) => term.words)
-        .filter((word) => [...word].length >= MIN_WORD_LENGTH && !hasCjk(word)),
+        .filter((word) => [...word].length >= MIN_WORD_LENGTH && [...word].length <= MAX_WORD_LENGTH && !hasCjk(word)),
     ),
   ].slice(0, MAX_WORDS_CHECKED);
   if (checked.length === 0) return null;
-  const lookups = checked.map((word) => {
-    const first = [...word][0] ?? "";
-    const length = [...word].length;
-    const edits = allowedEdits(word);
-    // The terms that share the word's first letter: a range of the vocabulary's sorted terms.
-    return db
-      .prepare(
-        `SELECT term, doc FROM entries_vocab
-         WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4 LIMIT ${MAX_CANDIDATES}`,
-      )
-      .bind(first, `${first}\uFFFF`, length - edits, length + edits);
-  });
-  const results = await db.batch<{ term: string; doc: number }>(lookups);
+  const nearby = await db.batch<{ term: string; doc: number }>(
+    checked.map((word) =>
+      db
+        .prepare("SELECT v.term, v.doc FROM json_each(?1) j JOIN entries_vocab v ON v.term = j.value")
+        .bind(JSON.stringify(oneEditAway(word))),
+    ),
+  );
   const replacements = new Map<string, string>();
+  const further: string[] = [];
   checked.forEach((word, i) => {
-    const candidates = results[i]?.results ?? [];
+    const candidates = nearby[i]?.results ?? [];
     if (candidates.some((candidate) => candidate.term === word)) return; // The index knows it as typed.
     const closest = closestWord(word, candidates);
     if (closest) replacements.set(word, closest);
+    else if (allowedEdits(word) > 1) further.push(word);
   });
+  if (further.length) {
+    // Two edits away: the terms that share the word's first two letters and nearly its length.
+    const ranges = await db.batch<{ term: string; doc: number }>(
+      further.map((word) => {
+        const prefix = [...word].slice(0, 2).join("");
+        const length = [...word].length;
+        return db
+          .prepare(
+            `SELECT term, doc FROM entries_vocab
+             WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4 LIMIT ${MAX_CANDIDATES}`,
+          )
+          .bind(prefix, `${prefix}\uFFFF`, length - 2, length + 2);
+      }),
+    );
+    further.forEach((word, i) => {
+      const closest = closestWord(word, ranges[i]?.results ?? []);
+      if (closest) replacements.set(word, closest);
+    });
+  }
   if (replacements.size === 0) return null;
   return terms
     .map((term) => {

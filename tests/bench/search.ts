@@ -1,6 +1,6 @@
 /**
  * @module bench/search
- * `npx tsx tests/bench/search.ts [--articles N]` (default 100,000), or `benchSearch()` from
+ * `npx tsx tests/bench/search.ts [--articles N] [--keep DIR]` (default 100,000), or `benchSearch()` from
  * tests/bench/run.ts: fills a search database with N generated articles of realistic length inside
  * workerd (Miniflare, local D1 on SQLite, the FTS5 that D1 runs), then measures what readers and
  * editors wait for:
@@ -42,8 +42,16 @@ interface Percentiles {
   meanResults: number;
 }
 
-/** Runs the search benchmark with `articles` generated articles; `log` gets progress lines. */
-export async function benchSearch(articles: number, log: (line: string) => void = console.log): Promise<SearchBenchResult> {
+/**
+ * Runs the search benchmark with `articles` generated articles; `log` gets progress lines. With
+ * `keep`, the database lives in that directory and is kept: a later run with the same directory and
+ * count skips seeding (and reports the reindex rate as 0).
+ */
+export async function benchSearch(
+  articles: number,
+  log: (line: string) => void = console.log,
+  keep?: string,
+): Promise<SearchBenchResult> {
   const built = await build({
     entryPoints: [resolve(ROOT, "tests/bench/search-worker.ts")],
     bundle: true,
@@ -54,7 +62,7 @@ export async function benchSearch(articles: number, log: (line: string) => void 
     logLevel: "silent",
   });
   const script = built.outputFiles[0]?.text ?? "";
-  const persist = await mkdtemp(join(tmpdir(), "broadsheet-search-bench-"));
+  const persist = keep ?? (await mkdtemp(join(tmpdir(), "broadsheet-search-bench-")));
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
@@ -78,26 +86,28 @@ export async function benchSearch(articles: number, log: (line: string) => void 
     return (await response.json()) as T;
   };
   try {
-    const sql = await readFile(resolve(ROOT, "src/search/migrations/0001_search.sql"), "utf8");
-    const statements = sql
-      .replace(/--[^\n]*/g, "")
-      .split(/;\s*\n/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await call("/migrate", { method: "POST", body: JSON.stringify(statements) });
-
+    const seeded = keep ? await call<{ entries: number }>("/size").catch(() => ({ entries: 0 })) : { entries: 0 };
     let writeMs = 0;
-    const seedStarted = performance.now();
-    for (let from = 0; from < articles; from += SEED_REQUEST) {
-      const count = Math.min(SEED_REQUEST, articles - from);
-      writeMs += (await call<{ writeMs: number }>(`/seed?from=${from}&count=${count}`)).writeMs;
-      const done = from + count;
-      const elapsed = (performance.now() - seedStarted) / 1000;
-      log(
-        `  seeded ${done.toLocaleString("en")}/${articles.toLocaleString("en")} (${Math.round(done / elapsed)}/s with generation)`,
-      );
+    if (seeded.entries !== articles) {
+      const sql = await readFile(resolve(ROOT, "src/search/migrations/0001_search.sql"), "utf8");
+      const statements = sql
+        .replace(/--[^\n]*/g, "")
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+      await call("/migrate", { method: "POST", body: JSON.stringify(statements) });
+      const seedStarted = performance.now();
+      for (let from = 0; from < articles; from += SEED_REQUEST) {
+        const count = Math.min(SEED_REQUEST, articles - from);
+        writeMs += (await call<{ writeMs: number }>(`/seed?from=${from}&count=${count}`)).writeMs;
+        const done = from + count;
+        const elapsed = (performance.now() - seedStarted) / 1000;
+        log(
+          `  seeded ${done.toLocaleString("en")}/${articles.toLocaleString("en")} (${Math.round(done / elapsed)}/s with generation)`,
+        );
+      }
     }
-    const reindexPerSecond = articles / (writeMs / 1000);
+    const reindexPerSecond = writeMs ? articles / (writeMs / 1000) : 0;
     const size = await call<{ entries: number; bytes: number }>("/size");
 
     // Query words as readers type them: content words, not the commonest. Ranks 50 to 5,000 of the
@@ -139,7 +149,7 @@ export async function benchSearch(articles: number, log: (line: string) => void 
     };
   } finally {
     await mf.dispose();
-    await rm(persist, { recursive: true, force: true });
+    if (!keep) await rm(persist, { recursive: true, force: true });
   }
 }
 
@@ -162,9 +172,9 @@ export function searchReport(r: SearchBenchResult): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { articles: { type: "string", default: "100000" } } });
+  const { values } = parseArgs({ options: { articles: { type: "string", default: "100000" }, keep: { type: "string" } } });
   const articles = Number(values.articles);
   if (!Number.isInteger(articles) || articles < 100) throw new Error("--articles must be a whole number, at least 100");
-  const result = await benchSearch(articles);
+  const result = await benchSearch(articles, console.log, values.keep ? resolve(values.keep) : undefined);
   console.log(`\n${searchReport(result)}`);
 }

@@ -197,6 +197,8 @@ describe("what readers see", () => {
     expect(document.querySelector('main a[href="/search?q=government"]')?.textContent).toBe("government");
     expect(document.querySelector('meta[name="robots"]')?.getAttribute("content")).toBe("noindex");
     expect((await searchJson("q=goverment")).suggestion).toBe("government");
+    // Two edits away (both swaps), found among the words that share the first two letters.
+    expect((await searchJson("q=govrenmnet")).suggestion).toBe("government");
   });
 
   it("refuses over-long queries with a 400 page that says why", async () => {

@@ -16,7 +16,7 @@ import {
   termsOf,
 } from "../../src/search/query";
 import { htmlOf, segmentsOf } from "../../src/search/snippet";
-import { closestWord, editDistance } from "../../src/search/suggest";
+import { closestWord, editDistance, oneEditAway } from "../../src/search/suggest";
 import { fold, indexText, titleKey, words } from "../../src/search/text";
 
 const parse = (query: string) => parseSearch(new URLSearchParams(query));
@@ -156,6 +156,12 @@ describe("spelling suggestions", () => {
     expect(editDistance("teh", "the", 2)).toBe(1);
     expect(editDistance("kitten", "sitting", 3)).toBe(3);
     expect(editDistance("a", "abcdef", 2)).toBe(3);
+  });
+
+  it("lists every spelling one edit away, and only those", () => {
+    const spellings = oneEditAway("teh");
+    for (const near of ["teh", "the", "te", "eh", "tech", "tea", "steh"]) expect(spellings).toContain(near);
+    expect(spellings.every((spelling) => editDistance("teh", spelling, 1) <= 1)).toBe(true);
   });
 
   it("prefers the fewest edits, then the most documents", () => {

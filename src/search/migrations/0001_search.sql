@@ -3,7 +3,9 @@
 -- editorial database by the pipeline (src/pipeline/search-entry.ts) and can be rebuilt from it at any
 -- time (POST /api/search/reindex, `npm run reindex`). Times are milliseconds since 1970.
 
--- What a result shows, one row per public or scheduled article. `rowid` is the FTS row's too.
+-- What a result shows, one row per public or scheduled article. `rowid` is the FTS row's too, and
+-- follows publication time (published_at * 1024 + a free slot; search/entries.ts), so that FTS5's
+-- own rowid order is newest-first and "published by now" is a rowid range.
 CREATE TABLE entries (
   rowid INTEGER PRIMARY KEY,
   -- The editorial article id: stable across moves, so an entry is replaced, never duplicated.
