@@ -8,7 +8,7 @@
  * matches as well; an article whose whole title is the query comes first. The common search costs
  * one D1 round trip: the filters' names and the page are read in one batch.
  */
-import { type Named, rowidRange } from "./entries";
+import { type Named, ROWID_SLOTS, rowidRange } from "./entries";
 import { dayBounds, matchExpression, SEARCH_PAGE_SIZE, type SearchFilters, type SearchRequest } from "./query";
 import { hasMark, type Segment, segmentsOf } from "./snippet";
 import { suggestSpelling } from "./suggest";
@@ -122,11 +122,14 @@ function pageStatement(db: D1Database, match: string, request: SearchRequest, no
   if (author) filters.push(`e.rowid IN (SELECT entry FROM entry_authors WHERE author_slug = ${sql.bind(author)})`);
   if (tag) filters.push(`e.rowid IN (SELECT entry FROM entry_tags WHERE tag_slug = ${sql.bind(tag)})`);
   const filtered = filters.map((condition) => ` AND ${condition}`).join("");
-  // The matches in a rowid range, with the filters. CROSS JOIN keeps the full-text match as the
-  // outer loop: with a section filter the planner would otherwise walk that index and probe FTS5 once a row.
+  // The matches in a rowid range, with the filters. Without filters FTS5 answers alone; with them,
+  // CROSS JOIN keeps the full-text match as the outer loop (the planner would otherwise walk the
+  // section's index and probe FTS5 once a row).
   const matches = (floor: string) =>
-    `FROM entries_fts CROSS JOIN entries e ON e.rowid = entries_fts.rowid
-     WHERE entries_fts MATCH ${m} AND entries_fts.rowid BETWEEN ${floor} AND ${hi}${filtered}`;
+    filters.length
+      ? `FROM entries_fts CROSS JOIN entries e ON e.rowid = entries_fts.rowid
+         WHERE entries_fts MATCH ${m} AND entries_fts.rowid BETWEEN ${floor} AND ${hi}${filtered}`
+      : `FROM entries_fts WHERE entries_fts MATCH ${m} AND entries_fts.rowid BETWEEN ${floor} AND ${hi}`;
   const offset = (request.page - 1) * SEARCH_PAGE_SIZE;
   let page: string;
   if (request.sort === "newest") {
@@ -136,25 +139,27 @@ function pageStatement(db: D1Database, match: string, request: SearchRequest, no
     const key = sql.bind(titleKey(request.q));
     const bm25 = `bm25(entries_fts, ${WEIGHTS.join(", ")})`;
     const halfLife = sql.bind(RECENCY_HALF_LIFE_MS);
-    const age = `max(0, ${sql.bind(now)} - e.published_at)`;
+    // The publication time is the rowid's high part: no look-up of `entries` to know a story's age.
+    const age = `max(0, ${sql.bind(now)} - entries_fts.rowid / ${ROWID_SLOTS})`;
     // bm25() is negative, better matches more so: boosting multiplies it, and the order is ascending.
     const score = `${bm25} * (1.0 + ${RECENCY_BOOST}.0 * ${halfLife} / (${halfLife} + ${age}))`;
     page = `newest AS (SELECT entries_fts.rowid AS id ${matches(lo)} ORDER BY entries_fts.rowid DESC LIMIT ${RANKING_WINDOW}),
       floor AS (SELECT COALESCE(MIN(id), ${lo}) AS id FROM newest),
       ranked AS (
-        SELECT entries_fts.rowid AS id, e.title_key = ${key} AS exact, ${score} AS score ${matches("(SELECT id FROM floor)")}
+        SELECT entries_fts.rowid AS id, 0 AS exact, ${score} AS score ${matches("(SELECT id FROM floor)")}
         UNION ALL
         SELECT e.rowid, 1, 0 FROM entries e
-        WHERE e.title_key = ${key} AND e.rowid BETWEEN ${lo} AND (SELECT id FROM floor) - 1${filtered}
+        WHERE e.title_key = ${key} AND e.rowid BETWEEN ${lo} AND ${hi}${filtered}
           AND e.rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ${m})),
-      page AS (SELECT id, row_number() OVER (ORDER BY exact DESC, score, id DESC) AS position FROM ranked
+      best AS (SELECT id, MAX(exact) AS exact, MIN(score) AS score FROM ranked GROUP BY id),
+      page AS (SELECT id, row_number() OVER (ORDER BY exact DESC, score, id DESC) AS position FROM best
         ORDER BY position LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset})`;
   }
   const open = sql.bind(MARK_OPEN);
   const close = sql.bind(MARK_CLOSE);
   const text = `WITH ${page}
     SELECT e.slug, e.title, e.summary, e.section_slug, e.section_name, e.authors, e.published_at,
-      (SELECT COUNT(*) ${filters.length ? matches(lo) : `FROM entries_fts WHERE entries_fts MATCH ${m} AND rowid BETWEEN ${lo} AND ${hi}`}) AS total,
+      (SELECT COUNT(*) ${matches(lo)}) AS total,
       highlight(entries_fts, 0, ${open}, ${close}) AS title_marked,
       highlight(entries_fts, 1, ${open}, ${close}) AS summary_marked,
       snippet(entries_fts, 2, ${open}, ${close}, '…', ${SNIPPET_TOKENS}) AS body_snippet
