@@ -7,6 +7,7 @@ export const TEST_DESK_SECRET = "test-desk-secret-0123456789abcdef0123456789";
 
 // Applied to the test database by tests/setup.ts, exactly as `wrangler d1 migrations apply` would.
 const migrations = await readD1Migrations("./src/db/migrations");
+const searchMigrations = await readD1Migrations("./src/search/migrations");
 
 export default defineConfig({
   test: {
@@ -22,9 +23,10 @@ export default defineConfig({
                 EDITOR_TOKENS: TEST_TOKENS,
                 DESK_SECRET: TEST_DESK_SECRET,
                 TEST_MIGRATIONS: migrations,
+                TEST_SEARCH_MIGRATIONS: searchMigrations,
               },
               // A real D1 database that was never migrated: what the API meets when D1 fails.
-              d1Databases: { DB: "broadsheet-test", UNMIGRATED_DB: "broadsheet-unmigrated" },
+              d1Databases: { DB: "broadsheet-test", SEARCH: "broadsheet-search-test", UNMIGRATED_DB: "broadsheet-unmigrated" },
             },
           }),
         ],

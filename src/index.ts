@@ -15,6 +15,7 @@ import { runCron } from "./pipeline/cron";
 import type { Materialiser } from "./pipeline/materialise";
 import { mediaPublic } from "./reader/media";
 import { publicRoutes } from "./reader/public";
+import { searchRoutes } from "./reader/search";
 import { createStore } from "./readmodel/store";
 
 /** What the Worker takes from outside: time, and how its own requests leave it. */
@@ -39,6 +40,7 @@ export function createApp(options: WorkerOptions): Hono<AppEnv> {
   );
   // Images first: the public routes' catch-all would answer /media/… with the 404 page.
   app.route("/", mediaPublic);
+  app.route("/", searchRoutes);
   app.route("/", publicRoutes);
   app.onError(onError);
   // Hono compiles its router on the first match. Do it now, while the isolate starts (Workers
@@ -100,6 +102,7 @@ export function createWorker(options: WorkerOptions): ExportedHandler<Env> & {
       }
       const m: Materialiser = {
         db: env.DB,
+        search: env.SEARCH,
         store: createStore(env.ARTICLES),
         cache: edgeCacheFor(ctx, site.url, clock),
         site,

@@ -22,7 +22,15 @@ export function requestSetup(options: { readCacheTtl?: number } = {}): Middlewar
     c.set("store", createStore(c.env.ARTICLES, options));
     c.set("cache", cache);
     // The materialiser writes with a store of its own, so its reads never count as the request's.
-    c.set("materialiser", { db: c.env.DB, store: createStore(c.env.ARTICLES), cache, site, clock, fetch: c.var.fetch });
+    c.set("materialiser", {
+      db: c.env.DB,
+      search: c.env.SEARCH,
+      store: createStore(c.env.ARTICLES),
+      cache,
+      site,
+      clock,
+      fetch: c.var.fetch,
+    });
     await next();
   };
 }

@@ -3,6 +3,7 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    TEST_SEARCH_MIGRATIONS: import("cloudflare:test").D1Migration[];
     UNMIGRATED_DB: D1Database;
   }
 }

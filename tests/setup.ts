@@ -8,11 +8,14 @@ import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
 import { TABLES } from "../src/editorial/database";
+import { SEARCH_TABLES } from "../src/search/entries";
 import { clock } from "./integration/helpers";
 
 beforeEach(async () => {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   await env.DB.batch(TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
+  await applyD1Migrations(env.SEARCH, env.TEST_SEARCH_MIGRATIONS);
+  await env.SEARCH.batch(SEARCH_TABLES.map((table) => env.SEARCH.prepare(`DELETE FROM ${table}`)));
   let cursor: string | undefined;
   do {
     const page: KVNamespaceListResult<unknown, string> = await env.ARTICLES.list(cursor ? { cursor } : {});

@@ -42,6 +42,8 @@ export const TAGS = {
   favicon: "favicon",
   robots: "robots",
   notFound: "404",
+  /** Every search result page: the pipeline purges it when the index changes. */
+  search: "search",
 } as const;
 
 /**
@@ -94,7 +96,11 @@ function directives(value: string | null): Map<string, number> {
   return map;
 }
 
-/** Local cache key: the configured origin and the path. Public URLs with a query are redirected. */
+/**
+ * Local cache key: the configured origin, the path and the query, as Workers Caching keys. Public
+ * URLs with a query are redirected; search pages are keyed by their query.
+ */
 export function cacheKeyUrl(siteUrl: string, requestUrl: string): string {
-  return `${siteUrl}${new URL(requestUrl).pathname}`;
+  const url = new URL(requestUrl);
+  return `${siteUrl}${url.pathname}${url.search}`;
 }

@@ -58,13 +58,18 @@ async function waitUntilServing(child: ReturnType<typeof spawn>): Promise<void> 
   throw new Error(`the site did not answer on ${SITE} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-/** `wrangler d1 migrations apply --local`: a fresh clone gets its tables, a used one what it lacks. */
+/**
+ * `wrangler d1 migrations apply --local` for the editorial database and the search index: a fresh
+ * clone gets its tables, a used one what it lacks.
+ */
 function applyLocalMigrations(): void {
-  const result = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
-    stdio: "inherit",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-  });
-  if (result.status !== 0) throw new Error("applying the local D1 migrations failed (see above)");
+  for (const database of ["DB", "SEARCH"]) {
+    const result = spawnSync("wrangler", ["d1", "migrations", "apply", database, "--local"], {
+      stdio: "inherit",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    });
+    if (result.status !== 0) throw new Error(`applying the local D1 migrations of ${database} failed (see above)`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -291,6 +291,40 @@ function summaryFromTokens(tokens: Token[]): string {
   return "";
 }
 
+/** Tokens that start a new line of text, so words of two blocks never run together. */
+const BLOCK_TOKENS = new Set(["paragraph", "heading", "code", "blockquote", "table", "hr", "space", "html"]);
+
+/**
+ * The body's words as plain text, one line per block, for the search index: no markup, entities
+ * decoded, images' alt text and raw HTML left out.
+ * @example plainTextFromMarkdown("# Title\n\nSome **bold** text.") // "Title\nSome bold text."
+ */
+export function plainTextFromMarkdown(markdown: string): string {
+  const lexed = lex(markdown);
+  return lexed.ok
+    ? blockText(lexed.tokens)
+        .replace(/[ \t]*\n\s*/g, "\n")
+        .trim()
+    : "";
+}
+
+function blockText(tokens: Token[]): string {
+  let text = "";
+  for (const token of tokens) {
+    if (BLOCK_TOKENS.has(token.type)) text += "\n";
+    if (token.type === "image" || token.type === "html") continue;
+    if (token.type === "list") for (const item of (token as Tokens.List).items) text += `\n${blockText(item.tokens)}`;
+    else if (token.type === "table") {
+      const table = token as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) text += `\n${blockText(cell.tokens)}`;
+    } else if ("tokens" in token && token.tokens?.length) text += blockText(token.tokens);
+    else if (token.type === "code") text += token.text;
+    else if (token.type === "br") text += " ";
+    else if (token.type === "text" || token.type === "codespan" || token.type === "escape") text += decodeEntities(token.text);
+  }
+  return text;
+}
+
 /**
  * Minutes to read, at an unhurried pace; never less than one.
  * @example readingMinutes(`<p>${"word ".repeat(231)}</p>`) // 2

@@ -195,13 +195,6 @@ export const liveUpdateInputSchema = v.strictObject(
 
 export type LiveUpdateInput = v.InferOutput<typeof liveUpdateInputSchema>;
 
-const webUrl = v.pipe(
-  v.string("must be text"),
-  v.trim(),
-  v.maxLength(LIMITS.imageUrlLength, `must be at most ${LIMITS.imageUrlLength} characters`),
-  v.check((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "must be an http(s):// URL"),
-);
-
 /** An author's profile, as editors send it to `PUT /api/authors/:slug`. */
 export const authorProfileSchema = v.strictObject(
   {

@@ -112,6 +112,8 @@ export async function buildArticle(slug: string, input: ArticleInput, context: B
 export function feedItemsOf(site: Site, article: StoredArticle, feedId: string): BuiltArticle["feedItems"] {
   const item = feedItemModel(site, article, feedId);
   return { rss: rssItem(item), atom: atomItem(item), json: jsonFeedItem(item) };
+}
+
 /** An article's feed items and list entry, pre-rendered as stored. */
 export interface ArticleFragments {
   modifiedAt: number;

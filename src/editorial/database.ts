@@ -159,6 +159,27 @@ export async function getArticleRowById(db: D1Database, id: string): Promise<Art
   return db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = ?`).bind(id).first<ArticleRow>();
 }
 
+/**
+ * A page of article rows in id order, after `after` (for walking every article, as a reindex does),
+ * with how many articles there are in all and how many sort up to the page's last.
+ */
+export async function articleRowsAfter(
+  db: D1Database,
+  after: string,
+  limit: number,
+): Promise<{ rows: ArticleRow[]; total: number; upToLast: number }> {
+  const { results: rows } = await db
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?`)
+    .bind(after, limit)
+    .all<ArticleRow>();
+  const last = rows.at(-1)?.id ?? after;
+  const counts = await db
+    .prepare("SELECT COUNT(*) AS total, COUNT(CASE WHEN id <= ? THEN 1 END) AS up_to FROM articles")
+    .bind(last)
+    .first<{ total: number; up_to: number }>();
+  return { rows, total: counts?.total ?? 0, upToLast: counts?.up_to ?? 0 };
+}
+
 export interface ArticleSummaryRow {
   slug: string;
   title: string;

@@ -44,9 +44,10 @@ import { runCron } from "../pipeline/cron";
 import { mediaApi } from "../reader/media";
 import { requestSetup } from "../setup";
 import { correctionsApi } from "./api-corrections";
+import { liveApi } from "./api-live";
+import { searchApi } from "./api-search";
 import { applyLater, type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
-import { liveApi } from "./api-live";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -221,6 +222,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", correctionsApi)
   // Live coverage: /api/articles/:slug/updates (newsroom/api-live.ts).
   .route("/", liveApi)
+  // Search: POST /api/search/reindex (newsroom/api-search.ts).
+  .route("/", searchApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", async (c) => {
     const slug = checkedSlug(c);

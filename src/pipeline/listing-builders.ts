@@ -46,9 +46,8 @@ import {
   PAGE_SIZE,
   parseListing,
 } from "../targets/listings";
-import { liveBuilder } from "./live-builder";
-
 import { type CorrectionsSnapshot, correctionsBuilder } from "./corrections-builder";
+import { liveBuilder } from "./live-builder";
 
 export interface Snapshot {
   generation: number;

@@ -62,6 +62,7 @@ import type { LiveView } from "../render/live";
 import { listingsFor } from "../targets/listings";
 import { builderFor, loadNav } from "./listing-builders";
 import { updateView } from "./live-builder";
+import { applySearchEntry } from "./search-entry";
 
 export interface Materialiser {
   db: D1Database;
@@ -71,6 +72,8 @@ export interface Materialiser {
   clock: Clock;
   /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
   fetch: (request: Request) => Promise<Response>;
+  /** The search index, kept in step with each article; absent where a Worker does not bind it. */
+  search?: D1Database;
 }
 
 /** KV's write limit for one key is one a second. */
@@ -205,6 +208,7 @@ async function applyArticle(m: Materialiser, slug: string, navigation: () => Pro
     const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
     if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
       await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
+      if (m.search && (await applySearchEntry(m.db, m.search, slug, m.clock.now()))) await purgeSearch(m);
       return;
     }
   }
@@ -361,6 +365,15 @@ async function refresh(m: Materialiser, tags: string[], mode: "purge" | "invalid
     return false;
   });
   if (!done) await queuePurge(m.db, tags, now, now);
+}
+
+/**
+ * Search results read D1, never KV, so one purge is enough (no repeat after KV's propagation window);
+ * one that fails is queued for the cron.
+ */
+async function purgeSearch(m: Materialiser): Promise<void> {
+  const done = await m.cache.purge([TAGS.search]).catch(() => false);
+  if (!done) await queuePurge(m.db, [TAGS.search], m.clock.now(), m.clock.now());
 }
 
 async function applyPurges(m: Materialiser, rows: OutboxRow[], report: ApplyReport): Promise<void> {

@@ -113,25 +113,28 @@ function canonicalUrls(): MiddlewareHandler<AppEnv> {
 /** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
 const READ_CACHE_TTL = 60;
 
+/** The security headers of every reader page: nothing loads from elsewhere, forms post only here. */
+export const readerSecureHeaders = (): MiddlewareHandler<AppEnv> =>
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      // The live page's optional script (render/live-script.ts), served from here; nothing inline.
+      scriptSrc: ["'self'"],
+      imgSrc: ["'self'", "https:"],
+      // Page-context tools (Lighthouse's robots.txt audit) fetch from the page itself.
+      connectSrc: ["'self'"],
+      baseUri: ["'none'"],
+      // The header's search box submits to /search.
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    crossOriginResourcePolicy: "cross-origin",
+    xFrameOptions: "DENY",
+  });
+
 export const publicRoutes = new Hono<AppEnv>()
-  .use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'unsafe-inline'"],
-        // The live page's optional script (render/live-script.ts), served from here; nothing inline.
-        scriptSrc: ["'self'"],
-        imgSrc: ["'self'", "https:"],
-        // Page-context tools (Lighthouse's robots.txt audit) fetch from the page itself.
-        connectSrc: ["'self'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-      crossOriginResourcePolicy: "cross-origin",
-      xFrameOptions: "DENY",
-    }),
-  )
+  .use(readerSecureHeaders())
   .use(onlyGetAndHead())
   .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
   .use(canonicalUrls());

@@ -80,6 +80,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
           href={absoluteUrl(site, feeds.json)}
         />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <link rel="search" type="application/opensearchdescription+xml" title={site.title} href="/opensearch.xml" />
         <meta property="og:site_name" content={site.title} />
         <meta property="og:type" content={meta.type} />
         <meta property="og:title" content={meta.title ?? site.title} />
@@ -106,6 +107,13 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
             <a class="brand" href="/">
               {site.title}
             </a>
+            <search aria-label="Site">
+              <form class="site-search" action="/search" method="get">
+                <label for="site-search">Search</label>
+                <input id="site-search" type="search" name="q" autocomplete="off" />
+                <button type="submit">Go</button>
+              </form>
+            </search>
             <nav class="feeds" aria-label="Feeds">
               <a href={feeds.rss}>RSS</a>
               <a href={feeds.atom}>Atom</a>

@@ -51,6 +51,15 @@ figure.lead img{width:100%;height:auto;display:block;margin-bottom:.5rem}
 ol.updates{list-style:none;padding:0;margin:0}ol.updates>li{padding:1rem 0;border-bottom:1px solid var(--rule)}
 ol.updates h3{font-size:1.15rem;margin:.25rem 0}.live-new button{font:inherit;padding:.4rem .9rem;margin:.5rem 0;cursor:pointer}
 .pager{display:flex;justify-content:space-between;margin:2rem 0}
+form.site-search{display:flex;gap:.4rem;align-items:baseline;font-family:system-ui,sans-serif;font-size:.85rem}
+input,select,button{font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--muted);border-radius:.25rem;padding:.3rem .5rem}
+button{cursor:pointer}
+input:focus-visible,select:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+mark{background:#ffe58a;color:#1d1c1a;padding:0 .05em}
+form.search-page{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end;font-family:system-ui,sans-serif;font-size:.9rem;margin-bottom:1.5rem}
+form.search-page label{display:flex;flex-direction:column;gap:.2rem}
+form.search-page .query{flex:1 1 100%}
+.search-summary{font-family:system-ui,sans-serif;font-size:.9rem;color:var(--muted)}
 footer.site{border-top:1px solid var(--rule);margin-top:3rem;padding:1.5rem 0 3rem}
 section.corrections{margin:2rem 0;padding:.75rem 1rem;border-left:3px solid var(--accent);background:var(--code)}
 section.corrections p{margin:.5rem 0}

@@ -194,6 +194,33 @@ describe("authors and sections", () => {
   });
 });
 
+describe("readers' search passes axe", () => {
+  it("in the header of an article, on a page of results, and on a page with none", async () => {
+    const reader = await desk.newPage();
+    await reader.goto(`${desk.base}/articles/bridge-repairs-start-on-monday`);
+    await reader.getByRole("search").getByLabel("Search", { exact: true }).waitFor();
+    await expectNoViolations(reader, "an article with the header's search box");
+
+    // The header's box submits to /search; publishing reaches the index a moment after the desk answers.
+    await reader.getByRole("search").getByLabel("Search", { exact: true }).fill("bridge");
+    await reader.getByRole("search").getByRole("button", { name: "Go" }).click();
+    await expect
+      .poll(
+        async () => {
+          await reader.reload();
+          return reader.locator("main mark").count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    await expectNoViolations(reader, "search results");
+
+    await reader.goto(`${desk.base}/search?q=brigde`);
+    await reader.getByText("No articles match").waitFor();
+    await expectNoViolations(reader, "a search with no results");
+  });
+});
+
 describe("at 320 CSS pixels wide (WCAG 1.4.10, reflow)", () => {
   it("every desk page fits without scrolling sideways, the editor's toolbar included", async () => {
     const narrow = await desk.signedInPage();

@@ -42,13 +42,17 @@ export async function startLocalWorker(token: string, vars: Record<string, strin
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "broadsheet-e2e-"));
-  // The same migrations `npm start` applies, into this worker's own local state.
-  const migrated = spawnSync(join(BIN, "wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
-    cwd: ROOT,
-    env: { ...CHILD_ENV, CI: "true" },
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrated.stdout}${migrated.stderr}`);
+  // The same migrations `npm start` applies (the editorial database and the search index), into
+  // this worker's own local state.
+  for (const database of ["DB", "SEARCH"]) {
+    const migrated = spawnSync(join(BIN, "wrangler"), ["d1", "migrations", "apply", database, "--local", "--persist-to", state], {
+      cwd: ROOT,
+      env: { ...CHILD_ENV, CI: "true" },
+      encoding: "utf8",
+    });
+    if (migrated.status !== 0)
+      throw new Error(`wrangler d1 migrations apply ${database} failed:\n${migrated.stdout}${migrated.stderr}`);
+  }
   const child: ChildProcess = spawn(
     join(BIN, "wrangler"),
     [

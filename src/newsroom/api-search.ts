@@ -1,0 +1,36 @@
+/**
+ * @module newsroom/api-search
+ * The editors' API for the search index: `POST /api/search/reindex?after=<cursor>&limit=<n>`
+ * rebuilds the entries of one page of articles and answers `{done, total, next}`; calling it again
+ * with `after=next` until `next` is null rebuilds the whole index (`npm run reindex` does). Mounted
+ * inside the API, behind its bearer auth.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { TAGS } from "../cache/policy";
+import { reindexPage } from "../pipeline/search-entry";
+
+/** Articles one request reindexes by default, and at most: a page is one D1 batch per database. */
+export const REINDEX_DEFAULT_LIMIT = 50;
+export const REINDEX_MAX_LIMIT = 200;
+
+export const searchApi = new Hono<AppEnv>().post("/search/reindex", async (c) => {
+  const after = c.req.query("after") ?? "";
+  const limitParam = c.req.query("limit");
+  const limit = limitParam === undefined ? REINDEX_DEFAULT_LIMIT : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > REINDEX_MAX_LIMIT) {
+    return c.json(
+      {
+        error: "The page size is not valid",
+        details: [{ field: "limit", problem: `must be a whole number from 1 to ${REINDEX_MAX_LIMIT}` }],
+      },
+      400,
+    );
+  }
+  const progress = await reindexPage(c.env.DB, c.env.SEARCH, after, limit, c.var.clock.now());
+  if (progress.indexed || progress.removed) {
+    // Result pages may show what was just rewritten; a failed purge only leaves them for their 60 s.
+    await c.var.cache.purge([TAGS.search]).catch((error: unknown) => console.error("search purge failed:", error));
+  }
+  return c.json(progress);
+});
