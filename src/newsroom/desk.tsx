@@ -307,7 +307,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/updates", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const draft = { headline: formText(form, "headline").trim(), body: lf(formText(form, "body")), pinned: form.has("pinned") };
     const { headline, ...rest } = draft;
     const saved = await addUpdate(publisher(c), row.slug, headline ? draft : rest);
@@ -355,7 +356,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/corrections", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const form = await c.req.formData();
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
     const note = { kind: formText(form, "kind"), text: lf(formText(form, "text")) };
     const added = await addCorrection(publisher(c), row.slug, note);
     if (!added.ok) {
@@ -369,7 +371,9 @@ export const deskRoutes = new Hono<AppEnv>()
   .post("/articles/:slug/corrections/:id/withdraw", async (c) => {
     const row = await articleRow(c);
     if (row instanceof Response) return row;
-    const version = formText(await c.req.formData(), "version");
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
     const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
     if (!withdrawn.ok) return refused(c, row, withdrawn);
     applyLater(c);

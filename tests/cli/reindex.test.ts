@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, CHILD_ENV, fetchUntil, type LocalWorker, ROOT, startLocalWorker } from "./local-worker";
 
-const TOKEN = "e2e-reindex-token";
+const TOKEN = "e2e-reindex-token-0123456789abcdef0123";
 let worker: LocalWorker;
 
 function runReindex(args: string[], token: string | null = TOKEN): Promise<{ code: number; output: string }> {

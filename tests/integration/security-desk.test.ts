@@ -48,7 +48,7 @@ const deskPosts = [
           .replace(/\/articles\/:slug/, "/articles/harbour-plans")
           .replace(/\/authors\/:slug/, "/authors/kim-lee")
           .replace(/\/sections\/:slug/, "/sections/local")
-          .replace(/:id\{[^}]*\}/, "1"),
+          .replace(/:id(\{[^}]*\})?/, "1"),
       ),
   ),
 ];
