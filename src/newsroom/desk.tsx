@@ -68,7 +68,7 @@ import { fingerprint } from "./desk/hmac";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
-import { deskDocument, type Notice } from "./desk/pages/layout";
+import { type DeskPage, deskDocument, deskLayout, type Notice } from "./desk/pages/layout";
 import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
@@ -103,8 +103,16 @@ const formLimit = bodyLimit({
   onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413),
 });
 
-const page = async (c: DeskContext, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 | 503 = 200) =>
-  c.html(await deskDocument(element), status);
+/** A desk page: its content, and what the layout shows around it (desk/pages/layout.tsx). */
+interface Page extends DeskPage {
+  content: JSX.Element;
+}
+
+/** Answers with a page in the desk's layout, which `deskLayout` set for every desk route. */
+const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 = 200) => {
+  c.status(status);
+  return c.render(content, frame);
+};
 
 const zoneOf = (c: DeskContext): string => c.var.site.timeZone ?? "UTC";
 
@@ -152,20 +160,20 @@ const articleRoutes = new Hono<ArticleEnv>()
       n === "restored-revision" && /^\d{1,12}$/.test(c.req.query("r") ?? "")
         ? { role: "status", text: `Restored revision ${c.req.query("r")}.` }
         : undefined;
-    return page(
-      c,
-      <HistoryPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        slug={row.slug}
-        title={row.title}
-        version={row.version}
-        revisions={revisions}
-        compared={compared}
-        zone={zoneOf(c)}
-        notice={notice}
-      />,
-    );
+    return page(c, {
+      title: `History of “${row.title}”`,
+      notice,
+      content: (
+        <HistoryPage
+          slug={row.slug}
+          title={row.title}
+          version={row.version}
+          revisions={revisions}
+          compared={compared}
+          zone={zoneOf(c)}
+        />
+      ),
+    });
   })
   .post("/revisions/:id{[0-9]+}/restore", async (c) => {
     const row = c.var.article;
@@ -256,6 +264,8 @@ const articleRoutes = new Hono<ArticleEnv>()
 export const deskRoutes = new Hono<AppEnv>()
   .use(deskHeaders())
   .use(requestSetup())
+  // Every page below, the pipeline's and an article's too, is framed by the one layout.
+  .use(deskLayout)
   .use(sameOrigin())
   .use(async function deskOpen(c, next) {
     editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
@@ -266,7 +276,11 @@ export const deskRoutes = new Hono<AppEnv>()
     const next = safeNext(c.req.query("next"));
     if (await signedInEditor(c)) return c.redirect(next, 303);
     const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
-    return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
+    return page(c, {
+      title: "Sign in",
+      notice,
+      content: <SignInPage next={next} notice={notice} access={!!accessFromEnv(c.env)} />,
+    });
   })
   .post("/sign-in", formLimit, async (c) => {
     const form = await readForm(c);
@@ -274,7 +288,11 @@ export const deskRoutes = new Hono<AppEnv>()
     const next = safeNext(formText(form, "next"));
     const now = c.var.clock.now();
     const address = clientAddress(c.req.raw.headers);
-    const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
+    const signInPage = (notice: Notice): Page => ({
+      title: "Sign in",
+      notice,
+      content: <SignInPage next={next} notice={notice} />,
+    });
     // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
     const attempt = await claimAttempt(c.env.DB, address, now);
     if ("wait" in attempt) {
@@ -341,22 +359,22 @@ export const deskRoutes = new Hono<AppEnv>()
           restored: { role: "status", text: `Restored “${named.title}”.` },
         }
       : {};
-    return page(
-      c,
-      <ListPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        rows={rows}
-        more={more}
-        filters={filters}
-        sections={sections}
-        authors={authors}
-        zone={zoneOf(c)}
-        now={now}
-        notice={notices[c.req.query("n") ?? ""]}
-        rebuildNeeded={needsRebuild}
-      />,
-    );
+    return page(c, {
+      title: filters.status === "trash" ? "Trash" : "Articles",
+      notice: notices[c.req.query("n") ?? ""],
+      content: (
+        <ListPage
+          rows={rows}
+          more={more}
+          filters={filters}
+          sections={sections}
+          authors={authors}
+          zone={zoneOf(c)}
+          now={now}
+          rebuildNeeded={needsRebuild}
+        />
+      ),
+    });
   })
   .get("/new", async (c) => {
     const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
@@ -454,15 +472,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .get("/sections", async (c) => {
     const notice: Notice | undefined =
       c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
-    return page(
-      c,
-      <SectionsPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        sections={await listSections(c.env.DB)}
-        notice={notice}
-      />,
-    );
+    return page(c, await sectionsPage(c, notice));
   })
   .post("/sections/:slug", async (c) => {
     const form = await readForm(c);
@@ -476,17 +486,7 @@ export const deskRoutes = new Hono<AppEnv>()
     );
     if (!saved.ok) {
       const text = `Not saved: ${describeProblems(saved.details)}.`;
-      const sections = await listSections(c.env.DB);
-      return page(
-        c,
-        <SectionsPage
-          siteTitle={c.var.site.title}
-          editor={c.var.editor ?? ""}
-          sections={sections}
-          notice={{ role: "alert", text }}
-        />,
-        saved.status,
-      );
+      return page(c, await sectionsPage(c, { role: "alert", text }), saved.status);
     }
     return c.redirect("/desk/sections?n=saved", 303);
   })
@@ -510,20 +510,25 @@ async function authorsPage(
   c: DeskContext,
   state: { slug?: string; fields: AuthorFields; notice?: Notice | undefined },
   problems: Refusal["details"] = [],
-) {
+): Promise<Page> {
   const notice: Notice | undefined =
     state.notice ?? (problems.length ? { role: "alert", text: "Not saved: see the fields marked below." } : undefined);
-  return (
-    <AuthorsPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
-      authors={await listAuthors(c.env.DB)}
-      slug={state.slug}
-      fields={state.fields}
-      problems={problemsByField(problems)}
-      notice={notice}
-    />
-  );
+  return {
+    title: state.slug ? `Author “${state.fields.name}”` : "Authors",
+    notice,
+    content: (
+      <AuthorsPage
+        authors={await listAuthors(c.env.DB)}
+        slug={state.slug}
+        fields={state.fields}
+        problems={problemsByField(problems)}
+      />
+    ),
+  };
+}
+
+async function sectionsPage(c: DeskContext, notice: Notice | undefined): Promise<Page> {
+  return { title: "Sections", notice, content: <SectionsPage sections={await listSections(c.env.DB)} /> };
 }
 
 /**
@@ -553,18 +558,13 @@ const storedFields = (c: DeskContext, row: ArticleRow): EditorFields =>
 function missingArticle(c: DeskContext, slug: string): Promise<Response> {
   return page(
     c,
-    <ListPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
-      rows={[]}
-      more={false}
-      filters={{}}
-      sections={[]}
-      authors={[]}
-      zone={zoneOf(c)}
-      now={c.var.clock.now()}
-      notice={{ role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } }}
-    />,
+    {
+      title: "Articles",
+      notice: { role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } },
+      content: (
+        <ListPage rows={[]} more={false} filters={{}} sections={[]} authors={[]} zone={zoneOf(c)} now={c.var.clock.now()} />
+      ),
+    },
     404,
   );
 }
@@ -581,7 +581,7 @@ interface EditorState {
   liveProblems?: Map<string, string>;
 }
 
-async function editorPage(c: DeskContext, state: EditorState) {
+async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
   const { row } = state;
   const [authors, sections, corrections] = await Promise.all([
     listAuthors(c.env.DB),
@@ -589,12 +589,10 @@ async function editorPage(c: DeskContext, state: EditorState) {
     row ? listCorrections(c.env.DB, row.id) : [],
   ]);
   const now = c.var.clock.now();
-  return (
+  const content = (
     <EditorPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
       slug={row?.slug}
-      articleId={row?.id}
+      autosaveKey={`${c.var.editor ?? ""}:${row?.id ?? "new"}`}
       version={row?.version}
       status={row ? statusOf(row, now) : undefined}
       fields={state.fields}
@@ -604,7 +602,6 @@ async function editorPage(c: DeskContext, state: EditorState) {
       zone={zoneOf(c)}
       zoneLabel={zoneLabel(zoneOf(c), now)}
       now={now}
-      notice={state.notice}
       previewLink={state.previewLink}
       corrections={corrections.map((note) => ({
         id: note.id,
@@ -618,6 +615,7 @@ async function editorPage(c: DeskContext, state: EditorState) {
       live={row ? await liveDesk(c, row, state) : undefined}
     />
   );
+  return { title: row ? `Edit “${state.fields.title}”` : "New article", notice: state.notice, content };
 }
 
 /** A live article's update form and latest updates; undefined for an article that is not live. */
@@ -660,11 +658,8 @@ async function conflict(c: DeskContext, slug: string, fields: EditorFields, mine
   if (!current) return missingArticle(c, slug);
   const theirsText = articleText(JSON.parse(current.input));
   const mineText = articleText(mine);
-  return page(
-    c,
+  const content = (
     <ConflictPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
       slug={slug}
       myVersion={myVersion}
       theirVersion={current.version}
@@ -672,9 +667,9 @@ async function conflict(c: DeskContext, slug: string, fields: EditorFields, mine
       mine={{ text: mineText, fields }}
       diff={lineDiff(theirsText, mineText)}
       zone={zoneOf(c)}
-    />,
-    409,
+    />
   );
+  return page(c, { title: "This article changed while you were editing", content }, 409);
 }
 
 /** The message after a redirect back to the editor. */
