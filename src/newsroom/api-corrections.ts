@@ -18,8 +18,6 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { absoluteUrl, articlePath } from "../core/config";
 import { noteAnchor } from "../core/corrections";
-import type { FieldProblem } from "../core/schema";
-import { validateSlug } from "../core/schema";
 import {
   addCorrection,
   type CorrectionRow,
@@ -29,7 +27,8 @@ import {
   withdrawCorrection,
 } from "../editorial/corrections";
 import { getArticleRow, statusOf } from "../editorial/database";
-import { etagOf, type Refusal } from "../editorial/publishing";
+import { etagOf } from "../editorial/publishing";
+import { apiError, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 
@@ -39,12 +38,6 @@ const MAX_NOTE_BODY_BYTES = 64 * 1024;
 /** A correction's id: the UUID it was given. Anything else names no correction, without a D1 read. */
 const ID = ":id{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}";
 
-type Status = 400 | 404 | 409 | 412 | 413 | 415;
-
-// The same shape as newsroom/api.ts's errors: { error, details: [{ field, problem }] }.
-const apiError = (c: Context, status: Status, error: string, details: FieldProblem[]): Response =>
-  c.json({ error, details }, status);
-
 const noteLimit = bodyLimit({
   maxSize: MAX_NOTE_BODY_BYTES,
   onError: (c) =>
@@ -52,17 +45,15 @@ const noteLimit = bodyLimit({
 });
 
 export const correctionsApi = new Hono<AppEnv>()
-  .get("/articles/:slug/corrections", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get("/articles/:slug/corrections", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
     const notes = await listCorrections(c.env.DB, row.id);
     return c.json({ slug, status: statusOf(row, c.var.clock.now()), corrections: notes.map((note) => view(c, slug, note)) });
   })
-  .post("/articles/:slug/corrections", noteLimit, async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .post("/articles/:slug/corrections", noteLimit, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const added = await addCorrection(publisher(c), slug, body);
@@ -72,9 +63,8 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(added.correction.version));
     return c.json({ ...view(c, slug, added.correction), status: statusOf(added.article, c.var.clock.now()) }, 201);
   })
-  .get(`/articles/:slug/corrections/${ID}`, async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get(`/articles/:slug/corrections/${ID}`, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
     const note = (await listCorrections(c.env.DB, row.id)).find((n) => n.id === c.req.param("id"));
@@ -82,9 +72,8 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(note.version));
     return c.json(view(c, slug, note));
   })
-  .put(`/articles/:slug/corrections/${ID}`, noteLimit, async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .put(`/articles/:slug/corrections/${ID}`, noteLimit, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const edited = await editCorrection(publisher(c), slug, c.req.param("id"), body, { ifMatch: c.req.header("If-Match") });
@@ -92,16 +81,14 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(edited.correction.version));
     return c.json({ ...view(c, slug, edited.correction), unchanged: edited.outcome === "unchanged" });
   })
-  .delete(`/articles/:slug/corrections/${ID}`, async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .delete(`/articles/:slug/corrections/${ID}`, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const withdrawn = await withdrawCorrection(publisher(c), slug, c.req.param("id"), { ifMatch: c.req.header("If-Match") });
     if (!withdrawn.ok) return refusal(c, withdrawn);
     return c.json({ slug, id: withdrawn.correction.id, deleted: true });
   })
-  .get(`/articles/:slug/corrections/${ID}/revisions`, async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get(`/articles/:slug/corrections/${ID}/revisions`, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
     const id = c.req.param("id");
@@ -141,12 +128,6 @@ function view(c: Context<AppEnv>, slug: string, note: CorrectionRow) {
   };
 }
 
-function checkedSlug(c: Context<AppEnv>): string | Response {
-  const slug = c.req.param("slug") ?? "";
-  const check = validateSlug(slug);
-  return check.ok ? slug : apiError(c, 400, "The slug is not valid", check.problems);
-}
-
 async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") {
@@ -168,5 +149,3 @@ const noCorrection = (c: Context, slug: string): Response =>
   apiError(c, 404, `The article "${slug}" has no such correction`, [
     { field: "id", problem: "names no current correction of this article" },
   ]);
-
-const refusal = (c: Context, refused: Refusal): Response => apiError(c, refused.status, refused.error, refused.details);

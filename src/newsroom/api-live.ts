@@ -17,8 +17,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { validator } from "hono/validator";
 import { isCoverageOpen, UPDATE_ID_PATTERN } from "../core/live";
-import type { FieldProblem } from "../core/schema";
 import { validateSlug } from "../core/schema";
 import { type ArticleRow, getArticleRow, storedArticleOf } from "../editorial/database";
 import {
@@ -31,40 +31,37 @@ import {
   updateRevisions,
   updateUrl,
 } from "../editorial/live";
-import { etagOf, type Preconditions, type Refusal } from "../editorial/publishing";
+import { etagOf, type Preconditions } from "../editorial/publishing";
+import { apiError, invalidSlug, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 
 /** An update's request body: Markdown of at most 200,000 bytes, in JSON, fits well within this. */
 const MAX_UPDATE_REQUEST_BYTES = 1024 * 1024;
 
-type Status = 400 | 404 | 409 | 412 | 413 | 415;
-
-const problem = (c: Context, status: Status, error: string, details: FieldProblem[]): Response =>
-  c.json({ error, details }, status);
-
-const refusal = (c: Context, refused: Refusal): Response => problem(c, refused.status as Status, refused.error, refused.details);
-
 const preconditions = (c: Context<AppEnv>): Preconditions => ({ ifMatch: c.req.header("If-Match") });
 
-/** The article's slug and, under `:id`, the update's id, or the response that refuses them. */
-function target(c: Context<AppEnv>): { slug: string; id: string } | Response {
-  const slug = c.req.param("slug") ?? "";
+/**
+ * The route's `:slug` and `:id`, checked once, before the handler: a slug that is not valid is 400,
+ * and an id that cannot be an update's names no update of this article (404), without a D1 read.
+ */
+const updateParams = validator("param", (params, c) => {
+  const slug = params.slug ?? "";
   const checked = validateSlug(slug);
-  if (!checked.ok) return problem(c, 400, "The slug is not valid", checked.problems);
-  const id = c.req.param("id") ?? "";
-  if (c.req.param("id") !== undefined && !UPDATE_ID_PATTERN.test(id)) {
-    return problem(c, 404, `The article "${slug}" has no update ${JSON.stringify(id.slice(0, 40))}`, [
+  if (!checked.ok) return invalidSlug(c, checked.problems);
+  const id = params.id ?? "";
+  if (!UPDATE_ID_PATTERN.test(id)) {
+    return apiError(c, 404, `The article "${slug}" has no update ${JSON.stringify(id.slice(0, 40))}`, [
       { field: "id", problem: "names no update of this article" },
     ]);
   }
   return { slug, id };
-}
+});
 
 async function article(c: Context<AppEnv>, slug: string): Promise<ArticleRow | Response> {
   const row = await getArticleRow(c.env.DB, slug);
   if (!row || row.deleted_at != null) {
-    return problem(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article outside the trash" }]);
+    return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article outside the trash" }]);
   }
   return row;
 }
@@ -73,21 +70,21 @@ async function article(c: Context<AppEnv>, slug: string): Promise<ArticleRow | R
 async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") {
-    return problem(c, 415, "Send the update as JSON", [
+    return apiError(c, 415, "Send the update as JSON", [
       { field: "Content-Type", problem: `must be application/json, not ${type || "missing"}` },
     ]);
   }
   try {
     return await c.req.json();
   } catch {
-    return problem(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
   }
 }
 
 const limit = bodyLimit({
   maxSize: MAX_UPDATE_REQUEST_BYTES,
   onError: (c) =>
-    problem(c, 413, `The body is larger than ${MAX_UPDATE_REQUEST_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
+    apiError(c, 413, `The body is larger than ${MAX_UPDATE_REQUEST_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
 });
 
 function view(c: Context<AppEnv>, slug: string, update: LiveUpdateRow) {
@@ -106,74 +103,68 @@ function view(c: Context<AppEnv>, slug: string, update: LiveUpdateRow) {
 }
 
 export const liveApi = new Hono<AppEnv>()
-  .get("/articles/:slug/updates", async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
-    const row = await article(c, t.slug);
+  .get("/articles/:slug/updates", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
+    const row = await article(c, slug);
     if (row instanceof Response) return row;
     const live = storedArticleOf(row).live;
     const updates = await listUpdates(c.env.DB, row.id);
     return c.json({
-      slug: t.slug,
+      slug,
       live: live ? { ...live, open: isCoverageOpen(live, c.var.clock.now()) } : null,
-      updates: updates.map((update) => view(c, t.slug, update)),
+      updates: updates.map((update) => view(c, slug, update)),
     });
   })
-  .post("/articles/:slug/updates", limit, async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
+  .post("/articles/:slug/updates", limit, slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
-    const saved = await addUpdate(publisher(c), t.slug, body);
+    const saved = await addUpdate(publisher(c), slug, body);
     if (!saved.ok) return refusal(c, saved);
-    const url = new URL(`/api/articles/${t.slug}/updates/${saved.update.id}`, c.req.url).href;
+    const url = new URL(`/api/articles/${slug}/updates/${saved.update.id}`, c.req.url).href;
     c.header("Location", url);
     c.header("ETag", etagOf(saved.update.version));
-    return c.json(view(c, t.slug, saved.update), 201);
+    return c.json(view(c, slug, saved.update), 201);
   })
-  .get("/articles/:slug/updates/:id", async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
-    const row = await article(c, t.slug);
+  .get("/articles/:slug/updates/:id", updateParams, async (c) => {
+    const { slug, id } = c.req.valid("param");
+    const row = await article(c, slug);
     if (row instanceof Response) return row;
-    const update = await getUpdate(c.env.DB, row.id, t.id);
+    const update = await getUpdate(c.env.DB, row.id, id);
     if (!update)
-      return problem(c, 404, `The article "${t.slug}" has no update ${t.id}`, [
+      return apiError(c, 404, `The article "${slug}" has no update ${id}`, [
         { field: "id", problem: "names no update of this article" },
       ]);
     c.header("ETag", etagOf(update.version));
-    return c.json(view(c, t.slug, update));
+    return c.json(view(c, slug, update));
   })
-  .put("/articles/:slug/updates/:id", limit, async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
+  .put("/articles/:slug/updates/:id", limit, updateParams, async (c) => {
+    const { slug, id } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
-    const saved = await editUpdate(publisher(c), t.slug, t.id, body, preconditions(c));
+    const saved = await editUpdate(publisher(c), slug, id, body, preconditions(c));
     if (!saved.ok) return refusal(c, saved);
     c.header("ETag", etagOf(saved.update.version));
-    return c.json({ ...view(c, t.slug, saved.update), ...(saved.outcome === "unchanged" ? { unchanged: true } : {}) });
+    return c.json({ ...view(c, slug, saved.update), ...(saved.outcome === "unchanged" ? { unchanged: true } : {}) });
   })
-  .delete("/articles/:slug/updates/:id", async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
-    const removed = await removeUpdate(publisher(c), t.slug, t.id, preconditions(c));
+  .delete("/articles/:slug/updates/:id", updateParams, async (c) => {
+    const { slug, id } = c.req.valid("param");
+    const removed = await removeUpdate(publisher(c), slug, id, preconditions(c));
     if (!removed.ok) return refusal(c, removed);
     return c.json({ id: removed.id, deleted: true });
   })
-  .get("/articles/:slug/updates/:id/revisions", async (c) => {
-    const t = target(c);
-    if (t instanceof Response) return t;
-    const row = await article(c, t.slug);
+  .get("/articles/:slug/updates/:id/revisions", updateParams, async (c) => {
+    const { slug, id } = c.req.valid("param");
+    const row = await article(c, slug);
     if (row instanceof Response) return row;
-    const revisions = await updateRevisions(c.env.DB, row.id, t.id);
+    const revisions = await updateRevisions(c.env.DB, row.id, id);
     if (revisions.length === 0) {
-      return problem(c, 404, `The article "${t.slug}" has no update ${t.id}`, [
+      return apiError(c, 404, `The article "${slug}" has no update ${id}`, [
         { field: "id", problem: "names no update of this article" },
       ]);
     }
     return c.json({
-      id: t.id,
+      id,
       revisions: revisions.map((r) => ({
         id: r.id,
         version: r.version,

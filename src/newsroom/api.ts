@@ -12,8 +12,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
-import type { FieldProblem, StoredArticle } from "../core/schema";
-import { validateSlug } from "../core/schema";
+import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
 import {
   type AuthorRow,
@@ -32,7 +31,6 @@ import {
   etagOf,
   moveArticle,
   type Preconditions,
-  type Refusal,
   restoreRevision,
   saveArticle,
   trashArticle,
@@ -40,6 +38,7 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { correctionsApi } from "./api-corrections";
+import { apiError, refusal, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { pipelineApi } from "./api-pipeline";
 import { searchApi } from "./api-search";
@@ -54,12 +53,6 @@ import { requestSetup } from "./setup";
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** RFC 9111 §5.2.2.5: no cache, shared or private, may store any of it. */
 const API_NO_STORE = "no-store";
-
-type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 429 | 503;
-
-export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
-  return c.json({ error, details }, status);
-}
 
 export const apiRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -87,9 +80,8 @@ export const apiRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .get("/articles/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get("/articles/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
     c.header("ETag", etagOf(row.version));
@@ -113,9 +105,9 @@ export const apiRoutes = new Hono<AppEnv>()
       onError: (c) =>
         apiError(c, 413, `The body is larger than ${MAX_BODY_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
     }),
+    slugParam,
     async (c) => {
-      const slug = checkedSlug(c);
-      if (slug instanceof Response) return slug;
+      const { slug } = c.req.valid("param");
       const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
       let parsed: ReturnType<typeof parseArticleFile>;
       if (type === "text/markdown") {
@@ -139,24 +131,21 @@ export const apiRoutes = new Hono<AppEnv>()
       return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
     },
   )
-  .delete("/articles/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .delete("/articles/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const result = await trashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
     return c.json({ slug, deleted: true, trash: true, warnings: [] });
   })
-  .post("/articles/:slug/restore", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .post("/articles/:slug/restore", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const result = await untrashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
     c.header("ETag", etagOf(result.version));
     return c.json({ slug, restored: true, version: result.version });
   })
-  .post("/articles/:slug/move", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .post("/articles/:slug/move", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     let body: unknown;
     try {
       body = await c.req.json();
@@ -172,9 +161,8 @@ export const apiRoutes = new Hono<AppEnv>()
     c.header("ETag", etagOf(result.version));
     return c.json({ slug: result.slug, from: slug, url, version: result.version });
   })
-  .get("/articles/:slug/revisions", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get("/articles/:slug/revisions", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
     const revisions = await listRevisions(c.env.DB, row.id);
@@ -190,9 +178,8 @@ export const apiRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .get("/articles/:slug/revisions/:id{[0-9]+}", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get("/articles/:slug/revisions/:id{[0-9]+}", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     const revision = row ? await getRevision(c.env.DB, row.id, Number(c.req.param("id"))) : null;
     if (!revision)
@@ -207,9 +194,8 @@ export const apiRoutes = new Hono<AppEnv>()
       article: JSON.parse(revision.input) as Record<string, unknown>,
     });
   })
-  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
     if (!saved.ok) return refusal(c, saved);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
@@ -223,33 +209,29 @@ export const apiRoutes = new Hono<AppEnv>()
   // Search: POST /api/search/reindex (newsroom/api-search.ts).
   .route("/", searchApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
-  .get("/authors/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .get("/authors/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const author = await getAuthor(c.env.DB, slug);
     if (!author) return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
     return c.json(authorView(c, author));
   })
-  .put("/authors/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .put("/authors/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const saved = await saveAuthor(c.env.DB, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
   })
-  .delete("/authors/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .delete("/authors/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
     if (!removed.ok) return refusal(c, removed);
     return c.json({ slug, deleted: true });
   })
   .get("/sections", async (c) => c.json({ sections: await listSections(c.env.DB) }))
-  .put("/sections/:slug", async (c) => {
-    const slug = checkedSlug(c);
-    if (slug instanceof Response) return slug;
+  .put("/sections/:slug", slugParam, async (c) => {
+    const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
@@ -354,16 +336,6 @@ function authorView(c: Context<AppEnv>, author: AuthorRow) {
     ...(author.photo_url ? { photoUrl: author.photo_url } : {}),
     page: absoluteUrl(c.var.site, authorPath(author.slug)),
   };
-}
-
-function checkedSlug(c: Context<AppEnv>): string | Response {
-  const slug = c.req.param("slug") ?? "";
-  const check = validateSlug(slug);
-  return check.ok ? slug : apiError(c, 400, "The slug is not valid", check.problems);
-}
-
-function refusal(c: Context<AppEnv>, refused: Refusal): Response {
-  return apiError(c, refused.status, refused.error, refused.details);
 }
 
 function savedResponse(

@@ -5,7 +5,7 @@
  * editor, the live preview, autosave and image upload. The guard (desk/guard.ts) sets the headers,
  * checks CSRF and signs editors in.
  */
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
@@ -68,7 +68,7 @@ import { fingerprint } from "./desk/hmac";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
-import { deskDocument, type Notice } from "./desk/pages/layout";
+import { type DeskPage, deskDocument, deskLayout, type Notice } from "./desk/pages/layout";
 import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
 import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
@@ -84,6 +84,17 @@ import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 import { mediaApi } from "./media";
 import { requestSetup } from "./setup";
 
+/** The desk's environment under /articles/:slug, where `article` is the stored article the slug names. */
+interface ArticleEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { article: ArticleRow };
+}
+
+/**
+ * Any desk request's context, on an article's route or not: Hono's Context is invariant in its
+ * environment, so the helpers below take either.
+ */
+type DeskContext = Context<AppEnv> | Context<ArticleEnv>;
+
 /** A form post is an article and its fields: far below this. */
 const MAX_FORM_BYTES = 1024 * 1024;
 
@@ -92,15 +103,169 @@ const formLimit = bodyLimit({
   onError: (c) => c.text("The form is larger than the desk accepts (1 MiB).\n", 413),
 });
 
-const page = async (c: Context<AppEnv>, element: JSX.Element, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 | 503 = 200) =>
-  c.html(await deskDocument(element), status);
+/** A desk page: its content, and what the layout shows around it (desk/pages/layout.tsx). */
+interface Page extends DeskPage {
+  content: JSX.Element;
+}
 
-const zoneOf = (c: Context<AppEnv>): string => c.var.site.timeZone ?? "UTC";
+/** Answers with a page in the desk's layout, which `deskLayout` set for every desk route. */
+const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 = 200) => {
+  c.status(status);
+  return c.render(content, frame);
+};
+
+const zoneOf = (c: DeskContext): string => c.var.site.timeZone ?? "UTC";
+
+/**
+ * The routes of one stored article, mounted at /desk/articles/:slug. The article is looked up once,
+ * before any of them runs: each finds it in `c.var.article`.
+ */
+const articleRoutes = new Hono<ArticleEnv>()
+  // Restoring reads no field, but its body must be a form as every desk form's is, and it was
+  // checked before the lookup: a body that is no form is 400 or 415 even for an unknown slug.
+  .post("/restore", requireForm)
+  .use(withArticle)
+  .get("/", async (c) => {
+    const row = c.var.article;
+    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
+  })
+  .post("/", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const fields = fieldsFromForm(form);
+    const version = formText(form, "version");
+    const input = inputFromFields(fields, zoneOf(c));
+    if (!input.ok) return invalid(c, { fields, row }, input.problems);
+    // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
+    const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
+    if (saved.ok) {
+      return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
+    }
+    if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
+    return invalid(c, { fields, row }, saved.details, saved.error);
+  })
+  .get("/history", async (c) => {
+    const row = c.var.article;
+    const revisions = await listRevisions(c.env.DB, row.id);
+    const from = Number(c.req.query("from"));
+    const to = Number(c.req.query("to"));
+    let compared: { from: number; to: number; lines: ReturnType<typeof lineDiff> } | undefined;
+    if (from && to) {
+      const [a, b] = await Promise.all([getRevision(c.env.DB, row.id, from), getRevision(c.env.DB, row.id, to)]);
+      if (a && b) compared = { from, to, lines: lineDiff(articleText(JSON.parse(a.input)), articleText(JSON.parse(b.input))) };
+    }
+    const n = c.req.query("n");
+    const notice: Notice | undefined =
+      n === "restored-revision" && /^\d{1,12}$/.test(c.req.query("r") ?? "")
+        ? { role: "status", text: `Restored revision ${c.req.query("r")}.` }
+        : undefined;
+    return page(c, {
+      title: `History of “${row.title}”`,
+      notice,
+      content: (
+        <HistoryPage
+          slug={row.slug}
+          title={row.title}
+          version={row.version}
+          revisions={revisions}
+          compared={compared}
+          zone={zoneOf(c)}
+        />
+      ),
+    });
+  })
+  .post("/revisions/:id{[0-9]+}/restore", async (c) => {
+    const row = c.var.article;
+    const id = c.req.param("id");
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
+    const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
+    if (!saved.ok) return refused(c, row, saved);
+    return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
+  })
+  .post("/updates", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const draft = { headline: formText(form, "headline").trim(), body: lf(formText(form, "body")), pinned: form.has("pinned") };
+    const { headline, ...rest } = draft;
+    const saved = await addUpdate(publisher(c), row.slug, headline ? draft : rest);
+    if (saved.ok) return c.redirect(`/desk/articles/${row.slug}?n=update-posted#live-updates`, 303);
+    if (saved.status !== 400) return refused(c, row, saved);
+    const notice: Notice = { role: "alert", text: `Update not posted: ${describeProblems(saved.details)}.` };
+    const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
+    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice, liveDraft: draft, liveProblems }), 400);
+  })
+  .post("/move", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const to = formText(form, "to").trim();
+    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
+    if (!moved.ok) return refused(c, row, moved);
+    return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
+  })
+  .post("/trash", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
+    const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
+    if (!result.ok) return refused(c, row, result);
+    return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
+  })
+  .post("/restore", async (c) => {
+    const row = c.var.article;
+    const result = await untrashArticle(publisher(c), row.slug, {});
+    if (!result.ok) return refused(c, row, result);
+    return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
+  })
+  .post("/corrections", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const note = { kind: formText(form, "kind"), text: lf(formText(form, "text")) };
+    const added = await addCorrection(publisher(c), row.slug, note);
+    if (!added.ok) {
+      const problem = describeProblems(added.details);
+      const state = { fields: storedFields(c, row), row, correctionDraft: { ...note, problem } };
+      return page(c, await editorPage(c, { ...state, notice: { role: "alert", text: `${added.error}: ${problem}.` } }), 400);
+    }
+    return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
+  })
+  .post("/corrections/:id/withdraw", async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
+    const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
+    if (!withdrawn.ok) return refused(c, row, withdrawn);
+    return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
+  })
+  .post("/preview-link", async (c) => {
+    const row = c.var.article;
+    const secret = deskSecret(c.env);
+    const fields = storedFields(c, row);
+    if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const hours = Number(form.get("hours"));
+    const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
+    const link = await previewLink(row.id, secret, c.var.clock.now(), seconds);
+    return page(
+      c,
+      await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),
+    );
+  });
 
 /** The desk's pages and forms. Mounted at /desk. */
 export const deskRoutes = new Hono<AppEnv>()
   .use(deskHeaders())
   .use(requestSetup())
+  // Every page below, the pipeline's and an article's too, is framed by the one layout.
+  .use(deskLayout)
   .use(sameOrigin())
   .use(async function deskOpen(c, next) {
     editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
@@ -111,7 +276,11 @@ export const deskRoutes = new Hono<AppEnv>()
     const next = safeNext(c.req.query("next"));
     if (await signedInEditor(c)) return c.redirect(next, 303);
     const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
-    return page(c, <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} access={!!accessFromEnv(c.env)} />);
+    return page(c, {
+      title: "Sign in",
+      notice,
+      content: <SignInPage next={next} notice={notice} access={!!accessFromEnv(c.env)} />,
+    });
   })
   .post("/sign-in", formLimit, async (c) => {
     const form = await readForm(c);
@@ -119,7 +288,11 @@ export const deskRoutes = new Hono<AppEnv>()
     const next = safeNext(formText(form, "next"));
     const now = c.var.clock.now();
     const address = clientAddress(c.req.raw.headers);
-    const signInPage = (notice: Notice) => <SignInPage siteTitle={c.var.site.title} next={next} notice={notice} />;
+    const signInPage = (notice: Notice): Page => ({
+      title: "Sign in",
+      notice,
+      content: <SignInPage next={next} notice={notice} />,
+    });
     // Counted as a failure until the token proves right, so a burst of tries cannot outrun the count.
     const attempt = await claimAttempt(c.env.DB, address, now);
     if ("wait" in attempt) {
@@ -186,22 +359,22 @@ export const deskRoutes = new Hono<AppEnv>()
           restored: { role: "status", text: `Restored “${named.title}”.` },
         }
       : {};
-    return page(
-      c,
-      <ListPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        rows={rows}
-        more={more}
-        filters={filters}
-        sections={sections}
-        authors={authors}
-        zone={zoneOf(c)}
-        now={now}
-        notice={notices[c.req.query("n") ?? ""]}
-        rebuildNeeded={needsRebuild}
-      />,
-    );
+    return page(c, {
+      title: filters.status === "trash" ? "Trash" : "Articles",
+      notice: notices[c.req.query("n") ?? ""],
+      content: (
+        <ListPage
+          rows={rows}
+          more={more}
+          filters={filters}
+          sections={sections}
+          authors={authors}
+          zone={zoneOf(c)}
+          now={now}
+          rebuildNeeded={needsRebuild}
+        />
+      ),
+    });
   })
   .get("/new", async (c) => {
     const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
@@ -241,153 +414,8 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     return c.html(await renderArticle(c.var.site, built.built.article, await loadNav(c.env.DB, c.var.clock.now())));
   })
-  .get("/articles/:slug", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
-  })
-  .post("/articles/:slug", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const fields = fieldsFromForm(form);
-    const version = formText(form, "version");
-    const input = inputFromFields(fields, zoneOf(c));
-    if (!input.ok) return invalid(c, { fields, row }, input.problems);
-    // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
-    const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
-    if (saved.ok) {
-      return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
-    }
-    if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
-    return invalid(c, { fields, row }, saved.details, saved.error);
-  })
-  .get("/articles/:slug/history", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const revisions = await listRevisions(c.env.DB, row.id);
-    const from = Number(c.req.query("from"));
-    const to = Number(c.req.query("to"));
-    let compared: { from: number; to: number; lines: ReturnType<typeof lineDiff> } | undefined;
-    if (from && to) {
-      const [a, b] = await Promise.all([getRevision(c.env.DB, row.id, from), getRevision(c.env.DB, row.id, to)]);
-      if (a && b) compared = { from, to, lines: lineDiff(articleText(JSON.parse(a.input)), articleText(JSON.parse(b.input))) };
-    }
-    const n = c.req.query("n");
-    const notice: Notice | undefined =
-      n === "restored-revision" && /^\d{1,12}$/.test(c.req.query("r") ?? "")
-        ? { role: "status", text: `Restored revision ${c.req.query("r")}.` }
-        : undefined;
-    return page(
-      c,
-      <HistoryPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        slug={row.slug}
-        title={row.title}
-        version={row.version}
-        revisions={revisions}
-        compared={compared}
-        zone={zoneOf(c)}
-        notice={notice}
-      />,
-    );
-  })
-  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const id = c.req.param("id");
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const version = formText(form, "version");
-    const saved = await restoreRevision(publisher(c), row.slug, Number(id), { ifMatch: etagOf(version) });
-    if (!saved.ok) return refused(c, row, saved);
-    return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
-  })
-  .post("/articles/:slug/updates", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const draft = { headline: formText(form, "headline").trim(), body: lf(formText(form, "body")), pinned: form.has("pinned") };
-    const { headline, ...rest } = draft;
-    const saved = await addUpdate(publisher(c), row.slug, headline ? draft : rest);
-    if (saved.ok) return c.redirect(`/desk/articles/${row.slug}?n=update-posted#live-updates`, 303);
-    if (saved.status !== 400) return refused(c, row, saved);
-    const notice: Notice = { role: "alert", text: `Update not posted: ${describeProblems(saved.details)}.` };
-    const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
-    return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice, liveDraft: draft, liveProblems }), 400);
-  })
-  .post("/articles/:slug/move", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const to = formText(form, "to").trim();
-    const moved = await moveArticle(publisher(c), row.slug, to, { ifMatch: etagOf(formText(form, "version")) });
-    if (!moved.ok) return refused(c, row, moved);
-    return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
-  })
-  .post("/articles/:slug/trash", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const version = formText(form, "version");
-    const result = await trashArticle(publisher(c), row.slug, { ifMatch: etagOf(version) });
-    if (!result.ok) return refused(c, row, result);
-    return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
-  })
-  .post("/articles/:slug/restore", async (c) => {
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const result = await untrashArticle(publisher(c), row.slug, {});
-    if (!result.ok) return refused(c, row, result);
-    return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
-  })
-  .post("/articles/:slug/corrections", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const note = { kind: formText(form, "kind"), text: lf(formText(form, "text")) };
-    const added = await addCorrection(publisher(c), row.slug, note);
-    if (!added.ok) {
-      const problem = describeProblems(added.details);
-      const state = { fields: storedFields(c, row), row, correctionDraft: { ...note, problem } };
-      return page(c, await editorPage(c, { ...state, notice: { role: "alert", text: `${added.error}: ${problem}.` } }), 400);
-    }
-    return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
-  })
-  .post("/articles/:slug/corrections/:id/withdraw", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const version = formText(form, "version");
-    const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
-    if (!withdrawn.ok) return refused(c, row, withdrawn);
-    return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
-  })
-  .post("/articles/:slug/preview-link", async (c) => {
-    const row = await articleRow(c);
-    if (row instanceof Response) return row;
-    const secret = deskSecret(c.env);
-    const fields = storedFields(c, row);
-    if (!secret) return invalid(c, { fields, row }, [], "Preview links need the DESK_SECRET secret.");
-    const form = await readForm(c);
-    if (form instanceof Response) return form;
-    const hours = Number(form.get("hours"));
-    const seconds = PREVIEW_HOURS.includes(hours as (typeof PREVIEW_HOURS)[number]) ? hours * 3600 : PREVIEW_SECONDS;
-    const link = await previewLink(row.id, secret, c.var.clock.now(), seconds);
-    return page(
-      c,
-      await editorPage(c, { fields, row, previewLink: { url: `${c.var.site.url}${link.path}`, expires: link.expires } }),
-    );
-  })
+  // One stored article's pages and forms, each with the article already looked up.
+  .route("/articles/:slug", articleRoutes)
   .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
   .post("/authors", async (c) => {
     const form = await readForm(c);
@@ -444,15 +472,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .get("/sections", async (c) => {
     const notice: Notice | undefined =
       c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
-    return page(
-      c,
-      <SectionsPage
-        siteTitle={c.var.site.title}
-        editor={c.var.editor ?? ""}
-        sections={await listSections(c.env.DB)}
-        notice={notice}
-      />,
-    );
+    return page(c, await sectionsPage(c, notice));
   })
   .post("/sections/:slug", async (c) => {
     const form = await readForm(c);
@@ -466,17 +486,7 @@ export const deskRoutes = new Hono<AppEnv>()
     );
     if (!saved.ok) {
       const text = `Not saved: ${describeProblems(saved.details)}.`;
-      const sections = await listSections(c.env.DB);
-      return page(
-        c,
-        <SectionsPage
-          siteTitle={c.var.site.title}
-          editor={c.var.editor ?? ""}
-          sections={sections}
-          notice={{ role: "alert", text }}
-        />,
-        saved.status,
-      );
+      return page(c, await sectionsPage(c, { role: "alert", text }), saved.status);
     }
     return c.redirect("/desk/sections?n=saved", 303);
   })
@@ -497,52 +507,64 @@ const withoutEmpty = (data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).filter(([, value]) => value !== ""));
 
 async function authorsPage(
-  c: Context<AppEnv>,
+  c: DeskContext,
   state: { slug?: string; fields: AuthorFields; notice?: Notice | undefined },
   problems: Refusal["details"] = [],
-) {
+): Promise<Page> {
   const notice: Notice | undefined =
     state.notice ?? (problems.length ? { role: "alert", text: "Not saved: see the fields marked below." } : undefined);
-  return (
-    <AuthorsPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
-      authors={await listAuthors(c.env.DB)}
-      slug={state.slug}
-      fields={state.fields}
-      problems={problemsByField(problems)}
-      notice={notice}
-    />
-  );
+  return {
+    title: state.slug ? `Author “${state.fields.name}”` : "Authors",
+    notice,
+    content: (
+      <AuthorsPage
+        authors={await listAuthors(c.env.DB)}
+        slug={state.slug}
+        fields={state.fields}
+        problems={problemsByField(problems)}
+      />
+    ),
+  };
 }
 
-/** The stored article the route's slug names, or the page that says there is none. */
-async function articleRow(c: Context<AppEnv>): Promise<ArticleRow | Response> {
+async function sectionsPage(c: DeskContext, notice: Notice | undefined): Promise<Page> {
+  return { title: "Sections", notice, content: <SectionsPage sections={await listSections(c.env.DB)} /> };
+}
+
+/**
+ * Looks up the stored article the route's `:slug` names and sets it as `c.var.article`; a slug that
+ * is not valid, or names no article, gets the list saying there is none (404).
+ */
+async function withArticle(c: Context<ArticleEnv>, next: Next): Promise<Response | undefined> {
   const slug = c.req.param("slug") ?? "";
   const row = validateSlug(slug).ok ? await getArticleRow(c.env.DB, slug) : null;
-  return row ?? missingArticle(c, slug);
+  if (!row) return missingArticle(c, slug);
+  c.set("article", row);
+  await next();
+}
+
+/** For a form whose fields go unread: its body must still be a form (desk/form.ts's readForm). */
+async function requireForm(c: Context, next: Next): Promise<Response | undefined> {
+  const form = await readForm(c);
+  if (form instanceof Response) return form;
+  await next();
 }
 
 /** The editor's form for a stored article, as it was last saved. */
-const storedFields = (c: Context<AppEnv>, row: ArticleRow): EditorFields =>
+const storedFields = (c: DeskContext, row: ArticleRow): EditorFields =>
   fieldsFromInput(JSON.parse(row.input) as ArticleInput, row.slug, zoneOf(c), c.var.clock.now());
 
 /** The list, saying the article asked for does not exist. */
-function missingArticle(c: Context<AppEnv>, slug: string): Promise<Response> {
+function missingArticle(c: DeskContext, slug: string): Promise<Response> {
   return page(
     c,
-    <ListPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
-      rows={[]}
-      more={false}
-      filters={{}}
-      sections={[]}
-      authors={[]}
-      zone={zoneOf(c)}
-      now={c.var.clock.now()}
-      notice={{ role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } }}
-    />,
+    {
+      title: "Articles",
+      notice: { role: "alert", text: `There is no article “${slug}”.`, link: { href: "/desk", text: "All articles" } },
+      content: (
+        <ListPage rows={[]} more={false} filters={{}} sections={[]} authors={[]} zone={zoneOf(c)} now={c.var.clock.now()} />
+      ),
+    },
     404,
   );
 }
@@ -559,7 +581,7 @@ interface EditorState {
   liveProblems?: Map<string, string>;
 }
 
-async function editorPage(c: Context<AppEnv>, state: EditorState) {
+async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
   const { row } = state;
   const [authors, sections, corrections] = await Promise.all([
     listAuthors(c.env.DB),
@@ -567,12 +589,10 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
     row ? listCorrections(c.env.DB, row.id) : [],
   ]);
   const now = c.var.clock.now();
-  return (
+  const content = (
     <EditorPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
       slug={row?.slug}
-      articleId={row?.id}
+      autosaveKey={`${c.var.editor ?? ""}:${row?.id ?? "new"}`}
       version={row?.version}
       status={row ? statusOf(row, now) : undefined}
       fields={state.fields}
@@ -582,7 +602,6 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
       zone={zoneOf(c)}
       zoneLabel={zoneLabel(zoneOf(c), now)}
       now={now}
-      notice={state.notice}
       previewLink={state.previewLink}
       corrections={corrections.map((note) => ({
         id: note.id,
@@ -596,10 +615,11 @@ async function editorPage(c: Context<AppEnv>, state: EditorState) {
       live={row ? await liveDesk(c, row, state) : undefined}
     />
   );
+  return { title: row ? `Edit “${state.fields.title}”` : "New article", notice: state.notice, content };
 }
 
 /** A live article's update form and latest updates; undefined for an article that is not live. */
-async function liveDesk(c: Context<AppEnv>, row: ArticleRow, state: EditorState): Promise<LiveDeskProps | undefined> {
+async function liveDesk(c: DeskContext, row: ArticleRow, state: EditorState): Promise<LiveDeskProps | undefined> {
   if (!storedArticleOf(row).live) return undefined;
   const live = await readLivePage(c.env.DB, row.id);
   return {
@@ -615,7 +635,7 @@ async function liveDesk(c: Context<AppEnv>, row: ArticleRow, state: EditorState)
 }
 
 /** The editor again, with the editor's own values and each problem beside its field. */
-async function invalid(c: Context<AppEnv>, state: EditorState, problems: Refusal["details"], message?: string) {
+async function invalid(c: DeskContext, state: EditorState, problems: Refusal["details"], message?: string) {
   const count = problems.length;
   const notice: Notice = {
     role: "alert",
@@ -625,7 +645,7 @@ async function invalid(c: Context<AppEnv>, state: EditorState, problems: Refusal
 }
 
 /** A refusal of an action on a stored article, shown on its editor. */
-async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
+async function refused(c: DeskContext, row: ArticleRow, refusal: Refusal) {
   const fields = storedFields(c, row);
   const detail = describeProblems(refusal.details);
   const text = `${refusal.error}${detail ? `: ${detail}` : ""}.`;
@@ -633,16 +653,13 @@ async function refused(c: Context<AppEnv>, row: ArticleRow, refusal: Refusal) {
 }
 
 /** Someone else saved first: both versions and the diff, and the choice left to the editor. */
-async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, mine: ArticleInput, myVersion: string) {
+async function conflict(c: DeskContext, slug: string, fields: EditorFields, mine: ArticleInput, myVersion: string) {
   const current = await getArticleRow(c.env.DB, slug);
   if (!current) return missingArticle(c, slug);
   const theirsText = articleText(JSON.parse(current.input));
   const mineText = articleText(mine);
-  return page(
-    c,
+  const content = (
     <ConflictPage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
       slug={slug}
       myVersion={myVersion}
       theirVersion={current.version}
@@ -650,13 +667,13 @@ async function conflict(c: Context<AppEnv>, slug: string, fields: EditorFields, 
       mine={{ text: mineText, fields }}
       diff={lineDiff(theirsText, mineText)}
       zone={zoneOf(c)}
-    />,
-    409,
+    />
   );
+  return page(c, { title: "This article changed while you were editing", content }, 409);
 }
 
 /** The message after a redirect back to the editor. */
-async function noticeFor(c: Context<AppEnv>, row: ArticleRow): Promise<Notice | undefined> {
+async function noticeFor(c: DeskContext, row: ArticleRow): Promise<Notice | undefined> {
   const n = c.req.query("n");
   const now = c.var.clock.now();
   if (n === "renamed") {

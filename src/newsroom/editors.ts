@@ -84,7 +84,10 @@ export async function editorForToken(editors: EditorToken[], token: string): Pro
   return found;
 }
 
-/** The publishing context of an editor's request: set up by `requestSetup`, named by the auth. */
-export function publisher(c: Context<AppEnv>): PublishContext {
+/**
+ * The publishing context of an editor's request: set up by `requestSetup`, named by the auth. It
+ * reads only the bindings and variables, so a sub-app's context that adds its own variables passes too.
+ */
+export function publisher(c: Pick<Context<AppEnv>, "env" | "var">): PublishContext {
   return { db: c.env.DB, media: c.env.MEDIA, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
 }

@@ -149,22 +149,23 @@ describe("WebSub", () => {
 
   it("keeps a ping the hub refuses every time as a dead letter, which an editor can replay", async () => {
     fakeHub.refusals = 1_000;
-    await request(
+    const saved = await request(
       "/api/articles/never-pinged",
       {
         method: "PUT",
-        headers: { Authorization: "Bearer test-token-current", "Content-Type": "text/markdown" },
+        headers: { Authorization: "Bearer test-token-current-0123456789abcdef", "Content-Type": "text/markdown" },
         body: "---\ntitle: Never pinged\npublished: 2025-01-15T10:00:00Z\ncategory: Tests\n---\n\nText.\n",
       },
       HUB,
     );
+    expect(saved.status).toBe(201);
     const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
     expect(dead.results.map((row) => JSON.parse(row.body).kind)).toContain("websub");
     fakeHub.refusals = 0;
     hubRequests.length = 0;
     const replay = await request(
       "/api/pipeline/replay",
-      { method: "POST", headers: { Authorization: "Bearer test-token-current" } },
+      { method: "POST", headers: { Authorization: "Bearer test-token-current-0123456789abcdef" } },
       HUB,
     );
     expect(replay.status).toBe(200);

@@ -10,7 +10,7 @@ import { pipelineStatus, replayDeadLetters, startRebuild } from "../../pipeline/
 import type { AppEnv } from "../app-env";
 import { formText, readForm } from "./form";
 import { deskAuth } from "./guard";
-import { deskDocument, type Notice } from "./pages/layout";
+import type { Notice } from "./pages/layout";
 import { PipelinePage } from "./pages/pipeline";
 
 /** What the page says after a form, by the `n` its redirect carried. */
@@ -31,17 +31,11 @@ function noticeOf(c: Context<AppEnv>): Notice | undefined {
   };
 }
 
+/** The page, in the desk's layout (`deskLayout`, set by desk.tsx for every desk route). */
 async function pipelinePage(c: Context<AppEnv>, notice: Notice | undefined, status: 200 | 400 = 200): Promise<Response> {
-  const page = (
-    <PipelinePage
-      siteTitle={c.var.site.title}
-      editor={c.var.editor ?? ""}
-      status={await pipelineStatus(c.env.DB)}
-      zone={c.var.site.timeZone ?? "UTC"}
-      notice={notice}
-    />
-  );
-  return c.html(await deskDocument(page), status);
+  const page = <PipelinePage status={await pipelineStatus(c.env.DB)} zone={c.var.site.timeZone ?? "UTC"} />;
+  c.status(status);
+  return c.render(page, { title: "Pipeline", notice });
 }
 
 /**

@@ -7,11 +7,8 @@ import type { DiffLine } from "../diff";
 import type { EditorFields } from "../form";
 import { formatTime } from "../time-zone";
 import { DiffView } from "./diff-view";
-import { DeskLayout } from "./layout";
 
 export function ConflictPage(props: {
-  siteTitle: string;
-  editor: string;
   slug: string;
   /** The version the editor's changes were made to: their browser's unsaved copy names it. */
   myVersion: string;
@@ -24,7 +21,7 @@ export function ConflictPage(props: {
 }) {
   const { fields } = props.mine;
   return (
-    <DeskLayout title="This article changed while you were editing" siteTitle={props.siteTitle} editor={props.editor}>
+    <>
       <div class="notice alert" role="alert">
         <p>
           {props.theirs.by} saved “{props.slug}” at {formatTime(props.theirs.at, props.zone)}, after you opened it. Your changes
@@ -73,6 +70,6 @@ export function ConflictPage(props: {
           Discard mine and edit theirs
         </a>
       </div>
-    </DeskLayout>
+    </>
   );
 }

@@ -11,16 +11,13 @@ import type { AuthorRow, SectionRow } from "../../../editorial/database";
 import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";
 import { formatTime } from "../time-zone";
-import { DeskLayout, type Notice } from "./layout";
 import { type LiveDeskProps, LiveUpdateForm } from "./live-update";
 
 export interface EditorProps {
-  siteTitle: string;
-  editor: string;
   /** The article's slug; none for a new one. */
   slug?: string | undefined;
-  /** The stored article's id, which a rename keeps: the key of the browser's unsaved copy. */
-  articleId?: string | undefined;
+  /** The key of the browser's unsaved copy: the editor, and the stored article's id (which a rename keeps) or "new". */
+  autosaveKey: string;
   /** The stored version this form was loaded from: the save's If-Match. */
   version?: string | undefined;
   status?: Status | undefined;
@@ -31,7 +28,6 @@ export interface EditorProps {
   zone: string;
   zoneLabel: string;
   now: number;
-  notice?: Notice | undefined;
   /** A preview link just made, with when it expires. */
   previewLink?: { url: string; expires: number } | undefined;
   /** The stored article's current corrections and clarifications, oldest first. */
@@ -99,14 +95,9 @@ export function EditorPage(props: EditorProps) {
   const authorsOther = [others.join(", "), fields.authorsOther].filter(Boolean).join(", ");
   const formProblem = problems.get("form");
   return (
-    <DeskLayout
-      title={isNew ? "New article" : `Edit “${fields.title}”`}
-      siteTitle={props.siteTitle}
-      editor={props.editor}
-      notice={props.notice}
-    >
+    <>
       <div class="editor">
-        <form method="post" action={action} id="article-form" data-autosave={`${props.editor}:${props.articleId ?? "new"}`}>
+        <form method="post" action={action} id="article-form" data-autosave={props.autosaveKey}>
           {props.version ? <input type="hidden" name="version" value={props.version} /> : null}
           <input type="hidden" name="published_was" value={fields.was.published} />
           <input type="hidden" name="updated_was" value={fields.was.updated} />
@@ -280,7 +271,7 @@ export function EditorPage(props: EditorProps) {
       </div>
       {props.live ? <LiveUpdateForm {...props.live} /> : null}
       {slug !== undefined ? <ArticleTools {...props} slug={slug} /> : null}
-    </DeskLayout>
+    </>
   );
 }
 

@@ -6,7 +6,7 @@ import type { RevisionRow } from "../../../editorial/database";
 import type { DiffLine } from "../diff";
 import { formatTime } from "../time-zone";
 import { DiffView } from "./diff-view";
-import { DeskLayout, type Notice, TableScroll } from "./layout";
+import { TableScroll } from "./layout";
 
 const ACTIONS: Record<string, string> = {
   create: "Created",
@@ -33,22 +33,19 @@ function CompareEnd(props: { end: "from" | "to"; id: number; checked: boolean })
 }
 
 export function HistoryPage(props: {
-  siteTitle: string;
-  editor: string;
   slug: string;
   title: string;
   version: string;
   revisions: RevisionRow[];
   compared?: { from: number; to: number; lines: DiffLine[] | null } | undefined;
   zone: string;
-  notice?: Notice | undefined;
 }) {
   const { revisions, compared } = props;
   const [latest, previous] = revisions;
   const from = compared?.from ?? previous?.id ?? latest?.id;
   const to = compared?.to ?? latest?.id;
   return (
-    <DeskLayout title={`History of “${props.title}”`} siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+    <>
       <p>
         <a href={`/desk/articles/${props.slug}`}>Back to the editor</a>
       </p>
@@ -113,6 +110,6 @@ export function HistoryPage(props: {
           Compare
         </button>
       </p>
-    </DeskLayout>
+    </>
   );
 }

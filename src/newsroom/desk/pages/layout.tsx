@@ -1,11 +1,17 @@
 /**
  * @module newsroom/desk/pages/layout
  * The frame of every desk page: its navigation, the notice after an action, and the desk's own
- * stylesheet and script (served from /desk/assets/, the only scripts the desk's CSP allows).
+ * stylesheet and script (served from /desk/assets/, the only scripts the desk's CSP allows). It is
+ * Hono's jsxRenderer layout, set once for the desk (`deskLayout`): a handler renders a page with
+ * `c.render(<Page />, { title, notice })`, and the frame takes the site's title and the signed-in
+ * editor from the request.
  */
 
+import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
+import { jsxRenderer } from "hono/jsx-renderer";
+import type { AppEnv } from "../../app-env";
 
 export const DESK_SCRIPT = "/desk/assets/desk.js";
 export const DESK_STYLES = "/desk/assets/desk.css";
@@ -17,14 +23,24 @@ export interface Notice {
   link?: { href: string; text: string };
 }
 
-export function DeskLayout(props: {
+/** What a handler tells the frame about its page: `c.render(<Page />, { title, notice })`. */
+export interface DeskPage {
   title: string;
-  siteTitle: string;
-  /** The signed-in editor; none on the sign-in page. */
-  editor?: string | undefined;
   notice?: Notice | undefined;
-  children: Child;
-}) {
+}
+
+declare module "hono" {
+  // The desk is the only Hono app here that renders with c.render; this types its second argument.
+  interface ContextRenderer {
+    // biome-ignore lint/style/useShorthandFunctionType: Hono's ContextRenderer is an interface; a type alias would not merge with it.
+    (content: string | Promise<string>, page: DeskPage): Response | Promise<Response>;
+  }
+}
+
+function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) {
+  const siteTitle = c.var.site.title;
+  // The signed-in editor; none on the sign-in page.
+  const editor = c.var.editor;
   return (
     <html lang="en">
       <head>
@@ -32,7 +48,7 @@ export function DeskLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
         <meta name="color-scheme" content="light dark" />
-        <title>{`${props.title} · ${props.siteTitle} desk`}</title>
+        <title>{`${props.title} · ${siteTitle} desk`}</title>
         <link rel="stylesheet" href={DESK_STYLES} />
         <script type="module" src={DESK_SCRIPT} />
       </head>
@@ -42,11 +58,11 @@ export function DeskLayout(props: {
         </a>
         {/* Named, so they stay distinct from the site's own header and main in the preview frame. */}
         {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: a top-level header is the banner landmark, which ARIA lets us name. */}
-        <header class="desk" aria-label={`${props.siteTitle} desk`}>
+        <header class="desk" aria-label={`${siteTitle} desk`}>
           <a class="brand" href="/desk">
-            {props.siteTitle} <span>desk</span>
+            {siteTitle} <span>desk</span>
           </a>
-          {props.editor ? (
+          {editor ? (
             <nav aria-label="Desk">
               <ul>
                 <li>
@@ -68,8 +84,8 @@ export function DeskLayout(props: {
                   <a href="/desk/pipeline">Pipeline</a>
                 </li>
               </ul>
-              <form method="post" action="/desk/sign-out" id="sign-out" data-editor={props.editor}>
-                <span class="who">{props.editor}</span> <button type="submit">Sign out</button>
+              <form method="post" action="/desk/sign-out" id="sign-out" data-editor={editor}>
+                <span class="who">{editor}</span> <button type="submit">Sign out</button>
               </form>
             </nav>
           ) : null}
@@ -127,7 +143,14 @@ export function TableScroll(props: { label: string; children: Child }) {
   );
 }
 
-/** Renders a desk page to a document. */
+/**
+ * The desk's layout, set once as its renderer: every page a handler renders with `c.render` is
+ * framed by DeskLayout.
+ * @example new Hono<AppEnv>().use(deskLayout).get("/", (c) => c.render(<p>Hello</p>, { title: "Articles" }))
+ */
+export const deskLayout = jsxRenderer(DeskLayout, { docType: "<!doctype html>" });
+
+/** A whole document of its own, not framed as a desk page: the preview frame's list of problems. */
 export async function deskDocument(element: Child): Promise<string> {
   return String(await html`<!doctype html>${element}`);
 }

@@ -7,7 +7,7 @@ import type { AuthorRow, SectionRow } from "../../../editorial/database";
 import { statusOf } from "../../../editorial/database";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES } from "../queries";
 import { formatTime } from "../time-zone";
-import { DeskLayout, type Notice, TableScroll } from "./layout";
+import { TableScroll } from "./layout";
 import { RebuildNeeded } from "./pipeline";
 
 /** A filter over named things (sections, authors), by slug. */
@@ -56,8 +56,6 @@ function Pages(props: { filters: DeskFilters; more: boolean }) {
 }
 
 export function ListPage(props: {
-  siteTitle: string;
-  editor: string;
   rows: DeskRow[];
   /** Whether there is a page after this one. */
   more: boolean;
@@ -66,14 +64,13 @@ export function ListPage(props: {
   authors: AuthorRow[];
   zone: string;
   now: number;
-  notice?: Notice | undefined;
   /** This release changed how pages are rendered and no rebuild has run since. */
   rebuildNeeded?: boolean;
 }) {
   const { filters, zone, now } = props;
   const trash = filters.status === "trash";
   return (
-    <DeskLayout title={trash ? "Trash" : "Articles"} siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+    <>
       {props.rebuildNeeded ? <RebuildNeeded link /> : null}
       <search>
         <form method="get" action="/desk" class="filters">
@@ -153,6 +150,6 @@ export function ListPage(props: {
         </TableScroll>
       )}
       <Pages filters={filters} more={props.more} />
-    </DeskLayout>
+    </>
   );
 }

@@ -4,7 +4,7 @@
  * the site's navigation), for editors to keep without the API.
  */
 import type { AuthorRow, SectionRow } from "../../../editorial/database";
-import { DeskLayout, type Notice, TableScroll } from "./layout";
+import { TableScroll } from "./layout";
 
 /** The values an author's form shows: as stored, or as the editor sent them. */
 export interface AuthorFields {
@@ -33,24 +33,16 @@ const invalid = (problem: string | undefined, id: string) =>
   problem ? { "aria-invalid": "true" as const, "aria-describedby": id } : {};
 
 export function AuthorsPage(props: {
-  siteTitle: string;
-  editor: string;
   authors: AuthorRow[];
   /** The author being edited, or none for a new one. */
   slug?: string | undefined;
   fields: AuthorFields;
   problems: Map<string, string>;
-  notice?: Notice | undefined;
 }) {
   const { fields, problems, slug } = props;
   const action = slug ? `/desk/authors/${slug}` : "/desk/authors";
   return (
-    <DeskLayout
-      title={slug ? `Author “${fields.name}”` : "Authors"}
-      siteTitle={props.siteTitle}
-      editor={props.editor}
-      notice={props.notice}
-    >
+    <>
       {slug ? (
         <p>
           <a href="/desk/authors">All authors</a> · <a href={`/authors/${slug}`}>The author's page</a>
@@ -126,13 +118,13 @@ export function AuthorsPage(props: {
           </button>
         </form>
       ) : null}
-    </DeskLayout>
+    </>
   );
 }
 
-export function SectionsPage(props: { siteTitle: string; editor: string; sections: SectionRow[]; notice?: Notice | undefined }) {
+export function SectionsPage(props: { sections: SectionRow[] }) {
   return (
-    <DeskLayout title="Sections" siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+    <>
       <p class="hint">
         A section is made by the first article filed in it. Here its name can change (its address stays) and its place in the
         navigation, lowest number first.
@@ -158,6 +150,6 @@ export function SectionsPage(props: { siteTitle: string; editor: string; section
           <button type="submit">Save</button>
         </form>
       ))}
-    </DeskLayout>
+    </>
   );
 }

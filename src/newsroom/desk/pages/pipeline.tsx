@@ -7,7 +7,7 @@
  */
 import type { PipelineStatus } from "../../../pipeline/status";
 import { formatTime } from "../time-zone";
-import { DeskLayout, type Notice, TableScroll } from "./layout";
+import { TableScroll } from "./layout";
 
 export const REBUILD_NEEDED_TEXT = "This release changed how pages are rendered; rebuild to bring every page up to date.";
 
@@ -240,21 +240,15 @@ function Failures(props: { failures: PipelineStatus["failures"]; zone: string })
   );
 }
 
-export function PipelinePage(props: {
-  siteTitle: string;
-  editor: string;
-  status: PipelineStatus;
-  zone: string;
-  notice?: Notice | undefined;
-}) {
+export function PipelinePage(props: { status: PipelineStatus; zone: string }) {
   const { status, zone } = props;
   return (
-    <DeskLayout title="Pipeline" siteTitle={props.siteTitle} editor={props.editor} notice={props.notice}>
+    <>
       {status.pipelineVersion.needsRebuild ? <RebuildNeeded /> : null}
       <Backlog backlog={status.backlog} />
       <Rebuild rebuild={status.rebuild} zone={zone} />
       <DeadLetters letters={status.deadLetters} count={status.backlog.dead} zone={zone} />
       <Failures failures={status.failures} zone={zone} />
-    </DeskLayout>
+    </>
   );
 }

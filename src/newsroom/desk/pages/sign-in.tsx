@@ -2,11 +2,12 @@
  * @module newsroom/desk/pages/sign-in
  * The sign-in form: an editor's named token, from EDITOR_TOKENS.
  */
-import { DeskLayout, type Notice } from "./layout";
+import type { Notice } from "./layout";
 
-export function SignInPage(props: { siteTitle: string; next: string; notice?: Notice | undefined; access?: boolean }) {
+/** The form; the notice, shown by the layout, marks the token field invalid when it is an alert. */
+export function SignInPage(props: { next: string; notice?: Notice | undefined; access?: boolean }) {
   return (
-    <DeskLayout title="Sign in" siteTitle={props.siteTitle} notice={props.notice}>
+    <>
       <form method="post" action="/desk/sign-in" class="sign-in">
         <input type="hidden" name="next" value={props.next} />
         <label for="token">Editor token</label>
@@ -21,6 +22,6 @@ export function SignInPage(props: { siteTitle: string; next: string; notice?: No
         <button type="submit">Sign in</button>
       </form>
       {props.access ? <p class="hint">Or open the desk through your organisation's Cloudflare Access.</p> : null}
-    </DeskLayout>
+    </>
   );
 }

@@ -1,0 +1,40 @@
+/**
+ * @module newsroom/api-input
+ * What the editors' API's handlers share about their input and their refusals: the error shape,
+ * `{ error, details: [{ field, problem }] }`, and the route's `:slug`, checked once by Hono's
+ * validator middleware before the handler runs. A handler behind `slugParam` reads
+ * `c.req.valid("param").slug` and never sees a slug that is not valid.
+ */
+import type { Context } from "hono";
+import { validator } from "hono/validator";
+import { type FieldProblem, validateSlug } from "../core/schema";
+import type { Refusal } from "../editorial/publishing";
+
+/** Every status the API refuses with. */
+export type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 429 | 503;
+
+/**
+ * The API's one error shape: what went wrong, and each field with its problem.
+ * @example apiError(c, 404, 'There is no article "x"', [{ field: "slug", problem: "names no article" }])
+ */
+export function apiError(c: Context, status: ErrorStatus, error: string, details: FieldProblem[] = []): Response {
+  return c.json({ error, details }, status);
+}
+
+/** A refusal from editorial/, as the API answers it. */
+export const refusal = (c: Context, refused: Refusal): Response => apiError(c, refused.status, refused.error, refused.details);
+
+/** 400 for a route's `:slug` that is not a valid slug, naming the field and its problem. */
+export const invalidSlug = (c: Context, problems: FieldProblem[]): Response =>
+  apiError(c, 400, "The slug is not valid", problems);
+
+/**
+ * The route's `:slug`, checked: the handler reads `c.req.valid("param").slug`; a slug that is not
+ * valid is answered 400 before the handler runs.
+ * @example new Hono<AppEnv>().get("/authors/:slug", slugParam, (c) => c.text(c.req.valid("param").slug))
+ */
+export const slugParam = validator("param", (params, c) => {
+  const slug = params.slug ?? "";
+  const check = validateSlug(slug);
+  return check.ok ? { slug } : invalidSlug(c, check.problems);
+});
