@@ -31,7 +31,7 @@ import {
   statusOf,
   storedArticleOf,
 } from "./database";
-import { etagOf, listingsOfRow, type Preconditions, type PublishContext, type Refusal } from "./publishing";
+import { etagOf, ifMatchNames, listingsOfRow, type Preconditions, type PublishContext, type Refusal } from "./publishing";
 
 export interface CorrectionRow {
   id: string;
@@ -330,11 +330,7 @@ function matching(current: CorrectionRow[], id: string, slug: string, preconditi
   if (!found)
     return refuse(404, `The article "${slug}" has no correction ${id}`, "id", "names no current correction of this article");
   const { ifMatch } = preconditions;
-  if (
-    ifMatch !== undefined &&
-    ifMatch.trim() !== "*" &&
-    !ifMatch.split(",").some((tag) => tag.trim() === etagOf(found.version))
-  ) {
+  if (ifMatch !== undefined && !ifMatchNames(ifMatch, found.version)) {
     return refuse(
       412,
       "The correction has changed since you read it",

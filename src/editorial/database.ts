@@ -127,14 +127,6 @@ export interface OutboxWork {
   listings: string[];
 }
 
-export interface OutboxRow {
-  id: number;
-  kind: "article" | "listing" | "purge" | "websub";
-  target: string;
-  due_at: number;
-  attempts: number;
-}
-
 /**
  * Replaces every field of a row from `articleValues` (?1 to ?15), the time (?16), the editor (?17)
  * and the Atom item (?20); ?18, ?19 and ?21 are the conditions' (the expected version, the old slug,
@@ -536,35 +528,6 @@ export function outboxStatements(guard: Guard, work: OutboxWork, now: number): D
   ];
 }
 
-/**
- * Claims the outbox rows due at `now`, oldest first, by moving their due time past `leaseMs`: a
- * concurrent run does not take them too, and if this run dies they fall due again for the cron.
- */
-export async function claimOutbox(db: D1Database, now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE outbox SET due_at = ? WHERE id IN (SELECT id FROM outbox WHERE due_at <= ? ORDER BY priority, id LIMIT ?)
-       RETURNING id, kind, target, due_at, attempts`,
-    )
-    .bind(now + leaseMs, now, limit)
-    .all<OutboxRow>();
-  return results.sort((a, b) => a.id - b.id);
-}
-
-/** Gives claimed rows back, due at `at`: for work that another run is doing right now. */
-export async function releaseOutbox(db: D1Database, ids: number[], at: number): Promise<void> {
-  if (ids.length)
-    await db
-      .prepare(`UPDATE outbox SET due_at = ? WHERE id IN (${ids.map(() => "?").join(",")})`)
-      .bind(at, ...ids)
-      .run();
-}
-
-/** Rows for one target, up to `maxId`: applying the target once covers them all. */
-export async function completeOutbox(db: D1Database, kind: OutboxRow["kind"], target: string, maxId: number): Promise<void> {
-  await db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(kind, target, maxId).run();
-}
-
 /** The ETags last written for these KV documents. */
 export async function documentEtags(db: D1Database, names: string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
@@ -587,30 +550,6 @@ export async function recordDocumentEtags(db: D1Database, etags: Array<[string, 
             .bind(name, etag),
     ),
   );
-}
-
-/** One applied row, by its own id. */
-export async function completeOutboxRow(db: D1Database, id: number): Promise<void> {
-  await db.prepare("DELETE FROM outbox WHERE id = ?").bind(id).run();
-}
-
-/** Puts a failed row back, a little later each time it fails. */
-export async function retryOutbox(db: D1Database, row: OutboxRow, error: string, now: number): Promise<void> {
-  const backoff = Math.min(60_000 * 2 ** row.attempts, 3_600_000);
-  await db
-    .prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ?")
-    .bind(error.slice(0, 500), now + backoff, row.id)
-    .run();
-}
-
-/** Queues a purge of tags for `due`: a retry, or the second purge after KV's propagation window. */
-export async function queuePurge(db: D1Database, tags: string[], due: number, now: number): Promise<void> {
-  if (tags.length === 0) return;
-  // A re-purge for later is background work; a purge to retry now is not.
-  await db
-    .prepare("INSERT INTO outbox (kind, target, due_at, created_at, priority) VALUES ('purge', ?, ?, ?, ?)")
-    .bind(tags.join(","), due, now, due > now ? 1 : 0)
-    .run();
 }
 
 /** Queues a WebSub ping for each feed that changed; the outbox sends them to the hub, with retries. */

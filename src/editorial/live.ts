@@ -37,7 +37,7 @@ import {
   outboxStatements,
   storedArticleOf,
 } from "./database";
-import { etagOf, type Preconditions, type PublishContext, type Refusal } from "./publishing";
+import { etagOf, ifMatchNames, type Preconditions, type PublishContext, type Refusal } from "./publishing";
 
 /** An update as D1 keeps it. */
 export interface LiveUpdateRow {
@@ -333,11 +333,7 @@ async function articleAndUpdate(
   const update = await getUpdate(db, row.value.id, id);
   if (!update) return refuse(404, `The article "${slug}" has no update ${id}`, "id", "names no update of this article");
   const { ifMatch } = preconditions;
-  if (
-    ifMatch !== undefined &&
-    ifMatch.trim() !== "*" &&
-    !ifMatch.split(",").some((tag) => tag.trim() === etagOf(update.version))
-  ) {
+  if (ifMatch !== undefined && !ifMatchNames(ifMatch, update.version)) {
     return refuse(
       412,
       "The update has changed since you read it",

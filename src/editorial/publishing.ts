@@ -86,6 +86,14 @@ const SAVE_ATTEMPTS = 3;
 
 export const etagOf = (version: string): string => `"${version}"`;
 
+/**
+ * Whether an `If-Match` value names `version`: `*`, or a list of entity tags one of which is its
+ * ETag (RFC 9110 §13.1.1). Articles, corrections and live updates all check it the same way.
+ * @example ifMatchNames('"a", "b"', "b") // true
+ */
+export const ifMatchNames = (ifMatch: string, version: string): boolean =>
+  ifMatch.trim() === "*" || ifMatch.split(",").some((tag) => tag.trim() === etagOf(version));
+
 /** Creates or replaces the article at `slug`. */
 export async function saveArticle(
   context: PublishContext,
@@ -233,8 +241,7 @@ export async function restoreRevision(
 function checkPreconditions(current: ArticleRow | null, preconditions: Preconditions): Refusal | null {
   const { ifMatch } = preconditions;
   if (ifMatch !== undefined) {
-    const matches =
-      current !== null && (ifMatch.trim() === "*" || ifMatch.split(",").some((tag) => tag.trim() === etagOf(current.version)));
+    const matches = current !== null && ifMatchNames(ifMatch, current.version);
     if (!matches) {
       return refuse(
         412,

@@ -38,3 +38,16 @@ export const slugParam = validator("param", (params, c) => {
   const check = validateSlug(slug);
   return check.ok ? { slug } : invalidSlug(c, check.problems);
 });
+
+/**
+ * What every revision listing shows of one revision, before what is particular to it (the changed
+ * fields, the update's text).
+ * @example c.json({ revisions: rows.map((r) => ({ ...revisionHead(r), changed: JSON.parse(r.changed) })) })
+ */
+export const revisionHead = (r: { id: number; version: string; action: string; editor: string; created_at: number }) => ({
+  id: r.id,
+  version: r.version,
+  action: r.action,
+  editor: r.editor,
+  at: new Date(r.created_at).toISOString(),
+});

@@ -32,7 +32,7 @@ import {
   updateUrl,
 } from "../editorial/live";
 import { etagOf, type Preconditions } from "../editorial/publishing";
-import { apiError, invalidSlug, refusal, slugParam } from "./api-input";
+import { apiError, invalidSlug, refusal, revisionHead, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 
@@ -165,13 +165,6 @@ export const liveApi = new Hono<AppEnv>()
     }
     return c.json({
       id,
-      revisions: revisions.map((r) => ({
-        id: r.id,
-        version: r.version,
-        action: r.action,
-        editor: r.editor,
-        at: new Date(r.created_at).toISOString(),
-        update: JSON.parse(r.input) as Record<string, unknown>,
-      })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), update: JSON.parse(r.input) as Record<string, unknown> })),
     });
   });

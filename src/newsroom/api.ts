@@ -38,7 +38,7 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { correctionsApi } from "./api-corrections";
-import { apiError, refusal, slugParam } from "./api-input";
+import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { pipelineApi } from "./api-pipeline";
 import { searchApi } from "./api-search";
@@ -168,14 +168,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const revisions = await listRevisions(c.env.DB, row.id);
     return c.json({
       slug,
-      revisions: revisions.map((r) => ({
-        id: r.id,
-        version: r.version,
-        action: r.action,
-        editor: r.editor,
-        at: new Date(r.created_at).toISOString(),
-        changed: JSON.parse(r.changed) as string[],
-      })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: JSON.parse(r.changed) as string[] })),
     });
   })
   .get("/articles/:slug/revisions/:id{[0-9]+}", slugParam, async (c) => {
@@ -185,11 +178,7 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!revision)
       return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
     return c.json({
-      id: revision.id,
-      version: revision.version,
-      action: revision.action,
-      editor: revision.editor,
-      at: new Date(revision.created_at).toISOString(),
+      ...revisionHead(revision),
       changed: JSON.parse(revision.changed) as string[],
       article: JSON.parse(revision.input) as Record<string, unknown>,
     });

@@ -55,14 +55,16 @@ function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** A sub-app mounted at `path` whose module is imported on its first request. */
+/**
+ * A sub-app mounted at `path` whose module is imported on its first request. It runs on a context
+ * of its own, so it sets up its own variables; the outbox is sent by the outer app's middleware,
+ * once, after the sub-app has answered.
+ */
 function lazyApp(options: PipelineOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
   let mounted: Promise<Hono<AppEnv>> | undefined;
   return async function lazyApp(c) {
     mounted ??= load()
-      .then((routes) =>
-        new Hono<AppEnv>().use(pipelineSetup(options)).use(sendOutboxAfterWrites()).route(path, routes).onError(onError),
-      )
+      .then((routes) => new Hono<AppEnv>().use(pipelineSetup(options)).route(path, routes).onError(onError))
       .catch((error: unknown) => {
         mounted = undefined; // The next request tries again.
         throw error;

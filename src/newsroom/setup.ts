@@ -9,7 +9,7 @@ import { edgeCacheFor } from "../cache/edge-cache";
 import { siteFromEnv } from "../core/config";
 import { createStore } from "../readmodel/store";
 import type { AppEnv } from "./app-env";
-import { materialiserFor, type PipelineOptions } from "./materialiser";
+import { materialiserFor, outboundFetch, type PipelineOptions } from "./materialiser";
 
 /** Editors' reads leave KV's cacheTtl unset: KV shows a data centre its own writes at once. */
 export function requestSetup(): MiddlewareHandler<AppEnv> {
@@ -28,7 +28,7 @@ export function requestSetup(): MiddlewareHandler<AppEnv> {
 export function pipelineSetup(options: PipelineOptions): MiddlewareHandler<AppEnv> {
   return async function pipelineSetup(c, next) {
     c.set("clock", options.clock);
-    c.set("fetch", options.fetch ?? ((request: Request) => fetch(request)));
+    c.set("fetch", outboundFetch(options));
     c.set("materialiser", materialiserFor(c.env, c.executionCtx as ExecutionContext, options));
     await next();
   };

@@ -5,6 +5,7 @@
  * consumer has applied them, and marks them dead when their message reached the dead-letter queue.
  * D1 stays the truth: a row that was never sent, or never acknowledged, is sent again by the cron.
  */
+import { inListStatements } from "./in-list";
 import { type PipelineMessage, type PipelineQueues, sendAll } from "./messages";
 
 /** A sent row that no consumer acknowledged within this is sent again (duplicates are harmless). */
@@ -81,24 +82,10 @@ async function generationsOf(db: D1Database, rows: ClaimedRow[]): Promise<Map<st
   const found = new Map<string, number>();
   const slugs = [...new Set(rows.filter((r) => r.kind === "article").map((r) => r.target))];
   const names = [...new Set(rows.filter((r) => r.kind === "listing").map((r) => r.target))];
-  const statements: D1PreparedStatement[] = [];
-  // D1 binds at most 100 parameters a statement.
-  for (let i = 0; i < slugs.length; i += 100) {
-    const part = slugs.slice(i, i + 100);
-    statements.push(
-      db
-        .prepare(`SELECT 'article:' || slug AS k, revision AS g FROM articles WHERE slug IN (${part.map(() => "?").join(",")})`)
-        .bind(...part),
-    );
-  }
-  for (let i = 0; i < names.length; i += 100) {
-    const part = names.slice(i, i + 100);
-    statements.push(
-      db
-        .prepare(`SELECT 'listing:' || name AS k, generation AS g FROM listings WHERE name IN (${part.map(() => "?").join(",")})`)
-        .bind(...part),
-    );
-  }
+  const statements = [
+    ...inListStatements(db, "SELECT 'article:' || slug AS k, revision AS g FROM articles WHERE slug IN ({in})", slugs),
+    ...inListStatements(db, "SELECT 'listing:' || name AS k, generation AS g FROM listings WHERE name IN ({in})", names),
+  ];
   if (statements.length === 0) return found;
   for (const result of await db.batch<{ k: string; g: number }>(statements)) {
     for (const row of result.results) found.set(row.k, row.g);
@@ -107,13 +94,7 @@ async function generationsOf(db: D1Database, rows: ClaimedRow[]): Promise<Map<st
 }
 
 async function unsend(db: D1Database, ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 100) {
-    const part = ids.slice(i, i + 100);
-    await db
-      .prepare(`UPDATE outbox SET sent_at = NULL WHERE id IN (${part.map(() => "?").join(",")})`)
-      .bind(...part)
-      .run();
-  }
+  for (const statement of inListStatements(db, "UPDATE outbox SET sent_at = NULL WHERE id IN ({in})", ids)) await statement.run();
 }
 
 /**

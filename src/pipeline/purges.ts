@@ -6,6 +6,7 @@
  * Cloudflare's documented Free limits, 5 a minute with a burst of 25). A refused purge keeps its
  * tags for a later attempt: none is ever dropped.
  */
+import { inListStatements } from "./in-list";
 
 /** What purges and invalidates the reader's cache: its RPC entrypoint, or the local layer. */
 export interface Purger {
@@ -123,40 +124,31 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
       report.refused++;
       // Tried again after 5 s, doubling with each refusal, at most 5 minutes.
       await db.batch(
-        chunks(tags).map((part) =>
-          db
-            .prepare(
-              `UPDATE pending_purges SET attempts = attempts + 1, due_at = ? + MIN(300000, 5000 << MIN(attempts, 6))
-               WHERE mode = ? AND tag IN (${part.map(() => "?").join(",")})`,
-            )
-            .bind(now, mode, ...part),
+        inListStatements(
+          db,
+          `UPDATE pending_purges SET attempts = attempts + 1, due_at = ? + MIN(300000, 5000 << MIN(attempts, 6))
+           WHERE mode = ? AND tag IN ({in})`,
+          tags,
+          [now, mode],
         ),
       );
       return report;
     }
     // Done, unless a re-purge is owed: then it waits out KV's propagation window.
-    await db.batch(
-      chunks(tags).flatMap((part) => {
-        const placeholders = part.map(() => "?").join(",");
-        return [
-          db
-            .prepare(`DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN (${placeholders})`)
-            .bind(mode, now, ...part),
-          db
-            .prepare(
-              `UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN (${placeholders})`,
-            )
-            .bind(now + REPURGE_DELAY_MS, mode, ...part),
-        ];
-      }),
-    );
+    await db.batch([
+      ...inListStatements(
+        db,
+        "DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN ({in})",
+        tags,
+        [mode, now],
+      ),
+      ...inListStatements(
+        db,
+        "UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN ({in})",
+        tags,
+        [now + REPURGE_DELAY_MS, mode],
+      ),
+    ]);
   }
   return report;
-}
-
-/** D1 binds at most 100 parameters a statement: tags go in parts that leave room for the rest. */
-function chunks(tags: string[], size = 90): string[][] {
-  const parts: string[][] = [];
-  for (let i = 0; i < tags.length; i += size) parts.push(tags.slice(i, i + size));
-  return parts;
 }

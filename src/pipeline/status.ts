@@ -4,8 +4,10 @@
  * whether this release's render pipeline has been rebuilt yet; and the two things they can do:
  * replay dead letters, and rebuild everything.
  */
+
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { rebuildEverythingStatements } from "../editorial/database";
+import { inListStatements } from "./in-list";
 import { type PipelineQueues, parseMessage, sendAll } from "./messages";
 
 export interface PipelineStatus {
@@ -91,21 +93,10 @@ export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, 
   await sendAll(queues.urgent, messages);
   const ids = results.map((row) => row.id);
   const rowIds = messages.flatMap((m) => (m.id === undefined ? [] : [m.id]));
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < ids.length; i += 90) {
-    const part = ids.slice(i, i + 90);
-    statements.push(
-      db.prepare(`UPDATE dead_letters SET replayed_at = ? WHERE id IN (${part.map(() => "?").join(",")})`).bind(now, ...part),
-    );
-  }
-  for (let i = 0; i < rowIds.length; i += 90) {
-    const part = rowIds.slice(i, i + 90);
-    statements.push(
-      db
-        .prepare(`UPDATE outbox SET dead_at = NULL, sent_at = ? WHERE id IN (${part.map(() => "?").join(",")})`)
-        .bind(now, ...part),
-    );
-  }
+  const statements = [
+    ...inListStatements(db, "UPDATE dead_letters SET replayed_at = ? WHERE id IN ({in})", ids, [now]),
+    ...inListStatements(db, "UPDATE outbox SET dead_at = NULL, sent_at = ? WHERE id IN ({in})", rowIds, [now]),
+  ];
   if (statements.length) await db.batch(statements);
   return results.length;
 }
