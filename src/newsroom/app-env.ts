@@ -8,6 +8,7 @@ import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
 import type { Materialiser } from "../pipeline/materialise";
 import type { Store } from "../readmodel/store";
+import type { Actor } from "./permissions";
 
 export interface AppEnv {
   Bindings: NewsroomBindings;
@@ -21,5 +22,7 @@ export interface AppEnv {
     materialiser: Materialiser;
     /** The signed-in editor's name, on the editors' API and the desk. */
     editor?: string;
+    /** Whoever is making the request, with their role (newsroom/permissions.ts). */
+    actor?: Actor;
   };
 }
