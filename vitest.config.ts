@@ -50,11 +50,15 @@ export default defineConfig({
         },
       },
       {
-        // The CLI runs on Node: its end-to-end tests start a real local Worker and publish to it.
+        // The CLI runs on Node: its end-to-end tests publish to one real local Worker, which
+        // tests/cli/global-setup.ts starts for all of them. The files run one at a time, so none sees
+        // another's writes land in the middle of its counts.
         test: {
           name: "cli",
           include: ["tests/cli/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/cli/global-setup.ts"],
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

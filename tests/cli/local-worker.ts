@@ -3,7 +3,7 @@
  * for end-to-end tests of the editors' tools: the reader on the port, the newsroom behind it, and
  * the queues with their consumer.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -43,68 +43,124 @@ async function freePort(): Promise<number> {
  * await worker.stop();
  */
 export async function startLocalWorker(token: string, vars: Record<string, string> = {}): Promise<LocalWorker> {
+  const worker = await launchLocalWorker(token, vars);
+  try {
+    await worker.ready;
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
+  return worker;
+}
+
+/** A local Worker still starting: its address is known, `ready` settles once it answers (or fails). */
+export interface LaunchingWorker extends LocalWorker {
+  ready: Promise<void>;
+}
+
+/**
+ * Like `startLocalWorker`, but returns as soon as the address is chosen, with the migrations and
+ * `wrangler dev` going on in the background (nothing blocks the caller's event loop), so a vitest
+ * globalSetup can hand the address on while the Worker builds. `stop()` may be called at any time:
+ * it ends whatever has started and removes the local state.
+ *
+ * @example
+ * const worker = await launchLocalWorker("a-test-token-of-32-characters-or-more");
+ * await worker.ready;
+ */
+export async function launchLocalWorker(token: string, vars: Record<string, string> = {}): Promise<LaunchingWorker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "broadsheet-e2e-"));
-  // The same migrations `npm start` applies (the editorial database and the search index), into
-  // this server's own local state (which the primary Worker's --persist-to sets for both).
-  for (const database of ["DB", "SEARCH"]) {
-    const migrated = spawnSync(
-      join(BIN, "wrangler"),
-      ["d1", "migrations", "apply", database, "--local", "--persist-to", state, "-c", "wrangler.newsroom.toml"],
-      { cwd: ROOT, env: { ...CHILD_ENV, CI: "true" }, encoding: "utf8" },
-    );
-    if (migrated.status !== 0)
-      throw new Error(`wrangler d1 migrations apply ${database} failed:\n${migrated.stdout}${migrated.stderr}`);
-  }
-  const settings = { ...vars, EDITOR_TOKENS: token, SITE_URL: url };
-  const newsroomConfig = await newsroomConfigWith(state, settings);
-  const readerVars = Object.keys((await rawConfig("wrangler.toml")).vars ?? {});
-  const child: ChildProcess = spawn(
-    join(BIN, "wrangler"),
-    [
-      "dev",
-      "-c",
-      "wrangler.toml",
-      "-c",
-      newsroomConfig,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      state,
-      ...Object.entries(settings)
-        .filter(([name]) => readerVars.includes(name))
-        .flatMap(([name, value]) => ["--var", `${name}:${value}`]),
-    ],
-    { cwd: ROOT, env: CHILD_ENV, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  let child: ChildProcess | undefined;
+  let stopped = false;
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
 
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
-    try {
-      const response = await fetch(`${url}/rss.xml`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) break;
-    } catch {
-      // Not listening yet.
+  async function run(): Promise<void> {
+    // The same migrations `npm start` applies (the editorial database and the search index), into
+    // this server's own local state (which the primary Worker's --persist-to sets for both).
+    for (const database of ["DB", "SEARCH"]) {
+      const migrated = await runChild(
+        join(BIN, "wrangler"),
+        ["d1", "migrations", "apply", database, "--local", "--persist-to", state, "-c", "wrangler.newsroom.toml"],
+        { ...CHILD_ENV, CI: "true" },
+      );
+      if (stopped) return;
+      if (migrated.code !== 0) throw new Error(`wrangler d1 migrations apply ${database} failed:\n${migrated.output}`);
     }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 300));
+    const settings = { ...vars, EDITOR_TOKENS: token, SITE_URL: url };
+    const newsroomConfig = await newsroomConfigWith(state, settings);
+    const readerVars = Object.keys((await rawConfig("wrangler.toml")).vars ?? {});
+    if (stopped) return;
+    const started = spawn(
+      join(BIN, "wrangler"),
+      [
+        "dev",
+        "-c",
+        "wrangler.toml",
+        "-c",
+        newsroomConfig,
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--persist-to",
+        state,
+        ...Object.entries(settings)
+          .filter(([name]) => readerVars.includes(name))
+          .flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+      ],
+      { cwd: ROOT, env: CHILD_ENV, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child = started;
+    started.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (stopped) return;
+      if (started.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+      try {
+        const response = await fetch(`${url}/rss.xml`, { signal: AbortSignal.timeout(2000) });
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
   }
+
+  const ready = run();
+  // Whoever awaits `ready` sees its failure; an unawaited one must not end the process.
+  ready.catch(() => {});
   return {
     url,
     token,
+    ready,
     async stop() {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      stopped = true;
+      await ready.catch(() => {});
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child?.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
       await rm(state, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs a command from the project's root to its end, without blocking the event loop. */
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", (error) => done({ code: -1, output: `${output}${error.message}` }));
+    child.on("exit", (code) => done({ code: code ?? -1, output }));
+  });
 }
 
 async function rawConfig(path: string) {

@@ -4,16 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../support/png";
-import { BIN, CHILD_ENV, type LocalWorker, ROOT, startLocalWorker, textContaining } from "./local-worker";
+import type { LocalSite } from "./global-setup";
+import { localSite } from "./local-site";
+import { BIN, CHILD_ENV, ROOT, textContaining } from "./local-worker";
 
-const TOKEN = "e2e-editor-token-0123456789abcdef0123";
-let worker: LocalWorker;
+/** The CLI project's shared local site (tests/cli/global-setup.ts). */
+let worker: LocalSite;
 let articles: string;
 /** A second folder, of articles that show images from disk. */
 let illustrated: string;
 
 /** Runs `npm run publish -- args` as an editor would, and collects what it prints. */
-function runPublish(args: string[], token: string | null = TOKEN): Promise<{ code: number; output: string }> {
+function runPublish(args: string[], token: string | null = worker.token): Promise<{ code: number; output: string }> {
   const env: NodeJS.ProcessEnv = { ...CHILD_ENV };
   if (token === null) delete env.BROADSHEET_TOKEN;
   else env.BROADSHEET_TOKEN = token;
@@ -42,7 +44,7 @@ function illustratedArticle(title: string, image: string, body: string): string 
 }
 
 beforeAll(async () => {
-  worker = await startLocalWorker(TOKEN);
+  worker = await localSite();
   articles = await mkdtemp(join(tmpdir(), "broadsheet-articles-"));
   await cp(join(ROOT, "articles"), articles, { recursive: true });
   await writeFile(join(articles, "new.md"), NEW_ARTICLE);
@@ -53,7 +55,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.stop();
   if (articles) await rm(articles, { recursive: true, force: true });
   if (illustrated) await rm(illustrated, { recursive: true, force: true });
 });
@@ -143,7 +144,7 @@ describe("npm run publish against a running local Worker", () => {
     expect(await readFile(file, "utf8")).toBe(source);
 
     const stored = (await (
-      await fetch(`${worker.url}/api/articles/from-disk`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+      await fetch(`${worker.url}/api/articles/from-disk`, { headers: { Authorization: `Bearer ${worker.token}` } })
     ).json()) as { article: { image: { url: string; alt: string }; body: string } };
     const strip = stored.article.image.url;
     expect(strip).toMatch(/^\/media\/[0-9a-f]{32}\.png$/);
