@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseArticleFile } from "../../src/core/source";
+import { cliCommand } from "./cli-command";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -17,17 +18,18 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the real command as an editor would; tsx finds `node` on PATH, so the project's Node 22 goes first. */
+/** Runs the real command as an editor would (compiled once: tests/cli/cli-command.ts), with the project's Node 22 first on PATH. */
 function runImport(...args: string[]): Promise<Run> {
   return runImportWith({}, ...args);
 }
 
-function runImportWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
+async function runImportWith(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  const [command = "", ...compiled] = await cliCommand("import");
   return new Promise((done) => {
     const { BROADSHEET_DEFAULT_CATEGORY: _ignored, ...inherited } = process.env;
     execFile(
-      join(BIN, "tsx"),
-      ["src/cli/import.ts", ...args],
+      command,
+      [...compiled, ...args],
       { cwd: ROOT, env: { ...inherited, ...env, PATH: `${BIN}${delimiter}${process.env.PATH ?? ""}` } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePng } from "../support/png";
+import { cliCommand } from "./cli-command";
 import type { LocalSite } from "./global-setup";
 import { localSite } from "./local-site";
-import { BIN, CHILD_ENV, ROOT, textContaining } from "./local-worker";
+import { CHILD_ENV, ROOT, textContaining } from "./local-worker";
 
 /** The CLI project's shared local site (tests/cli/global-setup.ts). */
 let worker: LocalSite;
@@ -15,12 +16,13 @@ let articles: string;
 let illustrated: string;
 
 /** Runs `npm run publish -- args` as an editor would, and collects what it prints. */
-function runPublish(args: string[], token: string | null = worker.token): Promise<{ code: number; output: string }> {
+async function runPublish(args: string[], token: string | null = worker.token): Promise<{ code: number; output: string }> {
   const env: NodeJS.ProcessEnv = { ...CHILD_ENV };
   if (token === null) delete env.BROADSHEET_TOKEN;
   else env.BROADSHEET_TOKEN = token;
+  const [command = "", ...compiled] = await cliCommand("publish");
   return new Promise((resolve) => {
-    const child = spawn(join(BIN, "tsx"), ["src/cli/publish.ts", ...args], { cwd: ROOT, env });
+    const child = spawn(command, [...compiled, ...args], { cwd: ROOT, env });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -72,8 +74,13 @@ describe("npm run publish against a running local Worker", () => {
     expect(await textContaining(`${worker.url}/articles/new`, "Written in a file")).toContain(
       "Written in a file, published with one command.",
     );
-    expect(await (await fetch(`${worker.url}/rss.xml`)).text()).toContain("A new article from the editor&#39;s desk");
-    const feed = (await (await fetch(`${worker.url}/feed.json`)).json()) as { items: Array<{ url: string }> };
+    // The feeds too, once their purge lands: another file on the shared site may have had them cached.
+    expect(await textContaining(`${worker.url}/rss.xml`, "A new article from the editor&#39;s desk")).toContain(
+      "A new article from the editor&#39;s desk",
+    );
+    const feed = JSON.parse(await textContaining(`${worker.url}/feed.json`, `${worker.url}/articles/new`)) as {
+      items: Array<{ url: string }>;
+    };
     expect(feed.items.map((item) => item.url)).toContain(`${worker.url}/articles/new`);
   });
 

@@ -3,20 +3,21 @@
 // for all of them. Other files' articles are on the site too (the CLI files run one at a time), so
 // the counts are the site's own, read from the API just before.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cliCommand } from "./cli-command";
 import type { LocalSite } from "./global-setup";
 import { localSite } from "./local-site";
-import { BIN, CHILD_ENV, fetchUntil, ROOT } from "./local-worker";
+import { CHILD_ENV, fetchUntil, ROOT } from "./local-worker";
 
 let worker: LocalSite;
 
-function runReindex(args: string[], token: string | null = worker.token): Promise<{ code: number; output: string }> {
+async function runReindex(args: string[], token: string | null = worker.token): Promise<{ code: number; output: string }> {
   const env: NodeJS.ProcessEnv = { ...CHILD_ENV };
   if (token === null) delete env.BROADSHEET_TOKEN;
   else env.BROADSHEET_TOKEN = token;
+  const [command = "", ...compiled] = await cliCommand("reindex");
   return new Promise((resolve) => {
-    const child = spawn(join(BIN, "tsx"), ["src/cli/reindex.ts", ...args], { cwd: ROOT, env });
+    const child = spawn(command, [...compiled, ...args], { cwd: ROOT, env });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -50,7 +51,7 @@ describe("npm run reindex", () => {
     const searchable = articles.filter((article) => article.status === "published" || article.status === "scheduled");
     expect(searchable.length).toBeGreaterThanOrEqual(5);
     const { code, output } = await runReindex(["--site", worker.url, "--limit", "2"]);
-    expect(code).toBe(0);
+    expect(code, output).toBe(0);
     // Not a terminal: plain progress lines, the last one complete.
     expect(output).toContain(`${articles.length}/${articles.length} articles  100%`);
     expect(output).toMatch(
