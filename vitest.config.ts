@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -11,6 +12,10 @@ const searchMigrations = await readD1Migrations("./src/search/migrations");
 
 export default defineConfig({
   test: {
+    // Two files at once even on two cores (vitest's default there is one): the CLI files spend most
+    // of their time waiting on the local Worker and the commands they start, and a workers file can
+    // use the core meanwhile.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         // Unit, integration and validation tests run inside workerd, against real KV and Cache API.
@@ -47,6 +52,11 @@ export default defineConfig({
           name: "workers",
           include: ["tests/{unit,integration,content}/**/*.test.{ts,tsx}"],
           setupFiles: ["tests/setup.ts"],
+          // One workerd (with every module loaded once) runs file after file, instead of a new one
+          // per file: starting workerd and loading the app again was a third of the suite's time.
+          // tests/setup.ts resets the storage and the fakes before every test, which is what kept
+          // files apart; nothing else in them outlives a file.
+          isolate: false,
         },
       },
       {

@@ -1,5 +1,7 @@
 // Runs before every test inside workerd: each test starts with the database migrated and empty,
-// empty KV and R2, and an empty edge cache, so no test depends on another having run first.
+// empty KV and R2, an empty edge cache, and the fakes of tests/integration/helpers.ts as new, so no
+// test depends on another having run first. The files share one workerd and one copy of each
+// module (vitest.config.ts: isolate false), so this is all that separates one file from the next.
 // (cloudflare:test's reset() would also do it, but it tears down the Cache API's storage under
 // cache writes still running in waitUntil.)
 
@@ -9,12 +11,15 @@ import { beforeEach } from "vitest";
 import { EVERYTHING, localCache } from "../src/cache/local-cache";
 import { TABLES } from "../src/editorial/database";
 import { SEARCH_TABLES } from "../src/search/entries";
-import { clock, fakeReader, forgetQueuedMessages, readerPurges } from "./integration/helpers";
+import { clock, fakeHub, fakeReader, forgetQueuedMessages, hubRequests, readerPurges } from "./integration/helpers";
 
 beforeEach(async () => {
   forgetQueuedMessages();
   fakeReader.purges = "accept";
   readerPurges.length = 0;
+  hubRequests.length = 0;
+  fakeHub.status = 204;
+  fakeHub.refusals = 0;
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
   await env.DB.batch(TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
   await applyD1Migrations(env.SEARCH, env.TEST_SEARCH_MIGRATIONS);
