@@ -13,18 +13,12 @@
  */
 import { absoluteUrl } from "../core/config";
 import { sha256Hex } from "../core/digest";
-import {
-  LIVE_KEY_EVENTS,
-  LIVE_PAGE_SIZE,
-  LIVE_PATHS,
-  liveListingName,
-  newUpdateId,
-  olderPageOf,
-  updateAnchor,
-} from "../core/live";
+import { LIVE_KEY_EVENTS, LIVE_PAGE_SIZE, newUpdateId, olderPageOf } from "../core/live";
 import { renderBody, shorten } from "../core/markdown";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { type FieldProblem, type LiveUpdateInput, liveUpdateInputSchema, validate } from "../core/schema";
+import { liveListingName } from "../targets/build-target";
+import { LIVE_PATHS, updateAnchor } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { fragmentsAt } from "./article";
 import {

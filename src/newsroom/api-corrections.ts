@@ -16,7 +16,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { absoluteUrl, articlePath } from "../core/config";
+import { absoluteUrl } from "../core/config";
 import { noteAnchor } from "../core/corrections";
 import {
   addCorrection,
@@ -28,6 +28,7 @@ import {
 } from "../editorial/corrections";
 import { getArticleRow, statusOf } from "../editorial/database";
 import { etagOf } from "../editorial/publishing";
+import { articlePath } from "../targets/document-name";
 import { apiError, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";

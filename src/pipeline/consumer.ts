@@ -8,10 +8,11 @@
  */
 
 import type { NavSection } from "../render/layout";
+import { formatTarget } from "../targets/build-target";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey, workTarget } from "./messages";
 import { completeStatements, deadLetterStatements, failureStatements, runStatements, sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
 
@@ -66,7 +67,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
   const rebuildDone = new Map<number, number>();
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
-    const label = `${message.kind}:${message.target}${message.after ? `@${message.after}` : ""}`;
+    const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;
     if (message.kind === "websub") {
       pings.push(group);
       continue;
@@ -75,18 +76,15 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       let state: ListingState | "applied" | "skipped" = "applied";
       if (message.kind === "article") {
         if (await isOlder(m.db, message)) state = "skipped";
-        else await applyArticle(m, message.target, navigation);
+        else await applyArticle(m, message.page.slug, navigation);
       } else if (message.kind === "listing") {
         if (await isOlder(m.db, message)) state = "skipped";
-        else state = await applyListing(m, message.target);
+        else state = await applyListing(m, formatTarget(message.target));
       } else if (message.kind === "fanout") {
         await expandFanout(m, message);
       } else {
         // An outbox row of kind 'purge' from before the queue: its tags join the pending purges.
-        await runStatements(
-          m.db,
-          schedulePurgeStatements(m.db, message.target.split(",").filter(Boolean), "purge", m.clock.now(), false),
-        );
+        await runStatements(m.db, schedulePurgeStatements(m.db, message.tags, "purge", m.clock.now(), false));
       }
       if (state === "busy") {
         // Another consumer holds the listing's lease. A fresh message looks again shortly; this one
@@ -125,13 +123,14 @@ async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolea
   if (message.kind === "article") {
     const row = await db
       .prepare("SELECT revision FROM articles WHERE slug = ?")
-      .bind(message.target)
+      .bind(message.page.slug)
       .first<{ revision: number }>();
     return row !== null && row.revision > message.generation;
   }
+  if (message.kind !== "listing") return false;
   const row = await db
     .prepare("SELECT built_generation FROM listings WHERE name = ?")
-    .bind(message.target)
+    .bind(formatTarget(message.target))
     .first<{ built_generation: number }>();
   return row !== null && row.built_generation >= message.generation;
 }
@@ -150,10 +149,10 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
 async function applyPings(m: Materialiser, groups: Group[], report: BatchReport): Promise<void> {
   const ok = await pingHub(
     m,
-    groups.map((g) => g.message.target),
+    groups.flatMap((g) => (g.message.kind === "websub" ? [g.message.feed] : [])),
   );
   for (const group of groups) {
-    const label = `websub:${group.message.target}`;
+    const label = `websub:${workTarget(group.message)}`;
     if (ok) {
       await runStatements(m.db, completeStatements(m.db, group.message));
       for (const delivery of group.deliveries) delivery.ack();

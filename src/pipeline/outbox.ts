@@ -6,7 +6,7 @@
  * D1 stays the truth: a row that was never sent, or never acknowledged, is sent again by the cron.
  */
 import { inListStatements } from "./in-list";
-import { type PipelineMessage, type PipelineQueues, sendAll } from "./messages";
+import { decodeWork, type PipelineMessage, type PipelineQueues, sendAll, workTarget } from "./messages";
 
 /** A sent row that no consumer acknowledged within this is sent again (duplicates are harmless). */
 export const RESEND_AFTER_MS = 10 * 60_000;
@@ -48,16 +48,36 @@ export async function sendOutbox(
     rows
       .filter((row) => (row.priority > 0 ? 1 : 0) === priority)
       .sort((a, b) => a.id - b.id)
-      .map((row): PipelineMessage => {
+      .flatMap((row): PipelineMessage[] => {
+        const work = decodeWork(row.kind, row.target);
+        if (!work) return [];
         const generation = generations.get(`${row.kind}:${row.target}`);
-        return {
-          kind: row.kind,
-          target: row.target,
-          id: row.id,
-          ...(generation === undefined ? {} : { generation }),
-          ...(row.rebuild === null ? {} : { rebuild: row.rebuild }),
-        };
+        return [
+          {
+            ...work,
+            id: row.id,
+            ...(generation === undefined ? {} : { generation }),
+            ...(row.rebuild === null ? {} : { rebuild: row.rebuild }),
+          },
+        ];
       });
+  // A row whose target names nothing (written by hand, or by a release that knew other names) would
+  // be sent again forever: it is dropped, with a line in the log.
+  const named = new Set(
+    messages(0)
+      .concat(messages(1))
+      .map((m) => m.id),
+  );
+  const unnamed = rows.filter((row) => !named.has(row.id));
+  if (unnamed.length) {
+    console.error(`outbox: dropping rows that name nothing: ${unnamed.map((r) => `${r.kind}:${r.target}`).join(", ")}`);
+    for (const statement of inListStatements(
+      db,
+      "DELETE FROM outbox WHERE id IN ({in})",
+      unnamed.map((r) => r.id),
+    ))
+      await statement.run();
+  }
   const sent: number[] = [];
   for (const [queue, batch] of [
     [queues.urgent, messages(0)],
@@ -105,7 +125,9 @@ export function completeStatements(db: D1Database, message: PipelineMessage): D1
   if (message.id === undefined) return [];
   if (message.kind === "article" || message.kind === "listing") {
     return [
-      db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(message.kind, message.target, message.id),
+      db
+        .prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?")
+        .bind(message.kind, workTarget(message), message.id),
     ];
   }
   return [db.prepare("DELETE FROM outbox WHERE id = ?").bind(message.id)];
@@ -126,7 +148,7 @@ export function failureStatements(
       : [db.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?").bind(text, message.id)]),
     db
       .prepare("INSERT INTO pipeline_failures (kind, target, attempts, error, at) VALUES (?, ?, ?, ?, ?)")
-      .bind(message.kind, message.target, attempts, text, now),
+      .bind(message.kind, workTarget(message), attempts, text, now),
   ];
 }
 
