@@ -6,26 +6,19 @@
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { Hono } from "hono";
-import { secureHeaders } from "hono/secure-headers";
+import { Hono } from "hono/tiny";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
 import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
 import { isSlug } from "../core/slug";
-import { buildFeed } from "../feeds/build";
-import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
-import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
+import { FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
+import { buildRobots } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getPage, listIndex } from "../readmodel/store";
-import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
+import { getDocument, getPage } from "../readmodel/store";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
-import { navFromHtml } from "../render/layout";
-import { renderListing } from "../render/listing";
-import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
-import { renderGone, renderNotFound } from "../render/not-found";
 import { formatTarget, NEWS_SITEMAP, SITEMAP_INDEX, sitemapChildTarget } from "../targets/build-target";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
@@ -41,7 +34,19 @@ import {
   PAGE_SIZE,
 } from "../targets/listings";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
+import { readerSecureHeaders } from "./headers";
 import { readerSetup as requestSetup } from "./setup";
+
+/** What is rendered on request rather than read prebuilt (reader/rendered.ts), loaded when first needed. */
+type RenderedModule = typeof import("./rendered");
+let renderedModule: Promise<RenderedModule> | undefined;
+function rendered(): Promise<RenderedModule> {
+  renderedModule ??= import("./rendered").catch((error: unknown) => {
+    renderedModule = undefined; // The next request tries again.
+    throw error;
+  });
+  return renderedModule;
+}
 
 /** Pages past this are 404s: a deeper page would cost more than one KV `list`. */
 export const MAX_PAGE = 50;
@@ -76,7 +81,7 @@ interface DocumentRoute {
   tags: string[];
   lastModified: boolean;
   /** The document a new site serves before anything is built; undefined for a 404. */
-  empty?: (site: Site) => string | Promise<string>;
+  empty?: (render: RenderedModule, site: Site) => string | Promise<string>;
 }
 
 const XML = "application/xml; charset=utf-8";
@@ -114,26 +119,6 @@ function canonicalUrls(): MiddlewareHandler<AppEnv> {
 /** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
 const READ_CACHE_TTL = 60;
 
-/** The security headers of every reader page: nothing loads from elsewhere, forms post only here. */
-export const readerSecureHeaders = (): MiddlewareHandler<AppEnv> =>
-  secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      styleSrc: ["'unsafe-inline'"],
-      // The live page's optional script (render/live-script.ts), served from here; nothing inline.
-      scriptSrc: ["'self'"],
-      imgSrc: ["'self'", "https:"],
-      // Page-context tools (Lighthouse's robots.txt audit) fetch from the page itself.
-      connectSrc: ["'self'"],
-      baseUri: ["'none'"],
-      // The header's search box submits to /search.
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-    crossOriginResourcePolicy: "cross-origin",
-    xFrameOptions: "DENY",
-  });
-
 export const publicRoutes = new Hono<AppEnv>()
   .use(readerSecureHeaders())
   .use(onlyGetAndHead())
@@ -167,7 +152,7 @@ publicRoutes
         contentType: XML,
         tags: [TAGS.sitemap],
         lastModified: false,
-        empty: (site) => buildSitemapIndex(site, []),
+        empty: (render, site) => render.emptySitemapIndex(site),
       }),
     ),
   )
@@ -187,7 +172,7 @@ publicRoutes
         contentType: XML,
         tags: [TAGS.newsSitemap],
         lastModified: false,
-        empty: (site) => buildNewsSitemap(site, [], 0),
+        empty: (render, site) => render.emptyNewsSitemap(site),
       }),
     ),
   )
@@ -252,7 +237,9 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
             tags: [listingTags(listing).feed(format)],
             lastModified: true,
             selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
-            ...(listing.kind === "home" ? { empty: (site: Site) => emptyHomeFeed(site, format) } : {}),
+            ...(listing.kind === "home"
+              ? { empty: (render: RenderedModule, site: Site) => render.emptyHomeFeed(site, format) }
+              : {}),
           }),
         ),
       ),
@@ -322,9 +309,6 @@ function liveRoutes(): void {
 
 const archivePart = (c: Context<AppEnv>) => ({ month: c.req.param("month") ?? "", part: Number(c.req.param("part")) });
 
-/** The home feeds of a new site, before its first publish. */
-const emptyHomeFeed = (site: Site, format: FeedFormat): string => buildFeed(format, channelFor(site, { format }), [], 0);
-
 /** The 404 page for any path no route claims. */
 export function notFound(c: Context<AppEnv>): Promise<Response> {
   return cached(c, async () => notFoundPage(c, [TAGS.notFound]));
@@ -340,12 +324,7 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   const document = await getDocument(c.var.store, documentName(listing));
   if (!document) {
     if (listing.kind !== "home") return notFoundPage(c, tags);
-    const view = listingView(c.var.site, HOME, NO_SUBJECT);
-    return {
-      body: await renderListing(c.var.site, { view, entries: [], page: 1, hasOlder: false, nav: [] }),
-      contentType: HTML,
-      tags,
-    };
+    return { body: await (await rendered()).emptyHome(c.var.site), contentType: HTML, tags };
   }
   return {
     body: document.body,
@@ -362,25 +341,9 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
   const first = await getDocument(c.var.store, documentName(listing));
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
-  const result = await listIndex(c.var.store, listing.name, {
-    offset: (page - 1) * PAGE_SIZE,
-    limit: PAGE_SIZE,
-    now: c.var.clock.now(),
-  });
-  if (result.entries.length === 0) return notFoundPage(c, tags);
-  const view = listingView(c.var.site, listing, { ...NO_SUBJECT, name: first.meta.label ?? "" });
-  return {
-    body: await renderListing(c.var.site, {
-      view,
-      entries: result.entries,
-      page,
-      hasOlder: result.hasMore,
-      nav: navFromHtml(first.body),
-    }),
-    contentType: HTML,
-    tags: pageTags(listing, page),
-    expiresAt: result.nextPublishAt,
-  };
+  const built = await (await rendered()).deepListingPage(c.var.site, c.var.store, listing, first, page, c.var.clock.now());
+  if (!built) return notFoundPage(c, tags);
+  return { body: built.body, contentType: HTML, tags: pageTags(listing, page), expiresAt: built.nextPublishAt };
 }
 
 async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
@@ -389,7 +352,7 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
   if (meta.state === "gone") {
-    return { body: await renderGone(c.var.site, articlePath(slug)), contentType: HTML, tags, status: 410 };
+    return { body: await (await rendered()).renderGone(c.var.site, articlePath(slug)), contentType: HTML, tags, status: 410 };
   }
   if (meta.state === "moved") {
     return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.var.site, articlePath(meta.to)) };
@@ -401,7 +364,7 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
   const document = await getDocument(c.var.store, route.name);
-  const body = document?.body ?? (await route.empty?.(c.var.site));
+  const body = document?.body ?? (route.empty ? await route.empty(await rendered(), c.var.site) : undefined);
   if (body === undefined) return notFoundPage(c, route.tags);
   return {
     body,
@@ -417,7 +380,8 @@ async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rende
 }
 
 async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendered> {
-  return { body: await renderNotFound(c.var.site, new URL(c.req.url).pathname), contentType: HTML, tags, status: 404 };
+  const body = await (await rendered()).renderNotFound(c.var.site, new URL(c.req.url).pathname);
+  return { body, contentType: HTML, tags, status: 404 };
 }
 
 /** Renders through the edge cache, then answers a conditional request from whichever it got. */
@@ -462,7 +426,7 @@ function correctionsRoutes(): void {
         contentType: HTML,
         tags: [CORRECTIONS.pageTag],
         lastModified: false,
-        empty: (site) => renderCorrectionsPage(site, { entries: [], total: 0, nav: [] }),
+        empty: (render, site) => render.emptyCorrectionsPage(site),
       }),
     ),
   );
@@ -475,18 +439,7 @@ function correctionsRoutes(): void {
           tags: [CORRECTIONS.feedTag],
           lastModified: true,
           selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
-          empty: (site) =>
-            buildFeed(
-              format,
-              channelFor(site, {
-                format,
-                homePath: CORRECTIONS.path,
-                paths: CORRECTIONS.feeds,
-                title: `${CORRECTIONS_HEADING} · ${site.title}`,
-              }),
-              [],
-              0,
-            ),
+          empty: (render, site) => render.emptyCorrectionsFeed(site, format),
         }),
       ),
     );

@@ -10,8 +10,8 @@
  * Any query gives a page: results, none, a 400 for an over-long one, or a 429.
  */
 import type { Context } from "hono";
-import { Hono } from "hono";
 import { html } from "hono/html";
+import { Hono } from "hono/tiny";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, authorPath, sectionPath } from "../core/config";
@@ -23,7 +23,7 @@ import { type SearchResults, search } from "../search/search";
 import { htmlOf, plainOf } from "../search/snippet";
 import { documentName, HOME } from "../targets/listings";
 import type { ReaderAppEnv } from "./app-env";
-import { readerSecureHeaders } from "./public";
+import { readerSecureHeaders } from "./headers";
 import { readerSetup } from "./setup";
 
 /** Seconds the edge keeps a result page; publishing purges it sooner. */

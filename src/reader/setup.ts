@@ -12,7 +12,7 @@ import type { ReaderAppEnv } from "./app-env";
 /** @param readCacheTtl KV `cacheTtl` for reads, in seconds. */
 export function readerSetup(options: { readCacheTtl?: number } = {}): MiddlewareHandler<ReaderAppEnv> {
   return async function readerSetup(c, next) {
-    const site = siteFromEnv(c.env);
+    const site = siteFromEnv(c.env, { checkTimeZone: false });
     c.set("site", site);
     c.set("store", createStore(c.env.ARTICLES, options));
     c.set("cache", edgeCacheFor(c.executionCtx as ExecutionContext, site.url, c.var.clock));

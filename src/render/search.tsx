@@ -8,10 +8,9 @@ import { absoluteUrl, articlePath, authorPath, type Site, sectionPath } from "..
 import { displayDate } from "../core/dates";
 import { type XmlFragment, xml } from "../core/escape";
 import { Layout, type NavSection, toDocument } from "./layout";
+import { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "./search-paths";
 
-export const SEARCH_PATH = "/search";
-export const SEARCH_JSON_PATH = "/search.json";
-export const OPENSEARCH_PATH = "/opensearch.xml";
+export { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH };
 
 /** Text with its matched words marked, in runs (search/snippet.ts makes them). */
 export interface MarkedText {
