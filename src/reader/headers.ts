@@ -39,10 +39,13 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["Content-Security-Policy", CONTENT_SECURITY_POLICY],
 ];
 
+export function setSecurityHeaders(headers: Headers): void {
+  for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
+}
+
 /** Sets the security headers on whatever response the routes after it give. */
 export const readerSecureHeaders = (): MiddlewareHandler =>
   async function readerSecureHeaders(c, next) {
     await next();
-    const headers = c.res.headers;
-    for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
+    setSecurityHeaders(c.res.headers);
   };

@@ -16,7 +16,7 @@ import { type Clock, systemClock } from "../core/clock";
 import { siteFromEnv } from "../core/config";
 import { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "../render/search-paths";
 import type { ReaderAppEnv } from "./app-env";
-import { publicRoutes } from "./public";
+import { addPublicRoutes } from "./public";
 
 /** What the reader takes from outside: time. */
 export interface ReaderOptions {
@@ -35,10 +35,10 @@ const NEWSROOM_PATHS = /^\/(?:api|desk|preview)(?:\/|$)/;
  */
 export function createReaderApp(options: ReaderOptions): Hono<ReaderAppEnv> {
   const app = new Hono<ReaderAppEnv>();
-  app.use(clockSetup(options.clock));
-  app.all("*", async function toNewsroom(c, next) {
-    if (!NEWSROOM_PATHS.test(c.req.path)) return next();
-    return c.env.NEWSROOM.fetch(c.req.raw);
+  app.use(async function clockOrNewsroom(c, next) {
+    if (NEWSROOM_PATHS.test(c.req.path)) return c.env.NEWSROOM.fetch(c.req.raw);
+    c.set("clock", options.clock);
+    await next();
   });
   // Images and search before the public routes, whose catch-all would answer them with the 404
   // page. Only the paths and methods the lazy apps answer go to them (GET: Hono routes HEAD as GET);
@@ -47,7 +47,7 @@ export function createReaderApp(options: ReaderOptions): Hono<ReaderAppEnv> {
   app.get("/media/:file", media).get("/media/w/:width/:file", media);
   const search = lazyApp(options, () => import("./search").then((m) => m.searchRoutes));
   for (const path of [SEARCH_PATH, SEARCH_JSON_PATH, OPENSEARCH_PATH]) app.get(path, search);
-  app.route("/", publicRoutes);
+  addPublicRoutes(app);
   app.onError(onError);
   return app;
 }

@@ -5,8 +5,7 @@
  * one kind of listing (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { Hono } from "hono/tiny";
+import type { Context, Hono, Next } from "hono";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
@@ -34,8 +33,8 @@ import {
   PAGE_SIZE,
 } from "../targets/listings";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
-import { readerSecureHeaders } from "./headers";
-import { readerSetup as requestSetup } from "./setup";
+import { setSecurityHeaders } from "./headers";
+import { setUpRequest } from "./setup";
 
 /** What is rendered on request rather than read prebuilt (reader/rendered.ts), loaded when first needed. */
 type RenderedModule = typeof import("./rendered");
@@ -90,120 +89,125 @@ const FEED_TYPES = Object.fromEntries(
   FEED_FORMATS.map((format) => [format, `${FEED_MEDIA_TYPES[format]}; charset=utf-8`]),
 ) as Record<FeedFormat, string>;
 
-/** RFC 9110 §15.5.6: a 405 names the methods that are allowed. No cache may keep it. */
-function onlyGetAndHead(): MiddlewareHandler<AppEnv> {
-  return async function onlyGetAndHead(c, next) {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
-    return c.text("Method Not Allowed\n", 405, { Allow: ALLOWED_METHODS, "Cache-Control": NO_STORE });
-  };
-}
-
-/**
- * Workers Caching keys on the query string, so `?utm_source=…` would make a new cache entry for
- * every value. No public page reads a query: send readers to the canonical URL, built from SITE_URL
- * so that no request can steer the redirect to another host.
- */
-function canonicalUrls(): MiddlewareHandler<AppEnv> {
-  return async function canonicalUrls(c, next) {
-    const url = new URL(c.req.url);
-    // `//host` and `/\host` are read by browsers as another host: never a redirect, only a 404.
-    if (/^\/[/\\]/.test(url.pathname)) return notFound(c);
-    if (url.search) {
-      c.header("Cache-Control", NO_STORE);
-      return c.redirect(absoluteUrl(c.var.site, url.pathname), 301);
-    }
-    return next();
-  };
-}
+/** The feed files, as one route parameter: `rss.xml`, `atom.xml` or `feed.json`. */
+const FEED_FILE = `:file{${FEED_FORMATS.map((format) => FEED_FILES[format].replaceAll(".", "\\.")).join("|")}}`;
+const FORMAT_OF_FILE = new Map(FEED_FORMATS.map((format) => [FEED_FILES[format], format]));
+/** The feed format a route's `:file` names (the route's pattern admits only those three). */
+const feedFormat = (c: Context<AppEnv>): FeedFormat => FORMAT_OF_FILE.get(c.req.param("file") ?? "") ?? "rss";
 
 /** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
 const READ_CACHE_TTL = 60;
 
-export const publicRoutes = new Hono<AppEnv>()
-  .use(readerSecureHeaders())
-  .use(onlyGetAndHead())
-  .use(requestSetup({ readCacheTtl: READ_CACHE_TTL }))
-  .use(canonicalUrls());
-
-// The home page and its feeds, then the same for every section, tag and author.
-listingRoutes("", () => HOME);
-for (const [prefix, kind] of [
-  ["/sections", "section"],
-  ["/tags", "tag"],
-  ["/authors", "author"],
-] as const) {
-  listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && isSlug(slug) ? listingOf(kind, slug) : undefined));
+/**
+ * What every public request goes through, as one middleware (one route for the router to test):
+ * the security headers on whatever it answers; GET and HEAD only (RFC 9110 §15.5.6: a 405 names
+ * the methods that are allowed, and no cache may keep it); the request's setup; and canonical URLs.
+ * Workers Caching keys on the query string, so `?utm_source=…` would make a new cache entry for
+ * every value. No public page reads a query: readers are sent to the canonical URL, built from
+ * SITE_URL so that no request can steer the redirect to another host.
+ */
+async function publicRequest(c: Context<AppEnv>, next: Next): Promise<void> {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    c.res = c.text("Method Not Allowed\n", 405, { Allow: ALLOWED_METHODS, "Cache-Control": NO_STORE });
+  } else {
+    setUpRequest(c, { readCacheTtl: READ_CACHE_TTL });
+    const url = new URL(c.req.url);
+    // `//host` and `/\host` are read by browsers as another host: never a redirect, only a 404.
+    if (/^\/[/\\]/.test(url.pathname)) c.res = await notFound(c);
+    else if (url.search) {
+      c.header("Cache-Control", NO_STORE);
+      c.res = c.redirect(absoluteUrl(c.var.site, url.pathname), 301);
+    } else await next();
+  }
+  setSecurityHeaders(c.res.headers);
 }
-correctionsRoutes();
 
-liveRoutes();
-
-publicRoutes
-  .get("/articles/:slug", (c) => {
+/**
+ * The public routes: every page and feed readers reach, each a prebuilt document (one KV read),
+ * and the 404 page for any other path. Few routes, each a pattern that covers a family of paths
+ * (a listing's kind, a feed's format), since the router tests every route on every request.
+ */
+export function addPublicRoutes(routes: Hono<AppEnv>): void {
+  routes.use(publicRequest);
+  routes.get("/articles/:slug", (c) => {
     const slug = c.req.param("slug");
     // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
     if (!isSlug(slug)) return notFound(c);
     return cached(c, () => articlePage(c, slug));
-  })
-  .get("/sitemap.xml", (c) =>
-    cached(c, () =>
-      prebuilt(c, {
-        name: formatTarget(SITEMAP_INDEX),
-        contentType: XML,
-        tags: [TAGS.sitemap],
-        lastModified: false,
-        empty: (render, site) => render.emptySitemapIndex(site),
-      }),
-    ),
-  )
-  .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
-    // A month of articles, or every section, tag or author page: each a prebuilt child.
-    const child = c.req.param("file").slice(0, -".xml".length);
-    const target = sitemapChildTarget(child);
-    if (!target) return notFound(c);
-    return cached(c, () =>
-      prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
-    );
-  })
-  .get("/news-sitemap.xml", (c) =>
-    cached(c, () =>
-      prebuilt(c, {
-        name: formatTarget(NEWS_SITEMAP),
-        contentType: XML,
-        tags: [TAGS.newsSitemap],
-        lastModified: false,
-        empty: (render, site) => render.emptyNewsSitemap(site),
-      }),
-    ),
-  )
-  .get("/robots.txt", (c) =>
-    cached(c, async () => ({
-      body: buildRobots(c.var.site, { blockAiCrawlers: c.var.site.blockAiCrawlers === true }),
-      contentType: "text/plain; charset=utf-8",
-      tags: [TAGS.robots],
-    })),
-  )
-  // Browsers ask for /favicon.ico whatever the page says; the SVG answers it too.
-  .on("GET", ["/favicon.svg", "/favicon.ico"], (c) =>
-    cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
-  )
-  .all("*", (c) => notFound(c))
-  .onError((error, c) => {
-    console.error(`${c.req.method} ${c.req.path} failed:`, error);
-    return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
   });
+  // The home page and its feeds, then the same for every section, tag and author.
+  listingRoutes(routes, "", () => HOME);
+  listingRoutes(routes, "/:kind{sections|tags|authors}/:slug", (c) => {
+    const slug = c.req.param("slug") ?? "";
+    const kind = LISTING_KINDS[c.req.param("kind") ?? ""];
+    return kind && isSlug(slug) ? listingOf(kind, slug) : undefined;
+  });
+  correctionsRoutes(routes);
+  liveRoutes(routes);
+  routes
+    .get("/sitemap.xml", (c) =>
+      cached(c, () =>
+        prebuilt(c, {
+          name: formatTarget(SITEMAP_INDEX),
+          contentType: XML,
+          tags: [TAGS.sitemap],
+          lastModified: false,
+          empty: (render, site) => render.emptySitemapIndex(site),
+        }),
+      ),
+    )
+    .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
+      // A month of articles, or every section, tag or author page: each a prebuilt child.
+      const child = c.req.param("file").slice(0, -".xml".length);
+      const target = sitemapChildTarget(child);
+      if (!target) return notFound(c);
+      return cached(c, () =>
+        prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
+      );
+    })
+    .get("/news-sitemap.xml", (c) =>
+      cached(c, () =>
+        prebuilt(c, {
+          name: formatTarget(NEWS_SITEMAP),
+          contentType: XML,
+          tags: [TAGS.newsSitemap],
+          lastModified: false,
+          empty: (render, site) => render.emptyNewsSitemap(site),
+        }),
+      ),
+    )
+    .get("/robots.txt", (c) =>
+      cached(c, async () => ({
+        body: buildRobots(c.var.site, { blockAiCrawlers: c.var.site.blockAiCrawlers === true }),
+        contentType: "text/plain; charset=utf-8",
+        tags: [TAGS.robots],
+      })),
+    )
+    // Browsers ask for /favicon.ico whatever the page says; the SVG answers it too.
+    .get("/:file{favicon\\.svg|favicon\\.ico}", (c) =>
+      cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
+    )
+    .all("*", (c) => notFound(c));
+}
+
+/** The path segment of each listing kind but the home page. */
+const LISTING_KINDS: Readonly<Record<string, "section" | "tag" | "author">> = {
+  sections: "section",
+  tags: "tag",
+  authors: "author",
+};
 
 /**
- * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, and its three feeds.
- * `resolve` turns the `:slug` in the path into the listing, or undefined for a 404.
+ * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, its three feeds and their
+ * archives. `resolve` turns the request into the listing, or undefined for a 404.
  */
-function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Listing | undefined): void {
+function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Context<AppEnv>) => Listing | undefined): void {
   const withListing = (c: Context<AppEnv>, then: (listing: Listing) => Promise<Response>) => {
-    const listing = resolve(c.req.param("slug"));
+    const listing = resolve(c);
     return listing ? then(listing) : notFound(c);
   };
-  publicRoutes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
-  publicRoutes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
+  routes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
+  routes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
     withListing(c, async (listing) => {
       const page = Number(c.req.param("page"));
       if (page === 1) {
@@ -214,49 +218,49 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       return cached(c, () => deepPage(c, listing, page));
     }),
   );
-  for (const format of FEED_FORMATS) {
-    // RFC 5005 archive documents: the whole archive, month by month, one KV read each.
-    publicRoutes.get(`${prefix}/archive/:month{[0-9]{4}-[0-9]{2}}/:part{[1-9][0-9]{0,4}}/${FEED_FILES[format]}`, (c) =>
-      withListing(c, (listing) =>
-        cached(c, () =>
-          prebuilt(c, {
-            name: archiveDocumentName(listing, archivePart(c), format),
-            contentType: FEED_TYPES[format],
-            tags: [archiveTag(listing, archivePart(c))],
-            lastModified: true,
-          }),
-        ),
-      ),
-    );
-    publicRoutes.get(`${prefix}/${FEED_FILES[format]}`, (c) =>
-      withListing(c, (listing) =>
-        cached(c, () =>
-          prebuilt(c, {
-            name: documentName(listing, format),
-            contentType: FEED_TYPES[format],
-            tags: [listingTags(listing).feed(format)],
-            lastModified: true,
-            selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
-            ...(listing.kind === "home"
-              ? { empty: (render: RenderedModule, site: Site) => render.emptyHomeFeed(site, format) }
-              : {}),
-          }),
-        ),
-      ),
-    );
-  }
+  // RFC 5005 archive documents: the whole archive, month by month, one KV read each.
+  routes.get(`${prefix}/archive/:month{[0-9]{4}-[0-9]{2}}/:part{[1-9][0-9]{0,4}}/${FEED_FILE}`, (c) =>
+    withListing(c, (listing) => {
+      const format = feedFormat(c);
+      return cached(c, () =>
+        prebuilt(c, {
+          name: archiveDocumentName(listing, archivePart(c), format),
+          contentType: FEED_TYPES[format],
+          tags: [archiveTag(listing, archivePart(c))],
+          lastModified: true,
+        }),
+      );
+    }),
+  );
+  routes.get(`${prefix}/${FEED_FILE}`, (c) =>
+    withListing(c, (listing) => {
+      const format = feedFormat(c);
+      return cached(c, () =>
+        prebuilt(c, {
+          name: documentName(listing, format),
+          contentType: FEED_TYPES[format],
+          tags: [listingTags(listing).feed(format)],
+          lastModified: true,
+          selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
+          ...(listing.kind === "home"
+            ? { empty: (render: RenderedModule, site: Site) => render.emptyHomeFeed(site, format) }
+            : {}),
+        }),
+      );
+    }),
+  );
 }
 
 /**
  * A live article's documents beside its page (docs/live-and-corrections.md): its feeds, the JSON
  * document its script polls, its pages of older updates, and the script. One KV read each.
  */
-function liveRoutes(): void {
+function liveRoutes(routes: Hono<AppEnv>): void {
   const withSlug = (c: Context<AppEnv>, then: (slug: string) => Promise<Response>) => {
     const slug = c.req.param("slug") ?? "";
     return isSlug(slug) ? then(slug) : notFound(c);
   };
-  publicRoutes.get("/articles/:slug/live.json", (c) =>
+  routes.get("/articles/:slug/live.json", (c) =>
     withSlug(c, (slug) =>
       cached(c, () =>
         prebuilt(c, {
@@ -268,22 +272,21 @@ function liveRoutes(): void {
       ),
     ),
   );
-  for (const format of FEED_FORMATS) {
-    publicRoutes.get(`/articles/:slug/${FEED_FILES[format]}`, (c) =>
-      withSlug(c, (slug) =>
-        cached(c, () =>
-          prebuilt(c, {
-            name: LIVE_DOCUMENTS.feed(slug, format),
-            contentType: FEED_TYPES[format],
-            tags: [liveTag(slug)],
-            lastModified: true,
-            selfUrl: absoluteUrl(c.var.site, feedPaths(articlePath(slug))[format]),
-          }),
-        ),
-      ),
-    );
-  }
-  publicRoutes.get("/articles/:slug/updates/:page{[1-9][0-9]{0,4}}", (c) =>
+  routes.get(`/articles/:slug/${FEED_FILE}`, (c) =>
+    withSlug(c, (slug) => {
+      const format = feedFormat(c);
+      return cached(c, () =>
+        prebuilt(c, {
+          name: LIVE_DOCUMENTS.feed(slug, format),
+          contentType: FEED_TYPES[format],
+          tags: [liveTag(slug)],
+          lastModified: true,
+          selfUrl: absoluteUrl(c.var.site, feedPaths(articlePath(slug))[format]),
+        }),
+      );
+    }),
+  );
+  routes.get("/articles/:slug/updates/:page{[1-9][0-9]{0,4}}", (c) =>
     withSlug(c, (slug) => {
       const page = Number(c.req.param("page"));
       return cached(c, () =>
@@ -297,7 +300,7 @@ function liveRoutes(): void {
     }),
   );
   // Versioned by its path, so it is kept for long.
-  publicRoutes.get(LIVE_SCRIPT_PATH, (c) =>
+  routes.get(LIVE_SCRIPT_PATH, (c) =>
     cached(c, async () => ({
       body: LIVE_SCRIPT,
       contentType: "text/javascript; charset=utf-8",
@@ -418,8 +421,8 @@ function serverTiming(c: Context<AppEnv>): string {
 }
 
 /** The corrections page and its three feeds: each a prebuilt document, one KV read; empty before the first note. */
-function correctionsRoutes(): void {
-  publicRoutes.get(CORRECTIONS.path, (c) =>
+function correctionsRoutes(routes: Hono<AppEnv>): void {
+  routes.get(CORRECTIONS.path, (c) =>
     cached(c, () =>
       prebuilt(c, {
         name: correctionsDocument(),
@@ -430,18 +433,17 @@ function correctionsRoutes(): void {
       }),
     ),
   );
-  for (const format of FEED_FORMATS) {
-    publicRoutes.get(CORRECTIONS.feeds[format], (c) =>
-      cached(c, () =>
-        prebuilt(c, {
-          name: correctionsDocument(format),
-          contentType: FEED_TYPES[format],
-          tags: [CORRECTIONS.feedTag],
-          lastModified: true,
-          selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
-          empty: (render, site) => render.emptyCorrectionsFeed(site, format),
-        }),
-      ),
+  routes.get(`${CORRECTIONS.path}/${FEED_FILE}`, (c) => {
+    const format = feedFormat(c);
+    return cached(c, () =>
+      prebuilt(c, {
+        name: correctionsDocument(format),
+        contentType: FEED_TYPES[format],
+        tags: [CORRECTIONS.feedTag],
+        lastModified: true,
+        selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
+        empty: (render, site) => render.emptyCorrectionsFeed(site, format),
+      }),
     );
-  }
+  });
 }

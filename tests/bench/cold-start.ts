@@ -188,10 +188,12 @@ function seed(): Array<{ key: string; value: string; metadata: unknown }> {
 interface Isolates {
   reader: Array<WrapperTiming & { httpMs: number }>;
   kvGet: Array<WrapperTiming & { httpMs: number }>;
+  /** The same for the compared bundle (BENCH_COLD_COMPARE), when there is one. */
+  base: Array<WrapperTiming & { httpMs: number }>;
 }
 
 /** `reps` fresh isolates of each kind in one workerd: each its own Worker, first request timed. */
-async function freshIsolates(options: Options, reps: number): Promise<Isolates> {
+async function freshIsolates(options: Options, reps: number, base?: Bundle): Promise<Isolates> {
   const { settings } = options.reader;
   const kvId = settings.kvNamespaces[0]?.id ?? "";
   const direct = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }], cacheAPI: true };
@@ -206,6 +208,16 @@ async function freshIsolates(options: Options, reps: number): Promise<Isolates> 
       },
       dev: direct,
     });
+    if (base)
+      workers.push({
+        config: {
+          name: `base-${i}`,
+          compatibilityDate: settings.compatibilityDate,
+          manifest: wrapped(manifestOf(base)),
+          env: readerEnv(settings),
+        },
+        dev: direct,
+      });
     workers.push({
       config: {
         name: `kv-get-${i}`,
@@ -228,16 +240,17 @@ async function freshIsolates(options: Options, reps: number): Promise<Isolates> 
   } as unknown as ConstructorParameters<typeof Miniflare>[0]);
   try {
     await mf.ready;
-    const out: Isolates = { reader: [], kvGet: [] };
+    const out: Isolates = { reader: [], kvGet: [], base: [] };
     // The local KV store opens on its first use: pay for it outside the timed isolates.
     await fetch(await mf.unsafeGetDirectURL(`kv-get-${reps - 1}`));
     for (let i = 0; i < reps - 1; i++) {
-      for (const kind of ["reader", "kv-get"] as const) {
-        const url = new URL(kind === "reader" ? options.path : "/", await mf.unsafeGetDirectURL(`${kind}-${i}`));
-        const { ms, response } = await timedGet(url, kind === "reader" ? BYPASS : {});
+      for (const kind of base ? (["reader", "base", "kv-get"] as const) : (["reader", "kv-get"] as const)) {
+        const isReader = kind !== "kv-get";
+        const url = new URL(isReader ? options.path : "/", await mf.unsafeGetDirectURL(`${kind}-${i}`));
+        const { ms, response } = await timedGet(url, isReader ? BYPASS : {});
         if (response.status !== 200) throw new Error(`${kind}-${i}: ${response.status}`);
         const timing = JSON.parse(response.headers.get(TIMING_HEADER) ?? "{}") as WrapperTiming;
-        (kind === "reader" ? out.reader : out.kvGet).push({ ...timing, httpMs: ms });
+        ({ reader: out.reader, base: out.base, "kv-get": out.kvGet })[kind].push({ ...timing, httpMs: ms });
       }
     }
     return out;
@@ -292,6 +305,10 @@ async function profileFirstRequest(options: Options, file: string): Promise<void
 async function main(): Promise<void> {
   const reps = Number(process.env.BENCH_COLD_REPS ?? 7);
   const bundle = await buildWorker(READER_CONFIG, join(OUT_DIR, "reader-cold"));
+  // Another checkout's reader (its wrangler.toml), timed beside this one: before and after, in one run.
+  const compare = process.env.BENCH_COLD_COMPARE;
+  const base = compare ? await buildWorker(join(compare, "wrangler.toml"), join(OUT_DIR, "reader-cold-base")) : undefined;
+  if (base) console.log(`compared bundle: ${(base.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
   console.log(
     `reader bundle: ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(bundle.rawBytes / 1024).toFixed(1)} KiB raw)`,
   );
@@ -312,7 +329,7 @@ async function main(): Promise<void> {
     await seeder.dispose();
 
     const ms = (v: number) => `${v.toFixed(1)} ms`;
-    const isolates = await freshIsolates(options, reps + 1);
+    const isolates = await freshIsolates(options, reps + 1, base);
     const insideOf = (list: Isolates["reader"]) => median(list.map((t) => t.importMs + t.fetchMs));
     const http = { reader: median(isolates.reader.map((t) => t.httpMs)), kvGet: median(isolates.kvGet.map((t) => t.httpMs)) };
     console.log(
@@ -320,6 +337,13 @@ async function main(): Promise<void> {
         `fetch ${isolates.reader.map((t) => t.fetchMs.toFixed(0)).join(",")} ms, median ${ms(insideOf(isolates.reader))}); ` +
         `one KV get ${ms(http.kvGet)} (inside ${ms(insideOf(isolates.kvGet))}); ratio ${(http.reader / http.kvGet).toFixed(2)}`,
     );
+    if (base) {
+      const baseHttp = median(isolates.base.map((t) => t.httpMs));
+      console.log(
+        `  compared bundle: ${ms(baseHttp)} over HTTP (inside: import ${isolates.base.map((t) => t.importMs.toFixed(0)).join(",")} ms, ` +
+          `fetch ${isolates.base.map((t) => t.fetchMs.toFixed(0)).join(",")} ms, median ${ms(insideOf(isolates.base))}); ratio ${(baseHttp / http.kvGet).toFixed(2)}`,
+      );
+    }
     const processes = await freshProcesses(options, Math.max(3, Math.min(reps, 5)));
     const m = processes.median;
     console.log(
