@@ -39,7 +39,9 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["Content-Security-Policy", CONTENT_SECURITY_POLICY],
 ];
 
+/** Sets the security headers, unless the response was built with them (the public routes' are). */
 export function setSecurityHeaders(headers: Headers): void {
+  if (headers.has("Content-Security-Policy")) return;
   for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
 }
 

@@ -1,8 +1,11 @@
 /**
  * @module reader/public
- * What readers and feed readers get. Every page and feed is a document the materialiser prebuilt
- * in KV: a miss costs one KV read and no rendering. The home page, sections, tags and authors are
- * one kind of listing (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
+ * What readers and feed readers get. Every page and feed but three kinds is a document the
+ * materialiser prebuilt in KV: a miss costs one KV read and no rendering. The three rendered on
+ * request, by reader/rendered.ts, imported on the first request that needs one: the 404 and 410
+ * pages, a listing's pages 2 to MAX_PAGE (one read and one `list`), and a new site's documents
+ * before its first build. The home page, sections, tags and authors are one kind of listing
+ * (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, Hono, Next } from "hono";
@@ -33,7 +36,7 @@ import {
   PAGE_SIZE,
 } from "../targets/listings";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
-import { setSecurityHeaders } from "./headers";
+import { SECURITY_HEADERS, setSecurityHeaders } from "./headers";
 import { setUpRequest } from "./setup";
 
 /** What is rendered on request rather than read prebuilt (reader/rendered.ts), loaded when first needed. */
@@ -116,7 +119,7 @@ async function publicRequest(c: Context<AppEnv>, next: Next): Promise<void> {
     if (/^\/[/\\]/.test(url.pathname)) c.res = await notFound(c);
     else if (url.search) {
       c.header("Cache-Control", NO_STORE);
-      c.res = c.redirect(absoluteUrl(c.var.site, url.pathname), 301);
+      c.res = c.redirect(absoluteUrl(c.get("site"), url.pathname), 301);
     } else await next();
   }
   setSecurityHeaders(c.res.headers);
@@ -178,7 +181,7 @@ export function addPublicRoutes(routes: Hono<AppEnv>): void {
     )
     .get("/robots.txt", (c) =>
       cached(c, async () => ({
-        body: buildRobots(c.var.site, { blockAiCrawlers: c.var.site.blockAiCrawlers === true }),
+        body: buildRobots(c.get("site"), { blockAiCrawlers: c.get("site").blockAiCrawlers === true }),
         contentType: "text/plain; charset=utf-8",
         tags: [TAGS.robots],
       })),
@@ -212,7 +215,7 @@ function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Contex
       const page = Number(c.req.param("page"));
       if (page === 1) {
         c.header("Cache-Control", NO_STORE);
-        return c.redirect(absoluteUrl(c.var.site, listingPagePath(listing, 1)), 301);
+        return c.redirect(absoluteUrl(c.get("site"), listingPagePath(listing, 1)), 301);
       }
       if (page > MAX_PAGE) return notFound(c);
       return cached(c, () => deepPage(c, listing, page));
@@ -241,7 +244,7 @@ function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Contex
           contentType: FEED_TYPES[format],
           tags: [listingTags(listing).feed(format)],
           lastModified: true,
-          selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
+          selfUrl: absoluteUrl(c.get("site"), listingFeedPaths(listing)[format]),
           ...(listing.kind === "home"
             ? { empty: (render: RenderedModule, site: Site) => render.emptyHomeFeed(site, format) }
             : {}),
@@ -281,7 +284,7 @@ function liveRoutes(routes: Hono<AppEnv>): void {
           contentType: FEED_TYPES[format],
           tags: [liveTag(slug)],
           lastModified: true,
-          selfUrl: absoluteUrl(c.var.site, feedPaths(articlePath(slug))[format]),
+          selfUrl: absoluteUrl(c.get("site"), feedPaths(articlePath(slug))[format]),
         }),
       );
     }),
@@ -324,10 +327,10 @@ const pageTags = (listing: Listing, page: number): string[] =>
 /** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
 async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
   const tags = [listingTags(listing).pages];
-  const document = await getDocument(c.var.store, documentName(listing));
+  const document = await getDocument(c.get("store"), documentName(listing));
   if (!document) {
     if (listing.kind !== "home") return notFoundPage(c, tags);
-    return { body: await (await rendered()).emptyHome(c.var.site), contentType: HTML, tags };
+    return { body: await (await rendered()).emptyHome(c.get("site")), contentType: HTML, tags };
   }
   return {
     body: document.body,
@@ -341,33 +344,40 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
 /** Pages 2 to MAX_PAGE: the first page's document says how many there are, then one `list` of the index. */
 async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
   const tags = [listingTags(listing).pages];
-  const first = await getDocument(c.var.store, documentName(listing));
+  const first = await getDocument(c.get("store"), documentName(listing));
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
-  const built = await (await rendered()).deepListingPage(c.var.site, c.var.store, listing, first, page, c.var.clock.now());
+  const built = await (await rendered()).deepListingPage(
+    c.get("site"),
+    c.get("store"),
+    listing,
+    first,
+    page,
+    c.get("clock").now(),
+  );
   if (!built) return notFoundPage(c, tags);
   return { body: built.body, contentType: HTML, tags: pageTags(listing, page), expiresAt: built.nextPublishAt };
 }
 
 async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
-  const page = await getPage(c.var.store, slug);
+  const page = await getPage(c.get("store"), slug);
   const tags = [TAGS.article(slug)];
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
   if (meta.state === "gone") {
-    return { body: await (await rendered()).renderGone(c.var.site, articlePath(slug)), contentType: HTML, tags, status: 410 };
+    return { body: await (await rendered()).renderGone(c.get("site"), articlePath(slug)), contentType: HTML, tags, status: 410 };
   }
   if (meta.state === "moved") {
-    return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.var.site, articlePath(meta.to)) };
+    return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.get("site"), articlePath(meta.to)) };
   }
   // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
-  if (meta.at > c.var.clock.now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
+  if (meta.at > c.get("clock").now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
   return { body: page.body, etag: meta.etag, contentType: HTML, tags };
 }
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
-  const document = await getDocument(c.var.store, route.name);
-  const body = document?.body ?? (route.empty ? await route.empty(await rendered(), c.var.site) : undefined);
+  const document = await getDocument(c.get("store"), route.name);
+  const body = document?.body ?? (route.empty ? await route.empty(await rendered(), c.get("site")) : undefined);
   if (body === undefined) return notFoundPage(c, route.tags);
   return {
     body,
@@ -378,45 +388,66 @@ async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rende
     // The time the document was built, not of its newest item: a deletion or a correction that did
     // not bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
     // would be told 304 and keep the old feed. Every change rebuilds.
-    ...(route.lastModified ? { lastModified: document?.meta.builtAt ?? c.var.clock.now() } : {}),
+    ...(route.lastModified ? { lastModified: document?.meta.builtAt ?? c.get("clock").now() } : {}),
   };
 }
 
 async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendered> {
-  const body = await (await rendered()).renderNotFound(c.var.site, new URL(c.req.url).pathname);
+  const body = await (await rendered()).renderNotFound(c.get("site"), new URL(c.req.url).pathname);
   return { body, contentType: HTML, tags, status: 404 };
 }
 
 /** Renders through the edge cache, then answers a conditional request from whichever it got. */
 async function cached(c: Context<AppEnv>, render: () => Promise<Rendered>): Promise<Response> {
-  const response = await c.var.cache.serve(c.req.raw, async () => toResponse(c, await render()));
+  const response = await c.get("cache").serve(c.req.raw, async () => toResponse(c, await render()));
   return notModified(c.req.raw, response) ?? response;
 }
 
+/**
+ * The cache headers of a response that will not change by itself (no `expiresAt`) depend only on
+ * its kind: built once, not on every request.
+ */
+const STEADY_CACHE_HEADERS = {
+  page: Object.entries(publicCacheHeaders({ now: 0 })),
+  notFound: Object.entries(publicCacheHeaders({ now: 0, notFound: true })),
+  archive: Object.entries(publicCacheHeaders({ now: 0, archive: true })),
+};
+
+function cacheHeaders(c: Context<AppEnv>, rendered: Rendered): Array<[string, string]> {
+  const notFound = rendered.status === 404;
+  const archive = rendered.final === true;
+  if (rendered.expiresAt === undefined) {
+    return notFound ? STEADY_CACHE_HEADERS.notFound : archive ? STEADY_CACHE_HEADERS.archive : STEADY_CACHE_HEADERS.page;
+  }
+  return Object.entries(publicCacheHeaders({ now: c.get("clock").now(), expiresAt: rendered.expiresAt, notFound, archive }));
+}
+
+/** The response, its headers built in one go (each `Headers.set` is a call into the runtime). */
 async function toResponse(c: Context<AppEnv>, rendered: Rendered): Promise<Response> {
-  const headers = new Headers({
-    "Content-Type": rendered.contentType,
-    ...publicCacheHeaders({
-      now: c.var.clock.now(),
-      expiresAt: rendered.expiresAt,
-      notFound: rendered.status === 404,
-      archive: rendered.final === true,
-    }),
-    "Cache-Tag": rendered.tags.join(","),
-    ETag: rendered.etag ?? (await strongEtag(rendered.body)),
-  });
-  if (rendered.location) headers.set("Location", rendered.location);
-  if (rendered.selfUrl && c.var.site.hub) headers.set("Link", websubLinkHeader(c.var.site.hub, rendered.selfUrl));
+  const site = c.get("site");
+  const headers: Array<[string, string] | readonly [string, string]> = [
+    ["Content-Type", rendered.contentType],
+    ...cacheHeaders(c, rendered),
+    ["Cache-Tag", rendered.tags.join(",")],
+    ["ETag", rendered.etag ?? (await strongEtag(rendered.body))],
+    ...SECURITY_HEADERS,
+  ];
+  if (rendered.location) headers.push(["Location", rendered.location]);
+  if (rendered.selfUrl && site.hub) headers.push(["Link", websubLinkHeader(site.hub, rendered.selfUrl)]);
   // KV costs are for the developer's eyes: shown by the local layer (wrangler dev, tests, the
   // benchmark), never by the production edge, where they would tell anyone how to make misses dear.
-  if (c.var.cache.kind === "local") headers.set("Server-Timing", serverTiming(c));
-  if (rendered.lastModified !== undefined)
-    headers.set("Last-Modified", toRfc822(Math.floor(rendered.lastModified / 1000) * 1000));
-  return new Response(rendered.status === 301 ? null : rendered.body, { status: rendered.status ?? 200, headers });
+  if (c.get("cache").kind === "local") headers.push(["Server-Timing", serverTiming(c)]);
+  if (rendered.lastModified !== undefined) {
+    headers.push(["Last-Modified", toRfc822(Math.floor(rendered.lastModified / 1000) * 1000)]);
+  }
+  return new Response(rendered.status === 301 ? null : rendered.body, {
+    status: rendered.status ?? 200,
+    headers: headers as Array<[string, string]>,
+  });
 }
 
 function serverTiming(c: Context<AppEnv>): string {
-  const { reads, lists } = c.var.store.ops;
+  const { reads, lists } = c.get("store").ops;
   return `kv;desc="reads=${reads} lists=${lists}"`;
 }
 
@@ -441,7 +472,7 @@ function correctionsRoutes(routes: Hono<AppEnv>): void {
         contentType: FEED_TYPES[format],
         tags: [CORRECTIONS.feedTag],
         lastModified: true,
-        selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
+        selfUrl: absoluteUrl(c.get("site"), CORRECTIONS.feeds[format]),
         empty: (render, site) => render.emptyCorrectionsFeed(site, format),
       }),
     );

@@ -14,7 +14,7 @@ export function setUpRequest(c: Context<ReaderAppEnv>, options: { readCacheTtl?:
   const site = siteFromEnv(c.env, { checkTimeZone: false });
   c.set("site", site);
   c.set("store", createStore(c.env.ARTICLES, options));
-  c.set("cache", edgeCacheFor(c.executionCtx as ExecutionContext, site.url, c.var.clock));
+  c.set("cache", edgeCacheFor(c.executionCtx as ExecutionContext, site.url, c.get("clock")));
 }
 
 /** `setUpRequest` as a middleware. */

@@ -13,6 +13,7 @@
  *   BENCH_COLD_REPS=9 npx tsx tests/bench/cold-start.ts            fresh isolates, fresh processes, warm misses
  *   BENCH_COLD_PROFILE=1 npx tsx tests/bench/cold-start.ts         also a CPU profile of one fresh isolate
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,42 @@ export interface ProcessTiming {
   startMs: number;
   /** Node's time for the first request, from sending it until the whole body was read. */
   firstMs: number;
+  /**
+   * CPU time workerd spent (all its threads, from /proc/<pid>/task/<tid>/schedstat, in ns): until
+   * ready, and on the first request. Unlike wall time, it does not grow when other work shares the cores.
+   */
+  startCpuMs: number;
+  firstCpuMs: number;
+}
+
+/** The workerd processes this Node process started, newest last. */
+function workerdPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      if (stat.slice(stat.indexOf("(") + 1, close) === "workerd" && ppid === process.pid) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+/** CPU time (ms) a process has spent on every one of its threads, from the scheduler's own count (ns). */
+export function cpuMs(pid: number): number {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return ns / 1e6;
 }
 
 export interface FreshProcesses {
@@ -138,29 +175,66 @@ export async function freshProcesses(options: Options, reps: number): Promise<Fr
   const out: FreshProcesses = { reader: [], kvGet: [], median: undefined as unknown as FreshProcesses["median"] };
   for (let i = 0; i < reps; i++) {
     for (const kind of ["reader", "kv-get"] as const) {
+      const before = new Set(workerdPids());
       const started = performance.now();
       const mf = miniflareFor(kind, options);
       try {
         await mf.ready;
         const startMs = performance.now() - started;
+        const pid = workerdPids().find((p) => !before.has(p));
         const url = new URL(
           kind === "reader" ? options.path : `/?key=${encodeURIComponent(options.key)}`,
           await mf.unsafeGetDirectURL("reader"),
         );
+        const startCpuMs = pid === undefined ? Number.NaN : cpuMs(pid);
         const first = await timedGet(url, kind === "reader" ? BYPASS : {});
+        const firstCpuMs = pid === undefined ? Number.NaN : cpuMs(pid) - startCpuMs;
         if (first.response.status !== 200) throw new Error(`${kind}: first request answered ${first.response.status}`);
-        (kind === "reader" ? out.reader : out.kvGet).push({ startMs, firstMs: first.ms });
+        (kind === "reader" ? out.reader : out.kvGet).push({ startMs, firstMs: first.ms, startCpuMs, firstCpuMs });
       } finally {
         await mf.dispose();
       }
     }
   }
-  const mid = (list: ProcessTiming[]) => ({
+  const mid = (list: ProcessTiming[]): ProcessTiming => ({
     startMs: median(list.map((t) => t.startMs)),
     firstMs: median(list.map((t) => t.firstMs)),
+    startCpuMs: median(list.map((t) => t.startCpuMs)),
+    firstCpuMs: median(list.map((t) => t.firstCpuMs)),
   });
   out.median = { reader: mid(out.reader), kvGet: mid(out.kvGet) };
   return out;
+}
+
+/**
+ * workerd's CPU time per request (ms) over `n` requests one after another, after `n / 10` to warm
+ * up, in a new workerd with only that Worker (and the stub). Robust to other work on the machine.
+ */
+export async function cpuPerRequest(
+  kind: "reader" | "kv-get",
+  options: Options,
+  path: string,
+  n: number,
+  manifest?: Manifest,
+): Promise<number> {
+  const before = new Set(workerdPids());
+  const mf = miniflareFor(kind, options, manifest);
+  try {
+    await mf.ready;
+    const pid = workerdPids().find((p) => !before.has(p));
+    if (pid === undefined) return Number.NaN;
+    const url = new URL(path, await mf.unsafeGetDirectURL("reader"));
+    const headers = kind === "reader" ? BYPASS : {};
+    for (let i = 0; i < n / 10; i++) await timedGet(url, headers);
+    const start = cpuMs(pid);
+    for (let i = 0; i < n; i++) {
+      const { response } = await timedGet(url, headers);
+      if (response.status !== 200) throw new Error(`${kind} ${path}: ${response.status}`);
+    }
+    return (cpuMs(pid) - start) / n;
+  } finally {
+    await mf.dispose();
+  }
 }
 
 // --- Standalone: seed, time, optionally profile. ---
@@ -260,9 +334,11 @@ async function freshIsolates(options: Options, reps: number, base?: Bundle): Pro
 }
 
 /** A CPU profile (.cpuprofile, for Chrome DevTools) of one fresh reader isolate's import and first request. */
-async function profileFirstRequest(options: Options, file: string): Promise<void> {
+async function profileFirstRequest(options: Options, file: string, warmRequests = 0): Promise<void> {
   const inspectorPort = 9229 + Math.floor(Math.random() * 500);
-  const mf = miniflareFor("reader", { ...options, inspectorPort }, wrapped(manifestOf(options.reader.bundle)));
+  // The first request through the timing wrapper (it imports the Worker then); warm ones without it.
+  const manifest = warmRequests ? manifestOf(options.reader.bundle) : wrapped(manifestOf(options.reader.bundle));
+  const mf = miniflareFor("reader", { ...options, inspectorPort }, manifest);
   try {
     await mf.ready;
     const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
@@ -288,11 +364,14 @@ async function profileFirstRequest(options: Options, file: string): Promise<void
         pending.set(n, resolve);
         socket.send(JSON.stringify({ id: n, method, params }));
       });
+    const url = new URL(options.path, await mf.unsafeGetDirectURL("reader"));
+    // Warm: the isolate serves a while first, then the profile covers that many requests more.
+    for (let i = 0; i < warmRequests; i++) await timedGet(url, BYPASS);
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 50 });
     await send("Profiler.start");
-    const url = new URL(options.path, await mf.unsafeGetDirectURL("reader"));
-    const { response } = await timedGet(url, BYPASS);
+    let { response } = await timedGet(url, BYPASS);
+    for (let i = 1; i < warmRequests; i++) response = (await timedGet(url, BYPASS)).response;
     console.log(`profiled request: ${response.status}, ${response.headers.get(TIMING_HEADER)}`);
     const { profile } = (await send("Profiler.stop")) as { profile: unknown };
     await writeFile(file, JSON.stringify(profile));
@@ -350,6 +429,17 @@ async function main(): Promise<void> {
       `fresh workerd per repetition (median of ${processes.reader.length}): reader start ${ms(m.reader.startMs)}, first request ${ms(m.reader.firstMs)}; ` +
         `one KV get start ${ms(m.kvGet.startMs)}, first request ${ms(m.kvGet.firstMs)}; first-request ratio ${(m.reader.firstMs / m.kvGet.firstMs).toFixed(2)}`,
     );
+    console.log(
+      `  workerd CPU time: reader start ${ms(m.reader.startCpuMs)}, first request ${ms(m.reader.firstCpuMs)}; ` +
+        `one KV get start ${ms(m.kvGet.startCpuMs)}, first request ${ms(m.kvGet.firstCpuMs)}; first-request ratio ${(m.reader.firstCpuMs / m.kvGet.firstCpuMs).toFixed(2)}`,
+    );
+    if (base) {
+      const compared = await freshProcesses({ ...options, reader: { bundle: base, settings } }, Math.max(3, Math.min(reps, 5)));
+      const b = compared.median.reader;
+      console.log(
+        `  compared bundle, new workerd: start ${ms(b.startMs)} (CPU ${ms(b.startCpuMs)}), first request ${ms(b.firstMs)} (CPU ${ms(b.firstCpuMs)})`,
+      );
+    }
     if (process.env.BENCH_COLD_SECONDS) {
       // Warm misses against one KV get of the same bytes, in one workerd.
       const seconds = Number(process.env.BENCH_COLD_SECONDS);
@@ -377,10 +467,29 @@ async function main(): Promise<void> {
         }
       }
     }
+    const cpuRequests = Number(process.env.BENCH_COLD_CPU_REQUESTS ?? 0);
+    if (cpuRequests > 0) {
+      for (const [path, key] of [
+        [options.path, options.key],
+        ["/", "listing:home"],
+        ["/rss.xml", "listing:home:rss"],
+      ] as const) {
+        const reader = await cpuPerRequest("reader", options, path, cpuRequests);
+        const floor = await cpuPerRequest("kv-get", options, `/?key=${encodeURIComponent(key)}`, cpuRequests);
+        const compared = base ? await cpuPerRequest("reader", options, path, cpuRequests, manifestOf(base)) : undefined;
+        console.log(
+          `workerd CPU per warm miss ${path}: reader ${reader.toFixed(3)} ms, one KV get ${floor.toFixed(3)} ms: floor ÷ reader ${(floor / reader).toFixed(2)}` +
+            (compared === undefined ? "" : `; compared bundle ${compared.toFixed(3)} ms: ${(floor / compared).toFixed(2)}`),
+        );
+      }
+    }
     if (process.env.BENCH_COLD_PROFILE) {
       const file = join(OUT_DIR, "reader-first-request.cpuprofile");
       await profileFirstRequest(options, file);
       console.log(`CPU profile: ${file}`);
+      const warm = join(OUT_DIR, "reader-warm-requests.cpuprofile");
+      await profileFirstRequest(options, warm, 1000);
+      console.log(`CPU profile of 1,000 warm requests: ${warm}`);
     }
   } finally {
     await rm(persistPath, { recursive: true, force: true });
