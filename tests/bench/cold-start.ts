@@ -42,7 +42,7 @@ export interface ProcessTiming {
 }
 
 /** The workerd processes this Node process started, newest last. */
-function workerdPids(): number[] {
+export function workerdPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -21,7 +21,7 @@ import { renderBody } from "../../src/core/markdown";
 import { purgePacing } from "../../src/pipeline/purges";
 import { type Bundle, buildWorker } from "./build";
 import { type CaseSpec, runCase, warmCache } from "./cases";
-import { cpuPerRequest, type FreshProcesses, freshProcesses } from "./cold-start";
+import { cpuMs, cpuPerRequest, type FreshProcesses, freshProcesses, workerdPids } from "./cold-start";
 import { loadSettingsFromEnv, NEWSROOM_CONFIG, OUT_DIR, READER_CONFIG, readWranglerToml } from "./config";
 import { measureInterleaved } from "./load";
 import {
@@ -122,6 +122,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 interface IsolateTiming extends WrapperTiming {
   /** Node's time from sending the request until the whole body was read, over HTTP on 127.0.0.1. */
   httpMs: number;
+  /** workerd's CPU time over the request (the process does nothing else meanwhile). */
+  cpuMs: number;
 }
 
 interface FirstResponses {
@@ -129,7 +131,7 @@ interface FirstResponses {
   /** The first reader isolate's second request, for contrast. */
   second: IsolateTiming;
   /** Medians over each kind's isolates: inside workerd (module import + fetch), and over HTTP. */
-  median: Record<TimedKind, { insideMs: number; httpMs: number }>;
+  median: Record<TimedKind, { insideMs: number; httpMs: number; cpuMs: number }>;
 }
 
 const median = (values: number[]): number => {
@@ -143,13 +145,16 @@ const median = (values: number[]): number => {
  * to the (untimed) KV baseline so that no timed isolate pays for the local KV store starting.
  */
 async function firstResponses(runtime: Runtime, articlePath: string): Promise<FirstResponses> {
+  const pid = workerdPids().at(-1);
   const timed = async (kind: TimedKind, base: URL): Promise<IsolateTiming> => {
+    const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
     const started = performance.now();
     const response = await fetch(new URL(kind === "reader" ? articlePath : "/", base), {
       headers: kind === "reader" ? BYPASS : {},
     });
     await response.arrayBuffer();
     const httpMs = performance.now() - started;
+    const cpu = pid === undefined ? Number.NaN : cpuMs(pid) - cpuBefore;
     const expectedCache = kind === "reader" ? "BYPASS" : null;
     if (response.status !== 200 || response.headers.get("X-Cache") !== expectedCache) {
       throw new Error(
@@ -158,7 +163,7 @@ async function firstResponses(runtime: Runtime, articlePath: string): Promise<Fi
     }
     const header = response.headers.get(TIMING_HEADER);
     if (!header) throw new Error(`${kind}: the timed wrapper sent no ${TIMING_HEADER}`);
-    return { ...(JSON.parse(header) as WrapperTiming), httpMs };
+    return { ...(JSON.parse(header) as WrapperTiming), httpMs, cpuMs: cpu };
   };
   await (await fetch(runtime.urls[WORKERS.kvGet])).arrayBuffer();
   const isolates: Record<TimedKind, IsolateTiming[]> = { reader: [], "kv-get": [], constant: [] };
@@ -172,6 +177,7 @@ async function firstResponses(runtime: Runtime, articlePath: string): Promise<Fi
     medians[kind] = {
       insideMs: median(isolates[kind].map((i) => i.importMs + i.fetchMs)),
       httpMs: median(isolates[kind].map((i) => i.httpMs)),
+      cpuMs: median(isolates[kind].map((i) => i.cpuMs)),
     };
   }
   return { isolates, second: await timed("reader", runtime.timedUrls.reader[0] as URL), median: medians };
@@ -377,7 +383,8 @@ async function main(): Promise<void> {
     for (const kind of TIMED_KINDS) {
       log(
         `  ${kind.padEnd(8)} import + fetch inside workerd: ${firstResponse.isolates[kind].map((i) => `${ms(i.importMs)} + ${ms(i.fetchMs)}`).join(", ")}; ` +
-          `over HTTP ${firstResponse.isolates[kind].map((i) => i.httpMs.toFixed(1)).join(", ")} ms`,
+          `over HTTP ${firstResponse.isolates[kind].map((i) => i.httpMs.toFixed(1)).join(", ")} ms; ` +
+          `workerd CPU ${firstResponse.isolates[kind].map((i) => i.cpuMs.toFixed(1)).join(", ")} ms`,
       );
     }
     log(
@@ -552,6 +559,14 @@ async function main(): Promise<void> {
       med.reader.httpMs,
       "kv-get",
       med["kv-get"].httpMs,
+      FIRST_RESPONSE_TARGET,
+    ),
+    timeRatio(
+      "… the same in workerd's CPU time over the request (medians)",
+      "reader",
+      med.reader.cpuMs,
+      "kv-get",
+      med["kv-get"].cpuMs,
       FIRST_RESPONSE_TARGET,
     ),
     timeRatio(
