@@ -14,7 +14,7 @@ import { edgeCacheFor } from "../cache/edge-cache";
 import { NO_STORE } from "../cache/policy";
 import { type Clock, systemClock } from "../core/clock";
 import { siteFromEnv } from "../core/config";
-import { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "../render/search-paths";
+import { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "../targets/document-name";
 import type { ReaderAppEnv } from "./app-env";
 import { addPublicRoutes } from "./public";
 

@@ -3,38 +3,41 @@
  * What readers and feed readers get. Every page and feed but three kinds is a document the
  * materialiser prebuilt in KV: a miss costs one KV read and no rendering. The three rendered on
  * request, by reader/rendered.ts, imported on the first request that needs one: the 404 and 410
- * pages, a listing's pages 2 to MAX_PAGE (one read and one `list`), and a new site's documents
- * before its first build. The home page, sections, tags and authors are one kind of listing
- * (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
+ * pages, a listing's pages 2 to MAX_PAGE (two reads and one `list`), and a new site's documents
+ * before its first build. The home page, sections, tags and authors are
+ * one kind of listing (targets/listings.ts), each with pages and three feeds. Conditional GET is answered for hits and
  * misses alike. Only GET and HEAD exist here; anything else is a 405 that no cache keeps.
  */
 import type { Context, Hono, Next } from "hono";
 import { notModified, strongEtag } from "../cache/conditional";
-import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { NO_STORE, publicCacheHeaders } from "../cache/policy";
+import { absoluteUrl, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
-import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
 import { isSlug } from "../core/slug";
-import { FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
+import { FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildRobots } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getPage } from "../readmodel/store";
+import { getDocument, getNavigation, getPage } from "../readmodel/store";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
-import { formatTarget, NEWS_SITEMAP, SITEMAP_INDEX, sitemapChildTarget } from "../targets/build-target";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
-  archiveDocumentName,
-  archiveTag,
-  documentName,
-  HOME,
-  type Listing,
-  listingFeedPaths,
-  listingOf,
-  listingPagePath,
-  listingTags,
-  PAGE_SIZE,
-} from "../targets/listings";
+  DEFAULT_EDITION,
+  documentPath,
+  documentTags,
+  LISTING_SITEMAPS,
+  LIVE_DOCUMENTS,
+  type ListingSitemap,
+  listingName,
+  NEWS_SITEMAP_PATH,
+  pageName,
+  ROUTES,
+  SITEMAP_CHILD_ROUTE,
+  SITEMAP_PATH,
+  type StoredName,
+  TAGS,
+} from "../targets/document-name";
+import { HOME, type Listing, listingOf, listingPagePath, PAGE_SIZE } from "../targets/listings";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
 import { SECURITY_HEADERS, setSecurityHeaders } from "./headers";
 import { setUpRequest } from "./setup";
@@ -76,11 +79,11 @@ interface Rendered {
 
 /** A document that is served as it was prebuilt, and what to serve before the first build. */
 interface DocumentRoute {
-  name: string;
-  /** A subscription feed's own URL, for the WebSub `Link` header. */
-  selfUrl?: string;
+  /** Its name, which gives its KV key and its cache tags. */
+  name: StoredName;
+  /** A subscription feed: its own URL goes in the WebSub `Link` header. */
+  feed?: boolean;
   contentType: string;
-  tags: string[];
   lastModified: boolean;
   /** The document a new site serves before anything is built; undefined for a 404. */
   empty?: (render: RenderedModule, site: Site) => string | Promise<string>;
@@ -97,6 +100,11 @@ const FEED_FILE = `:file{${FEED_FORMATS.map((format) => FEED_FILES[format].repla
 const FORMAT_OF_FILE = new Map(FEED_FORMATS.map((format) => [FEED_FILES[format], format]));
 /** The feed format a route's `:file` names (the route's pattern admits only those three). */
 const feedFormat = (c: Context<AppEnv>): FeedFormat => FORMAT_OF_FILE.get(c.req.param("file") ?? "") ?? "rss";
+/** The listing kinds' path prefixes, as one route parameter. */
+const LISTING_KIND = `:kind{${ROUTES.listings.map(([prefix]) => prefix.slice(1)).join("|")}}`;
+const KIND_OF_PREFIX = new Map<string, (typeof ROUTES.listings)[number][1]>(
+  ROUTES.listings.map(([prefix, kind]) => [prefix.slice(1), kind]),
+);
 
 /** Seconds a location may keep a KV read for readers (KV's own minimum and default). */
 const READ_CACHE_TTL = 60;
@@ -130,50 +138,48 @@ async function publicRequest(c: Context<AppEnv>, next: Next): Promise<void> {
  * and the 404 page for any other path. Few routes, each a pattern that covers a family of paths
  * (a listing's kind, a feed's format), since the router tests every route on every request.
  */
-export function addPublicRoutes(routes: Hono<AppEnv>): void {
-  routes.use(publicRequest);
-  routes.get("/articles/:slug", (c) => {
-    const slug = c.req.param("slug");
-    // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
-    if (!isSlug(slug)) return notFound(c);
-    return cached(c, () => articlePage(c, slug));
-  });
+export function addPublicRoutes(publicRoutes: Hono<AppEnv>): void {
+  publicRoutes.use(publicRequest);
   // The home page and its feeds, then the same for every section, tag and author.
-  listingRoutes(routes, "", () => HOME);
-  listingRoutes(routes, "/:kind{sections|tags|authors}/:slug", (c) => {
+  listingRoutes(publicRoutes, "", () => HOME);
+  listingRoutes(publicRoutes, `/${LISTING_KIND}/:slug`, (c) => {
     const slug = c.req.param("slug") ?? "";
-    const kind = LISTING_KINDS[c.req.param("kind") ?? ""];
+    const kind = KIND_OF_PREFIX.get(c.req.param("kind") ?? "");
     return kind && isSlug(slug) ? listingOf(kind, slug) : undefined;
   });
-  correctionsRoutes(routes);
-  liveRoutes(routes);
-  routes
-    .get("/sitemap.xml", (c) =>
+  correctionsRoutes(publicRoutes);
+  liveRoutes(publicRoutes);
+  publicRoutes
+    .get(ROUTES.article, (c) => {
+      const slug = c.req.param("slug");
+      // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
+      if (!isSlug(slug)) return notFound(c);
+      return cached(c, () => articlePage(c, slug));
+    })
+    .get(SITEMAP_PATH, (c) =>
       cached(c, () =>
         prebuilt(c, {
-          name: formatTarget(SITEMAP_INDEX),
+          name: { kind: "sitemap-index", edition: DEFAULT_EDITION },
           contentType: XML,
-          tags: [TAGS.sitemap],
           lastModified: false,
           empty: (render, site) => render.emptySitemapIndex(site),
         }),
       ),
     )
-    .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
+    .get(SITEMAP_CHILD_ROUTE, (c) => {
       // A month of articles, or every section, tag or author page: each a prebuilt child.
       const child = c.req.param("file").slice(0, -".xml".length);
-      const target = sitemapChildTarget(child);
-      if (!target) return notFound(c);
-      return cached(c, () =>
-        prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
-      );
+      const of = LISTING_SITEMAPS.find((kind: ListingSitemap) => kind === child);
+      const name: StoredName = of
+        ? { kind: "sitemap-pages", edition: DEFAULT_EDITION, of }
+        : { kind: "sitemap-month", edition: DEFAULT_EDITION, month: child };
+      return cached(c, () => prebuilt(c, { name, contentType: XML, lastModified: false }));
     })
-    .get("/news-sitemap.xml", (c) =>
+    .get(NEWS_SITEMAP_PATH, (c) =>
       cached(c, () =>
         prebuilt(c, {
-          name: formatTarget(NEWS_SITEMAP),
+          name: { kind: "news-sitemap", edition: DEFAULT_EDITION },
           contentType: XML,
-          tags: [TAGS.newsSitemap],
           lastModified: false,
           empty: (render, site) => render.emptyNewsSitemap(site),
         }),
@@ -192,13 +198,6 @@ export function addPublicRoutes(routes: Hono<AppEnv>): void {
     )
     .all("*", (c) => notFound(c));
 }
-
-/** The path segment of each listing kind but the home page. */
-const LISTING_KINDS: Readonly<Record<string, "section" | "tag" | "author">> = {
-  sections: "section",
-  tags: "tag",
-  authors: "author",
-};
 
 /**
  * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, its three feeds and their
@@ -227,9 +226,8 @@ function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Contex
       const format = feedFormat(c);
       return cached(c, () =>
         prebuilt(c, {
-          name: archiveDocumentName(listing, archivePart(c), format),
+          name: { kind: "archive", listing, part: archivePart(c), format },
           contentType: FEED_TYPES[format],
-          tags: [archiveTag(listing, archivePart(c))],
           lastModified: true,
         }),
       );
@@ -240,11 +238,10 @@ function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Contex
       const format = feedFormat(c);
       return cached(c, () =>
         prebuilt(c, {
-          name: documentName(listing, format),
+          name: listingName(listing, format),
           contentType: FEED_TYPES[format],
-          tags: [listingTags(listing).feed(format)],
           lastModified: true,
-          selfUrl: absoluteUrl(c.get("site"), listingFeedPaths(listing)[format]),
+          feed: true,
           ...(listing.kind === "home"
             ? { empty: (render: RenderedModule, site: Site) => render.emptyHomeFeed(site, format) }
             : {}),
@@ -263,40 +260,38 @@ function liveRoutes(routes: Hono<AppEnv>): void {
     const slug = c.req.param("slug") ?? "";
     return isSlug(slug) ? then(slug) : notFound(c);
   };
-  routes.get("/articles/:slug/live.json", (c) =>
+  routes.get(ROUTES.liveStatus, (c) =>
     withSlug(c, (slug) =>
       cached(c, () =>
         prebuilt(c, {
           name: LIVE_DOCUMENTS.status(slug),
           contentType: "application/json; charset=utf-8",
-          tags: [liveTag(slug)],
           lastModified: false,
         }),
       ),
     ),
   );
-  routes.get(`/articles/:slug/${FEED_FILE}`, (c) =>
+  // ROUTES.liveFeed's three paths, as one route.
+  routes.get(`${ROUTES.article}/${FEED_FILE}`, (c) =>
     withSlug(c, (slug) => {
       const format = feedFormat(c);
       return cached(c, () =>
         prebuilt(c, {
           name: LIVE_DOCUMENTS.feed(slug, format),
           contentType: FEED_TYPES[format],
-          tags: [liveTag(slug)],
           lastModified: true,
-          selfUrl: absoluteUrl(c.get("site"), feedPaths(articlePath(slug))[format]),
+          feed: true,
         }),
       );
     }),
   );
-  routes.get("/articles/:slug/updates/:page{[1-9][0-9]{0,4}}", (c) =>
+  routes.get(ROUTES.liveOlder, (c) =>
     withSlug(c, (slug) => {
       const page = Number(c.req.param("page"));
       return cached(c, () =>
         prebuilt(c, {
           name: LIVE_DOCUMENTS.older(slug, page),
           contentType: HTML,
-          tags: [olderTag(slug, page)],
           lastModified: false,
         }),
       );
@@ -307,7 +302,7 @@ function liveRoutes(routes: Hono<AppEnv>): void {
     cached(c, async () => ({
       body: LIVE_SCRIPT,
       contentType: "text/javascript; charset=utf-8",
-      tags: ["live-script"],
+      tags: [TAGS.liveScript],
       final: true,
     })),
   );
@@ -321,13 +316,12 @@ export function notFound(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** A listing page's cache tags; the home page's pages also carry their number. */
-const pageTags = (listing: Listing, page: number): string[] =>
-  listing.kind === "home" ? [listingTags(listing).pages, TAGS.listPage(page)] : [listingTags(listing).pages];
+const pageTags = (listing: Listing, page: number): string[] => documentTags({ kind: "listing-page", listing, page });
 
 /** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
 async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
-  const tags = [listingTags(listing).pages];
-  const document = await getDocument(c.get("store"), documentName(listing));
+  const tags = documentTags(listingName(listing));
+  const document = await getDocument(c.get("store"), listingName(listing));
   if (!document) {
     if (listing.kind !== "home") return notFoundPage(c, tags);
     return { body: await (await rendered()).emptyHome(c.get("site")), contentType: HTML, tags };
@@ -341,10 +335,16 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   };
 }
 
-/** Pages 2 to MAX_PAGE: the first page's document says how many there are, then one `list` of the index. */
+/**
+ * Pages 2 to MAX_PAGE: the first page's document says how many there are, and the navigation's
+ * (read beside it) what the header shows; then one `list` of the index.
+ */
 async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
-  const tags = [listingTags(listing).pages];
-  const first = await getDocument(c.get("store"), documentName(listing));
+  const tags = documentTags(listingName(listing));
+  const [first, nav] = await Promise.all([
+    getDocument(c.get("store"), listingName(listing)),
+    getNavigation(c.get("store"), listing.edition),
+  ]);
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
   const built = await (await rendered()).deepListingPage(
@@ -352,6 +352,7 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
     c.get("store"),
     listing,
     first,
+    nav,
     page,
     c.get("clock").now(),
   );
@@ -360,15 +361,17 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
 }
 
 async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
+  const name = pageName(slug);
   const page = await getPage(c.get("store"), slug);
-  const tags = [TAGS.article(slug)];
+  const tags = documentTags(name);
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
   if (meta.state === "gone") {
-    return { body: await (await rendered()).renderGone(c.get("site"), articlePath(slug)), contentType: HTML, tags, status: 410 };
+    return { body: await (await rendered()).renderGone(c.get("site"), documentPath(name)), contentType: HTML, tags, status: 410 };
   }
   if (meta.state === "moved") {
-    return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.get("site"), articlePath(meta.to)) };
+    const location = absoluteUrl(c.get("site"), documentPath(pageName(meta.to)));
+    return { body: "", contentType: HTML, tags, status: 301, location };
   }
   // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
   if (meta.at > c.get("clock").now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
@@ -377,14 +380,15 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
   const document = await getDocument(c.get("store"), route.name);
+  const tags = documentTags(route.name);
   const body = document?.body ?? (route.empty ? await route.empty(await rendered(), c.get("site")) : undefined);
-  if (body === undefined) return notFoundPage(c, route.tags);
+  if (body === undefined) return notFoundPage(c, tags);
   return {
     body,
     contentType: route.contentType,
-    tags: route.tags,
+    tags,
     ...(document ? { etag: document.meta.etag, expiresAt: document.meta.expiresAt, final: document.meta.final === true } : {}),
-    ...(route.selfUrl ? { selfUrl: route.selfUrl } : {}),
+    ...(route.feed ? { selfUrl: absoluteUrl(c.get("site"), documentPath(route.name)) } : {}),
     // The time the document was built, not of its newest item: a deletion or a correction that did
     // not bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
     // would be told 304 and keep the old feed. Every change rebuilds.
@@ -458,21 +462,20 @@ function correctionsRoutes(routes: Hono<AppEnv>): void {
       prebuilt(c, {
         name: correctionsDocument(),
         contentType: HTML,
-        tags: [CORRECTIONS.pageTag],
         lastModified: false,
         empty: (render, site) => render.emptyCorrectionsPage(site),
       }),
     ),
   );
+  // CORRECTIONS.feeds, as one route.
   routes.get(`${CORRECTIONS.path}/${FEED_FILE}`, (c) => {
     const format = feedFormat(c);
     return cached(c, () =>
       prebuilt(c, {
         name: correctionsDocument(format),
         contentType: FEED_TYPES[format],
-        tags: [CORRECTIONS.feedTag],
         lastModified: true,
-        selfUrl: absoluteUrl(c.get("site"), CORRECTIONS.feeds[format]),
+        feed: true,
         empty: (render, site) => render.emptyCorrectionsFeed(site, format),
       }),
     );

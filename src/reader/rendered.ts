@@ -12,7 +12,7 @@ import { channelFor, type FeedFormat } from "../feeds/model";
 import { buildNewsSitemap, buildSitemapIndex } from "../feeds/sitemap";
 import { listIndex, type Store, type StoredDocument } from "../readmodel/store";
 import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
-import { navFromHtml } from "../render/layout";
+import type { NavSection } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { renderGone, renderNotFound } from "../render/not-found";
@@ -52,17 +52,18 @@ export const emptyCorrectionsFeed = (site: Site, format: FeedFormat): string =>
 
 /**
  * Page `page` (2 or more) of a listing whose first page is `first`: one `list` of its index, rendered
- * with the navigation and name the first page was built with. Undefined past the last entry.
+ * with the site's navigation and the name the first page was built with. Undefined past the last entry.
  */
 export async function deepListingPage(
   site: Site,
   store: Store,
   listing: Listing,
   first: StoredDocument,
+  nav: NavSection[],
   page: number,
   now: number,
 ): Promise<{ body: string; nextPublishAt?: number } | undefined> {
-  const result = await listIndex(store, listing.name, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, now });
+  const result = await listIndex(store, listing, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE, now });
   if (result.entries.length === 0) return undefined;
   const view = listingView(site, listing, { ...NO_SUBJECT, name: first.meta.label ?? "" });
   const body = await renderListing(site, {
@@ -70,7 +71,7 @@ export async function deepListingPage(
     entries: result.entries,
     page,
     hasOlder: result.hasMore,
-    nav: navFromHtml(first.body),
+    nav,
   });
   return { body, ...(result.nextPublishAt === undefined ? {} : { nextPublishAt: result.nextPublishAt }) };
 }
