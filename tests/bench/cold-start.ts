@@ -259,11 +259,12 @@ function seed(): Array<{ key: string; value: string; metadata: unknown }> {
   ];
 }
 
+type IsolateTiming = WrapperTiming & { httpMs: number; cpuMs: number };
 interface Isolates {
-  reader: Array<WrapperTiming & { httpMs: number }>;
-  kvGet: Array<WrapperTiming & { httpMs: number }>;
+  reader: IsolateTiming[];
+  kvGet: IsolateTiming[];
   /** The same for the compared bundle (BENCH_COLD_COMPARE), when there is one. */
-  base: Array<WrapperTiming & { httpMs: number }>;
+  base: IsolateTiming[];
 }
 
 /** `reps` fresh isolates of each kind in one workerd: each its own Worker, first request timed. */
@@ -315,16 +316,19 @@ async function freshIsolates(options: Options, reps: number, base?: Bundle): Pro
   try {
     await mf.ready;
     const out: Isolates = { reader: [], kvGet: [], base: [] };
+    const pid = workerdPids().at(-1);
     // The local KV store opens on its first use: pay for it outside the timed isolates.
     await fetch(await mf.unsafeGetDirectURL(`kv-get-${reps - 1}`));
     for (let i = 0; i < reps - 1; i++) {
       for (const kind of base ? (["reader", "base", "kv-get"] as const) : (["reader", "kv-get"] as const)) {
         const isReader = kind !== "kv-get";
         const url = new URL(isReader ? options.path : "/", await mf.unsafeGetDirectURL(`${kind}-${i}`));
+        const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
         const { ms, response } = await timedGet(url, isReader ? BYPASS : {});
+        const cpu = pid === undefined ? Number.NaN : cpuMs(pid) - cpuBefore;
         if (response.status !== 200) throw new Error(`${kind}-${i}: ${response.status}`);
         const timing = JSON.parse(response.headers.get(TIMING_HEADER) ?? "{}") as WrapperTiming;
-        ({ reader: out.reader, base: out.base, "kv-get": out.kvGet })[kind].push({ ...timing, httpMs: ms });
+        ({ reader: out.reader, base: out.base, "kv-get": out.kvGet })[kind].push({ ...timing, httpMs: ms, cpuMs: cpu });
       }
     }
     return out;
@@ -415,6 +419,11 @@ async function main(): Promise<void> {
       `fresh isolates (median of ${reps}): reader ${ms(http.reader)} over HTTP (inside: import ${isolates.reader.map((t) => t.importMs.toFixed(0)).join(",")} ms, ` +
         `fetch ${isolates.reader.map((t) => t.fetchMs.toFixed(0)).join(",")} ms, median ${ms(insideOf(isolates.reader))}); ` +
         `one KV get ${ms(http.kvGet)} (inside ${ms(insideOf(isolates.kvGet))}); ratio ${(http.reader / http.kvGet).toFixed(2)}`,
+    );
+    const cpuOf = (list: IsolateTiming[]) => median(list.map((t) => t.cpuMs));
+    console.log(
+      `  workerd CPU over each first request: reader ${ms(cpuOf(isolates.reader))}, one KV get ${ms(cpuOf(isolates.kvGet))}` +
+        (base ? `, compared bundle ${ms(cpuOf(isolates.base))}` : ""),
     );
     if (base) {
       const baseHttp = median(isolates.base.map((t) => t.httpMs));
