@@ -336,17 +336,16 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
 }
 
 /**
- * Pages 2 to MAX_PAGE: the first page's document says how many there are, and the navigation's
- * (read beside it) what the header shows; then one `list` of the index.
+ * Pages 2 to MAX_PAGE: the first page's document says how many there are; for a page that exists,
+ * the navigation's what the header shows, then one `list` of the index.
  */
 async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
   const tags = documentTags(listingName(listing));
-  const [first, nav] = await Promise.all([
-    getDocument(c.get("store"), listingName(listing)),
-    getNavigation(c.get("store"), listing.edition),
-  ]);
+  const first = await getDocument(c.get("store"), listingName(listing));
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
+  // Read only for a page that exists: a page past the end stays one read.
+  const nav = await getNavigation(c.get("store"), listing.edition);
   const built = await (await rendered()).deepListingPage(
     c.get("site"),
     c.get("store"),
