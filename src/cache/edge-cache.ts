@@ -56,10 +56,21 @@ async function platformPurge(tags: string[], send: (batch: string[]) => Promise<
   return ok;
 }
 
-/** A response that no cache may keep. */
+/**
+ * A response that no cache may keep. Changed in place when its headers may be changed (a response
+ * this Worker built), since a copy would stream its body through JavaScript rather than send the
+ * string it was built from; copied when they may not (the "immutable" guard of a fetched
+ * response's headers, Fetch §5.2).
+ */
 export function uncached(response: Response): Response {
-  const out = new Response(response.body, response);
-  out.headers.set("Cache-Control", NO_STORE);
-  out.headers.delete(EDGE_CACHE_CONTROL);
-  return out;
+  try {
+    response.headers.set("Cache-Control", NO_STORE);
+    response.headers.delete(EDGE_CACHE_CONTROL);
+    return response;
+  } catch {
+    const out = new Response(response.body, response);
+    out.headers.set("Cache-Control", NO_STORE);
+    out.headers.delete(EDGE_CACHE_CONTROL);
+    return out;
+  }
 }

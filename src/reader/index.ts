@@ -8,16 +8,15 @@
  * entrypoint that makes them (https://developers.cloudflare.com/workers/cache/purge/).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
+import type { ErrorHandler, Handler, MiddlewareHandler } from "hono";
+import { Hono } from "hono/tiny";
 import { edgeCacheFor } from "../cache/edge-cache";
 import { NO_STORE } from "../cache/policy";
 import { type Clock, systemClock } from "../core/clock";
 import { siteFromEnv } from "../core/config";
-import { articlePath } from "../targets/document-name";
+import { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "../targets/document-name";
 import type { ReaderAppEnv } from "./app-env";
-import { mediaPublic } from "./media";
-import { publicRoutes } from "./public";
-import { searchRoutes } from "./search";
+import { addPublicRoutes } from "./public";
 
 /** What the reader takes from outside: time. */
 export interface ReaderOptions {
@@ -27,22 +26,48 @@ export interface ReaderOptions {
 /** Paths the newsroom answers; the reader passes them on untouched. */
 const NEWSROOM_PATHS = /^\/(?:api|desk|preview)(?:\/|$)/;
 
-/** The reader's Hono app. */
+/**
+ * The reader's Hono app. Its start is kept to what an article needs (docs/benchmark.md): Hono's
+ * PatternRouter (`hono/tiny`), which compiles each route as it is added and has nothing to build
+ * on the first match, and the prebuilt documents' routes; images and search are separate apps
+ * imported on their first request, and the pages rendered on request (404, 410, pages 2+ of a
+ * listing) load their renderer the same way (reader/rendered.ts).
+ */
 export function createReaderApp(options: ReaderOptions): Hono<ReaderAppEnv> {
   const app = new Hono<ReaderAppEnv>();
-  app.use(clockSetup(options.clock));
-  app.all("*", async function toNewsroom(c, next) {
-    if (!NEWSROOM_PATHS.test(c.req.path)) return next();
-    return c.env.NEWSROOM.fetch(c.req.raw);
+  app.use(async function clockOrNewsroom(c, next) {
+    if (NEWSROOM_PATHS.test(c.req.path)) return c.env.NEWSROOM.fetch(c.req.raw);
+    c.set("clock", options.clock);
+    await next();
   });
-  // Images first: the public routes' catch-all would answer /media/… with the 404 page.
-  app.route("/", mediaPublic);
-  app.route("/", searchRoutes);
-  app.route("/", publicRoutes);
+  // Images and search before the public routes, whose catch-all would answer them with the 404
+  // page. Only the paths and methods the lazy apps answer go to them (GET: Hono routes HEAD as GET);
+  // anything else falls through to the public routes' 404 and 405.
+  const media = lazyApp(options, () => import("./media").then((m) => m.mediaPublic));
+  app.get("/media/:file", media).get("/media/w/:width/:file", media);
+  const search = lazyApp(options, () => import("./search").then((m) => m.searchRoutes));
+  for (const path of [SEARCH_PATH, SEARCH_JSON_PATH, OPENSEARCH_PATH]) app.get(path, search);
+  addPublicRoutes(app);
   app.onError(onError);
-  // Hono compiles its router on the first match: do it while the isolate starts, not on a request.
-  app.router.match("GET", articlePath("warm-up"));
   return app;
+}
+
+/**
+ * Routes whose module is imported on their first request, mounted at "/" in an app of their own
+ * (so with the clock set again) and sharing the reader's error handler. A failed import is tried
+ * again by the next request.
+ */
+function lazyApp(options: ReaderOptions, load: () => Promise<Hono<ReaderAppEnv>>): Handler<ReaderAppEnv> {
+  let mounted: Promise<Hono<ReaderAppEnv>> | undefined;
+  return async function lazyApp(c) {
+    mounted ??= load()
+      .then((routes) => new Hono<ReaderAppEnv>().use(clockSetup(options.clock)).route("/", routes).onError(onError))
+      .catch((error: unknown) => {
+        mounted = undefined;
+        throw error;
+      });
+    return (await mounted).fetch(c.req.raw, c.env, c.executionCtx);
+  };
 }
 
 function clockSetup(clock: Clock): MiddlewareHandler<ReaderAppEnv> {
@@ -61,7 +86,8 @@ const onError: ErrorHandler<ReaderAppEnv> = (error, c) => {
 /** The reader's handlers, on a given clock: tests build one on a clock they move. */
 export function createReader(options: ReaderOptions) {
   const app = createReaderApp(options);
-  const cacheOf = (env: ReaderBindings, ctx: ExecutionContext) => edgeCacheFor(ctx, siteFromEnv(env).url, options.clock);
+  const cacheOf = (env: ReaderBindings, ctx: ExecutionContext) =>
+    edgeCacheFor(ctx, siteFromEnv(env, { checkTimeZone: false }).url, options.clock);
   return {
     fetch: (request: Request, env: ReaderBindings, ctx: ExecutionContext) => app.fetch(request, env, ctx),
     /** Drops every cached response carrying any of these tags. Resolves false if the platform refused. */

@@ -4,7 +4,7 @@
  * copies at `GET /media/w/<width>/<hash>.<ext>`, which the newsroom makes. Thin handlers over src/media/.
  */
 import type { Context } from "hono";
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { NO_STORE } from "../cache/policy";
 import { serveMedia } from "../media/serve";
 import type { ReaderAppEnv } from "./app-env";

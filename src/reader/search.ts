@@ -10,8 +10,8 @@
  * Any query gives a page: results, none, a 400 for an over-long one, or a 429.
  */
 import type { Context } from "hono";
-import { Hono } from "hono";
 import { html } from "hono/html";
+import { Hono } from "hono/tiny";
 import { notModified, strongEtag } from "../cache/conditional";
 import { NO_STORE, publicCacheHeaders } from "../cache/policy";
 import { absoluteUrl } from "../core/config";
@@ -31,7 +31,7 @@ import {
   TAGS,
 } from "../targets/document-name";
 import type { ReaderAppEnv } from "./app-env";
-import { readerSecureHeaders } from "./public";
+import { readerSecureHeaders } from "./headers";
 import { readerSetup } from "./setup";
 
 /** Seconds the edge keeps a result page; publishing purges it sooner. */
@@ -66,7 +66,7 @@ searchRoutes
   .get(SEARCH_JSON_PATH, (c) => searchResponse(c, "json"))
   .get(OPENSEARCH_PATH, (c) =>
     serve(c, c.req.raw, async () => ({
-      body: openSearchDescription(c.var.site),
+      body: openSearchDescription(c.get("site")),
       contentType: "application/opensearchdescription+xml; charset=utf-8",
       status: 200,
     })),
@@ -86,7 +86,7 @@ async function searchResponse(c: Context<ReaderAppEnv>, format: Format): Promise
     const body =
       format === "json"
         ? JSON.stringify({ error: parsed.problem, details: [{ field: "q", problem: parsed.problem }] })
-        : await renderSearchPage(c.var.site, {
+        : await renderSearchPage(c.get("site"), {
             search: request,
             ...pagePaths(request),
             problem: parsed.problem,
@@ -97,7 +97,7 @@ async function searchResponse(c: Context<ReaderAppEnv>, format: Format): Promise
   const { request } = parsed;
   // Keyed by the search's canonical URL, so the same search in another order or with stray
   // parameters shares one entry.
-  const key = new Request(absoluteUrl(c.var.site, searchPath(request, request.page, c.req.path)), c.req.raw);
+  const key = new Request(absoluteUrl(c.get("site"), searchPath(request, request.page, c.req.path)), c.req.raw);
   return serve(c, key, () => renderSearch(c, request, format));
 }
 
@@ -108,7 +108,7 @@ async function renderSearch(c: Context<ReaderAppEnv>, request: SearchRequest, fo
     const limited = await overLimit(c);
     if (limited) return limited(format);
     try {
-      results = await search(c.env.SEARCH, request, c.var.clock.now());
+      results = await search(c.env.SEARCH, request, c.get("clock").now());
     } catch (error) {
       console.error(`search for ${JSON.stringify(request.q)} failed:`, error);
       return unavailable(format);
@@ -116,7 +116,7 @@ async function renderSearch(c: Context<ReaderAppEnv>, request: SearchRequest, fo
   }
   if (format === "json") return { body: JSON.stringify(searchJson(c, request, results)), contentType: JSON_TYPE, status: 200 };
   return {
-    body: await renderSearchPage(c.var.site, {
+    body: await renderSearchPage(c.get("site"), {
       search: request,
       ...pagePaths(request),
       ...(results ? { results } : {}),
@@ -152,18 +152,18 @@ function unavailable(format: Format): Rendered {
 function refusal(c: Context<ReaderAppEnv>, format: Format, status: 429, problem: string): Rendered {
   if (format === "json") return { body: JSON.stringify({ error: problem, details: [] }), contentType: JSON_TYPE, status };
   // A plain page: rendering the full one would read KV for the navigation, the cost being limited.
-  const body = html`<!doctype html><html lang="${c.var.site.language}"><title>Too many searches</title><h1>Too many searches</h1><p>${problem}</p></html>`;
+  const body = html`<!doctype html><html lang="${c.get("site").language}"><title>Too many searches</title><h1>Too many searches</h1><p>${problem}</p></html>`;
   return { body: String(body), contentType: HTML, status };
 }
 
 /** The site's sections, from the navigation document the pipeline wrote from D1 (one KV read). */
 async function navigation(c: Context<ReaderAppEnv>): Promise<NavSection[]> {
-  return getNavigation(c.var.store);
+  return getNavigation(c.get("store"));
 }
 
 /** The JSON answer: what the page shows, with absolute URLs, and each snippet as text and as HTML. */
 function searchJson(c: Context<ReaderAppEnv>, request: SearchRequest, results: SearchResults | undefined) {
-  const site = c.var.site;
+  const site = c.get("site");
   const url = (page: number) => absoluteUrl(site, searchPath(request, page, SEARCH_JSON_PATH));
   const total = results?.total ?? 0;
   const hasMore = request.page * SEARCH_PAGE_SIZE < total;
@@ -193,9 +193,9 @@ function searchJson(c: Context<ReaderAppEnv>, request: SearchRequest, results: S
 
 /** Renders through the edge cache under the `search` tag, then answers a conditional request. */
 async function serve(c: Context<ReaderAppEnv>, key: Request, render: () => Promise<Rendered>): Promise<Response> {
-  const response = await c.var.cache.serve(key, async () => {
+  const response = await c.get("cache").serve(key, async () => {
     const rendered = await render();
-    const now = c.var.clock.now();
+    const now = c.get("clock").now();
     const cacheable = rendered.status === 200;
     const headers = new Headers({
       "Content-Type": rendered.contentType,

@@ -50,6 +50,29 @@ export async function measure(url: URL, headers: Record<string, string>, setting
   return cannon(url, headers, settings.connections, settings.seconds);
 }
 
+/**
+ * Two URLs measured in alternating slices (`rounds` of `seconds` each, after one warm-up slice
+ * each), so that a change in the machine's load falls on both alike: the ratio of their requests a
+ * second is what a shared machine can still tell.
+ */
+export async function measureInterleaved(
+  a: { url: URL; headers: Record<string, string> },
+  b: { url: URL; headers: Record<string, string> },
+  connections: number,
+  rounds: number,
+  seconds: number,
+): Promise<{ a: number; b: number }> {
+  await cannon(a.url, a.headers, connections, seconds);
+  await cannon(b.url, b.headers, connections, seconds);
+  let okA = 0;
+  let okB = 0;
+  for (let i = 0; i < rounds; i++) {
+    okA += (await cannon(a.url, a.headers, connections, seconds)).requestsPerSecond;
+    okB += (await cannon(b.url, b.headers, connections, seconds)).requestsPerSecond;
+  }
+  return { a: okA / rounds, b: okB / rounds };
+}
+
 async function cannon(url: URL, headers: Record<string, string>, connections: number, seconds: number): Promise<Measurement> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {

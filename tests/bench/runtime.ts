@@ -52,7 +52,7 @@ export interface WrapperTiming {
  * and reports both in a header. A default export that is a class (the reader's WorkerEntrypoint) is
  * constructed as workerd would, with the context and the bindings. The response is otherwise the Worker's.
  */
-const timedWrapper = (mainModule: string) => `let worker;
+export const timedWrapper = (mainModule: string) => `let worker;
 export default {
   async fetch(request, env, ctx) {
     const first = worker === undefined;
@@ -124,7 +124,7 @@ const CONSTANT_WORKER = `export default {
  * The floor for any KV-backed renderer: one KV get of the key named by `?key=` (the read-model key
  * the compared route reads, so the floor returns the same bytes), returned as it is.
  */
-const KV_GET_WORKER = `export default {
+export const KV_GET_WORKER = `export default {
   async fetch(request, env) {
     const key = new URL(request.url).searchParams.get("key") ?? env.ARTICLE_KEY;
     const record = await env.ARTICLES.get(key, { type: "text", cacheTtl: ${READ_CACHE_TTL} });
