@@ -42,6 +42,15 @@ export const TABLES = [
   "correction_revisions",
   "live_updates",
   "live_update_revisions",
+  // Newsletters (src/data/mail.ts).
+  "mail_subscribers",
+  "mail_subscriptions",
+  "mail_suppressed",
+  "mail_announced",
+  "mail_sends",
+  "mail_deliveries",
+  "mail_bucket",
+  "mail_captured",
 ] as const;
 
 export interface ArticleRow {

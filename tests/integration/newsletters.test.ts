@@ -1,0 +1,373 @@
+/**
+ * Newsletters end to end, through the reader Worker (which hands the newsletter routes to the
+ * newsroom), real D1 and the mail queue's consumer, with every email captured (MAIL_CAPTURE=1) and
+ * read back through GET /api/mail: subscribe, confirm, an article's alert with its headers,
+ * one-click unsubscribe, corrections to exactly the original recipients, the daily digest at its
+ * hour, faults in the middle of a page and duplicate deliveries, and bad input that stores nothing.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { clock, newsroom, publish, request, runCron, secondsFromNow, TOKEN, testEnv } from "./helpers";
+
+vi.setConfig({ testTimeout: 30_000 });
+
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+let addresses = 0;
+/** A client address of its own for each call: the subscription limiter counts per address, across tests. */
+const nextIp = () => `198.51.100.${++addresses % 250}`;
+
+interface Captured {
+  to: string;
+  from: string;
+  subject: string;
+  headers: Record<string, string>;
+  html: string;
+  text: string;
+}
+
+function postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}, settings = {}) {
+  return request(
+    path,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": nextIp(), ...headers },
+      body: new URLSearchParams(fields),
+    },
+    settings,
+  );
+}
+
+const subscribe = (email: string, list = "home", mode = "alerts", headers: Record<string, string> = {}) =>
+  postForm("/subscribe", { email, list, mode }, headers);
+
+async function mailTo(address: string): Promise<Captured[]> {
+  const response = await request(`/api/mail?to=${encodeURIComponent(address)}&limit=200`, { headers: AUTH });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { mail: Captured[] }).mail;
+}
+
+/** The token in the newest email's link to `path`. */
+function tokenIn(mail: Captured | undefined, path: string): string {
+  const match = new RegExp(`${path.replace(/[/?]/g, "\\$&")}\\?t=([A-Za-z0-9_.-]+)`).exec(mail?.text ?? "");
+  if (!match?.[1]) throw new Error(`no ${path} link in ${mail?.text}`);
+  return match[1];
+}
+
+/** Subscribes and confirms through the pages, as a reader would. */
+async function subscribeAndConfirm(email: string, list = "home", mode = "alerts"): Promise<void> {
+  expect((await subscribe(email, list, mode)).status).toBe(200);
+  const token = tokenIn((await mailTo(email))[0], "/subscribe/confirm");
+  expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(200);
+}
+
+const count = async (sql: string): Promise<number> => (await env.DB.prepare(sql).first<{ n: number }>())?.n ?? 0;
+
+describe("subscribing, an alert, and leaving", () => {
+  it("confirms only on POST, sends the alert with one-click unsubscribe headers, and nothing after leaving", async () => {
+    const answer = await subscribe("Ana@Example.org");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("Cache-Control")).toContain("no-store");
+    expect(answer.headers.get("Referrer-Policy")).toBe("no-referrer");
+    const page = await answer.text();
+    expect(page).toContain("Check your inbox");
+
+    const [confirmation, ...others] = await mailTo("ana@example.org");
+    expect(others).toHaveLength(0);
+    expect(confirmation?.subject).toBe("Confirm your subscription to Broadsheet");
+    const token = tokenIn(confirmation, "/subscribe/confirm");
+
+    // A mail scanner following the link confirms nothing.
+    const shown = await request(`/subscribe/confirm?t=${token}`);
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('<form method="post" action="/subscribe/confirm">');
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions WHERE confirmed_at IS NOT NULL")).toBe(0);
+
+    // Nothing is published to a list before it is confirmed... then the button confirms, once.
+    expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(200);
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions WHERE confirmed_at IS NOT NULL")).toBe(1);
+    expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(410);
+
+    await publish("floods", {
+      title: "Floods close the coast road",
+      published: secondsFromNow(-60),
+      summary: "Water rose overnight.",
+    });
+    const [alert, ...rest] = await mailTo("ana@example.org");
+    expect(rest).toHaveLength(1); // the confirmation
+    expect(alert?.subject).toBe("Floods close the coast road");
+    expect(alert?.from).toBe("newsletters@news.example");
+    expect(alert?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(alert?.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/news\.example\/unsubscribe\?t=[A-Za-z0-9_.-]+>$/);
+    expect(alert?.html).toContain('href="https://news.example/articles/floods"');
+    expect(alert?.html).toContain("Water rose overnight.");
+    expect(alert?.html).not.toMatch(/<img/i);
+    expect(alert?.html).toContain('name="color-scheme" content="light dark"');
+    expect(alert?.text).toContain("https://news.example/articles/floods");
+    expect(alert?.text).toContain("/subscribe/manage?t=");
+
+    // Saved again, and moved: never sent again.
+    await publish("floods", { title: "Floods close the coast road", published: secondsFromNow(-60), summary: "Updated." });
+    const moved = await request("/api/articles/floods/move", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "coast-floods" }),
+    });
+    expect(moved.status).toBe(200);
+    await runCron();
+    expect(await mailTo("ana@example.org")).toHaveLength(2);
+
+    // RFC 8058 one-click: a POST to the header's link, no cookie, no session.
+    const link = (alert?.headers["List-Unsubscribe"] ?? "").slice(1, -1);
+    const shownLeave = await request(link);
+    expect(shownLeave.status).toBe(200);
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions")).toBe(1);
+    const left = await request(link, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(left.status).toBe(200);
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions")).toBe(0);
+
+    await publish("heatwave", { title: "A heatwave", published: secondsFromNow(-30) });
+    expect(await mailTo("ana@example.org")).toHaveLength(2);
+  });
+
+  it("answers the same page whether or not the address is subscribed, and sends a confirmed reader nothing new", async () => {
+    await subscribeAndConfirm("bo@example.org");
+    const again = await subscribe("bo@example.org");
+    const fresh = await subscribe("cy@example.org");
+    expect(again.status).toBe(fresh.status);
+    expect((await again.text()).replace(/every new article/, "")).toBe((await fresh.text()).replace(/every new article/, ""));
+    expect(await mailTo("bo@example.org")).toHaveLength(1);
+    expect(await mailTo("cy@example.org")).toHaveLength(1);
+  });
+
+  it("lets a reader manage their subscriptions: switch to a digest, then leave", async () => {
+    await subscribeAndConfirm("di@example.org");
+    await publish("budget", { title: "The budget", published: secondsFromNow(-60) });
+    const [alert] = await mailTo("di@example.org");
+    const token = tokenIn(alert, "/subscribe/manage");
+    const view = await request(`/subscribe/manage?t=${token}`);
+    expect(await view.text()).toContain("Send a daily digest instead");
+    const switched = await postForm("/subscribe/manage", { t: token, action: "mode", list: "home", mode: "digest" });
+    expect(switched.status).toBe(200);
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions WHERE mode = 'digest'")).toBe(1);
+    await postForm("/subscribe/manage", { t: token, action: "leave", list: "home" });
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions")).toBe(0);
+    // A manage link is not an unsubscribe link, nor a confirmation.
+    expect((await postForm(`/unsubscribe?t=${token}`, {})).status).toBe(400);
+    expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(400);
+  });
+});
+
+describe("bad input stores nothing", () => {
+  it.each([
+    [{ email: "not an address", list: "home", mode: "alerts" }, 400],
+    [{ email: "a@b.org\r\nBcc: x@y.org", list: "home", mode: "alerts" }, 400],
+    [{ email: `${"a".repeat(300)}@example.org`, list: "home", mode: "alerts" }, 400],
+    [{ email: "ok@example.org", list: "everything", mode: "alerts" }, 400],
+    [{ email: "ok@example.org", list: `section:${"a".repeat(200)}`, mode: "alerts" }, 400],
+    [{ email: "ok@example.org", list: "section:nowhere", mode: "alerts" }, 404],
+    [{ email: "ok@example.org", list: "home", mode: "weekly" }, 400],
+  ])("%j → %i", async (fields, status) => {
+    const response = await postForm("/subscribe", fields);
+    expect(response.status).toBe(status);
+    expect(await count("SELECT count(*) AS n FROM mail_subscribers")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM mail_captured")).toBe(0);
+  });
+
+  it("refuses forged, expired and reused links", async () => {
+    expect((await request("/subscribe/confirm?t=bm9wZQ.AAAA")).status).toBe(400);
+    expect((await request("/subscribe/confirm")).status).toBe(400);
+    expect((await request("/unsubscribe?t=garbage")).status).toBe(400);
+    expect((await request("/subscribe/manage?t=")).status).toBe(400);
+    await subscribe("el@example.org");
+    const token = tokenIn((await mailTo("el@example.org"))[0], "/subscribe/confirm");
+    // One character changed in the signature.
+    const forged = token.slice(0, -2) + (token.at(-2) === "A" ? "B" : "A") + token.at(-1);
+    expect((await postForm("/subscribe/confirm", { t: forged })).status).toBe(400);
+    // A second request sends a new link; the first no longer works.
+    await subscribe("el@example.org");
+    expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(410);
+    const newer = tokenIn((await mailTo("el@example.org"))[0], "/subscribe/confirm");
+    clock.advance(7 * 86_400_000 + 1000);
+    expect((await postForm("/subscribe/confirm", { t: newer })).status).toBe(410);
+    expect(await count("SELECT count(*) AS n FROM mail_subscriptions WHERE confirmed_at IS NOT NULL")).toBe(0);
+  });
+
+  it("limits subscriptions per client: 429 with Retry-After", async () => {
+    const ip = { "CF-Connecting-IP": "203.0.113.99" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await subscribe(`many${i}@example.org`, "home", "alerts", ip)).status);
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    const refused = await subscribe("one-more@example.org", "home", "alerts", ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Retry-After")).toBe("60");
+    expect(await count("SELECT count(*) AS n FROM mail_subscribers WHERE email = 'one-more@example.org'")).toBe(0);
+  });
+
+  it("asks for Turnstile when TURNSTILE_SECRET is set", async () => {
+    const response = await postForm(
+      "/subscribe",
+      { email: "tu@example.org", list: "home", mode: "alerts" },
+      {},
+      {
+        TURNSTILE_SECRET: "2x0000000000000000000000000000000AA",
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("cf-turnstile-response");
+    expect(await count("SELECT count(*) AS n FROM mail_subscribers")).toBe(0);
+  });
+});
+
+describe("corrections reach the inbox", () => {
+  it("sends a correction notice once, to exactly the readers who were sent the article", async () => {
+    await subscribeAndConfirm("fa@example.org");
+    await subscribeAndConfirm("go@example.org");
+    await publish("bridge", { title: "The bridge reopens", published: secondsFromNow(-60) });
+    // Subscribed after the article went out: not sent it, so not sent its correction.
+    await subscribeAndConfirm("ha@example.org");
+    const corrected = await request("/api/articles/bridge/corrections", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "correction", text: "The bridge reopens on Tuesday, not Monday." }),
+    });
+    expect(corrected.status).toBe(201);
+    await runCron();
+    await runCron();
+    for (const address of ["fa@example.org", "go@example.org"]) {
+      const notices = (await mailTo(address)).filter((m) => m.subject.startsWith("Correction:"));
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.subject).toBe("Correction: The bridge reopens");
+      expect(notices[0]?.text).toContain("Tuesday, not Monday");
+      expect(notices[0]?.text).toMatch(/https:\/\/news\.example\/articles\/bridge#correction-/);
+    }
+    expect((await mailTo("ha@example.org")).filter((m) => m.subject.startsWith("Correction:"))).toHaveLength(0);
+  });
+});
+
+describe("the daily digest", () => {
+  it("goes at MAIL_DIGEST_HOUR in the site's time zone, once, only with something new", async () => {
+    // 06:00 UTC tomorrow (SITE_TIME_ZONE is UTC, MAIL_DIGEST_HOUR 7).
+    const six = Math.ceil(clock.now() / 86_400_000) * 86_400_000 + 6 * 3_600_000;
+    clock.advance(six - clock.now());
+    await subscribeAndConfirm("io@example.org", "home", "digest");
+    await runCron();
+    clock.advance(3_600_000 + 60_000); // 07:01, nothing published yet
+    await runCron();
+    expect(await mailTo("io@example.org")).toHaveLength(1);
+
+    clock.advance(86_400_000 - 3_600_000); // 06:01 the next day
+    await publish("harvest", { title: "The harvest", published: secondsFromNow(-600) });
+    await publish("rain", { title: "Rain at last", published: secondsFromNow(-300) });
+    await runCron();
+    // Digest readers get no alerts.
+    expect(await mailTo("io@example.org")).toHaveLength(1);
+    clock.advance(3_600_000); // 07:01
+    await runCron();
+    clock.advance(60_000);
+    await runCron();
+    const [digest, ...rest] = await mailTo("io@example.org");
+    expect(rest).toHaveLength(1);
+    expect(digest?.subject).toBe("2 new articles: every new article");
+    expect(digest?.text.indexOf("Rain at last")).toBeLessThan(digest?.text.indexOf("The harvest") ?? 0);
+    expect(digest?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+  });
+});
+
+describe("faults: exactly one email per recipient", () => {
+  it("a binding that fails mid-page: the page is retried and no one gets two", async () => {
+    for (const name of ["ja", "ka", "la"]) await subscribeAndConfirm(`${name}@example.org`);
+    let calls = 0;
+    const flaky = {
+      send(message: Parameters<SendEmail["send"]>[0]) {
+        calls++;
+        if (calls === 2) return Promise.reject(new Error("the email service is unavailable (injected)"));
+        return env.EMAIL.send(message as EmailMessageBuilder);
+      },
+    } as SendEmail;
+    await request(
+      "/api/articles/storm",
+      {
+        method: "PUT",
+        headers: { ...AUTH, "Content-Type": "text/markdown" },
+        body: `---\ntitle: The storm\npublished: ${secondsFromNow(-60)}\ncategory: Tests\n---\n\nWind.\n`,
+      },
+      { EMAIL: flaky },
+    );
+    expect(calls).toBeGreaterThanOrEqual(4);
+    for (const name of ["ja", "ka", "la"]) {
+      expect((await mailTo(`${name}@example.org`)).filter((m) => m.subject === "The storm")).toHaveLength(1);
+    }
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
+  });
+
+  it("the same queue message delivered twice, in one batch and again later, sends nothing more", async () => {
+    for (const name of ["ma", "na"]) await subscribeAndConfirm(`${name}@example.org`);
+    await publish("quake", { title: "A quake", published: secondsFromNow(-60) });
+    const sendId = await count("SELECT max(id) AS n FROM mail_sends");
+    const body = { send: sendId, after: "" };
+    const batch = createMessageBatch("broadsheet-mail", [
+      { id: "dup-1", timestamp: new Date(clock.now()), attempts: 1, body },
+      { id: "dup-2", timestamp: new Date(clock.now()), attempts: 1, body },
+    ]);
+    const ctx = createExecutionContext();
+    await newsroom.queue(batch, testEnv(), ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["dup-1", "dup-2"]);
+    const later = createMessageBatch("broadsheet-mail", [{ id: "dup-3", timestamp: new Date(clock.now()), attempts: 3, body }]);
+    await newsroom.queue(later, testEnv(), createExecutionContext());
+    for (const name of ["ma", "na"]) {
+      expect((await mailTo(`${name}@example.org`)).filter((m) => m.subject === "A quake")).toHaveLength(1);
+    }
+  });
+});
+
+describe("the API", () => {
+  it("exports what is held about an address, and erasing it leaves only a suppression hash", async () => {
+    await subscribeAndConfirm("oz@example.org");
+    await publish("vote", { title: "The vote", published: secondsFromNow(-60) });
+    const exported = await request("/api/subscribers/OZ@example.org", { headers: AUTH });
+    expect(exported.status).toBe(200);
+    const data = (await exported.json()) as {
+      email: string;
+      subscriptions: Array<{ list: string; status: string }>;
+      deliveries: unknown[];
+    };
+    expect(data.email).toBe("oz@example.org");
+    expect(data.subscriptions).toEqual([expect.objectContaining({ list: "home", status: "confirmed" })]);
+    expect(data.deliveries).toHaveLength(1);
+
+    const erased = await request("/api/subscribers/oz@example.org", { method: "DELETE", headers: AUTH });
+    expect(await erased.json()).toEqual({ email: "oz@example.org", erased: true, suppressed: true });
+    const dump = JSON.stringify(
+      await Promise.all(
+        ["mail_subscribers", "mail_subscriptions", "mail_deliveries", "mail_captured", "mail_suppressed"].map(
+          async (table) => (await env.DB.prepare(`SELECT * FROM ${table}`).all()).results,
+        ),
+      ),
+    );
+    expect(dump).not.toContain("oz@example.org");
+    expect(await count("SELECT count(*) AS n FROM mail_suppressed")).toBe(1);
+    expect((await request("/api/subscribers/oz@example.org", { headers: AUTH })).status).toBe(404);
+  });
+
+  it("answers 404 for captured mail without MAIL_CAPTURE, and 401 without a token", async () => {
+    expect((await request("/api/mail", { headers: AUTH }, { MAIL_CAPTURE: "" })).status).toBe(404);
+    expect((await request("/api/mail")).status).toBe(401);
+    expect((await request("/api/mail?limit=0", { headers: AUTH })).status).toBe(400);
+  });
+
+  it("counts each list's subscribers and each send's deliveries", async () => {
+    await subscribeAndConfirm("pa@example.org");
+    await subscribe("qu@example.org");
+    await publish("tide", { title: "Tide", published: secondsFromNow(-60) });
+    const response = await request("/api/newsletters", { headers: AUTH });
+    const data = (await response.json()) as { lists: unknown[]; sends: Array<{ deliveries: { sent: number } }> };
+    expect(data.lists).toEqual([{ list: "home", mode: "alerts", confirmed: 1, pending: 1 }]);
+    expect(data.sends[0]?.deliveries.sent).toBe(1);
+  });
+});
