@@ -305,6 +305,26 @@ describe("faults: exactly one email per recipient", () => {
     expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
   });
 
+  it("a page that fails every retry is a dead letter on the Pipeline page, its delivery marked failed", async () => {
+    await subscribeAndConfirm("ra@example.org");
+    const down = { send: () => Promise.reject(new Error("the email service is down (injected)")) } as unknown as SendEmail;
+    await request(
+      "/api/articles/outage",
+      {
+        method: "PUT",
+        headers: { ...AUTH, "Content-Type": "text/markdown" },
+        body: `---\ntitle: The outage\npublished: ${secondsFromNow(-60)}\ncategory: Tests\n---\n\nDark.\n`,
+      },
+      { EMAIL: down },
+    );
+    const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
+    expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: "" }]);
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(1);
+    // The Pipeline page and GET /api/pipeline read the same status.
+    const status = await (await request("/api/pipeline", { headers: AUTH })).json();
+    expect(JSON.stringify(status)).toContain('\\"send\\"');
+  });
+
   it("the same queue message delivered twice, in one batch and again later, sends nothing more", async () => {
     for (const name of ["ma", "na"]) await subscribeAndConfirm(`${name}@example.org`);
     await publish("quake", { title: "A quake", published: secondsFromNow(-60) });
