@@ -61,6 +61,17 @@ async function subscribeAndConfirm(email: string, list = "home", mode = "alerts"
   expect((await postForm("/subscribe/confirm", { t: token })).status).toBe(200);
 }
 
+/** Signs in to the desk and returns the session's Cookie header. */
+async function deskCookie(): Promise<string> {
+  const signIn = await request("/desk/sign-in", {
+    method: "POST",
+    body: new URLSearchParams({ token: TOKEN, next: "/desk" }),
+    redirect: "manual",
+    headers: { Origin: "https://news.example", "CF-Connecting-IP": "192.0.2.8", Accept: "text/html" },
+  });
+  return (signIn.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+}
+
 const count = async (sql: string): Promise<number> => (await env.DB.prepare(sql).first<{ n: number }>())?.n ?? 0;
 
 describe("subscribing, an alert, and leaving", () => {
@@ -320,9 +331,8 @@ describe("faults: exactly one email per recipient", () => {
     const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
     expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: "" }]);
     expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(1);
-    // The Pipeline page and GET /api/pipeline read the same status.
-    const status = await (await request("/api/pipeline", { headers: AUTH })).json();
-    expect(JSON.stringify(status)).toContain('\\"send\\"');
+    const pipeline = await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } });
+    expect(await pipeline.text()).toMatch(/Newsletter send \d+/);
   });
 
   it("the same queue message delivered twice, in one batch and again later, sends nothing more", async () => {
@@ -379,6 +389,20 @@ describe("the API", () => {
     expect((await request("/api/mail", { headers: AUTH }, { MAIL_CAPTURE: "" })).status).toBe(404);
     expect((await request("/api/mail")).status).toBe(401);
     expect((await request("/api/mail?limit=0", { headers: AUTH })).status).toBe(400);
+  });
+
+  it("shows the Newsletters page on the desk: lists with counts, recent sends", async () => {
+    await subscribeAndConfirm("sa@example.org");
+    await publish("ferry", { title: "The ferry returns", published: secondsFromNow(-60) });
+    const cookie = await deskCookie();
+    const desk = await request("/desk/newsletters", { headers: { Cookie: cookie, Accept: "text/html" }, redirect: "manual" });
+    expect(desk.status).toBe(200);
+    const page = await desk.text();
+    expect(page).toContain('<a href="/desk/newsletters">Newsletters</a>');
+    expect(page).toContain("<code>home</code>");
+    expect(page).toContain("Alert: The ferry returns");
+    const anonymous = await request("/desk/newsletters", { headers: { Accept: "text/html" }, redirect: "manual" });
+    expect(anonymous.status).toBe(303);
   });
 
   it("counts each list's subscribers and each send's deliveries", async () => {
