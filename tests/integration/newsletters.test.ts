@@ -145,6 +145,18 @@ describe("subscribing, an alert, and leaving", () => {
     expect(await mailTo("ana@example.org")).toHaveLength(2);
   });
 
+  it("subscribes from the form at the end of an article's page, to its section", async () => {
+    await publish("markets", { title: "Markets rally", category: "Business" });
+    const page = await (await request("/articles/markets")).text();
+    const form = /<form class="subscribe" method="post" action="\/subscribe">[\s\S]*?<\/form>/.exec(page)?.[0] ?? "";
+    expect(form).toContain('<input type="hidden" name="list" value="section:business"/>');
+    expect(form).toContain('name="email"');
+    expect(form).toContain('<option value="digest">');
+    expect((await subscribe("ti@example.org", "section:business", "digest")).status).toBe(200);
+    const [confirmation] = await mailTo("ti@example.org");
+    expect(confirmation?.text).toContain("the business section, as a daily digest");
+  });
+
   it("answers the same page whether or not the address is subscribed, and sends a confirmed reader nothing new", async () => {
     await subscribeAndConfirm("bo@example.org");
     const again = await subscribe("bo@example.org");
