@@ -11,8 +11,8 @@ import { isSlug } from "./slug";
 export const MODES = ["alerts", "digest"] as const;
 export type Mode = (typeof MODES)[number];
 
-/** A list: the home page, one section, tag or author, or every correction. */
-export type List = { kind: "home" } | { kind: "corrections" } | { kind: "section" | "tag" | "author"; slug: string };
+/** A list: the home page, one section, tag or author, a live article's key events, or every correction. */
+export type List = { kind: "home" } | { kind: "corrections" } | { kind: "section" | "tag" | "author" | "live"; slug: string };
 
 /** The longest list name accepted (`author:` and a slug of at most 100 characters). */
 export const MAX_LIST_LENGTH = 120;
@@ -30,9 +30,9 @@ export const MAX_SUBJECT_LENGTH = 200;
 export function parseList(name: string): List | null {
   if (name.length > MAX_LIST_LENGTH) return null;
   if (name === "home" || name === "corrections") return { kind: name };
-  const match = /^(section|tag|author):(.+)$/.exec(name);
+  const match = /^(section|tag|author|live):(.+)$/.exec(name);
   if (!match?.[1] || !match[2] || !isSlug(match[2])) return null;
-  return { kind: match[1] as "section" | "tag" | "author", slug: match[2] };
+  return { kind: match[1] as "section" | "tag" | "author" | "live", slug: match[2] };
 }
 
 /** A list's name, as stored and as the form sends it. */

@@ -284,6 +284,21 @@ export async function unsentCorrectionNotices(
   return rowsOf(correctionRow, (await unsentCorrections(db, { since, now, limit }).all()).results);
 }
 
+const keyEventRow = v.object({ id: str, headline: v.nullable(str), summary: str, slug: str, title: str });
+export type MailKeyEventRow = v.InferOutput<typeof keyEventRow>;
+const unsentKeyEvents = statement<{ since: number; now: number; limit: number }>(
+  `SELECT u.id, u.headline, u.summary, a.slug, a.title FROM live_updates u JOIN articles a ON a.id = u.article_id
+   WHERE u.pinned = 1 AND u.deleted_at IS NULL AND u.changed_at > :since AND u.changed_at <= :now AND u.created_at <= :now
+     AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
+     AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'live' AND s.scope = 'live:' || u.id)
+   ORDER BY u.created_at, u.id LIMIT :limit`,
+);
+
+/** Key events (pinned updates) of public live articles, pinned after `since`, with no send yet. */
+export async function unsentKeyEventSends(db: D1Database, since: number, now: number, limit: number): Promise<MailKeyEventRow[]> {
+  return rowsOf(keyEventRow, (await unsentKeyEvents(db, { since, now, limit }).all()).results);
+}
+
 const digestListRows = statement(
   "SELECT DISTINCT list FROM mail_subscriptions WHERE mode = 'digest' AND confirmed_at IS NOT NULL",
 );
@@ -296,7 +311,7 @@ export async function digestLists(db: D1Database): Promise<string[]> {
 // ————— Sends and their fan-out —————
 
 export type NewSend = {
-  kind: "alert" | "correction" | "digest";
+  kind: "alert" | "correction" | "digest" | "live";
   list: string;
   scope: string;
   subject: string;
@@ -346,7 +361,7 @@ export async function unqueueSends(db: D1Database, ids: number[]): Promise<void>
 
 const sendRow = v.object({
   id: num,
-  kind: v.picklist(["alert", "correction", "digest"]),
+  kind: v.picklist(["alert", "correction", "digest", "live"]),
   list: str,
   scope: str,
   subject: str,
@@ -577,12 +592,19 @@ export async function recentSends(db: D1Database, limit = 50) {
   return rowsOf(recentSendRow, (await recentSendsQuery(db, { limit }).all()).results);
 }
 
+const liveArticleExists = statement<{ slug: string }>(
+  "SELECT 1 AS yes FROM articles WHERE slug = :slug AND deleted_at IS NULL AND draft = 0 AND json_extract(record, '$.live') IS NOT NULL",
+);
 const sectionExists = statement<{ slug: string }>("SELECT 1 AS yes FROM sections WHERE slug = :slug");
 const tagExists = statement<{ slug: string }>("SELECT 1 AS yes FROM tags WHERE slug = :slug");
 const authorExists = statement<{ slug: string }>("SELECT 1 AS yes FROM authors WHERE slug = :slug");
 
-/** Whether a section, tag or author with this slug exists (the lists that name one). */
-export async function taxonomyExists(db: D1Database, kind: "section" | "tag" | "author", slug: string): Promise<boolean> {
-  const query = kind === "section" ? sectionExists : kind === "tag" ? tagExists : authorExists;
+/** Whether the section, tag, author or live article (not a draft, not in the trash) a list names exists. */
+export async function listTargetExists(
+  db: D1Database,
+  kind: "section" | "tag" | "author" | "live",
+  slug: string,
+): Promise<boolean> {
+  const query = { section: sectionExists, tag: tagExists, author: authorExists, live: liveArticleExists }[kind];
   return (await query(db, { slug }).first()) !== null;
 }

@@ -272,6 +272,28 @@ describe("corrections reach the inbox", () => {
   });
 });
 
+describe("live coverage", () => {
+  it("emails a live article's key events, once each, to its live: list, and nothing for other updates", async () => {
+    await publish("election", { title: "Election night", published: secondsFromNow(-60), live: true });
+    expect((await subscribe("ul@example.org", "live:not-an-article")).status).toBe(404);
+    await subscribeAndConfirm("ul@example.org", "live:election");
+    const update = (body: Record<string, unknown>) =>
+      request("/api/articles/election/updates", {
+        method: "POST",
+        headers: { ...AUTH, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await update({ body: "Turnout is high." })).status).toBe(201);
+    expect((await update({ body: "The count begins in every district.", headline: "Polls close", pinned: true })).status).toBe(
+      201,
+    );
+    await runCron();
+    const sent = (await mailTo("ul@example.org")).filter((m) => !m.subject.startsWith("Confirm"));
+    expect(sent.map((m) => m.subject)).toEqual(["Election night: Polls close"]);
+    expect(sent[0]?.text).toMatch(/https:\/\/news\.example\/articles\/election#update-[0-9a-f]{12}/);
+  });
+});
+
 describe("the daily digest", () => {
   it("goes at MAIL_DIGEST_HOUR in the site's time zone, once, only with something new", async () => {
     // 06:00 UTC tomorrow (SITE_TIME_ZONE is UTC, MAIL_DIGEST_HOUR 7).

@@ -130,7 +130,7 @@ describe("header injection", () => {
     fc.assert(
       fc.property(hostile, (text) => {
         const list = parseList(text);
-        if (list) expect(text).toMatch(/^(home|corrections|(section|tag|author):[a-z0-9-]+)$/);
+        if (list) expect(text).toMatch(/^(home|corrections|(section|tag|author|live):[a-z0-9-]+)$/);
       }),
     );
   });

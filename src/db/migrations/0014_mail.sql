@@ -8,7 +8,7 @@ CREATE TABLE mail_subscribers (
   created_at INTEGER NOT NULL
 );
 
--- A subscriber's lists: `home`, `section:<slug>`, `tag:<slug>`, `author:<slug>`, `corrections`.
+-- A subscriber's lists: `home`, `section:<slug>`, `tag:<slug>`, `author:<slug>`, `live:<slug>`, `corrections`.
 -- Pending until confirmed; `nonce` is in the confirmation link, and changes when a new link is sent,
 -- so an older link stops working and a used one cannot be used again.
 CREATE TABLE mail_subscriptions (
@@ -38,12 +38,13 @@ CREATE TABLE mail_announced (
 -- Articles already public when this migration runs are not news: they are never announced.
 INSERT INTO mail_announced (article_id, at) SELECT id, 0 FROM articles WHERE draft = 0 AND deleted_at IS NULL;
 
--- One email built once for many recipients: an alert to a list, a correction notice, a digest.
+-- One email built once for many recipients: an alert to a list, a correction notice, a digest, a
+-- live article's key event.
 -- `scope` is what a reader receives at most once: `article:<id>` for alerts (a reader on two lists
--- gets the story once), `correction:<id>`, `digest:<list>:<day>`.
+-- gets the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`.
 CREATE TABLE mail_sends (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest')),
+  kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest', 'live')),
   list TEXT NOT NULL,
   scope TEXT NOT NULL,
   subject TEXT NOT NULL,

@@ -12,6 +12,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { absoluteUrl, articlePath, type Site } from "../../core/config";
 import { noteAnchor } from "../../core/corrections";
 import { displayDate } from "../../core/dates";
+import { updateAnchor } from "../../core/live";
 import { subjectOf } from "../../core/mail";
 
 /** Stand-ins for each recipient's own links, replaced by `personalise`. */
@@ -40,6 +41,7 @@ export function listLabel(list: string): string {
   if (kind === "section") return `the ${slug} section`;
   if (kind === "tag") return `articles tagged ${slug}`;
   if (kind === "author") return `articles by ${slug}`;
+  if (kind === "live") return `the key events of ${slug}`;
   return "articles you were sent";
 }
 
@@ -102,6 +104,25 @@ export function correctionEmail(
     subject: subjectOf(`Correction: ${article.title}`),
     html: page(site, `Correction: ${article.title}`, body, true),
     text: `Correction: ${article.title}\n\n${correction.text}\n\nRead the corrected article: ${url}${textFooter(site)}`,
+  };
+}
+
+/** A live article's key event, to the readers of its `live:<slug>` list. */
+export function keyEventEmail(
+  site: Site,
+  article: { slug: string; title: string },
+  update: { id: string; headline: string | null; summary: string },
+): Composed {
+  const url = `${absoluteUrl(site, articlePath(article.slug))}#${updateAnchor(update.id)}`;
+  const headline = update.headline ?? update.summary;
+  const body = html`<p style="${MUTED};margin:0 0 8px;font-family:system-ui,sans-serif">Live: ${article.title}</p>
+<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${headline}</h1>
+${update.headline ? html`<p style="margin:0 0 16px">${update.summary}</p>` : ""}
+<p style="margin:0"><a href="${url}" style="${LINK}">Follow the coverage</a></p>`;
+  return {
+    subject: subjectOf(`${article.title}: ${headline}`),
+    html: page(site, headline, body, true),
+    text: `Live: ${article.title}\n\n${headline}${update.headline ? `\n\n${update.summary}` : ""}\n\nFollow the coverage: ${url}${textFooter(site)}`,
   };
 }
 

@@ -4,8 +4,8 @@
  *
  * 1. `queueNewMail`, after every write and from the cron, finds articles whose first publication has
  *    not been announced (a scheduled one once its time has come; saves, moves and republications
- *    never count again, since `mail_announced` is keyed by the article's id) and corrections with no
- *    notice yet, builds each email once, stores one send per list in the same batch that marks the
+ *    never count again, since `mail_announced` is keyed by the article's id), corrections with no
+ *    notice yet, and live articles' new key events (pinned updates, to their `live:<slug>` list), builds each email once, stores one send per list in the same batch that marks the
  *    article announced, and puts each send on the queue. `queueDigests` does the same for the daily
  *    digests, at MAIL_DIGEST_HOUR in the site's time zone, for lists with something new.
  * 2. `consumeMail` takes one page of at most 100 recipients per message: it queues the next page
@@ -39,9 +39,10 @@ import {
   unannouncedArticles,
   unqueueSends,
   unsentCorrectionNotices,
+  unsentKeyEventSends,
 } from "../../data/mail";
 import { retryDelaySeconds } from "../../pipeline/messages";
-import { alertEmail, correctionEmail, digestEmail, type MailArticle, personalise } from "./compose";
+import { alertEmail, correctionEmail, digestEmail, keyEventEmail, type MailArticle, personalise } from "./compose";
 import { type MailBindings, sendMail } from "./send";
 import { signToken, suppressionHash } from "./tokens";
 
@@ -87,6 +88,7 @@ export function mailArticle(row: MailArticleRow): MailArticle {
 export async function queueNewMail(env: MailEnv, site: Site, now: number): Promise<number> {
   await announceArticles(env.DB, site, now);
   await noticeCorrections(env.DB, site, now);
+  await noticeKeyEvents(env.DB, site, now);
   return queueSends(env, now);
 }
 
@@ -127,6 +129,19 @@ async function noticeCorrections(db: D1Database, site: Site, now: number): Promi
       { kind: "correction" as const, list: "corrections", scope, ...mail },
     ];
   });
+  await recordSends(db, sends, [], now);
+}
+
+async function noticeKeyEvents(db: D1Database, site: Site, now: number): Promise<void> {
+  const rows = await unsentKeyEventSends(db, now - ANNOUNCE_WINDOW_MS, now, LOOK_LIMIT);
+  if (rows.length === 0) return;
+  // One send per key event, even with no subscriber yet: it marks the event as sent, once.
+  const sends: NewSend[] = rows.map((row) => ({
+    kind: "live" as const,
+    list: `live:${row.slug}`,
+    scope: `live:${row.id}`,
+    ...keyEventEmail(site, row, row),
+  }));
   await recordSends(db, sends, [], now);
 }
 

@@ -23,10 +23,10 @@ import {
   confirmSubscription,
   getSubscription,
   liftSuppression,
+  listTargetExists,
   requestSubscription,
   setMode,
   subscriptionsOf,
-  taxonomyExists,
   unsubscribe,
 } from "../../data/mail";
 import type { AppEnv } from "../app-env";
@@ -87,11 +87,11 @@ async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
   return fields;
 }
 
-/** Whether the list names something that exists: a section, tag or author that is there. */
+/** Whether the list names something that exists: a section, tag, author or live article that is there. */
 async function listExists(db: D1Database, name: string): Promise<boolean> {
   const list = parseList(name);
   if (!list) return false;
-  return "slug" in list ? taxonomyExists(db, list.kind, list.slug) : true;
+  return "slug" in list ? listTargetExists(db, list.kind, list.slug) : true;
 }
 
 /** Turnstile's answer for this form, when TURNSTILE_SECRET is set; true when it is not. */
