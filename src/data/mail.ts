@@ -311,17 +311,19 @@ export async function digestLists(db: D1Database): Promise<string[]> {
 // ————— Sends and their fan-out —————
 
 export type NewSend = {
-  kind: "alert" | "correction" | "digest" | "live";
+  kind: "alert" | "correction" | "digest" | "live" | "manual";
   list: string;
   scope: string;
   subject: string;
   html: string;
   text: string;
+  /** Not before then (a scheduled manual newsletter); now when absent. */
+  due?: number;
 };
 
-const insertSend = statement<NewSend & { now: number }>(
-  `INSERT INTO mail_sends (kind, list, scope, subject, html, text, created_at)
-   VALUES (:kind, :list, :scope, :subject, :html, :text, :now) ON CONFLICT (kind, list, scope) DO NOTHING`,
+const insertSend = statement<NewSend & { now: number; due: number }>(
+  `INSERT INTO mail_sends (kind, list, scope, subject, html, text, created_at, due_at)
+   VALUES (:kind, :list, :scope, :subject, :html, :text, :now, :due) ON CONFLICT (kind, list, scope) DO NOTHING`,
 );
 const announce = statement<{ id: string; now: number }>(
   "INSERT INTO mail_announced (article_id, at) VALUES (:id, :now) ON CONFLICT (article_id) DO NOTHING",
@@ -333,7 +335,7 @@ const announce = statement<{ id: string; now: number }>(
  */
 export async function recordSends(db: D1Database, sends: NewSend[], announced: string[], now: number): Promise<void> {
   const statements = [
-    ...sends.map((send) => insertSend(db, { ...send, now })),
+    ...sends.map((send) => insertSend(db, { ...send, now, due: send.due ?? 0 })),
     ...announced.map((id) => announce(db, { id, now })),
   ];
   if (statements.length) await db.batch(statements);
@@ -341,7 +343,8 @@ export async function recordSends(db: D1Database, sends: NewSend[], announced: s
 
 const claimSends = statement<{ now: number; stale: number; limit: number }>(
   `UPDATE mail_sends SET queued_at = :now WHERE id IN (
-     SELECT id FROM mail_sends WHERE finished_at IS NULL AND (queued_at IS NULL OR queued_at < :stale) ORDER BY id LIMIT :limit)
+     SELECT id FROM mail_sends WHERE finished_at IS NULL AND due_at <= :now AND (queued_at IS NULL OR queued_at < :stale)
+     ORDER BY id LIMIT :limit)
    RETURNING id`,
 );
 
@@ -361,7 +364,7 @@ export async function unqueueSends(db: D1Database, ids: number[]): Promise<void>
 
 const sendRow = v.object({
   id: num,
-  kind: v.picklist(["alert", "correction", "digest", "live"]),
+  kind: v.picklist(["alert", "correction", "digest", "live", "manual"]),
   list: str,
   scope: str,
   subject: str,
@@ -384,7 +387,7 @@ export type Recipient = v.InferOutput<typeof recipientRow>;
 
 const listRecipients = statement<{ list: string; mode: string; after: string; limit: number }>(
   `SELECT m.id, m.email FROM mail_subscriptions s JOIN mail_subscribers m ON m.id = s.subscriber_id
-   WHERE s.list = :list AND s.mode = :mode AND s.confirmed_at IS NOT NULL AND s.subscriber_id > :after
+   WHERE s.list = :list AND (s.mode = :mode OR :mode = '*') AND s.confirmed_at IS NOT NULL AND s.subscriber_id > :after
    ORDER BY s.subscriber_id LIMIT :limit`,
 );
 // A correction's first audience: whoever was sent the article and still receives anything from us.
@@ -407,7 +410,8 @@ export async function recipientsPage(db: D1Database, send: SendRow, after: strin
     const rows = await earlierRecipients(db, { from: `${scope} ${after}`, to: `${scope}!`, limit }).all();
     return rowsOf(recipientRow, rows.results);
   }
-  const mode = send.kind === "digest" ? "digest" : "alerts";
+  // A manual newsletter goes to the whole list, whichever way each reader takes it.
+  const mode = send.kind === "manual" ? "*" : send.kind === "digest" ? "digest" : "alerts";
   return rowsOf(recipientRow, (await listRecipients(db, { list: send.list, mode, after, limit }).all()).results);
 }
 
@@ -595,6 +599,16 @@ export async function recentSends(db: D1Database, limit = 50) {
 const liveArticleExists = statement<{ slug: string }>(
   "SELECT 1 AS yes FROM articles WHERE slug = :slug AND deleted_at IS NULL AND draft = 0 AND json_extract(record, '$.live') IS NOT NULL",
 );
+const publicBySlug = statement<{ slugs: string; now: number }>(
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+   WHERE a.slug IN (SELECT value FROM json_each(:slugs)) AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now`,
+);
+
+/** The public articles among these slugs. */
+export async function publicArticlesBySlug(db: D1Database, slugs: string[], now: number): Promise<MailArticleRow[]> {
+  return rowsOf(articleRow, (await publicBySlug(db, { slugs: JSON.stringify(slugs), now }).all()).results);
+}
+
 const sectionExists = statement<{ slug: string }>("SELECT 1 AS yes FROM sections WHERE slug = :slug");
 const tagExists = statement<{ slug: string }>("SELECT 1 AS yes FROM tags WHERE slug = :slug");
 const authorExists = statement<{ slug: string }>("SELECT 1 AS yes FROM authors WHERE slug = :slug");

@@ -46,8 +46,9 @@ export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
 
 /**
  * After any request that may have written (not GET or HEAD), the outbox rows its commit left are
- * sent to the queue, after the response. One place, so no handler can forget it; a send that fails
- * leaves the rows for the cron.
+ * sent to the queue, after the response, and after an editor's write, the newsletters it made due
+ * (newsroom/mail/fanout.ts). One place, so no handler can forget it; a send that fails leaves the
+ * rows for the cron.
  */
 function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
   return async function sendOutboxAfterWrites(c, next) {
@@ -57,8 +58,9 @@ function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
     c.executionCtx.waitUntil(
       sendOutbox(m.db, m.queues, m.clock.now()).catch((error: unknown) => console.error("sending the outbox failed:", error)),
     );
-    // A write may have published an article for the first time, or corrected one: its email goes now,
-    // not at the next cron.
+    // An editor's write may have published an article for the first time, or corrected one: its email
+    // goes now, not at the next cron. (A reader's subscription publishes nothing.)
+    if (!/^\/(?:api|desk)\//.test(c.req.path)) return;
     c.executionCtx.waitUntil(
       queueNewMail(c.env, m.site, m.clock.now()).catch((error: unknown) => console.error("queueing mail failed:", error)),
     );

@@ -439,6 +439,54 @@ describe("the API", () => {
     expect(anonymous.status).toBe(303);
   });
 
+  it("sends a manual newsletter: a preview stores nothing, a test goes to one address, then the whole list at sendAt", async () => {
+    await subscribeAndConfirm("va@example.org", "home", "alerts");
+    await subscribeAndConfirm("wu@example.org", "home", "digest");
+    await publish("old-one", { title: "An older story", summary: "From the archive." });
+    const post = (body: unknown) =>
+      request("/api/newsletters", {
+        method: "POST",
+        headers: { ...AUTH, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const newsletter = { list: "home", subject: "The week", intro: "Hello.\n\nThree stories.", articles: ["old-one"] };
+
+    const preview = await post({ ...newsletter, preview: true });
+    expect(preview.status).toBe(200);
+    const shown = (await preview.json()) as { subject: string; html: string; text: string };
+    expect(shown.subject).toBe("The week");
+    expect(shown.html).toContain('<p style="margin:0 0 16px">Three stories.</p>');
+    expect(shown.text).toContain("https://news.example/articles/old-one");
+    expect(await count("SELECT count(*) AS n FROM mail_sends WHERE kind = 'manual'")).toBe(0);
+
+    expect((await post({ ...newsletter, testTo: "editor@example.org" })).status).toBe(200);
+    expect((await mailTo("editor@example.org")).map((m) => m.subject)).toEqual(["[Test] The week"]);
+
+    for (const [body, status] of [
+      [{ ...newsletter, subject: "Two\r\nBcc: x@y.org" }, 400],
+      [{ ...newsletter, list: "section:nowhere" }, 404],
+      [{ ...newsletter, articles: ["no-such-article"] }, 404],
+      [{ ...newsletter, sendAt: "tomorrow" }, 400],
+      [{ ...newsletter, extra: 1 }, 400],
+    ] as const) {
+      const refused = await post(body);
+      expect(refused.status).toBe(status);
+      expect(((await refused.json()) as { details: unknown[] }).details.length).toBeGreaterThan(0);
+    }
+    expect(await count("SELECT count(*) AS n FROM mail_sends WHERE kind = 'manual'")).toBe(0);
+
+    const scheduled = await post({ ...newsletter, sendAt: secondsFromNow(3600) });
+    expect(scheduled.status).toBe(201);
+    await runCron();
+    expect((await mailTo("va@example.org")).filter((m) => m.subject === "The week")).toHaveLength(0);
+    clock.advance(3_600_000 + 1000);
+    await runCron();
+    await runCron();
+    for (const address of ["va@example.org", "wu@example.org"]) {
+      expect((await mailTo(address)).filter((m) => m.subject === "The week")).toHaveLength(1);
+    }
+  });
+
   it("counts each list's subscribers and each send's deliveries", async () => {
     await subscribeAndConfirm("pa@example.org");
     await subscribe("qu@example.org");

@@ -39,18 +39,20 @@ CREATE TABLE mail_announced (
 INSERT INTO mail_announced (article_id, at) SELECT id, 0 FROM articles WHERE draft = 0 AND deleted_at IS NULL;
 
 -- One email built once for many recipients: an alert to a list, a correction notice, a digest, a
--- live article's key event.
+-- live article's key event, a manual newsletter.
 -- `scope` is what a reader receives at most once: `article:<id>` for alerts (a reader on two lists
--- gets the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`.
+-- gets the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`, `manual:<id>`.
 CREATE TABLE mail_sends (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest', 'live')),
+  kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest', 'live', 'manual')),
   list TEXT NOT NULL,
   scope TEXT NOT NULL,
   subject TEXT NOT NULL,
   html TEXT NOT NULL,
   text TEXT NOT NULL,
   created_at INTEGER NOT NULL,
+  -- Not sent before then: a manual newsletter may be scheduled.
+  due_at INTEGER NOT NULL DEFAULT 0,
   -- Last put on the mail queue; the cron puts back a send not finished long after.
   queued_at INTEGER,
   finished_at INTEGER,

@@ -144,6 +144,31 @@ export function digestEmail(site: Site, list: string, day: string, articles: Mai
   };
 }
 
+/**
+ * A manual newsletter: the editor's introduction (plain text; a blank line starts a paragraph),
+ * then the articles they picked, in their order.
+ */
+export function manualEmail(site: Site, subject: string, intro: string, articles: MailArticle[]): Composed {
+  const paragraphs = intro
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const items = articles.map((article) => {
+    const url = absoluteUrl(site, articlePath(article.slug));
+    return html`<h2 style="font-size:20px;line-height:1.3;margin:24px 0 6px"><a href="${url}" style="color:inherit;text-decoration:none">${article.title}</a></h2>
+<p style="margin:0 0 6px">${article.summary}</p>
+<p style="margin:0"><a href="${url}" style="${LINK}">Read the article</a></p>`;
+  });
+  const body = html`<h1 style="font-size:26px;line-height:1.25;margin:0 0 12px">${subject}</h1>
+${paragraphs.map((p) => html`<p style="margin:0 0 16px">${p}</p>`)}${items}`;
+  const text = articles.map((a) => `${a.title}\n${a.summary}\n${absoluteUrl(site, articlePath(a.slug))}`).join("\n\n");
+  return {
+    subject: subjectOf(subject),
+    html: page(site, subject, body, true),
+    text: `${subject}\n\n${paragraphs.join("\n\n")}${text ? `\n\n${text}` : ""}${textFooter(site)}`,
+  };
+}
+
 /** The confirmation of a subscription: one link to a page with a button. */
 export function confirmEmail(site: Site, list: string, mode: string, link: string): Composed {
   const what = `${listLabel(list)}${mode === "digest" ? ", as a daily digest" : ""}`;
