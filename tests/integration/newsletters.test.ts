@@ -425,7 +425,7 @@ describe("the API", () => {
     expect((await request("/api/mail?limit=0", { headers: AUTH })).status).toBe(400);
   });
 
-  it("shows the Newsletters page on the desk: lists with counts, recent sends", async () => {
+  it("shows the Newsletters page on the desk: lists with counts, recent sends, and the manual newsletter's form", async () => {
     await subscribeAndConfirm("sa@example.org");
     await publish("ferry", { title: "The ferry returns", published: secondsFromNow(-60) });
     const cookie = await deskCookie();
@@ -437,6 +437,26 @@ describe("the API", () => {
     expect(page).toContain("Alert: The ferry returns");
     const anonymous = await request("/desk/newsletters", { headers: { Accept: "text/html" }, redirect: "manual" });
     expect(anonymous.status).toBe(303);
+
+    // The manual newsletter's form: Preview shows it and stores nothing; Send sends it to the list.
+    const submit = (fields: Record<string, string>) =>
+      request("/desk/newsletters", {
+        method: "POST",
+        body: new URLSearchParams({ list: "home", subject: "Weekend reading", intro: "Hello.", articles: "ferry", ...fields }),
+        redirect: "manual",
+        headers: { Origin: "https://news.example", Cookie: cookie, Accept: "text/html" },
+      });
+    const preview = await submit({ action: "preview" });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain("Preview: Weekend reading");
+    const refused = await submit({ action: "send", articles: "no-such-story" });
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain("no-such-story names no public article");
+    expect(await count("SELECT count(*) AS n FROM mail_sends WHERE kind = 'manual'")).toBe(0);
+    const sent = await submit({ action: "send" });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get("Location")).toBe("/desk/newsletters?n=sent");
+    expect((await mailTo("sa@example.org")).map((m) => m.subject)).toContain("Weekend reading");
   });
 
   it("sends a manual newsletter: a preview stores nothing, a test goes to one address, then the whole list at sendAt", async () => {

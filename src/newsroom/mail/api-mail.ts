@@ -11,8 +11,7 @@
  *   DELETE /api/subscribers/:email      erases it, keeping only a keyed hash that suppresses sends to it (subscribers:manage)
  */
 import { Hono } from "hono";
-import * as v from "valibot";
-import { headerProblem, MAX_SUBJECT_LENGTH, normaliseAddress, parseList } from "../../core/mail";
+import { normaliseAddress } from "../../core/mail";
 import {
   deliveriesOf,
   eraseAddress,
@@ -28,36 +27,10 @@ import {
 import { apiError } from "../api-input";
 import type { AppEnv } from "../app-env";
 import { requires } from "../permissions";
-import { manualEmail } from "./compose";
-import { mailArticle } from "./fanout";
-import { sendMail } from "./send";
+import { prepareManual, scheduleManual, sendTest } from "./manual";
 import { suppressionHash } from "./tokens";
 
 const MAX_CAPTURED = 200;
-/** Articles one manual newsletter may carry. */
-const MAX_ARTICLES = 20;
-/** How far ahead a manual newsletter may be scheduled. */
-const MAX_SCHEDULE_MS = 366 * 86_400_000;
-
-const manualSchema = v.strictObject({
-  list: v.pipe(
-    v.string(),
-    v.check((text) => parseList(text) !== null, "is not the name of a list"),
-  ),
-  subject: v.pipe(
-    v.string(),
-    v.minLength(1, "is required"),
-    v.check(
-      (text) => headerProblem(text, MAX_SUBJECT_LENGTH) === null,
-      `must be one line of at most ${MAX_SUBJECT_LENGTH} characters`,
-    ),
-  ),
-  intro: v.optional(v.pipe(v.string(), v.maxLength(5000, "is longer than 5,000 characters")), ""),
-  articles: v.pipe(v.array(v.string()), v.maxLength(MAX_ARTICLES, `has more than ${MAX_ARTICLES} articles`)),
-  sendAt: v.optional(v.pipe(v.string(), v.isoTimestamp("is not an ISO date-time with a time zone"))),
-  preview: v.optional(v.boolean()),
-  testTo: v.optional(v.string()),
-});
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 export const mailApi = new Hono<AppEnv>()
@@ -83,42 +56,19 @@ export const mailApi = new Hono<AppEnv>()
     } catch {
       return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
     }
-    const parsed = v.safeParse(manualSchema, body);
-    if (!parsed.success)
-      return apiError(
-        c,
-        400,
-        "The newsletter is not valid",
-        parsed.issues.map((issue) => ({ field: v.getDotPath(issue) ?? "body", problem: issue.message })),
-      );
-    const input = parsed.output;
     const now = c.var.clock.now();
-    const target = parseList(input.list);
-    if (target && "slug" in target && !(await listTargetExists(c.env.DB, target.kind, target.slug)))
-      return apiError(c, 404, "No such list", [{ field: "list", problem: "names nothing on this site" }]);
-    const rows = await publicArticlesBySlug(c.env.DB, input.articles, now);
-    const missing = input.articles.filter((slug) => !rows.some((row) => row.slug === slug));
-    if (missing.length)
-      return apiError(c, 404, "Some articles are not public", [
-        { field: "articles", problem: `${missing.join(", ")} names no public article` },
-      ]);
-    const ordered = input.articles.flatMap((slug) => rows.filter((row) => row.slug === slug)).map(mailArticle);
-    const mail = manualEmail(c.var.site, input.subject, input.intro, ordered);
-    if (input.preview) return c.json(mail);
-    if (input.testTo !== undefined) {
-      const to = normaliseAddress(input.testTo);
-      if (!to) return apiError(c, 400, "The address is not valid", [{ field: "testTo", problem: "is not an email address" }]);
-      const sent = await sendMail(c.env, { ...mail, subject: `[Test] ${mail.subject}`.slice(0, MAX_SUBJECT_LENGTH), to }, now);
-      if (!sent.ok) return apiError(c, 503, "The test was not sent", [{ field: sent.field, problem: sent.problem }]);
-      return c.json({ tested: to });
+    const prepared = await prepareManual(c.env.DB, c.var.site, body, now);
+    if (!prepared.ok) return apiError(c, prepared.status, prepared.error, prepared.details);
+    const { mail, due, input } = prepared;
+    if (input?.preview) return c.json(mail);
+    if (input?.testTo !== undefined) {
+      const problem = await sendTest(c.env, mail, input.testTo, now);
+      if (problem) return apiError(c, problem.field === "testTo" ? 400 : 503, "The test was not sent", [problem]);
+      return c.json({ tested: normaliseAddress(input.testTo) });
     }
-    const due = input.sendAt === undefined ? now : Date.parse(input.sendAt);
-    if (due > now + MAX_SCHEDULE_MS)
-      return apiError(c, 400, "The newsletter is not valid", [{ field: "sendAt", problem: "is more than a year away" }]);
-    const scope = `manual:${crypto.randomUUID()}`;
-    await recordSends(c.env.DB, [{ kind: "manual", list: input.list, scope, due, ...mail }], [], now);
+    await scheduleManual(c.env.DB, input?.list ?? "", mail, due, now);
     // Queued after the response (newsroom/index.ts), or by the cron once sendAt comes.
-    return c.json({ list: input.list, subject: mail.subject, sendAt: new Date(Math.max(due, now)).toISOString() }, 201);
+    return c.json({ list: input?.list, subject: mail.subject, sendAt: new Date(due).toISOString() }, 201);
   })
   .get("/mail", requires("subscribers:manage"), async (c) => {
     if (c.env.MAIL_CAPTURE !== "1") return apiError(c, 404, "Mail is not captured here: MAIL_CAPTURE is not set to 1");

@@ -8,17 +8,100 @@ import { listLabel } from "../../mail/compose";
 import { formatTime } from "../time-zone";
 import { TableScroll } from "./layout";
 
+/** The manual newsletter's form, as the editor filled it in. */
+export interface ManualFields {
+  list: string;
+  subject: string;
+  intro: string;
+  articles: string;
+  /** Wall time in the site's zone; empty for now. */
+  sendAt: string;
+  testTo: string;
+}
+
+export const EMPTY_MANUAL: ManualFields = { list: "home", subject: "", intro: "", articles: "", sendAt: "", testTo: "" };
+
 export interface NewslettersProps {
   lists: Awaited<ReturnType<typeof listsWithCounts>>;
   sends: Awaited<ReturnType<typeof recentSends>>;
   zone: string;
+  fields: ManualFields;
+  /** What the newsletter looks like, after "Preview". */
+  preview?: { subject: string; text: string };
 }
 
 const KIND: Record<string, string> = { alert: "Alert", correction: "Correction notice", digest: "Digest" };
 
+function ManualForm(props: { fields: ManualFields; zone: string; preview?: { subject: string; text: string } }) {
+  const f = props.fields;
+  return (
+    <section aria-labelledby="manual-heading">
+      <h2 id="manual-heading">Write a newsletter</h2>
+      <form method="post" action="/desk/newsletters" class="manual-newsletter">
+        <p>
+          <label for="nl-list">List</label>
+          <input id="nl-list" name="list" value={f.list} required aria-describedby="nl-list-hint" />
+          <span class="hint" id="nl-list-hint">
+            home, section:slug, tag:slug, author:slug, live:slug or corrections. It goes to everyone on the list, alerts and
+            digests alike.
+          </span>
+        </p>
+        <p>
+          <label for="nl-subject">Subject</label>
+          <input id="nl-subject" name="subject" value={f.subject} required maxlength={200} />
+        </p>
+        <p>
+          <label for="nl-intro">Introduction</label>
+          <textarea id="nl-intro" name="intro" rows={6} maxlength={5000}>
+            {f.intro}
+          </textarea>
+        </p>
+        <p>
+          <label for="nl-articles">Articles</label>
+          <textarea id="nl-articles" name="articles" rows={4} aria-describedby="nl-articles-hint">
+            {f.articles}
+          </textarea>
+          <span class="hint" id="nl-articles-hint">
+            Their slugs, one a line, in the order to show them.
+          </span>
+        </p>
+        <p>
+          <label for="nl-send-at">Send at ({props.zone})</label>
+          <input id="nl-send-at" name="sendAt" type="datetime-local" value={f.sendAt} aria-describedby="nl-send-at-hint" />
+          <span class="hint" id="nl-send-at-hint">
+            Empty: as soon as you press Send.
+          </span>
+        </p>
+        <p>
+          <label for="nl-test-to">Send a test to</label>
+          <input id="nl-test-to" name="testTo" type="email" value={f.testTo} autocomplete="email" />
+        </p>
+        <p class="actions">
+          <button type="submit" name="action" value="preview">
+            Preview
+          </button>{" "}
+          <button type="submit" name="action" value="test">
+            Send a test
+          </button>{" "}
+          <button type="submit" name="action" value="send" class="primary">
+            Send
+          </button>
+        </p>
+      </form>
+      {props.preview ? (
+        <section aria-labelledby="preview-heading" class="newsletter-preview">
+          <h3 id="preview-heading">Preview: {props.preview.subject}</h3>
+          <pre>{props.preview.text}</pre>
+        </section>
+      ) : null}
+    </section>
+  );
+}
+
 export function NewslettersPage(props: NewslettersProps) {
   return (
     <>
+      <ManualForm fields={props.fields} zone={props.zone} preview={props.preview} />
       <section aria-labelledby="lists-heading">
         <h2 id="lists-heading">Lists</h2>
         {props.lists.length === 0 ? (
