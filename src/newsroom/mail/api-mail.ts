@@ -18,10 +18,7 @@ import {
   getSubscriber,
   listCaptured,
   listsWithCounts,
-  listTargetExists,
-  publicArticlesBySlug,
   recentSends,
-  recordSends,
   subscriptionsOf,
 } from "../../data/mail";
 import { apiError } from "../api-input";
