@@ -478,6 +478,26 @@ export async function finishSend(db: D1Database, id: number, now: number): Promi
   await finish(db, { id, now }).run();
 }
 
+const oldSend = statement<{ before: number }>(
+  "SELECT id FROM mail_sends WHERE created_at < :before AND pruned_at IS NULL ORDER BY id LIMIT 1",
+);
+const deleteSome = statement<{ send: number; limit: number }>(
+  "DELETE FROM mail_deliveries WHERE key IN (SELECT key FROM mail_deliveries WHERE send_id = :send LIMIT :limit)",
+);
+const markPruned = statement<{ send: number; now: number }>("UPDATE mail_sends SET pruned_at = :now WHERE id = :send");
+
+/**
+ * Deletes up to `limit` delivery rows of the oldest send made before `before` whose rows are still
+ * kept, and marks it pruned once none is left. Resolves how many rows went.
+ */
+export async function pruneOldDeliveries(db: D1Database, before: number, limit: number, now: number): Promise<number> {
+  const send = rowOf(v.object({ id: num }), await oldSend(db, { before }).first());
+  if (!send) return 0;
+  const deleted = (await deleteSome(db, { send: send.id, limit }).run()).meta.changes ?? 0;
+  if (deleted < limit) await markPruned(db, { send: send.id, now }).run();
+  return deleted;
+}
+
 // ————— Pacing —————
 
 const bucketRow = v.object({ tokens: num, at: num });

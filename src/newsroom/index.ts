@@ -18,7 +18,7 @@ import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
 import { onError } from "./errors";
-import { consumeMail, MAIL_QUEUE, queueDigests, queueNewMail } from "./mail/fanout";
+import { consumeMail, MAIL_QUEUE, pruneDeliveries, queueDigests, queueNewMail } from "./mail/fanout";
 import { mailPublicRoutes } from "./mail/public-routes";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
 import { mediaVariants } from "./media";
@@ -110,6 +110,7 @@ export function createNewsroom(options: PipelineOptions) {
       const now = options.clock.now();
       const site = siteFromEnv(env);
       const mail = (await queueDigests(env, site, now)) + (await queueNewMail(env, site, now));
+      await pruneDeliveries(env, now);
       if (mail) console.log(`cron: queued ${mail} newsletter sends`);
       if (report.sent || report.purges.requests.length || report.staleListings.length) {
         console.log(

@@ -515,5 +515,14 @@ describe("the API", () => {
     const data = (await response.json()) as { lists: unknown[]; sends: Array<{ deliveries: { sent: number } }> };
     expect(data.lists).toEqual([{ list: "home", mode: "alerts", confirmed: 1, pending: 1 }]);
     expect(data.sends[0]?.deliveries.sent).toBe(1);
+
+    // Who was sent what is kept 30 days, then the cron deletes it; the send itself stays.
+    clock.advance(29 * 86_400_000);
+    await runCron();
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries")).toBe(1);
+    clock.advance(2 * 86_400_000);
+    await runCron();
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries")).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM mail_sends WHERE pruned_at IS NOT NULL")).toBe(1);
   });
 });

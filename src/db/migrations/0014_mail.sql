@@ -56,13 +56,16 @@ CREATE TABLE mail_sends (
   -- Last put on the mail queue; the cron puts back a send not finished long after.
   queued_at INTEGER,
   finished_at INTEGER,
+  -- Its deliveries were deleted (after MAIL_KEEP_DAYS): its counts are gone, the send stays.
+  pruned_at INTEGER,
   UNIQUE (kind, list, scope)
 );
 CREATE INDEX mail_sends_unfinished ON mail_sends (queued_at) WHERE finished_at IS NULL;
 
 -- One row per send and recipient. `key` (scope, a space, the subscriber's id) is the idempotency
 -- key: inserted once, claimed once (queued → sending) before the email goes, so a redelivered or
--- retried queue message never sends anyone the same email twice.
+-- retried queue message never sends anyone the same email twice. About 300 bytes a row in D1, so the
+-- cron deletes a send's rows MAIL_KEEP_DAYS after it (newsroom/mail/fanout.ts `pruneDeliveries`).
 CREATE TABLE mail_deliveries (
   key TEXT PRIMARY KEY,
   send_id INTEGER NOT NULL,

@@ -28,6 +28,7 @@ import {
   listsWithSubscribers,
   type MailArticleRow,
   type NewSend,
+  pruneOldDeliveries,
   RECIPIENTS_OF,
   recipientsPage,
   recordOutcomes,
@@ -82,6 +83,19 @@ export function mailArticle(row: MailArticleRow): MailArticle {
     // A record that is not JSON: the email goes without a summary.
   }
   return { slug: row.slug, title: row.title, summary, published: row.published_at };
+}
+
+/**
+ * How long who was sent what is kept: a correction within this of its article reaches everyone who
+ * was sent it; after it, the corrections list alone. Each delivery is about 300 bytes of D1.
+ */
+export const KEEP_DELIVERIES_MS = 30 * 86_400_000;
+/** Delivery rows one cron run deletes at most. */
+const PRUNE_LIMIT = 10_000;
+
+/** The cron's clean-up: deliveries of sends older than KEEP_DELIVERIES_MS, a bounded number a run. */
+export function pruneDeliveries(env: Pick<MailEnv, "DB">, now: number): Promise<number> {
+  return pruneOldDeliveries(env.DB, now - KEEP_DELIVERIES_MS, PRUNE_LIMIT, now);
 }
 
 /** Finds first publications and corrections to send, stores their sends, and queues them. */
