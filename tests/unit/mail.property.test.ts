@@ -22,6 +22,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Strings that often carry a line break, a control character or a header of their own. */
 const hostile = fc.oneof(
+  fc.constantFrom("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<a href=javascript:x>"),
   fc.string({ unit: "binary", maxLength: 80 }),
   fc
     .tuple(
@@ -73,6 +74,8 @@ describe("header injection", () => {
         ]) {
           expect(headerProblem(mail.subject, 200)).toBeNull();
           expect(mail.subject).toBe(subjectOf(mail.subject));
+          // And in the body, escaped: no markup of the title's own survives.
+          expect(mail.html).not.toMatch(/<(?!\/?(?:!doctype|html|head|meta|title|body|div|p|a|h1|h2|hr|span)[\s>])/i);
         }
       }),
     );
