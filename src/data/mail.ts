@@ -1,8 +1,8 @@
 /**
  * @module data/mail
  * Every statement on the newsletter tables (src/db/migrations/0014_mail.sql): mail_subscribers,
- * mail_subscriptions, mail_suppressed, mail_announced, mail_sends, mail_deliveries, mail_bucket and
- * mail_captured; and the reads of articles, corrections and their taxonomy that decide what to send.
+ * mail_subscriptions, mail_suppressed, mail_announced, mail_scopes, mail_sends, mail_deliveries,
+ * mail_bucket and mail_captured; and the reads of articles, corrections and their taxonomy that decide what to send.
  * Rows are checked with valibot where they leave D1. Lists of values travel as one JSON parameter
  * read with `json_each`, so every statement keeps named parameters.
  */
@@ -22,7 +22,7 @@ const rowOf = <T extends v.GenericSchema>(schema: T, row: unknown): v.InferOutpu
 
 const subscriptionRow = v.object({
   id: str,
-  subscriber_id: str,
+  subscriber_id: num,
   email: str,
   list: str,
   mode: v.picklist(["alerts", "digest"]),
@@ -34,8 +34,8 @@ export type SubscriptionRow = v.InferOutput<typeof subscriptionRow>;
 
 const SUBSCRIPTION_COLUMNS = "s.id, s.subscriber_id, m.email, s.list, s.mode, s.nonce, s.created_at, s.confirmed_at";
 
-const insertSubscriber = statement<{ id: string; email: string; now: number }>(
-  "INSERT INTO mail_subscribers (id, email, created_at) VALUES (:id, :email, :now) ON CONFLICT (email) DO NOTHING",
+const insertSubscriber = statement<{ email: string; now: number }>(
+  "INSERT INTO mail_subscribers (email, created_at) VALUES (:email, :now) ON CONFLICT (email) DO NOTHING",
 );
 // A pending subscription asked for again gets a new nonce (so only the newest link works) and the
 // mode asked for; a confirmed one is left as it is.
@@ -57,7 +57,6 @@ const subscriptionByAddress = statement<{ email: string; list: string }>(
 export async function requestSubscription(
   db: D1Database,
   request: {
-    subscriberId: string;
     subscriptionId: string;
     email: string;
     list: string;
@@ -68,7 +67,7 @@ export async function requestSubscription(
 ): Promise<SubscriptionRow> {
   const { email, list, now } = request;
   const [, , found] = await db.batch([
-    insertSubscriber(db, { id: request.subscriberId, email, now }),
+    insertSubscriber(db, { email, now }),
     upsertSubscription(db, { id: request.subscriptionId, email, list, mode: request.mode, nonce: request.nonce, now }),
     subscriptionByAddress(db, { email, list }),
   ]);
@@ -95,35 +94,35 @@ export async function confirmSubscription(db: D1Database, id: string, nonce: str
   return (await confirm(db, { id, nonce, now }).first()) !== null;
 }
 
-const subscriptionsOfSubscriber = statement<{ subscriber: string }>(
+const subscriptionsOfSubscriber = statement<{ subscriber: number }>(
   `SELECT ${SUBSCRIPTION_COLUMNS} FROM mail_subscriptions s JOIN mail_subscribers m ON m.id = s.subscriber_id
    WHERE s.subscriber_id = :subscriber ORDER BY s.list`,
 );
 
 /** Every subscription of one subscriber, confirmed or not. */
-export async function subscriptionsOf(db: D1Database, subscriberId: string): Promise<SubscriptionRow[]> {
+export async function subscriptionsOf(db: D1Database, subscriberId: number): Promise<SubscriptionRow[]> {
   return rowsOf(subscriptionRow, (await subscriptionsOfSubscriber(db, { subscriber: subscriberId }).all()).results);
 }
 
-const leave = statement<{ subscriber: string; list: string }>(
+const leave = statement<{ subscriber: number; list: string }>(
   "DELETE FROM mail_subscriptions WHERE subscriber_id = :subscriber AND (list = :list OR :list = '*') RETURNING id",
 );
 
 /** Ends a subscriber's subscription to `list` (`*`: all of them). Resolves how many ended. */
-export async function unsubscribe(db: D1Database, subscriberId: string, list: string): Promise<number> {
+export async function unsubscribe(db: D1Database, subscriberId: number, list: string): Promise<number> {
   return (await leave(db, { subscriber: subscriberId, list }).all()).results.length;
 }
 
-const changeMode = statement<{ subscriber: string; list: string; mode: string }>(
+const changeMode = statement<{ subscriber: number; list: string; mode: string }>(
   "UPDATE mail_subscriptions SET mode = :mode WHERE subscriber_id = :subscriber AND list = :list RETURNING id",
 );
 
 /** Changes how a subscriber receives one list: true when there was such a subscription. */
-export async function setMode(db: D1Database, subscriberId: string, list: string, mode: string): Promise<boolean> {
+export async function setMode(db: D1Database, subscriberId: number, list: string, mode: string): Promise<boolean> {
   return (await changeMode(db, { subscriber: subscriberId, list, mode }).first()) !== null;
 }
 
-const subscriberRow = v.object({ id: str, email: str, created_at: num });
+const subscriberRow = v.object({ id: num, email: str, created_at: num });
 const subscriberByEmail = statement<{ email: string }>("SELECT id, email, created_at FROM mail_subscribers WHERE email = :email");
 
 /** The subscriber with this address, if any. */
@@ -185,13 +184,13 @@ export async function eraseAddress(db: D1Database, email: string, hash: string, 
 }
 
 const deliveryView = v.object({ subject: str, kind: str, list: str, status: str, at: num });
-const deliveriesOfSubscriber = statement<{ subscriber: string }>(
+const deliveriesOfSubscriber = statement<{ subscriber: number }>(
   `SELECT s.subject, s.kind, s.list, d.status, d.at FROM mail_deliveries d JOIN mail_sends s ON s.id = d.send_id
    WHERE d.subscriber_id = :subscriber ORDER BY d.at DESC LIMIT 1000`,
 );
 
 /** What was sent to one subscriber, newest first (at most 1,000). */
-export async function deliveriesOf(db: D1Database, subscriberId: string) {
+export async function deliveriesOf(db: D1Database, subscriberId: number) {
   return rowsOf(deliveryView, (await deliveriesOfSubscriber(db, { subscriber: subscriberId }).all()).results);
 }
 
@@ -321,9 +320,11 @@ export type NewSend = {
   due?: number;
 };
 
+const insertScope = statement<{ scope: string }>("INSERT INTO mail_scopes (name) VALUES (:scope) ON CONFLICT (name) DO NOTHING");
 const insertSend = statement<NewSend & { now: number; due: number }>(
-  `INSERT INTO mail_sends (kind, list, scope, subject, html, text, created_at, due_at)
-   VALUES (:kind, :list, :scope, :subject, :html, :text, :now, :due) ON CONFLICT (kind, list, scope) DO NOTHING`,
+  `INSERT INTO mail_sends (kind, list, scope, scope_id, subject, html, text, created_at, due_at)
+   VALUES (:kind, :list, :scope, (SELECT id FROM mail_scopes WHERE name = :scope), :subject, :html, :text, :now, :due)
+   ON CONFLICT (kind, list, scope) DO NOTHING`,
 );
 const announce = statement<{ id: string; now: number }>(
   "INSERT INTO mail_announced (article_id, at) VALUES (:id, :now) ON CONFLICT (article_id) DO NOTHING",
@@ -335,7 +336,7 @@ const announce = statement<{ id: string; now: number }>(
  */
 export async function recordSends(db: D1Database, sends: NewSend[], announced: string[], now: number): Promise<void> {
   const statements = [
-    ...sends.map((send) => insertSend(db, { ...send, now, due: send.due ?? 0 })),
+    ...sends.flatMap((send) => [insertScope(db, { scope: send.scope }), insertSend(db, { ...send, now, due: send.due ?? 0 })]),
     ...announced.map((id) => announce(db, { id, now })),
   ];
   if (statements.length) await db.batch(statements);
@@ -367,6 +368,7 @@ const sendRow = v.object({
   kind: v.picklist(["alert", "correction", "digest", "live", "manual"]),
   list: str,
   scope: str,
+  scope_id: num,
   subject: str,
   html: str,
   text: str,
@@ -375,39 +377,36 @@ const sendRow = v.object({
 });
 export type SendRow = v.InferOutput<typeof sendRow>;
 const sendById = statement<{ id: number }>(
-  "SELECT id, kind, list, scope, subject, html, text, created_at, finished_at FROM mail_sends WHERE id = :id",
+  "SELECT id, kind, list, scope, scope_id, subject, html, text, created_at, finished_at FROM mail_sends WHERE id = :id",
 );
 
 export async function getSend(db: D1Database, id: number): Promise<SendRow | null> {
   return rowOf(sendRow, await sendById(db, { id }).first());
 }
 
-const recipientRow = v.object({ id: str, email: str });
+const recipientRow = v.object({ id: num, email: str });
 export type Recipient = v.InferOutput<typeof recipientRow>;
 
-const listRecipients = statement<{ list: string; mode: string; after: string; limit: number }>(
+const listRecipients = statement<{ list: string; mode: string; after: number; limit: number }>(
   `SELECT m.id, m.email FROM mail_subscriptions s JOIN mail_subscribers m ON m.id = s.subscriber_id
    WHERE s.list = :list AND (s.mode = :mode OR :mode = '*') AND s.confirmed_at IS NOT NULL AND s.subscriber_id > :after
    ORDER BY s.subscriber_id LIMIT :limit`,
 );
 // A correction's first audience: whoever was sent the article and still receives anything from us.
-// Delivery keys are `<scope> <subscriber id>`, so one scope's recipients are one range of the key.
-const earlierRecipients = statement<{ from: string; to: string; limit: number }>(
+const earlierRecipients = statement<{ scope: string; after: number; limit: number }>(
   `SELECT m.id, m.email FROM mail_deliveries d JOIN mail_subscribers m ON m.id = d.subscriber_id
-   WHERE d.key > :from AND d.key < :to AND d.status = 'sent'
+   WHERE d.scope_id = (SELECT id FROM mail_scopes WHERE name = :scope) AND d.subscriber_id > :after AND d.status = 'sent'
      AND EXISTS (SELECT 1 FROM mail_subscriptions s WHERE s.subscriber_id = m.id AND s.confirmed_at IS NOT NULL)
-   ORDER BY d.key LIMIT :limit`,
+   ORDER BY d.subscriber_id LIMIT :limit`,
 );
 
 /** The prefix of a list that names an earlier send's recipients, as a correction notice's list. */
 export const RECIPIENTS_OF = "recipients:";
 
-/** The next page of a send's recipients after subscriber id `after` (empty for the first page). */
-export async function recipientsPage(db: D1Database, send: SendRow, after: string, limit: number): Promise<Recipient[]> {
+/** The next page of a send's recipients after subscriber id `after` (0 for the first page). */
+export async function recipientsPage(db: D1Database, send: SendRow, after: number, limit: number): Promise<Recipient[]> {
   if (send.list.startsWith(RECIPIENTS_OF)) {
-    const scope = send.list.slice(RECIPIENTS_OF.length);
-    // "!" sorts just after the space that ends the scope in every key.
-    const rows = await earlierRecipients(db, { from: `${scope} ${after}`, to: `${scope}!`, limit }).all();
+    const rows = await earlierRecipients(db, { scope: send.list.slice(RECIPIENTS_OF.length), after, limit }).all();
     return rowsOf(recipientRow, rows.results);
   }
   // A manual newsletter goes to the whole list, whichever way each reader takes it.
@@ -415,16 +414,16 @@ export async function recipientsPage(db: D1Database, send: SendRow, after: strin
   return rowsOf(recipientRow, (await listRecipients(db, { list: send.list, mode, after, limit }).all()).results);
 }
 
-const insertDeliveries = statement<{ scope: string; send: number; ids: string; now: number }>(
-  `INSERT INTO mail_deliveries (key, send_id, subscriber_id, status, at)
-   SELECT :scope || ' ' || value, :send, value, 'queued', :now FROM json_each(:ids) WHERE true
-   ON CONFLICT (key) DO NOTHING`,
+const insertDeliveries = statement<{ scope: number; send: number; ids: string; now: number }>(
+  `INSERT INTO mail_deliveries (scope_id, subscriber_id, send_id, status, at)
+   SELECT :scope, value, :send, 'queued', :now FROM json_each(:ids) WHERE true
+   ON CONFLICT (scope_id, subscriber_id) DO NOTHING`,
 );
-const claimDeliveries = statement<{ scope: string; send: number; ids: string; now: number; limit: number }>(
-  `UPDATE mail_deliveries SET status = 'sending', at = :now WHERE key IN (
-     SELECT key FROM mail_deliveries WHERE key IN (SELECT :scope || ' ' || value FROM json_each(:ids))
+const claimDeliveries = statement<{ scope: number; send: number; ids: string; now: number; limit: number }>(
+  `UPDATE mail_deliveries SET status = 'sending', at = :now WHERE scope_id = :scope AND subscriber_id IN (
+     SELECT subscriber_id FROM mail_deliveries WHERE scope_id = :scope AND subscriber_id IN (SELECT value FROM json_each(:ids))
        AND send_id = :send AND status IN ('queued', 'failed') LIMIT :limit)
-   RETURNING key, subscriber_id`,
+   RETURNING subscriber_id`,
 );
 const touchSend = statement<{ id: number; now: number }>("UPDATE mail_sends SET queued_at = :now WHERE id = :id");
 
@@ -439,32 +438,32 @@ export async function claimPage(
   recipients: Recipient[],
   limit: number,
   now: number,
-): Promise<Set<string>> {
+): Promise<Set<number>> {
   if (recipients.length === 0 || limit <= 0) return new Set();
   const ids = JSON.stringify(recipients.map((r) => r.id));
   const [, claimed] = await db.batch([
-    insertDeliveries(db, { scope: send.scope, send: send.id, ids, now }),
-    claimDeliveries(db, { scope: send.scope, send: send.id, ids, now, limit }),
+    insertDeliveries(db, { scope: send.scope_id, send: send.id, ids, now }),
+    claimDeliveries(db, { scope: send.scope_id, send: send.id, ids, now, limit }),
     touchSend(db, { id: send.id, now }),
   ]);
-  return new Set(rowsOf(v.object({ key: str, subscriber_id: str }), claimed?.results ?? []).map((row) => row.subscriber_id));
+  return new Set(rowsOf(v.object({ subscriber_id: num }), claimed?.results ?? []).map((row) => row.subscriber_id));
 }
 
-const deliveryOutcome = statement<{ key: string; status: string; now: number; error: string | null }>(
-  "UPDATE mail_deliveries SET status = :status, at = :now, error = :error WHERE key = :key",
+const deliveryOutcome = statement<{ scope: number; subscriber: number; status: string; now: number; error: string | null }>(
+  "UPDATE mail_deliveries SET status = :status, at = :now, error = :error WHERE scope_id = :scope AND subscriber_id = :subscriber",
 );
 
 /** Records how each claimed delivery ended. */
 export async function recordOutcomes(
   db: D1Database,
-  scope: string,
-  outcomes: Array<{ subscriberId: string; status: "sent" | "failed" | "suppressed"; error?: string }>,
+  scope: number,
+  outcomes: Array<{ subscriberId: number; status: "sent" | "failed" | "suppressed"; error?: string }>,
   now: number,
 ): Promise<void> {
   if (outcomes.length === 0) return;
   await db.batch(
     outcomes.map((o) =>
-      deliveryOutcome(db, { key: `${scope} ${o.subscriberId}`, status: o.status, now, error: o.error?.slice(0, 500) ?? null }),
+      deliveryOutcome(db, { scope, subscriber: o.subscriberId, status: o.status, now, error: o.error?.slice(0, 500) ?? null }),
     ),
   );
 }
@@ -482,7 +481,8 @@ const oldSend = statement<{ before: number }>(
   "SELECT id FROM mail_sends WHERE created_at < :before AND pruned_at IS NULL ORDER BY id LIMIT 1",
 );
 const deleteSome = statement<{ send: number; limit: number }>(
-  "DELETE FROM mail_deliveries WHERE key IN (SELECT key FROM mail_deliveries WHERE send_id = :send LIMIT :limit)",
+  `DELETE FROM mail_deliveries WHERE (scope_id, subscriber_id) IN (
+     SELECT scope_id, subscriber_id FROM mail_deliveries WHERE send_id = :send LIMIT :limit)`,
 );
 const markPruned = statement<{ send: number; now: number }>("UPDATE mail_sends SET pruned_at = :now WHERE id = :send");
 

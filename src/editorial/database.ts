@@ -47,6 +47,7 @@ export const TABLES = [
   "mail_subscriptions",
   "mail_suppressed",
   "mail_announced",
+  "mail_scopes",
   "mail_sends",
   "mail_deliveries",
   "mail_bucket",

@@ -363,7 +363,7 @@ describe("faults: exactly one email per recipient", () => {
       { EMAIL: down },
     );
     const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
-    expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: "" }]);
+    expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: 0 }]);
     expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(1);
     const pipeline = await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } });
     expect(await pipeline.text()).toMatch(/Newsletter send \d+/);
@@ -373,7 +373,7 @@ describe("faults: exactly one email per recipient", () => {
     for (const name of ["ma", "na"]) await subscribeAndConfirm(`${name}@example.org`);
     await publish("quake", { title: "A quake", published: secondsFromNow(-60) });
     const sendId = await count("SELECT max(id) AS n FROM mail_sends");
-    const body = { send: sendId, after: "" };
+    const body = { send: sendId, after: 0 };
     const batch = createMessageBatch("broadsheet-mail", [
       { id: "dup-1", timestamp: new Date(clock.now()), attempts: 1, body },
       { id: "dup-2", timestamp: new Date(clock.now()), attempts: 1, body },

@@ -83,11 +83,13 @@ describe("header injection", () => {
 
   it("a list name reaches the List-Unsubscribe header only inside a signed token", async () => {
     await fc.assert(
-      fc.asyncProperty(hostile, fc.uuid(), async (list, subscriber) => {
+      fc.asyncProperty(hostile, fc.integer({ min: 1, max: 2 ** 40 }), async (list, subscriber) => {
         const links = await recipientLinks(SECRET, site, subscriber, list);
         expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\/unsubscribe\?t=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
         const token = links.unsubscribe.split("?t=")[1] ?? "";
-        expect(await verifyToken(SECRET, "mail-unsubscribe", token, 2)).toEqual(list.includes("\n") ? null : [subscriber, list]);
+        expect(await verifyToken(SECRET, "mail-unsubscribe", token, 2)).toEqual(
+          list.includes("\n") ? null : [String(subscriber), list],
+        );
       }),
       { numRuns: 50 },
     );

@@ -3,7 +3,8 @@
 
 -- One row per address that ever asked to subscribe and was not erased. Compared case-insensitively.
 CREATE TABLE mail_subscribers (
-  id TEXT PRIMARY KEY,
+  -- An integer, so that the many delivery rows that name it stay small.
+  id INTEGER PRIMARY KEY,
   email TEXT NOT NULL UNIQUE COLLATE NOCASE,
   created_at INTEGER NOT NULL
 );
@@ -13,7 +14,7 @@ CREATE TABLE mail_subscribers (
 -- so an older link stops working and a used one cannot be used again.
 CREATE TABLE mail_subscriptions (
   id TEXT PRIMARY KEY,
-  subscriber_id TEXT NOT NULL,
+  subscriber_id INTEGER NOT NULL,
   list TEXT NOT NULL,
   mode TEXT NOT NULL CHECK (mode IN ('alerts', 'digest')),
   nonce TEXT NOT NULL,
@@ -38,6 +39,14 @@ CREATE TABLE mail_announced (
 -- Articles already public when this migration runs are not news: they are never announced.
 INSERT INTO mail_announced (article_id, at) SELECT id, 0 FROM articles WHERE draft = 0 AND deleted_at IS NULL;
 
+-- What a reader receives at most once, by name: `article:<id>` for alerts (a reader on two lists gets
+-- the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`, `manual:<id>`; as a
+-- small integer in every delivery row.
+CREATE TABLE mail_scopes (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+
 -- One email built once for many recipients: an alert to a list, a correction notice, a digest, a
 -- live article's key event, a manual newsletter.
 -- `scope` is what a reader receives at most once: `article:<id>` for alerts (a reader on two lists
@@ -47,6 +56,7 @@ CREATE TABLE mail_sends (
   kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest', 'live', 'manual')),
   list TEXT NOT NULL,
   scope TEXT NOT NULL,
+  scope_id INTEGER NOT NULL,
   subject TEXT NOT NULL,
   html TEXT NOT NULL,
   text TEXT NOT NULL,
@@ -62,18 +72,19 @@ CREATE TABLE mail_sends (
 );
 CREATE INDEX mail_sends_unfinished ON mail_sends (queued_at) WHERE finished_at IS NULL;
 
--- One row per send and recipient. `key` (scope, a space, the subscriber's id) is the idempotency
--- key: inserted once, claimed once (queued → sending) before the email goes, so a redelivered or
--- retried queue message never sends anyone the same email twice. About 300 bytes a row in D1, so the
--- cron deletes a send's rows MAIL_KEEP_DAYS after it (newsroom/mail/fanout.ts `pruneDeliveries`).
+-- One row per scope and recipient: the idempotency key. Inserted once, claimed once (queued →
+-- sending) before the email goes, so a redelivered or retried queue message never sends anyone the
+-- same email twice. All integers and a short status, without a rowid: about 50 bytes a row in D1,
+-- and the cron deletes a send's rows 30 days after it (newsroom/mail/fanout.ts `pruneDeliveries`).
 CREATE TABLE mail_deliveries (
-  key TEXT PRIMARY KEY,
+  scope_id INTEGER NOT NULL,
+  subscriber_id INTEGER NOT NULL,
   send_id INTEGER NOT NULL,
-  subscriber_id TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'suppressed')),
   at INTEGER NOT NULL,
-  error TEXT
-);
+  error TEXT,
+  PRIMARY KEY (scope_id, subscriber_id)
+) WITHOUT ROWID;
 CREATE INDEX mail_deliveries_by_send ON mail_deliveries (send_id, status);
 CREATE INDEX mail_deliveries_by_subscriber ON mail_deliveries (subscriber_id);
 

@@ -67,11 +67,14 @@ export type MailEnv = MailBindings & Pick<NewsroomBindings, "MAIL" | "DESK_SECRE
 /** What travels on the mail queue: one page of one send. */
 export interface MailMessage {
   send: number;
-  /** The last subscriber id of the page before; empty for the first. */
-  after: string;
+  /** The last subscriber id of the page before; 0 for the first. */
+  after: number;
 }
 
-const mailMessage = v.object({ send: v.pipe(v.number(), v.safeInteger()), after: v.pipe(v.string(), v.maxLength(100)) });
+const mailMessage = v.object({
+  send: v.pipe(v.number(), v.safeInteger()),
+  after: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+});
 
 /** What an email says about an article row: its summary from the stored record. */
 export function mailArticle(row: MailArticleRow): MailArticle {
@@ -87,7 +90,7 @@ export function mailArticle(row: MailArticleRow): MailArticle {
 
 /**
  * How long who was sent what is kept: a correction within this of its article reaches everyone who
- * was sent it; after it, the corrections list alone. Each delivery is about 300 bytes of D1.
+ * was sent it; after it, the corrections list alone. Each delivery is about 50 bytes of D1.
  */
 export const KEEP_DELIVERIES_MS = 30 * 86_400_000;
 /** Delivery rows one cron run deletes at most. */
@@ -203,7 +206,7 @@ async function queueSends(env: MailEnv, now: number): Promise<number> {
   if (ids.length === 0) return 0;
   try {
     await env.MAIL.sendBatch(
-      ids.map((send) => ({ body: { send, after: "" } satisfies MailMessage, contentType: "json" as const })),
+      ids.map((send) => ({ body: { send, after: 0 } satisfies MailMessage, contentType: "json" as const })),
     );
   } catch (error) {
     console.error(`mail: queueing ${ids.length} sends failed; the next look queues them:`, error);
@@ -214,10 +217,10 @@ async function queueSends(env: MailEnv, now: number): Promise<number> {
 }
 
 /** Each recipient's own links: unsubscribe from this list (or everything, for a correction notice) and manage. */
-export async function recipientLinks(secret: string, site: Site, subscriberId: string, list: string) {
+export async function recipientLinks(secret: string, site: Site, subscriberId: number, list: string) {
   const from = list.startsWith(RECIPIENTS_OF) ? "*" : list;
-  const unsubscribe = await signToken(secret, "mail-unsubscribe", [subscriberId, from]);
-  const manage = await signToken(secret, "mail-manage", [subscriberId]);
+  const unsubscribe = await signToken(secret, "mail-unsubscribe", [String(subscriberId), from]);
+  const manage = await signToken(secret, "mail-manage", [String(subscriberId)]);
   return { unsubscribe: `${site.url}/unsubscribe?t=${unsubscribe}`, manage: `${site.url}/subscribe/manage?t=${manage}` };
 }
 
@@ -235,7 +238,7 @@ export async function consumeMail(env: MailEnv, site: Site, batch: MessageBatch<
       if (retry) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       else message.ack();
     } catch (error) {
-      console.error(`mail: send ${parsed.output.send} after "${parsed.output.after}" failed:`, error);
+      console.error(`mail: send ${parsed.output.send} after ${parsed.output.after} failed:`, error);
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
@@ -261,7 +264,7 @@ async function sendPage(env: MailEnv, site: Site, message: MailMessage, now: num
   const mine = recipients.filter((r) => claimed.has(r.id));
   const hashes = await Promise.all(mine.map((r) => suppressionHash(env.DESK_SECRET, r.email)));
   const blocked = await suppressedHashes(db, hashes);
-  const outcomes: Array<{ subscriberId: string; status: "sent" | "failed" | "suppressed"; error?: string }> = [];
+  const outcomes: Array<{ subscriberId: number; status: "sent" | "failed" | "suppressed"; error?: string }> = [];
   let failedAt = -1;
   for (const [i, recipient] of mine.entries()) {
     if (failedAt >= 0) {
@@ -294,7 +297,7 @@ async function sendPage(env: MailEnv, site: Site, message: MailMessage, now: num
       if (!outcome.permanent) failedAt = i;
     }
   }
-  await recordOutcomes(db, send.scope, outcomes, now);
+  await recordOutcomes(db, send.scope_id, outcomes, now);
   if (failedAt >= 0) return true;
   if (recipients.length < PAGE_SIZE && granted >= recipients.length) await finishSend(db, send.id, now);
   return false;

@@ -143,16 +143,22 @@ async function checkConfirm(c: Context<AppEnv>, token: string): Promise<ConfirmC
   return { ok: true, id, nonce };
 }
 
-type SubscriberCheck = { ok: true; subscriberId: string; list: string } | { ok: false };
+type SubscriberCheck = { ok: true; subscriberId: number; list: string } | { ok: false };
+
+/** A subscriber's id as a token carries it: digits, a safe integer. */
+const subscriberIdOf = (text: string | undefined): number | null =>
+  text && /^[1-9]\d{0,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : null;
 
 async function checkUnsubscribe(c: Context<AppEnv>, token: string): Promise<SubscriberCheck> {
   const fields = await verifyToken(c.env.DESK_SECRET, "mail-unsubscribe", token, 2);
-  return fields?.[0] && fields[1] ? { ok: true, subscriberId: fields[0], list: fields[1] } : { ok: false };
+  const id = subscriberIdOf(fields?.[0]);
+  return id !== null && fields?.[1] ? { ok: true, subscriberId: id, list: fields[1] } : { ok: false };
 }
 
 async function checkManage(c: Context<AppEnv>, token: string): Promise<SubscriberCheck> {
   const fields = await verifyToken(c.env.DESK_SECRET, "mail-manage", token, 1);
-  return fields?.[0] ? { ok: true, subscriberId: fields[0], list: "*" } : { ok: false };
+  const id = subscriberIdOf(fields?.[0]);
+  return id !== null ? { ok: true, subscriberId: id, list: "*" } : { ok: false };
 }
 
 const badLink = (c: Context<AppEnv>) => problem(c, 400, "This link is not valid", "Check that the whole link was copied.");
@@ -184,7 +190,6 @@ export const mailPublicRoutes = new Hono<AppEnv>()
     if (!(await listExists(c.env.DB, name))) return problem(c, 404, "No such list", "list: names nothing on this site.");
     const now = c.var.clock.now();
     const subscription = await requestSubscription(c.env.DB, {
-      subscriberId: crypto.randomUUID(),
       subscriptionId: crypto.randomUUID(),
       email,
       list: name,

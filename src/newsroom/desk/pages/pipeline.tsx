@@ -51,7 +51,7 @@ function workOfBody(body: string): { kind: string; target: string } {
     const message = JSON.parse(body) as { kind?: unknown; target?: unknown; send?: unknown; after?: unknown } | null;
     // The mail queue's messages (newsroom/mail/fanout.ts): a send and the page after a subscriber.
     if (typeof message?.send === "number")
-      return { kind: "mail", target: `${message.send}${message.after ? ` after ${String(message.after)}` : ""}` };
+      return { kind: "mail", target: `${message.send}${message.after ? ` after subscriber ${String(message.after)}` : ""}` };
     return { kind: String(message?.kind ?? ""), target: String(message?.target ?? "") };
   } catch {
     return { kind: "", target: body.slice(0, 80) };
