@@ -2,21 +2,20 @@
  * @module data/mail
  * Every statement on the newsletter tables (src/db/migrations/0014_mail.sql): mail_subscribers,
  * mail_subscriptions, mail_suppressed, mail_announced, mail_scopes, mail_sends, mail_deliveries,
- * mail_bucket and mail_captured; and the reads of articles, corrections and their taxonomy that decide what to send.
+ * mail_bucket and mail_captured; and the reads of other tables that decide what to send and to
+ * whom: articles first published, corrections, live updates pinned as key events, an article's tags
+ * and authors, and whether a section, tag, author or live article a list names exists. It writes
+ * none of those.
  * Rows are checked with valibot where they leave D1. Lists of values travel as one JSON parameter
  * read with `json_each`, so every statement keeps named parameters.
  */
 import * as v from "valibot";
+import { all, first, firstOf, rowsOf } from "./rows";
 import { statement } from "./sql";
 
 const num = v.number();
 const str = v.string();
 const nullableNum = v.nullable(num);
-
-const rowsOf = <T extends v.GenericSchema>(schema: T, rows: unknown[]): v.InferOutput<T>[] =>
-  rows.map((row) => v.parse(schema, row));
-const rowOf = <T extends v.GenericSchema>(schema: T, row: unknown): v.InferOutput<T> | null =>
-  row === null || row === undefined ? null : v.parse(schema, row);
 
 // ————— Subscribers and subscriptions —————
 
@@ -71,7 +70,7 @@ export async function requestSubscription(
     upsertSubscription(db, { id: request.subscriptionId, email, list, mode: request.mode, nonce: request.nonce, now }),
     subscriptionByAddress(db, { email, list }),
   ]);
-  const row = rowOf(subscriptionRow, found?.results[0]);
+  const row = firstOf(found, subscriptionRow);
   if (!row) throw new Error("the subscription was not stored");
   return row;
 }
@@ -82,7 +81,7 @@ const subscriptionById = statement<{ id: string }>(
 
 /** One subscription, with its address. */
 export async function getSubscription(db: D1Database, id: string): Promise<SubscriptionRow | null> {
-  return rowOf(subscriptionRow, await subscriptionById(db, { id }).first());
+  return await first(subscriptionById(db, { id }), subscriptionRow);
 }
 
 const confirm = statement<{ id: string; nonce: string; now: number }>(
@@ -101,7 +100,7 @@ const subscriptionsOfSubscriber = statement<{ subscriber: number }>(
 
 /** Every subscription of one subscriber, confirmed or not. */
 export async function subscriptionsOf(db: D1Database, subscriberId: number): Promise<SubscriptionRow[]> {
-  return rowsOf(subscriptionRow, (await subscriptionsOfSubscriber(db, { subscriber: subscriberId }).all()).results);
+  return await all(subscriptionsOfSubscriber(db, { subscriber: subscriberId }), subscriptionRow);
 }
 
 const leave = statement<{ subscriber: number; list: string }>(
@@ -127,7 +126,7 @@ const subscriberByEmail = statement<{ email: string }>("SELECT id, email, create
 
 /** The subscriber with this address, if any. */
 export async function getSubscriber(db: D1Database, email: string) {
-  return rowOf(subscriberRow, await subscriberByEmail(db, { email }).first());
+  return await first(subscriberByEmail(db, { email }), subscriberRow);
 }
 
 const isSuppressed = statement<{ hash: string }>("SELECT 1 AS yes FROM mail_suppressed WHERE hash = :hash");
@@ -144,7 +143,7 @@ const suppressedAmong = statement<{ hashes: string }>(
 /** Which of these hashes are suppressed. */
 export async function suppressedHashes(db: D1Database, hashes: string[]): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
-  const rows = rowsOf(v.object({ hash: str }), (await suppressedAmong(db, { hashes: JSON.stringify(hashes) }).all()).results);
+  const rows = await all(suppressedAmong(db, { hashes: JSON.stringify(hashes) }), v.object({ hash: str }));
   return new Set(rows.map((row) => row.hash));
 }
 
@@ -191,7 +190,7 @@ const deliveriesOfSubscriber = statement<{ subscriber: number }>(
 
 /** What was sent to one subscriber, newest first (at most 1,000). */
 export async function deliveriesOf(db: D1Database, subscriberId: number) {
-  return rowsOf(deliveryView, (await deliveriesOfSubscriber(db, { subscriber: subscriberId }).all()).results);
+  return await all(deliveriesOfSubscriber(db, { subscriber: subscriberId }), deliveryView);
 }
 
 // ————— What is new: articles first published, corrections, digests —————
@@ -211,7 +210,7 @@ const unannounced = statement<{ since: number; now: number; limit: number }>(
  * scheduled one once its time has come). Bounded by the public articles' index on published_at.
  */
 export async function unannouncedArticles(db: D1Database, since: number, now: number, limit: number): Promise<MailArticleRow[]> {
-  return rowsOf(articleRow, (await unannounced(db, { since, now, limit }).all()).results);
+  return await all(unannounced(db, { since, now, limit }), articleRow);
 }
 
 const publishedBetween = statement<{ from: number; to: number; limit: number }>(
@@ -227,7 +226,7 @@ export async function articlesPublishedBetween(
   to: number,
   limit: number,
 ): Promise<MailArticleRow[]> {
-  return rowsOf(articleRow, (await publishedBetween(db, { from, to, limit }).all()).results);
+  return await all(publishedBetween(db, { from, to, limit }), articleRow);
 }
 
 const linkRow = v.object({ article_id: str, kind: v.picklist(["tag", "author"]), slug: str });
@@ -242,7 +241,7 @@ export async function tagsAndAuthors(db: D1Database, ids: string[]): Promise<Map
   const found = new Map<string, { tags: string[]; authors: string[] }>();
   for (const id of ids) found.set(id, { tags: [], authors: [] });
   if (ids.length === 0) return found;
-  for (const row of rowsOf(linkRow, (await linksOf(db, { ids: JSON.stringify(ids) }).all()).results)) {
+  for (const row of await all(linksOf(db, { ids: JSON.stringify(ids) }), linkRow)) {
     found.get(row.article_id)?.[row.kind === "tag" ? "tags" : "authors"].push(row.slug);
   }
   return found;
@@ -256,10 +255,7 @@ const listsWithReaders = statement<{ lists: string; mode: string }>(
 /** Which of these lists have at least one confirmed subscriber in `mode`. */
 export async function listsWithSubscribers(db: D1Database, lists: string[], mode: "alerts" | "digest"): Promise<Set<string>> {
   if (lists.length === 0) return new Set();
-  const rows = rowsOf(
-    v.object({ list: str }),
-    (await listsWithReaders(db, { lists: JSON.stringify(lists), mode }).all()).results,
-  );
+  const rows = await all(listsWithReaders(db, { lists: JSON.stringify(lists), mode }), v.object({ list: str }));
   return new Set(rows.map((row) => row.list));
 }
 
@@ -280,7 +276,7 @@ export async function unsentCorrectionNotices(
   now: number,
   limit: number,
 ): Promise<MailCorrectionRow[]> {
-  return rowsOf(correctionRow, (await unsentCorrections(db, { since, now, limit }).all()).results);
+  return await all(unsentCorrections(db, { since, now, limit }), correctionRow);
 }
 
 const keyEventRow = v.object({ id: str, headline: v.nullable(str), summary: str, slug: str, title: str });
@@ -295,7 +291,7 @@ const unsentKeyEvents = statement<{ since: number; now: number; limit: number }>
 
 /** Key events (pinned updates) of public live articles, pinned after `since`, with no send yet. */
 export async function unsentKeyEventSends(db: D1Database, since: number, now: number, limit: number): Promise<MailKeyEventRow[]> {
-  return rowsOf(keyEventRow, (await unsentKeyEvents(db, { since, now, limit }).all()).results);
+  return await all(unsentKeyEvents(db, { since, now, limit }), keyEventRow);
 }
 
 const digestListRows = statement(
@@ -304,7 +300,7 @@ const digestListRows = statement(
 
 /** Every list someone receives as a digest. */
 export async function digestLists(db: D1Database): Promise<string[]> {
-  return rowsOf(v.object({ list: str }), (await digestListRows(db).all()).results).map((row) => row.list);
+  return (await all(digestListRows(db), v.object({ list: str }))).map((row) => row.list);
 }
 
 // ————— Sends and their fan-out —————
@@ -351,7 +347,7 @@ const claimSends = statement<{ now: number; stale: number; limit: number }>(
 
 /** Claims the sends to put on the queue: new ones, and unfinished ones not touched since `stale`. */
 export async function sendsToQueue(db: D1Database, now: number, stale: number, limit = 100): Promise<number[]> {
-  return rowsOf(v.object({ id: num }), (await claimSends(db, { now, stale, limit }).all()).results).map((row) => row.id);
+  return (await all(claimSends(db, { now, stale, limit }), v.object({ id: num }))).map((row) => row.id);
 }
 
 const unqueue = statement<{ ids: string }>(
@@ -381,7 +377,7 @@ const sendById = statement<{ id: number }>(
 );
 
 export async function getSend(db: D1Database, id: number): Promise<SendRow | null> {
-  return rowOf(sendRow, await sendById(db, { id }).first());
+  return await first(sendById(db, { id }), sendRow);
 }
 
 const recipientRow = v.object({ id: num, email: str });
@@ -407,11 +403,11 @@ export const RECIPIENTS_OF = "recipients:";
 export async function recipientsPage(db: D1Database, send: SendRow, after: number, limit: number): Promise<Recipient[]> {
   if (send.list.startsWith(RECIPIENTS_OF)) {
     const rows = await earlierRecipients(db, { scope: send.list.slice(RECIPIENTS_OF.length), after, limit }).all();
-    return rowsOf(recipientRow, rows.results);
+    return rowsOf(rows, recipientRow);
   }
   // A manual newsletter goes to the whole list, whichever way each reader takes it.
   const mode = send.kind === "manual" ? "*" : send.kind === "digest" ? "digest" : "alerts";
-  return rowsOf(recipientRow, (await listRecipients(db, { list: send.list, mode, after, limit }).all()).results);
+  return await all(listRecipients(db, { list: send.list, mode, after, limit }), recipientRow);
 }
 
 const insertDeliveries = statement<{ scope: number; send: number; ids: string; now: number }>(
@@ -446,7 +442,7 @@ export async function claimPage(
     claimDeliveries(db, { scope: send.scope_id, send: send.id, ids, now, limit }),
     touchSend(db, { id: send.id, now }),
   ]);
-  return new Set(rowsOf(v.object({ subscriber_id: num }), claimed?.results ?? []).map((row) => row.subscriber_id));
+  return new Set(rowsOf(claimed, v.object({ subscriber_id: num })).map((row) => row.subscriber_id));
 }
 
 const deliveryOutcome = statement<{ scope: number; subscriber: number; status: string; now: number; error: string | null }>(
@@ -491,7 +487,7 @@ const markPruned = statement<{ send: number; now: number }>("UPDATE mail_sends S
  * kept, and marks it pruned once none is left. Resolves how many rows went.
  */
 export async function pruneOldDeliveries(db: D1Database, before: number, limit: number, now: number): Promise<number> {
-  const send = rowOf(v.object({ id: num }), await oldSend(db, { before }).first());
+  const send = await first(oldSend(db, { before }), v.object({ id: num }));
   if (!send) return 0;
   const deleted = (await deleteSome(db, { send: send.id, limit }).run()).meta.changes ?? 0;
   if (deleted < limit) await markPruned(db, { send: send.id, now }).run();
@@ -513,7 +509,7 @@ const writeBucket = statement<{ tokens: number; at: number; was: number }>(
  * the caller waits and tries again).
  */
 export async function takeSendTokens(db: D1Database, wanted: number, perMinute: number, now: number): Promise<number> {
-  const row = rowOf(bucketRow, await readBucket(db).first());
+  const row = await first(readBucket(db), bucketRow);
   const was = row?.at ?? -1;
   const available = row ? Math.min(perMinute, row.tokens + ((now - row.at) * perMinute) / 60_000) : perMinute;
   const granted = Math.max(0, Math.min(wanted, Math.floor(available)));
@@ -569,7 +565,7 @@ const capturedTo = statement<{ to: string; limit: number }>(
 /** Captured mail, newest first, optionally to one address. */
 export async function listCaptured(db: D1Database, to: string | undefined, limit: number) {
   const rows = to === undefined ? await capturedAll(db, { limit }).all() : await capturedTo(db, { to, limit }).all();
-  return rowsOf(capturedRow, rows.results).map((row) => ({
+  return rowsOf(rows, capturedRow).map((row) => ({
     ...row,
     headers: v.parse(v.record(v.string(), v.string()), JSON.parse(row.headers)),
   }));
@@ -585,7 +581,7 @@ const listCounts = statement(
 
 /** Every list with its confirmed and pending subscribers by mode. */
 export async function listsWithCounts(db: D1Database) {
-  return rowsOf(listCountRow, (await listCounts(db).all()).results);
+  return await all(listCounts(db), listCountRow);
 }
 
 const recentSendRow = v.object({
@@ -613,7 +609,7 @@ const recentSendsQuery = statement<{ limit: number }>(
 
 /** The newest sends with their deliveries counted by status. */
 export async function recentSends(db: D1Database, limit = 50) {
-  return rowsOf(recentSendRow, (await recentSendsQuery(db, { limit }).all()).results);
+  return await all(recentSendsQuery(db, { limit }), recentSendRow);
 }
 
 const liveArticleExists = statement<{ slug: string }>(
@@ -626,7 +622,7 @@ const publicBySlug = statement<{ slugs: string; now: number }>(
 
 /** The public articles among these slugs. */
 export async function publicArticlesBySlug(db: D1Database, slugs: string[], now: number): Promise<MailArticleRow[]> {
-  return rowsOf(articleRow, (await publicBySlug(db, { slugs: JSON.stringify(slugs), now }).all()).results);
+  return await all(publicBySlug(db, { slugs: JSON.stringify(slugs), now }), articleRow);
 }
 
 const sectionExists = statement<{ slug: string }>("SELECT 1 AS yes FROM sections WHERE slug = :slug");
