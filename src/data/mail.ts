@@ -285,7 +285,7 @@ const unsentKeyEvents = statement<{ since: number; now: number; limit: number }>
   `SELECT u.id, u.headline, u.summary, a.slug, a.title FROM live_updates u JOIN articles a ON a.id = u.article_id
    WHERE u.pinned = 1 AND u.deleted_at IS NULL AND u.changed_at > :since AND u.changed_at <= :now AND u.created_at <= :now
      AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
-     AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'live' AND s.scope = 'live:' || u.id)
+     AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'live' AND s.scope = 'key-event:' || u.id)
    ORDER BY u.created_at, u.id LIMIT :limit`,
 );
 

@@ -39,9 +39,9 @@ CREATE TABLE mail_announced (
 -- Articles already public when this migration runs are not news: they are never announced.
 INSERT INTO mail_announced (article_id, at) SELECT id, 0 FROM articles WHERE draft = 0 AND deleted_at IS NULL;
 
--- What a reader receives at most once, by name: `article:<id>` for alerts (a reader on two lists gets
--- the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`, `manual:<id>`; as a
--- small integer in every delivery row.
+-- What a reader receives at most once, by name: `alert:<article id>` for alerts (a reader on two
+-- lists gets the story once), `correction:<id>`, `digest:<list>:<day>`, `key-event:<update id>`,
+-- `manual:<id>`; as a small integer in every delivery row.
 CREATE TABLE mail_scopes (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
@@ -49,8 +49,7 @@ CREATE TABLE mail_scopes (
 
 -- One email built once for many recipients: an alert to a list, a correction notice, a digest, a
 -- live article's key event, a manual newsletter.
--- `scope` is what a reader receives at most once: `article:<id>` for alerts (a reader on two lists
--- gets the story once), `correction:<id>`, `digest:<list>:<day>`, `live:<update id>`, `manual:<id>`.
+-- `scope` is what a reader receives at most once (mail_scopes).
 CREATE TABLE mail_sends (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   kind TEXT NOT NULL CHECK (kind IN ('alert', 'correction', 'digest', 'live', 'manual')),

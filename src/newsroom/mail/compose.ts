@@ -9,11 +9,11 @@
  */
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { absoluteUrl, articlePath, type Site } from "../../core/config";
+import { absoluteUrl, type Site } from "../../core/config";
 import { noteAnchor } from "../../core/corrections";
 import { displayDate } from "../../core/dates";
-import { updateAnchor } from "../../core/live";
 import { subjectOf } from "../../core/mail";
+import { articlePath, updateAnchor } from "../../targets/document-name";
 
 /** Stand-ins for each recipient's own links, replaced by `personalise`. */
 export const UNSUBSCRIBE_URL = "%%unsubscribe-url%%";

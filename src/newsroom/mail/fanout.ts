@@ -18,7 +18,7 @@
  */
 import * as v from "valibot";
 import type { Site } from "../../core/config";
-import { listsOf, localDayAndHour } from "../../core/mail";
+import { listName, listsOf, localDayAndHour } from "../../core/mail";
 import {
   articlesPublishedBetween,
   claimPage,
@@ -124,7 +124,7 @@ async function announceArticles(db: D1Database, site: Site, now: number): Promis
     const lists = (listsOfRow[i] ?? []).filter((list) => wanted.has(list));
     if (lists.length === 0) return [];
     const mail = alertEmail(site, mailArticle(row));
-    return lists.map((list) => ({ kind: "alert" as const, list, scope: `article:${row.id}`, ...mail }));
+    return lists.map((list) => ({ kind: "alert" as const, list, scope: `alert:${row.id}`, ...mail }));
   });
   await recordSends(
     db,
@@ -142,7 +142,7 @@ async function noticeCorrections(db: D1Database, site: Site, now: number): Promi
     const scope = `correction:${row.id}`;
     // Everyone who was sent the article, and the corrections list; one scope, so a reader on both gets it once.
     return [
-      { kind: "correction" as const, list: `${RECIPIENTS_OF}article:${row.article_id}`, scope, ...mail },
+      { kind: "correction" as const, list: `${RECIPIENTS_OF}alert:${row.article_id}`, scope, ...mail },
       { kind: "correction" as const, list: "corrections", scope, ...mail },
     ];
   });
@@ -155,8 +155,8 @@ async function noticeKeyEvents(db: D1Database, site: Site, now: number): Promise
   // One send per key event, even with no subscriber yet: it marks the event as sent, once.
   const sends: NewSend[] = rows.map((row) => ({
     kind: "live" as const,
-    list: `live:${row.slug}`,
-    scope: `live:${row.id}`,
+    list: listName({ kind: "live", slug: row.slug }),
+    scope: `key-event:${row.id}`,
     ...keyEventEmail(site, row, row),
   }));
   await recordSends(db, sends, [], now);

@@ -180,14 +180,14 @@ export const mailPublicRoutes = new Hono<AppEnv>()
       return problem(c, 400, "Please try again", "The check that you are a person did not pass (cf-turnstile-response).");
     const rawEmail = fields.email ?? "";
     const email = rawEmail.length <= MAX_ADDRESS_LENGTH ? normaliseAddress(rawEmail) : null;
-    if (!email) return problem(c, 400, "That address will not work", "email: is not an email address we can send to.");
+    if (!email) return problem(c, 400, "That address will not work", "The email field is not an address we can send to.");
     const listText = fields.list ?? "home";
     const list = listText.length <= MAX_LIST_LENGTH ? parseList(listText) : null;
-    if (!list) return problem(c, 400, "No such list", "list: is not the name of a list.");
+    if (!list) return problem(c, 400, "No such list", "The list field is not the name of a list.");
     const mode = fields.mode || "alerts";
-    if (!isMode(mode)) return problem(c, 400, "No such choice", "mode: must be alerts or digest.");
+    if (!isMode(mode)) return problem(c, 400, "No such choice", "The mode field must be alerts or digest.");
     const name = listName(list);
-    if (!(await listExists(c.env.DB, name))) return problem(c, 404, "No such list", "list: names nothing on this site.");
+    if (!(await listExists(c.env.DB, name))) return problem(c, 404, "No such list", "The list field names nothing on this site.");
     const now = c.var.clock.now();
     const subscription = await requestSubscription(c.env.DB, {
       subscriptionId: crypto.randomUUID(),
@@ -273,12 +273,12 @@ export const mailPublicRoutes = new Hono<AppEnv>()
     const check = await checkManage(c, token);
     if (!check.ok) return badLink(c);
     const list = fields.list ?? "";
-    if (!parseList(list)) return problem(c, 400, "No such list", "list: is not the name of a list.");
+    if (!parseList(list)) return problem(c, 400, "No such list", "The list field is not the name of a list.");
     if (fields.action === "leave") await unsubscribe(c.env.DB, check.subscriberId, list);
     else if (fields.action === "mode" && isMode(fields.mode ?? "")) {
       if (!(await setMode(c.env.DB, check.subscriberId, list, fields.mode ?? "")))
-        return problem(c, 404, "No such subscription", "list: you do not receive it.");
-    } else return problem(c, 400, "Nothing to do", "action: must be leave, or mode with mode alerts or digest.");
+        return problem(c, 404, "No such subscription", "The list field names a list you do not receive.");
+    } else return problem(c, 400, "Nothing to do", "The action field must be leave, or mode with a mode of alerts or digest.");
     return manageView(c, token);
   })
   .onError(onError);
