@@ -33,11 +33,14 @@ export default defineConfig({
                 // Tests of pacing set their own; the rest must not wait for tokens.
                 PURGE_RATE_PER_MINUTE: "60000",
                 PURGE_BURST: "10000",
+                // Every email is kept in D1 for the tests to read (GET /api/mail); sending is not paced.
+                MAIL_CAPTURE: "1",
+                MAIL_RATE_PER_MINUTE: "60000",
               },
               // The tests deliver queue messages themselves (tests/integration/helpers.ts, with the
               // plugin's createMessageBatch): the producers send to queues no consumer reads, so
               // nothing is delivered behind a test's back.
-              queueProducers: { PIPELINE: "test-pipeline", REBUILD: "test-rebuild" },
+              queueProducers: { PIPELINE: "test-pipeline", REBUILD: "test-rebuild", MAIL: "test-mail" },
               // The newsroom's READER binding names the reader Worker, which the tests build in-process
               // (tests/integration/helpers.ts); the binding itself answers nothing.
               serviceBindings: { READER: () => new Response(null, { status: 404 }) },

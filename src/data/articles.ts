@@ -3,7 +3,8 @@
  * The articles and their history in the editorial database: this module owns every statement on
  * `articles`, `revisions` and `redirects` (the slugs an article left behind), and the guarded batch
  * every change to an article commits in (`commitGuarded`). Emptying the trash also removes an
- * article's links, corrections and live updates with it, in the same batch. The tables are described
+ * article's links, corrections and live updates with it, in the same batch. (The newsletters read
+ * articles to find first publications, and write none: data/mail.ts.) The tables are described
  * in src/db/migrations/.
  *
  * A change is one `batch` (one transaction). Its first statement is conditional (`UPDATE … WHERE id

@@ -2,7 +2,7 @@
  * @module data/corrections
  * Corrections and clarifications in the editorial database: this module owns every statement on
  * `corrections` and `correction_revisions` (but emptying the trash, which removes them with their
- * article: data/articles.ts). Changes run inside the article's guarded batch (data/articles.ts);
+ * article: data/articles.ts; and the newsletters' read of corrections to send: data/mail.ts). Changes run inside the article's guarded batch (data/articles.ts);
  * every statement here that writes takes that batch's `guard`.
  */
 

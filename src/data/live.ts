@@ -2,7 +2,7 @@
  * @module data/live
  * Live coverage in the editorial database: this module owns every statement on `live_updates` and
  * `live_update_revisions` (but emptying the trash, which removes them with their article:
- * data/articles.ts). Changes run inside the article's guarded batch (data/articles.ts), whose head
+ * data/articles.ts; and the newsletters' read of key events to send: data/mail.ts). Changes run inside the article's guarded batch (data/articles.ts), whose head
  * stamps the article row; every statement here that writes takes that batch's `guard`.
  */
 

@@ -2,7 +2,8 @@
  * @module data/taxonomy
  * Sections, tags and authors in the editorial database: this module owns every statement on
  * `sections`, `tags`, `authors` and the links `article_tags` and `article_authors` (but emptying the
- * trash, which removes an article's links with it: data/articles.ts). A change to a profile or a
+ * trash, which removes an article's links with it: data/articles.ts; and the newsletters' reads of
+ * an article's tags and authors and of whether a list's section, tag or author exists: data/mail.ts). A change to a profile or a
  * section queues the listings it shows on, through data/pipeline.ts, in the same batch.
  */
 

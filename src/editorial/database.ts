@@ -55,6 +55,16 @@ export const TABLES = [
   "correction_revisions",
   "live_updates",
   "live_update_revisions",
+  // Newsletters (src/data/mail.ts).
+  "mail_subscribers",
+  "mail_subscriptions",
+  "mail_suppressed",
+  "mail_announced",
+  "mail_scopes",
+  "mail_sends",
+  "mail_deliveries",
+  "mail_bucket",
+  "mail_captured",
 ] as const;
 
 // An article's status is core/visibility's; re-exported for the modules that read rows from here.

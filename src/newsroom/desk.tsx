@@ -58,6 +58,7 @@ import {
   signedInEditor,
 } from "./desk/guard";
 import { fingerprint } from "./desk/hmac";
+import { deskNewsletterRoutes } from "./desk/newsletters-routes";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
@@ -327,6 +328,7 @@ export const deskRoutes = new Hono<AppEnv>()
   .route("/", mediaApi)
   .use(formLimit)
   .route("/pipeline", deskPipelineRoutes)
+  .route("/newsletters", deskNewsletterRoutes)
   .get("/", async (c) => {
     const status = c.req.query("status");
     const filters = {

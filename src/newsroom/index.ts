@@ -3,12 +3,14 @@
  * The newsroom Worker: the editors' API, the desk and its assets, draft previews, new image widths,
  * and the pipeline: the queue consumer that builds the read model, the dead-letter consumer, and
  * the cron. It holds D1, KV writes, R2 writes, Images, the queues and the secrets. Readers never
- * reach it directly: the reader Worker hands it `/api/*`, `/desk/*`, `/preview/*` and image widths
- * over a service binding.
+ * reach it directly: the reader Worker hands it `/api/*`, `/desk/*`, `/preview/*`, the newsletter
+ * routes (`/subscribe*`, `/unsubscribe`) and image widths over a service binding. Newsletters go out
+ * through the mail queue's consumer (newsroom/mail/).
  */
 import { type Handler, Hono, type MiddlewareHandler } from "hono";
 import { NO_STORE } from "../cache/policy";
 import { systemClock } from "../core/clock";
+import { siteFromEnv } from "../core/config";
 import { consumeBatch, recordDeadLetters } from "../pipeline/consumer";
 import { runCron } from "../pipeline/cron";
 import { DEAD_LETTER_QUEUE } from "../pipeline/messages";
@@ -16,6 +18,8 @@ import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
 import { onError } from "./errors";
+import { consumeMail, MAIL_QUEUE, pruneDeliveries, queueDigests, queueNewMail } from "./mail/fanout";
+import { mailPublicRoutes } from "./mail/public-routes";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
 import { mediaVariants } from "./media";
 import { pipelineSetup } from "./setup";
@@ -33,6 +37,7 @@ export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
     "/preview/*",
     lazyApp(options, "/preview", () => import("./preview").then((m) => m.previewRoutes)),
   );
+  app.route("/", mailPublicRoutes);
   app.route("/", mediaVariants);
   app.notFound((c) => c.text("Not Found\n", 404, { "Cache-Control": NO_STORE }));
   app.onError(onError);
@@ -41,8 +46,9 @@ export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
 
 /**
  * After any request that may have written (not GET or HEAD), the outbox rows its commit left are
- * sent to the queue, after the response. One place, so no handler can forget it; a send that fails
- * leaves the rows for the cron.
+ * sent to the queue, after the response, and after an editor's write, the newsletters it made due
+ * (newsroom/mail/fanout.ts). One place, so no handler can forget it; a send that fails leaves the
+ * rows for the cron.
  */
 function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
   return async function sendOutboxAfterWrites(c, next) {
@@ -51,6 +57,12 @@ function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
     const m = c.var.materialiser;
     c.executionCtx.waitUntil(
       sendOutbox(m.db, m.queues, m.clock.now()).catch((error: unknown) => console.error("sending the outbox failed:", error)),
+    );
+    // An editor's write may have published an article for the first time, or corrected one: its email
+    // goes now, not at the next cron. (A reader's subscription publishes nothing.)
+    if (!/^\/(?:api|desk)\//.test(c.req.path)) return;
+    c.executionCtx.waitUntil(
+      queueNewMail(c.env, m.site, m.clock.now()).catch((error: unknown) => console.error("queueing mail failed:", error)),
     );
   };
 }
@@ -84,6 +96,10 @@ export function createNewsroom(options: PipelineOptions) {
         await recordDeadLetters(env.DB, batch, options.clock.now());
         return;
       }
+      if (batch.queue === MAIL_QUEUE) {
+        await consumeMail(env, siteFromEnv(env), batch, () => options.clock.now());
+        return;
+      }
       const report = await consumeBatch(materialiserFor(env, ctx, options), batch);
       if (report.failed.length)
         console.error(`pipeline: ${report.failed.length} failed: ${report.failed.slice(0, 10).join(" ")}`);
@@ -91,6 +107,11 @@ export function createNewsroom(options: PipelineOptions) {
     /** Once a minute: work that comes due by itself, and anything the queue never acknowledged. */
     async scheduled(_controller: ScheduledController, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {
       const report = await runCron(materialiserFor(env, ctx, options));
+      const now = options.clock.now();
+      const site = siteFromEnv(env);
+      const mail = (await queueDigests(env, site, now)) + (await queueNewMail(env, site, now));
+      await pruneDeliveries(env, now);
+      if (mail) console.log(`cron: queued ${mail} newsletter sends`);
       if (report.sent || report.purges.requests.length || report.staleListings.length) {
         console.log(
           `cron: sent ${report.sent}, purge requests ${report.purges.requests.length}, stale listings ${report.staleListings.length}`,

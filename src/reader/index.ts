@@ -2,7 +2,8 @@
  * @module reader/index
  * The reader Worker: public pages and feeds, media, robots, the favicon, the 404 page, behind
  * Workers Caching. It holds the KV read model, the media bucket and the search index, and nothing
- * of the newsroom: requests for `/api/*`, `/desk/*`, `/preview/*` and new image widths are handed
+ * of the newsroom: requests for `/api/*`, `/desk/*`, `/preview/*`, the newsletter routes
+ * (`/subscribe*`, `/unsubscribe`) and new image widths are handed
  * to the newsroom Worker over its service binding. The newsroom purges this Worker's cache by
  * calling `purge` and `invalidate` on its default entrypoint, since purges are scoped to the
  * entrypoint that makes them (https://developers.cloudflare.com/workers/cache/purge/).
@@ -24,7 +25,7 @@ export interface ReaderOptions {
 }
 
 /** Paths the newsroom answers; the reader passes them on untouched. */
-const NEWSROOM_PATHS = /^\/(?:api|desk|preview)(?:\/|$)/;
+const NEWSROOM_PATHS = /^\/(?:api|desk|preview|subscribe|unsubscribe)(?:\/|$)/;
 
 /**
  * The reader's Hono app. Its start is kept to what an article needs (docs/benchmark.md): Hono's

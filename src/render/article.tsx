@@ -14,6 +14,7 @@ import { PublishedTime } from "./article-meta";
 import { CorrectionNotes } from "./corrections";
 import { Layout, type NavSection, toDocument } from "./layout";
 import { LiveCoverage, LiveLabel, type LiveView, liveFeedPaths, liveJsonLd } from "./live";
+import { SubscribeForm } from "./subscribe";
 
 /** Renders an article's page; a live article's (`live`, render/live.tsx) carries its coverage too. */
 export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = [], live?: LiveView): Promise<string> {
@@ -141,6 +142,9 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
               return <li>{slug ? <a href={tagPath(slug)}>{tag}</a> : tag}</li>;
             })}
           </ul>
+        ) : null}
+        {article.links?.section ? (
+          <SubscribeForm list={`section:${article.links.section}`} label={`${article.category} articles`} />
         ) : null}
       </article>
     </Layout>,

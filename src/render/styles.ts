@@ -56,6 +56,8 @@ input,select,button{font:inherit;color:var(--fg);background:var(--bg);border:1px
 button{cursor:pointer}
 input:focus-visible,select:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 mark{background:#ffe58a;color:#1d1c1a;padding:0 .05em}
+form.subscribe{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;font-family:system-ui,sans-serif;font-size:.9rem;margin:2rem 0;padding-top:1rem;border-top:1px solid var(--rule)}
+form.subscribe label{display:flex;flex-direction:column;gap:.2rem}
 form.search-page{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end;font-family:system-ui,sans-serif;font-size:.9rem;margin-bottom:1.5rem}
 form.search-page label{display:flex;flex-direction:column;gap:.2rem}
 form.search-page .query{flex:1 1 100%}

@@ -127,6 +127,7 @@ export function testEnv(settings: Partial<Cloudflare.Env> = {}): Cloudflare.Env 
     ...base,
     PIPELINE: watchedQueue(base.PIPELINE, "broadsheet-pipeline"),
     REBUILD: watchedQueue(base.REBUILD, "broadsheet-rebuild"),
+    MAIL: watchedQueue(base.MAIL, "broadsheet-mail"),
   };
 }
 
@@ -152,7 +153,9 @@ export const worker = {
 export async function drainQueues(settings: Partial<Cloudflare.Env> = {}): Promise<number> {
   let deliveries = 0;
   for (let round = 0; round < 10_000; round++) {
-    const name = ["broadsheet-pipeline", "broadsheet-rebuild", DEAD_LETTER_QUEUE].find((q) => sent.get(q)?.length);
+    const name = ["broadsheet-pipeline", "broadsheet-rebuild", "broadsheet-mail", DEAD_LETTER_QUEUE].find(
+      (q) => sent.get(q)?.length,
+    );
     if (!name) return deliveries;
     const waiting = sent.get(name) ?? [];
     const taken = waiting.splice(0, 100);

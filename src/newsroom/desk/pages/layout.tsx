@@ -81,6 +81,9 @@ function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) 
                   <a href="/desk/sections">Sections</a>
                 </li>
                 <li>
+                  <a href="/desk/newsletters">Newsletters</a>
+                </li>
+                <li>
                   <a href="/desk/pipeline">Pipeline</a>
                 </li>
               </ul>

@@ -38,6 +38,7 @@ const KIND_NAMES: Record<string, string> = {
   fanout: "Fan-out of",
   websub: "WebSub ping for",
   purge: "Cache purge of",
+  mail: "Newsletter send",
 };
 
 /** The work a dead letter stood for, from its stored message body. */
@@ -47,7 +48,10 @@ export function describeWork(kind: string, target: string): string {
 
 function workOfBody(body: string): { kind: string; target: string } {
   try {
-    const message = JSON.parse(body) as { kind?: unknown; target?: unknown } | null;
+    const message = JSON.parse(body) as { kind?: unknown; target?: unknown; send?: unknown; after?: unknown } | null;
+    // The mail queue's messages (newsroom/mail/fanout.ts): a send and the page after a subscriber.
+    if (typeof message?.send === "number")
+      return { kind: "mail", target: `${message.send}${message.after ? ` after subscriber ${String(message.after)}` : ""}` };
     return { kind: String(message?.kind ?? ""), target: String(message?.target ?? "") };
   } catch {
     return { kind: "", target: body.slice(0, 80) };
