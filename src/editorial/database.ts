@@ -42,6 +42,12 @@ export const TABLES = [
   "correction_revisions",
   "live_updates",
   "live_update_revisions",
+  "people",
+  "person_tokens",
+  "invitations",
+  "audit",
+  "article_workflow",
+  "article_notes",
 ] as const;
 
 export interface ArticleRow {

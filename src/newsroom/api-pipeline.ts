@@ -7,14 +7,15 @@
 import { Hono } from "hono";
 import { pipelineStatus, replayDeadLetters, startRebuild } from "../pipeline/status";
 import type { AppEnv } from "./app-env";
+import { requires } from "./permissions";
 
 export const pipelineApi = new Hono<AppEnv>()
-  .get("/", async (c) => c.json(await pipelineStatus(c.env.DB)))
-  .post("/rebuild", async (c) => {
+  .get("/", requires("pipeline:manage"), async (c) => c.json(await pipelineStatus(c.env.DB)))
+  .post("/rebuild", requires("pipeline:manage"), async (c) => {
     const id = await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
     return c.json({ rebuild: id, status: `/api/pipeline` }, 202);
   })
-  .post("/replay", async (c) => {
+  .post("/replay", requires("pipeline:manage"), async (c) => {
     const raw = c.req.query("id");
     const id = raw === undefined ? undefined : Number(raw);
     if (id !== undefined && !Number.isSafeInteger(id)) {

@@ -11,12 +11,13 @@ import { runStatements } from "../pipeline/outbox";
 import { schedulePurgeStatements } from "../pipeline/purges";
 import { reindexPage } from "../pipeline/search-entry";
 import type { AppEnv } from "./app-env";
+import { requires } from "./permissions";
 
 /** Articles one request reindexes by default, and at most: a page is one D1 batch per database. */
 export const REINDEX_DEFAULT_LIMIT = 50;
 export const REINDEX_MAX_LIMIT = 200;
 
-export const searchApi = new Hono<AppEnv>().post("/search/reindex", async (c) => {
+export const searchApi = new Hono<AppEnv>().post("/search/reindex", requires("pipeline:manage"), async (c) => {
   const after = c.req.query("after") ?? "";
   const limitParam = c.req.query("limit");
   const limit = limitParam === undefined ? REINDEX_DEFAULT_LIMIT : Number(limitParam);

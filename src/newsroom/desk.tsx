@@ -13,6 +13,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
+import { auditStatement } from "../data/audit";
 import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
@@ -41,6 +42,7 @@ import { loadNav } from "../pipeline/listing-builders";
 import { rebuildNeeded } from "../pipeline/status";
 import { renderArticle } from "../render/article";
 import type { AppEnv } from "./app-env";
+import { personForToken } from "./auth";
 import { accessFromEnv } from "./desk/access";
 import { lineDiff } from "./desk/diff";
 import {
@@ -54,16 +56,7 @@ import {
   problemsByField,
   readForm,
 } from "./desk/form";
-import {
-  articlePageCsp,
-  currentSession,
-  deskAuth,
-  deskHeaders,
-  deskSecret,
-  safeNext,
-  sameOrigin,
-  signedInEditor,
-} from "./desk/guard";
+import { articlePageCsp, currentSession, DESK_REFUSALS, deskHeaders, deskSecret, safeNext, sameOrigin } from "./desk/guard";
 import { fingerprint } from "./desk/hmac";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
@@ -82,6 +75,7 @@ import { formatTime, zoneLabel } from "./desk/time-zone";
 import { editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 import { mediaApi } from "./media";
+import { open, requires } from "./permissions";
 import { requestSetup } from "./setup";
 
 /** The desk's environment under /articles/:slug, where `article` is the stored article the slug names. */
@@ -121,15 +115,11 @@ const zoneOf = (c: DeskContext): string => c.var.site.timeZone ?? "UTC";
  * before any of them runs: each finds it in `c.var.article`.
  */
 const articleRoutes = new Hono<ArticleEnv>()
-  // Restoring reads no field, but its body must be a form as every desk form's is, and it was
-  // checked before the lookup: a body that is no form is 400 or 415 even for an unknown slug.
-  .post("/restore", requireForm)
-  .use(withArticle)
-  .get("/", async (c) => {
+  .get("/", requires("articles:read"), withArticle, async (c) => {
     const row = c.var.article;
     return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
   })
-  .post("/", async (c) => {
+  .post("/", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -145,7 +135,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
     return invalid(c, { fields, row }, saved.details, saved.error);
   })
-  .get("/history", async (c) => {
+  .get("/history", requires("articles:read"), withArticle, async (c) => {
     const row = c.var.article;
     const revisions = await listRevisions(c.env.DB, row.id);
     const from = Number(c.req.query("from"));
@@ -175,7 +165,7 @@ const articleRoutes = new Hono<ArticleEnv>()
       ),
     });
   })
-  .post("/revisions/:id{[0-9]+}/restore", async (c) => {
+  .post("/revisions/:id{[0-9]+}/restore", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const id = c.req.param("id");
     const form = await readForm(c);
@@ -185,7 +175,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!saved.ok) return refused(c, row, saved);
     return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
   })
-  .post("/updates", async (c) => {
+  .post("/updates", requires("live:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -198,7 +188,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
     return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice, liveDraft: draft, liveProblems }), 400);
   })
-  .post("/move", async (c) => {
+  .post("/move", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -207,7 +197,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!moved.ok) return refused(c, row, moved);
     return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
   })
-  .post("/trash", async (c) => {
+  .post("/trash", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -216,13 +206,15 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!result.ok) return refused(c, row, result);
     return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
   })
-  .post("/restore", async (c) => {
+  // Restoring reads no field, but its body must be a form as every desk form's is, and it is
+  // checked before the lookup: a body that is no form is 400 or 415 even for an unknown slug.
+  .post("/restore", requires("articles:publish"), requireForm, withArticle, async (c) => {
     const row = c.var.article;
     const result = await untrashArticle(publisher(c), row.slug, {});
     if (!result.ok) return refused(c, row, result);
     return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
   })
-  .post("/corrections", async (c) => {
+  .post("/corrections", requires("corrections:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -235,7 +227,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     }
     return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
   })
-  .post("/corrections/:id/withdraw", async (c) => {
+  .post("/corrections/:id/withdraw", requires("corrections:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -244,7 +236,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!withdrawn.ok) return refused(c, row, withdrawn);
     return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
   })
-  .post("/preview-link", async (c) => {
+  .post("/preview-link", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;
     const secret = deskSecret(c.env);
     const fields = storedFields(c, row);
@@ -267,14 +259,18 @@ export const deskRoutes = new Hono<AppEnv>()
   // Every page below, the pipeline's and an article's too, is framed by the one layout.
   .use(deskLayout)
   .use(sameOrigin())
+  .use(async function deskRefusals(c, next) {
+    c.set("refusals", DESK_REFUSALS);
+    await next();
+  })
   .use(async function deskOpen(c, next) {
     editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
     return c.text("The desk is closed: set the DESK_SECRET secret (32 characters or more). See docs/desk.md.\n", 503);
   })
-  .get("/sign-in", async (c) => {
+  .get("/sign-in", open("the sign-in page"), async (c) => {
     const next = safeNext(c.req.query("next"));
-    if (await signedInEditor(c)) return c.redirect(next, 303);
+    if (c.var.actor) return c.redirect(next, 303);
     const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
     return page(c, {
       title: "Sign in",
@@ -282,7 +278,7 @@ export const deskRoutes = new Hono<AppEnv>()
       content: <SignInPage next={next} notice={notice} access={!!accessFromEnv(c.env)} />,
     });
   })
-  .post("/sign-in", formLimit, async (c) => {
+  .post("/sign-in", open("signing in"), formLimit, async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const next = safeNext(formText(form, "next"));
@@ -303,38 +299,62 @@ export const deskRoutes = new Hono<AppEnv>()
     const secret = deskSecret(c.env);
     const token = formText(form, "token");
     const editor = await editorForToken(editorsFromEnv(c.env), token);
-    if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    // Not a bootstrap token: perhaps a person's own (data/people.ts), which signs that person in.
+    const person = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    if ((!editor && !person) || !secret) {
+      await auditStatement(c.env.DB, {
+        at: now,
+        actorId: "anonymous",
+        actorName: "anonymous",
+        action: "sign-in-failed",
+        target: `address:${address}`,
+      }).run();
+      return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    }
     await forgiveAttempt(c.env.DB, attempt.id);
-    const session = await sealSession(
-      { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
+    const who = person ? { id: person.id, name: person.name } : { id: `token:${editor}`, name: editor ?? "editor" };
+    await startSession(
+      c,
       secret,
+      person
+        ? { editor: person.name, key: "person", person: person.id }
+        : { editor: who.name, key: await fingerprint(secret, token) },
     );
-    setCookie(c, SESSION_COOKIE, session, {
-      path: "/desk",
-      httpOnly: true,
-      secure: true,
-      sameSite: "Strict",
-      maxAge: SESSION_SECONDS,
-    });
+    await auditStatement(c.env.DB, {
+      at: now,
+      actorId: who.id,
+      actorName: who.name,
+      action: "sign-in",
+      target: `person:${who.id}`,
+    }).run();
     return c.redirect(next, 303);
   })
-  .post("/sign-out", formLimit, async (c) => {
+  .post("/sign-out", open("signing out: it ends whatever session the cookie holds"), formLimit, async (c) => {
     // Every desk form, this one too, answers a body that is no form with 400 or 415.
     const form = await readForm(c);
     if (form instanceof Response) return form;
     // The cookie is cleared here, and its session recorded as ended, so no copy of it still works.
     const secret = deskSecret(c.env);
     const session = secret ? await currentSession(c, secret) : null;
-    if (session) await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
+    if (session) {
+      await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
+      const who = c.var.actor ?? { id: session.person ?? `token:${session.editor}`, name: session.editor };
+      await auditStatement(c.env.DB, {
+        at: c.var.clock.now(),
+        actorId: who.id,
+        actorName: who.name,
+        action: "sign-out",
+        target: `person:${who.id}`,
+      }).run();
+    }
     deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
-  .use(deskAuth())
   // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
   .route("/pipeline", deskPipelineRoutes)
-  .get("/", async (c) => {
+  .get("/", requires("articles:read"), async (c) => {
     const status = c.req.query("status");
     const filters = {
       status: STATUSES.includes(status as Status) ? (status as Status) : undefined,
@@ -376,11 +396,11 @@ export const deskRoutes = new Hono<AppEnv>()
       ),
     });
   })
-  .get("/new", async (c) => {
+  .get("/new", requires("articles:draft"), async (c) => {
     const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
     return page(c, await editorPage(c, { fields }));
   })
-  .post("/new", async (c) => {
+  .post("/new", requires("articles:draft"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const fields = fieldsFromForm(form);
@@ -397,7 +417,7 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
   })
-  .post("/preview", async (c) => {
+  .post("/preview", requires("articles:draft"), async (c) => {
     // The live preview: the form as it stands, through the same build and page as a save.
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -416,8 +436,8 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   // One stored article's pages and forms, each with the article already looked up.
   .route("/articles/:slug", articleRoutes)
-  .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
-  .post("/authors", async (c) => {
+  .get("/authors", requires("articles:read"), async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
+  .post("/authors", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const data = profileData(form);
@@ -431,13 +451,13 @@ export const deskRoutes = new Hono<AppEnv>()
     if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
-  .get("/authors/:slug", async (c) => {
+  .get("/authors/:slug", requires("articles:read"), async (c) => {
     const author = await getAuthor(c.env.DB, c.req.param("slug"));
     if (!author) return c.redirect("/desk/authors", 303);
     const notice: Notice | undefined = c.req.query("n") === "saved" ? { role: "status", text: "Saved." } : undefined;
     return page(c, await authorsPage(c, { slug: author.slug, fields: authorFields(author), notice }));
   })
-  .post("/authors/:slug", async (c) => {
+  .post("/authors/:slug", requires("taxonomy:write"), async (c) => {
     const slug = c.req.param("slug");
     if (!(await getAuthor(c.env.DB, slug))) return c.redirect("/desk/authors", 303);
     const form = await readForm(c);
@@ -447,7 +467,7 @@ export const deskRoutes = new Hono<AppEnv>()
     if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
-  .post("/authors/:slug/delete", async (c) => {
+  .post("/authors/:slug/delete", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const slug = c.req.param("slug");
@@ -469,12 +489,12 @@ export const deskRoutes = new Hono<AppEnv>()
       }),
     );
   })
-  .get("/sections", async (c) => {
+  .get("/sections", requires("articles:read"), async (c) => {
     const notice: Notice | undefined =
       c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
     return page(c, await sectionsPage(c, notice));
   })
-  .post("/sections/:slug", async (c) => {
+  .post("/sections/:slug", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const position = formText(form, "position").trim();
@@ -490,7 +510,23 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     return c.redirect("/desk/sections?n=saved", 303);
   })
-  .all("*", (c) => c.text("There is no such desk page.\n", 404));
+  .all("*", open("an unknown desk page answers 404"), (c) => c.text("There is no such desk page.\n", 404));
+
+/** Sets the cookie of a new desk session (desk/session.ts). */
+export async function startSession(
+  c: Context<AppEnv>,
+  secret: string,
+  who: { editor: string; key: string; person?: string },
+): Promise<void> {
+  const session = await sealSession({ id: newSessionId(), ...who, expires: c.var.clock.now() + SESSION_SECONDS * 1000 }, secret);
+  setCookie(c, SESSION_COOKIE, session, {
+    path: "/desk",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    maxAge: SESSION_SECONDS,
+  });
+}
 
 /** An author's form as posted. */
 function profileData(form: FormData): { name: string; bio: string; url: string; photoUrl: string } {

@@ -1,0 +1,113 @@
+/**
+ * @module data/audit
+ * The audit log (table `audit`, src/db/migrations/0013_people.sql): who did what to what, when, at
+ * which version. An entry is written in the same D1 batch as the change it records: callers add
+ * {@link auditStatement} (or, inside a guarded article batch, {@link guardedAudit}) to their batch.
+ */
+import * as v from "valibot";
+import { sql, statement } from "./sql";
+
+/** One entry as written. */
+export interface AuditEntry {
+  at: number;
+  actorId: string;
+  actorName: string;
+  action: string;
+  target: string;
+  version?: string | null | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+const insert = statement<{
+  at: number;
+  actorId: string;
+  actorName: string;
+  action: string;
+  target: string;
+  version: string | null;
+  detail: string | null;
+}>(
+  `INSERT INTO audit (at, actor_id, actor_name, action, target, version, detail)
+   VALUES (:at, :actorId, :actorName, :action, :target, :version, :detail)`,
+);
+
+/** The statement that records `entry`, for the caller's batch. */
+export function auditStatement(db: D1Database, entry: AuditEntry): D1PreparedStatement {
+  return insert(db, {
+    at: entry.at,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    action: entry.action,
+    target: entry.target,
+    version: entry.version ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  });
+}
+
+/**
+ * A guarded article batch's entry (editorial/database.ts's `Guard`): it runs only if the change won,
+ * and takes the version and slug from the article row as the change left it.
+ */
+export function guardedAudit(
+  guard: (text: string, ...values: unknown[]) => D1PreparedStatement,
+  articleId: string,
+  entry: Pick<AuditEntry, "at" | "actorId" | "actorName" | "action">,
+): D1PreparedStatement {
+  return guard(
+    `INSERT INTO audit (at, actor_id, actor_name, action, target, version)
+     SELECT ?, ?, ?, ?, 'article:' || slug, version FROM articles WHERE id = ? AND {guard}`,
+    entry.at,
+    entry.actorId,
+    entry.actorName,
+    entry.action,
+    articleId,
+  );
+}
+
+export const auditRowSchema = v.object({
+  id: v.number(),
+  at: v.number(),
+  actor_id: v.string(),
+  actor_name: v.string(),
+  action: v.string(),
+  target: v.string(),
+  version: v.nullable(v.string()),
+  detail: v.nullable(v.string()),
+});
+export type AuditRow = v.InferOutput<typeof auditRowSchema>;
+
+export interface AuditFilter {
+  person?: string | undefined;
+  /** An article's slug. */
+  article?: string | undefined;
+  action?: string | undefined;
+  /** Entries at or after this time (ms). */
+  since?: number | undefined;
+  /** Entries older than this id (the cursor of the previous page). */
+  before?: number | undefined;
+  limit: number;
+}
+
+/** Entries newest first, filtered; one more than `limit` is read to tell whether there is a next page. */
+export async function listAudit(db: D1Database, filter: AuditFilter): Promise<{ entries: AuditRow[]; next: number | null }> {
+  const { results } = await sql(
+    db,
+    `SELECT id, at, actor_id, actor_name, action, target, version, detail FROM audit
+     WHERE (:person = '' OR actor_id = :person)
+       AND (:target = '' OR target = :target)
+       AND (:action = '' OR action = :action)
+       AND at >= :since AND id < :before
+     ORDER BY id DESC LIMIT :limit`,
+    {
+      person: filter.person ?? "",
+      target: filter.article ? `article:${filter.article}` : "",
+      action: filter.action ?? "",
+      since: filter.since ?? 0,
+      before: filter.before ?? Number.MAX_SAFE_INTEGER,
+      limit: filter.limit + 1,
+    },
+  ).all();
+  const rows = results.map((row) => v.parse(auditRowSchema, row));
+  const entries = rows.slice(0, filter.limit);
+  return { entries, next: rows.length > filter.limit ? (entries.at(-1)?.id ?? null) : null };
+}
