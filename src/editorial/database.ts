@@ -42,9 +42,10 @@ export const TABLES = [
   "correction_revisions",
   "live_updates",
   "live_update_revisions",
-  "people",
+  // A person's tokens and invitations before the person (foreign keys).
   "person_tokens",
   "invitations",
+  "people",
   "audit",
   "article_workflow",
   "article_notes",

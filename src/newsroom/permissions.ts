@@ -189,3 +189,33 @@ export function open(reason: string): MiddlewareHandler {
   middleware[DECLARED] = { open: reason };
   return middleware;
 }
+
+/** One route of an app's table (Hono's `app.routes`), with what it declared. */
+export interface DeclaredRoute {
+  method: string;
+  path: string;
+  declaration: Declaration | undefined;
+}
+
+/**
+ * The routes of a Hono route table (`app.routes`), each with what it declared. An entry that takes
+ * `next` is middleware; the entries registered with a handler (same method and path, in a row) are
+ * one route, which must carry a declaration among them. Middleware registered alone (`use`) is
+ * no route.
+ */
+export function declaredRoutes(routes: ReadonlyArray<{ method: string; path: string; handler: unknown }>): DeclaredRoute[] {
+  const found: DeclaredRoute[] = [];
+  let pending: Array<{ method: string; path: string; handler: unknown }> = [];
+  for (const route of routes) {
+    const last = pending.at(-1);
+    if (last && (last.method !== route.method || last.path !== route.path)) pending = [];
+    pending.push(route);
+    const inner = unwrapped(route.handler);
+    const isMiddleware = typeof inner === "function" && inner.length >= 2;
+    if (isMiddleware) continue;
+    const declaration = pending.map((r) => declarationOf(r.handler)).find((d) => d !== undefined);
+    found.push({ method: route.method, path: route.path, declaration });
+    pending = [];
+  }
+  return found;
+}

@@ -200,7 +200,7 @@ export async function request(path: string, init?: RequestInit, settings: Partia
 }
 
 /** A request and its background work (the send to the queue), leaving the queue's messages waiting. */
-async function requestOnly(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
+export async function requestOnly(path: string, init?: RequestInit, settings: Partial<Cloudflare.Env> = {}): Promise<Response> {
   const ctx = createExecutionContext();
   const response = await worker.fetch(new Request(new URL(path, SITE), init), testEnv(settings), ctx);
   await waitOnExecutionContext(ctx);
