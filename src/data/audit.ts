@@ -16,9 +16,11 @@ export interface AuditEntry {
   target: string;
   version?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;
+  /** Write the entry only if this person exists: for a batch whose first statement may insert nothing. */
+  onlyIf?: { person: string } | { invitation: string } | undefined;
 }
 
-const insert = statement<{
+type Row = {
   at: number;
   actorId: string;
   actorName: string;
@@ -26,14 +28,29 @@ const insert = statement<{
   target: string;
   version: string | null;
   detail: string | null;
-}>(
+};
+
+const insert = statement<Row>(
   `INSERT INTO audit (at, actor_id, actor_name, action, target, version, detail)
    VALUES (:at, :actorId, :actorName, :action, :target, :version, :detail)`,
 );
 
+const insertIfPerson = statement<Row & { person: string }>(
+  `INSERT INTO audit (at, actor_id, actor_name, action, target, version, detail)
+   SELECT :at, :actorId, :actorName, :action, :target, :version, :detail
+   WHERE EXISTS (SELECT 1 FROM people WHERE id = :person)`,
+);
+
+// Written only if the invitation was used by this very batch (at this entry's time).
+const insertIfInvitationUsed = statement<Row & { invitation: string }>(
+  `INSERT INTO audit (at, actor_id, actor_name, action, target, version, detail)
+   SELECT :at, :actorId, :actorName, :action, :target, :version, :detail
+   WHERE EXISTS (SELECT 1 FROM invitations WHERE id = :invitation AND used_at = :at)`,
+);
+
 /** The statement that records `entry`, for the caller's batch. */
 export function auditStatement(db: D1Database, entry: AuditEntry): D1PreparedStatement {
-  return insert(db, {
+  const row: Row = {
     at: entry.at,
     actorId: entry.actorId,
     actorName: entry.actorName,
@@ -41,7 +58,11 @@ export function auditStatement(db: D1Database, entry: AuditEntry): D1PreparedSta
     target: entry.target,
     version: entry.version ?? null,
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
-  });
+  };
+  if (!entry.onlyIf) return insert(db, row);
+  return "person" in entry.onlyIf
+    ? insertIfPerson(db, { ...row, person: entry.onlyIf.person })
+    : insertIfInvitationUsed(db, { ...row, invitation: entry.onlyIf.invitation });
 }
 
 /**

@@ -184,8 +184,10 @@ export async function sessionPerson(
 
 // Invitations
 
+/** A new invitation for a person; written only if the person exists (so a batch whose person insert lost writes none). */
 export const insertInvitation = statement<{ id: string; personId: string; now: number; expires: number }>(
-  "INSERT INTO invitations (id, person_id, created_at, expires_at) VALUES (:id, :personId, :now, :expires)",
+  `INSERT INTO invitations (id, person_id, created_at, expires_at)
+   SELECT :id, :personId, :now, :expires WHERE EXISTS (SELECT 1 FROM people WHERE id = :personId)`,
 );
 
 export const invitationRowSchema = v.object({

@@ -39,6 +39,7 @@ import { runCron } from "../pipeline/cron";
 import { correctionsApi } from "./api-corrections";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
+import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
 import { searchApi } from "./api-search";
 import type { AppEnv } from "./app-env";
@@ -238,6 +239,8 @@ export const apiRoutes = new Hono<AppEnv>()
     return c.json(await runCron(c.var.materialiser));
   })
   .route("/pipeline", pipelineApi)
+  // People, their tokens, and who is calling: /api/people, /api/tokens, /api/me (newsroom/api-people.ts).
+  .route("/", peopleApi)
   .all("*", open("an unknown API route answers 404 to anyone"), (c) =>
     apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`),
   )

@@ -9,11 +9,13 @@ import type { Context, Next } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
+import { html } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { auditStatement } from "../data/audit";
+import { invitationById, type PersonRow, personById, useInvitation } from "../data/people";
 import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
@@ -74,6 +76,7 @@ import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
 import { editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
+import { invitationIdOf } from "./invitations";
 import { mediaApi } from "./media";
 import { open, requires } from "./permissions";
 import { requestSetup } from "./setup";
@@ -350,6 +353,46 @@ export const deskRoutes = new Hono<AppEnv>()
     deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
+  .get("/invitation/:link", open("an invitation link is its own credential: its signature is checked here"), async (c) => {
+    const checked = await checkInvitation(c);
+    if (!checked.ok) return checked.response;
+    return page(c, {
+      title: "Welcome",
+      content: html`<h1>Welcome, ${checked.person.name}</h1>
+        <p>You have been invited to the desk as ${checked.person.role === "admin" ? "an" : "a"} ${checked.person.role}.</p>
+        <form method="post"><button type="submit">Sign in to the desk</button></form>`,
+    });
+  })
+  // Only the button's POST uses the invitation, so a mail scanner that follows the link uses nothing.
+  .post(
+    "/invitation/:link",
+    open("an invitation link is its own credential: its signature is checked here"),
+    formLimit,
+    async (c) => {
+      const form = await readForm(c);
+      if (form instanceof Response) return form;
+      const checked = await checkInvitation(c);
+      if (!checked.ok) return checked.response;
+      const { person, invitation, secret } = checked;
+      const db = c.env.DB;
+      const now = c.var.clock.now();
+      const [used] = await db.batch([
+        useInvitation(db, { id: invitation, now }),
+        auditStatement(db, {
+          at: now,
+          actorId: person.id,
+          actorName: person.name,
+          action: "invitation-used",
+          target: `person:${person.id}`,
+          onlyIf: { invitation },
+        }),
+      ]);
+      if ((used?.meta.changes ?? 0) !== 1)
+        return invitationRefused(c, 410, "This invitation has already been used, or has expired.");
+      await startSession(c, secret, { editor: person.name, key: "person", person: person.id });
+      return c.redirect("/desk", 303);
+    },
+  )
   // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
@@ -511,6 +554,37 @@ export const deskRoutes = new Hono<AppEnv>()
     return c.redirect("/desk/sections?n=saved", 303);
   })
   .all("*", open("an unknown desk page answers 404"), (c) => c.text("There is no such desk page.\n", 404));
+
+type InvitationCheck =
+  | { ok: true; person: PersonRow; invitation: string; secret: string }
+  | { ok: false; response: Response | Promise<Response> };
+
+/** The invitation a link names: genuine, unused, unexpired, for a person who is active. */
+async function checkInvitation(c: Context<AppEnv>): Promise<InvitationCheck> {
+  const secret = deskSecret(c.env);
+  const id = secret ? await invitationIdOf(c.req.param("link") ?? "", secret) : null;
+  const invitation = id ? await invitationById(c.env.DB, id) : null;
+  if (!secret || !invitation) return { ok: false, response: invitationRefused(c, 403, "This invitation link is not valid.") };
+  if (invitation.used_at !== null)
+    return {
+      ok: false,
+      response: invitationRefused(
+        c,
+        410,
+        "This invitation has already been used. Sign in with a token, or ask an admin for a new invitation.",
+      ),
+    };
+  if (invitation.expires_at <= c.var.clock.now())
+    return { ok: false, response: invitationRefused(c, 410, "This invitation has expired. Ask an admin for a new one.") };
+  const person = await personById(c.env.DB, invitation.person_id);
+  if (person?.active !== 1) return { ok: false, response: invitationRefused(c, 403, "This invitation is no longer valid.") };
+  return { ok: true, person, invitation: invitation.id, secret };
+}
+
+function invitationRefused(c: Context<AppEnv>, status: 403 | 410, text: string): Promise<Response> {
+  c.status(status);
+  return Promise.resolve(c.render(html`<h1>Invitation</h1><p>${text}</p>`, { title: "Invitation" }));
+}
 
 /** Sets the cookie of a new desk session (desk/session.ts). */
 export async function startSession(
