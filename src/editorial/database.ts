@@ -283,7 +283,12 @@ export interface Attribution {
   now: number;
   action: RevisionAction;
   changed: string[];
+  /** More statements for the change's batch, guarded like the rest: its audit entry, its workflow row. */
+  also?: ArticleHook | undefined;
 }
+
+/** Statements a caller adds to an article change's one batch (they run only if the change wins). */
+export type ArticleHook = (guard: Guard, articleId: string, action: RevisionAction) => D1PreparedStatement[];
 
 /**
  * Runs one guarded transaction for article `id`: `head` is the precondition, which stamps the row
@@ -334,6 +339,7 @@ export async function commitArticle(
     guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
     ...taxonomyStatements(guard, write),
     ...outboxStatements(guard, work, by.now),
+    ...(by.also?.(guard, write.id, by.action) ?? []),
   ]);
 }
 
@@ -356,6 +362,7 @@ export async function commitTrash(
   return commitGuarded(db, row.id, head, (guard) => [
     revisionStatement(guard, row.id, by),
     ...outboxStatements(guard, work, by.now),
+    ...(by.also?.(guard, row.id, by.action) ?? []),
   ]);
 }
 
@@ -390,6 +397,7 @@ export async function commitMove(
       by.now,
     ),
     ...outboxStatements(guard, work, by.now),
+    ...(by.also?.(guard, write.id, by.action) ?? []),
   ]);
 }
 

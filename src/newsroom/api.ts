@@ -13,6 +13,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
+import { workflowOf } from "../data/workflow";
 import {
   type AuthorRow,
   getArticleRow,
@@ -36,18 +37,21 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
+import { auditApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
 import { searchApi } from "./api-search";
+import { workflowApi } from "./api-workflow";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 import { onError } from "./errors";
 import { mediaApi } from "./media";
-import { open, requires } from "./permissions";
+import { type Actor, open, requires } from "./permissions";
 import { requestSetup } from "./setup";
+import { checkSave, workflowView } from "./workflow";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -93,6 +97,7 @@ export const apiRoutes = new Hono<AppEnv>()
       status: statusOf(row, c.var.clock.now()),
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
+      workflow: workflowView(await workflowOf(c.env.DB, row.id), row, statusOf(row, c.var.clock.now())),
       // The input exactly as the editor sent it, with `body` for the Markdown.
       article: JSON.parse(row.input) as Record<string, unknown>,
     });
@@ -126,6 +131,10 @@ export const apiRoutes = new Hono<AppEnv>()
         ]);
       }
       if (!parsed.ok) return apiError(c, 400, "The article is not valid", parsed.problems);
+      // A contributor's own drafts only; no publishing past a sign-off that does not hold (newsroom/workflow.ts).
+      const stored = await getArticleRow(c.env.DB, slug);
+      const refused = await checkSave(c.env.DB, c.var.actor as Actor, stored, parsed.value, c.var.clock.now());
+      if (refused) return c.json(refused.body, refused.status);
       const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
       if (!saved.ok) return refusal(c, saved);
       return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
@@ -239,6 +248,10 @@ export const apiRoutes = new Hono<AppEnv>()
     return c.json(await runCron(c.var.materialiser));
   })
   .route("/pipeline", pipelineApi)
+  // Review and sign-off, and notes: /api/articles/:slug/{submit,return,approve,sign-off,notes,workflow}.
+  .route("/", workflowApi)
+  // The audit log: GET /api/audit (newsroom/api-audit.ts).
+  .route("/", auditApi)
   // People, their tokens, and who is calling: /api/people, /api/tokens, /api/me (newsroom/api-people.ts).
   .route("/", peopleApi)
   .all("*", open("an unknown API route answers 404 to anyone"), (c) =>

@@ -19,6 +19,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { auditStatement } from "../data/audit";
 import { authenticateToken, type PersonRow, personByEmail, sessionPerson, touchPerson, touchToken } from "../data/people";
 import type { AppEnv } from "./app-env";
 import { accessFromEnv, verifyAccessJwt } from "./desk/access";
@@ -84,6 +85,17 @@ async function fromBearer(c: Context<AppEnv>, header: string): Promise<void> {
   if (!stored || stored.revoked || !person) {
     // Only a token that was never issued is a guess; a revoked one is a known token, refused.
     if (!stored) {
+      c.executionCtx.waitUntil(
+        auditStatement(db, {
+          at: now,
+          actorId: "anonymous",
+          actorName: "anonymous",
+          action: "sign-in-failed",
+          target: `address:${address}`,
+        })
+          .run()
+          .catch((error: unknown) => console.error("recording a failed sign-in failed:", error)),
+      );
       const attempt = await claimAttempt(db, address, now);
       if ("wait" in attempt) {
         c.set("authProblem", { kind: "held", wait: attempt.wait });

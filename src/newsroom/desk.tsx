@@ -78,8 +78,9 @@ import { editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 import { invitationIdOf } from "./invitations";
 import { mediaApi } from "./media";
-import { open, requires } from "./permissions";
+import { type Actor, open, requires } from "./permissions";
 import { requestSetup } from "./setup";
+import { checkSave, type WorkflowRefusal } from "./workflow";
 
 /** The desk's environment under /articles/:slug, where `article` is the stored article the slug names. */
 interface ArticleEnv extends AppEnv {
@@ -130,6 +131,8 @@ const articleRoutes = new Hono<ArticleEnv>()
     const version = formText(form, "version");
     const input = inputFromFields(fields, zoneOf(c));
     if (!input.ok) return invalid(c, { fields, row }, input.problems);
+    const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, row, input.value, c.var.clock.now());
+    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole));
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
@@ -452,6 +455,8 @@ export const deskRoutes = new Hono<AppEnv>()
     const slugCheck = validateSlug(slug);
     const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
     if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
+    const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, null, input.value, c.var.clock.now());
+    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole));
     const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
     if (!saved.ok) {
       if (saved.status === 412 || saved.status === 409)
@@ -585,6 +590,12 @@ function invitationRefused(c: Context<AppEnv>, status: 403 | 410, text: string):
   c.status(status);
   return Promise.resolve(c.render(html`<h1>Invitation</h1><p>${text}</p>`, { title: "Invitation" }));
 }
+
+/** What the desk says when a role may not make a save (newsroom/workflow.ts). */
+const refusalText = (refusal: WorkflowRefusal): string =>
+  refusal.status === 409
+    ? "Not published: this article needs sign-off from the standards desk on its current version."
+    : "Not saved: your role can save drafts only, and only your own. An editor publishes.";
 
 /** Sets the cookie of a new desk session (desk/session.ts). */
 export async function startSession(

@@ -63,7 +63,9 @@ CREATE TABLE article_workflow (
   sign_off INTEGER NOT NULL DEFAULT 0,
   signed_off_version TEXT,
   signed_off_by TEXT,
-  signed_off_at INTEGER
+  signed_off_at INTEGER,
+  -- Stamped by each workflow move, so the move's audit entry is written only by the move that won.
+  write_id TEXT
 );
 
 -- Internal notes on an article: never public, never in the read model.
