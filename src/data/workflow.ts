@@ -174,3 +174,29 @@ export async function listNotes(db: D1Database, articleId: string): Promise<Note
   ).all();
   return results.map((row) => v.parse(noteRowSchema, row));
 }
+
+const reviewRowSchema = v.object({
+  slug: v.string(),
+  title: v.string(),
+  version: v.string(),
+  state: v.picklist(WORKFLOW_STATES),
+  state_by: v.nullable(v.string()),
+  state_at: v.nullable(v.number()),
+  approved_version: v.nullable(v.string()),
+  sign_off: v.number(),
+  signed_off_version: v.nullable(v.string()),
+});
+export type ReviewRow = v.InferOutput<typeof reviewRowSchema>;
+
+/** Articles waiting on an editor (in review) or ready to publish, oldest move first; drafts that are not public only. */
+export async function listForReview(db: D1Database, limit = 200): Promise<ReviewRow[]> {
+  const { results } = await sql(
+    db,
+    `SELECT a.slug, a.title, a.version, w.state, w.state_by, w.state_at, w.approved_version, w.sign_off, w.signed_off_version
+     FROM article_workflow w JOIN articles a ON a.id = w.article_id
+     WHERE w.state IN ('in-review', 'ready') AND a.deleted_at IS NULL AND a.draft = 1
+     ORDER BY w.state_at, a.slug LIMIT :limit`,
+    { limit },
+  ).all();
+  return results.map((row) => v.parse(reviewRowSchema, row));
+}

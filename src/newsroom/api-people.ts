@@ -17,67 +17,17 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { ROLES } from "../core/roles";
-import type { FieldProblem } from "../core/schema";
 import { auditStatement } from "../data/audit";
-import {
-  emailKey,
-  insertInvitation,
-  insertPerson,
-  insertToken,
-  listPeople,
-  listTokens,
-  type PersonRow,
-  personById,
-  revokeToken,
-  type TokenRow,
-  tokenById,
-  updatePerson,
-} from "../data/people";
+import { insertToken, listPeople, listTokens, personById, revokeToken, type TokenRow, tokenById } from "../data/people";
 import type { AppEnv } from "./app-env";
 import { sha256Hex } from "./auth";
-import { deskSecret } from "./desk/guard";
 import { base64url } from "./desk/hmac";
-import { INVITATION_MS, invitationPath } from "./invitations";
+import { by, changePerson, createPerson, NAME, personView, problemsOf } from "./people";
 import { type Actor, can, requires } from "./permissions";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a token lasts when its maker does not say. */
 export const DEFAULT_TOKEN_DAYS = 90;
-
-const problemsOf = (issues: v.BaseIssue<unknown>[]): FieldProblem[] =>
-  issues.map((issue) => ({
-    field: issue.path?.map((p) => String(p.key)).join(".") || "body",
-    problem: issue.message,
-  }));
-
-const NAME = v.pipe(
-  v.string("must be a string"),
-  v.trim(),
-  v.minLength(1, "is required"),
-  v.maxLength(200, "must be at most 200 characters"),
-);
-const ROLE = v.picklist(ROLES, `must be one of ${ROLES.join(", ")}`);
-
-const newPersonSchema = v.strictObject(
-  {
-    name: NAME,
-    email: v.pipe(
-      v.string("must be a string"),
-      v.trim(),
-      v.maxLength(254, "must be at most 254 characters"),
-      v.email("is not an email address"),
-    ),
-    role: ROLE,
-  },
-  (issue) => `is not a field of a person (${String(issue.input)})`,
-);
-
-const personChangeSchema = v.strictObject({
-  name: v.optional(NAME),
-  role: v.optional(ROLE),
-  active: v.optional(v.boolean("must be true or false")),
-});
 
 const newTokenSchema = v.strictObject({
   name: NAME,
@@ -108,19 +58,6 @@ async function jsonBody(c: Context<AppEnv>): Promise<{ ok: true; value: unknown 
   }
 }
 
-/** The audit entry's actor fields. */
-const by = (actor: Actor) => ({ actorId: actor.id, actorName: actor.name });
-
-const personView = (person: PersonRow) => ({
-  id: person.id,
-  name: person.name,
-  email: person.email,
-  role: person.role,
-  active: person.active === 1,
-  created: new Date(person.created_at).toISOString(),
-  lastSeen: person.last_seen_at === null ? null : new Date(person.last_seen_at).toISOString(),
-});
-
 const tokenView = (token: TokenRow) => ({
   id: token.id,
   name: token.name,
@@ -147,45 +84,14 @@ export const peopleApi = new Hono<AppEnv>()
   .post("/people", requires("people:manage"), async (c) => {
     const body = await jsonBody(c);
     if (!body.ok) return body.response;
-    const parsed = v.safeParse(newPersonSchema, body.value);
-    if (!parsed.success) return c.json({ error: "The person is not valid", details: problemsOf(parsed.issues) }, 400);
-    const { name, email, role } = parsed.output;
-    const db = c.env.DB;
-    const now = c.var.clock.now();
-    const id = crypto.randomUUID();
-    const invitation = crypto.randomUUID();
-    const actor = c.var.actor as Actor;
-    // The invitation and the audit entry are written only if the person was: a taken email writes nothing.
-    const [person] = await db.batch([
-      insertPerson(db, { id, name, email, emailKey: emailKey(email), role, now }),
-      insertInvitation(db, { id: invitation, personId: id, now, expires: now + INVITATION_MS }),
-      auditStatement(db, {
-        at: now,
-        ...by(actor),
-        action: "person-created",
-        target: `person:${id}`,
-        detail: { role, email },
-        onlyIf: { person: id },
-      }),
-    ]);
-    if ((person?.meta.changes ?? 0) !== 1)
-      return c.json(
-        {
-          error: "Someone already has that email",
-          details: [{ field: "email", problem: "is taken (compared case-insensitively)" }],
-        },
-        409,
-      );
-    const created = await personById(db, id);
-    if (!created) throw new Error("a person just created is missing");
-    const secret = deskSecret(c.env);
-    const link = secret ? `${c.var.site.url}${await invitationPath(invitation, secret)}` : null;
-    c.header("Location", `/api/people/${id}`);
+    const made = await createPerson(c, body.value);
+    if (!made.ok) return c.json({ error: made.error, details: made.details }, made.status);
+    c.header("Location", `/api/people/${made.person.id}`);
     return c.json(
       {
-        person: personView(created),
-        invitation: link ? { url: link, expires: new Date(now + INVITATION_MS).toISOString() } : null,
-        ...(link ? {} : { warnings: ["No invitation link: the desk needs the DESK_SECRET secret."] }),
+        person: personView(made.person),
+        invitation: made.invitation,
+        ...(made.invitation ? {} : { warnings: ["No invitation link: the desk needs the DESK_SECRET secret."] }),
       },
       201,
     );
@@ -197,36 +103,9 @@ export const peopleApi = new Hono<AppEnv>()
   .patch("/people/:id", requires("people:manage"), async (c) => {
     const body = await jsonBody(c);
     if (!body.ok) return body.response;
-    const parsed = v.safeParse(personChangeSchema, body.value);
-    if (!parsed.success) return c.json({ error: "The change is not valid", details: problemsOf(parsed.issues) }, 400);
-    const db = c.env.DB;
-    const person = await personById(db, c.req.param("id"));
-    if (!person) return noPerson(c, c.req.param("id"));
-    const change = parsed.output;
-    const next = {
-      name: change.name ?? person.name,
-      role: change.role ?? person.role,
-      active: change.active ?? person.active === 1,
-    };
-    const actor = c.var.actor as Actor;
-    const now = c.var.clock.now();
-    const actions = [
-      ...(next.role !== person.role ? [{ action: "role-changed", detail: { from: person.role, to: next.role } }] : []),
-      ...(next.active !== (person.active === 1)
-        ? [{ action: next.active ? "person-reactivated" : "person-deactivated", detail: {} }]
-        : []),
-      ...(next.name !== person.name ? [{ action: "person-renamed", detail: { from: person.name, to: next.name } }] : []),
-    ];
-    if (actions.length > 0) {
-      await db.batch([
-        updatePerson(db, { id: person.id, ...next }),
-        ...actions.map(({ action, detail }) =>
-          auditStatement(db, { at: now, ...by(actor), action, target: `person:${person.id}`, detail }),
-        ),
-      ]);
-    }
-    const updated = await personById(db, person.id);
-    return c.json(personView(updated ?? person));
+    const changed = await changePerson(c, c.req.param("id"), body.value);
+    if (!changed.ok) return c.json({ error: changed.error, details: changed.details }, changed.status);
+    return c.json(personView(changed.person));
   })
   .post("/people/:id/tokens", requires("tokens:own"), async (c) => {
     const actor = c.var.actor as Actor;

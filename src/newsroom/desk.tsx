@@ -60,14 +60,15 @@ import {
 } from "./desk/form";
 import { articlePageCsp, currentSession, DESK_REFUSALS, deskHeaders, deskSecret, safeNext, sameOrigin } from "./desk/guard";
 import { fingerprint } from "./desk/hmac";
+import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/bylines";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
 import { type DeskPage, deskDocument, deskLayout, type Notice } from "./desk/pages/layout";
 import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
-import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
 import { SignInPage } from "./desk/pages/sign-in";
+import { deskPeopleRoutes } from "./desk/people-routes";
 import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
@@ -400,6 +401,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .route("/", mediaApi)
   .use(formLimit)
   .route("/pipeline", deskPipelineRoutes)
+  // People (admins) and the "For review" list (desk/people-routes.tsx).
+  .route("/", deskPeopleRoutes)
   .get("/", requires("articles:read"), async (c) => {
     const status = c.req.query("status");
     const filters = {

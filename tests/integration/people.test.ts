@@ -236,3 +236,54 @@ describe("tokens of their own", () => {
     expect(statements).toBe(1);
   });
 });
+
+describe("the desk's People page", () => {
+  const deskHeaders = { Accept: "text/html", Origin: SITE };
+  async function adminCookie(): Promise<string> {
+    const response = await requestOnly("/desk/sign-in", {
+      method: "POST",
+      redirect: "manual",
+      headers: deskHeaders,
+      body: new URLSearchParams({ token: TOKEN, next: "/desk" }),
+    });
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  }
+
+  it("lets an admin invite someone, shows the link once, and change their role; others get a page saying no", async () => {
+    const cookie = await adminCookie();
+    const invited = await requestOnly("/desk/people", {
+      method: "POST",
+      headers: { ...deskHeaders, Cookie: cookie },
+      body: new URLSearchParams({ name: "Cleo Park", email: "cleo@news.example", role: "contributor" }),
+    });
+    expect(invited.status).toBe(201);
+    const html = await invited.text();
+    expect(html).toContain("Cleo Park");
+    expect(html).toMatch(/\/desk\/invitation\/[0-9a-f-]{36}\./);
+    const id = await env.DB.prepare("SELECT id FROM people").first<string>("id");
+    const changed = await requestOnly(`/desk/people/${id}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...deskHeaders, Cookie: cookie },
+      body: new URLSearchParams({ role: "editor", active: "1" }),
+    });
+    expect(changed.status).toBe(303);
+    expect(await env.DB.prepare("SELECT role FROM people").first("role")).toBe("editor");
+    const duplicate = await requestOnly("/desk/people", {
+      method: "POST",
+      headers: { ...deskHeaders, Cookie: cookie },
+      body: new URLSearchParams({ name: "Cleo Again", email: "CLEO@news.example", role: "editor" }),
+    });
+    expect(duplicate.status).toBe(409);
+    // An editor's session: the page says which permission is missing.
+    const link = html.match(/\/desk\/invitation\/[0-9a-f-]{36}\.[\w-]{43}/)?.[0] ?? "";
+    const used = await requestOnly(link, { method: "POST", redirect: "manual", headers: deskHeaders, body: new URLSearchParams() });
+    const editorCookie = (used.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+    const refused = await requestOnly("/desk/people", { headers: { ...deskHeaders, Cookie: editorCookie } });
+    expect(refused.status).toBe(403);
+    const page = await refused.text();
+    expect(page).toContain("people:manage");
+    expect(page).not.toContain('href="/desk/people"');
+    expect((await requestOnly("/desk/review", { headers: { ...deskHeaders, Cookie: editorCookie } })).status).toBe(200);
+  });
+});
