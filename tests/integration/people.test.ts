@@ -277,7 +277,12 @@ describe("the desk's People page", () => {
     expect(duplicate.status).toBe(409);
     // An editor's session: the page says which permission is missing.
     const link = html.match(/\/desk\/invitation\/[0-9a-f-]{36}\.[\w-]{43}/)?.[0] ?? "";
-    const used = await requestOnly(link, { method: "POST", redirect: "manual", headers: deskHeaders, body: new URLSearchParams() });
+    const used = await requestOnly(link, {
+      method: "POST",
+      redirect: "manual",
+      headers: deskHeaders,
+      body: new URLSearchParams(),
+    });
     const editorCookie = (used.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
     const refused = await requestOnly("/desk/people", { headers: { ...deskHeaders, Cookie: editorCookie } });
     expect(refused.status).toBe(403);
