@@ -15,25 +15,13 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { auditStatement } from "../data/audit";
-import {
-  auditIfMoved,
-  ensureWorkflow,
-  insertNote,
-  insertNoteIfMoved,
-  listNotes,
-  moveWorkflow,
-  setSignOff,
-  signOffWorkflow,
-  type WorkflowState,
-  workflowOf,
-} from "../data/workflow";
+import { auditIfMoved, ensureWorkflow, listNotes, setSignOff, workflowOf } from "../data/workflow";
 import { type ArticleRow, getArticleRow, statusOf } from "../editorial/database";
 import { etagOf, ifMatchNames } from "../editorial/publishing";
 import { apiError, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { type Actor, can, requires } from "./permissions";
-import { workflowView } from "./workflow";
+import { addNote, moveArticleWorkflow, signOffArticle, workflowView } from "./workflow";
 
 /** The longest note: a few paragraphs. */
 const MAX_NOTE = 10_000;
@@ -97,46 +85,6 @@ async function workflowAnswer(c: Context<AppEnv>, row: ArticleRow, status: 200 |
   );
 }
 
-/**
- * One workflow move as a batch: the row made sure of, the conditional move, its audit entry (and a
- * note) only if it won. Resolves whether it won.
- */
-async function move(
-  c: Context<AppEnv>,
-  row: ArticleRow,
-  change: { from: WorkflowState[]; to: WorkflowState; action: string; version: string | null; note?: string },
-): Promise<boolean> {
-  const db = c.env.DB;
-  const actor = c.var.actor as Actor;
-  const now = c.var.clock.now();
-  const writeId = crypto.randomUUID();
-  const [, moved] = await db.batch([
-    ensureWorkflow(db, { articleId: row.id }),
-    moveWorkflow(db, {
-      articleId: row.id,
-      from: change.from,
-      to: change.to,
-      by: actor.id,
-      now,
-      writeId,
-      version: change.version,
-    }),
-    auditIfMoved(db, {
-      writeId,
-      articleId: row.id,
-      at: now,
-      actorId: actor.id,
-      actorName: actor.name,
-      action: change.action,
-      detail: change.note ? JSON.stringify({ note: change.note }) : null,
-    }),
-    ...(change.note
-      ? [insertNoteIfMoved(db, { articleId: row.id, at: now, byId: actor.id, byName: actor.name, body: change.note, writeId })]
-      : []),
-  ]);
-  return (moved?.meta.changes ?? 0) === 1;
-}
-
 const notInState = (c: Context<AppEnv>, what: string) =>
   apiError(c, 409, `The article is not ${what}`, [{ field: "workflow", problem: `must be ${what}` }]);
 
@@ -147,7 +95,7 @@ export const workflowApi = new Hono<AppEnv>()
     const actor = c.var.actor as Actor;
     if (!can(actor.role, "articles:publish") && (await workflowOf(c.env.DB, row.id)).owner_id !== actor.id)
       return c.json({ error: "forbidden", need: "articles:publish" }, 403);
-    if (!(await move(c, row, { from: ["draft"], to: "in-review", action: "submitted", version: null })))
+    if (!(await moveArticleWorkflow(c, row, { from: ["draft"], to: "in-review", action: "submitted", version: null })))
       return notInState(c, "a draft");
     return workflowAnswer(c, row);
   })
@@ -160,7 +108,13 @@ export const workflowApi = new Hono<AppEnv>()
     if (!note.success)
       return apiError(c, 400, "Say why it goes back", [{ field: "note", problem: note.issues[0]?.message ?? "is required" }]);
     if (
-      !(await move(c, row, { from: ["in-review", "ready"], to: "draft", action: "returned", version: null, note: note.output }))
+      !(await moveArticleWorkflow(c, row, {
+        from: ["in-review", "ready"],
+        to: "draft",
+        action: "returned",
+        version: null,
+        note: note.output,
+      }))
     )
       return notInState(c, "in review or ready");
     return workflowAnswer(c, row);
@@ -170,7 +124,7 @@ export const workflowApi = new Hono<AppEnv>()
     if (row instanceof Response) return row;
     const version = boundVersion(c, row);
     if (version instanceof Response) return version;
-    if (!(await move(c, row, { from: ["in-review"], to: "ready", action: "approved", version }))) {
+    if (!(await moveArticleWorkflow(c, row, { from: ["in-review"], to: "ready", action: "approved", version }))) {
       const now = await getArticleRow(c.env.DB, row.slug);
       if (now?.version !== version)
         return apiError(c, 412, "The article changed since that version", [
@@ -217,23 +171,8 @@ export const workflowApi = new Hono<AppEnv>()
     if (version instanceof Response) return version;
     const workflow = await workflowOf(c.env.DB, row.id);
     if (workflow.sign_off !== 1) return notInState(c, "marked as needing sign-off");
-    const db = c.env.DB;
-    const actor = c.var.actor as Actor;
-    const now = c.var.clock.now();
-    const writeId = crypto.randomUUID();
-    const [signed] = await db.batch([
-      signOffWorkflow(db, { articleId: row.id, version, by: actor.id, now, writeId }),
-      auditIfMoved(db, {
-        writeId,
-        articleId: row.id,
-        at: now,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: "signed-off",
-        detail: null,
-      }),
-    ]);
-    if ((signed?.meta.changes ?? 0) !== 1 && workflow.signed_off_version !== version)
+    const signed = await signOffArticle(c, row, version);
+    if (!signed && workflow.signed_off_version !== version)
       return apiError(c, 412, "The article changed since that version", [
         { field: "If-Match", problem: "does not match the current version" },
       ]);
@@ -261,19 +200,6 @@ export const workflowApi = new Hono<AppEnv>()
     const note = v.safeParse(NOTE, body.body);
     if (!note.success)
       return apiError(c, 400, "The note is not valid", [{ field: "body", problem: note.issues[0]?.message ?? "is required" }]);
-    const db = c.env.DB;
-    const actor = c.var.actor as Actor;
-    const now = c.var.clock.now();
-    await db.batch([
-      insertNote(db, { articleId: row.id, at: now, byId: actor.id, byName: actor.name, body: note.output }),
-      auditStatement(db, {
-        at: now,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: "note-added",
-        target: `article:${row.slug}`,
-        version: row.version,
-      }),
-    ]);
+    await addNote(c, row, note.output);
     return c.json({ slug: row.slug, added: true }, 201);
   });

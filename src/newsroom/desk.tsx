@@ -16,6 +16,7 @@ import { type ArticleInput, describeProblems, validateSlug } from "../core/schem
 import { taxonomySlug } from "../core/taxonomy";
 import { auditStatement } from "../data/audit";
 import { invitationById, type PersonRow, personById, useInvitation } from "../data/people";
+import { listNotes, workflowOf } from "../data/workflow";
 import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
 import {
   type ArticleRow,
@@ -79,9 +80,9 @@ import { editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 import { invitationIdOf } from "./invitations";
 import { mediaApi } from "./media";
-import { type Actor, open, requires } from "./permissions";
+import { type Actor, can, open, requires } from "./permissions";
 import { requestSetup } from "./setup";
-import { checkSave, type WorkflowRefusal } from "./workflow";
+import { addNote, checkSave, moveArticleWorkflow, signOffArticle, type WorkflowRefusal, workflowView } from "./workflow";
 
 /** The desk's environment under /articles/:slug, where `article` is the stored article the slug names. */
 interface ArticleEnv extends AppEnv {
@@ -242,6 +243,65 @@ const articleRoutes = new Hono<ArticleEnv>()
     const withdrawn = await withdrawCorrection(publisher(c), row.slug, c.req.param("id"), { ifMatch: etagOf(version) });
     if (!withdrawn.ok) return refused(c, row, withdrawn);
     return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
+  })
+  // Review and sign-off from the desk (newsroom/workflow.ts), each bound to the version the page showed.
+  .post("/submit", requires("articles:draft"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const actor = c.var.actor as Actor;
+    if (!can(actor.role, "articles:publish") && (await workflowOf(c.env.DB, row.id)).owner_id !== actor.id)
+      return DESK_REFUSALS.forbidden(c, "articles:publish");
+    const moved = await moveArticleWorkflow(c, row, { from: ["draft"], to: "in-review", action: "submitted", version: null });
+    return workflowDone(c, row, moved, "Submitted for review.", "Not submitted: it is not a draft.");
+  })
+  .post("/approve", requires("articles:review"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
+    const moved =
+      version === row.version &&
+      (await moveArticleWorkflow(c, row, { from: ["in-review"], to: "ready", action: "approved", version }));
+    return workflowDone(
+      c,
+      row,
+      moved,
+      "Approved: ready to publish.",
+      "Not approved: it changed since you loaded it, or is not in review.",
+    );
+  })
+  .post("/return", requires("articles:review"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const note = formText(form, "note").trim();
+    if (!note) return workflowDone(c, row, false, "", "Not returned: say why in the note.");
+    const moved = await moveArticleWorkflow(c, row, {
+      from: ["in-review", "ready"],
+      to: "draft",
+      action: "returned",
+      version: null,
+      note,
+    });
+    return workflowDone(c, row, moved, "Returned to its writer, with your note.", "Not returned: it is not in review.");
+  })
+  .post("/sign-off", requires("articles:sign-off"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const signed = formText(form, "version") === row.version && (await signOffArticle(c, row, row.version));
+    return workflowDone(c, row, signed, "Signed off this version.", "Not signed off: the article changed since you loaded it.");
+  })
+  .post("/notes", requires("notes:write"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const body = formText(form, "body").trim();
+    if (!body || body.length > 10_000)
+      return workflowDone(c, row, false, "", "Note not added: write between 1 and 10,000 characters.");
+    await addNote(c, row, body);
+    return workflowDone(c, row, true, "Note added.", "");
   })
   .post("/preview-link", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;
@@ -594,6 +654,12 @@ function invitationRefused(c: Context<AppEnv>, status: 403 | 410, text: string):
   return Promise.resolve(c.render(html`<h1>Invitation</h1><p>${text}</p>`, { title: "Invitation" }));
 }
 
+/** After a workflow form: back to the article, saying what happened. */
+async function workflowDone(c: Context<ArticleEnv>, row: ArticleRow, done: boolean, ok: string, refused: string) {
+  if (done) return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: { role: "status", text: ok } }));
+  return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: { role: "alert", text: refused } }), 409);
+}
+
 /** What the desk says when a role may not make a save (newsroom/workflow.ts). */
 const refusalText = (refusal: WorkflowRefusal): string =>
   refusal.status === 409
@@ -707,12 +773,15 @@ interface EditorState {
 
 async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
   const { row } = state;
-  const [authors, sections, corrections] = await Promise.all([
+  const [authors, sections, corrections, workflow, notes] = await Promise.all([
     listAuthors(c.env.DB),
     listSections(c.env.DB),
     row ? listCorrections(c.env.DB, row.id) : [],
+    row ? workflowOf(c.env.DB, row.id) : null,
+    row ? listNotes(c.env.DB, row.id) : [],
   ]);
   const now = c.var.clock.now();
+  const role = c.var.actor?.role ?? "contributor";
   const content = (
     <EditorPage
       slug={row?.slug}
@@ -737,6 +806,20 @@ async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
       }))}
       correctionDraft={state.correctionDraft}
       live={row ? await liveDesk(c, row, state) : undefined}
+      may={{
+        publish: can(role, "articles:publish"),
+        review: can(role, "articles:review"),
+        signOff: can(role, "articles:sign-off"),
+        corrections: can(role, "corrections:write"),
+      }}
+      workflow={
+        row && workflow
+          ? {
+              ...workflowView(workflow, row, statusOf(row, now)),
+              notes: notes.map((n) => ({ at: n.at, by: n.by_name, body: n.body })),
+            }
+          : undefined
+      }
     />
   );
   return { title: row ? `Edit “${state.fields.title}”` : "New article", notice: state.notice, content };

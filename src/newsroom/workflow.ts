@@ -13,11 +13,25 @@
  * - Every change's batch (editorial/database.ts's `ArticleHook`) carries its audit entry, and a new
  *   article's batch its workflow row, owned by whoever made it.
  */
+
+import type { Context } from "hono";
 import type { ArticleInput } from "../core/schema";
 import type { ArticleStatus } from "../core/visibility";
-import { guardedAudit } from "../data/audit";
-import { guardedWorkflowCreate, type WorkflowRow, workflowOf } from "../data/workflow";
+import { auditStatement, guardedAudit } from "../data/audit";
+import {
+  auditIfMoved,
+  ensureWorkflow,
+  guardedWorkflowCreate,
+  insertNote,
+  insertNoteIfMoved,
+  moveWorkflow,
+  signOffWorkflow,
+  type WorkflowRow,
+  type WorkflowState,
+  workflowOf,
+} from "../data/workflow";
 import type { ArticleHook, ArticleRow, RevisionAction } from "../editorial/database";
+import type { AppEnv } from "./app-env";
 import { type Actor, can } from "./permissions";
 
 /** The audit action of each kind of article change. */
@@ -121,4 +135,87 @@ export function workflowView(workflow: WorkflowRow, row: ArticleRow, status: Art
             current: workflow.signed_off_version === row.version,
           },
   };
+}
+
+/**
+ * One workflow move as a batch: the row made sure of, the conditional move, its audit entry (and a
+ * note) only if it won. Resolves whether it won.
+ */
+export async function moveArticleWorkflow(
+  c: Pick<Context<AppEnv>, "env" | "var">,
+  row: ArticleRow,
+  change: { from: WorkflowState[]; to: WorkflowState; action: string; version: string | null; note?: string },
+): Promise<boolean> {
+  const db = c.env.DB;
+  const actor = c.var.actor as Actor;
+  const now = c.var.clock.now();
+  const writeId = crypto.randomUUID();
+  const [, moved] = await db.batch([
+    ensureWorkflow(db, { articleId: row.id }),
+    moveWorkflow(db, {
+      articleId: row.id,
+      from: change.from,
+      to: change.to,
+      by: actor.id,
+      now,
+      writeId,
+      version: change.version,
+    }),
+    auditIfMoved(db, {
+      writeId,
+      articleId: row.id,
+      at: now,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: change.action,
+      detail: change.note ? JSON.stringify({ note: change.note }) : null,
+    }),
+    ...(change.note
+      ? [insertNoteIfMoved(db, { articleId: row.id, at: now, byId: actor.id, byName: actor.name, body: change.note, writeId })]
+      : []),
+  ]);
+  return (moved?.meta.changes ?? 0) === 1;
+}
+
+/** Signs off the article at `version` (which must be its current one), audited in the same batch; resolves whether it changed. */
+export async function signOffArticle(
+  c: Pick<Context<AppEnv>, "env" | "var">,
+  row: ArticleRow,
+  version: string,
+): Promise<boolean> {
+  const db = c.env.DB;
+  const actor = c.var.actor as Actor;
+  const now = c.var.clock.now();
+  const writeId = crypto.randomUUID();
+  const [signed] = await db.batch([
+    signOffWorkflow(db, { articleId: row.id, version, by: actor.id, now, writeId }),
+    auditIfMoved(db, {
+      writeId,
+      articleId: row.id,
+      at: now,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: "signed-off",
+      detail: null,
+    }),
+  ]);
+  return (signed?.meta.changes ?? 0) === 1;
+}
+
+/** Adds an internal note to the article, audited in the same batch. */
+export async function addNote(c: Pick<Context<AppEnv>, "env" | "var">, row: ArticleRow, body: string): Promise<void> {
+  const db = c.env.DB;
+  const actor = c.var.actor as Actor;
+  const now = c.var.clock.now();
+  await db.batch([
+    insertNote(db, { articleId: row.id, at: now, byId: actor.id, byName: actor.name, body }),
+    auditStatement(db, {
+      at: now,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: "note-added",
+      target: `article:${row.slug}`,
+      version: row.version,
+    }),
+  ]);
 }

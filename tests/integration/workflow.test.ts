@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { insertPerson, insertToken } from "../../src/data/people";
 import { sha256Hex } from "../../src/newsroom/auth";
+import { sealSession } from "../../src/newsroom/desk/session";
 import type { Role } from "../../src/newsroom/permissions";
 import { articleFile, clock, kvSnapshot, request, requestOnly, TOKEN } from "./helpers";
 
@@ -252,5 +253,51 @@ describe("the audit log", () => {
     for (const bad of ["since=yesterday", "cursor=abc", "limit=0", "limit=501"]) {
       expect((await request(`/api/audit?${bad}`, { headers: admin })).status, bad).toBe(400);
     }
+  });
+});
+
+describe("the desk", () => {
+  async function cookieOf(key: string): Promise<string> {
+    const session = await sealSession(
+      { id: `s-${key}`, editor: `Person ${key}`, key: "person", person: key, expires: clock.now() + 3_600_000 },
+      env.DESK_SECRET,
+    );
+    return `broadsheet_desk=${session}`;
+  }
+  const desk = async (key: string, path: string, form?: Record<string, string>) =>
+    requestOnly(path, {
+      redirect: "manual",
+      headers: { Accept: "text/html", Origin: "https://news.example", Cookie: await cookieOf(key) },
+      ...(form ? { method: "POST", body: new URLSearchParams(form) } : {}),
+    });
+
+  it("shows each role the moves it may make, and makes them", async () => {
+    await put("cleo", "harbour", { draft: true });
+    const mine = await (await desk("cleo", "/desk/articles/harbour")).text();
+    expect(mine).toContain("Submit for review");
+    expect(mine).not.toContain("Move to trash");
+    expect(mine).not.toContain("Rename");
+    expect((await desk("cleo", "/desk/articles/harbour/submit", {})).status).toBe(200);
+    const { version } = await read("harbour");
+    const theirs = await (await desk("eve", "/desk/articles/harbour")).text();
+    expect(theirs).toContain("Approve this version");
+    expect(theirs).toContain("Move to trash");
+    expect((await desk("eve", "/desk/articles/harbour/approve", { version })).status).toBe(200);
+    expect((await read("harbour")).workflow.state).toBe("ready");
+    expect((await desk("eve", "/desk/articles/harbour/notes", { body: "Lawyer to look at para 3." })).status).toBe(200);
+    await request("/api/articles/harbour/workflow", {
+      method: "PATCH",
+      headers: as("eve", { "Content-Type": "application/json" }),
+      body: JSON.stringify({ signOff: true }),
+    });
+    const lawyer = await (await desk("sam", "/desk/articles/harbour")).text();
+    expect(lawyer).toContain("Sign off this version");
+    expect(lawyer).toContain("Lawyer to look at para 3.");
+    expect((await desk("sam", "/desk/articles/harbour/sign-off", { version })).status).toBe(200);
+    expect((await read("harbour")).workflow.signedOff?.current).toBe(true);
+    // A contributor's form cannot approve: a page that names the permission.
+    const refused = await desk("cleo", "/desk/articles/harbour/approve", { version });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("articles:review");
   });
 });
