@@ -43,6 +43,7 @@ import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
+import { presenceApi } from "./api-presence";
 import { searchApi } from "./api-search";
 import { workflowApi } from "./api-workflow";
 import type { AppEnv } from "./app-env";
@@ -50,6 +51,7 @@ import { publisher } from "./editors";
 import { onError } from "./errors";
 import { mediaApi } from "./media";
 import { type Actor, open, requires } from "./permissions";
+import { notifySaved } from "./presence";
 import { requestSetup } from "./setup";
 import { checkSave, workflowView } from "./workflow";
 
@@ -137,6 +139,7 @@ export const apiRoutes = new Hono<AppEnv>()
       if (refused) return c.json(refused.body, refused.status);
       const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
       if (!saved.ok) return refusal(c, saved);
+      tellEditors(c, slug, saved.article.version, saved.outcome);
       return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
     },
   )
@@ -196,6 +199,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const { slug } = c.req.valid("param");
     const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
     if (!saved.ok) return refusal(c, saved);
+    tellEditors(c, slug, saved.article.version, saved.outcome);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
   // Images: POST /api/media (newsroom/media.ts).
@@ -250,6 +254,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/pipeline", pipelineApi)
   // Review and sign-off, and notes: /api/articles/:slug/{submit,return,approve,sign-off,notes,workflow}.
   .route("/", workflowApi)
+  // Who else has an article open, and its saves as they happen: a WebSocket (newsroom/api-presence.ts).
+  .route("/", presenceApi)
   // The audit log: GET /api/audit (newsroom/api-audit.ts).
   .route("/", auditApi)
   // People, their tokens, and who is calling: /api/people, /api/tokens, /api/me (newsroom/api-people.ts).
@@ -258,6 +264,17 @@ export const apiRoutes = new Hono<AppEnv>()
     apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`),
   )
   .onError(onError);
+
+/** After a save, everyone with the article open is told (newsroom/presence.ts), after the response. */
+function tellEditors(c: Context<AppEnv>, slug: string, version: string, outcome: "created" | "updated" | "unchanged"): void {
+  if (outcome === "unchanged") return;
+  const by = c.var.editor ?? "editor";
+  c.executionCtx.waitUntil(
+    getArticleRow(c.env.DB, slug)
+      .then((row) => (row ? notifySaved(c.env, row.id, { version, by, diff: `/desk/articles/${slug}/history` }) : undefined))
+      .catch(() => undefined),
+  );
+}
 
 function preconditions(c: Context<AppEnv>): Preconditions {
   return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };

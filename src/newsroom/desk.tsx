@@ -81,6 +81,7 @@ import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
 import { invitationIdOf } from "./invitations";
 import { mediaApi } from "./media";
 import { type Actor, can, open, requires } from "./permissions";
+import { notifySaved } from "./presence";
 import { requestSetup } from "./setup";
 import { addNote, checkSave, moveArticleWorkflow, signOffArticle, type WorkflowRefusal, workflowView } from "./workflow";
 
@@ -138,6 +139,10 @@ const articleRoutes = new Hono<ArticleEnv>()
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
+      if (saved.outcome !== "unchanged") {
+        const save = { version: saved.article.version, by: c.var.editor ?? "editor", diff: `/desk/articles/${row.slug}/history` };
+        c.executionCtx.waitUntil(notifySaved(c.env, row.id, save));
+      }
       return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
     }
     if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);

@@ -22,6 +22,9 @@ import { mediaVariants } from "./media";
 import { open } from "./permissions";
 import { pipelineSetup } from "./setup";
 
+// The Durable Object class is exported from the Worker's main module (wrangler.newsroom.toml binds it).
+export { ArticlePresence } from "./presence";
+
 /** The newsroom's Hono app. */
 export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

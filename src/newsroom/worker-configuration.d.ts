@@ -22,10 +22,12 @@ interface __BaseEnv_NewsroomBindings {
   PURGE_RATE_PER_MINUTE: string;
   PURGE_BURST: string;
   READER: Fetcher /* broadsheet */;
+  PRESENCE: DurableObjectNamespace<import("./index").ArticlePresence>;
 }
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./index");
+    durableNamespaces: "ArticlePresence";
   }
   interface Env extends __BaseEnv_NewsroomBindings {}
 }
