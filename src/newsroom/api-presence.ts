@@ -4,6 +4,7 @@
  * (newsroom/presence.ts), for anyone signed in (a bearer token, or the desk's session). The object
  * is told who is connecting by this route, after authentication, never by the client.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { getArticleRow } from "../editorial/database";
 import { apiError, slugParam } from "./api-input";
@@ -21,12 +22,17 @@ export const presenceApi = new Hono<AppEnv>().get("/articles/:slug/presence", re
   const row = await getArticleRow(c.env.DB, slug);
   if (!row || row.deleted_at !== null)
     return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
+  return openPresence(c, row.id);
+});
+
+/** Upgrades the request to a WebSocket on article `articleId`'s presence object, as the signed-in actor. */
+export async function openPresence(c: Pick<Context<AppEnv>, "env" | "var">, articleId: string): Promise<Response> {
   const actor = c.var.actor as Actor;
   const headers = new Headers({
     Upgrade: "websocket",
     [PRESENCE_PERSON_HEADER]: JSON.stringify({ id: actor.id, name: actor.name }),
   });
-  const answer = await c.env.PRESENCE.getByName(row.id).fetch(new Request("https://presence.invalid/", { headers }));
-  // A new Response, whose headers the API's middleware may still set.
+  const answer = await c.env.PRESENCE.getByName(articleId).fetch(new Request("https://presence.invalid/", { headers }));
+  // A new Response, whose headers the app's middleware may still set.
   return new Response(null, { status: answer.status, webSocket: answer.webSocket });
-});
+}

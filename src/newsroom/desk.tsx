@@ -44,6 +44,7 @@ import {
 import { loadNav } from "../pipeline/listing-builders";
 import { rebuildNeeded } from "../pipeline/status";
 import { renderArticle } from "../render/article";
+import { openPresence } from "./api-presence";
 import type { AppEnv } from "./app-env";
 import { personForToken } from "./auth";
 import { accessFromEnv } from "./desk/access";
@@ -307,6 +308,11 @@ const articleRoutes = new Hono<ArticleEnv>()
       return workflowDone(c, row, false, "", "Note not added: write between 1 and 10,000 characters.");
     await addNote(c, row, body);
     return workflowDone(c, row, true, "Note added.", "");
+  })
+  // Who else has it open, and saves as they happen (newsroom/presence.ts), for the desk's script.
+  .get("/presence", requires("articles:read"), withArticle, async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return c.text("Open this address as a WebSocket.\n", 426);
+    return openPresence(c, c.var.article.id);
   })
   .post("/preview-link", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;

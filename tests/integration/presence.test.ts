@@ -4,7 +4,15 @@
  */
 import type { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { articleFile, publish, putArticle, requestOnly, TOKEN } from "./helpers";
+import { articleFile, requestOnly, TOKEN } from "./helpers";
+
+/** Saves an article without waiting for the pipeline, which presence has nothing to do with. */
+const save = (slug: string, fields: Record<string, unknown> = {}) =>
+  requestOnly(`/api/articles/${slug}`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "text/markdown" },
+    body: articleFile(fields),
+  });
 
 interface Message {
   type: string;
@@ -14,10 +22,12 @@ interface Message {
 }
 
 /** An open socket, and a way to wait for the next message that matches. */
-async function connect(slug: string, token = TOKEN) {
-  const response = await requestOnly(`/api/articles/${slug}/presence`, {
-    headers: { Upgrade: "websocket", Authorization: `Bearer ${token}` },
-  });
+async function connect(slug: string, token = TOKEN, cookie?: string) {
+  const response = cookie
+    ? await requestOnly(`/desk/articles/${slug}/presence`, { headers: { Upgrade: "websocket", Cookie: cookie } })
+    : await requestOnly(`/api/articles/${slug}/presence`, {
+        headers: { Upgrade: "websocket", Authorization: `Bearer ${token}` },
+      });
   expect(response.status).toBe(101);
   const ws = response.webSocket;
   if (!ws) throw new Error("no WebSocket");
@@ -47,7 +57,7 @@ async function connect(slug: string, token = TOKEN) {
 
 describe("presence", () => {
   it("two clients see each other, and both see a save made through the API", async () => {
-    await publish("harbour");
+    await save("harbour");
     const ana = await connect("harbour");
     await ana.next((m) => m.type === "present" && m.people?.length === 1);
     const bootstrapTwo = "test-token-previous-0123456789abcdef";
@@ -55,7 +65,7 @@ describe("presence", () => {
     const both = await ana.next((m) => m.type === "present" && m.people?.length === 2);
     expect(both.people?.map((p) => p.name).sort()).toEqual(["ana", "editor"]);
     await bo.next((m) => m.type === "present" && m.people?.length === 2);
-    const saved = await putArticle("harbour", articleFile({ summary: "Changed." }));
+    const saved = await save("harbour", { summary: "Changed." });
     expect(saved.status).toBe(200);
     const version = saved.headers.get("ETag")?.replaceAll('"', "");
     for (const client of [ana, bo]) {
@@ -69,7 +79,7 @@ describe("presence", () => {
   });
 
   it("refuses anyone not signed in, and a request that is no WebSocket", async () => {
-    await publish("harbour");
+    await save("harbour");
     expect((await requestOnly("/api/articles/harbour/presence", { headers: { Upgrade: "websocket" } })).status).toBe(401);
     expect((await requestOnly("/api/articles/harbour/presence", { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(
       426,
@@ -77,7 +87,7 @@ describe("presence", () => {
   });
 
   it("never fails a save when the presence object cannot be reached", async () => {
-    await publish("harbour");
+    await save("harbour");
     const broken = {
       getByName: () => {
         throw new Error("presence is down (injected)");
@@ -93,5 +103,23 @@ describe("presence", () => {
       { PRESENCE: broken },
     );
     expect(response.status).toBe(200);
+  });
+
+  it("works from the desk with a session, beside a bearer token's socket", async () => {
+    await save("harbour");
+    const signIn = await requestOnly("/desk/sign-in", {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: "https://news.example", Accept: "text/html" },
+      body: new URLSearchParams({ token: "test-token-previous-0123456789abcdef", next: "/desk" }),
+    });
+    const cookie = (signIn.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+    const fromDesk = await connect("harbour", TOKEN, cookie);
+    await fromDesk.next((m) => m.type === "present" && m.people?.length === 1);
+    const fromApi = await connect("harbour");
+    const both = await fromDesk.next((m) => m.type === "present" && m.people?.length === 2);
+    expect(both.people?.map((p) => p.name).sort()).toEqual(["ana", "editor"]);
+    fromApi.ws.close(1000, "done");
+    fromDesk.ws.close(1000, "done");
   });
 });

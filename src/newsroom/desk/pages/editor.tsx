@@ -112,6 +112,7 @@ export function EditorPage(props: EditorProps) {
   return (
     <>
       <div class="editor">
+        {slug ? <p id="presence" class="hint" aria-live="polite" data-presence={`/desk/articles/${slug}/presence`} /> : null}
         <form method="post" action={action} id="article-form" data-autosave={props.autosaveKey}>
           {props.version ? <input type="hidden" name="version" value={props.version} /> : null}
           <input type="hidden" name="published_was" value={fields.was.published} />
