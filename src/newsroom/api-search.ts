@@ -2,8 +2,8 @@
  * @module newsroom/api-search
  * The editors' API for the search index: `POST /api/search/reindex?after=<cursor>&limit=<n>`
  * rebuilds the entries of one page of articles and answers `{done, total, next}`; calling it again
- * with `after=next` until `next` is null rebuilds the whole index (`npm run reindex` does). Mounted
- * inside the API, behind its bearer auth.
+ * with `after=next` until `next` is null rebuilds the whole index (`npm run reindex` does). It
+ * declares `pipeline:manage` (admins).
  */
 import { Hono } from "hono";
 import { TAGS } from "../cache/policy";

@@ -139,7 +139,8 @@ export const apiRoutes = new Hono<AppEnv>()
       if (refused) return c.json(refused.body, refused.status);
       const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
       if (!saved.ok) return refusal(c, saved);
-      tellEditors(c, slug, saved.article.version, saved.outcome);
+      // A new article has no one to tell yet: no one could have opened it.
+      if (stored) tellEditors(c, stored.id, slug, saved.article.version, saved.outcome);
       return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
     },
   )
@@ -199,7 +200,8 @@ export const apiRoutes = new Hono<AppEnv>()
     const { slug } = c.req.valid("param");
     const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
     if (!saved.ok) return refusal(c, saved);
-    tellEditors(c, slug, saved.article.version, saved.outcome);
+    const restored = await getArticleRow(c.env.DB, slug);
+    if (restored) tellEditors(c, restored.id, slug, saved.article.version, saved.outcome);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
   // Images: POST /api/media (newsroom/media.ts).
@@ -266,14 +268,16 @@ export const apiRoutes = new Hono<AppEnv>()
   .onError(onError);
 
 /** After a save, everyone with the article open is told (newsroom/presence.ts), after the response. */
-function tellEditors(c: Context<AppEnv>, slug: string, version: string, outcome: "created" | "updated" | "unchanged"): void {
+function tellEditors(
+  c: Context<AppEnv>,
+  articleId: string,
+  slug: string,
+  version: string,
+  outcome: "created" | "updated" | "unchanged",
+): void {
   if (outcome === "unchanged") return;
-  const by = c.var.editor ?? "editor";
-  c.executionCtx.waitUntil(
-    getArticleRow(c.env.DB, slug)
-      .then((row) => (row ? notifySaved(c.env, row.id, { version, by, diff: `/desk/articles/${slug}/history` }) : undefined))
-      .catch(() => undefined),
-  );
+  const save = { version, by: c.var.editor ?? "editor", diff: `/desk/articles/${slug}/history` };
+  c.executionCtx.waitUntil(notifySaved(c.env, articleId, save));
 }
 
 function preconditions(c: Context<AppEnv>): Preconditions {

@@ -1,6 +1,6 @@
 /**
  * @module newsroom/media
- * Images on the editors' side: uploads (`POST /media`, mounted under the editors' API and its auth),
+ * Images on the editors' side: uploads (`POST /media`, mounted under the editors' API and the desk; it declares `media:write`),
  * and the narrower copies readers' pages offer in srcset (`GET /media/w/<width>/<hash>.<ext>`), made
  * once by the Images binding when the reader hands over a width it does not have.
  */
@@ -24,7 +24,7 @@ function refuse(c: Context, status: UploadStatus, error: string, details: FieldP
 
 /**
  * The editors' side: `POST /media` with a multipart/form-data body of `file` (the image) and `alt`.
- * Expects to be mounted behind the API's editor auth, which sets `c.var.editor`.
+ * Declares `media:write`; newsroom/auth.ts has set `c.var.editor` for whoever is signed in.
  */
 export const mediaApi = new Hono<AppEnv>().post(
   "/media",

@@ -81,7 +81,14 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
 }
 
 /** Sends dead letters (one, or all with `id` undefined) back to the queue. Resolves how many. */
-export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, now: number, id?: number): Promise<number> {
+export async function replayDeadLetters(
+  db: D1Database,
+  queues: PipelineQueues,
+  now: number,
+  id?: number,
+  /** More statements for the replay's batch (the newsroom's audit entry); written only if something was replayed. */
+  also: D1PreparedStatement[] = [],
+): Promise<number> {
   const { results } = await (id === undefined
     ? db.prepare("SELECT id, body FROM dead_letters WHERE replayed_at IS NULL ORDER BY id LIMIT 500")
     : db.prepare("SELECT id, body FROM dead_letters WHERE replayed_at IS NULL AND id = ?").bind(id)
@@ -97,13 +104,18 @@ export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, 
     ...inListStatements(db, "UPDATE dead_letters SET replayed_at = ? WHERE id IN ({in})", ids, [now]),
     ...inListStatements(db, "UPDATE outbox SET dead_at = NULL, sent_at = ? WHERE id IN ({in})", rowIds, [now]),
   ];
-  if (statements.length) await db.batch(statements);
+  if (statements.length) await db.batch([...statements, ...also]);
   return results.length;
 }
 
-/** Starts a rebuild of every document of the read model. Resolves its id. */
-export async function startRebuild(db: D1Database, editor: string, now: number): Promise<number> {
-  await db.batch(rebuildEverythingStatements(db, now, editor));
+/** Starts a rebuild of every document of the read model, with `also` (its audit entry) in the same batch. Resolves its id. */
+export async function startRebuild(
+  db: D1Database,
+  editor: string,
+  now: number,
+  also: D1PreparedStatement[] = [],
+): Promise<number> {
+  await db.batch([...rebuildEverythingStatements(db, now, editor), ...also]);
   const row = await db.prepare("SELECT max(id) AS id FROM rebuilds").first<{ id: number }>();
   return row?.id ?? 0;
 }

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { pipelineStatus, replayDeadLetters, startRebuild } from "../../pipeline/status";
 import type { AppEnv } from "../app-env";
+import { audited } from "../audit";
 import { requires } from "../permissions";
 import { formText, readForm } from "./form";
 import type { Notice } from "./pages/layout";
@@ -45,7 +46,7 @@ export const deskPipelineRoutes = new Hono<AppEnv>()
     const form = await readForm(c);
     if (form instanceof Response) return form;
     // The outbox rows it leaves go to the queue after the response (newsroom/index.ts).
-    await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
+    await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now(), [audited(c, "rebuild-started", "pipeline")]);
     return c.redirect("/desk/pipeline?n=rebuild-started", 303);
   })
   .post("/replay", requires("pipeline:manage"), async (c) => {
@@ -57,6 +58,8 @@ export const deskPipelineRoutes = new Hono<AppEnv>()
       return pipelinePage(c, { role: "alert", text: "Not replayed: that dead letter's id is not valid." }, 400);
     const id = raw === "" ? undefined : Number(raw);
     const m = c.var.materialiser;
-    const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id);
+    const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id, [
+      audited(c, "dead-letters-replayed", id === undefined ? "pipeline" : `dead-letter:${id}`),
+    ]);
     return c.redirect(`/desk/pipeline?n=replayed&count=${replayed}`, 303);
   });
