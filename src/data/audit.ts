@@ -5,7 +5,7 @@
  * {@link auditStatement} (or, inside a guarded article batch, {@link guardedAudit}) to their batch.
  */
 import * as v from "valibot";
-import { sql, statement } from "./sql";
+import { type SqlValue, sql, statement } from "./sql";
 
 /** One entry as written. */
 export interface AuditEntry {
@@ -70,18 +70,14 @@ export function auditStatement(db: D1Database, entry: AuditEntry): D1PreparedSta
  * and takes the version and slug from the article row as the change left it.
  */
 export function guardedAudit(
-  guard: (text: string, ...values: unknown[]) => D1PreparedStatement,
+  guard: (text: string, params?: Record<string, SqlValue | boolean | undefined>) => D1PreparedStatement,
   articleId: string,
   entry: Pick<AuditEntry, "at" | "actorId" | "actorName" | "action">,
 ): D1PreparedStatement {
   return guard(
     `INSERT INTO audit (at, actor_id, actor_name, action, target, version)
-     SELECT ?, ?, ?, ?, 'article:' || slug, version FROM articles WHERE id = ? AND {guard}`,
-    entry.at,
-    entry.actorId,
-    entry.actorName,
-    entry.action,
-    articleId,
+     SELECT :at, :actorId, :actorName, :action, 'article:' || slug, version FROM articles WHERE id = :articleId AND {guard}`,
+    { at: entry.at, actorId: entry.actorId, actorName: entry.actorName, action: entry.action, articleId },
   );
 }
 

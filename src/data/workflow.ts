@@ -7,7 +7,7 @@
  * move's audit entry is written by the one request that made it (see `moveWorkflow`).
  */
 import * as v from "valibot";
-import { sql, statement } from "./sql";
+import { type SqlValue, sql, statement } from "./sql";
 
 export const WORKFLOW_STATES = ["draft", "in-review", "ready"] as const;
 export type WorkflowState = (typeof WORKFLOW_STATES)[number];
@@ -52,18 +52,15 @@ export async function workflowOf(db: D1Database, articleId: string): Promise<Wor
 
 /** A guarded batch's statement (editorial/database.ts's `Guard`): the new article's workflow row, owned by its maker. */
 export function guardedWorkflowCreate(
-  guard: (text: string, ...values: unknown[]) => D1PreparedStatement,
+  guard: (text: string, params?: Record<string, SqlValue | boolean | undefined>) => D1PreparedStatement,
   articleId: string,
   ownerId: string,
   now: number,
 ): D1PreparedStatement {
   return guard(
     `INSERT INTO article_workflow (article_id, owner_id, state, state_by, state_at)
-     SELECT ?, ?, 'draft', ?, ? WHERE {guard} ON CONFLICT (article_id) DO NOTHING`,
-    articleId,
-    ownerId,
-    ownerId,
-    now,
+     SELECT :articleId, :ownerId, 'draft', :ownerId, :now WHERE {guard} ON CONFLICT (article_id) DO NOTHING`,
+    { articleId, ownerId, now },
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getArticleRow } from "../editorial/database";
+import { getArticleRow } from "../data/articles";
 import { apiError, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { type Actor, requires } from "./permissions";

@@ -15,8 +15,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { type ArticleRow, getArticleRow } from "../data/articles";
 import { auditIfMoved, ensureWorkflow, listNotes, setSignOff, workflowOf } from "../data/workflow";
-import { type ArticleRow, getArticleRow, statusOf } from "../editorial/database";
+import { statusOf } from "../editorial/database";
 import { etagOf, ifMatchNames } from "../editorial/publishing";
 import { apiError, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";

@@ -13,18 +13,17 @@ import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
-import { workflowOf } from "../data/workflow";
 import {
-  type AuthorRow,
+  changedFieldsOf,
   getArticleRow,
-  getAuthor,
   getRevision,
   listArticleSummaries,
-  listAuthors,
   listRevisions,
-  listSections,
-  statusOf,
-} from "../editorial/database";
+  storedInputOf,
+} from "../data/articles";
+import { type AuthorRow, getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { workflowOf } from "../data/workflow";
+import { statusOf } from "../editorial/database";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
@@ -101,7 +100,7 @@ export const apiRoutes = new Hono<AppEnv>()
       changedBy: row.changed_by,
       workflow: workflowView(await workflowOf(c.env.DB, row.id), row, statusOf(row, c.var.clock.now())),
       // The input exactly as the editor sent it, with `body` for the Markdown.
-      article: JSON.parse(row.input) as Record<string, unknown>,
+      article: storedInputOf(row),
     });
   })
   .put(
@@ -181,7 +180,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const revisions = await listRevisions(c.env.DB, row.id);
     return c.json({
       slug,
-      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: JSON.parse(r.changed) as string[] })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: changedFieldsOf(r) })),
     });
   })
   .get("/articles/:slug/revisions/:id{[0-9]+}", requires("articles:read"), slugParam, async (c) => {
@@ -192,8 +191,8 @@ export const apiRoutes = new Hono<AppEnv>()
       return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
     return c.json({
       ...revisionHead(revision),
-      changed: JSON.parse(revision.changed) as string[],
-      article: JSON.parse(revision.input) as Record<string, unknown>,
+      changed: changedFieldsOf(revision),
+      article: storedInputOf(revision),
     });
   })
   .post("/articles/:slug/revisions/:id{[0-9]+}/restore", requires("articles:publish"), slugParam, async (c) => {

@@ -17,6 +17,7 @@
 import type { Context } from "hono";
 import type { ArticleInput } from "../core/schema";
 import type { ArticleStatus } from "../core/visibility";
+import type { ArticleHook, ArticleRow, RevisionAction } from "../data/articles";
 import { auditStatement, guardedAudit } from "../data/audit";
 import {
   auditIfMoved,
@@ -30,7 +31,6 @@ import {
   type WorkflowState,
   workflowOf,
 } from "../data/workflow";
-import type { ArticleHook, ArticleRow, RevisionAction } from "../editorial/database";
 import type { AppEnv } from "./app-env";
 import { type Actor, can } from "./permissions";
 
