@@ -269,6 +269,11 @@ describe("the desk's People page", () => {
     });
     expect(changed.status).toBe(303);
     expect(await env.DB.prepare("SELECT role FROM people").first("role")).toBe("editor");
+    const audit = await (
+      await requestOnly("/desk/audit?action=role-changed", { headers: { ...deskHeaders, Cookie: cookie } })
+    ).text();
+    expect(audit).toContain("role-changed");
+    expect(audit).not.toContain("person-created");
     const duplicate = await requestOnly("/desk/people", {
       method: "POST",
       headers: { ...deskHeaders, Cookie: cookie },

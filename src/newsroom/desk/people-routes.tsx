@@ -1,11 +1,13 @@
 /**
  * @module newsroom/desk/people-routes
  * The desk's People page (`/desk/people`, admins) and its forms, over the same functions as
- * `/api/people` (newsroom/people.ts); and the "For review" list (`/desk/review`). Each route
+ * `/api/people` (newsroom/people.ts); the "For review" list (`/desk/review`); and the audit log
+ * (`/desk/audit`, admins). Each route
  * declares its permission.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { listAudit } from "../../data/audit";
 import { listPeople } from "../../data/people";
 import { listForReview } from "../../data/workflow";
 import type { AppEnv } from "../app-env";
@@ -13,7 +15,7 @@ import { changePerson, createPerson } from "../people";
 import { requires } from "../permissions";
 import { formText, readForm } from "./form";
 import type { Notice } from "./pages/layout";
-import { PeoplePage, ReviewPage } from "./pages/people";
+import { AuditPage, PeoplePage, ReviewPage } from "./pages/people";
 import { formatTime } from "./time-zone";
 
 const zoneOf = (c: Context<AppEnv>): string => c.var.site.timeZone ?? "UTC";
@@ -71,6 +73,23 @@ export const deskPeopleRoutes = new Hono<AppEnv>()
       return peoplePage(c, { notice: { role: "alert", text } }, changed.status);
     }
     return c.redirect("/desk/people?n=saved", 303);
+  })
+  .get("/audit", requires("audit:read"), async (c) => {
+    const filters = {
+      person: (c.req.query("person") ?? "").slice(0, 200),
+      article: (c.req.query("article") ?? "").slice(0, 200),
+      action: (c.req.query("action") ?? "").slice(0, 200),
+    };
+    const cursor = c.req.query("cursor") ?? "";
+    const page = await listAudit(c.env.DB, {
+      person: filters.person || undefined,
+      article: filters.article || undefined,
+      action: filters.action || undefined,
+      before: /^[1-9]\d{0,15}$/.test(cursor) ? Number(cursor) : undefined,
+      limit: 100,
+    });
+    const next = page.next === null ? null : String(page.next);
+    return c.render(<AuditPage entries={page.entries} zone={zoneOf(c)} filters={filters} next={next} />, { title: "Audit log" });
   })
   .get("/review", requires("articles:read"), async (c) =>
     c.render(<ReviewPage rows={await listForReview(c.env.DB)} zone={zoneOf(c)} />, { title: "For review" }),

@@ -92,6 +92,9 @@ function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) 
                       <a href="/desk/people">People</a>
                     </li>
                     <li>
+                      <a href="/desk/audit">Audit log</a>
+                    </li>
+                    <li>
                       <a href="/desk/pipeline">Pipeline</a>
                     </li>
                   </>

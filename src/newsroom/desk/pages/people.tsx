@@ -2,9 +2,10 @@
  * @module newsroom/desk/pages/people
  * The People page (admins): everyone in the newsroom with their role, whether they are active and
  * when they were last seen; a form to invite someone, whose one-time link is shown once; and a form
- * per person to change their role or deactivate them. Also the "For review" list.
+ * per person to change their role or deactivate them. Also the "For review" list and the audit log.
  */
 import { ROLES } from "../../../core/roles";
+import type { AuditRow } from "../../../data/audit";
 import type { PersonRow } from "../../../data/people";
 import type { ReviewRow } from "../../../data/workflow";
 import { formatTime } from "../time-zone";
@@ -147,5 +148,61 @@ export function ReviewPage(props: { rows: ReviewRow[]; zone: string }) {
         </tbody>
       </table>
     </TableScroll>
+  );
+}
+
+export function AuditPage(props: {
+  entries: AuditRow[];
+  zone: string;
+  filters: { person: string; article: string; action: string };
+  next: string | null;
+}) {
+  const query = (extra: Record<string, string>) =>
+    new URLSearchParams(Object.entries({ ...props.filters, ...extra }).filter(([, value]) => value !== "")).toString();
+  return (
+    <>
+      <form method="get" action="/desk/audit" class="filters">
+        <label>
+          Person <input type="text" name="person" value={props.filters.person} />
+        </label>{" "}
+        <label>
+          Article <input type="text" name="article" value={props.filters.article} />
+        </label>{" "}
+        <label>
+          Action <input type="text" name="action" value={props.filters.action} />
+        </label>{" "}
+        <button type="submit">Filter</button>
+      </form>
+      <TableScroll label="Audit log">
+        <table>
+          <caption>Newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">On</th>
+              <th scope="col">Version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.entries.map((entry) => (
+              <tr>
+                <td>{formatTime(entry.at, props.zone)}</td>
+                <td>{entry.actor_name}</td>
+                <td>{entry.action}</td>
+                <td>{entry.target}</td>
+                <td>{entry.version ? entry.version.slice(0, 8) : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      {props.next ? (
+        <p>
+          <a href={`/desk/audit?${query({ cursor: props.next })}`}>Older entries</a>
+        </p>
+      ) : null}
+    </>
   );
 }
