@@ -128,3 +128,24 @@ export async function listAudit(db: D1Database, filter: AuditFilter): Promise<{ 
   const entries = rows.slice(0, filter.limit);
   return { entries, next: rows.length > filter.limit ? (entries.at(-1)?.id ?? null) : null };
 }
+
+/** The oldest month (UTC, `YYYY-MM`) with an entry before `before`, or null. */
+export async function oldestAuditMonth(db: D1Database, before: number): Promise<string | null> {
+  const row = await sql(db, "SELECT min(at) AS at FROM audit WHERE at < :before", { before }).first();
+  const at = v.parse(v.object({ at: v.nullable(v.number()) }), row).at;
+  return at === null ? null : new Date(at).toISOString().slice(0, 7);
+}
+
+/** Entries at or after `from` and before `to`, oldest first, at most `limit`. */
+export async function auditBetween(db: D1Database, from: number, to: number, limit: number): Promise<AuditRow[]> {
+  const { results } = await sql(
+    db,
+    `SELECT id, at, actor_id, actor_name, action, target, version, detail FROM audit
+     WHERE at >= :from AND at < :to ORDER BY id LIMIT :limit`,
+    { from, to, limit },
+  ).all();
+  return results.map((row) => v.parse(auditRowSchema, row));
+}
+
+/** Removes entries by id (once they are archived). */
+export const deleteAudit = statement<{ ids: string }>("DELETE FROM audit WHERE id IN (SELECT value FROM json_each(:ids))");

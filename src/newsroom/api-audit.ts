@@ -51,3 +51,25 @@ export const auditApi = new Hono<AppEnv>().get("/audit", requires("audit:read"),
   });
   return c.json({ entries: page.entries.map(auditView), next: page.next === null ? null : String(page.next) });
 });
+
+/** The archived months (newsroom/audit-archive.ts), and one month's JSON Lines. */
+export const auditArchiveApi = new Hono<AppEnv>()
+  .get("/audit/archive", requires("audit:read"), async (c) => {
+    const months: Array<{ month: string; bytes: number; url: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await c.env.MEDIA.list({ prefix: "audit/", ...(cursor ? { cursor } : {}) });
+      for (const object of page.objects) {
+        const month = /^audit\/(\d{4}-\d{2})\.jsonl$/.exec(object.key)?.[1];
+        if (month) months.push({ month, bytes: object.size, url: `/api/audit/archive/${month}` });
+      }
+      cursor = page.truncated ? page.cursor : undefined;
+    } while (cursor);
+    return c.json({ months: months.sort((a, b) => b.month.localeCompare(a.month)) });
+  })
+  .get("/audit/archive/:month{[0-9]{4}-[0-9]{2}}", requires("audit:read"), async (c) => {
+    const object = await c.env.MEDIA.get(`audit/${c.req.param("month")}.jsonl`);
+    if (!object)
+      return apiError(c, 404, "No entries are archived for that month", [{ field: "month", problem: "has no archive" }]);
+    return new Response(object.body, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8" } });
+  });

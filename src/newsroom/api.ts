@@ -36,7 +36,7 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
-import { auditApi } from "./api-audit";
+import { auditApi, auditArchiveApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
@@ -258,6 +258,7 @@ export const apiRoutes = new Hono<AppEnv>()
   // Who else has an article open, and its saves as they happen: a WebSocket (newsroom/api-presence.ts).
   .route("/", presenceApi)
   // The audit log: GET /api/audit (newsroom/api-audit.ts).
+  .route("/", auditArchiveApi)
   .route("/", auditApi)
   // People, their tokens, and who is calling: /api/people, /api/tokens, /api/me (newsroom/api-people.ts).
   .route("/", peopleApi)

@@ -15,6 +15,7 @@ import { DEAD_LETTER_QUEUE } from "../pipeline/messages";
 import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
+import { archiveAudit, archiveDays } from "./audit-archive";
 import { authenticate } from "./auth";
 import { onError } from "./errors";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
@@ -116,6 +117,12 @@ export function createNewsroom(options: PipelineOptions) {
     /** Once a minute: work that comes due by itself, and anything the queue never acknowledged. */
     async scheduled(_controller: ScheduledController, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {
       const report = await runCron(materialiserFor(env, ctx, options));
+      try {
+        const archived = await archiveAudit(env.DB, env.MEDIA, options.clock.now(), archiveDays(env));
+        if (archived) console.log(`cron: archived ${archived.moved} audit entries of ${archived.month} to R2`);
+      } catch (error) {
+        console.error("cron: archiving the audit log failed:", error);
+      }
       if (report.sent || report.purges.requests.length || report.staleListings.length) {
         console.log(
           `cron: sent ${report.sent}, purge requests ${report.purges.requests.length}, stale listings ${report.staleListings.length}`,

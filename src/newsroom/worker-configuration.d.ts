@@ -21,6 +21,7 @@ interface __BaseEnv_NewsroomBindings {
   DESK_SECRET: string;
   PURGE_RATE_PER_MINUTE: string;
   PURGE_BURST: string;
+  AUDIT_ARCHIVE_DAYS: string;
   READER: Fetcher /* broadsheet */;
   PRESENCE: DurableObjectNamespace<import("./index").ArticlePresence>;
 }

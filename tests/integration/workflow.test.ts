@@ -4,7 +4,9 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { auditStatement } from "../../src/data/audit";
 import { insertPerson, insertToken } from "../../src/data/people";
+import { archiveAudit } from "../../src/newsroom/audit-archive";
 import { sha256Hex } from "../../src/newsroom/auth";
 import { sealSession } from "../../src/newsroom/desk/session";
 import type { Role } from "../../src/newsroom/permissions";
@@ -299,5 +301,44 @@ describe("the desk", () => {
     const refused = await desk("cleo", "/desk/articles/harbour/approve", { version });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("articles:review");
+  });
+});
+
+describe("the audit log's archive", () => {
+  it("moves entries older than AUDIT_ARCHIVE_DAYS to one JSON Lines file a month in R2, once, and keeps them listable", async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const old = Date.UTC(2024, 2, 10);
+    clock.at = Math.max(clock.at, old + 400 * day);
+    await env.DB.batch(
+      [0, 1, 2].map((i) =>
+        auditStatement(env.DB, {
+          at: old + i * day,
+          actorId: "eve",
+          actorName: "Person eve",
+          action: "article-saved",
+          target: "article:x",
+        }),
+      ),
+    );
+    await put("eve", "recent", {});
+    expect(await archiveAudit(env.DB, env.MEDIA, clock.now(), 365)).toEqual({ month: "2024-03", moved: 3 });
+    expect(await archiveAudit(env.DB, env.MEDIA, clock.now(), 365)).toBeNull();
+    const file = await (await env.MEDIA.get("audit/2024-03.jsonl"))?.text();
+    expect(
+      file
+        ?.trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).action),
+    ).toEqual(["article-saved", "article-saved", "article-saved"]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit").first("n")).toBe(1);
+    const admin = { Authorization: `Bearer ${TOKEN}` };
+    const listed = (await (await request("/api/audit/archive", { headers: admin })).json()) as {
+      months: Array<{ month: string }>;
+    };
+    expect(listed.months.map((m) => m.month)).toEqual(["2024-03"]);
+    const month = await request("/api/audit/archive/2024-03", { headers: admin });
+    expect(month.headers.get("Content-Type")).toContain("application/x-ndjson");
+    expect((await month.text()).trim().split("\n")).toHaveLength(3);
+    expect((await request("/api/audit/archive/2024-03", { headers: as("eve") })).status).toBe(403);
   });
 });
