@@ -6,9 +6,9 @@
  * declares `pipeline:manage` (admins).
  */
 import { Hono } from "hono";
-import { TAGS } from "../cache/policy";
 import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { reindexPage } from "../pipeline/search-entry";
+import { TAGS } from "../targets/document-name";
 import type { AppEnv } from "./app-env";
 import { requires } from "./permissions";
 
