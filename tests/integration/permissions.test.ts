@@ -112,7 +112,14 @@ function concrete(path: string): string {
         if (depth === 0) break;
       }
     }
-    out += name === "slug" ? "no-such-article" : pattern.includes("[0-9a-f]{8}") ? crypto.randomUUID() : "1";
+    out +=
+      name === "slug"
+        ? "no-such-article"
+        : pattern.includes("[0-9a-f]{8}")
+          ? crypto.randomUUID()
+          : pattern.includes("[0-9]{4}-[0-9]{2}")
+            ? "2026-01"
+            : "1";
   }
   return out.replace(/\*$/, "x");
 }
