@@ -89,7 +89,12 @@ export interface Attribution {
   now: number;
   action: RevisionAction;
   changed: string[];
+  /** More statements for the change's batch, guarded like the rest: its audit entry, its workflow row. */
+  also?: ArticleHook | undefined;
 }
+
+/** Statements a caller adds to an article change's one batch (they run only if the change wins). */
+export type ArticleHook = (guard: Guard, articleId: string, action: RevisionAction) => D1PreparedStatement[];
 
 /** Named parameters of one statement. */
 export type Params = Record<string, SqlValue | boolean | undefined>;

@@ -94,9 +94,14 @@ export function rebuildEverythingStatements(db: D1Database, now: number, by = "n
 
 const newestRebuild = statement("SELECT max(id) AS id FROM rebuilds");
 
-/** Starts a rebuild of every document of the read model. Resolves its id. */
-export async function startRebuild(db: D1Database, editor: string, now: number): Promise<number> {
-  await db.batch(rebuildEverythingStatements(db, now, editor));
+/** Starts a rebuild of every document of the read model, with `also` (its audit entry) in the same batch. Resolves its id. */
+export async function startRebuild(
+  db: D1Database,
+  editor: string,
+  now: number,
+  also: D1PreparedStatement[] = [],
+): Promise<number> {
+  await db.batch([...rebuildEverythingStatements(db, now, editor), ...also]);
   return (await first(newestRebuild(db), row({ id: col.nullableInteger })))?.id ?? 0;
 }
 
@@ -578,9 +583,17 @@ const resent = statement<{ now: number; ids: string }>(
 );
 
 /** Records that dead letters were replayed, and that their outbox rows were sent again. */
-export async function markReplayed(db: D1Database, letters: number[], rows: number[], now: number): Promise<void> {
+export async function markReplayed(
+  db: D1Database,
+  letters: number[],
+  rows: number[],
+  now: number,
+  also: D1PreparedStatement[] = [],
+): Promise<void> {
+  if (!letters.length && !rows.length) return;
   await runStatements(db, [
     ...(letters.length ? [replayed(db, { now, ids: json(letters) })] : []),
     ...(rows.length ? [resent(db, { now, ids: json(rows) })] : []),
+    ...also,
   ]);
 }

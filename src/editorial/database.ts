@@ -65,6 +65,13 @@ export const TABLES = [
   "mail_deliveries",
   "mail_bucket",
   "mail_captured",
+  // A person's tokens and invitations before the person (foreign keys).
+  "person_tokens",
+  "invitations",
+  "people",
+  "audit",
+  "article_workflow",
+  "article_notes",
 ] as const;
 
 // An article's status is core/visibility's; re-exported for the modules that read rows from here.
@@ -111,6 +118,7 @@ export async function commitArticle(
       takeSlugStatement(guard, write.slug),
       ...taxonomyStatements(guard, write),
       ...outboxStatements(guard, work, by.now),
+      ...(by.also?.(guard, write.id, by.action) ?? []),
     ],
   );
 }
@@ -128,7 +136,11 @@ export async function commitTrash(
     db,
     row.id,
     (writeId) => trashHead(db, row.id, trash, expectedVersion, writeId, by),
-    (guard) => [revisionStatement(guard, row.id, by), ...outboxStatements(guard, work, by.now)],
+    (guard) => [
+      revisionStatement(guard, row.id, by),
+      ...outboxStatements(guard, work, by.now),
+      ...(by.also?.(guard, row.id, by.action) ?? []),
+    ],
   );
 }
 
@@ -153,6 +165,7 @@ export async function commitMove(
       revisionStatement(guard, write.id, by),
       ...moveRedirectStatements(guard, from, write.slug, by.now),
       ...outboxStatements(guard, work, by.now),
+      ...(by.also?.(guard, write.id, by.action) ?? []),
     ],
   );
 }

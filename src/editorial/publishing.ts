@@ -19,6 +19,7 @@ import {
 } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import {
+  type ArticleHook,
   type ArticleRow,
   type ArticleWrite,
   type Attribution,
@@ -59,6 +60,8 @@ export interface PublishContext {
   site: Site;
   clock: Clock;
   editor: string;
+  /** Statements the caller adds to each change's batch: the newsroom's audit entry and workflow row. */
+  also?: ArticleHook | undefined;
 }
 
 /** What an editor sent about the version they last saw. */
@@ -129,6 +132,7 @@ export async function saveArticle(
       await liveChangeOf(context.db, row, input),
     );
     const by: Attribution = {
+      also: context.also,
       editor: context.editor,
       now,
       action: row ? action : action === "import" ? "import" : "create",
@@ -160,7 +164,7 @@ export async function trashArticle(
     return refuse(404, `There is no article "${slug}"`, "slug", "names no article outside the trash");
   const failed = checkPreconditions(row, preconditions);
   if (failed) return failed;
-  const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "trash", changed: [] };
+  const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "trash", changed: [], also: context.also };
   if (!(await commitTrash(context.db, row, true, row.version, by, workFor(placementOfRow(row), null)))) return raced();
   return { ok: true, slug, version: row.version };
 }
@@ -176,7 +180,13 @@ export async function untrashArticle(
     return refuse(404, `There is no article "${slug}" in the trash`, "slug", "names no article in the trash");
   const failed = checkPreconditions(row, preconditions);
   if (failed) return failed;
-  const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "untrash", changed: [] };
+  const by: Attribution = {
+    editor: context.editor,
+    now: context.clock.now(),
+    action: "untrash",
+    changed: [],
+    also: context.also,
+  };
   const restored = { ...row, deleted_at: null };
   if (!(await commitTrash(context.db, row, false, row.version, by, workFor(null, placementOfRow(restored))))) return raced();
   return { ok: true, slug, version: row.version };
@@ -214,7 +224,7 @@ export async function moveArticle(
   const built = await buildFor(context, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(context.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
-  const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"] };
+  const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"], also: context.also };
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
   work.articles.push(...(await slugsRedirectingTo(context.db, slug)));

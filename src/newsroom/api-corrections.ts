@@ -27,6 +27,7 @@ import { articlePath } from "../targets/document-name";
 import { apiError, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
+import { requires } from "./permissions";
 
 /** A note is at most a couple of thousand characters: a body far past that is refused unread. */
 const MAX_NOTE_BODY_BYTES = 64 * 1024;
@@ -41,14 +42,14 @@ const noteLimit = bodyLimit({
 });
 
 export const correctionsApi = new Hono<AppEnv>()
-  .get("/articles/:slug/corrections", slugParam, async (c) => {
+  .get("/articles/:slug/corrections", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
     const notes = await listCorrections(c.env.DB, row.id);
     return c.json({ slug, status: statusOf(row, c.var.clock.now()), corrections: notes.map((note) => view(c, slug, note)) });
   })
-  .post("/articles/:slug/corrections", noteLimit, slugParam, async (c) => {
+  .post("/articles/:slug/corrections", requires("corrections:write"), noteLimit, slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -59,7 +60,7 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(added.correction.version));
     return c.json({ ...view(c, slug, added.correction), status: statusOf(added.article, c.var.clock.now()) }, 201);
   })
-  .get(`/articles/:slug/corrections/${ID}`, slugParam, async (c) => {
+  .get(`/articles/:slug/corrections/${ID}`, requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
@@ -68,7 +69,7 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(note.version));
     return c.json(view(c, slug, note));
   })
-  .put(`/articles/:slug/corrections/${ID}`, noteLimit, slugParam, async (c) => {
+  .put(`/articles/:slug/corrections/${ID}`, requires("corrections:write"), noteLimit, slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -77,13 +78,13 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(edited.correction.version));
     return c.json({ ...view(c, slug, edited.correction), unchanged: edited.outcome === "unchanged" });
   })
-  .delete(`/articles/:slug/corrections/${ID}`, slugParam, async (c) => {
+  .delete(`/articles/:slug/corrections/${ID}`, requires("corrections:write"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const withdrawn = await withdrawCorrection(publisher(c), slug, c.req.param("id"), { ifMatch: c.req.header("If-Match") });
     if (!withdrawn.ok) return refusal(c, withdrawn);
     return c.json({ slug, id: withdrawn.correction.id, deleted: true });
   })
-  .get(`/articles/:slug/corrections/${ID}/revisions`, slugParam, async (c) => {
+  .get(`/articles/:slug/corrections/${ID}/revisions`, requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return noArticle(c, slug);
@@ -106,7 +107,9 @@ export const correctionsApi = new Hono<AppEnv>()
     });
   })
   // Any other id is no correction's: a 404 in the API's own words, not the API's catch-all.
-  .on(["GET", "PUT", "DELETE"], "/articles/:slug/corrections/:id", (c) => noCorrection(c, c.req.param("slug")));
+  .on(["GET", "PUT", "DELETE"], "/articles/:slug/corrections/:id", requires("articles:read"), (c) =>
+    noCorrection(c, c.req.param("slug")),
+  );
 
 /** How the API shows a note: what the editor wrote, what readers see, and its version. */
 function view(c: Context<AppEnv>, slug: string, note: CorrectionRow) {

@@ -28,6 +28,7 @@ import { etagOf, type Preconditions } from "../editorial/publishing";
 import { apiError, invalidSlug, refusal, revisionHead, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
+import { requires } from "./permissions";
 
 /** An update's request body: Markdown of at most 200,000 bytes, in JSON, fits well within this. */
 const MAX_UPDATE_REQUEST_BYTES = 1024 * 1024;
@@ -96,7 +97,7 @@ function view(c: Context<AppEnv>, slug: string, update: LiveUpdateRow) {
 }
 
 export const liveApi = new Hono<AppEnv>()
-  .get("/articles/:slug/updates", slugParam, async (c) => {
+  .get("/articles/:slug/updates", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await article(c, slug);
     if (row instanceof Response) return row;
@@ -108,7 +109,7 @@ export const liveApi = new Hono<AppEnv>()
       updates: updates.map((update) => view(c, slug, update)),
     });
   })
-  .post("/articles/:slug/updates", limit, slugParam, async (c) => {
+  .post("/articles/:slug/updates", requires("live:write"), limit, slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -119,7 +120,7 @@ export const liveApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(saved.update.version));
     return c.json(view(c, slug, saved.update), 201);
   })
-  .get("/articles/:slug/updates/:id", updateParams, async (c) => {
+  .get("/articles/:slug/updates/:id", requires("articles:read"), updateParams, async (c) => {
     const { slug, id } = c.req.valid("param");
     const row = await article(c, slug);
     if (row instanceof Response) return row;
@@ -131,7 +132,7 @@ export const liveApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(update.version));
     return c.json(view(c, slug, update));
   })
-  .put("/articles/:slug/updates/:id", limit, updateParams, async (c) => {
+  .put("/articles/:slug/updates/:id", requires("live:write"), limit, updateParams, async (c) => {
     const { slug, id } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -140,13 +141,13 @@ export const liveApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(saved.update.version));
     return c.json({ ...view(c, slug, saved.update), ...(saved.outcome === "unchanged" ? { unchanged: true } : {}) });
   })
-  .delete("/articles/:slug/updates/:id", updateParams, async (c) => {
+  .delete("/articles/:slug/updates/:id", requires("live:write"), updateParams, async (c) => {
     const { slug, id } = c.req.valid("param");
     const removed = await removeUpdate(publisher(c), slug, id, preconditions(c));
     if (!removed.ok) return refusal(c, removed);
     return c.json({ id: removed.id, deleted: true });
   })
-  .get("/articles/:slug/updates/:id/revisions", updateParams, async (c) => {
+  .get("/articles/:slug/updates/:id/revisions", requires("articles:read"), updateParams, async (c) => {
     const { slug, id } = c.req.valid("param");
     const row = await article(c, slug);
     if (row instanceof Response) return row;

@@ -1,20 +1,24 @@
 /**
  * @module newsroom/api-pipeline
- * The pipeline for editors' tools, under the API's auth: `GET /api/pipeline` (backlog, failures,
+ * The pipeline for admins' tools (each route declares `pipeline:manage`): `GET /api/pipeline` (backlog, failures,
  * dead letters, the latest rebuild and whether this release needs one), `POST /api/pipeline/rebuild`
  * and `POST /api/pipeline/replay` (every dead letter, or `?id=N` for one).
  */
 import { Hono } from "hono";
 import { pipelineStatus, replayDeadLetters, startRebuild } from "../pipeline/status";
 import type { AppEnv } from "./app-env";
+import { audited } from "./audit";
+import { requires } from "./permissions";
 
 export const pipelineApi = new Hono<AppEnv>()
-  .get("/", async (c) => c.json(await pipelineStatus(c.env.DB)))
-  .post("/rebuild", async (c) => {
-    const id = await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
+  .get("/", requires("pipeline:manage"), async (c) => c.json(await pipelineStatus(c.env.DB)))
+  .post("/rebuild", requires("pipeline:manage"), async (c) => {
+    const id = await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now(), [
+      audited(c, "rebuild-started", "pipeline"),
+    ]);
     return c.json({ rebuild: id, status: `/api/pipeline` }, 202);
   })
-  .post("/replay", async (c) => {
+  .post("/replay", requires("pipeline:manage"), async (c) => {
     const raw = c.req.query("id");
     const id = raw === undefined ? undefined : Number(raw);
     if (id !== undefined && !Number.isSafeInteger(id)) {
@@ -24,5 +28,9 @@ export const pipelineApi = new Hono<AppEnv>()
       );
     }
     const m = c.var.materialiser;
-    return c.json({ replayed: await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id) });
+    return c.json({
+      replayed: await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id, [
+        audited(c, "dead-letters-replayed", id === undefined ? "pipeline" : `dead-letter:${id}`),
+      ]),
+    });
   });

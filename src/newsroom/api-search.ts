@@ -2,20 +2,21 @@
  * @module newsroom/api-search
  * The editors' API for the search index: `POST /api/search/reindex?after=<cursor>&limit=<n>`
  * rebuilds the entries of one page of articles and answers `{done, total, next}`; calling it again
- * with `after=next` until `next` is null rebuilds the whole index (`npm run reindex` does). Mounted
- * inside the API, behind its bearer auth.
+ * with `after=next` until `next` is null rebuilds the whole index (`npm run reindex` does). It
+ * declares `pipeline:manage` (admins).
  */
 import { Hono } from "hono";
 import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { reindexPage } from "../pipeline/search-entry";
 import { TAGS } from "../targets/document-name";
 import type { AppEnv } from "./app-env";
+import { requires } from "./permissions";
 
 /** Articles one request reindexes by default, and at most: a page is one D1 batch per database. */
 export const REINDEX_DEFAULT_LIMIT = 50;
 export const REINDEX_MAX_LIMIT = 200;
 
-export const searchApi = new Hono<AppEnv>().post("/search/reindex", async (c) => {
+export const searchApi = new Hono<AppEnv>().post("/search/reindex", requires("pipeline:manage"), async (c) => {
   const after = c.req.query("after") ?? "";
   const limitParam = c.req.query("limit");
   const limit = limitParam === undefined ? REINDEX_DEFAULT_LIMIT : Number(limitParam);

@@ -1,15 +1,14 @@
 /**
  * @module newsroom/api
- * The editors' API: thin handlers over editorial/publishing. Every request is authenticated as a
- * named editor, every error is JSON naming the field and the problem, and a request that fails
+ * The editors' API: thin handlers over editorial/publishing. Every route declares the permission it
+ * needs where it is registered (newsroom/permissions.ts); who is calling was settled by
+ * newsroom/auth.ts. Every error is JSON naming the field and the problem, and a request that fails
  * writes nothing. Nothing here is ever cached.
  */
 
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { absoluteUrl } from "../core/config";
 import type { StoredArticle } from "../core/schema";
@@ -23,6 +22,7 @@ import {
   storedInputOf,
 } from "../data/articles";
 import { type AuthorRow, getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { workflowOf } from "../data/workflow";
 import { statusOf } from "../editorial/database";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
@@ -37,18 +37,24 @@ import {
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
 import { articlePath, authorPath } from "../targets/document-name";
+import { auditApi, auditArchiveApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
+import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
+import { presenceApi } from "./api-presence";
 import { searchApi } from "./api-search";
+import { workflowApi } from "./api-workflow";
 import type { AppEnv } from "./app-env";
-import { type EditorToken, editorForToken, editorsFromEnv, publisher } from "./editors";
+import { publisher } from "./editors";
 import { onError } from "./errors";
-import { claimAttempt, clientAddress, failureWait } from "./failed-auth";
 import { mailApi } from "./mail/api-mail";
 import { mediaApi } from "./media";
+import { type Actor, open, requires } from "./permissions";
+import { notifySaved } from "./presence";
 import { requestSetup } from "./setup";
+import { checkSave, workflowView } from "./workflow";
 
 /** The largest request body the API accepts: 1 MiB, far above any real article. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,8 +69,7 @@ export const apiRoutes = new Hono<AppEnv>()
   })
   .use(requestSetup())
   .use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, xFrameOptions: "DENY" }))
-  .use(editorAuth())
-  .get("/articles", async (c) => {
+  .get("/articles", requires("articles:read"), async (c) => {
     const now = c.var.clock.now();
     const rows = await listArticleSummaries(c.env.DB);
     return c.json({
@@ -81,7 +86,7 @@ export const apiRoutes = new Hono<AppEnv>()
       })),
     });
   })
-  .get("/articles/:slug", slugParam, async (c) => {
+  .get("/articles/:slug", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
@@ -95,12 +100,14 @@ export const apiRoutes = new Hono<AppEnv>()
       status: statusOf(row, c.var.clock.now()),
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
+      workflow: workflowView(await workflowOf(c.env.DB, row.id), row, statusOf(row, c.var.clock.now())),
       // The input exactly as the editor sent it, with `body` for the Markdown.
       article: storedInputOf(row),
     });
   })
   .put(
     "/articles/:slug",
+    requires("articles:draft"),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
@@ -127,25 +134,31 @@ export const apiRoutes = new Hono<AppEnv>()
         ]);
       }
       if (!parsed.ok) return apiError(c, 400, "The article is not valid", parsed.problems);
+      // A contributor's own drafts only; no publishing past a sign-off that does not hold (newsroom/workflow.ts).
+      const stored = await getArticleRow(c.env.DB, slug);
+      const refused = await checkSave(c.env.DB, c.var.actor as Actor, stored, parsed.value, c.var.clock.now());
+      if (refused) return c.json(refused.body, refused.status);
       const saved = await saveArticle(publisher(c), slug, parsed.value, preconditions(c));
       if (!saved.ok) return refusal(c, saved);
+      // A new article has no one to tell yet: no one could have opened it.
+      if (stored) tellEditors(c, stored.id, slug, saved.article.version, saved.outcome);
       return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
     },
   )
-  .delete("/articles/:slug", slugParam, async (c) => {
+  .delete("/articles/:slug", requires("articles:publish"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const result = await trashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
     return c.json({ slug, deleted: true, trash: true, warnings: [] });
   })
-  .post("/articles/:slug/restore", slugParam, async (c) => {
+  .post("/articles/:slug/restore", requires("articles:publish"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const result = await untrashArticle(publisher(c), slug, preconditions(c));
     if (!result.ok) return refusal(c, result);
     c.header("ETag", etagOf(result.version));
     return c.json({ slug, restored: true, version: result.version });
   })
-  .post("/articles/:slug/move", slugParam, async (c) => {
+  .post("/articles/:slug/move", requires("articles:publish"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     let body: unknown;
     try {
@@ -162,7 +175,7 @@ export const apiRoutes = new Hono<AppEnv>()
     c.header("ETag", etagOf(result.version));
     return c.json({ slug: result.slug, from: slug, url, version: result.version });
   })
-  .get("/articles/:slug/revisions", slugParam, async (c) => {
+  .get("/articles/:slug/revisions", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     if (!row) return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article" }]);
@@ -172,7 +185,7 @@ export const apiRoutes = new Hono<AppEnv>()
       revisions: revisions.map((r) => ({ ...revisionHead(r), changed: changedFieldsOf(r) })),
     });
   })
-  .get("/articles/:slug/revisions/:id{[0-9]+}", slugParam, async (c) => {
+  .get("/articles/:slug/revisions/:id{[0-9]+}", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const row = await getArticleRow(c.env.DB, slug);
     const revision = row ? await getRevision(c.env.DB, row.id, Number(c.req.param("id"))) : null;
@@ -184,10 +197,12 @@ export const apiRoutes = new Hono<AppEnv>()
       article: storedInputOf(revision),
     });
   })
-  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", slugParam, async (c) => {
+  .post("/articles/:slug/revisions/:id{[0-9]+}/restore", requires("articles:publish"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const saved = await restoreRevision(publisher(c), slug, Number(c.req.param("id")), preconditions(c));
     if (!saved.ok) return refusal(c, saved);
+    const restored = await getArticleRow(c.env.DB, slug);
+    if (restored) tellEditors(c, restored.id, slug, saved.article.version, saved.outcome);
     return savedResponse(c, slug, saved.article, saved.outcome, saved.warnings);
   })
   // Images: POST /api/media (newsroom/media.ts).
@@ -198,14 +213,16 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", liveApi)
   // Search: POST /api/search/reindex (newsroom/api-search.ts).
   .route("/", searchApi)
-  .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
-  .get("/authors/:slug", slugParam, async (c) => {
+  .get("/authors", requires("articles:read"), async (c) =>
+    c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }),
+  )
+  .get("/authors/:slug", requires("articles:read"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const author = await getAuthor(c.env.DB, slug);
     if (!author) return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
     return c.json(authorView(c, author));
   })
-  .put("/authors/:slug", slugParam, async (c) => {
+  .put("/authors/:slug", requires("taxonomy:write"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -213,14 +230,14 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
   })
-  .delete("/authors/:slug", slugParam, async (c) => {
+  .delete("/authors/:slug", requires("taxonomy:write"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const removed = await removeAuthor(c.env.DB, slug, c.var.clock.now());
     if (!removed.ok) return refusal(c, removed);
     return c.json({ slug, deleted: true });
   })
-  .get("/sections", async (c) => c.json({ sections: await listSections(c.env.DB) }))
-  .put("/sections/:slug", slugParam, async (c) => {
+  .get("/sections", requires("articles:read"), async (c) => c.json({ sections: await listSections(c.env.DB) }))
+  .put("/sections/:slug", requires("taxonomy:write"), slugParam, async (c) => {
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
@@ -228,81 +245,43 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!saved.ok) return refusal(c, saved);
     return c.json(saved.section);
   })
-  .post("/migrate-kv", async (c) => {
+  .post("/migrate-kv", requires("site:import-export"), async (c) => {
     const report = await migrateKvArticles(publisher(c), c.env.ARTICLES);
     return c.json(report);
   })
-  .post("/cron", async (c) => {
+  .post("/cron", requires("pipeline:manage"), async (c) => {
     // The scheduled work, on request: `npm start` calls it every minute, and editors may, to send
     // what is pending at once.
     return c.json(await runCron(c.var.materialiser));
   })
   .route("/pipeline", pipelineApi)
+  // Review and sign-off, and notes: /api/articles/:slug/{submit,return,approve,sign-off,notes,workflow}.
+  .route("/", workflowApi)
+  // Who else has an article open, and its saves as they happen: a WebSocket (newsroom/api-presence.ts).
+  .route("/", presenceApi)
+  // The audit log: GET /api/audit (newsroom/api-audit.ts).
+  .route("/", auditArchiveApi)
+  .route("/", auditApi)
+  // People, their tokens, and who is calling: /api/people, /api/tokens, /api/me (newsroom/api-people.ts).
+  .route("/", peopleApi)
+  // Newsletters, subscribers and captured mail: /api/newsletters, /api/subscribers, /api/mail (newsroom/mail/).
   .route("/", mailApi)
-  .all("*", (c) => apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`))
+  .all("*", open("an unknown API route answers 404 to anyone"), (c) =>
+    apiError(c, 404, `No such API route: ${c.req.method} ${c.req.path}`),
+  )
   .onError(onError);
 
-/**
- * Named editors' bearer tokens from the EDITOR_TOKENS secret: `name:token` pairs separated by
- * commas (a bare token is the editor "editor"). Tokens are compared in constant time, and the
- * editor's name is recorded with every revision. With no secret the API is closed, never open; with
- * a token that is too short, it refuses to run (editorsFromEnv). A wrong token counts against the
- * client's failed attempts, which the desk's sign-in shares (newsroom/failed-auth.ts): past the
- * limit every token, right or wrong, gets 429 with Retry-After.
- */
-function editorAuth(): MiddlewareHandler<AppEnv> {
-  let configured: { editors: EditorToken[]; check: MiddlewareHandler<AppEnv> } | undefined;
-  return async function editorAuth(c, next) {
-    const editors = editorsFromEnv(c.env);
-    if (configured?.editors !== editors) {
-      const unauthorized = () => ({
-        error: "A valid bearer token is required",
-        details: [{ field: "Authorization", problem: "is missing or not a valid token" }],
-      });
-      configured = {
-        editors,
-        check: bearerAuth<AppEnv>({
-          realm: "Broadsheet editors",
-          async verifyToken(token, c) {
-            const editor = await editorForToken(editors, token);
-            const address = clientAddress(c.req.raw.headers);
-            const now = c.var.clock.now();
-            if (editor) {
-              const wait = await failureWait(c.env.DB, address, now);
-              if (wait !== null) throw tooManyFailures(c, wait);
-              c.set("editor", editor);
-              // Issue 22: a bootstrap token from EDITOR_TOKENS acts as an admin.
-              c.set("actor", { id: `token:${editor}`, name: editor, role: "admin", via: "bootstrap" });
-              return true;
-            }
-            const attempt = await claimAttempt(c.env.DB, address, now);
-            if ("wait" in attempt) throw tooManyFailures(c, attempt.wait);
-            return false;
-          },
-          noAuthenticationHeader: { message: unauthorized },
-          invalidAuthenticationHeader: { message: unauthorized },
-          invalidToken: { message: unauthorized },
-        }),
-      };
-    }
-    if (editors.length === 0) {
-      return apiError(c, 503, "The editors' API is disabled: the EDITOR_TOKENS secret is not set. See docs/api.md.");
-    }
-    return configured.check(c, next);
-  };
-}
-
-/** 429 for a client past its failed attempts: thrown from inside bearer-auth, answered by onError. */
-function tooManyFailures(c: Context<AppEnv>, wait: number): HTTPException {
-  const res = c.json(
-    {
-      error: `Too many failed authentications from this address. Try again in ${wait} seconds.`,
-      details: [{ field: "Authorization", problem: "was refused: too many wrong tokens in the last minute" }],
-    },
-    429,
-    { "Retry-After": String(wait), "Cache-Control": API_NO_STORE },
-  );
-  return new HTTPException(429, { res });
+/** After a save, everyone with the article open is told (newsroom/presence.ts), after the response. */
+function tellEditors(
+  c: Context<AppEnv>,
+  articleId: string,
+  slug: string,
+  version: string,
+  outcome: "created" | "updated" | "unchanged",
+): void {
+  if (outcome === "unchanged") return;
+  const save = { version, by: c.var.editor ?? "editor", diff: `/desk/articles/${slug}/history` };
+  c.executionCtx.waitUntil(notifySaved(c.env, articleId, save));
 }
 
 function preconditions(c: Context<AppEnv>): Preconditions {

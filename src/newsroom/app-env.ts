@@ -8,7 +8,7 @@ import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
 import type { Materialiser } from "../pipeline/materialise";
 import type { Store } from "../readmodel/store";
-import type { Actor } from "./permissions";
+import type { Actor, AuthProblem, Refusals } from "./permissions";
 
 export interface AppEnv {
   Bindings: NewsroomBindings;
@@ -22,7 +22,11 @@ export interface AppEnv {
     materialiser: Materialiser;
     /** The signed-in editor's name, on the editors' API and the desk. */
     editor?: string;
-    /** Whoever is making the request, with their role (newsroom/permissions.ts). */
+    /** Whoever is making the request, with their role (newsroom/permissions.ts), set by newsroom/auth.ts. */
     actor?: Actor;
+    /** Why the request's credentials were refused, when they were (newsroom/auth.ts). */
+    authProblem?: AuthProblem;
+    /** How this front door answers a refusal; the API's JSON when unset (newsroom/permissions.ts). */
+    refusals?: Refusals;
   };
 }

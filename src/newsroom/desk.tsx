@@ -9,12 +9,16 @@ import type { Context, Next } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
+import { html } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { type ArticleRow, articleInputOf, getArticleRow, getRevision, listRevisions } from "../data/articles";
+import { auditStatement } from "../data/audit";
 import { listCorrections } from "../data/corrections";
+import { invitationById, type PersonRow, personById, useInvitation } from "../data/people";
 import { getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { listNotes, workflowOf } from "../data/workflow";
 import { addCorrection, withdrawCorrection } from "../editorial/corrections";
 import { statusOf, storedArticleOf } from "../editorial/database";
 import { addUpdate, labelOf, readLivePage } from "../editorial/live";
@@ -33,7 +37,9 @@ import { loadNav } from "../pipeline/listing-builders";
 import { rebuildNeeded } from "../pipeline/status";
 import { renderArticle } from "../render/article";
 import { articlePath, authorPath, CORRECTIONS_PATH } from "../targets/document-name";
+import { openPresence } from "./api-presence";
 import type { AppEnv } from "./app-env";
+import { personForToken } from "./auth";
 import { accessFromEnv } from "./desk/access";
 import { lineDiff } from "./desk/diff";
 import {
@@ -47,26 +53,18 @@ import {
   problemsByField,
   readForm,
 } from "./desk/form";
-import {
-  articlePageCsp,
-  currentSession,
-  deskAuth,
-  deskHeaders,
-  deskSecret,
-  safeNext,
-  sameOrigin,
-  signedInEditor,
-} from "./desk/guard";
+import { articlePageCsp, currentSession, DESK_REFUSALS, deskHeaders, deskSecret, safeNext, sameOrigin } from "./desk/guard";
 import { fingerprint } from "./desk/hmac";
 import { deskNewsletterRoutes } from "./desk/newsletters-routes";
+import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/bylines";
 import { ConflictPage } from "./desk/pages/conflict";
 import { EditorPage, type EditorProps } from "./desk/pages/editor";
 import { HistoryPage } from "./desk/pages/history";
 import { type DeskPage, deskDocument, deskLayout, type Notice } from "./desk/pages/layout";
 import { ListPage } from "./desk/pages/list";
 import { DESK_UPDATES_SHOWN, type LiveDeskProps } from "./desk/pages/live-update";
-import { type AuthorFields, AuthorsPage, authorFields, SectionsPage } from "./desk/pages/people";
 import { SignInPage } from "./desk/pages/sign-in";
+import { deskPeopleRoutes } from "./desk/people-routes";
 import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
@@ -75,8 +73,12 @@ import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
 import { editorForToken, editorsFromEnv, publisher } from "./editors";
 import { claimAttempt, clientAddress, forgiveAttempt } from "./failed-auth";
+import { invitationIdOf } from "./invitations";
 import { mediaApi } from "./media";
+import { type Actor, can, open, requires } from "./permissions";
+import { notifySaved } from "./presence";
 import { requestSetup } from "./setup";
+import { addNote, checkSave, moveArticleWorkflow, signOffArticle, type WorkflowRefusal, workflowView } from "./workflow";
 
 /** The desk's environment under /articles/:slug, where `article` is the stored article the slug names. */
 interface ArticleEnv extends AppEnv {
@@ -115,15 +117,11 @@ const zoneOf = (c: DeskContext): string => c.var.site.timeZone ?? "UTC";
  * before any of them runs: each finds it in `c.var.article`.
  */
 const articleRoutes = new Hono<ArticleEnv>()
-  // Restoring reads no field, but its body must be a form as every desk form's is, and it was
-  // checked before the lookup: a body that is no form is 400 or 415 even for an unknown slug.
-  .post("/restore", requireForm)
-  .use(withArticle)
-  .get("/", async (c) => {
+  .get("/", requires("articles:read"), withArticle, async (c) => {
     const row = c.var.article;
     return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: await noticeFor(c, row) }));
   })
-  .post("/", async (c) => {
+  .post("/", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -131,15 +129,21 @@ const articleRoutes = new Hono<ArticleEnv>()
     const version = formText(form, "version");
     const input = inputFromFields(fields, zoneOf(c));
     if (!input.ok) return invalid(c, { fields, row }, input.problems);
+    const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, row, input.value, c.var.clock.now());
+    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole));
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
+      if (saved.outcome !== "unchanged") {
+        const save = { version: saved.article.version, by: c.var.editor ?? "editor", diff: `/desk/articles/${row.slug}/history` };
+        c.executionCtx.waitUntil(notifySaved(c.env, row.id, save));
+      }
       return c.redirect(`/desk/articles/${row.slug}?n=saved`, 303);
     }
     if (saved.status === 412) return conflict(c, row.slug, fields, input.value, version);
     return invalid(c, { fields, row }, saved.details, saved.error);
   })
-  .get("/history", async (c) => {
+  .get("/history", requires("articles:read"), withArticle, async (c) => {
     const row = c.var.article;
     const revisions = await listRevisions(c.env.DB, row.id);
     const from = Number(c.req.query("from"));
@@ -169,7 +173,7 @@ const articleRoutes = new Hono<ArticleEnv>()
       ),
     });
   })
-  .post("/revisions/:id{[0-9]+}/restore", async (c) => {
+  .post("/revisions/:id{[0-9]+}/restore", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const id = c.req.param("id");
     const form = await readForm(c);
@@ -179,7 +183,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!saved.ok) return refused(c, row, saved);
     return c.redirect(`/desk/articles/${row.slug}/history?n=restored-revision&r=${id}`, 303);
   })
-  .post("/updates", async (c) => {
+  .post("/updates", requires("live:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -192,7 +196,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     const liveProblems = new Map(saved.details.map((p) => [p.field || "body", p.problem]));
     return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice, liveDraft: draft, liveProblems }), 400);
   })
-  .post("/move", async (c) => {
+  .post("/move", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -201,7 +205,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!moved.ok) return refused(c, row, moved);
     return c.redirect(`/desk/articles/${moved.slug}?n=renamed&from=${row.slug}`, 303);
   })
-  .post("/trash", async (c) => {
+  .post("/trash", requires("articles:publish"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -210,13 +214,15 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!result.ok) return refused(c, row, result);
     return c.redirect(`/desk?n=trashed&slug=${row.slug}`, 303);
   })
-  .post("/restore", async (c) => {
+  // Restoring reads no field, but its body must be a form as every desk form's is, and it is
+  // checked before the lookup: a body that is no form is 400 or 415 even for an unknown slug.
+  .post("/restore", requires("articles:publish"), requireForm, withArticle, async (c) => {
     const row = c.var.article;
     const result = await untrashArticle(publisher(c), row.slug, {});
     if (!result.ok) return refused(c, row, result);
     return c.redirect(`/desk?status=trash&n=restored&slug=${row.slug}`, 303);
   })
-  .post("/corrections", async (c) => {
+  .post("/corrections", requires("corrections:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -229,7 +235,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     }
     return c.redirect(`/desk/articles/${row.slug}?n=corrected#corrections-heading`, 303);
   })
-  .post("/corrections/:id/withdraw", async (c) => {
+  .post("/corrections/:id/withdraw", requires("corrections:write"), withArticle, async (c) => {
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -238,7 +244,71 @@ const articleRoutes = new Hono<ArticleEnv>()
     if (!withdrawn.ok) return refused(c, row, withdrawn);
     return c.redirect(`/desk/articles/${row.slug}?n=withdrawn#corrections-heading`, 303);
   })
-  .post("/preview-link", async (c) => {
+  // Review and sign-off from the desk (newsroom/workflow.ts), each bound to the version the page showed.
+  .post("/submit", requires("articles:draft"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const actor = c.var.actor as Actor;
+    if (!can(actor.role, "articles:publish") && (await workflowOf(c.env.DB, row.id)).owner_id !== actor.id)
+      return DESK_REFUSALS.forbidden(c, "articles:publish");
+    const moved = await moveArticleWorkflow(c, row, { from: ["draft"], to: "in-review", action: "submitted", version: null });
+    return workflowDone(c, row, moved, "Submitted for review.", "Not submitted: it is not a draft.");
+  })
+  .post("/approve", requires("articles:review"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const version = formText(form, "version");
+    const moved =
+      version === row.version &&
+      (await moveArticleWorkflow(c, row, { from: ["in-review"], to: "ready", action: "approved", version }));
+    return workflowDone(
+      c,
+      row,
+      moved,
+      "Approved: ready to publish.",
+      "Not approved: it changed since you loaded it, or is not in review.",
+    );
+  })
+  .post("/return", requires("articles:review"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const note = formText(form, "note").trim();
+    if (!note) return workflowDone(c, row, false, "", "Not returned: say why in the note.");
+    const moved = await moveArticleWorkflow(c, row, {
+      from: ["in-review", "ready"],
+      to: "draft",
+      action: "returned",
+      version: null,
+      note,
+    });
+    return workflowDone(c, row, moved, "Returned to its writer, with your note.", "Not returned: it is not in review.");
+  })
+  .post("/sign-off", requires("articles:sign-off"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const signed = formText(form, "version") === row.version && (await signOffArticle(c, row, row.version));
+    return workflowDone(c, row, signed, "Signed off this version.", "Not signed off: the article changed since you loaded it.");
+  })
+  .post("/notes", requires("notes:write"), withArticle, async (c) => {
+    const row = c.var.article;
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    const body = formText(form, "body").trim();
+    if (!body || body.length > 10_000)
+      return workflowDone(c, row, false, "", "Note not added: write between 1 and 10,000 characters.");
+    await addNote(c, row, body);
+    return workflowDone(c, row, true, "Note added.", "");
+  })
+  // Who else has it open, and saves as they happen (newsroom/presence.ts), for the desk's script.
+  .get("/presence", requires("articles:read"), withArticle, async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return c.text("Open this address as a WebSocket.\n", 426);
+    return openPresence(c, c.var.article.id);
+  })
+  .post("/preview-link", requires("articles:draft"), withArticle, async (c) => {
     const row = c.var.article;
     const secret = deskSecret(c.env);
     const fields = storedFields(c, row);
@@ -261,14 +331,18 @@ export const deskRoutes = new Hono<AppEnv>()
   // Every page below, the pipeline's and an article's too, is framed by the one layout.
   .use(deskLayout)
   .use(sameOrigin())
+  .use(async function deskRefusals(c, next) {
+    c.set("refusals", DESK_REFUSALS);
+    await next();
+  })
   .use(async function deskOpen(c, next) {
     editorsFromEnv(c.env); // Throws, and the desk refuses every request, while a token is too short.
     if (deskSecret(c.env) || accessFromEnv(c.env)) return next();
     return c.text("The desk is closed: set the DESK_SECRET secret (32 characters or more). See docs/desk.md.\n", 503);
   })
-  .get("/sign-in", async (c) => {
+  .get("/sign-in", open("the sign-in page"), async (c) => {
     const next = safeNext(c.req.query("next"));
-    if (await signedInEditor(c)) return c.redirect(next, 303);
+    if (c.var.actor) return c.redirect(next, 303);
     const notice: Notice | undefined = c.req.query("n") === "signed-out" ? { role: "status", text: "Signed out." } : undefined;
     return page(c, {
       title: "Sign in",
@@ -276,7 +350,7 @@ export const deskRoutes = new Hono<AppEnv>()
       content: <SignInPage next={next} notice={notice} access={!!accessFromEnv(c.env)} />,
     });
   })
-  .post("/sign-in", formLimit, async (c) => {
+  .post("/sign-in", open("signing in"), formLimit, async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const next = safeNext(formText(form, "next"));
@@ -297,39 +371,105 @@ export const deskRoutes = new Hono<AppEnv>()
     const secret = deskSecret(c.env);
     const token = formText(form, "token");
     const editor = await editorForToken(editorsFromEnv(c.env), token);
-    if (!editor || !secret) return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    // Not a bootstrap token: perhaps a person's own (data/people.ts), which signs that person in.
+    const person = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    if ((!editor && !person) || !secret) {
+      await auditStatement(c.env.DB, {
+        at: now,
+        actorId: "anonymous",
+        actorName: "anonymous",
+        action: "sign-in-failed",
+        target: `address:${address}`,
+      }).run();
+      return page(c, signInPage({ role: "alert", text: "That token is not valid." }), 401);
+    }
     await forgiveAttempt(c.env.DB, attempt.id);
-    const session = await sealSession(
-      { id: newSessionId(), editor, key: await fingerprint(secret, token), expires: now + SESSION_SECONDS * 1000 },
+    const who = person ? { id: person.id, name: person.name } : { id: `token:${editor}`, name: editor ?? "editor" };
+    await startSession(
+      c,
       secret,
+      person
+        ? { editor: person.name, key: "person", person: person.id }
+        : { editor: who.name, key: await fingerprint(secret, token) },
     );
-    setCookie(c, SESSION_COOKIE, session, {
-      path: "/desk",
-      httpOnly: true,
-      secure: true,
-      sameSite: "Strict",
-      maxAge: SESSION_SECONDS,
-    });
+    await auditStatement(c.env.DB, {
+      at: now,
+      actorId: who.id,
+      actorName: who.name,
+      action: "sign-in",
+      target: `person:${who.id}`,
+    }).run();
     return c.redirect(next, 303);
   })
-  .post("/sign-out", formLimit, async (c) => {
+  .post("/sign-out", open("signing out: it ends whatever session the cookie holds"), formLimit, async (c) => {
     // Every desk form, this one too, answers a body that is no form with 400 or 415.
     const form = await readForm(c);
     if (form instanceof Response) return form;
     // The cookie is cleared here, and its session recorded as ended, so no copy of it still works.
     const secret = deskSecret(c.env);
     const session = secret ? await currentSession(c, secret) : null;
-    if (session) await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
+    if (session) {
+      await recordSignOut(c.env.DB, session.id, session.expires, c.var.clock.now());
+      const who = c.var.actor ?? { id: session.person ?? `token:${session.editor}`, name: session.editor };
+      await auditStatement(c.env.DB, {
+        at: c.var.clock.now(),
+        actorId: who.id,
+        actorName: who.name,
+        action: "sign-out",
+        target: `person:${who.id}`,
+      }).run();
+    }
     deleteCookie(c, SESSION_COOKIE, { path: "/desk", secure: true, httpOnly: true, sameSite: "Strict" });
     return c.redirect("/desk/sign-in?n=signed-out", 303);
   })
-  .use(deskAuth())
+  .get("/invitation/:link", open("an invitation link is its own credential: its signature is checked here"), async (c) => {
+    const checked = await checkInvitation(c);
+    if (!checked.ok) return checked.response;
+    return page(c, {
+      title: "Welcome",
+      content: html`<h1>Welcome, ${checked.person.name}</h1>
+        <p>You have been invited to the desk as ${checked.person.role === "admin" ? "an" : "a"} ${checked.person.role}.</p>
+        <form method="post"><button type="submit">Sign in to the desk</button></form>`,
+    });
+  })
+  // Only the button's POST uses the invitation, so a mail scanner that follows the link uses nothing.
+  .post(
+    "/invitation/:link",
+    open("an invitation link is its own credential: its signature is checked here"),
+    formLimit,
+    async (c) => {
+      const form = await readForm(c);
+      if (form instanceof Response) return form;
+      const checked = await checkInvitation(c);
+      if (!checked.ok) return checked.response;
+      const { person, invitation, secret } = checked;
+      const db = c.env.DB;
+      const now = c.var.clock.now();
+      const [used] = await db.batch([
+        useInvitation(db, { id: invitation, now }),
+        auditStatement(db, {
+          at: now,
+          actorId: person.id,
+          actorName: person.name,
+          action: "invitation-used",
+          target: `person:${person.id}`,
+          onlyIf: { invitation },
+        }),
+      ]);
+      if ((used?.meta.changes ?? 0) !== 1)
+        return invitationRefused(c, 410, "This invitation has already been used, or has expired.");
+      await startSession(c, secret, { editor: person.name, key: "person", person: person.id });
+      return c.redirect("/desk", 303);
+    },
+  )
   // Images have their own, larger limit (newsroom/media.ts); every other form has this one.
   .route("/", mediaApi)
   .use(formLimit)
   .route("/pipeline", deskPipelineRoutes)
   .route("/newsletters", deskNewsletterRoutes)
-  .get("/", async (c) => {
+  // People (admins) and the "For review" list (desk/people-routes.tsx).
+  .route("/", deskPeopleRoutes)
+  .get("/", requires("articles:read"), async (c) => {
     const status = c.req.query("status");
     const filters = {
       status: STATUSES.includes(status as Status) ? (status as Status) : undefined,
@@ -371,11 +511,11 @@ export const deskRoutes = new Hono<AppEnv>()
       ),
     });
   })
-  .get("/new", async (c) => {
+  .get("/new", requires("articles:draft"), async (c) => {
     const fields = fieldsFromInput(null, "", zoneOf(c), c.var.clock.now());
     return page(c, await editorPage(c, { fields }));
   })
-  .post("/new", async (c) => {
+  .post("/new", requires("articles:draft"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const fields = fieldsFromForm(form);
@@ -384,6 +524,8 @@ export const deskRoutes = new Hono<AppEnv>()
     const slugCheck = validateSlug(slug);
     const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
     if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
+    const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, null, input.value, c.var.clock.now());
+    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole));
     const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
     if (!saved.ok) {
       if (saved.status === 412 || saved.status === 409)
@@ -392,7 +534,7 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
   })
-  .post("/preview", async (c) => {
+  .post("/preview", requires("articles:draft"), async (c) => {
     // The live preview: the form as it stands, through the same build and page as a save.
     const form = await readForm(c);
     if (form instanceof Response) return form;
@@ -411,8 +553,8 @@ export const deskRoutes = new Hono<AppEnv>()
   })
   // One stored article's pages and forms, each with the article already looked up.
   .route("/articles/:slug", articleRoutes)
-  .get("/authors", async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
-  .post("/authors", async (c) => {
+  .get("/authors", requires("articles:read"), async (c) => page(c, await authorsPage(c, { fields: authorFields(null) })))
+  .post("/authors", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const data = profileData(form);
@@ -430,13 +572,13 @@ export const deskRoutes = new Hono<AppEnv>()
     if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
-  .get("/authors/:slug", async (c) => {
+  .get("/authors/:slug", requires("articles:read"), async (c) => {
     const author = await getAuthor(c.env.DB, c.req.param("slug"));
     if (!author) return c.redirect("/desk/authors", 303);
     const notice: Notice | undefined = c.req.query("n") === "saved" ? { role: "status", text: "Saved." } : undefined;
     return page(c, await authorsPage(c, { slug: author.slug, fields: authorFields(author), notice }));
   })
-  .post("/authors/:slug", async (c) => {
+  .post("/authors/:slug", requires("taxonomy:write"), async (c) => {
     const slug = c.req.param("slug");
     if (!(await getAuthor(c.env.DB, slug))) return c.redirect("/desk/authors", 303);
     const form = await readForm(c);
@@ -446,7 +588,7 @@ export const deskRoutes = new Hono<AppEnv>()
     if (!saved.ok) return page(c, await authorsPage(c, { slug, fields: { ...authorFields(null), ...data } }, saved.details), 400);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
   })
-  .post("/authors/:slug/delete", async (c) => {
+  .post("/authors/:slug/delete", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const slug = c.req.param("slug");
@@ -468,12 +610,12 @@ export const deskRoutes = new Hono<AppEnv>()
       }),
     );
   })
-  .get("/sections", async (c) => {
+  .get("/sections", requires("articles:read"), async (c) => {
     const notice: Notice | undefined =
       c.req.query("n") === "saved" ? { role: "status", text: "Saved. Every page shows the new navigation shortly." } : undefined;
     return page(c, await sectionsPage(c, notice));
   })
-  .post("/sections/:slug", async (c) => {
+  .post("/sections/:slug", requires("taxonomy:write"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     const position = formText(form, "position").trim();
@@ -489,7 +631,66 @@ export const deskRoutes = new Hono<AppEnv>()
     }
     return c.redirect("/desk/sections?n=saved", 303);
   })
-  .all("*", (c) => c.text("There is no such desk page.\n", 404));
+  .all("*", open("an unknown desk page answers 404"), (c) => c.text("There is no such desk page.\n", 404));
+
+type InvitationCheck =
+  | { ok: true; person: PersonRow; invitation: string; secret: string }
+  | { ok: false; response: Response | Promise<Response> };
+
+/** The invitation a link names: genuine, unused, unexpired, for a person who is active. */
+async function checkInvitation(c: Context<AppEnv>): Promise<InvitationCheck> {
+  const secret = deskSecret(c.env);
+  const id = secret ? await invitationIdOf(c.req.param("link") ?? "", secret) : null;
+  const invitation = id ? await invitationById(c.env.DB, id) : null;
+  if (!secret || !invitation) return { ok: false, response: invitationRefused(c, 403, "This invitation link is not valid.") };
+  if (invitation.used_at !== null)
+    return {
+      ok: false,
+      response: invitationRefused(
+        c,
+        410,
+        "This invitation has already been used. Sign in with a token, or ask an admin for a new invitation.",
+      ),
+    };
+  if (invitation.expires_at <= c.var.clock.now())
+    return { ok: false, response: invitationRefused(c, 410, "This invitation has expired. Ask an admin for a new one.") };
+  const person = await personById(c.env.DB, invitation.person_id);
+  if (person?.active !== 1) return { ok: false, response: invitationRefused(c, 403, "This invitation is no longer valid.") };
+  return { ok: true, person, invitation: invitation.id, secret };
+}
+
+function invitationRefused(c: Context<AppEnv>, status: 403 | 410, text: string): Promise<Response> {
+  c.status(status);
+  return Promise.resolve(c.render(html`<h1>Invitation</h1><p>${text}</p>`, { title: "Invitation" }));
+}
+
+/** After a workflow form: back to the article, saying what happened. */
+async function workflowDone(c: Context<ArticleEnv>, row: ArticleRow, done: boolean, ok: string, refused: string) {
+  if (done) return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: { role: "status", text: ok } }));
+  return page(c, await editorPage(c, { fields: storedFields(c, row), row, notice: { role: "alert", text: refused } }), 409);
+}
+
+/** What the desk says when a role may not make a save (newsroom/workflow.ts). */
+const refusalText = (refusal: WorkflowRefusal): string =>
+  refusal.status === 409
+    ? "Not published: this article needs sign-off from the standards desk on its current version."
+    : "Not saved: your role can save drafts only, and only your own. An editor publishes.";
+
+/** Sets the cookie of a new desk session (desk/session.ts). */
+export async function startSession(
+  c: Context<AppEnv>,
+  secret: string,
+  who: { editor: string; key: string; person?: string },
+): Promise<void> {
+  const session = await sealSession({ id: newSessionId(), ...who, expires: c.var.clock.now() + SESSION_SECONDS * 1000 }, secret);
+  setCookie(c, SESSION_COOKIE, session, {
+    path: "/desk",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    maxAge: SESSION_SECONDS,
+  });
+}
 
 /** An author's form as posted. */
 function profileData(form: FormData): { name: string; bio: string; url: string; photoUrl: string } {
@@ -582,12 +783,15 @@ interface EditorState {
 
 async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
   const { row } = state;
-  const [authors, sections, corrections] = await Promise.all([
+  const [authors, sections, corrections, workflow, notes] = await Promise.all([
     listAuthors(c.env.DB),
     listSections(c.env.DB),
     row ? listCorrections(c.env.DB, row.id) : [],
+    row ? workflowOf(c.env.DB, row.id) : null,
+    row ? listNotes(c.env.DB, row.id) : [],
   ]);
   const now = c.var.clock.now();
+  const role = c.var.actor?.role ?? "contributor";
   const content = (
     <EditorPage
       slug={row?.slug}
@@ -612,6 +816,20 @@ async function editorPage(c: DeskContext, state: EditorState): Promise<Page> {
       }))}
       correctionDraft={state.correctionDraft}
       live={row ? await liveDesk(c, row, state) : undefined}
+      may={{
+        publish: can(role, "articles:publish"),
+        review: can(role, "articles:review"),
+        signOff: can(role, "articles:sign-off"),
+        corrections: can(role, "corrections:write"),
+      }}
+      workflow={
+        row && workflow
+          ? {
+              ...workflowView(workflow, row, statusOf(row, now)),
+              notes: notes.map((n) => ({ at: n.at, by: n.by_name, body: n.body })),
+            }
+          : undefined
+      }
     />
   );
   return { title: row ? `Edit “${state.fields.title}”` : "New article", notice: state.notice, content };

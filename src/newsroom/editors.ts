@@ -8,6 +8,7 @@ import { timingSafeEqual } from "hono/utils/buffer";
 import { ConfigurationError } from "../core/config";
 import type { PublishContext } from "../editorial/publishing";
 import type { AppEnv } from "./app-env";
+import { articleHook } from "./workflow";
 
 export interface EditorToken {
   name: string;
@@ -89,5 +90,14 @@ export async function editorForToken(editors: EditorToken[], token: string): Pro
  * reads only the bindings and variables, so a sub-app's context that adds its own variables passes too.
  */
 export function publisher(c: Pick<Context<AppEnv>, "env" | "var">): PublishContext {
-  return { db: c.env.DB, media: c.env.MEDIA, site: c.var.site, clock: c.var.clock, editor: c.var.editor ?? "editor" };
+  const actor = c.var.actor;
+  return {
+    db: c.env.DB,
+    media: c.env.MEDIA,
+    site: c.var.site,
+    clock: c.var.clock,
+    editor: c.var.editor ?? "editor",
+    // Each change's audit entry and (for a new article) its workflow row, in the change's own batch.
+    also: actor ? articleHook(actor, c.var.clock.now()) : undefined,
+  };
 }

@@ -52,7 +52,9 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
 const isApi = (c: Context): boolean => c.req.path === "/api" || c.req.path.startsWith("/api/");
 
 function answer(c: Context, status: 500 | 503, text: string, headers: Record<string, string> = {}): Response {
-  const all = { "Cache-Control": NO_STORE, ...headers };
+  // The API's own answer for what no cache may store (newsroom/api.ts), even when the error came
+  // from before its routes (authentication runs in the outer app).
+  const all = { "Cache-Control": isApi(c) ? "no-store" : NO_STORE, ...headers };
   return isApi(c) ? c.json({ error: text, details: [] }, status, all) : c.text(`${text}\n`, status, all);
 }
 

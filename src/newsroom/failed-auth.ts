@@ -25,7 +25,7 @@ import { forgetFailure, nthFailureSince, recordFailedAttempt } from "../data/aut
 /** How many failed authentications one address may make in any minute. */
 export const FAILURES_PER_MINUTE = 10;
 
-const WINDOW_MS = 60 * 1000;
+export const WINDOW_MS = 60 * 1000;
 
 /**
  * Claims an attempt before its token is checked. The attempt is recorded as a failure at
@@ -61,7 +61,7 @@ export async function failureWait(db: D1Database, address: string, now: number):
 }
 
 /** Whole seconds (at least 1) until a failure at `at` leaves the window. */
-const waitFor = (at: number, now: number): number => Math.max(1, Math.ceil((at + WINDOW_MS - now) / 1000));
+export const waitFor = (at: number, now: number): number => Math.max(1, Math.ceil((at + WINDOW_MS - now) / 1000));
 
 /**
  * The client's address: the `CF-Connecting-IP` header, which Cloudflare sets on every request and

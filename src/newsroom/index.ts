@@ -17,24 +17,35 @@ import { DEAD_LETTER_QUEUE } from "../pipeline/messages";
 import { sendOutbox } from "../pipeline/outbox";
 import { apiRoutes } from "./api";
 import type { AppEnv } from "./app-env";
+import { archiveAudit, archiveDays } from "./audit-archive";
+import { authenticate } from "./auth";
 import { onError } from "./errors";
 import { consumeMail, MAIL_QUEUE, pruneDeliveries, queueDigests, queueNewMail } from "./mail/fanout";
 import { mailPublicRoutes } from "./mail/public-routes";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
 import { mediaVariants } from "./media";
+import { open } from "./permissions";
 import { pipelineSetup } from "./setup";
+
+// The Durable Object class is exported from the Worker's main module (wrangler.newsroom.toml binds it).
+export { ArticlePresence } from "./presence";
 
 /** The newsroom's Hono app. */
 export function createNewsroomApp(options: PipelineOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(pipelineSetup(options));
+  // Who is calling; it decides nothing: every route below declares what it needs (permissions.ts).
+  app.use(authenticate());
   app.use(sendOutboxAfterWrites());
   app.route("/api", apiRoutes);
   // The desk and draft previews load their modules (pages, jose, jsdiff) on their first request.
+  // Their own routes declare what each needs (desk.tsx, preview.tsx): these only hand them over.
   const desk = lazyApp(options, "/desk", () => import("./desk").then((m) => m.deskRoutes));
-  app.all("/desk", desk).all("/desk/*", desk);
+  const handOver = open("hands the request to the desk, whose every route declares its own permission");
+  app.all("/desk", handOver, desk).all("/desk/*", handOver, desk);
   app.all(
     "/preview/*",
+    open("hands the request to the previews, whose every route declares its own permission"),
     lazyApp(options, "/preview", () => import("./preview").then((m) => m.previewRoutes)),
   );
   app.route("/", mailPublicRoutes);
@@ -69,21 +80,36 @@ function sendOutboxAfterWrites(): MiddlewareHandler<AppEnv> {
 
 /**
  * A sub-app mounted at `path` whose module is imported on its first request. It runs on a context
- * of its own, so it sets up its own variables; the outbox is sent by the outer app's middleware,
- * once, after the sub-app has answered.
+ * of its own, so it sets up its own variables, and takes over who is calling from the outer app's
+ * authentication (handed over by the request, so it is not looked up twice); the outbox is sent by
+ * the outer app's middleware, once, after the sub-app has answered.
  */
 function lazyApp(options: PipelineOptions, path: string, load: () => Promise<Hono<AppEnv>>): Handler<AppEnv> {
   let mounted: Promise<Hono<AppEnv>> | undefined;
   return async function lazyApp(c) {
     mounted ??= load()
-      .then((routes) => new Hono<AppEnv>().use(pipelineSetup(options)).route(path, routes).onError(onError))
+      .then((routes) => new Hono<AppEnv>().use(pipelineSetup(options)).use(takeOverCaller).route(path, routes).onError(onError))
       .catch((error: unknown) => {
         mounted = undefined; // The next request tries again.
         throw error;
       });
+    callers.set(c.req.raw, { actor: c.var.actor, authProblem: c.var.authProblem });
     return (await mounted).fetch(c.req.raw, c.env, c.executionCtx);
   };
 }
+
+/** Who the outer app found calling, by request, for a lazily loaded sub-app. */
+const callers = new WeakMap<Request, Pick<AppEnv["Variables"], "actor" | "authProblem">>();
+
+const takeOverCaller: MiddlewareHandler<AppEnv> = async function takeOverCaller(c, next) {
+  const caller = callers.get(c.req.raw);
+  if (caller?.actor) {
+    c.set("actor", caller.actor);
+    c.set("editor", caller.actor.name);
+  }
+  if (caller?.authProblem) c.set("authProblem", caller.authProblem);
+  await next();
+};
 
 /** The newsroom's handlers on given options: tests build one on a clock they move. */
 export function createNewsroom(options: PipelineOptions) {
@@ -112,6 +138,12 @@ export function createNewsroom(options: PipelineOptions) {
       const mail = (await queueDigests(env, site, now)) + (await queueNewMail(env, site, now));
       await pruneDeliveries(env, now);
       if (mail) console.log(`cron: queued ${mail} newsletter sends`);
+      try {
+        const archived = await archiveAudit(env.DB, env.MEDIA, options.clock.now(), archiveDays(env));
+        if (archived) console.log(`cron: archived ${archived.moved} audit entries of ${archived.month} to R2`);
+      } catch (error) {
+        console.error("cron: archiving the audit log failed:", error);
+      }
       if (report.sent || report.purges.requests.length || report.staleListings.length) {
         console.log(
           `cron: sent ${report.sent}, purge requests ${report.purges.requests.length}, stale listings ${report.staleListings.length}`,

@@ -1,6 +1,6 @@
 /**
  * @module newsroom/media
- * Images on the editors' side: uploads (`POST /media`, mounted under the editors' API and its auth),
+ * Images on the editors' side: uploads (`POST /media`, mounted under the editors' API and the desk; it declares `media:write`),
  * and the narrower copies readers' pages offer in srcset (`GET /media/w/<width>/<hash>.<ext>`), made
  * once by the Images binding when the reader hands over a width it does not have.
  */
@@ -11,6 +11,7 @@ import type { FieldProblem } from "../core/schema";
 import { checkAlt, MAX_IMAGE_BYTES, tooLarge, type UploadRefusal, uploadImage } from "../media/upload";
 import { serveVariant } from "../media/variants";
 import type { AppEnv } from "./app-env";
+import { open, requires } from "./permissions";
 
 /** Room in a multipart body for the boundaries, part headers and the alt text around the image. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -23,10 +24,11 @@ function refuse(c: Context, status: UploadStatus, error: string, details: FieldP
 
 /**
  * The editors' side: `POST /media` with a multipart/form-data body of `file` (the image) and `alt`.
- * Expects to be mounted behind the API's editor auth, which sets `c.var.editor`.
+ * Declares `media:write`; newsroom/auth.ts has set `c.var.editor` for whoever is signed in.
  */
 export const mediaApi = new Hono<AppEnv>().post(
   "/media",
+  requires("media:write"),
   // Refuses an oversized body from its Content-Length, before reading any of it.
   bodyLimit({
     maxSize: MAX_IMAGE_BYTES + FORM_OVERHEAD_BYTES,
@@ -69,11 +71,15 @@ export const mediaApi = new Hono<AppEnv>().post(
 );
 
 /** Variants, for the reader: only GET and HEAD. */
-export const mediaVariants = new Hono<AppEnv>().on(["GET", "HEAD"], "/media/w/:width/:file", async (c) =>
-  serveVariant(
-    { bucket: c.env.MEDIA, images: c.env.IMAGES, now: c.var.clock.now() },
-    c.req.raw,
-    c.req.param("width"),
-    c.req.param("file"),
-  ),
+export const mediaVariants = new Hono<AppEnv>().on(
+  ["GET", "HEAD"],
+  "/media/w/:width/:file",
+  open("image widths for readers' pages, made from public images"),
+  async (c) =>
+    serveVariant(
+      { bucket: c.env.MEDIA, images: c.env.IMAGES, now: c.var.clock.now() },
+      c.req.raw,
+      c.req.param("width"),
+      c.req.param("file"),
+    ),
 );

@@ -14,6 +14,7 @@ import { renderArticle } from "../render/article";
 import type { AppEnv } from "./app-env";
 import { articlePageCsp, deskSecret } from "./desk/guard";
 import { checkPreviewLink } from "./desk/preview-link";
+import { open } from "./permissions";
 import { requestSetup } from "./setup";
 
 export const previewRoutes = new Hono<AppEnv>()
@@ -26,7 +27,7 @@ export const previewRoutes = new Hono<AppEnv>()
     c.res.headers.set("Content-Security-Policy", articlePageCsp("'none'"));
   })
   .use(requestSetup())
-  .get("/:id", async (c) => {
+  .get("/:id", open("a signed preview link is its own permission: its signature is checked here"), async (c) => {
     const secret = deskSecret(c.env);
     const id = c.req.param("id");
     const check = secret
@@ -39,4 +40,4 @@ export const previewRoutes = new Hono<AppEnv>()
     const article = storedArticleOf(row);
     return c.html(await renderArticle(c.var.site, article, await loadNav(c.env.DB, c.var.clock.now())));
   })
-  .all("*", (c) => c.text("Not Found\n", 404));
+  .all("*", open("an unknown preview address answers 404"), (c) => c.text("Not Found\n", 404));

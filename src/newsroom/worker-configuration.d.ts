@@ -28,11 +28,14 @@ interface __BaseEnv_NewsroomBindings {
   PURGE_RATE_PER_MINUTE: string;
   PURGE_BURST: string;
   MAIL_CAPTURE: string;
+  AUDIT_ARCHIVE_DAYS: string;
   READER: Fetcher /* broadsheet */;
+  PRESENCE: DurableObjectNamespace<import("./index").ArticlePresence>;
 }
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("./index");
+    durableNamespaces: "ArticlePresence";
   }
   interface Env extends __BaseEnv_NewsroomBindings {}
 }

@@ -58,7 +58,14 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
 }
 
 /** Sends dead letters (one, or all with `id` undefined) back to the queue. Resolves how many. */
-export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, now: number, id?: number): Promise<number> {
+export async function replayDeadLetters(
+  db: D1Database,
+  queues: PipelineQueues,
+  now: number,
+  id?: number,
+  /** More statements for the replay's batch (the newsroom's audit entry); written only if something was replayed. */
+  also: D1PreparedStatement[] = [],
+): Promise<number> {
   const results = await deadLettersToReplay(db, id);
   const messages = results.flatMap((row) => {
     const message = parseMessage(parseBody(row.body));
@@ -67,7 +74,7 @@ export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, 
   await sendAll(queues.urgent, messages);
   const ids = results.map((row) => row.id);
   const rowIds = messages.flatMap((m) => (m.id === undefined ? [] : [m.id]));
-  await markReplayed(db, ids, rowIds, now);
+  await markReplayed(db, ids, rowIds, now, also);
   return results.length;
 }
 

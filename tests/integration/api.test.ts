@@ -58,7 +58,7 @@ describe("authentication", () => {
     }
   });
 
-  it("is disabled with 503 and a reason when no secret is set, never open", async () => {
+  it("is never open when no EDITOR_TOKENS secret is set: the bootstrap tokens are refused", async () => {
     for (const tokens of [undefined, "", " , "]) {
       const ctx = createExecutionContext();
       const response = await worker.fetch(
@@ -68,8 +68,8 @@ describe("authentication", () => {
         ctx,
       );
       await waitOnExecutionContext(ctx);
-      expect(response.status).toBe(503);
-      expect(((await response.json()) as { error: string }).error).toContain("EDITOR_TOKENS");
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: string }).error).toBe("A valid bearer token is required");
       expect(response.headers.get("Cache-Control")).toBe("no-store");
     }
   });

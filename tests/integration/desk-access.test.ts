@@ -7,6 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, beforeEach, expect, it } from "vitest";
+import { insertPerson } from "../../src/data/people";
 import { forgetAccessKeys } from "../../src/newsroom/desk/access";
 import { createNewsroom } from "../../src/newsroom/index";
 import { clock, SITE } from "./helpers";
@@ -59,11 +60,21 @@ async function deskRequest(path: string, assertion: string, init: RequestInit = 
   return response;
 }
 
-it("signs an editor in by Access's JWT, named by its email, and records saves under that name", async () => {
+it("signs in the person with Access's email (compared case-insensitively), and records saves under their name", async () => {
+  await env.DB.batch([
+    insertPerson(env.DB, {
+      id: "p-ana",
+      name: "Ana Lima",
+      email: "Ana@Newsroom.example",
+      emailKey: "ana@newsroom.example",
+      role: "editor",
+      now: clock.now(),
+    }),
+  ]);
   const assertion = await token(team);
   const list = await deskRequest("/desk", assertion);
   expect(list.status).toBe(200);
-  expect(await list.text()).toContain("ana@newsroom.example");
+  expect(await list.text()).toContain("Ana Lima");
   expect(certRequests).toEqual([`https://${TEAM}/cdn-cgi/access/certs`]);
   const saved = await deskRequest("/desk/new", assertion, {
     method: "POST",
@@ -71,7 +82,14 @@ it("signs an editor in by Access's JWT, named by its email, and records saves un
   });
   expect(saved.status).toBe(303);
   const row = await env.DB.prepare("SELECT changed_by FROM articles WHERE slug = 'via-access'").first<{ changed_by: string }>();
-  expect(row?.changed_by).toBe("ana@newsroom.example");
+  expect(row?.changed_by).toBe("Ana Lima");
+});
+
+it("refuses an Access identity whose email is no person's, and makes no account", async () => {
+  const response = await deskRequest("/desk", await token(team, { email: "stranger@newsroom.example" }));
+  expect(response.status).toBe(303);
+  expect(response.headers.get("Location")).toMatch(/^\/desk\/sign-in/);
+  expect(await env.DB.prepare("SELECT count(*) AS n FROM people").first("n")).toBe(0);
 });
 
 it("refuses a JWT signed by another key, for another application, or expired", async () => {

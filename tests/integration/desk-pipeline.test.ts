@@ -175,11 +175,11 @@ describe("refusals", () => {
     expect(await env.DB.prepare("SELECT count(*) AS n FROM rebuilds").first("n")).toBe(0);
   });
 
-  it("guards itself: mounted with none of the desk's middleware, it still sends a visitor to sign in", async () => {
+  it("guards itself: mounted with none of the desk's middleware, it still refuses a visitor", async () => {
     const bare = new Hono<AppEnv>().use(pipelineSetup({ clock })).use(requestSetup()).route("/desk/pipeline", deskPipelineRoutes);
     const page = await bare.request("/desk/pipeline", { headers: HTML }, env, createExecutionContext());
-    expect(page.status).toBe(303);
-    expect(page.headers.get("Location")).toBe("/desk/sign-in?next=%2Fdesk%2Fpipeline");
+    // Without the desk's refusals, its routes' declarations refuse as the API does.
+    expect(page.status).toBe(401);
     const pressed = await bare.request(
       "/desk/pipeline/rebuild",
       { method: "POST", body: new URLSearchParams(), headers: { Accept: "application/json" } },

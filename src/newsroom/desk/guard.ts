@@ -1,18 +1,19 @@
 /**
  * @module newsroom/desk/guard
  * What stands in front of every desk request: its headers (never cached, indexed or framed; a CSP
- * that allows scripts only from this site), the CSRF check, and who the editor is (a signed
- * session cookie, or Cloudflare Access's JWT when it is configured).
+ * that allows scripts only from this site), the CSRF check, and how the desk refuses someone not
+ * signed in or without the permission a route declares. Who is signed in (a session cookie, or
+ * Cloudflare Access's JWT) is settled by newsroom/auth.ts.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
+import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { NO_STORE } from "../../cache/policy";
 import type { AppEnv } from "../app-env";
-import { editorsFromEnv } from "../editors";
-import { accessFromEnv, verifyAccessJwt } from "./access";
-import { fingerprint, MIN_SECRET_LENGTH } from "./hmac";
+import type { Refusals } from "../permissions";
+import { MIN_SECRET_LENGTH } from "./hmac";
 import { openSession, SESSION_COOKIE, type Session } from "./session";
 import { hasSignedOut } from "./sign-outs";
 
@@ -86,35 +87,10 @@ export function deskSecret(env: NewsroomBindings): string | null {
   return secret.length >= MIN_SECRET_LENGTH ? secret : null;
 }
 
-/**
- * Whether a session still stands: its token must still be the editor's in EDITOR_TOKENS, so
- * removing a token signs out everyone who used it.
- */
-async function sessionHolds(session: Session, env: NewsroomBindings, secret: string): Promise<boolean> {
-  for (const editor of editorsFromEnv(env)) {
-    if (editor.name === session.editor && (await fingerprint(secret, editor.token)) === session.key) return true;
-  }
-  return false;
-}
-
 /** The session the request's cookie holds: genuine, unexpired and not signed out; or null. */
 export async function currentSession(c: Context<AppEnv>, secret: string): Promise<Session | null> {
   const session = await openSession(getCookie(c, SESSION_COOKIE), secret, c.var.clock.now());
   return session && !(await hasSignedOut(c.env.DB, session.id)) ? session : null;
-}
-
-/** The signed-in editor's name, from Access or the session cookie; null when there is none. */
-export async function signedInEditor(c: Context<AppEnv>): Promise<string | null> {
-  const access = accessFromEnv(c.env);
-  const assertion = c.req.header("Cf-Access-Jwt-Assertion");
-  if (access && assertion) {
-    const verified = await verifyAccessJwt(assertion, access, { fetch: c.var.fetch, now: c.var.clock.now() });
-    if (verified) return verified.email;
-  }
-  const secret = deskSecret(c.env);
-  if (!secret) return null;
-  const session = await currentSession(c, secret);
-  return session && (await sessionHolds(session, c.env, secret)) ? session.editor : null;
 }
 
 /** A browser's page load or form post, rather than a script's fetch. */
@@ -145,18 +121,12 @@ export function safeNext(next: string | undefined | null): string {
 const MAX_NEXT_LENGTH = 2048;
 
 /**
- * Lets signed-in editors through and sets `editor`. Anyone else is sent to sign in (a page load,
- * which comes back here afterwards) or gets 401 (a script's fetch).
+ * How the desk refuses (newsroom/permissions.ts's `requires`): someone not signed in is sent to sign
+ * in (a page load, which comes back here afterwards) or gets 401 (a script's fetch); someone whose
+ * role lacks the permission gets a page that says which one (403), or the API's JSON to a fetch.
  */
-export function deskAuth(): MiddlewareHandler<AppEnv> {
-  return async function deskAuth(c, next) {
-    const editor = await signedInEditor(c);
-    if (editor) {
-      c.set("editor", editor);
-      // Issue 22: an editor signed in with a bootstrap token from EDITOR_TOKENS acts as an admin.
-      c.set("actor", { id: `token:${editor}`, name: editor, role: "admin", via: "session" });
-      return next();
-    }
+export const DESK_REFUSALS: Refusals = {
+  unauthenticated(c) {
     if (isNavigation(c)) {
       const url = new URL(c.req.url);
       // A form posted after the session ended comes back to its page; the browser kept the text.
@@ -167,5 +137,15 @@ export function deskAuth(): MiddlewareHandler<AppEnv> {
       { error: "Sign in to the desk first", details: [{ field: "session", problem: "is missing or has expired" }] },
       401,
     );
-  };
-}
+  },
+  forbidden(c, permission) {
+    if (!isNavigation(c)) return c.json({ error: "forbidden", need: permission }, 403);
+    c.status(403);
+    return c.render(
+      html`<h1>Not allowed</h1>
+        <p>Your role cannot do this: it needs the permission <code>${permission}</code>.</p>
+        <p>Ask an admin if you should have it. <a href="/desk">Back to the articles</a></p>`,
+      { title: "Not allowed" },
+    );
+  },
+};

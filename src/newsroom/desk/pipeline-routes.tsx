@@ -8,8 +8,9 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { pipelineStatus, replayDeadLetters, startRebuild } from "../../pipeline/status";
 import type { AppEnv } from "../app-env";
+import { audited } from "../audit";
+import { requires } from "../permissions";
 import { formText, readForm } from "./form";
-import { deskAuth } from "./guard";
 import type { Notice } from "./pages/layout";
 import { PipelinePage } from "./pages/pipeline";
 
@@ -38,24 +39,17 @@ async function pipelinePage(c: Context<AppEnv>, notice: Notice | undefined, stat
   return c.render(page, { title: "Pipeline", notice });
 }
 
-/**
- * Mounted at /desk/pipeline, behind the desk's sign-in. It checks for a signed-in editor itself too,
- * so no order of registration in desk.tsx can make it public.
- */
+/** Mounted at /desk/pipeline; each route declares that it needs `pipeline:manage` (admins). */
 export const deskPipelineRoutes = new Hono<AppEnv>()
-  .use(async function requireEditor(c, next) {
-    if (c.var.editor) return next();
-    return deskAuth()(c, next);
-  })
-  .get("/", (c) => pipelinePage(c, noticeOf(c)))
-  .post("/rebuild", async (c) => {
+  .get("/", requires("pipeline:manage"), (c) => pipelinePage(c, noticeOf(c)))
+  .post("/rebuild", requires("pipeline:manage"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     // The outbox rows it leaves go to the queue after the response (newsroom/index.ts).
-    await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now());
+    await startRebuild(c.env.DB, c.var.editor ?? "editor", c.var.clock.now(), [audited(c, "rebuild-started", "pipeline")]);
     return c.redirect("/desk/pipeline?n=rebuild-started", 303);
   })
-  .post("/replay", async (c) => {
+  .post("/replay", requires("pipeline:manage"), async (c) => {
     const form = await readForm(c);
     if (form instanceof Response) return form;
     // With no id, every dead letter (the "Replay all" form); with one, that letter alone.
@@ -64,6 +58,8 @@ export const deskPipelineRoutes = new Hono<AppEnv>()
       return pipelinePage(c, { role: "alert", text: "Not replayed: that dead letter's id is not valid." }, 400);
     const id = raw === "" ? undefined : Number(raw);
     const m = c.var.materialiser;
-    const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id);
+    const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id, [
+      audited(c, "dead-letters-replayed", id === undefined ? "pipeline" : `dead-letter:${id}`),
+    ]);
     return c.redirect(`/desk/pipeline?n=replayed&count=${replayed}`, 303);
   });

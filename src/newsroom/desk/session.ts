@@ -3,7 +3,8 @@
  * The desk's session cookie: who signed in, which of their tokens they used, and until when,
  * signed with DESK_SECRET. A session is kept only in its cookie; it ends when it expires, when the
  * editor signs out (its id is then recorded, desk/sign-outs.ts), when the token it names leaves
- * EDITOR_TOKENS, or when DESK_SECRET changes.
+ * EDITOR_TOKENS (a bootstrap session) or its person is deactivated (a person's session), or when
+ * DESK_SECRET changes.
  */
 import { base64url, fromBase64url, sign, verify } from "./hmac";
 
@@ -23,6 +24,8 @@ export interface Session {
   key: string;
   /** When it ends, in ms since the epoch. */
   expires: number;
+  /** A person's id (data/people.ts), for a person's session; absent for a bootstrap token's. */
+  person?: string;
 }
 
 /** A new session's id: 128 random bits. */
@@ -33,7 +36,11 @@ export const newSessionId = (): string => base64url(crypto.getRandomValues(new U
  * @example await sealSession({ id: newSessionId(), editor: "ana", key: "x1…", expires: 1767225600000 }, secret) // "WyJ….Qm9…"
  */
 export async function sealSession(session: Session, secret: string): Promise<string> {
-  const payload = base64url(new TextEncoder().encode(JSON.stringify([session.id, session.editor, session.key, session.expires])));
+  const payload = base64url(
+    new TextEncoder().encode(
+      JSON.stringify([session.id, session.editor, session.key, session.expires, ...(session.person ? [session.person] : [])]),
+    ),
+  );
   return `${payload}.${await sign(secret, PURPOSE, payload)}`;
 }
 
@@ -46,11 +53,13 @@ export async function openSession(value: string | undefined, secret: string, now
   const bytes = fromBase64url(payload);
   if (!bytes) return null;
   try {
-    const [id, editor, key, expires] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
+    const [id, editor, key, expires, person] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
     if (typeof id !== "string" || typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") {
       return null;
     }
-    return expires > now ? { id, editor, key, expires } : null;
+    if (person !== undefined && typeof person !== "string") return null;
+    if (expires <= now) return null;
+    return person === undefined ? { id, editor, key, expires } : { id, editor, key, expires, person };
   } catch {
     return null;
   }

@@ -334,6 +334,41 @@ function startPreviewLink(): void {
   link?.addEventListener("focus", () => link.select());
 }
 
+/**
+ * Presence: who else has this article open, and each save as it happens, from the article's
+ * WebSocket (newsroom/presence.ts). A save of a version other than the one this page holds is
+ * announced with a link to the history, before the editor tries a save that would conflict.
+ */
+function startPresence(): void {
+  const line = document.querySelector<HTMLElement>("#presence[data-presence]");
+  const form = document.querySelector<HTMLFormElement>("#article-form");
+  if (!line || !form || !("WebSocket" in window)) return;
+  const url = new URL(line.dataset.presence ?? "", location.href);
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  const me = document.querySelector<HTMLElement>("#sign-out")?.dataset.editor ?? "";
+  const socket = new WebSocket(url);
+  socket.addEventListener("message", (event) => {
+    let message: { type?: string; people?: Array<{ name: string }>; version?: string; by?: string; diff?: string };
+    try {
+      message = JSON.parse(String(event.data));
+    } catch {
+      return;
+    }
+    if (message.type === "present") {
+      const others = (message.people ?? []).map((p) => p.name).filter((name) => name !== me);
+      line.textContent = others.length ? `Also here: ${others.join(", ")}.` : "";
+    }
+    const mine = form.querySelector<HTMLInputElement>('input[name="version"]')?.value;
+    if (message.type === "saved" && message.version && message.version !== mine) {
+      const link = document.createElement("a");
+      link.href = message.diff ?? "#";
+      link.textContent = "See what changed";
+      announce(`${message.by ?? "Someone"} saved version ${message.version.slice(0, 8)}.`, "alert", link);
+    }
+  });
+}
+
 startEditor();
+startPresence();
 startPreviewLink();
 startSignOut();

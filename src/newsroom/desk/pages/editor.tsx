@@ -37,6 +37,21 @@ export interface EditorProps {
   correctionDraft?: { kind: string; text: string; problem: string } | undefined;
   /** A live article's update form and latest updates. */
   live?: LiveDeskProps | undefined;
+  /** What the viewer's role may do here: the buttons it does not allow are not shown. */
+  may?: { publish: boolean; review: boolean; signOff: boolean; corrections: boolean } | undefined;
+  /** The stored article's review workflow, sign-off and internal notes. */
+  workflow?: DeskWorkflow | undefined;
+}
+
+/** What the desk shows of an article's workflow (newsroom/workflow.ts's workflowView, and the notes). */
+export interface DeskWorkflow {
+  state: string;
+  by: string | null;
+  approvedVersion: string | null;
+  approvalCurrent: boolean;
+  signOff: boolean;
+  signedOff: { version: string; by: string | null; at: string | null; current: boolean } | null;
+  notes: Array<{ at: number; by: string; body: string }>;
 }
 
 /** What the desk shows of one correction. */
@@ -98,6 +113,7 @@ export function EditorPage(props: EditorProps) {
   return (
     <>
       <div class="editor">
+        {slug ? <p id="presence" class="hint" aria-live="polite" data-presence={`/desk/articles/${slug}/presence`} /> : null}
         <form method="post" action={action} id="article-form" data-autosave={props.autosaveKey}>
           {props.version ? <input type="hidden" name="version" value={props.version} /> : null}
           <input type="hidden" name="published_was" value={fields.was.published} />
@@ -290,15 +306,18 @@ function ArticleTools(props: EditorProps & { slug: string }) {
           </>
         ) : null}
       </p>
-      <form method="post" action={`/desk/articles/${slug}/move`} class="rename">
-        <input type="hidden" name="version" value={props.version ?? ""} />
-        <label for="to">New slug</label>
-        <input id="to" name="to" type="text" pattern="[a-z0-9]+(-[a-z0-9]+)*" required aria-describedby="to-hint" />
-        <p class="hint" id="to-hint">
-          The old address will redirect (301) to the new one.
-        </p>
-        <button type="submit">Rename</button>
-      </form>
+      {props.workflow ? <Workflow {...props} slug={slug} workflow={props.workflow} /> : null}
+      {props.may?.publish === false ? null : (
+        <form method="post" action={`/desk/articles/${slug}/move`} class="rename">
+          <input type="hidden" name="version" value={props.version ?? ""} />
+          <label for="to">New slug</label>
+          <input id="to" name="to" type="text" pattern="[a-z0-9]+(-[a-z0-9]+)*" required aria-describedby="to-hint" />
+          <p class="hint" id="to-hint">
+            The old address will redirect (301) to the new one.
+          </p>
+          <button type="submit">Rename</button>
+        </form>
+      )}
       {status === "draft" || status === "scheduled" ? (
         <form method="post" action={`/desk/articles/${slug}/preview-link`} class="preview-link">
           <label for="hours">Valid for</label>
@@ -321,8 +340,8 @@ function ArticleTools(props: EditorProps & { slug: string }) {
           ) : null}
         </form>
       ) : null}
-      <Corrections {...props} slug={slug} />
-      {status === "trash" ? (
+      {props.may?.corrections === false ? null : <Corrections {...props} slug={slug} />}
+      {props.may?.publish === false ? null : status === "trash" ? (
         <form method="post" action={`/desk/articles/${slug}/restore`} class="trash">
           <p>This article is in the trash: its address answers 410 until it is restored.</p>
           <button type="submit">Restore from the trash</button>
@@ -406,6 +425,75 @@ function Corrections(props: EditorProps & { slug: string }) {
           <button type="submit">Publish the note</button>
         </form>
       )}
+    </section>
+  );
+}
+
+/**
+ * The review workflow: where the article stands, the moves the viewer's role allows (each bound to
+ * the version on the page), whether it needs sign-off and whether an edit voided it, and the notes.
+ */
+function Workflow(props: EditorProps & { slug: string; workflow: DeskWorkflow }) {
+  const { slug, workflow } = props;
+  const action = (move: string) => `/desk/articles/${slug}/${move}`;
+  const draft = props.status === "draft";
+  return (
+    <section class="workflow" aria-labelledby="workflow-heading">
+      <h3 id="workflow-heading">Review</h3>
+      <p>
+        State: <strong>{workflow.state}</strong>
+        {workflow.state === "ready" && !workflow.approvalCurrent ? " (edited since it was approved)" : ""}
+      </p>
+      {workflow.signOff ? (
+        <p>
+          {workflow.signedOff?.current
+            ? "Signed off for this version."
+            : workflow.signedOff
+              ? "The sign-off was voided by a later edit: it needs signing off again before it is published."
+              : "Needs sign-off from the standards desk before it is published."}
+        </p>
+      ) : null}
+      {draft && workflow.state === "draft" ? (
+        <form method="post" action={action("submit")}>
+          <button type="submit">Submit for review</button>
+        </form>
+      ) : null}
+      {draft && props.may?.review && workflow.state === "in-review" ? (
+        <form method="post" action={action("approve")}>
+          <input type="hidden" name="version" value={props.version ?? ""} />
+          <button type="submit">Approve this version</button>
+        </form>
+      ) : null}
+      {draft && props.may?.review && workflow.state !== "draft" ? (
+        <form method="post" action={action("return")}>
+          <label for="return-note">Why it goes back</label>
+          <textarea id="return-note" name="note" rows={2} required />
+          <button type="submit">Return to its writer</button>
+        </form>
+      ) : null}
+      {props.may?.signOff && workflow.signOff && !workflow.signedOff?.current ? (
+        <form method="post" action={action("sign-off")}>
+          <input type="hidden" name="version" value={props.version ?? ""} />
+          <button type="submit">Sign off this version</button>
+        </form>
+      ) : null}
+      <h4>Notes</h4>
+      {workflow.notes.length ? (
+        <ul class="notes">
+          {workflow.notes.map((note) => (
+            <li>
+              <strong>{note.by}</strong>, {formatTime(note.at, props.zone)}: {note.body}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="hint">No notes yet. Notes are internal: readers never see them.</p>
+      )}
+      <form method="post" action={action("notes")}>
+        <label for="note-body">Add a note</label>
+        <textarea id="note-body" name="body" rows={2} required />
+        <button type="submit">Add note</button>
+      </form>
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { html } from "hono/html";
 import type { Child } from "hono/jsx";
 import { jsxRenderer } from "hono/jsx-renderer";
 import type { AppEnv } from "../../app-env";
+import { can } from "../../permissions";
 
 export const DESK_SCRIPT = "/desk/assets/desk.js";
 export const DESK_STYLES = "/desk/assets/desk.css";
@@ -41,6 +42,8 @@ function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) 
   const siteTitle = c.var.site.title;
   // The signed-in editor; none on the sign-in page.
   const editor = c.var.editor;
+  // Pages only admins may open are linked for admins only (each route checks for itself).
+  const admin = c.var.actor ? can(c.var.actor.role, "people:manage") : false;
   return (
     <html lang="en">
       <head>
@@ -84,8 +87,21 @@ function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) 
                   <a href="/desk/newsletters">Newsletters</a>
                 </li>
                 <li>
-                  <a href="/desk/pipeline">Pipeline</a>
+                  <a href="/desk/review">For review</a>
                 </li>
+                {admin ? (
+                  <>
+                    <li>
+                      <a href="/desk/people">People</a>
+                    </li>
+                    <li>
+                      <a href="/desk/audit">Audit log</a>
+                    </li>
+                    <li>
+                      <a href="/desk/pipeline">Pipeline</a>
+                    </li>
+                  </>
+                ) : null}
               </ul>
               <form method="post" action="/desk/sign-out" id="sign-out" data-editor={editor}>
                 <span class="who">{editor}</span> <button type="submit">Sign out</button>

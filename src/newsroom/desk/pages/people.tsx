@@ -1,156 +1,208 @@
 /**
  * @module newsroom/desk/pages/people
- * Authors' profiles (the bylines the editor ticks) and sections (their names and their order in
- * the site's navigation), for editors to keep without the API.
+ * The People page (admins): everyone in the newsroom with their role, whether they are active and
+ * when they were last seen; a form to invite someone, whose one-time link is shown once; and a form
+ * per person to change their role or deactivate them. Also the "For review" list and the audit log.
  */
-import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
-import { authorPath, sectionPath } from "../../../targets/document-name";
+import { ROLES } from "../../../core/roles";
+import type { AuditRow } from "../../../data/audit";
+import type { PersonRow } from "../../../data/people";
+import type { ReviewRow } from "../../../data/workflow";
+import { formatTime } from "../time-zone";
 import { TableScroll } from "./layout";
 
-/** The values an author's form shows: as stored, or as the editor sent them. */
-export interface AuthorFields {
-  name: string;
-  bio: string;
-  url: string;
-  photoUrl: string;
-}
-
-export const authorFields = (author: AuthorRow | null): AuthorFields => ({
-  name: author?.name ?? "",
-  bio: author?.bio ?? "",
-  url: author?.url ?? "",
-  photoUrl: author?.photo_url ?? "",
-});
-
-function Problem(props: { id: string; label: string; problem: string | undefined }) {
-  return props.problem ? (
-    <p class="error" id={props.id}>
-      {props.label}: {props.problem}
-    </p>
-  ) : null;
-}
-
-const invalid = (problem: string | undefined, id: string) =>
-  problem ? { "aria-invalid": "true" as const, "aria-describedby": id } : {};
-
-export function AuthorsPage(props: {
-  authors: AuthorRow[];
-  /** The author being edited, or none for a new one. */
-  slug?: string | undefined;
-  fields: AuthorFields;
+export function PeoplePage(props: {
+  people: PersonRow[];
+  zone: string;
+  invitation?: { name: string; url: string; expires: string } | undefined;
+  draft?: { name: string; email: string; role: string } | undefined;
   problems: Map<string, string>;
 }) {
-  const { fields, problems, slug } = props;
-  const action = slug ? `/desk/authors/${slug}` : "/desk/authors";
+  const draft = props.draft ?? { name: "", email: "", role: "contributor" };
   return (
     <>
-      {slug ? (
-        <p>
-          <a href="/desk/authors">All authors</a> · <a href={authorPath(slug)}>The author's page</a>
-        </p>
-      ) : (
-        <TableScroll label="Authors">
-          <table>
-            <caption>{props.authors.length === 1 ? "1 author" : `${props.authors.length} authors`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Biography</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.authors.map((author) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/desk/authors/${author.slug}`}>{author.name}</a>
-                  </th>
-                  <td>{author.bio || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
-      <form method="post" action={action} class="profile">
-        <h2>{slug ? "Profile" : "New author"}</h2>
-        <div class="field">
-          <label for="name">Name</label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            value={fields.name}
-            required
-            {...invalid(problems.get("name"), "name-error")}
-          />
-          <Problem id="name-error" label="Name" problem={problems.get("name")} />
-        </div>
-        <div class="field">
-          <label for="bio">Biography</label>
-          <textarea id="bio" name="bio" rows={4} {...invalid(problems.get("bio"), "bio-error")}>
-            {fields.bio}
-          </textarea>
-          <Problem id="bio-error" label="Biography" problem={problems.get("bio")} />
-        </div>
-        <div class="field">
-          <label for="url">Website</label>
-          <input id="url" name="url" type="url" value={fields.url} {...invalid(problems.get("url"), "url-error")} />
-          <Problem id="url-error" label="Website" problem={problems.get("url")} />
-        </div>
-        <div class="field">
-          <label for="photoUrl">Photo URL</label>
-          <input
-            id="photoUrl"
-            name="photoUrl"
-            type="text"
-            value={fields.photoUrl}
-            {...invalid(problems.get("photoUrl"), "photoUrl-error")}
-          />
-          <Problem id="photoUrl-error" label="Photo URL" problem={problems.get("photoUrl")} />
-        </div>
-        <button type="submit" class="primary">
-          {slug ? "Save profile" : "Add author"}
-        </button>
-      </form>
-      {slug ? (
-        <form method="post" action={`/desk/authors/${slug}/delete`} class="trash">
-          <button type="submit" class="danger">
-            Delete profile
-          </button>
-        </form>
+      {props.invitation ? (
+        <section aria-labelledby="invitation-heading">
+          <h2 id="invitation-heading">Invitation for {props.invitation.name}</h2>
+          <p>Send this link to them. It works once, until {props.invitation.expires}, and is not shown again:</p>
+          <p>
+            <input type="text" readonly value={props.invitation.url} aria-label="Invitation link" size={80} />
+          </p>
+        </section>
       ) : null}
+      <TableScroll label="People">
+        <table>
+          <caption>{props.people.length === 1 ? "1 person" : `${props.people.length} people`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.people.map((person) => (
+              <tr>
+                <td>{person.name}</td>
+                <td>{person.email}</td>
+                <td>{person.role}</td>
+                <td>{person.active === 1 ? "active" : "deactivated"}</td>
+                <td>{person.last_seen_at === null ? "never" : formatTime(person.last_seen_at, props.zone)}</td>
+                <td>
+                  <form method="post" action={`/desk/people/${person.id}`}>
+                    <label>
+                      Role{" "}
+                      <select name="role">
+                        {ROLES.map((role) => (
+                          <option value={role} selected={role === person.role}>
+                            {role}
+                          </option>
+                        ))}
+                      </select>
+                    </label>{" "}
+                    <label>
+                      <input type="checkbox" name="active" value="1" checked={person.active === 1} /> Active
+                    </label>{" "}
+                    <button type="submit">Save</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      <section aria-labelledby="invite-heading">
+        <h2 id="invite-heading">Invite someone</h2>
+        <form method="post" action="/desk/people">
+          <p>
+            <label>
+              Name <input type="text" name="name" required value={draft.name} />
+            </label>
+            {props.problems.get("name") ? <span class="error"> {props.problems.get("name")}</span> : null}
+          </p>
+          <p>
+            <label>
+              Email <input type="email" name="email" required value={draft.email} />
+            </label>
+            {props.problems.get("email") ? <span class="error"> {props.problems.get("email")}</span> : null}
+          </p>
+          <p>
+            <label>
+              Role{" "}
+              <select name="role">
+                {ROLES.map((role) => (
+                  <option value={role} selected={role === draft.role}>
+                    {role}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {props.problems.get("role") ? <span class="error"> {props.problems.get("role")}</span> : null}
+          </p>
+          <p>
+            <button type="submit">Invite</button>
+          </p>
+        </form>
+      </section>
     </>
   );
 }
 
-export function SectionsPage(props: { sections: SectionRow[] }) {
+export function ReviewPage(props: { rows: ReviewRow[]; zone: string }) {
+  return (
+    <TableScroll label="For review">
+      <table>
+        <caption>{props.rows.length === 1 ? "1 article" : `${props.rows.length} articles`} in review or ready</caption>
+        <thead>
+          <tr>
+            <th scope="col">Article</th>
+            <th scope="col">State</th>
+            <th scope="col">Since</th>
+            <th scope="col">Sign-off</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr>
+              <td>
+                <a href={`/desk/articles/${row.slug}`}>{row.title}</a>
+              </td>
+              <td>
+                {row.state === "ready" && row.approved_version !== row.version ? "ready (edited since approval)" : row.state}
+              </td>
+              <td>{row.state_at === null ? "" : formatTime(row.state_at, props.zone)}</td>
+              <td>
+                {row.sign_off !== 1
+                  ? "not needed"
+                  : row.signed_off_version === row.version
+                    ? "signed off"
+                    : row.signed_off_version
+                      ? "voided by an edit"
+                      : "needed"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+export function AuditPage(props: {
+  entries: AuditRow[];
+  zone: string;
+  filters: { person: string; article: string; action: string };
+  next: string | null;
+}) {
+  const query = (extra: Record<string, string>) =>
+    new URLSearchParams(Object.entries({ ...props.filters, ...extra }).filter(([, value]) => value !== "")).toString();
   return (
     <>
-      <p class="hint">
-        A section is made by the first article filed in it. Here its name can change (its address stays) and its place in the
-        navigation, lowest number first.
-      </p>
-      {props.sections.length === 0 ? <p class="empty">No sections yet.</p> : null}
-      {props.sections.map((section) => (
-        <form method="post" action={`/desk/sections/${section.slug}`} class="section-row" aria-label={`Section ${section.name}`}>
-          <div class="field">
-            <label for={`name-${section.slug}`}>Name of {sectionPath(section.slug)}</label>
-            <input id={`name-${section.slug}`} name="name" type="text" value={section.name} required />
-          </div>
-          <div class="field">
-            <label for={`position-${section.slug}`}>Position</label>
-            <input
-              id={`position-${section.slug}`}
-              name="position"
-              type="number"
-              min="0"
-              max="10000"
-              value={String(section.position)}
-            />
-          </div>
-          <button type="submit">Save</button>
-        </form>
-      ))}
+      <form method="get" action="/desk/audit" class="filters">
+        <label>
+          Person <input type="text" name="person" value={props.filters.person} />
+        </label>{" "}
+        <label>
+          Article <input type="text" name="article" value={props.filters.article} />
+        </label>{" "}
+        <label>
+          Action <input type="text" name="action" value={props.filters.action} />
+        </label>{" "}
+        <button type="submit">Filter</button>
+      </form>
+      <TableScroll label="Audit log">
+        <table>
+          <caption>Newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">On</th>
+              <th scope="col">Version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.entries.map((entry) => (
+              <tr>
+                <td>{formatTime(entry.at, props.zone)}</td>
+                <td>{entry.actor_name}</td>
+                <td>{entry.action}</td>
+                <td>{entry.target}</td>
+                <td>{entry.version ? entry.version.slice(0, 8) : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+      {props.next ? (
+        <p>
+          <a href={`/desk/audit?${query({ cursor: props.next })}`}>Older entries</a>
+        </p>
+      ) : null}
     </>
   );
 }
