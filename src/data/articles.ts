@@ -42,6 +42,8 @@ export const articleRowSchema = row({
   changed_at: col.integer,
   changed_by: col.text,
   deleted_at: col.nullableInteger,
+  /** The slug its page was last written at in KV; null when no page of it is there. */
+  page_slug: col.nullableText,
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -127,7 +129,7 @@ export async function commitGuarded(
 }
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
-  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
+  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);
@@ -534,6 +536,20 @@ export const changedFieldsOf = (revision: Pick<RevisionRow, "changed">): string[
 /** The KV index keys the materialiser last wrote for an article. */
 export const indexKeysOf = (article: Pick<ArticleRow, "index_keys">): string[] =>
   parseJson(v.array(v.string()), article.index_keys, "articles.index_keys");
+
+const pageWritten = statement<{ id: string; slug: string }>(
+  "UPDATE articles SET page_slug = :slug WHERE id = :id AND slug = :slug",
+);
+const pageGone = statement<{ id: string }>("UPDATE articles SET page_slug = NULL WHERE id = :id AND page_slug IS NOT NULL");
+
+/** Records that the article's page is written in KV at `slug` (if that is still its slug). */
+export const pageWrittenStatement = (db: D1Database, id: string, slug: string): D1PreparedStatement =>
+  pageWritten(db, { id, slug });
+
+/** Records that the article has no page in KV (a draft, the trash). */
+export async function recordPageGone(db: D1Database, id: string): Promise<void> {
+  await pageGone(db, { id }).run();
+}
 
 const revisionOfSlug = statement<{ slug: string }>("SELECT revision FROM articles WHERE slug = :slug");
 

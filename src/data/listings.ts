@@ -4,7 +4,8 @@
  * authors, their archives, the sitemaps and the news sitemap. This module owns no table: it reads
  * `articles` and the taxonomy, each builder's snapshot in one batch (one transaction) that starts
  * with the listing's generation (data/pipeline.ts), so the generation and the rows come from the
- * same state. Whether an article is public is core/visibility's rule, with `:now` bound.
+ * same state. Whether an article is public is core/visibility's rule, with `:now` bound; a listing
+ * shows only public articles whose page is already written (`page_slug`).
  */
 
 import type * as v from "valibot";
@@ -19,10 +20,13 @@ export interface Membership {
   slug: string;
 }
 
-/** Public at `:now`. */
-const PUBLIC = publicSql("", ":now");
+/**
+ * Public at `:now`, and its page written in KV at its slug (data/articles.ts `page_slug`): a listing
+ * never links a page that is not there yet. Writing the page queues the listing again.
+ */
+const PUBLIC = `${publicSql("", ":now")} AND page_slug = slug`;
 /** The same, for an article aliased `a`. */
-const PUBLIC_A = publicSql("a", ":now");
+const PUBLIC_A = `${publicSql("a", ":now")} AND a.page_slug = a.slug`;
 /** Scheduled: listed, but its time has not come. */
 const SCHEDULED_A = statusSql("scheduled", ":now");
 /** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */

@@ -61,6 +61,30 @@ export function listingStatements(db: D1Database, names: string[], now: number):
   return names.flatMap((name) => [bumpListing(db, { name }), outboxRow(db, { kind: "listing", target: name, now })]);
 }
 
+/** A listing built (or being built) at its current generation: it may have been read without a page just written. */
+const BUILT_OR_BUILDING = "(built_generation >= generation OR lease_until > :now)";
+const requeueBuilt = statement<{ names: string; now: number }>(
+  `INSERT INTO outbox (kind, target, due_at, created_at)
+   SELECT 'listing', name, :now, :now FROM listings
+   WHERE name IN (SELECT value FROM json_each(:names)) AND ${BUILT_OR_BUILDING}`,
+);
+const bumpBuilt = statement<{ names: string; now: number }>(
+  `UPDATE listings SET generation = generation + 1
+   WHERE name IN (SELECT value FROM json_each(:names)) AND ${BUILT_OR_BUILDING}`,
+);
+
+/**
+ * Statements that queue again those of `names` that were built, or are being built, at their
+ * current generation: after a page is written, so a listing that was read before it (and left its
+ * article out) is built once more with it. A listing whose build is still to come reads it anyway.
+ */
+export function rebuildBuiltListingsStatements(db: D1Database, names: string[], now: number): D1PreparedStatement[] {
+  if (names.length === 0) return [];
+  const params = { names: json([...new Set(names)]), now };
+  // The outbox rows first: both statements test the same state, before the generations move.
+  return [requeueBuilt(db, params), bumpBuilt(db, params)];
+}
+
 /** Queues the rebuild of listings now. */
 export async function queueListings(db: D1Database, names: string[], now: number): Promise<void> {
   if (names.length) await db.batch(listingStatements(db, names, now));

@@ -23,7 +23,9 @@ import {
   getArticleRow,
   getArticleRowById,
   indexKeysOf,
+  pageWrittenStatement,
   recordIndexKeys,
+  recordPageGone,
   redirectFor,
   setIndexKeys,
 } from "../data/articles";
@@ -33,6 +35,7 @@ import {
   listingGeneration,
   type PurgeMode,
   queueWebSub,
+  rebuildBuiltListingsStatements,
   recordDocumentEtags,
   recordListingBuilt,
   releaseListingLease,
@@ -41,6 +44,7 @@ import {
 } from "../data/pipeline";
 import { filingOfRow, storedArticleOf } from "../editorial/database";
 import { type LivePage, readLivePage } from "../editorial/live";
+import { listingsOfRow } from "../editorial/publishing";
 import { websubPing } from "../feeds/websub";
 import {
   deleteDocument,
@@ -112,6 +116,7 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
     // With no article at the slug, what was written is its redirect: check that it still holds.
     const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
     if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
+      if (row) await recordPage(m, row, meta);
       await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
       // Search results read D1, not KV: one purge is enough, with no repeat after KV's window.
       if (m.search && (await applySearchEntry(m.db, m.search, slug, m.clock.now()))) {
@@ -121,6 +126,21 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
     }
   }
   throw new Error(`article ${slug} kept changing while it was written to KV`);
+}
+
+/**
+ * Records where the article's page now is (data/articles.ts `page_slug`): listings link only
+ * articles whose page is written, so a page newly there queues again each of its listings that was
+ * built (or is being built) without it. Costs nothing when the page was already there.
+ */
+async function recordPage(m: Materialiser, row: ArticleRow, meta: PageMeta | null): Promise<void> {
+  const written = meta?.state === "live";
+  if (written && row.page_slug !== row.slug) {
+    await runStatements(m.db, [
+      pageWrittenStatement(m.db, row.id, row.slug),
+      ...rebuildBuiltListingsStatements(m.db, listingsOfRow(row), m.clock.now()),
+    ]);
+  } else if (!written && row.page_slug !== null) await recordPageGone(m.db, row.id);
 }
 
 /** The redirect a page record stands for: a slug, null for gone, undefined for none. */
