@@ -551,22 +551,31 @@ export async function recordPageGone(db: D1Database, id: string): Promise<void> 
   await pageGone(db, { id }).run();
 }
 
-const revisionOfSlug = statement<{ slug: string }>("SELECT revision FROM articles WHERE slug = :slug");
-
-/** An article's current revision, or null when no article has this slug. */
-export async function articleRevision(db: D1Database, slug: string): Promise<number | null> {
-  return (await first(revisionOfSlug(db, { slug }), row({ revision: col.integer })))?.revision ?? null;
-}
-
-const revisionsOfSlugs = statement<{ slugs: string }>(
-  "SELECT slug, revision FROM articles WHERE slug IN (SELECT value FROM json_each(:slugs))",
+const bySlugs = statement<{ slugs: string }>(
+  `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug IN (SELECT value FROM json_each(:slugs))`,
+);
+const revisionsByIds = statement<{ ids: string }>(
+  "SELECT id, slug, revision FROM articles WHERE id IN (SELECT value FROM json_each(:ids))",
 );
 
-/** The current revision of each of these articles that exists. */
-export async function articleRevisions(db: D1Database, slugs: string[]): Promise<Map<string, number>> {
+/** The articles at these slugs (those there are), by slug: one query. */
+export async function getArticleRows(db: D1Database, slugs: string[]): Promise<Map<string, ArticleRow>> {
   if (slugs.length === 0) return new Map();
-  const rows = await all(revisionsOfSlugs(db, { slugs: JSON.stringify(slugs) }), row({ slug: col.text, revision: col.integer }));
-  return new Map(rows.map((r) => [r.slug, r.revision]));
+  const rows = await all(bySlugs(db, { slugs: JSON.stringify(slugs) }), articleRowSchema);
+  return new Map(rows.map((r) => [r.slug, r]));
+}
+
+/** Where these articles stand now (those that still exist), by id: one query. */
+export async function articleRevisionsById(
+  db: D1Database,
+  ids: string[],
+): Promise<Map<string, { slug: string; revision: number }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await all(
+    revisionsByIds(db, { ids: JSON.stringify(ids) }),
+    row({ id: col.text, slug: col.text, revision: col.integer }),
+  );
+  return new Map(rows.map((r) => [r.id, { slug: r.slug, revision: r.revision }]));
 }
 
 const slugsAfter = statement<{ after: string; limit: number }>(

@@ -150,17 +150,6 @@ export async function unsendOutbox(db: D1Database, ids: number[]): Promise<void>
   if (ids.length) await unsendRows(db, { ids: json(ids) }).run();
 }
 
-const generationsOf = statement<{ names: string }>(
-  "SELECT name, generation FROM listings WHERE name IN (SELECT value FROM json_each(:names))",
-);
-
-/** The current generation of each of these listings that D1 knows. */
-export async function listingGenerations(db: D1Database, names: string[]): Promise<Map<string, number>> {
-  if (names.length === 0) return new Map();
-  const rows = await all(generationsOf(db, { names: json(names) }), row({ name: col.text, generation: col.integer }));
-  return new Map(rows.map((r) => [r.name, r.generation]));
-}
-
 const targetGenerations = statement<{ slugs: string; names: string }>(
   `SELECT 'article' AS kind, slug AS target, revision AS generation FROM articles
      WHERE slug IN (SELECT value FROM json_each(:slugs))
@@ -176,6 +165,34 @@ export async function generationsOfTargets(db: D1Database, slugs: string[], name
   if (slugs.length === 0 && names.length === 0) return new Map();
   const rows = await all(
     targetGenerations(db, { slugs: json(slugs), names: json(names) }),
+    row({ kind: col.text, target: col.text, generation: col.integer }),
+  );
+  return new Map(rows.map((r) => [`${r.kind}:${r.target}`, r.generation]));
+}
+
+const builtState = statement<{ slugs: string; names: string }>(
+  `SELECT 'article' AS kind, slug AS target, revision AS generation FROM articles
+     WHERE slug IN (SELECT value FROM json_each(:slugs))
+   UNION ALL
+   SELECT 'listing', name, built_generation FROM listings WHERE name IN (SELECT value FROM json_each(:names))`,
+);
+
+/**
+ * Where D1 stands for a batch of messages, in one query: each article's current revision and each
+ * listing's built generation, keyed `kind:target`. A message older than that has nothing to do.
+ */
+export async function currentGenerations(
+  db: D1Database,
+  messages: Array<{ kind: string; target: string; generation?: number | undefined }>,
+): Promise<Map<string, number>> {
+  const targets = (kind: string) => [
+    ...new Set(messages.filter((m) => m.kind === kind && m.generation !== undefined).map((m) => m.target)),
+  ];
+  const slugs = targets("article");
+  const names = targets("listing");
+  if (slugs.length === 0 && names.length === 0) return new Map();
+  const rows = await all(
+    builtState(db, { slugs: json(slugs), names: json(names) }),
     row({ kind: col.text, target: col.text, generation: col.integer }),
   );
   return new Map(rows.map((r) => [`${r.kind}:${r.target}`, r.generation]));
@@ -311,31 +328,42 @@ export const generationStatement = (db: D1Database, name: string): D1PreparedSta
 export const generationOf = (result: D1Result | undefined): number =>
   firstOf(result, row({ generation: col.integer }), "a listing's generation")?.generation ?? 0;
 
-const builtGenerationOf = statement<{ name: string }>("SELECT built_generation FROM listings WHERE name = :name");
-
-/** The generation a listing was last built at, or null for a listing D1 does not know. */
-export async function builtGeneration(db: D1Database, name: string): Promise<number | null> {
-  return (await first(builtGenerationOf(db, { name }), row({ built_generation: col.integer })))?.built_generation ?? null;
-}
-
 const built = statement<{ generation: number; at: number; name: string; lease_id: string }>(
   "UPDATE listings SET built_generation = MAX(built_generation, :generation), built_at = :at WHERE name = :name AND lease_id = :lease_id",
 );
+const releaseIfCurrent = statement<{ name: string; lease_id: string; generation: number }>(
+  "UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = :name AND lease_id = :lease_id AND generation <= :generation",
+);
+
+/**
+ * Ends one build of a listing in one batch: records the ETags written (null: deleted) and the
+ * generation built, gives the lease back unless D1 has moved past that generation meanwhile, and
+ * reads the listing's generation. Resolves it (null for a listing D1 no longer knows) and whether
+ * the lease was given back.
+ */
+export async function finishListingBuild(
+  db: D1Database,
+  name: string,
+  leaseId: string,
+  etags: Array<[string, string | null]>,
+  generation: number,
+  at: number,
+): Promise<{ generation: number | null; released: boolean }> {
+  const results = await db.batch([
+    ...etags.map(([doc, etag]) => (etag === null ? dropEtag(db, { name: doc }) : putEtag(db, { name: doc, etag }))),
+    built(db, { generation, at, name, lease_id: leaseId }),
+    releaseIfCurrent(db, { name, lease_id: leaseId, generation }),
+    generationStatement(db, name),
+  ]);
+  const released = (results.at(-2)?.meta.changes ?? 0) === 1;
+  const current = firstOf(results.at(-1), row({ generation: col.integer }), "a listing's generation");
+  return { generation: current?.generation ?? null, released };
+}
+
 const release = statement<{ name: string; lease_id: string }>(
   "UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = :name AND lease_id = :lease_id",
 );
 const forget = statement<{ name: string }>("DELETE FROM listings WHERE name = :name");
-
-/** Records that the lease holder wrote a listing as of `generation`. */
-export async function recordListingBuilt(
-  db: D1Database,
-  name: string,
-  leaseId: string,
-  generation: number,
-  at: number,
-): Promise<void> {
-  await built(db, { generation, at, name, lease_id: leaseId }).run();
-}
 
 export async function releaseListingLease(db: D1Database, name: string, leaseId: string): Promise<void> {
   await release(db, { name, lease_id: leaseId }).run();
@@ -444,14 +472,17 @@ export async function recordRebuildProgress(db: D1Database, done: Map<number, nu
 
 export type PurgeMode = "purge" | "invalidate";
 
-const schedulePurge = statement<{ tag: string; mode: PurgeMode; due_at: number; repurge: boolean }>(
-  `INSERT INTO pending_purges (tag, mode, due_at, repurge) VALUES (:tag, :mode, :due_at, :repurge)
+const schedulePurges = statement<{ tags: string; mode: PurgeMode; due_at: number; repurge: boolean }>(
+  // (`WHERE true` lets SQLite read ON CONFLICT as the upsert's, not the SELECT's join.)
+  `INSERT INTO pending_purges (tag, mode, due_at, repurge)
+   SELECT DISTINCT value, :mode, :due_at, :repurge FROM json_each(:tags) WHERE true
    ON CONFLICT (tag, mode) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), repurge = MAX(repurge, excluded.repurge)`,
 );
 
 /**
- * Statements that schedule `tags` for a purge at `dueAt` (and, with `repurge`, once more after KV's
- * propagation window). A tag already waiting keeps its row: the earlier time wins.
+ * The statement that schedules `tags` for a purge at `dueAt` (and, with `repurge`, once more after
+ * KV's propagation window): one statement however many tags. A tag already waiting keeps its row:
+ * the earlier time wins.
  */
 export function schedulePurgeStatements(
   db: D1Database,
@@ -460,7 +491,8 @@ export function schedulePurgeStatements(
   dueAt: number,
   repurge = true,
 ): D1PreparedStatement[] {
-  return [...new Set(tags)].map((tag) => schedulePurge(db, { tag, mode, due_at: dueAt, repurge }));
+  if (tags.length === 0) return [];
+  return [schedulePurges(db, { tags: json(tags), mode, due_at: dueAt, repurge })];
 }
 
 const fillBucket = statement<{ burst: number; now: number }>(

@@ -7,10 +7,9 @@
  * dead-letter queue, which `recordDeadLetters` turns into rows editors can see and replay.
  */
 
-import { articleRevision } from "../data/articles";
 import {
-  builtGeneration,
   completeStatements,
+  currentGenerations,
   deadLetterStatements,
   failureStatements,
   recordRebuildProgress as recordProgress,
@@ -20,7 +19,7 @@ import {
 import type { NavSection } from "../render/layout";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
-import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
+import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
 import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
 import { sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges } from "./purges";
@@ -44,7 +43,9 @@ interface Group {
 }
 
 /** Applies one batch. Never throws for one message's failure: that message alone is retried. */
-export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>): Promise<BatchReport> {
+export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unknown>): Promise<BatchReport> {
+  // The purges the batch's work schedules wait for its end, to go in one D1 batch with its outbox rows.
+  const m: Materialiser = { ...worker, deferred: [] };
   const report: BatchReport = { applied: [], skipped: [], failed: [], purges: { requests: [], refused: 0, waiting: false } };
   const groups = new Map<string, Group>();
   for (const delivery of batch.messages) {
@@ -74,6 +75,20 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     }));
   const pings: Group[] = [];
   const rebuildDone = new Map<number, number>();
+  // Whether each message is older than D1's state, asked once for the whole batch, before any work.
+  const current = await currentGenerations(
+    m.db,
+    [...groups.values()].map((g) => g.message),
+  );
+  const done: Array<{ group: Group; label: string; skipped: boolean }> = [];
+  // Every page the batch writes, from one read of D1 and one look after (materialise.ts).
+  const pages = [...groups.values()]
+    .map((g) => g.message)
+    .filter((message) => message.kind === "article" && !isOlder(current, message))
+    .map((message) => message.target);
+  const pageFailures = await applyArticles(m, pages, navigation).catch(
+    (error: unknown) => new Map(pages.map((slug) => [slug, error])),
+  );
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
     const label = `${message.kind}:${message.target}${message.after ? `@${message.after}` : ""}`;
@@ -84,10 +99,10 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     try {
       let state: ListingState | "applied" | "skipped" = "applied";
       if (message.kind === "article") {
-        if (await isOlder(m.db, message)) state = "skipped";
-        else await applyArticle(m, message.target, navigation);
+        if (isOlder(current, message)) state = "skipped";
+        else if (pageFailures.has(message.target)) throw pageFailures.get(message.target);
       } else if (message.kind === "listing") {
-        if (await isOlder(m.db, message)) state = "skipped";
+        if (isOlder(current, message)) state = "skipped";
         else state = await applyListing(m, message.target);
       } else if (message.kind === "fanout") {
         await expandFanout(m, message);
@@ -103,9 +118,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
         // is done, so waiting never counts as a failed attempt.
         await sendAll(m.queues.urgent, [message], BUSY_DELAY_SECONDS);
       }
-      await runStatements(m.db, completeStatements(m.db, message));
-      for (const delivery of group.deliveries) delivery.ack();
-      (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
+      done.push({ group, label, skipped: state === "skipped" || state === "current" });
       // A rebuild's total counts documents: a fan-out is not one, and a busy listing is counted
       // when the message sent in its place is applied, so `finished_at` waits for the last page.
       for (const parsed of group.parsed) {
@@ -115,6 +128,21 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     } catch (error) {
       retryGroup(m, group, error, report, label);
     }
+  }
+  // The outbox rows of everything applied go in one batch; only then is each message acknowledged
+  // (if the batch fails they are delivered again, and applying them again does no harm).
+  try {
+    await runStatements(m.db, [
+      ...(m.deferred?.splice(0) ?? []),
+      ...done.flatMap(({ group }) => completeStatements(m.db, group.message)),
+    ]);
+    for (const { group, label, skipped } of done) {
+      for (const delivery of group.deliveries) delivery.ack();
+      (skipped ? report.skipped : report.applied).push(label);
+    }
+  } catch (error) {
+    for (const { group, label } of done) retryGroup(m, group, error, report, label);
+    rebuildDone.clear();
   }
   if (pings.length) await applyPings(m, pings, report);
   await recordRebuildProgress(m, rebuildDone);
@@ -129,15 +157,13 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
   return report;
 }
 
-/** Whether D1 has already moved past the generation a message was sent for. */
-async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
+/** Whether D1 had already moved past the generation a message was sent for, when the batch began. */
+function isOlder(current: Map<string, number>, message: PipelineMessage): boolean {
   if (message.generation === undefined) return false;
-  if (message.kind === "article") {
-    const revision = await articleRevision(db, message.target);
-    return revision !== null && revision > message.generation;
-  }
-  const built = await builtGeneration(db, message.target);
-  return built !== null && built >= message.generation;
+  const now = current.get(`${message.kind}:${message.target}`);
+  if (now === undefined) return false;
+  // An article's revision beyond the message's; a listing built at or beyond it.
+  return message.kind === "article" ? now > message.generation : now >= message.generation;
 }
 
 function retryGroup(m: Materialiser, group: Group, error: unknown, report: BatchReport, label: string): void {
