@@ -10,6 +10,7 @@
 
 import type * as v from "valibot";
 import { publicSql, statusSql } from "../core/visibility";
+import { NAV_SQL } from "./nav";
 import { generationOf, generationStatement, signaturesOf, signaturesStatement } from "./pipeline";
 import { all, COUNT, col, firstOf, row, rowsOf } from "./rows";
 import { sql, statement } from "./sql";
@@ -55,18 +56,8 @@ export type SubjectRow = v.InferOutput<typeof subjectRow>;
 const subjectStatement = (db: D1Database, listing: Membership, homeName: string): D1PreparedStatement =>
   sql(db, SUBJECT_SQL[listing.kind], { subject: listing.kind === "home" ? homeName : listing.slug });
 
-/** Sections shown in the navigation: enough for a newsroom's header. */
-const MAX_NAV = 12;
-
-/**
- * The header's sections: those with a public article, in their editors' order. A section that
- * only drafts use stays out of it, so no unpublished name shows.
- */
-const nav = statement<{ now: number }>(
-  `SELECT s.slug, s.name FROM sections s
-   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
-   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`,
-);
+/** The header's sections (data/nav.ts says which). */
+const nav = statement<{ now: number }>(NAV_SQL);
 const navRow = row({ slug: col.text, name: col.text });
 export type NavRow = v.InferOutput<typeof navRow>;
 

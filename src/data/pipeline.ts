@@ -10,6 +10,7 @@
 import * as v from "valibot";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import type { Guard } from "./articles";
+import { recordNavStatement } from "./nav";
 import { all, col, first, firstOf, row, rowsOf } from "./rows";
 import { statement } from "./sql";
 
@@ -110,10 +111,18 @@ const fanoutRows = statement<{ now: number }>(
 
 /**
  * Statements that rebuild every article page and every listing: a rebuild record, every listing's
- * generation bumped (so each is built even if nothing else changed), and the two fan-out rows.
+ * generation bumped (so each is built even if nothing else changed), the two fan-out rows, and the
+ * navigation they are built with.
  */
 export function rebuildEverythingStatements(db: D1Database, now: number, by = "navigation"): D1PreparedStatement[] {
-  return [startRebuildRow(db, { version: PIPELINE_VERSION, now, by }), bumpAllListings(db), fanoutRows(db, { now })];
+  return [
+    startRebuildRow(db, { version: PIPELINE_VERSION, now, by }),
+    bumpAllListings(db),
+    fanoutRows(db, { now }),
+    // Every page is rebuilt with the navigation as it is now: the home page's build must not see it
+    // as a change and start a second rebuild of everything.
+    recordNavStatement(db, now),
+  ];
 }
 
 const newestRebuild = statement("SELECT max(id) AS id FROM rebuilds");

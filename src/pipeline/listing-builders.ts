@@ -22,6 +22,7 @@ import {
   readSitemapIndex,
   readSitemapMonth,
 } from "../data/listings";
+import { NAV_BUILT } from "../data/nav";
 import {
   forgetListing,
   getMeta,
@@ -29,7 +30,6 @@ import {
   rebuildEverythingStatements,
   recordArchives,
   runStatements,
-  setMeta,
 } from "../data/pipeline";
 import { buildFeed, latestChange } from "../feeds/build";
 import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
@@ -103,9 +103,6 @@ interface ListingSnapshot extends Snapshot {
 
 /** The sections in the header's navigation at `now`. */
 export const loadNav = (db: D1Database, now: number): Promise<NavSection[]> => readNav(db, now);
-
-/** The navigation every page was last built with, so a change to it rebuilds them all. */
-const NAV_BUILT = "nav_built";
 
 /** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
 const articleListing: ListingBuilder<ListingSnapshot> = {
@@ -196,10 +193,19 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
     return;
   }
   if (listing.kind !== "home") return;
-  const nav = JSON.stringify(snapshot.nav);
-  if ((await getMeta(db, NAV_BUILT)) === nav) return;
-  await setMeta(db, NAV_BUILT, nav);
+  if (sameNav(await getMeta(db, NAV_BUILT), snapshot.nav)) return;
+  // The rebuild records the navigation it builds with (data/nav.ts).
   await runStatements(db, rebuildEverythingStatements(db, now));
+}
+
+/** Whether the navigation recorded as built (JSON, written by this module or by D1) is `nav`. */
+function sameNav(built: string | null, nav: NavSection[]): boolean {
+  if (built === null) return false;
+  try {
+    return JSON.stringify(JSON.parse(built)) === JSON.stringify(nav);
+  } catch {
+    return false;
+  }
 }
 
 interface SitemapIndexSnapshot extends Snapshot {

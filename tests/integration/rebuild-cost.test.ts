@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { startRebuild } from "../../src/pipeline/status";
-import { clock, publishSeries, runCron } from "./helpers";
+import { clock, publish, publishSeries, request, runCron, TOKEN } from "./helpers";
 
 /** A D1 binding that counts its round trips: each batch, and each statement run on its own. */
 function countingD1(db: D1Database): { db: D1Database; count: () => number } {
@@ -66,5 +66,33 @@ describe("a full rebuild", () => {
     console.log(`rebuild: ${total} documents, ${counted.count()} D1 round trips, ${perDocument.toFixed(2)} a document`);
     // The figure this test guards (see the report in docs/benchmark.md): it may only go down.
     expect(perDocument).toBeLessThan(8);
+  }, 120_000);
+});
+
+describe("a navigation change", () => {
+  it("rebuilds every document once, not twice", async () => {
+    await publish("in-world", { title: "A world story", category: "World" });
+    await publish("in-business", { title: "A business story", category: "Business" });
+    await runCron();
+    // (Each new section changed the navigation, and rebuilt everything once.)
+    const before = (await env.DB.prepare("SELECT max(id) AS id FROM rebuilds").first<number>("id")) ?? 0;
+    // Business before World: every page's navigation changes.
+    const moved = await request("/api/sections/business", {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ position: 0 }),
+    });
+    expect(moved.status).toBe(200);
+    await runCron();
+    // One rebuild, finished: the home page it built found the navigation already recorded as built.
+    const rebuilds = await env.DB.prepare("SELECT total, done, finished_at FROM rebuilds WHERE id > ?").bind(before).all<{
+      total: number;
+      done: number;
+      finished_at: number | null;
+    }>();
+    expect(rebuilds.results).toHaveLength(1);
+    expect(rebuilds.results[0]?.done).toBe(rebuilds.results[0]?.total);
+    const home = await (await request("/")).text();
+    expect(home.indexOf("/sections/business")).toBeLessThan(home.indexOf("/sections/world"));
   }, 120_000);
 });
