@@ -1,9 +1,9 @@
 /**
  * @module data/nav
  * The site's navigation as D1 gives it, said once for the two places that need it: the listings'
- * reads (data/listings.ts), and the `meta` row `nav_built` that a rebuild of everything records in
- * its own batch (data/pipeline.ts), so the home page built in that rebuild finds the navigation
- * already built and does not start a second one. Owns no table.
+ * reads (data/listings.ts), and the `meta` row `navigation_rebuilt` that a rebuild of everything
+ * records in its own batch (data/pipeline.ts), so the home page built in that rebuild, seeing the
+ * navigation changed, writes it but starts no second rebuild. Owns no table.
  */
 import { publicSql } from "../core/visibility";
 import { sql } from "./sql";
@@ -11,8 +11,8 @@ import { sql } from "./sql";
 /** Sections shown in the navigation: enough for a newsroom's header. */
 export const MAX_NAV = 12;
 
-/** The `meta` key of the navigation every page was last built with. */
-export const NAV_BUILT = "nav_built";
+/** The `meta` key of the navigation the latest rebuild of everything builds every page with. */
+export const NAV_REBUILT = "navigation_rebuilt";
 
 /**
  * The header's sections at `:now`: those with a public article whose page is written, in their
@@ -33,5 +33,5 @@ export const recordNavStatement = (db: D1Database, now: number): D1PreparedState
     `INSERT INTO meta (key, value)
      SELECT :key, json_group_array(json_object('slug', slug, 'name', name)) FROM (${NAV_SQL}) WHERE true
      ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    { key: NAV_BUILT, now },
+    { key: NAV_REBUILT, now },
   );

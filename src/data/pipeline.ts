@@ -159,6 +159,13 @@ export async function unsendOutbox(db: D1Database, ids: number[]): Promise<void>
   if (ids.length) await unsendRows(db, { ids: json(ids) }).run();
 }
 
+const dropRows = statement<{ ids: string }>("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(:ids))");
+
+/** Deletes rows that will never be sent: their target names nothing this release knows. */
+export async function dropOutboxRows(db: D1Database, ids: number[]): Promise<void> {
+  if (ids.length) await dropRows(db, { ids: json(ids) }).run();
+}
+
 const targetGenerations = statement<{ slugs: string; names: string }>(
   `SELECT 'article' AS kind, slug AS target, revision AS generation FROM articles
      WHERE slug IN (SELECT value FROM json_each(:slugs))

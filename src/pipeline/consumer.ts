@@ -17,10 +17,11 @@ import {
   schedulePurgeStatements,
 } from "../data/pipeline";
 import type { NavSection } from "../render/layout";
+import { formatTarget } from "../targets/build-target";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, toBody, workKey, workTarget } from "./messages";
 import { sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges } from "./purges";
 
@@ -78,20 +79,19 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
   // Whether each message is older than D1's state, asked once for the whole batch, before any work.
   const current = await currentGenerations(
     m.db,
-    [...groups.values()].map((g) => g.message),
+    [...groups.values()].map(({ message }) => ({ ...toBody(message) })),
   );
   const done: Array<{ group: Group; label: string; skipped: boolean }> = [];
   // Every page the batch writes, from one read of D1 and one look after (materialise.ts).
-  const pages = [...groups.values()]
-    .map((g) => g.message)
-    .filter((message) => message.kind === "article" && !isOlder(current, message))
-    .map((message) => message.target);
+  const pages = [...groups.values()].flatMap(({ message }) =>
+    message.kind === "article" && !isOlder(current, message) ? [message.page.slug] : [],
+  );
   const pageFailures = await applyArticles(m, pages, navigation).catch(
     (error: unknown) => new Map(pages.map((slug) => [slug, error])),
   );
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
-    const label = `${message.kind}:${message.target}${message.after ? `@${message.after}` : ""}`;
+    const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;
     if (message.kind === "websub") {
       pings.push(group);
       continue;
@@ -100,18 +100,15 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
       let state: ListingState | "applied" | "skipped" = "applied";
       if (message.kind === "article") {
         if (isOlder(current, message)) state = "skipped";
-        else if (pageFailures.has(message.target)) throw pageFailures.get(message.target);
+        else if (pageFailures.has(message.page.slug)) throw pageFailures.get(message.page.slug);
       } else if (message.kind === "listing") {
         if (isOlder(current, message)) state = "skipped";
-        else state = await applyListing(m, message.target);
+        else state = await applyListing(m, formatTarget(message.target));
       } else if (message.kind === "fanout") {
         await expandFanout(m, message);
       } else {
         // An outbox row of kind 'purge' from before the queue: its tags join the pending purges.
-        await runStatements(
-          m.db,
-          schedulePurgeStatements(m.db, message.target.split(",").filter(Boolean), "purge", m.clock.now(), false),
-        );
+        await runStatements(m.db, schedulePurgeStatements(m.db, message.tags, "purge", m.clock.now(), false));
       }
       if (state === "busy") {
         // Another consumer holds the listing's lease. A fresh message looks again shortly; this one
@@ -134,7 +131,7 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
   try {
     await runStatements(m.db, [
       ...(m.deferred?.splice(0) ?? []),
-      ...done.flatMap(({ group }) => completeStatements(m.db, group.message)),
+      ...done.flatMap(({ group }) => completeStatements(m.db, outboxRowOf(group.message))),
     ]);
     for (const { group, label, skipped } of done) {
       for (const delivery of group.deliveries) delivery.ack();
@@ -160,7 +157,8 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
 /** Whether D1 had already moved past the generation a message was sent for, when the batch began. */
 function isOlder(current: Map<string, number>, message: PipelineMessage): boolean {
   if (message.generation === undefined) return false;
-  const now = current.get(`${message.kind}:${message.target}`);
+  if (message.kind !== "article" && message.kind !== "listing") return false;
+  const now = current.get(`${message.kind}:${workTarget(message)}`);
   if (now === undefined) return false;
   // An article's revision beyond the message's; a listing built at or beyond it.
   return message.kind === "article" ? now > message.generation : now >= message.generation;
@@ -173,19 +171,19 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
   const attempts = Math.max(...group.deliveries.map((d) => d.attempts));
   for (const delivery of group.deliveries) delivery.retry({ delaySeconds: retryDelaySeconds(delivery.attempts) });
   // Recorded without waiting on it: a D1 failure here must not hide the retry.
-  m.db.batch(failureStatements(m.db, group.message, attempts, text, m.clock.now())).catch(() => undefined);
+  m.db.batch(failureStatements(m.db, outboxRowOf(group.message), attempts, text, m.clock.now())).catch(() => undefined);
 }
 
 /** Every feed that changed in the batch, in one request to the hub. */
 async function applyPings(m: Materialiser, groups: Group[], report: BatchReport): Promise<void> {
   const ok = await pingHub(
     m,
-    groups.map((g) => g.message.target),
+    groups.flatMap((g) => (g.message.kind === "websub" ? [g.message.feed] : [])),
   );
   for (const group of groups) {
-    const label = `websub:${group.message.target}`;
+    const label = `websub:${workTarget(group.message)}`;
     if (ok) {
-      await runStatements(m.db, completeStatements(m.db, group.message));
+      await runStatements(m.db, completeStatements(m.db, outboxRowOf(group.message)));
       for (const delivery of group.deliveries) delivery.ack();
       report.applied.push(label);
     } else retryGroup(m, group, new Error("the WebSub hub refused the ping"), report, label);
@@ -208,3 +206,6 @@ export async function recordDeadLetters(db: D1Database, batch: MessageBatch<unkn
     }
   }
 }
+
+/** A message as its outbox row names it: its kind, its target's string form and its row's id. */
+const outboxRowOf = (message: PipelineMessage) => ({ kind: message.kind, target: workTarget(message), id: message.id });

@@ -13,7 +13,6 @@
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
-import { TAGS } from "../cache/policy";
 import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
 import { isCoverageOpen, newestOlderPage } from "../core/live";
@@ -62,6 +61,7 @@ import {
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import type { LiveView } from "../render/live";
+import { documentTags, formatStoredName, pageName, TAGS } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
 import { updateView } from "./live-builder";
@@ -136,7 +136,7 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
 /** What follows a page written from a row that held: where the page is, and the purges it needs. */
 async function settle(m: Materialiser, slug: string, row: ArticleRow | null, meta: PageMeta | null, searched: boolean) {
   if (row) await recordPage(m, row, meta);
-  await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
+  await refresh(m, documentTags(pageName(slug)), meta?.state === "live" ? "invalidate" : "purge");
   if (searched) await refresh(m, [TAGS.search], "purge", false);
 }
 
@@ -267,7 +267,7 @@ function liveView(coverage: LiveView["coverage"], page: LivePage, now: number): 
 
 async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   const listed = row.deleted_at == null && row.draft === 0;
-  const wanted = listed ? listingsFor(filingOfRow(row)).map((listing) => indexKey(listing.name, row.published_at, row.slug)) : [];
+  const wanted = listed ? listingsFor(filingOfRow(row)).map((listing) => indexKey(listing, row.published_at, row.slug)) : [];
   const had = indexKeysOf(row);
   const stale = had.filter((key) => !wanted.includes(key));
   const added = wanted.filter((key) => !had.includes(key));
@@ -311,23 +311,24 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       // already recorded.
       const before = await documentEtags(
         m.db,
-        documents.map((doc) => doc.name),
+        documents.map((doc) => formatStoredName(doc.name)),
       );
       const tags = new Set<string>();
       const feeds: string[] = [];
       const written: Array<[string, string | null]> = [];
       try {
         for (const doc of documents) {
-          const changed = doc.body === null ? before.has(doc.name) : before.get(doc.name) !== doc.meta.etag;
+          const stored = formatStoredName(doc.name);
+          const changed = doc.body === null ? before.has(stored) : before.get(stored) !== doc.meta.etag;
           if (doc.body === null) {
             // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
             await deleteDocument(m.store, doc.name);
           } else {
             await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
           }
-          written.push([doc.name, doc.body === null ? null : doc.meta.etag]);
+          written.push([stored, doc.body === null ? null : doc.meta.etag]);
           if (changed) {
-            for (const tag of doc.tags) tags.add(tag);
+            for (const tag of documentTags(doc.name)) tags.add(tag);
             if (doc.feedUrl) feeds.push(doc.feedUrl);
           }
         }

@@ -4,7 +4,7 @@
  * links an article page that is not in KV.
  */
 import { describe, expect, it } from "vitest";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import type { MessageBody as PipelineMessage } from "../../src/pipeline/messages";
 import { articleFile, clock, deliverBatch, drainQueues, emptyCache, request, requestOnly, TOKEN, takeQueued } from "./helpers";
 
 /** The documents a crawler starts from: the home page, a section, every feed, the sitemaps. */
