@@ -526,11 +526,25 @@ export async function takePurgeToken(db: D1Database, burst: number, perMs: numbe
 }
 
 const due = statement<{ now: number; limit: number }>(
-  `SELECT tag, mode, repurge FROM pending_purges WHERE mode = (
+  `SELECT tag, mode, repurge, due_at FROM pending_purges WHERE mode = (
      SELECT mode FROM pending_purges WHERE due_at <= :now ORDER BY mode = 'invalidate', due_at LIMIT 1)
    AND due_at <= :now ORDER BY due_at LIMIT :limit`,
 );
-const dueRow = row({ tag: col.text, mode: v.picklist(["purge", "invalidate"]), repurge: col.integer });
+const dueRow = row({
+  tag: col.text,
+  mode: v.picklist(["purge", "invalidate"]),
+  repurge: col.integer,
+  due_at: col.integer,
+});
+
+const tokensNow = statement<{ burst: number; now: number; per_ms: number }>(
+  "SELECT MIN(:burst, tokens + MAX(0, :now - at) * :per_ms) AS tokens FROM purge_bucket WHERE id = 1",
+);
+
+/** The tokens the purge bucket holds at `now` (a bucket never used is full). */
+export async function purgeTokens(db: D1Database, burst: number, perMs: number, now: number): Promise<number> {
+  return (await first(tokensNow(db, { burst, now, per_ms: perMs }), row({ tokens: v.number() })))?.tokens ?? burst;
+}
 
 /** Up to `limit` tags due at `now`, all of one mode (invalidations last). */
 export function duePurges(db: D1Database, now: number, limit: number) {

@@ -23,7 +23,7 @@ import { loadNav } from "./listing-builders";
 import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
 import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, toBody, workKey, workTarget } from "./messages";
 import { sendOutbox } from "./outbox";
-import { type FlushReport, flushPurges } from "./purges";
+import { type FlushReport, flushPurges, HOLD_MS } from "./purges";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
 const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
@@ -151,6 +151,12 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
     console.error("pipeline: flushing purges failed:", error);
     return { requests: [], refused: 0, waiting: true };
   });
+  // Tags held back to fill a request go out when the oldest has waited its time, even if no other
+  // work arrives by then: a message with no tags of its own brings the consumer back for them.
+  if (report.purges.held)
+    await sendAll(m.queues.urgent, [{ kind: "purge", tags: [] }], HOLD_MS / 1000).catch((error: unknown) =>
+      console.error("pipeline: scheduling the held purges failed:", error),
+    );
   return report;
 }
 
