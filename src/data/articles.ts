@@ -43,6 +43,8 @@ export const articleRowSchema = row({
   changed_at: col.integer,
   changed_by: col.text,
   deleted_at: col.nullableInteger,
+  /** The slug its page was last written at in KV; null when no page of it is there. */
+  page_slug: col.nullableText,
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -133,7 +135,7 @@ export async function commitGuarded(
 }
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
-  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
+  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);
@@ -541,22 +543,45 @@ export const changedFieldsOf = (revision: Pick<RevisionRow, "changed">): string[
 export const indexKeysOf = (article: Pick<ArticleRow, "index_keys">): string[] =>
   parseJson(v.array(v.string()), article.index_keys, "articles.index_keys");
 
-const revisionOfSlug = statement<{ slug: string }>("SELECT revision FROM articles WHERE slug = :slug");
+const pageWritten = statement<{ id: string; slug: string }>(
+  "UPDATE articles SET page_slug = :slug WHERE id = :id AND slug = :slug",
+);
+const pageGone = statement<{ id: string }>("UPDATE articles SET page_slug = NULL WHERE id = :id AND page_slug IS NOT NULL");
 
-/** An article's current revision, or null when no article has this slug. */
-export async function articleRevision(db: D1Database, slug: string): Promise<number | null> {
-  return (await first(revisionOfSlug(db, { slug }), row({ revision: col.integer })))?.revision ?? null;
+/** Records that the article's page is written in KV at `slug` (if that is still its slug). */
+export const pageWrittenStatement = (db: D1Database, id: string, slug: string): D1PreparedStatement =>
+  pageWritten(db, { id, slug });
+
+/** Records that the article has no page in KV (a draft, the trash). */
+export async function recordPageGone(db: D1Database, id: string): Promise<void> {
+  await pageGone(db, { id }).run();
 }
 
-const revisionsOfSlugs = statement<{ slugs: string }>(
-  "SELECT slug, revision FROM articles WHERE slug IN (SELECT value FROM json_each(:slugs))",
+const bySlugs = statement<{ slugs: string }>(
+  `SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug IN (SELECT value FROM json_each(:slugs))`,
+);
+const revisionsByIds = statement<{ ids: string }>(
+  "SELECT id, slug, revision FROM articles WHERE id IN (SELECT value FROM json_each(:ids))",
 );
 
-/** The current revision of each of these articles that exists. */
-export async function articleRevisions(db: D1Database, slugs: string[]): Promise<Map<string, number>> {
+/** The articles at these slugs (those there are), by slug: one query. */
+export async function getArticleRows(db: D1Database, slugs: string[]): Promise<Map<string, ArticleRow>> {
   if (slugs.length === 0) return new Map();
-  const rows = await all(revisionsOfSlugs(db, { slugs: JSON.stringify(slugs) }), row({ slug: col.text, revision: col.integer }));
-  return new Map(rows.map((r) => [r.slug, r.revision]));
+  const rows = await all(bySlugs(db, { slugs: JSON.stringify(slugs) }), articleRowSchema);
+  return new Map(rows.map((r) => [r.slug, r]));
+}
+
+/** Where these articles stand now (those that still exist), by id: one query. */
+export async function articleRevisionsById(
+  db: D1Database,
+  ids: string[],
+): Promise<Map<string, { slug: string; revision: number }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await all(
+    revisionsByIds(db, { ids: JSON.stringify(ids) }),
+    row({ id: col.text, slug: col.text, revision: col.integer }),
+  );
+  return new Map(rows.map((r) => [r.id, { slug: r.slug, revision: r.revision }]));
 }
 
 const slugsAfter = statement<{ after: string; limit: number }>(

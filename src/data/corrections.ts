@@ -104,8 +104,11 @@ export function correctionRevisionStatement(
   );
 }
 
-/** A note is public when its article is: not a draft, not in the trash, and live. */
-const PUBLIC_NOTE = "c.deleted_at IS NULL AND a.draft = 0 AND a.deleted_at IS NULL";
+/**
+ * A note is public when its article is: not a draft, not in the trash, and live. The page lists it
+ * once the article's page is written (`page_slug`), so its link never leads to a 404.
+ */
+const PUBLIC_NOTE = "c.deleted_at IS NULL AND a.draft = 0 AND a.deleted_at IS NULL AND a.page_slug = a.slug";
 
 const publicNotes = statement<{ now: number; limit: number }>(
   `SELECT c.id, c.kind, c.html, c.plain, c.created_at, c.changed_at, a.slug, a.title

@@ -4,11 +4,13 @@
  * authors, their archives, the sitemaps and the news sitemap. This module owns no table: it reads
  * `articles` and the taxonomy, each builder's snapshot in one batch (one transaction) that starts
  * with the listing's generation (data/pipeline.ts), so the generation and the rows come from the
- * same state. Whether an article is public is core/visibility's rule, with `:now` bound.
+ * same state. Whether an article is public is core/visibility's rule, with `:now` bound; a listing
+ * shows only public articles whose page is already written (`page_slug`).
  */
 
 import type * as v from "valibot";
 import { publicSql, statusSql } from "../core/visibility";
+import { NAV_SQL } from "./nav";
 import { generationOf, generationStatement, signaturesOf, signaturesStatement } from "./pipeline";
 import { all, COUNT, col, firstOf, row, rowsOf } from "./rows";
 import { sql, statement } from "./sql";
@@ -19,10 +21,13 @@ export interface Membership {
   slug: string;
 }
 
-/** Public at `:now`. */
-const PUBLIC = publicSql("", ":now");
+/**
+ * Public at `:now`, and its page written in KV at its slug (data/articles.ts `page_slug`): a listing
+ * never links a page that is not there yet. Writing the page queues the listing again.
+ */
+const PUBLIC = `${publicSql("", ":now")} AND page_slug = slug`;
 /** The same, for an article aliased `a`. */
-const PUBLIC_A = publicSql("a", ":now");
+const PUBLIC_A = `${publicSql("a", ":now")} AND a.page_slug = a.slug`;
 /** Scheduled: listed, but its time has not come. */
 const SCHEDULED_A = statusSql("scheduled", ":now");
 /** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */
@@ -51,18 +56,8 @@ export type SubjectRow = v.InferOutput<typeof subjectRow>;
 const subjectStatement = (db: D1Database, listing: Membership, homeName: string): D1PreparedStatement =>
   sql(db, SUBJECT_SQL[listing.kind], { subject: listing.kind === "home" ? homeName : listing.slug });
 
-/** Sections shown in the navigation: enough for a newsroom's header. */
-const MAX_NAV = 12;
-
-/**
- * The header's sections: those with a public article, in their editors' order. A section that
- * only drafts use stays out of it, so no unpublished name shows.
- */
-const nav = statement<{ now: number }>(
-  `SELECT s.slug, s.name FROM sections s
-   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
-   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`,
-);
+/** The header's sections (data/nav.ts says which). */
+const nav = statement<{ now: number }>(NAV_SQL);
 const navRow = row({ slug: col.text, name: col.text });
 export type NavRow = v.InferOutput<typeof navRow>;
 

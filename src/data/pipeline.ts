@@ -10,6 +10,7 @@
 import * as v from "valibot";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import type { Guard } from "./articles";
+import { recordNavStatement } from "./nav";
 import { all, col, first, firstOf, row, rowsOf } from "./rows";
 import { statement } from "./sql";
 
@@ -61,6 +62,30 @@ export function listingStatements(db: D1Database, names: string[], now: number):
   return names.flatMap((name) => [bumpListing(db, { name }), outboxRow(db, { kind: "listing", target: name, now })]);
 }
 
+/** A listing built (or being built) at its current generation: it may have been read without a page just written. */
+const BUILT_OR_BUILDING = "(built_generation >= generation OR lease_until > :now)";
+const requeueBuilt = statement<{ names: string; now: number }>(
+  `INSERT INTO outbox (kind, target, due_at, created_at)
+   SELECT 'listing', name, :now, :now FROM listings
+   WHERE name IN (SELECT value FROM json_each(:names)) AND ${BUILT_OR_BUILDING}`,
+);
+const bumpBuilt = statement<{ names: string; now: number }>(
+  `UPDATE listings SET generation = generation + 1
+   WHERE name IN (SELECT value FROM json_each(:names)) AND ${BUILT_OR_BUILDING}`,
+);
+
+/**
+ * Statements that queue again those of `names` that were built, or are being built, at their
+ * current generation: after a page is written, so a listing that was read before it (and left its
+ * article out) is built once more with it. A listing whose build is still to come reads it anyway.
+ */
+export function rebuildBuiltListingsStatements(db: D1Database, names: string[], now: number): D1PreparedStatement[] {
+  if (names.length === 0) return [];
+  const params = { names: json([...new Set(names)]), now };
+  // The outbox rows first: both statements test the same state, before the generations move.
+  return [requeueBuilt(db, params), bumpBuilt(db, params)];
+}
+
 /** Queues the rebuild of listings now. */
 export async function queueListings(db: D1Database, names: string[], now: number): Promise<void> {
   if (names.length) await db.batch(listingStatements(db, names, now));
@@ -86,10 +111,18 @@ const fanoutRows = statement<{ now: number }>(
 
 /**
  * Statements that rebuild every article page and every listing: a rebuild record, every listing's
- * generation bumped (so each is built even if nothing else changed), and the two fan-out rows.
+ * generation bumped (so each is built even if nothing else changed), the two fan-out rows, and the
+ * navigation they are built with.
  */
 export function rebuildEverythingStatements(db: D1Database, now: number, by = "navigation"): D1PreparedStatement[] {
-  return [startRebuildRow(db, { version: PIPELINE_VERSION, now, by }), bumpAllListings(db), fanoutRows(db, { now })];
+  return [
+    startRebuildRow(db, { version: PIPELINE_VERSION, now, by }),
+    bumpAllListings(db),
+    fanoutRows(db, { now }),
+    // Every page is rebuilt with the navigation as it is now: the home page's build must not see it
+    // as a change and start a second rebuild of everything.
+    recordNavStatement(db, now),
+  ];
 }
 
 const newestRebuild = statement("SELECT max(id) AS id FROM rebuilds");
@@ -138,17 +171,6 @@ export async function dropOutboxRows(db: D1Database, ids: number[]): Promise<voi
   if (ids.length) await dropRows(db, { ids: json(ids) }).run();
 }
 
-const generationsOf = statement<{ names: string }>(
-  "SELECT name, generation FROM listings WHERE name IN (SELECT value FROM json_each(:names))",
-);
-
-/** The current generation of each of these listings that D1 knows. */
-export async function listingGenerations(db: D1Database, names: string[]): Promise<Map<string, number>> {
-  if (names.length === 0) return new Map();
-  const rows = await all(generationsOf(db, { names: json(names) }), row({ name: col.text, generation: col.integer }));
-  return new Map(rows.map((r) => [r.name, r.generation]));
-}
-
 const targetGenerations = statement<{ slugs: string; names: string }>(
   `SELECT 'article' AS kind, slug AS target, revision AS generation FROM articles
      WHERE slug IN (SELECT value FROM json_each(:slugs))
@@ -164,6 +186,34 @@ export async function generationsOfTargets(db: D1Database, slugs: string[], name
   if (slugs.length === 0 && names.length === 0) return new Map();
   const rows = await all(
     targetGenerations(db, { slugs: json(slugs), names: json(names) }),
+    row({ kind: col.text, target: col.text, generation: col.integer }),
+  );
+  return new Map(rows.map((r) => [`${r.kind}:${r.target}`, r.generation]));
+}
+
+const builtState = statement<{ slugs: string; names: string }>(
+  `SELECT 'article' AS kind, slug AS target, revision AS generation FROM articles
+     WHERE slug IN (SELECT value FROM json_each(:slugs))
+   UNION ALL
+   SELECT 'listing', name, built_generation FROM listings WHERE name IN (SELECT value FROM json_each(:names))`,
+);
+
+/**
+ * Where D1 stands for a batch of messages, in one query: each article's current revision and each
+ * listing's built generation, keyed `kind:target`. A message older than that has nothing to do.
+ */
+export async function currentGenerations(
+  db: D1Database,
+  messages: Array<{ kind: string; target: string; generation?: number | undefined }>,
+): Promise<Map<string, number>> {
+  const targets = (kind: string) => [
+    ...new Set(messages.filter((m) => m.kind === kind && m.generation !== undefined).map((m) => m.target)),
+  ];
+  const slugs = targets("article");
+  const names = targets("listing");
+  if (slugs.length === 0 && names.length === 0) return new Map();
+  const rows = await all(
+    builtState(db, { slugs: json(slugs), names: json(names) }),
     row({ kind: col.text, target: col.text, generation: col.integer }),
   );
   return new Map(rows.map((r) => [`${r.kind}:${r.target}`, r.generation]));
@@ -299,31 +349,42 @@ export const generationStatement = (db: D1Database, name: string): D1PreparedSta
 export const generationOf = (result: D1Result | undefined): number =>
   firstOf(result, row({ generation: col.integer }), "a listing's generation")?.generation ?? 0;
 
-const builtGenerationOf = statement<{ name: string }>("SELECT built_generation FROM listings WHERE name = :name");
-
-/** The generation a listing was last built at, or null for a listing D1 does not know. */
-export async function builtGeneration(db: D1Database, name: string): Promise<number | null> {
-  return (await first(builtGenerationOf(db, { name }), row({ built_generation: col.integer })))?.built_generation ?? null;
-}
-
 const built = statement<{ generation: number; at: number; name: string; lease_id: string }>(
   "UPDATE listings SET built_generation = MAX(built_generation, :generation), built_at = :at WHERE name = :name AND lease_id = :lease_id",
 );
+const releaseIfCurrent = statement<{ name: string; lease_id: string; generation: number }>(
+  "UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = :name AND lease_id = :lease_id AND generation <= :generation",
+);
+
+/**
+ * Ends one build of a listing in one batch: records the ETags written (null: deleted) and the
+ * generation built, gives the lease back unless D1 has moved past that generation meanwhile, and
+ * reads the listing's generation. Resolves it (null for a listing D1 no longer knows) and whether
+ * the lease was given back.
+ */
+export async function finishListingBuild(
+  db: D1Database,
+  name: string,
+  leaseId: string,
+  etags: Array<[string, string | null]>,
+  generation: number,
+  at: number,
+): Promise<{ generation: number | null; released: boolean }> {
+  const results = await db.batch([
+    ...etags.map(([doc, etag]) => (etag === null ? dropEtag(db, { name: doc }) : putEtag(db, { name: doc, etag }))),
+    built(db, { generation, at, name, lease_id: leaseId }),
+    releaseIfCurrent(db, { name, lease_id: leaseId, generation }),
+    generationStatement(db, name),
+  ]);
+  const released = (results.at(-2)?.meta.changes ?? 0) === 1;
+  const current = firstOf(results.at(-1), row({ generation: col.integer }), "a listing's generation");
+  return { generation: current?.generation ?? null, released };
+}
+
 const release = statement<{ name: string; lease_id: string }>(
   "UPDATE listings SET lease_id = NULL, lease_until = 0 WHERE name = :name AND lease_id = :lease_id",
 );
 const forget = statement<{ name: string }>("DELETE FROM listings WHERE name = :name");
-
-/** Records that the lease holder wrote a listing as of `generation`. */
-export async function recordListingBuilt(
-  db: D1Database,
-  name: string,
-  leaseId: string,
-  generation: number,
-  at: number,
-): Promise<void> {
-  await built(db, { generation, at, name, lease_id: leaseId }).run();
-}
 
 export async function releaseListingLease(db: D1Database, name: string, leaseId: string): Promise<void> {
   await release(db, { name, lease_id: leaseId }).run();
@@ -432,14 +493,17 @@ export async function recordRebuildProgress(db: D1Database, done: Map<number, nu
 
 export type PurgeMode = "purge" | "invalidate";
 
-const schedulePurge = statement<{ tag: string; mode: PurgeMode; due_at: number; repurge: boolean }>(
-  `INSERT INTO pending_purges (tag, mode, due_at, repurge) VALUES (:tag, :mode, :due_at, :repurge)
+const schedulePurges = statement<{ tags: string; mode: PurgeMode; due_at: number; repurge: boolean }>(
+  // (`WHERE true` lets SQLite read ON CONFLICT as the upsert's, not the SELECT's join.)
+  `INSERT INTO pending_purges (tag, mode, due_at, repurge)
+   SELECT DISTINCT value, :mode, :due_at, :repurge FROM json_each(:tags) WHERE true
    ON CONFLICT (tag, mode) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), repurge = MAX(repurge, excluded.repurge)`,
 );
 
 /**
- * Statements that schedule `tags` for a purge at `dueAt` (and, with `repurge`, once more after KV's
- * propagation window). A tag already waiting keeps its row: the earlier time wins.
+ * The statement that schedules `tags` for a purge at `dueAt` (and, with `repurge`, once more after
+ * KV's propagation window): one statement however many tags. A tag already waiting keeps its row:
+ * the earlier time wins.
  */
 export function schedulePurgeStatements(
   db: D1Database,
@@ -448,7 +512,8 @@ export function schedulePurgeStatements(
   dueAt: number,
   repurge = true,
 ): D1PreparedStatement[] {
-  return [...new Set(tags)].map((tag) => schedulePurge(db, { tag, mode, due_at: dueAt, repurge }));
+  if (tags.length === 0) return [];
+  return [schedulePurges(db, { tags: json(tags), mode, due_at: dueAt, repurge })];
 }
 
 const fillBucket = statement<{ burst: number; now: number }>(
@@ -466,11 +531,25 @@ export async function takePurgeToken(db: D1Database, burst: number, perMs: numbe
 }
 
 const due = statement<{ now: number; limit: number }>(
-  `SELECT tag, mode, repurge FROM pending_purges WHERE mode = (
+  `SELECT tag, mode, repurge, due_at FROM pending_purges WHERE mode = (
      SELECT mode FROM pending_purges WHERE due_at <= :now ORDER BY mode = 'invalidate', due_at LIMIT 1)
    AND due_at <= :now ORDER BY due_at LIMIT :limit`,
 );
-const dueRow = row({ tag: col.text, mode: v.picklist(["purge", "invalidate"]), repurge: col.integer });
+const dueRow = row({
+  tag: col.text,
+  mode: v.picklist(["purge", "invalidate"]),
+  repurge: col.integer,
+  due_at: col.integer,
+});
+
+const tokensNow = statement<{ burst: number; now: number; per_ms: number }>(
+  "SELECT MIN(:burst, tokens + MAX(0, :now - at) * :per_ms) AS tokens FROM purge_bucket WHERE id = 1",
+);
+
+/** The tokens the purge bucket holds at `now` (a bucket never used is full). */
+export async function purgeTokens(db: D1Database, burst: number, perMs: number, now: number): Promise<number> {
+  return (await first(tokensNow(db, { burst, now, per_ms: perMs }), row({ tokens: v.number() })))?.tokens ?? burst;
+}
 
 /** Up to `limit` tags due at `now`, all of one mode (invalidations last). */
 export function duePurges(db: D1Database, now: number, limit: number) {

@@ -7,10 +7,9 @@
  * dead-letter queue, which `recordDeadLetters` turns into rows editors can see and replay.
  */
 
-import { articleRevision } from "../data/articles";
 import {
-  builtGeneration,
   completeStatements,
+  currentGenerations,
   deadLetterStatements,
   failureStatements,
   recordRebuildProgress as recordProgress,
@@ -21,10 +20,10 @@ import type { NavSection } from "../render/layout";
 import { formatTarget } from "../targets/build-target";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
-import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey, workTarget } from "./messages";
+import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, toBody, workKey, workTarget } from "./messages";
 import { sendOutbox } from "./outbox";
-import { type FlushReport, flushPurges } from "./purges";
+import { type FlushReport, flushPurges, HOLD_MS } from "./purges";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
 const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
@@ -45,7 +44,9 @@ interface Group {
 }
 
 /** Applies one batch. Never throws for one message's failure: that message alone is retried. */
-export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>): Promise<BatchReport> {
+export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unknown>): Promise<BatchReport> {
+  // The purges the batch's work schedules wait for its end, to go in one D1 batch with its outbox rows.
+  const m: Materialiser = { ...worker, deferred: [] };
   const report: BatchReport = { applied: [], skipped: [], failed: [], purges: { requests: [], refused: 0, waiting: false } };
   const groups = new Map<string, Group>();
   for (const delivery of batch.messages) {
@@ -75,6 +76,19 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     }));
   const pings: Group[] = [];
   const rebuildDone = new Map<number, number>();
+  // Whether each message is older than D1's state, asked once for the whole batch, before any work.
+  const current = await currentGenerations(
+    m.db,
+    [...groups.values()].map(({ message }) => ({ ...toBody(message) })),
+  );
+  const done: Array<{ group: Group; label: string; skipped: boolean }> = [];
+  // Every page the batch writes, from one read of D1 and one look after (materialise.ts).
+  const pages = [...groups.values()].flatMap(({ message }) =>
+    message.kind === "article" && !isOlder(current, message) ? [message.page.slug] : [],
+  );
+  const pageFailures = await applyArticles(m, pages, navigation).catch(
+    (error: unknown) => new Map(pages.map((slug) => [slug, error])),
+  );
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
     const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;
@@ -85,10 +99,10 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     try {
       let state: ListingState | "applied" | "skipped" = "applied";
       if (message.kind === "article") {
-        if (await isOlder(m.db, message)) state = "skipped";
-        else await applyArticle(m, message.page.slug, navigation);
+        if (isOlder(current, message)) state = "skipped";
+        else if (pageFailures.has(message.page.slug)) throw pageFailures.get(message.page.slug);
       } else if (message.kind === "listing") {
-        if (await isOlder(m.db, message)) state = "skipped";
+        if (isOlder(current, message)) state = "skipped";
         else state = await applyListing(m, formatTarget(message.target));
       } else if (message.kind === "fanout") {
         await expandFanout(m, message);
@@ -101,9 +115,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
         // is done, so waiting never counts as a failed attempt.
         await sendAll(m.queues.urgent, [message], BUSY_DELAY_SECONDS);
       }
-      await runStatements(m.db, completeStatements(m.db, outboxRowOf(message)));
-      for (const delivery of group.deliveries) delivery.ack();
-      (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
+      done.push({ group, label, skipped: state === "skipped" || state === "current" });
       // A rebuild's total counts documents: a fan-out is not one, and a busy listing is counted
       // when the message sent in its place is applied, so `finished_at` waits for the last page.
       for (const parsed of group.parsed) {
@@ -113,6 +125,21 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     } catch (error) {
       retryGroup(m, group, error, report, label);
     }
+  }
+  // The outbox rows of everything applied go in one batch; only then is each message acknowledged
+  // (if the batch fails they are delivered again, and applying them again does no harm).
+  try {
+    await runStatements(m.db, [
+      ...(m.deferred?.splice(0) ?? []),
+      ...done.flatMap(({ group }) => completeStatements(m.db, outboxRowOf(group.message))),
+    ]);
+    for (const { group, label, skipped } of done) {
+      for (const delivery of group.deliveries) delivery.ack();
+      (skipped ? report.skipped : report.applied).push(label);
+    }
+  } catch (error) {
+    for (const { group, label } of done) retryGroup(m, group, error, report, label);
+    rebuildDone.clear();
   }
   if (pings.length) await applyPings(m, pings, report);
   await recordRebuildProgress(m, rebuildDone);
@@ -124,19 +151,23 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
     console.error("pipeline: flushing purges failed:", error);
     return { requests: [], refused: 0, waiting: true };
   });
+  // Tags held back to fill a request go out when the oldest has waited its time, even if no other
+  // work arrives by then: a message with no tags of its own brings the consumer back for them.
+  if (report.purges.held)
+    await sendAll(m.queues.urgent, [{ kind: "purge", tags: [] }], HOLD_MS / 1000).catch((error: unknown) =>
+      console.error("pipeline: scheduling the held purges failed:", error),
+    );
   return report;
 }
 
-/** Whether D1 has already moved past the generation a message was sent for. */
-async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
+/** Whether D1 had already moved past the generation a message was sent for, when the batch began. */
+function isOlder(current: Map<string, number>, message: PipelineMessage): boolean {
   if (message.generation === undefined) return false;
-  if (message.kind === "article") {
-    const revision = await articleRevision(db, message.page.slug);
-    return revision !== null && revision > message.generation;
-  }
-  if (message.kind !== "listing") return false;
-  const built = await builtGeneration(db, formatTarget(message.target));
-  return built !== null && built >= message.generation;
+  if (message.kind !== "article" && message.kind !== "listing") return false;
+  const now = current.get(`${message.kind}:${workTarget(message)}`);
+  if (now === undefined) return false;
+  // An article's revision beyond the message's; a listing built at or beyond it.
+  return message.kind === "article" ? now > message.generation : now >= message.generation;
 }
 
 function retryGroup(m: Materialiser, group: Group, error: unknown, report: BatchReport, label: string): void {

@@ -21,6 +21,7 @@ import {
   readSitemapIndex,
   readSitemapMonth,
 } from "../data/listings";
+import { NAV_REBUILT } from "../data/nav";
 import {
   forgetListing,
   getMeta,
@@ -215,7 +216,20 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
   }
   if (listing.kind !== "home" || !snapshot.navChanged) return;
   await setMeta(db, navBuilt(listing), JSON.stringify(snapshot.nav));
+  // A rebuild of everything that began with this navigation rebuilds every page with it already
+  // (data/nav.ts records it in the rebuild's batch): a second one would build every page twice.
+  if (!listing.edition && sameNav(await getMeta(db, NAV_REBUILT), snapshot.nav)) return;
   await runStatements(db, rebuildEverythingStatements(db, now));
+}
+
+/** Whether the navigation recorded as built (JSON, written by this module or by D1) is `nav`. */
+function sameNav(built: string | null, nav: NavSection[]): boolean {
+  if (built === null) return false;
+  try {
+    return JSON.stringify(JSON.parse(built)) === JSON.stringify(nav);
+  } catch {
+    return false;
+  }
 }
 
 interface SitemapIndexSnapshot extends Snapshot {

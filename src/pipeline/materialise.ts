@@ -19,27 +19,33 @@ import { isCoverageOpen, newestOlderPage } from "../core/live";
 import { listEntrySchema } from "../core/schema";
 import {
   type ArticleRow,
+  articleRevisionsById,
   getArticleRow,
   getArticleRowById,
+  getArticleRows,
   indexKeysOf,
+  pageWrittenStatement,
   recordIndexKeys,
+  recordPageGone,
   redirectFor,
   setIndexKeys,
 } from "../data/articles";
 import {
   claimListingLease,
   documentEtags,
+  finishListingBuild,
   listingGeneration,
   type PurgeMode,
   queueWebSub,
+  rebuildBuiltListingsStatements,
   recordDocumentEtags,
-  recordListingBuilt,
   releaseListingLease,
   runStatements,
   schedulePurgeStatements,
 } from "../data/pipeline";
 import { filingOfRow, storedArticleOf } from "../editorial/database";
 import { type LivePage, readLivePage } from "../editorial/live";
+import { listingsOfRow } from "../editorial/publishing";
 import { websubPing } from "../feeds/websub";
 import {
   deleteDocument,
@@ -61,7 +67,7 @@ import { builderFor } from "./listing-builders";
 import { updateView } from "./live-builder";
 import type { PipelineQueues } from "./messages";
 import type { PurgePacing, Purger } from "./purges";
-import { applySearchEntry } from "./search-entry";
+import { applySearchRow } from "./search-entry";
 
 export interface Materialiser {
   db: D1Database;
@@ -76,6 +82,11 @@ export interface Materialiser {
   clock: Clock;
   /** How requests leave the Worker: `fetch`, or a fake WebSub hub in tests. */
   fetch: (request: Request) => Promise<Response>;
+  /**
+   * Statements the work of one queue batch leaves for its end (the purges it schedules), which the
+   * consumer runs in one D1 batch with the batch's outbox rows; absent, each runs at once.
+   */
+  deferred?: D1PreparedStatement[];
   /** Targets one fan-out message sends (pipeline/fanout.ts's FANOUT_PAGE unless set). */
   fanoutPage?: number;
 }
@@ -106,21 +117,99 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
     const row = await getArticleRow(m.db, slug);
     const meta = await writePage(m, slug, row, navigation);
     if (row) await writeIndexKeys(m, row);
+    // The search entry from the same row, checked by the same look below. Search results read D1,
+    // not KV: one purge is enough, with no repeat after KV's window.
+    const searched = m.search ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
     // A save that landed while we wrote would have queued its own work; but if ours ran later than
     // its, our older state would win. So check, and write again if the row moved on.
     const after = row ? await getArticleRowById(m.db, row.id) : await getArticleRow(m.db, slug);
     // With no article at the slug, what was written is its redirect: check that it still holds.
     const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
     if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
-      await refresh(m, documentTags(pageName(slug)), meta?.state === "live" ? "invalidate" : "purge");
-      // Search results read D1, not KV: one purge is enough, with no repeat after KV's window.
-      if (m.search && (await applySearchEntry(m.db, m.search, slug, m.clock.now()))) {
-        await runStatements(m.db, schedulePurgeStatements(m.db, [TAGS.search], "purge", m.clock.now(), false));
-      }
+      await settle(m, slug, row, meta, searched);
       return;
     }
   }
   throw new Error(`article ${slug} kept changing while it was written to KV`);
+}
+
+/** What follows a page written from a row that held: where the page is, and the purges it needs. */
+async function settle(m: Materialiser, slug: string, row: ArticleRow | null, meta: PageMeta | null, searched: boolean) {
+  if (row) await recordPage(m, row, meta);
+  await refresh(m, documentTags(pageName(slug)), meta?.state === "live" ? "invalidate" : "purge");
+  if (searched) await refresh(m, [TAGS.search], "purge", false);
+}
+
+/**
+ * Writes many articles' pages as applyArticle writes one, from one read of D1 for all of them and
+ * one look afterwards: two round trips, not two an article. A slug with no article (a redirect, a
+ * deleted one), or whose row moved on while it was written, goes through applyArticle. Resolves the
+ * failure of each slug that failed; the others are done.
+ */
+export async function applyArticles(
+  m: Materialiser,
+  slugs: string[],
+  navigation: () => Promise<NavSection[]>,
+): Promise<Map<string, unknown>> {
+  const failures = new Map<string, unknown>();
+  const one = async (slug: string) => {
+    try {
+      await applyArticle(m, slug, navigation);
+    } catch (error) {
+      failures.set(slug, error);
+    }
+  };
+  const rows = await getArticleRows(m.db, slugs);
+  const written: Array<{ row: ArticleRow; meta: PageMeta | null; searched: boolean }> = [];
+  for (const slug of slugs) {
+    const row = rows.get(slug);
+    if (!row) {
+      await one(slug);
+      continue;
+    }
+    try {
+      const meta = await writePage(m, slug, row, navigation);
+      await writeIndexKeys(m, row);
+      const searched = m.search ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
+      written.push({ row, meta, searched });
+    } catch (error) {
+      failures.set(slug, error);
+    }
+  }
+  // A save that landed while we wrote queued its own work; but if ours ran later than its, our
+  // older state would win. So look once for all, and write again any whose row moved on.
+  const after = await articleRevisionsById(
+    m.db,
+    written.map(({ row }) => row.id),
+  );
+  for (const { row, meta, searched } of written) {
+    const now = after.get(row.id);
+    if (now?.revision !== row.revision || now.slug !== row.slug) {
+      await one(row.slug);
+      continue;
+    }
+    try {
+      await settle(m, row.slug, row, meta, searched);
+    } catch (error) {
+      failures.set(row.slug, error);
+    }
+  }
+  return failures;
+}
+
+/**
+ * Records where the article's page now is (data/articles.ts `page_slug`): listings link only
+ * articles whose page is written, so a page newly there queues again each of its listings that was
+ * built (or is being built) without it. Costs nothing when the page was already there.
+ */
+async function recordPage(m: Materialiser, row: ArticleRow, meta: PageMeta | null): Promise<void> {
+  const written = meta?.state === "live";
+  if (written && row.page_slug !== row.slug) {
+    await runStatements(m.db, [
+      pageWrittenStatement(m.db, row.id, row.slug),
+      ...rebuildBuiltListingsStatements(m.db, listingsOfRow(row), m.clock.now()),
+    ]);
+  } else if (!written && row.page_slug !== null) await recordPageGone(m.db, row.id);
 }
 
 /** The redirect a page record stands for: a slug, null for gone, undefined for none. */
@@ -208,6 +297,7 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
   let builtAt = claimed.built_at;
   let target = claimed.generation;
   let built = claimed.built_generation;
+  let released = false;
   try {
     for (let round = 0; round < MAX_REBUILDS_PER_LEASE && target > built; round++) {
       const wait = builtAt + KEY_WRITE_INTERVAL_MS - m.clock.now();
@@ -242,21 +332,26 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
             if (doc.feedUrl) feeds.push(doc.feedUrl);
           }
         }
-      } finally {
-        await recordDocumentEtags(m.db, written);
         // Listings and feeds carry other articles' text: one that was taken down must not linger
         // as a stale copy, so they are purged, not invalidated.
         if (tags.size) await refresh(m, [...tags], "purge");
+        if (m.site.hub) await queueWebSub(m.db, feeds, now);
+        await builder.afterWrite?.(m.db, snapshot, now, name);
+      } catch (error) {
+        // What was written is recorded, so the retry refreshes only what it changes.
+        await recordDocumentEtags(m.db, written);
+        if (tags.size) await refresh(m, [...tags], "purge");
+        throw error;
       }
-      if (m.site.hub) await queueWebSub(m.db, feeds, now);
-      await builder.afterWrite?.(m.db, snapshot, now, name);
       builtAt = m.clock.now();
       built = snapshot.generation;
-      await recordListingBuilt(m.db, name, leaseId, built, builtAt);
-      target = (await listingGeneration(m.db, name)) ?? built;
+      // One round trip: the ETags, the generation built, the lease given back unless D1 moved on.
+      const finished = await finishListingBuild(m.db, name, leaseId, written, built, builtAt);
+      target = finished.generation ?? built;
+      released = finished.released;
     }
   } finally {
-    await releaseListingLease(m.db, name, leaseId);
+    if (!released) await releaseListingLease(m.db, name, leaseId);
   }
   return built >= claimed.generation && built > claimed.built_generation ? "built" : "current";
 }
@@ -266,6 +361,9 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
  * passed, since a location may still read the old value and re-cache it just after the first. The
  * consumer sends them at the end of its batch, coalesced and paced (pipeline/purges.ts).
  */
-async function refresh(m: Materialiser, tags: string[], mode: PurgeMode): Promise<void> {
-  await runStatements(m.db, schedulePurgeStatements(m.db, tags, mode, m.clock.now()));
+async function refresh(m: Materialiser, tags: string[], mode: PurgeMode, repurge = true): Promise<void> {
+  const statements = schedulePurgeStatements(m.db, tags, mode, m.clock.now(), repurge);
+  // In a batch, the consumer writes them with the batch's outbox rows: one round trip for all.
+  if (m.deferred) m.deferred.push(...statements);
+  else await runStatements(m.db, statements);
 }

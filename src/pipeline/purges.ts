@@ -6,7 +6,7 @@
  * Cloudflare's documented Free limits, 5 a minute with a burst of 25). A refused purge keeps its
  * tags for a later attempt: none is ever dropped.
  */
-import { backOffPurges, duePurges, type PurgeMode, settlePurges, takePurgeToken } from "../data/pipeline";
+import { backOffPurges, duePurges, type PurgeMode, purgeTokens, settlePurges, takePurgeToken } from "../data/pipeline";
 
 export type { PurgeMode };
 
@@ -62,7 +62,16 @@ export interface FlushReport {
   refused: number;
   /** Tags left waiting for a token. */
   waiting: boolean;
+  /** Tags held back to fill a later request (see HOLD_MS); the caller comes back for them. */
+  held?: boolean;
 }
+
+/**
+ * How long a request of fewer than 100 tags may be held back while tokens are scarce, so that the
+ * tags a burst of saves leaves go out 100 a request, not a few a request each taking a token: well
+ * inside the 60 s a tag may wait after its page is written.
+ */
+export const HOLD_MS = 20_000;
 
 /** Sends the purges that are due, within the bucket, at most 100 tags a request. */
 export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgePacing, now: number): Promise<FlushReport> {
@@ -70,6 +79,17 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
   for (let i = 0; i < MAX_REQUESTS_PER_FLUSH; i++) {
     const rows = await duePurges(db, now, MAX_TAGS_PER_PURGE);
     if (rows.length === 0) return report;
+    // A request carries as many tags as are due, up to 100: while tokens are scarce (half the
+    // burst or less), one of fewer waits for more tags, unless its oldest has waited HOLD_MS.
+    const oldest = Math.min(...rows.map((row) => row.due_at));
+    if (
+      rows.length < MAX_TAGS_PER_PURGE &&
+      now - oldest < HOLD_MS &&
+      (await purgeTokens(db, pacing.burst, pacing.ratePerMinute / 60_000, now)) <= pacing.burst / 2
+    ) {
+      report.held = true;
+      return report;
+    }
     if (!(await takeToken(db, pacing, now))) {
       report.waiting = true;
       return report;

@@ -39,6 +39,16 @@ export async function applySearchEntry(
   throw new Error(`article ${slug} kept changing while its search entry was written`);
 }
 
+/**
+ * Brings the search entry at `slug` up to `row`, the article there as just read (null: none). The
+ * caller checks afterwards that the row did not move on meanwhile, as applyArticle does for the page
+ * it writes from the same row. Resolves whether the index changed.
+ */
+export async function applySearchRow(search: D1Database, slug: string, row: ArticleRow | null, now: number): Promise<boolean> {
+  const entry = row && isSearchable(row) ? searchEntryOf(row) : null;
+  return entry ? putEntry(search, entry, now) : deleteEntry(search, slug, row?.id);
+}
+
 /** Public or scheduled: neither a draft nor in the trash. */
 const isSearchable = (row: ArticleRow): boolean => row.draft === 0 && row.deleted_at == null;
 

@@ -238,8 +238,8 @@ const VALUE_COLUMNS = [
 ] as const;
 /** The INSERT for `columns`, each row a JSON array of their values in that order. */
 const insertArticles = (columns: readonly string[]): string =>
-  `INSERT INTO articles (${columns.join(", ")}, revision, draft, index_keys)
-   SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")}, 1, 0, '[]' FROM json_each(?)`;
+  `INSERT INTO articles (${columns.join(", ")}, revision, draft, index_keys, page_slug)
+   SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")}, 1, 0, '[]', value ->> ${columns.indexOf("slug")} FROM json_each(?)`;
 /** An article's tags or authors, each row a JSON array [article id, slug, position]. */
 const insertLinks = (table: "article_tags" | "article_authors", column: "tag_slug" | "author_slug"): string =>
   `INSERT INTO ${table} (article_id, ${column}, position) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`;
@@ -253,6 +253,8 @@ const insertLinks = (table: "article_tags" | "article_authors", column: "tag_slu
  * home page, its section, tags and authors and their archives, the sitemap index, its month, the
  * listing sitemaps and the news sitemap. `navigation_built` records the navigation these rows give, so the
  * first build does not start a second rebuild for it. Nothing is built here: see bench/pipeline.ts.
+ * Each row counts its page as written (`page_slug`), as on a site being rebuilt, so listings built
+ * before their pages list them (a new article's listing waits for its page).
  * Not written: revisions (the read paths never read them).
  */
 export async function seedArticlesWithSql(

@@ -183,6 +183,28 @@ export async function drainQueues(settings: Partial<Cloudflare.Env> = {}): Promi
   throw new Error("the queues did not drain within 10,000 batches");
 }
 
+/** Takes every message waiting on the queues, for a test to deliver in an order of its own. */
+export function takeQueued(): MessageBody[] {
+  const all = [...sent.values()].flat().map((m) => m.body);
+  sent.clear();
+  return all;
+}
+
+/**
+ * Delivers `bodies` to the newsroom's consumer as one batch, each on its `attempts`-th delivery.
+ * What the consumer sends while it works stays queued, for `drainQueues`; what it retries is dropped
+ * (the test delivers again what it wants delivered again).
+ */
+export async function deliverBatch(bodies: MessageBody[], attempts = 1): Promise<void> {
+  const batch = createMessageBatch(
+    "broadsheet-pipeline",
+    bodies.map((body, i) => ({ id: `chosen-${i}`, timestamp: new Date(clock.now()), attempts, body })),
+  );
+  const ctx = createExecutionContext();
+  await newsroom.queue(batch, testEnv(), ctx);
+  await getQueueResult(batch, ctx);
+}
+
 /** Forgets every message waiting on the queues (tests/setup.ts, before each test). */
 export function forgetQueuedMessages(): void {
   sent.clear();
