@@ -44,6 +44,8 @@ export const TAGS = {
   notFound: "404",
   /** Every search result page: the pipeline purges it when the index changes. */
   search: "search",
+  /** Every answer that looked up a redirect (a 301 from an old path, a 404 where none was found). */
+  redirects: "redirects",
 } as const;
 
 /**

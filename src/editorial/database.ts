@@ -26,6 +26,7 @@ export const TABLES = [
   "article_tags",
   "article_authors",
   "redirects",
+  "path_redirects",
   "outbox",
   "listings",
   "meta",

@@ -14,9 +14,10 @@ import { applyArticle, applyListing, type ListingState, type Materialiser, pingH
 import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
 import { completeStatements, deadLetterStatements, failureStatements, runStatements, sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
+import { applyRedirects } from "./redirect-builder";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
-const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
+const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, redirect: 1, listing: 2, purge: 3, websub: 4 };
 /** A listing another consumer is building is looked at again after this. */
 const BUSY_DELAY_SECONDS = 2;
 
@@ -63,12 +64,17 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       throw error;
     }));
   const pings: Group[] = [];
+  const redirects: Group[] = [];
   const rebuildDone = new Map<number, number>();
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
     const label = `${message.kind}:${message.target}${message.after ? `@${message.after}` : ""}`;
     if (message.kind === "websub") {
       pings.push(group);
+      continue;
+    }
+    if (message.kind === "redirect") {
+      redirects.push(group);
       continue;
     }
     try {
@@ -106,6 +112,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       retryGroup(m, group, error, report, label);
     }
   }
+  if (redirects.length) await applyRedirectGroups(m, redirects, report);
   if (pings.length) await applyPings(m, pings, report);
   await recordRebuildProgress(m, rebuildDone);
   // Work that builds left behind (WebSub pings, listings to rebuild again) goes out now, not at the cron.
@@ -144,6 +151,22 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
   for (const delivery of group.deliveries) delivery.retry({ delaySeconds: retryDelaySeconds(delivery.attempts) });
   // Recorded without waiting on it: a D1 failure here must not hide the retry.
   m.db.batch(failureStatements(m.db, group.message, attempts, text, m.clock.now())).catch(() => undefined);
+}
+
+/** Every old path's redirect in the batch together: one D1 read, one purge (pipeline/redirect-builder.ts). */
+async function applyRedirectGroups(m: Materialiser, groups: Group[], report: BatchReport): Promise<void> {
+  try {
+    await applyRedirects(
+      m,
+      groups.map((g) => g.message),
+    );
+    for (const group of groups) {
+      for (const delivery of group.deliveries) delivery.ack();
+      report.applied.push(`redirect:${group.message.target}`);
+    }
+  } catch (error) {
+    for (const group of groups) retryGroup(m, group, error, report, `redirect:${group.message.target}`);
+  }
 }
 
 /** Every feed that changed in the batch, in one request to the hub. */

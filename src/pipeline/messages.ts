@@ -1,16 +1,16 @@
 /**
  * @module pipeline/messages
  * What travels on the pipeline's queues. A message names one piece of read-model work (an article
- * page, a listing's documents, a WebSub ping, a fan-out) and the generation of D1's state it was
+ * page, a listing's documents, an old path's redirect, a WebSub ping, a fan-out) and the generation of D1's state it was
  * sent for. Outbox rows become messages one to one; a fan-out becomes one message per document.
  */
 
 /** The kinds of work a message carries. `purge` is only read from outbox rows written before the queue. */
-export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge";
+export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge" | "redirect";
 
 export interface PipelineMessage {
   kind: MessageKind;
-  /** An article's slug, a listing's name, a feed URL, or what a fan-out covers ("articles" or "listings"). */
+  /** An article's slug, a listing's name, an old path (redirect), a feed URL, or what a fan-out covers ("articles" or "listings"). */
   target: string;
   /** The outbox row this message stands for; absent for the pages a fan-out sends. */
   id?: number;
@@ -67,7 +67,7 @@ export const workKey = (message: Pick<PipelineMessage, "kind" | "target" | "afte
 export function parseMessage(body: unknown): PipelineMessage | null {
   if (typeof body !== "object" || body === null) return null;
   const m = body as Record<string, unknown>;
-  const kinds: MessageKind[] = ["article", "listing", "websub", "fanout", "purge"];
+  const kinds: MessageKind[] = ["article", "listing", "websub", "fanout", "purge", "redirect"];
   if (!kinds.includes(m.kind as MessageKind) || typeof m.target !== "string") return null;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
   const message: PipelineMessage = { kind: m.kind as MessageKind, target: m.target };

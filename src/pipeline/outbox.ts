@@ -98,12 +98,12 @@ async function unsend(db: D1Database, ids: number[]): Promise<void> {
 }
 
 /**
- * Deletes the rows a consumer applied. For a listing or an article, older rows for the same target
+ * Deletes the rows a consumer applied. For a listing, an article or a redirect, older rows for the same target
  * go too: applying D1's current state covered them.
  */
 export function completeStatements(db: D1Database, message: PipelineMessage): D1PreparedStatement[] {
   if (message.id === undefined) return [];
-  if (message.kind === "article" || message.kind === "listing") {
+  if (message.kind === "article" || message.kind === "listing" || message.kind === "redirect") {
     return [
       db.prepare("DELETE FROM outbox WHERE kind = ? AND target = ? AND id <= ?").bind(message.kind, message.target, message.id),
     ];

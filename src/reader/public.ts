@@ -13,12 +13,13 @@ import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
 import { absoluteUrl, articlePath, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
 import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
+import { isRedirectQuery, MAX_FROM_LENGTH, redirectLookupPath } from "../core/redirects";
 import { isSlug } from "../core/slug";
 import { buildFeed } from "../feeds/build";
 import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getPage, listIndex } from "../readmodel/store";
+import { getDocument, getPage, getRedirect, listIndex } from "../readmodel/store";
 import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { navFromHtml } from "../render/layout";
@@ -104,6 +105,12 @@ function canonicalUrls(): MiddlewareHandler<AppEnv> {
     // `//host` and `/\host` are read by browsers as another host: never a redirect, only a 404.
     if (/^\/[/\\]/.test(url.pathname)) return notFound(c);
     if (url.search) {
+      // An imported site's `/?p=123`: one KV read for the redirect, when the query could be one.
+      if (isRedirectQuery(url.search)) {
+        const path = redirectLookupPath(url.pathname, url.search);
+        const to = await getRedirect(c.var.store, path);
+        if (to !== null) return cached(c, () => redirectAnswer(c, to));
+      }
       c.header("Cache-Control", NO_STORE);
       return c.redirect(absoluteUrl(c.var.site, url.pathname), 301);
     }
@@ -202,7 +209,8 @@ publicRoutes
   .on("GET", ["/favicon.svg", "/favicon.ico"], (c) =>
     cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
   )
-  .all("*", (c) => notFound(c))
+  // Any other path: an old one that redirects (one KV read), or the 404 page.
+  .all("*", (c) => cached(c, () => redirectOrNotFound(c)))
   .onError((error, c) => {
     console.error(`${c.req.method} ${c.req.path} failed:`, error);
     return c.text("Internal Server Error\n", 500, { "Cache-Control": NO_STORE });
@@ -397,6 +405,27 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
   // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
   if (meta.at > c.var.clock.now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
   return { body: page.body, etag: meta.etag, contentType: HTML, tags };
+}
+
+/**
+ * A path no route serves: the redirect stored for it (docs/redirects.md), else the 404 page. Both
+ * carry the redirects tag, which the pipeline purges whenever a redirect changes.
+ */
+async function redirectOrNotFound(c: Context<AppEnv>): Promise<Rendered> {
+  const url = new URL(c.req.url);
+  // Past the longest `from` the newsroom stores, there is nothing to look up.
+  const path = redirectLookupPath(url.pathname, "");
+  const to = path.length <= MAX_FROM_LENGTH ? await getRedirect(c.var.store, path) : null;
+  if (to !== null) return redirectAnswer(c, to);
+  return notFoundPage(c, [TAGS.notFound, TAGS.redirects]);
+}
+
+/** A 301 to where a redirect goes: a path on this site (made absolute from SITE_URL) or another site's URL. */
+async function redirectAnswer(c: Context<AppEnv>, to: string): Promise<Rendered> {
+  const location = to.startsWith("/") && !to.startsWith("//") ? absoluteUrl(c.var.site, to) : to;
+  // Only what the newsroom checked reaches KV; a URL that is not http(s) is never sent on.
+  if (!/^https?:\/\//i.test(location)) return notFoundPage(c, [TAGS.notFound, TAGS.redirects]);
+  return { body: "", contentType: HTML, tags: [TAGS.redirects], status: 301, location };
 }
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {

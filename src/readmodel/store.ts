@@ -14,18 +14,25 @@
  *   archive:<listing>:<yyyy-mm>:<part>:<format>
  *                                   → an RFC 5005 archive feed   metadata: DocumentMeta
  *                                     (a listing's articles of one month, up to 100 a part)
+ *   redirect:<path>                 → where an old path goes (a path or an absolute URL), for the
+ *                                     reader's 301 (core/redirects.ts); a path whose key would pass
+ *                                     KV's 512 bytes is named by its hash: redirect:#<sha-256>
  *
  * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: one read and
  * one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
  * (years 0000–9999) newest first. A listing's `generation` in its metadata is the D1 generation
  * it was built from, so the cron can tell a stale listing from a current one with one `list`.
  */
+import { sha256Hex } from "../core/digest";
 import { isFlag, isNumber, isText, pickFields } from "../core/fields";
 import type { ListEntry } from "../core/schema";
 
 const PAGE_PREFIX = "page:";
 const LISTING_PREFIX = "listing:";
 const INDEX_PREFIX = "index:";
+const REDIRECT_PREFIX = "redirect:";
+/** KV's limit on a key's length, in bytes. */
+const MAX_KEY_BYTES = 512;
 /** Archive documents keep their own prefix, so the cron's `list` of `listing:` stays short. */
 export const ARCHIVE_PREFIX = "archive:";
 /** 9999-12-31T23:59:59.999Z + 1 ms: later than any date the schema accepts. */
@@ -264,4 +271,27 @@ export async function putIndexEntry(store: Store, key: string, entry: ListEntry)
 export async function deleteIndexEntry(store: Store, key: string): Promise<void> {
   store.ops.writes++;
   await store.kv.delete(key);
+}
+
+/** The key of the redirect document for a path in its normal form (core/redirects.ts). */
+export async function redirectKey(path: string): Promise<string> {
+  const key = `${REDIRECT_PREFIX}${path}`;
+  return new TextEncoder().encode(key).length <= MAX_KEY_BYTES ? key : `${REDIRECT_PREFIX}#${await sha256Hex(path)}`;
+}
+
+/** Where an old path goes, or null: one KV read. */
+export async function getRedirect(store: Store, path: string): Promise<string | null> {
+  store.ops.reads++;
+  const to = await store.kv.get(await redirectKey(path), { type: "text", ...readOptions(store) });
+  return to === null || to === "" ? null : to;
+}
+
+export async function putRedirect(store: Store, path: string, to: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(await redirectKey(path), to);
+}
+
+export async function deleteRedirectDocument(store: Store, path: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(await redirectKey(path));
 }
