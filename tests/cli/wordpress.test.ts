@@ -6,53 +6,16 @@
  */
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { SiteApi } from "../../src/cli/site-api";
 import { convertContent } from "../../src/cli/wordpress/content";
 import { importWordPress, localUpload } from "../../src/cli/wordpress/import";
 import { wpDate } from "../../src/cli/wordpress/map";
 import { readWxr, WxrError } from "../../src/cli/wordpress/wxr";
 import { parseArticleFile } from "../../src/core/source";
-import { contentVersion } from "../../src/editorial/article";
+import { fakeSite } from "./fake-site";
 
 const FIXTURE = "tests/fixtures/wordpress/export.xml";
 const UPLOADS = "tests/fixtures/wordpress/uploads";
 const NOW = Date.parse("2024-02-01T00:00:00Z");
-
-/** A site's API as far as the importer uses it, in memory: versions are computed as the API does. */
-function fakeSite() {
-  const articles = new Map<string, { source: string; version: string }>();
-  const redirects = new Map<string, string>();
-  const authors = new Map<string, string>();
-  const calls = { puts: 0, uploads: 0 };
-  const api = {
-    site: "https://new.example",
-    listArticles: async () => [...articles].map(([slug, a]) => ({ slug, version: a.version, status: "published" })),
-    putArticle: async (slug: string, source: string, version: string | undefined) => {
-      calls.puts++;
-      const had = articles.get(slug);
-      if (had?.version !== version) throw new Error(`precondition failed for ${slug}`);
-      const parsed = parseArticleFile(source);
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-      const next = { source, version: await contentVersion(parsed.value) };
-      articles.set(slug, next);
-      return { slug, url: `/articles/${slug}`, version: next.version, created: !had, warnings: [] };
-    },
-    uploadMedia: async (_bytes: Uint8Array, name: string) => {
-      calls.uploads++;
-      return { url: `/media/${name}` };
-    },
-    putRedirects: async (list: Array<{ from: string; to: string }>) => {
-      for (const r of list) redirects.set(r.from, r.to);
-      return { redirects: list, changed: list.length };
-    },
-    listAuthors: async () => ({ authors: [...authors].map(([slug, name]) => ({ slug, name, bio: "" })) }),
-    putAuthor: async (slug: string, author: { name: string }) => {
-      authors.set(slug, author.name);
-      return { slug };
-    },
-  } as unknown as SiteApi;
-  return { api, articles, redirects, authors, calls };
-}
 
 describe("a WordPress export", () => {
   it("imports posts in every status with their fields, images and old URLs", async () => {

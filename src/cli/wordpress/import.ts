@@ -102,10 +102,53 @@ export async function importWordPress(options: WordPressImportOptions): Promise<
   const context: WxrContext = { authors, categories, attachments, oldSite, now: options.now };
 
   const api = options.api;
-  const live = new Map((api ? await api.listArticles() : []).map((a) => [a.slug, a.version]));
-  if (api) await sendAuthors(api, authors, options.log);
-
+  if (api)
+    await sendAuthors(
+      api,
+      [...authors.values()].map((a) => ({ name: a.displayName })),
+      options.log,
+    );
+  const sink = await postSink({ api, uploads: options.uploads, uploadsMarker: WP_UPLOADS, report, log: options.log });
   const taken = new Map<string, string>();
+
+  // Pass 2: the posts.
+  let done = 0;
+  await readWxr(createReadStream(options.file), {
+    item: async (item) => {
+      report.comments += item.comments;
+      const mapped = mapItem(item, context, taken);
+      if (mapped.kind === "not-imported") {
+        report.notImported[mapped.postType] = (report.notImported[mapped.postType] ?? 0) + 1;
+        return;
+      }
+      report.posts++;
+      if (mapped.kind === "skipped") report.skipped.push({ id: mapped.sourceId, title: mapped.title, reason: mapped.reason });
+      else await sink.post(mapped.post);
+      options.progress?.update(++done, total);
+    },
+  });
+  await sink.finish();
+  options.progress?.finish();
+  return report;
+}
+
+/** Where WordPress keeps uploads, in their URLs. */
+const WP_UPLOADS = "/wp-content/uploads/";
+
+/**
+ * What every source's import does with a mapped post: upload its images, send it, and store its old
+ * URLs as redirects (in requests of 1,000, the last at `finish`).
+ */
+export async function postSink(options: {
+  api: SiteApi | undefined;
+  uploads: string | undefined;
+  /** The part of an image URL after which its path under `uploads` starts. */
+  uploadsMarker: string;
+  report: ImportReport;
+  log: (line: string) => void;
+}) {
+  const { api, report } = options;
+  const live = new Map((api ? await api.listArticles() : []).map((a) => [a.slug, a.version]));
   const uploaded = new Map<string, Promise<string | undefined>>();
   let redirects: Array<{ from: string; to: string }> = [];
   const flushRedirects = async () => {
@@ -123,48 +166,32 @@ export async function importWordPress(options: WordPressImportOptions): Promise<
       }
     }
   };
-
-  // Pass 2: the posts.
-  let done = 0;
-  await readWxr(createReadStream(options.file), {
-    item: async (item) => {
-      report.comments += item.comments;
-      const mapped = mapItem(item, context, taken);
-      if (mapped.kind === "not-imported") {
-        report.notImported[mapped.postType] = (report.notImported[mapped.postType] ?? 0) + 1;
-        return;
-      }
-      report.posts++;
-      if (mapped.kind === "skipped") {
-        report.skipped.push({ id: mapped.sourceId, title: mapped.title, reason: mapped.reason });
-      } else {
-        const post = mapped.post;
-        for (const name of post.dropped) report.shortcodesDropped[name] = (report.shortcodesDropped[name] ?? 0) + 1;
-        await withImages(post, options.uploads, api, uploaded, report);
-        await sendPost(post, api, live, report, options.log);
-        if (!report.failed.some((f) => f.id === post.sourceId)) {
-          for (const from of post.oldPaths) redirects.push({ from, to: `/articles/${post.slug}` });
-          if (redirects.length >= REDIRECT_BATCH) await flushRedirects();
-        }
-      }
-      options.progress?.update(++done, total);
+  return {
+    async post(post: MappedPost): Promise<void> {
+      for (const name of post.dropped) report.shortcodesDropped[name] = (report.shortcodesDropped[name] ?? 0) + 1;
+      await withImages(post, options.uploads, options.uploadsMarker, api, uploaded, report);
+      if (!(await sendPost(post, api, live, report, options.log))) return;
+      for (const from of post.oldPaths) redirects.push({ from, to: `/articles/${post.slug}` });
+      if (redirects.length >= REDIRECT_BATCH) await flushRedirects();
     },
-  });
-  await flushRedirects();
-  options.progress?.finish();
-  return report;
+    finish: flushRedirects,
+  };
 }
 
 /** Authors' profiles, so each byline links to a page with the name WordPress showed. */
-async function sendAuthors(api: SiteApi, authors: Map<string, WxrAuthor>, log: (line: string) => void): Promise<void> {
+export async function sendAuthors(
+  api: SiteApi,
+  authors: Array<{ name: string; bio?: string; url?: string }>,
+  log: (line: string) => void,
+): Promise<void> {
   const existing = new Set((await api.listAuthors()).authors.map((a) => a.slug));
-  for (const author of authors.values()) {
-    const slug = taxonomySlug(author.displayName);
+  for (const author of authors) {
+    const slug = taxonomySlug(author.name);
     if (!slug || existing.has(slug)) continue;
     try {
-      await api.putAuthor(slug, { name: author.displayName });
+      await api.putAuthor(slug, author);
     } catch (error) {
-      log(`! author ${author.displayName}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`! author ${author.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
@@ -176,17 +203,18 @@ async function sendAuthors(api: SiteApi, authors: Map<string, WxrAuthor>, log: (
 async function withImages(
   post: MappedPost,
   uploads: string | undefined,
+  marker: string,
   api: SiteApi | undefined,
   uploaded: Map<string, Promise<string | undefined>>,
   report: ImportReport,
 ): Promise<void> {
   for (const url of post.images) {
-    const local = uploads ? localUpload(uploads, url) : undefined;
+    const local = uploads ? localUpload(uploads, url, marker) : undefined;
     if (!local) {
       report.imagesMissing.push({
         id: post.sourceId,
         url,
-        reason: uploads ? "is not under wp-content/uploads/" : "not uploaded: no --uploads folder given",
+        reason: uploads ? `is not under ${marker}` : "not uploaded: no --uploads folder given",
       });
       continue;
     }
@@ -224,16 +252,16 @@ async function withImages(
 }
 
 /** The file under `uploads` an uploads URL stands for, never outside it. */
-export function localUpload(uploads: string, url: string): string | undefined {
+export function localUpload(uploads: string, url: string, marker = WP_UPLOADS): string | undefined {
   let path: string;
   try {
     path = decodeURIComponent(new URL(url, "https://old.invalid").pathname);
   } catch {
     return undefined;
   }
-  const at = path.indexOf("/wp-content/uploads/");
+  const at = path.indexOf(marker);
   if (at < 0) return undefined;
-  const relative = normalize(path.slice(at + "/wp-content/uploads/".length));
+  const relative = normalize(path.slice(at + marker.length));
   if (relative.startsWith("..") || relative.includes(`${sep}..${sep}`) || relative.startsWith(sep)) return undefined;
   return join(uploads, relative);
 }
@@ -244,10 +272,11 @@ async function sendPost(
   live: Map<string, string>,
   report: ImportReport,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   const fail = (problems: FieldProblem[]) => {
     report.failed.push({ id: post.sourceId, slug: post.slug, problems });
     log(`✗ ${post.sourceId} ${post.slug}: ${problems.map((p) => `${p.field} ${p.problem}`).join("; ")}`);
+    return false;
   };
   const slugCheck = validateSlug(post.slug);
   if (!slugCheck.ok) return fail(slugCheck.problems);
@@ -257,13 +286,13 @@ async function sendPost(
   report.articles.push({ id: post.sourceId, slug: post.slug, state: post.state, notes: post.notes });
   if (!api) {
     report.checked++;
-    return;
+    return true;
   }
   const version = await contentVersion(parsed.value);
   const had = live.get(post.slug);
   if (had === version) {
     report.unchanged++;
-    return;
+    return true;
   }
   try {
     const saved = await api.putArticle(post.slug, source, had);
@@ -271,9 +300,10 @@ async function sendPost(
     if (saved.unchanged) report.unchanged++;
     else if (had === undefined) report.created++;
     else report.updated++;
+    return true;
   } catch (error) {
     if (!(error instanceof ApiFailure)) throw error;
-    fail(error.details.length ? error.details : [{ field: "request", problem: error.message }]);
+    return fail(error.details.length ? error.details : [{ field: "request", problem: error.message }]);
   }
 }
 
