@@ -103,6 +103,12 @@ export function siteApi(options: SiteApiOptions) {
     putAuthor: (slug: string, author: { name: string; bio?: string; url?: string }) =>
       call<{ slug: string }>("PUT", `/api/authors/${slug}`, json(author)),
     listAuthors: () => call<{ authors: Array<{ slug: string; name: string; bio: string; url?: string }> }>("GET", "/api/authors"),
+    /** A public file of the site (an image under /media/), as bytes. */
+    download: async (path: string): Promise<Uint8Array> => {
+      const response = await send(url(path));
+      if (!response.ok) throw new ApiFailure(response.status, `GET ${path} answered ${response.status}`, []);
+      return new Uint8Array(await response.arrayBuffer());
+    },
     listSections: () => call<{ sections: Array<{ slug: string; name: string }> }>("GET", "/api/sections"),
   };
 }
