@@ -1,7 +1,9 @@
 /**
  * @module data/redirects
  * Every statement on `path_redirects` (src/db/migrations/0015_path_redirects.sql): redirects from
- * old paths on the site. Rows are checked with valibot where they leave D1. Lists of paths travel
+ * old paths on the site; and the outbox rows of kind `redirect`, written in the same batch as the
+ * change and deleted once applied (the rest of the outbox is data/pipeline.ts's). Rows are checked
+ * with valibot where they leave D1. Lists of paths travel
  * as one JSON parameter (`json_each`), so a batch of 1,000 costs a few statements, not 1,000.
  */
 import * as v from "valibot";

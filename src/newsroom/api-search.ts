@@ -7,8 +7,7 @@
  */
 import { Hono } from "hono";
 import { TAGS } from "../cache/policy";
-import { runStatements } from "../pipeline/outbox";
-import { schedulePurgeStatements } from "../pipeline/purges";
+import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { reindexPage } from "../pipeline/search-entry";
 import type { AppEnv } from "./app-env";
 

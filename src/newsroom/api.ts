@@ -15,16 +15,15 @@ import { absoluteUrl, articlePath, authorPath } from "../core/config";
 import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
 import {
-  type AuthorRow,
+  changedFieldsOf,
   getArticleRow,
-  getAuthor,
   getRevision,
   listArticleSummaries,
-  listAuthors,
   listRevisions,
-  listSections,
-  statusOf,
-} from "../editorial/database";
+  storedInputOf,
+} from "../data/articles";
+import { type AuthorRow, getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { statusOf } from "../editorial/database";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
@@ -96,7 +95,7 @@ export const apiRoutes = new Hono<AppEnv>()
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
       // The input exactly as the editor sent it, with `body` for the Markdown.
-      article: JSON.parse(row.input) as Record<string, unknown>,
+      article: storedInputOf(row),
     });
   })
   .put(
@@ -169,7 +168,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const revisions = await listRevisions(c.env.DB, row.id);
     return c.json({
       slug,
-      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: JSON.parse(r.changed) as string[] })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: changedFieldsOf(r) })),
     });
   })
   .get("/articles/:slug/revisions/:id{[0-9]+}", slugParam, async (c) => {
@@ -180,8 +179,8 @@ export const apiRoutes = new Hono<AppEnv>()
       return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
     return c.json({
       ...revisionHead(revision),
-      changed: JSON.parse(revision.changed) as string[],
-      article: JSON.parse(revision.input) as Record<string, unknown>,
+      changed: changedFieldsOf(revision),
+      article: storedInputOf(revision),
     });
   })
   .post("/articles/:slug/revisions/:id{[0-9]+}/restore", slugParam, async (c) => {

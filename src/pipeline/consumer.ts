@@ -7,13 +7,23 @@
  * dead-letter queue, which `recordDeadLetters` turns into rows editors can see and replay.
  */
 
+import { articleRevision } from "../data/articles";
+import {
+  builtGeneration,
+  completeStatements,
+  deadLetterStatements,
+  failureStatements,
+  recordRebuildProgress as recordProgress,
+  runStatements,
+  schedulePurgeStatements,
+} from "../data/pipeline";
 import type { NavSection } from "../render/layout";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
 import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
-import { completeStatements, deadLetterStatements, failureStatements, runStatements, sendOutbox } from "./outbox";
-import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
+import { sendOutbox } from "./outbox";
+import { type FlushReport, flushPurges } from "./purges";
 import { applyRedirects } from "./redirect-builder";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
@@ -130,17 +140,11 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
 async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
   if (message.generation === undefined) return false;
   if (message.kind === "article") {
-    const row = await db
-      .prepare("SELECT revision FROM articles WHERE slug = ?")
-      .bind(message.target)
-      .first<{ revision: number }>();
-    return row !== null && row.revision > message.generation;
+    const revision = await articleRevision(db, message.target);
+    return revision !== null && revision > message.generation;
   }
-  const row = await db
-    .prepare("SELECT built_generation FROM listings WHERE name = ?")
-    .bind(message.target)
-    .first<{ built_generation: number }>();
-  return row !== null && row.built_generation >= message.generation;
+  const built = await builtGeneration(db, message.target);
+  return built !== null && built >= message.generation;
 }
 
 function retryGroup(m: Materialiser, group: Group, error: unknown, report: BatchReport, label: string): void {
@@ -186,19 +190,7 @@ async function applyPings(m: Materialiser, groups: Group[], report: BatchReport)
 }
 
 async function recordRebuildProgress(m: Materialiser, done: Map<number, number>): Promise<void> {
-  if (done.size === 0) return;
-  const now = m.clock.now();
-  await m.db.batch(
-    [...done].map(([id, count]) =>
-      m.db
-        .prepare(
-          `UPDATE rebuilds SET done = MIN(total, done + ?1),
-             finished_at = CASE WHEN finished_at IS NULL AND done + ?1 >= total THEN ?2 ELSE finished_at END
-           WHERE id = ?3`,
-        )
-        .bind(count, now, id),
-    ),
-  );
+  await recordProgress(m.db, done, m.clock.now());
 }
 
 /** The dead-letter queue's consumer: each message becomes a row editors see on the pipeline page. */

@@ -6,6 +6,8 @@
  * calls of 100, then the message for the next page; in production consumers take those side by
  * side. Every full fan-out is recorded as a rebuild, so editors see its progress.
  */
+import { articleSlugsAfter } from "../data/articles";
+import { listingNamesAfter } from "../data/pipeline";
 import type { Materialiser } from "./materialise";
 import { type PipelineMessage, sendAll } from "./messages";
 
@@ -19,17 +21,11 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage): P
   const rebuild = message.rebuild === undefined ? {} : { rebuild: message.rebuild };
   let pages: PipelineMessage[];
   if (message.target === "articles") {
-    const { results } = await m.db
-      .prepare("SELECT slug, revision FROM articles WHERE slug > ? ORDER BY slug LIMIT ?")
-      .bind(after, size)
-      .all<{ slug: string; revision: number }>();
-    pages = results.map((row) => ({ kind: "article", target: row.slug, generation: row.revision, ...rebuild }));
+    const rows = await articleSlugsAfter(m.db, after, size);
+    pages = rows.map((row) => ({ kind: "article", target: row.slug, generation: row.revision, ...rebuild }));
   } else if (message.target === "listings") {
-    const { results } = await m.db
-      .prepare("SELECT name, generation FROM listings WHERE name > ? ORDER BY name LIMIT ?")
-      .bind(after, size)
-      .all<{ name: string; generation: number }>();
-    pages = results.map((row) => ({ kind: "listing", target: row.name, generation: row.generation, ...rebuild }));
+    const rows = await listingNamesAfter(m.db, after, size);
+    pages = rows.map((row) => ({ kind: "listing", target: row.name, generation: row.generation, ...rebuild }));
   } else {
     console.error(`pipeline: a fan-out of unknown scope ${JSON.stringify(message.target)}; dropping it`);
     return;

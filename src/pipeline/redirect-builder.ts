@@ -6,12 +6,11 @@
  * writes side by side, and one purge of the tag every answer that looked a redirect up carries.
  */
 import { TAGS } from "../cache/policy";
+import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { completeRedirectStatements, redirectsTo } from "../data/redirects";
 import { deleteRedirectDocument, putRedirect } from "../readmodel/store";
 import type { Materialiser } from "./materialise";
 import type { PipelineMessage } from "./messages";
-import { runStatements } from "./outbox";
-import { schedulePurgeStatements } from "./purges";
 
 /** KV writes in flight at once: well inside a Worker's six simultaneous connections' worth of work. */
 const PARALLEL_WRITES = 25;
