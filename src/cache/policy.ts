@@ -1,6 +1,6 @@
 /**
  * @module cache/policy
- * What each public response may be cached for, and the tags it is purged by. Both backends (Workers
+ * What each public response may be cached for (its tags are targets/document-name.ts's). Both backends (Workers
  * Caching in production, the local layer elsewhere) read the same headers, so they agree.
  */
 
@@ -27,26 +27,6 @@ export const STALE_IF_ERROR_SECONDS = 86_400;
  * switch off stale-while-revalidate (RFC 9111 §4.2.4).
  */
 export const EDGE_CACHE_CONTROL = "Cloudflare-CDN-Cache-Control";
-
-export const TAGS = {
-  article: (slug: string) => `article:${slug}`,
-  list: "list",
-  listPage: (page: number) => `list:${page}`,
-  rss: "feed:rss",
-  jsonFeed: "feed:json",
-  atomFeed: "feed:atom",
-  sitemap: "sitemap",
-  /** A child of the sitemap index: a month (2025-03), or sections, tags or authors. */
-  sitemapChild: (child: string) => `sitemap:${child}`,
-  newsSitemap: "sitemap:news",
-  favicon: "favicon",
-  robots: "robots",
-  notFound: "404",
-  /** Every search result page: the pipeline purges it when the index changes. */
-  search: "search",
-  /** Every answer that looked up a redirect (a 301 from an old path, a 404 where none was found). */
-  redirects: "redirects",
-} as const;
 
 /**
  * Cache headers for a public response. `expiresAt` (ms) caps both lifetimes, so a page that will

@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { HOME_FEED_PATHS } from "../feeds/model";
 import { publish } from "./publish";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -58,7 +59,7 @@ async function waitUntilServing(child: ReturnType<typeof spawn>): Promise<void> 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
-      await fetch(`${SITE}/rss.xml`, { signal: AbortSignal.timeout(2000) });
+      await fetch(`${SITE}${HOME_FEED_PATHS.rss}`, { signal: AbortSignal.timeout(2000) });
       return;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -4,14 +4,14 @@
  *
  * Loads redirects from a CSV file (`from,to` on each line; a header line naming them is skipped)
  * into a site, through `PUT /api/redirects` in requests of 1,000. Every line is checked first with
- * the Worker's own rules (core/redirects.ts), so a bad line is reported with its line number and
+ * the Worker's own rules (targets/redirects.ts), so a bad line is reported with its line number and
  * nothing of the file is sent until every line is good. The token comes from BROADSHEET_TOKEN.
  */
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse/sync";
-import { checkFrom, checkTo, MAX_REDIRECTS_PER_REQUEST, type Redirect } from "../core/redirects";
+import { checkFrom, checkTo, MAX_REDIRECTS_PER_REQUEST, type Redirect } from "../targets/redirects";
 import { DEFAULT_SITE } from "./publish";
 import { ApiFailure, type SiteApi, siteApi } from "./site-api";
 

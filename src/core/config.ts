@@ -91,10 +91,3 @@ export function siteFromEnv(env: SiteVars): Site {
 
 /** Absolute URL for a path on this site. */
 export const absoluteUrl = (site: Site, path: string): string => `${site.url}${path}`;
-
-export const articlePath = (slug: string): string => `/articles/${slug}`;
-export const sectionPath = (slug: string): string => `/sections/${slug}`;
-export const tagPath = (slug: string): string => `/tags/${slug}`;
-export const authorPath = (slug: string): string => `/authors/${slug}`;
-export const sitemapMonthPath = (month: string): string => `/sitemaps/${month}.xml`;
-export const SITEMAP_PATH = "/sitemap.xml";

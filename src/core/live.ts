@@ -1,10 +1,9 @@
 /**
  * @module core/live
  * Live coverage, the pure parts: whether coverage is open, how a live article's updates are cut
- * into pages, and their names and paths. The editorial database, the builders and the pages all
- * take these from here, so an update is on the same page everywhere.
+ * into pages. The editorial database, the builders and the pages all take these from here, so an
+ * update is on the same page everywhere; the documents' names and paths are targets/document-name.ts's.
  */
-import { articlePath } from "./config";
 import type { StoredArticle } from "./schema";
 
 /** Updates on the article's own page, newest first; and on each page of older updates. */
@@ -47,41 +46,6 @@ export const olderPageCount = (total: number): number => Math.ceil(total / LIVE_
  */
 export const newestOlderPage = (total: number): number | undefined =>
   total > LIVE_PAGE_SIZE ? olderPageOf(total - LIVE_PAGE_SIZE - 1) : undefined;
-
-/** The build target of a live article's documents: its feeds, its JSON document and its older pages. */
-export const liveListingName = (slug: string): string => `live:${slug}`;
-
-/** The slug a `live:<slug>` name stands for, or undefined. */
-export function parseLiveListing(name: string): string | undefined {
-  const match = /^live:([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(name);
-  return match?.[1];
-}
-
-/** The KV documents of a live article. */
-export const LIVE_DOCUMENTS = {
-  status: (slug: string) => `live:${slug}:status`,
-  feed: (slug: string, format: "rss" | "atom" | "json") => `live:${slug}:${format}`,
-  // Under the archive prefix: written only when they change, so the cron, which compares every
-  // `listing:` document's generation with D1's, must not see them (readmodel/store.ts).
-  older: (slug: string, page: number) => `archive:live:${slug}:updates:${page}`,
-} as const;
-
-/** The public paths of a live article's documents. */
-export const LIVE_PATHS = {
-  status: (slug: string) => `${articlePath(slug)}/live.json`,
-  older: (slug: string, page: number) => `${articlePath(slug)}/updates/${page}`,
-  update: (slug: string, id: string, page?: number) =>
-    `${page === undefined ? articlePath(slug) : LIVE_PATHS.older(slug, page)}#${updateAnchor(id)}`,
-} as const;
-
-/** The fragment an update's permalink ends with. */
-export const updateAnchor = (id: string): string => `update-${id}`;
-
-/** The cache tag of every document of a live article but its page (which is `article:<slug>`). */
-export const liveTag = (slug: string): string => `live:${slug}`;
-
-/** A page of older updates' own tag: a new update purges the newest page, never the year-long copies of the rest. */
-export const olderTag = (slug: string, page: number): string => `live:${slug}:updates:${page}`;
 
 /**
  * A new update's id: 12 random lower-case hex digits, short in a permalink (`#update-3f9a…`).

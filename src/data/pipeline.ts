@@ -127,6 +127,13 @@ export async function unsendOutbox(db: D1Database, ids: number[]): Promise<void>
   if (ids.length) await unsendRows(db, { ids: json(ids) }).run();
 }
 
+const dropRows = statement<{ ids: string }>("DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(:ids))");
+
+/** Deletes rows that will never be sent: their target names nothing this release knows. */
+export async function dropOutboxRows(db: D1Database, ids: number[]): Promise<void> {
+  if (ids.length) await dropRows(db, { ids: json(ids) }).run();
+}
+
 const generationsOf = statement<{ names: string }>(
   "SELECT name, generation FROM listings WHERE name IN (SELECT value FROM json_each(:names))",
 );

@@ -61,7 +61,7 @@ const queue = statement<{ paths: string; now: number }>(
 export interface RedirectWrite {
   from: string;
   to: string;
-  /** `to` without its fragment when it is a path on this site (core/redirects.ts's targetKey). */
+  /** `to` without its fragment when it is a path on this site (targets/redirects.ts's targetKey). */
   key: string | undefined;
   source?: string | undefined;
 }

@@ -13,7 +13,7 @@
  */
 import { absoluteUrl } from "../core/config";
 import { sha256Hex } from "../core/digest";
-import { LIVE_PAGE_SIZE, LIVE_PATHS, liveListingName, newUpdateId, olderPageOf, updateAnchor } from "../core/live";
+import { LIVE_PAGE_SIZE, newUpdateId, olderPageOf } from "../core/live";
 import { renderBody, shorten } from "../core/markdown";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { type FieldProblem, type LiveUpdateInput, liveUpdateInputSchema, validate } from "../core/schema";
@@ -28,6 +28,8 @@ import {
   updateRevisionStatement,
 } from "../data/live";
 import { type OutboxWork, outboxStatements } from "../data/pipeline";
+import { liveListingName } from "../targets/build-target";
+import { LIVE_PATHS, updateAnchor } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { fragmentsAt } from "./article";
 import { filingOfRow, storedArticleOf } from "./database";

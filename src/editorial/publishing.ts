@@ -7,7 +7,7 @@
  * consumer applies them (pipeline/consumer.ts), and the cron sends again anything left over.
  */
 import type { Clock } from "../core/clock";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { type ImageSizes, imageSources } from "../core/markdown";
 import {
   type ArticleInput,
@@ -46,6 +46,7 @@ import {
   sitemapMonth,
   sitemapMonthTarget,
 } from "../targets/build-target";
+import { articlePath } from "../targets/document-name";
 import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
 import { commitArticle, commitMove, commitTrash, filingOfRow, storedArticleOf } from "./database";

@@ -1,13 +1,14 @@
 /**
  * @module editorial/redirects
- * Storing redirects from old paths (core/redirects.ts says what a path may be): a batch is checked
+ * Storing redirects from old paths (targets/redirects.ts says what a path may be): a batch is checked
  * whole, planned against what is stored so every chain stays one hop, and written in one D1 batch
  * with its outbox rows, so the read model gets one document per changed path. A batch with any bad
  * value, or one that would make a loop, writes nothing.
  */
-import { checkFrom, checkTo, MAX_REDIRECTS_PER_REQUEST, planRedirects, type Redirect, targetKey } from "../core/redirects";
+
 import type { FieldProblem } from "../core/schema";
 import { deleteRedirect, relatedRedirects, writeRedirectStatements } from "../data/redirects";
+import { checkFrom, checkTo, MAX_REDIRECTS_PER_REQUEST, planRedirects, type Redirect, targetKey } from "../targets/redirects";
 import type { Refusal } from "./publishing";
 
 export interface StoredRedirects {

@@ -4,10 +4,13 @@
  * article facts every format needs, worked out once when the article is saved, and the channel
  * every format describes.
  */
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { noteLabel } from "../core/corrections";
 import { escapeHtml } from "../core/escape";
 import type { StoredArticle } from "../core/schema";
+import { articlePath, FEED_FORMATS, type FeedFormat, feedPaths } from "../targets/document-name";
+
+export { FEED_FILES, FEED_FORMATS, type FeedFormat, feedPaths } from "../targets/document-name";
 
 /** How many items each feed carries. */
 export const FEED_SIZE = 20;
@@ -17,20 +20,6 @@ export const FEED_SIZE = 20;
  * the page, so a feed stays under FEED_SIZE × this, however long its articles are.
  */
 export const FEED_ITEM_MAX_HTML_BYTES = 100 * 1024;
-
-/** The formats every listing is offered in. */
-export const FEED_FORMATS = ["rss", "atom", "json"] as const;
-export type FeedFormat = (typeof FEED_FORMATS)[number];
-
-/** The file name of each feed format, under any listing's path. */
-export const FEED_FILES: Readonly<Record<FeedFormat, string>> = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
-
-/**
- * A listing's feed in each format, under its path prefix `base`.
- * @example feedPaths("/sections/world").atom // "/sections/world/atom.xml"
- */
-export const feedPaths = (base: string): Record<FeedFormat, string> =>
-  Object.fromEntries(FEED_FORMATS.map((format) => [format, `${base}/${FEED_FILES[format]}`])) as Record<FeedFormat, string>;
 
 /** The home page's feed in each format. */
 export const HOME_FEED_PATHS: Readonly<Record<FeedFormat, string>> = feedPaths("");

@@ -4,9 +4,12 @@
  * articles, each prebuilt, so no request's cost grows with the archive; the Google News sitemap of
  * the last two days; and robots.txt.
  */
-import { absoluteUrl, articlePath, SITEMAP_PATH, type Site, sitemapMonthPath } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { toRfc3339 } from "../core/dates";
 import { xml } from "../core/escape";
+import { articlePath, LISTING_SITEMAPS, listingSitemapPath, SITEMAP_PATH, sitemapMonthPath } from "../targets/document-name";
+
+export { LISTING_SITEMAPS, type ListingSitemap } from "../targets/document-name";
 
 /** The protocol's limit of URLs in one sitemap file; a month of articles stays far below it. */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -25,12 +28,6 @@ export interface SitemapUrl {
   /** The article's lead image (absolute), for Google's image extension. */
   image?: string;
 }
-
-/** The children of the sitemap index beside the months: sections, tags and authors. */
-export const LISTING_SITEMAPS = ["sections", "tags", "authors"] as const;
-export type ListingSitemap = (typeof LISTING_SITEMAPS)[number];
-
-export const listingSitemapPath = (kind: ListingSitemap): string => `/sitemaps/${kind}.xml`;
 
 /**
  * The sitemap index: the sections', tags' and authors' children, then one child per month that

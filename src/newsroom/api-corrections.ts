@@ -16,13 +16,14 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { absoluteUrl, articlePath } from "../core/config";
+import { absoluteUrl } from "../core/config";
 import { noteAnchor } from "../core/corrections";
 import { getArticleRow } from "../data/articles";
 import { type CorrectionRow, listCorrectionRevisions, listCorrections } from "../data/corrections";
 import { addCorrection, editCorrection, withdrawCorrection } from "../editorial/corrections";
 import { statusOf } from "../editorial/database";
 import { etagOf } from "../editorial/publishing";
+import { articlePath } from "../targets/document-name";
 import { apiError, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";

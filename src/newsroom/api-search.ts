@@ -6,9 +6,9 @@
  * inside the API, behind its bearer auth.
  */
 import { Hono } from "hono";
-import { TAGS } from "../cache/policy";
 import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { reindexPage } from "../pipeline/search-entry";
+import { TAGS } from "../targets/document-name";
 import type { AppEnv } from "./app-env";
 
 /** Articles one request reindexes by default, and at most: a page is one D1 batch per database. */

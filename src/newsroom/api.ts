@@ -11,7 +11,7 @@ import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { absoluteUrl, articlePath, authorPath } from "../core/config";
+import { absoluteUrl } from "../core/config";
 import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
 import {
@@ -36,6 +36,7 @@ import {
   untrashArticle,
 } from "../editorial/publishing";
 import { runCron } from "../pipeline/cron";
+import { articlePath, authorPath } from "../targets/document-name";
 import { correctionsApi } from "./api-corrections";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";

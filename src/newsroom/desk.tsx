@@ -10,7 +10,6 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
-import { articlePath } from "../core/config";
 import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { type ArticleRow, articleInputOf, getArticleRow, getRevision, listRevisions } from "../data/articles";
@@ -33,6 +32,7 @@ import {
 import { loadNav } from "../pipeline/listing-builders";
 import { rebuildNeeded } from "../pipeline/status";
 import { renderArticle } from "../render/article";
+import { articlePath, authorPath, CORRECTIONS_PATH } from "../targets/document-name";
 import type { AppEnv } from "./app-env";
 import { accessFromEnv } from "./desk/access";
 import { lineDiff } from "./desk/diff";
@@ -385,7 +385,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
     if (!saved.ok) {
       if (saved.status === 412 || saved.status === 409)
-        return invalid(c, { fields }, [{ field: "slug", problem: `is taken: /articles/${slug} exists. Choose another.` }]);
+        return invalid(c, { fields }, [{ field: "slug", problem: `is taken: ${articlePath(slug)} exists. Choose another.` }]);
       return invalid(c, { fields }, saved.details);
     }
     return c.redirect(`/desk/articles/${slug}?n=saved`, 303);
@@ -419,7 +419,11 @@ export const deskRoutes = new Hono<AppEnv>()
     // A new profile never replaces one that has the same address.
     const taken = slug !== "" && (await getAuthor(c.env.DB, slug)) !== null;
     const saved = taken
-      ? { ok: false as const, status: 409 as const, details: [{ field: "name", problem: `is taken: /authors/${slug} exists` }] }
+      ? {
+          ok: false as const,
+          status: 409 as const,
+          details: [{ field: "name", problem: `is taken: ${authorPath(slug)} exists` }],
+        }
       : await saveAuthor(c.env.DB, slug, withoutEmpty(data), c.var.clock.now());
     if (!saved.ok) return page(c, await authorsPage(c, { fields }, saved.details), saved.status);
     return c.redirect(`/desk/authors/${slug}?n=saved`, 303);
@@ -675,7 +679,7 @@ async function noticeFor(c: DeskContext, row: ArticleRow): Promise<Notice | unde
     return { role: "status", text: `Renamed. ${articlePath(from)} now redirects (301) to ${articlePath(row.slug)}.` };
   }
   if (n === "corrected")
-    return { role: "status", text: "Note published.", link: { href: "/corrections", text: "All corrections" } };
+    return { role: "status", text: "Note published.", link: { href: CORRECTIONS_PATH, text: "All corrections" } };
   if (n === "withdrawn") return { role: "status", text: "Note withdrawn. Its record stays in the correction's history." };
   if (n === "update-posted")
     return { role: "status", text: "Update posted.", link: { href: articlePath(row.slug), text: "View on the site" } };

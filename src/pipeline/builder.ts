@@ -7,6 +7,7 @@
  */
 import type { Site } from "../core/config";
 import type { StoredDocument } from "../readmodel/store";
+import type { StoredName } from "../targets/document-name";
 
 /** What a builder read, at the listing's generation in D1. */
 export interface Snapshot {
@@ -14,13 +15,12 @@ export interface Snapshot {
 }
 
 export interface BuiltDocument {
-  name: string;
+  name: StoredName;
   /** Null when the document should not exist. */
   body: string | null;
   /** A subscription feed's own URL: a change to it pings the WebSub hub. */
   feedUrl?: string;
   meta: Omit<StoredDocument["meta"], "generation">;
-  tags: string[];
 }
 
 export interface ListingBuilder<S extends Snapshot> {

@@ -18,10 +18,11 @@ import {
   schedulePurgeStatements,
 } from "../data/pipeline";
 import type { NavSection } from "../render/layout";
+import { formatTarget } from "../targets/build-target";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey } from "./messages";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey, workTarget } from "./messages";
 import { sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges } from "./purges";
 import { applyRedirects } from "./redirect-builder";
@@ -78,7 +79,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
   const rebuildDone = new Map<number, number>();
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
-    const label = `${message.kind}:${message.target}${message.after ? `@${message.after}` : ""}`;
+    const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;
     if (message.kind === "websub") {
       pings.push(group);
       continue;
@@ -91,25 +92,22 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
       let state: ListingState | "applied" | "skipped" = "applied";
       if (message.kind === "article") {
         if (await isOlder(m.db, message)) state = "skipped";
-        else await applyArticle(m, message.target, navigation);
+        else await applyArticle(m, message.page.slug, navigation);
       } else if (message.kind === "listing") {
         if (await isOlder(m.db, message)) state = "skipped";
-        else state = await applyListing(m, message.target);
+        else state = await applyListing(m, formatTarget(message.target));
       } else if (message.kind === "fanout") {
         await expandFanout(m, message);
       } else {
         // An outbox row of kind 'purge' from before the queue: its tags join the pending purges.
-        await runStatements(
-          m.db,
-          schedulePurgeStatements(m.db, message.target.split(",").filter(Boolean), "purge", m.clock.now(), false),
-        );
+        await runStatements(m.db, schedulePurgeStatements(m.db, message.tags, "purge", m.clock.now(), false));
       }
       if (state === "busy") {
         // Another consumer holds the listing's lease. A fresh message looks again shortly; this one
         // is done, so waiting never counts as a failed attempt.
         await sendAll(m.queues.urgent, [message], BUSY_DELAY_SECONDS);
       }
-      await runStatements(m.db, completeStatements(m.db, message));
+      await runStatements(m.db, completeStatements(m.db, outboxRowOf(message)));
       for (const delivery of group.deliveries) delivery.ack();
       (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
       // A rebuild's total counts documents: a fan-out is not one, and a busy listing is counted
@@ -140,10 +138,11 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
 async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
   if (message.generation === undefined) return false;
   if (message.kind === "article") {
-    const revision = await articleRevision(db, message.target);
+    const revision = await articleRevision(db, message.page.slug);
     return revision !== null && revision > message.generation;
   }
-  const built = await builtGeneration(db, message.target);
+  if (message.kind !== "listing") return false;
+  const built = await builtGeneration(db, formatTarget(message.target));
   return built !== null && built >= message.generation;
 }
 
@@ -154,7 +153,7 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
   const attempts = Math.max(...group.deliveries.map((d) => d.attempts));
   for (const delivery of group.deliveries) delivery.retry({ delaySeconds: retryDelaySeconds(delivery.attempts) });
   // Recorded without waiting on it: a D1 failure here must not hide the retry.
-  m.db.batch(failureStatements(m.db, group.message, attempts, text, m.clock.now())).catch(() => undefined);
+  m.db.batch(failureStatements(m.db, outboxRowOf(group.message), attempts, text, m.clock.now())).catch(() => undefined);
 }
 
 /** Every old path's redirect in the batch together: one D1 read, one purge (pipeline/redirect-builder.ts). */
@@ -162,14 +161,14 @@ async function applyRedirectGroups(m: Materialiser, groups: Group[], report: Bat
   try {
     await applyRedirects(
       m,
-      groups.map((g) => g.message),
+      groups.flatMap((g) => (g.message.kind === "redirect" ? [g.message] : [])),
     );
     for (const group of groups) {
       for (const delivery of group.deliveries) delivery.ack();
-      report.applied.push(`redirect:${group.message.target}`);
+      report.applied.push(`redirect:${workTarget(group.message)}`);
     }
   } catch (error) {
-    for (const group of groups) retryGroup(m, group, error, report, `redirect:${group.message.target}`);
+    for (const group of groups) retryGroup(m, group, error, report, `redirect:${workTarget(group.message)}`);
   }
 }
 
@@ -177,12 +176,12 @@ async function applyRedirectGroups(m: Materialiser, groups: Group[], report: Bat
 async function applyPings(m: Materialiser, groups: Group[], report: BatchReport): Promise<void> {
   const ok = await pingHub(
     m,
-    groups.map((g) => g.message.target),
+    groups.flatMap((g) => (g.message.kind === "websub" ? [g.message.feed] : [])),
   );
   for (const group of groups) {
-    const label = `websub:${group.message.target}`;
+    const label = `websub:${workTarget(group.message)}`;
     if (ok) {
-      await runStatements(m.db, completeStatements(m.db, group.message));
+      await runStatements(m.db, completeStatements(m.db, outboxRowOf(group.message)));
       for (const delivery of group.deliveries) delivery.ack();
       report.applied.push(label);
     } else retryGroup(m, group, new Error("the WebSub hub refused the ping"), report, label);
@@ -205,3 +204,6 @@ export async function recordDeadLetters(db: D1Database, batch: MessageBatch<unkn
     }
   }
 }
+
+/** A message as its outbox row names it: its kind, its target's string form and its row's id. */
+const outboxRowOf = (message: PipelineMessage) => ({ kind: message.kind, target: workTarget(message), id: message.id });

@@ -5,7 +5,7 @@
  * when it goes live (the cron queues every listing of an article with notes), a trashed one's leave.
  */
 import { strongEtag } from "../cache/conditional";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { type CorrectionKind, correctionLabel, noteAnchor } from "../core/corrections";
 import { readCorrectionsListing } from "../data/corrections";
 import { storedCorrection } from "../editorial/corrections";
@@ -18,6 +18,7 @@ import type { DocumentMeta } from "../readmodel/store";
 import { CORRECTIONS_HEADING, type CorrectionsEntry, renderCorrectionsPage } from "../render/corrections";
 import type { NavSection } from "../render/layout";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
+import { articlePath, type StoredName } from "../targets/document-name";
 
 /** Notes the page shows at most; every one stays on its article, and the newest are in the feeds. */
 export const CORRECTIONS_PAGE_SIZE = 200;
@@ -42,11 +43,10 @@ export interface CorrectionsSnapshot {
 
 /** A document the builder writes (listing-builders.ts's `BuiltDocument`). */
 interface CorrectionsDocument {
-  name: string;
+  name: StoredName;
   body: string;
   feedUrl?: string;
   meta: Omit<DocumentMeta, "generation">;
-  tags: string[];
 }
 
 /**
@@ -71,7 +71,7 @@ export function correctionsBuilder() {
         .map((row, i) => feedItems(site, entries[i] ?? entryOf(row), row.changed_at));
       const updated = latestChange(items);
       const documents: CorrectionsDocument[] = [
-        { name: correctionsDocument(), body: page, meta: { ...base, etag: await strongEtag(page) }, tags: [CORRECTIONS.pageTag] },
+        { name: correctionsDocument(), body: page, meta: { ...base, etag: await strongEtag(page) } },
       ];
       for (const format of FEED_FORMATS) {
         const channel = channelFor(site, {
@@ -87,7 +87,6 @@ export function correctionsBuilder() {
           body,
           feedUrl: channel.selfUrl,
           meta: { ...base, etag: await strongEtag(body) },
-          tags: [CORRECTIONS.feedTag],
         });
       }
       return documents;

@@ -9,30 +9,30 @@
 import { articleSlugsAfter } from "../data/articles";
 import { listingNamesAfter } from "../data/pipeline";
 import type { Materialiser } from "./materialise";
-import { type PipelineMessage, sendAll } from "./messages";
+import { decodeWork, type PipelineMessage, sendAll } from "./messages";
 
 /** Targets one fan-out message sends: five `sendBatch` calls, well inside a consumer's limits. */
 export const FANOUT_PAGE = 500;
 
 /** Sends one page of a fan-out and, if there is more, the message for the next page. */
-export async function expandFanout(m: Materialiser, message: PipelineMessage): Promise<void> {
+export async function expandFanout(m: Materialiser, message: PipelineMessage & { kind: "fanout" }): Promise<void> {
   const after = message.after ?? "";
   const size = m.fanoutPage ?? FANOUT_PAGE;
   const rebuild = message.rebuild === undefined ? {} : { rebuild: message.rebuild };
-  let pages: PipelineMessage[];
-  if (message.target === "articles") {
-    const rows = await articleSlugsAfter(m.db, after, size);
-    pages = rows.map((row) => ({ kind: "article", target: row.slug, generation: row.revision, ...rebuild }));
-  } else if (message.target === "listings") {
-    const rows = await listingNamesAfter(m.db, after, size);
-    pages = rows.map((row) => ({ kind: "listing", target: row.name, generation: row.generation, ...rebuild }));
-  } else {
-    console.error(`pipeline: a fan-out of unknown scope ${JSON.stringify(message.target)}; dropping it`);
-    return;
-  }
+  const kind = message.scope === "articles" ? "article" : "listing";
+  const rows =
+    message.scope === "articles"
+      ? (await articleSlugsAfter(m.db, after, size)).map((row) => ({ target: row.slug, generation: row.revision }))
+      : (await listingNamesAfter(m.db, after, size)).map((row) => ({ target: row.name, generation: row.generation }));
+  // Each row's work, through the messages' codec; a name no target has (none should be) is left out.
+  const pages = rows.flatMap((row): PipelineMessage[] => {
+    const work = decodeWork(kind, row.target);
+    if (!work) console.error(`pipeline: a fan-out left out ${kind} ${JSON.stringify(row.target)}, which names nothing`);
+    return work ? [{ ...work, generation: row.generation, ...rebuild }] : [];
+  });
+  // The next page starts after the last row read, whether or not it was sent.
+  const last = rows.at(-1);
   const next: PipelineMessage[] =
-    pages.length === size
-      ? [{ kind: "fanout", target: message.target, after: (pages.at(-1) as PipelineMessage).target, ...rebuild }]
-      : [];
+    rows.length === size && last ? [{ kind: "fanout", scope: message.scope, after: last.target, ...rebuild }] : [];
   await sendAll(m.queues.bulk, [...pages, ...next]);
 }

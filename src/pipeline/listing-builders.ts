@@ -8,8 +8,7 @@
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
-import { TAGS } from "../cache/policy";
-import { absoluteUrl, authorPath, sectionPath, tagPath } from "../core/config";
+import { absoluteUrl } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ListEntry, listEntrySchema } from "../core/schema";
 import {
@@ -48,16 +47,21 @@ import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { type BuildTarget, formatTarget, NEWS_SITEMAP, parseTarget, SITEMAP_INDEX } from "../targets/build-target";
 import {
+  authorPath,
+  DEFAULT_EDITION,
+  listingName,
+  navigationName,
+  type StoredName,
+  sectionPath,
+  tagPath,
+} from "../targets/document-name";
+import {
   type ArchivePart,
-  archiveDocumentName,
   archiveKey,
   archivePath,
-  archiveTag,
-  documentName,
   type Listing,
   listingFeedPaths,
   listingPagePath,
-  listingTags,
   PAGE_SIZE,
 } from "../targets/listings";
 import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
@@ -66,18 +70,13 @@ import { liveBuilder } from "./live-builder";
 
 export type { BuiltDocument, ListingBuilder, Snapshot };
 
-/** A builder's one document and its ETag, under one cache tag. */
-async function oneDocument(name: string, body: string, now: number, tag: string): Promise<BuiltDocument[]> {
-  return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) }, tags: [tag] }];
+/** A builder's one document and its ETag. */
+async function oneDocument(name: StoredName, body: string, now: number): Promise<BuiltDocument[]> {
+  return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) } }];
 }
 
-/** A document that should no longer exist: writing it deletes it from KV (and purges its tag if it was there). */
-const removed = (name: string, now: number, tag: string): BuiltDocument => ({
-  name,
-  body: null,
-  meta: { builtAt: now, etag: "" },
-  tags: [tag],
-});
+/** A document that should no longer exist: writing it deletes it from KV (and purges its tags if it was there). */
+const removed = (name: StoredName, now: number): BuiltDocument => ({ name, body: null, meta: { builtAt: now, etag: "" } });
 
 /**
  * The target a builder was handed, by its name. builderFor chooses a builder by the target's kind,
@@ -97,6 +96,8 @@ interface ListingSnapshot extends Snapshot {
   total: number;
   nextPublishAt: number | null;
   nav: NavSection[];
+  /** The home page's only: whether the navigation differs from the one every page was built with. */
+  navChanged: boolean;
   /** The newest archive document, which the subscription feed points back to. */
   newestArchive: ArchivePart | null;
 }
@@ -104,8 +105,12 @@ interface ListingSnapshot extends Snapshot {
 /** The sections in the header's navigation at `now`. */
 export const loadNav = (db: D1Database, now: number): Promise<NavSection[]> => readNav(db, now);
 
-/** The navigation every page was last built with, so a change to it rebuilds them all. */
-const NAV_BUILT = "nav_built";
+/**
+ * The navigation every page was last built with, so a change to it rebuilds them all and rewrites
+ * the navigation's own document (which pages rendered on request read). Its name changed when that
+ * document arrived, so an upgraded site writes it on its first build.
+ */
+const navBuilt = (listing: Listing): string => `navigation_built${listing.edition ? `:${listing.edition}` : ""}`;
 
 /** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
 const articleListing: ListingBuilder<ListingSnapshot> = {
@@ -114,8 +119,10 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const { listing } = targetOf(name, "listing");
     const read = await readListing(db, name, listing, now, Math.max(PAGE_SIZE, FEED_SIZE), NO_SUBJECT.name);
     const newestMonth = read.newestMonth;
+    const navRows = read.nav;
     return {
       listing,
+      navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: read.generation,
       subject: read.subject,
@@ -127,13 +134,25 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
   },
   async render(site, snapshot, now) {
     const { listing } = snapshot;
-    const tags = listingTags(listing);
+    // The navigation, for the pages rendered on request (deeper pages, search): written with the
+    // home page when it changed, never read back out of HTML.
+    const navigation: BuiltDocument[] = snapshot.navChanged
+      ? [
+          {
+            name: navigationName(listing.edition),
+            body: JSON.stringify(snapshot.nav),
+            meta: { builtAt: now, etag: await strongEtag(JSON.stringify(snapshot.nav)) },
+          },
+        ]
+      : [];
     // No such section, tag or author (any more), or a section or tag with nothing public in it (a
     // draft's section must not show): its pages and feeds are 404s.
     if (!snapshot.subject || ((listing.kind === "section" || listing.kind === "tag") && snapshot.total === 0)) {
       return [
-        removed(documentName(listing), now, tags.pages),
-        ...FEED_FORMATS.map((format) => removed(documentName(listing, format), now, tags.feed(format))),
+        ...navigation,
+        ...[listingName(listing), ...FEED_FORMATS.map((format) => listingName(listing, format))].map((name) =>
+          removed(name, now),
+        ),
       ];
     }
     // One broken row is logged and left out; it never takes the listing down with it.
@@ -163,21 +182,20 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
       FEED_FORMATS.map((format) => [format, buildFeed(format, channel(format), feedItems, now)]),
     ) as Record<FeedFormat, string>;
     return [
+      ...navigation,
       {
-        name: documentName(listing),
+        name: listingName(listing),
         body: page,
         // KV metadata holds at most 1,024 bytes: the label is at most 100 characters (LIMITS), and
-        // the navigation is not kept here (deeper pages take it from this page's HTML).
+        // the navigation is a document of its own (`navigation`), not kept here.
         meta: { ...base, etag: await strongEtag(page), total: snapshot.total, label: snapshot.subject.name.slice(0, 100) },
-        tags: [tags.pages],
       },
       ...(await Promise.all(
         FEED_FORMATS.map(async (format) => ({
-          name: documentName(listing, format),
+          name: listingName(listing, format),
           body: bodies[format],
           feedUrl: absoluteUrl(site, listingFeedPaths(listing)[format]),
           meta: { ...base, etag: await strongEtag(bodies[format]) },
-          tags: [tags.feed(format)],
         })),
       )),
     ];
@@ -195,10 +213,8 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
     await forgetListing(db, name);
     return;
   }
-  if (listing.kind !== "home") return;
-  const nav = JSON.stringify(snapshot.nav);
-  if ((await getMeta(db, NAV_BUILT)) === nav) return;
-  await setMeta(db, NAV_BUILT, nav);
+  if (listing.kind !== "home" || !snapshot.navChanged) return;
+  await setMeta(db, navBuilt(listing), JSON.stringify(snapshot.nav));
   await runStatements(db, rebuildEverythingStatements(db, now));
 }
 
@@ -213,10 +229,9 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
   },
   async render(site, snapshot, now) {
     return oneDocument(
-      formatTarget(SITEMAP_INDEX),
+      { kind: "sitemap-index", edition: DEFAULT_EDITION },
       buildSitemapIndex(site, snapshot.months, snapshot.lastModified),
       now,
-      TAGS.sitemap,
     );
   },
 };
@@ -238,12 +253,8 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   },
   async render(site, snapshot, now, name) {
     const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
-    return oneDocument(
-      name,
-      buildSitemapMonth(site, urls, snapshot.newest),
-      now,
-      TAGS.sitemapChild(targetOf(name, "sitemap-month").month),
-    );
+    const { month, edition = DEFAULT_EDITION } = targetOf(name, "sitemap-month");
+    return oneDocument({ kind: "sitemap-month", edition, month }, buildSitemapMonth(site, urls, snapshot.newest), now);
   },
 };
 
@@ -268,7 +279,8 @@ const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
     };
   },
   async render(site, snapshot, now, name) {
-    return oneDocument(name, buildSitemapPages(site, snapshot.pages), now, TAGS.sitemapChild(targetOf(name, "sitemap-pages").of));
+    const { of, edition = DEFAULT_EDITION } = targetOf(name, "sitemap-pages");
+    return oneDocument({ kind: "sitemap-pages", edition, of }, buildSitemapPages(site, snapshot.pages), now);
   },
 };
 
@@ -282,7 +294,7 @@ const newsListing: ListingBuilder<NewsSnapshot> = {
     return readNews(db, formatTarget(NEWS_SITEMAP), now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS);
   },
   async render(site, snapshot, now) {
-    return oneDocument(formatTarget(NEWS_SITEMAP), buildNewsSitemap(site, snapshot.entries, now), now, TAGS.newsSitemap);
+    return oneDocument({ kind: "news-sitemap", edition: DEFAULT_EDITION }, buildNewsSitemap(site, snapshot.entries, now), now);
   },
 };
 
@@ -380,11 +392,9 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   },
   async render(site, snapshot, now) {
     const { listing } = snapshot;
-    const tags = listingTags(listing);
     const documents: BuiltDocument[] = [];
     for (const part of snapshot.remove) {
-      for (const format of FEED_FORMATS)
-        documents.push(removed(archiveDocumentName(listing, part, format), now, tags.feed(format)));
+      for (const format of FEED_FORMATS) documents.push(removed({ kind: "archive", listing, part, format }, now));
     }
     if (!snapshot.subject) return documents;
     const view = listingView(site, listing, snapshot.subject);
@@ -408,13 +418,11 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
         });
         const body = buildFeed(format, channel, plan.items, now);
         documents.push({
-          name: archiveDocumentName(listing, plan, format),
+          name: { kind: "archive", listing, part: { month: plan.month, part: plan.part }, format },
           body,
           // Only the newest part grows as articles are published; the others change only when an old
           // article is edited or removed, which purges them. So they are cached for long.
           meta: { builtAt: now, etag: await strongEtag(body), ...(plan.newer ? { final: true } : {}) },
-          // Its own tag: a new article purges the newest part, never the year-long copies of the rest.
-          tags: [archiveTag(listing, plan)],
         });
       }
     }

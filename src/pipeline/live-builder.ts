@@ -10,18 +10,9 @@
  * are written. A live article with 2,000 updates costs one page write per update, not forty.
  */
 import { strongEtag } from "../cache/conditional";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
-import {
-  isCoverageOpen,
-  LIVE_DOCUMENTS,
-  LIVE_PAGE_SIZE,
-  LIVE_PATHS,
-  liveTag,
-  olderPageCount,
-  olderTag,
-  parseLiveListing,
-} from "../core/live";
+import { isCoverageOpen, LIVE_PAGE_SIZE, olderPageCount } from "../core/live";
 import type { StoredArticle } from "../core/schema";
 import { type LiveUpdateRow, readLiveListing, readLiveMembers, updatesByIds } from "../data/live";
 import { forgetListing, queueListings, recordArchives } from "../data/pipeline";
@@ -34,6 +25,8 @@ import { absolutizeLinks, channelFor, FEED_FORMATS, feedPaths } from "../feeds/m
 import { rssItem } from "../feeds/rss";
 import type { NavSection } from "../render/layout";
 import { type LiveUpdateView, renderOlderUpdates } from "../render/live";
+import { parseTarget } from "../targets/build-target";
+import { articlePath, LIVE_DOCUMENTS, LIVE_PATHS, type StoredName } from "../targets/document-name";
 import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
 
 /** Older pages one rebuild writes at most; the rest wait a round (a first build of a long blog). */
@@ -73,7 +66,8 @@ const pageDoc = (page: number): string => `updates/${page}`;
 
 export const liveBuilder: ListingBuilder<LiveSnapshot> = {
   async read(db, now, name) {
-    const slug = parseLiveListing(name) ?? "";
+    const target = parseTarget(name);
+    const slug = target?.kind === "live" ? target.slug : "";
     const state = await readLiveListing(db, name, slug, now);
     const row = state.article;
     const record = row ? storedArticleOf(row) : undefined;
@@ -129,15 +123,12 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
 
   async render(site, snapshot, now) {
     const { slug, article } = snapshot;
-    const tag = liveTag(slug);
-    const documents: BuiltDocument[] = snapshot.remove.map((page) =>
-      removed(LIVE_DOCUMENTS.older(slug, page), now, olderTag(slug, page)),
-    );
+    const documents: BuiltDocument[] = snapshot.remove.map((page) => removed(LIVE_DOCUMENTS.older(slug, page), now));
     if (!article) {
       return [
         ...documents,
-        removed(LIVE_DOCUMENTS.status(slug), now, tag),
-        ...FEED_FORMATS.map((format) => removed(LIVE_DOCUMENTS.feed(slug, format), now, tag)),
+        removed(LIVE_DOCUMENTS.status(slug), now),
+        ...FEED_FORMATS.map((format) => removed(LIVE_DOCUMENTS.feed(slug, format), now)),
       ];
     }
     const status: LiveStatus = {
@@ -153,7 +144,6 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
       body: statusBody,
       // (A coverage end still to come is in the document: the script stops polling at it.)
       meta: { builtAt: now, etag: await strongEtag(statusBody) },
-      tags: [tag],
     });
     const items = snapshot.latest.map((update) => feedItems(site, article, update));
     const updated = snapshot.latest.length ? Math.max(...snapshot.latest.map((u) => u.changed_at)) : undefined;
@@ -172,7 +162,6 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
         body,
         feedUrl: absoluteUrl(site, paths[format]),
         meta: { builtAt: now, etag: await strongEtag(body) },
-        tags: [tag],
       });
     }
     for (const plan of snapshot.write) {
@@ -190,7 +179,6 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
         // A page before the last no longer changes as updates arrive: cached for long, and purged
         // by its own tag when one of its updates is edited or removed.
         meta: { builtAt: now, etag: await strongEtag(body), ...(plan.page < snapshot.pages ? { final: true } : {}) },
-        tags: [olderTag(slug, plan.page)],
       });
     }
     return documents;
@@ -239,6 +227,6 @@ function feedItems(site: Site, article: StoredArticle & { feedId: string }, upda
   return { rss_item: rssItem(item), atom_item: atomItem(item), json_item: jsonFeedItem(item) };
 }
 
-function removed(name: string, now: number, tag: string): BuiltDocument {
-  return { name, body: null, meta: { builtAt: now, etag: "" }, tags: [tag] };
+function removed(name: StoredName, now: number): BuiltDocument {
+  return { name, body: null, meta: { builtAt: now, etag: "" } };
 }

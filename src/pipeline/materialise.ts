@@ -13,7 +13,6 @@
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
-import { TAGS } from "../cache/policy";
 import type { Clock } from "../core/clock";
 import type { Site } from "../core/config";
 import { isCoverageOpen, newestOlderPage } from "../core/live";
@@ -56,6 +55,7 @@ import {
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import type { LiveView } from "../render/live";
+import { documentTags, formatStoredName, pageName, TAGS } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
 import { updateView } from "./live-builder";
@@ -112,7 +112,7 @@ export async function applyArticle(m: Materialiser, slug: string, navigation: ()
     // With no article at the slug, what was written is its redirect: check that it still holds.
     const redirectHeld = row || after ? true : (await redirectFor(m.db, slug)) === redirectWritten(meta);
     if ((after?.revision ?? null) === (row?.revision ?? null) && after?.slug === row?.slug && redirectHeld) {
-      await refresh(m, [TAGS.article(slug)], meta?.state === "live" ? "invalidate" : "purge");
+      await refresh(m, documentTags(pageName(slug)), meta?.state === "live" ? "invalidate" : "purge");
       // Search results read D1, not KV: one purge is enough, with no repeat after KV's window.
       if (m.search && (await applySearchEntry(m.db, m.search, slug, m.clock.now()))) {
         await runStatements(m.db, schedulePurgeStatements(m.db, [TAGS.search], "purge", m.clock.now(), false));
@@ -178,7 +178,7 @@ function liveView(coverage: LiveView["coverage"], page: LivePage, now: number): 
 
 async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   const listed = row.deleted_at == null && row.draft === 0;
-  const wanted = listed ? listingsFor(filingOfRow(row)).map((listing) => indexKey(listing.name, row.published_at, row.slug)) : [];
+  const wanted = listed ? listingsFor(filingOfRow(row)).map((listing) => indexKey(listing, row.published_at, row.slug)) : [];
   const had = indexKeysOf(row);
   const stale = had.filter((key) => !wanted.includes(key));
   const added = wanted.filter((key) => !had.includes(key));
@@ -221,23 +221,24 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       // already recorded.
       const before = await documentEtags(
         m.db,
-        documents.map((doc) => doc.name),
+        documents.map((doc) => formatStoredName(doc.name)),
       );
       const tags = new Set<string>();
       const feeds: string[] = [];
       const written: Array<[string, string | null]> = [];
       try {
         for (const doc of documents) {
-          const changed = doc.body === null ? before.has(doc.name) : before.get(doc.name) !== doc.meta.etag;
+          const stored = formatStoredName(doc.name);
+          const changed = doc.body === null ? before.has(stored) : before.get(stored) !== doc.meta.etag;
           if (doc.body === null) {
             // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
             await deleteDocument(m.store, doc.name);
           } else {
             await putDocument(m.store, doc.name, { body: doc.body, meta: { ...doc.meta, generation: snapshot.generation } });
           }
-          written.push([doc.name, doc.body === null ? null : doc.meta.etag]);
+          written.push([stored, doc.body === null ? null : doc.meta.etag]);
           if (changed) {
-            for (const tag of doc.tags) tags.add(tag);
+            for (const tag of documentTags(doc.name)) tags.add(tag);
             if (doc.feedUrl) feeds.push(doc.feedUrl);
           }
         }

@@ -3,15 +3,38 @@
  * What travels on the pipeline's queues. A message names one piece of read-model work (an article
  * page, a listing's documents, an old path's redirect, a WebSub ping, a fan-out) and the generation of D1's state it was
  * sent for. Outbox rows become messages one to one; a fan-out becomes one message per document.
+ * In the Worker a message's work is typed (`PipelineWork`); on the queue and in D1 it is a kind and
+ * a target string, written by `workTarget` and read by `decodeWork`, the one codec.
  */
+
+import { isSlug } from "../core/slug";
+import { type BuildTarget, formatTarget, parseTarget } from "../targets/build-target";
+import { DEFAULT_EDITION, type StoredName } from "../targets/document-name";
+import { MAX_FROM_LENGTH } from "../targets/redirects";
 
 /** The kinds of work a message carries. `purge` is only read from outbox rows written before the queue. */
 export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge" | "redirect";
 
-export interface PipelineMessage {
-  kind: MessageKind;
-  /** An article's slug, a listing's name, an old path (redirect), a feed URL, or what a fan-out covers ("articles" or "listings"). */
-  target: string;
+/** What a fan-out covers: every article's page, or every build target. */
+export type FanoutScope = "articles" | "listings";
+
+/** An article's page, the document an `article` message brings up to D1's state (with its index keys). */
+export type PageName = Extract<StoredName, { kind: "page" }>;
+
+/** An old path's redirect document, which a `redirect` message brings up to D1's `path_redirects`. */
+export type RedirectName = Extract<StoredName, { kind: "redirect" }>;
+
+/** One piece of work, typed: what a message is for. */
+export type PipelineWork =
+  | { kind: "article"; page: PageName }
+  | { kind: "listing"; target: BuildTarget }
+  | { kind: "websub"; feed: string }
+  | { kind: "fanout"; scope: FanoutScope }
+  | { kind: "purge"; tags: string[] }
+  | { kind: "redirect"; redirect: RedirectName };
+
+/** What travels with the work. */
+interface Bookkeeping {
   /** The outbox row this message stands for; absent for the pages a fan-out sends. */
   id?: number;
   /**
@@ -25,12 +48,83 @@ export interface PipelineMessage {
   after?: string;
 }
 
+export type PipelineMessage = PipelineWork & Bookkeeping;
+
+/**
+ * A message as it travels on a queue, and as the outbox, failures and dead letters keep it in D1:
+ * its work's `target` in the one string form `workTarget` writes and `decodeWork` reads.
+ */
+export interface MessageBody extends Bookkeeping {
+  kind: MessageKind;
+  target: string;
+}
+
+/**
+ * The string form of a piece of work's target: an article's slug, a build target's name
+ * (targets/build-target.ts), a feed's URL, a fan-out's scope, or comma-joined tags.
+ * @example workTarget({ kind: "listing", target: HOME_TARGET }) // "home"
+ */
+export function workTarget(work: PipelineWork): string {
+  switch (work.kind) {
+    case "article":
+      return work.page.slug;
+    case "listing":
+      return formatTarget(work.target);
+    case "websub":
+      return work.feed;
+    case "fanout":
+      return work.scope;
+    case "purge":
+      return work.tags.join(",");
+    case "redirect":
+      return work.redirect.path;
+  }
+}
+
+/** The work a kind and a target stand for, or null when the target names nothing of that kind. */
+export function decodeWork(kind: unknown, target: unknown): PipelineWork | null {
+  if (typeof target !== "string") return null;
+  switch (kind) {
+    case "article":
+      return isSlug(target) ? { kind, page: { kind: "page", edition: DEFAULT_EDITION, slug: target } } : null;
+    case "listing": {
+      const parsed = parseTarget(target);
+      return parsed ? { kind, target: parsed } : null;
+    }
+    case "websub":
+      return URL.canParse(target) ? { kind, feed: target } : null;
+    case "fanout":
+      return target === "articles" || target === "listings" ? { kind, scope: target } : null;
+    case "purge":
+      return { kind, tags: target.split(",").filter(Boolean) };
+    case "redirect":
+      return target.startsWith("/") && target.length <= MAX_FROM_LENGTH
+        ? { kind, redirect: { kind: "redirect", edition: DEFAULT_EDITION, path: target } }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** A message as it is sent. */
+export const toBody = (message: PipelineMessage): MessageBody => {
+  const { id, generation, rebuild, after } = message;
+  return {
+    kind: message.kind,
+    target: workTarget(message),
+    ...(id === undefined ? {} : { id }),
+    ...(generation === undefined ? {} : { generation }),
+    ...(rebuild === undefined ? {} : { rebuild }),
+    ...(after === undefined ? {} : { after }),
+  };
+};
+
 /** The queues the newsroom sends to. Editors' work never waits behind a rebuild's 100,000 pages. */
 export interface PipelineQueues {
   /** Saves, deletes, scheduled articles going live: what an editor is waiting to see. */
-  urgent: Queue<PipelineMessage>;
+  urgent: Queue<MessageBody>;
   /** Fan-outs and the pages they send: rebuilds, navigation changes, renames. */
-  bulk: Queue<PipelineMessage>;
+  bulk: Queue<MessageBody>;
 }
 
 /**
@@ -43,9 +137,9 @@ export const DEAD_LETTER_QUEUE = "broadsheet-dead-letters";
 export const SEND_BATCH = 100;
 
 /** Sends `messages` in calls of at most 100. */
-export async function sendAll(queue: Queue<PipelineMessage>, messages: PipelineMessage[], delaySeconds?: number): Promise<void> {
+export async function sendAll(queue: Queue<MessageBody>, messages: PipelineMessage[], delaySeconds?: number): Promise<void> {
   for (let i = 0; i < messages.length; i += SEND_BATCH) {
-    const batch = messages.slice(i, i + SEND_BATCH).map((body) => ({ body, contentType: "json" as const }));
+    const batch = messages.slice(i, i + SEND_BATCH).map((message) => ({ body: toBody(message), contentType: "json" as const }));
     await queue.sendBatch(batch, delaySeconds ? { delaySeconds } : undefined);
   }
 }
@@ -60,17 +154,17 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /** The key that makes two messages the same work: applying one stands for both. */
-export const workKey = (message: Pick<PipelineMessage, "kind" | "target" | "after">): string =>
-  `${message.kind}\u0000${message.target}\u0000${message.after ?? ""}`;
+export const workKey = (message: PipelineMessage): string =>
+  `${message.kind}\u0000${workTarget(message)}\u0000${message.after ?? ""}`;
 
 /** A message body as received, checked: anything else is dropped with a log line, never retried forever. */
 export function parseMessage(body: unknown): PipelineMessage | null {
   if (typeof body !== "object" || body === null) return null;
   const m = body as Record<string, unknown>;
-  const kinds: MessageKind[] = ["article", "listing", "websub", "fanout", "purge", "redirect"];
-  if (!kinds.includes(m.kind as MessageKind) || typeof m.target !== "string") return null;
+  const work = decodeWork(m.kind, m.target);
+  if (!work) return null;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-  const message: PipelineMessage = { kind: m.kind as MessageKind, target: m.target };
+  const message: PipelineMessage = { ...work };
   const id = num(m.id);
   const generation = num(m.generation);
   const rebuild = num(m.rebuild);

@@ -6,8 +6,8 @@
  * dead-letter queue are data/pipeline.ts's statements.
  * D1 stays the truth: a row that was never sent, or never acknowledged, is sent again by the cron.
  */
-import { type ClaimedRow, claimOutbox, generationsOfTargets, unsendOutbox } from "../data/pipeline";
-import { type PipelineMessage, type PipelineQueues, sendAll } from "./messages";
+import { type ClaimedRow, claimOutbox, dropOutboxRows, generationsOfTargets, unsendOutbox } from "../data/pipeline";
+import { decodeWork, type PipelineMessage, type PipelineQueues, sendAll } from "./messages";
 
 /** A sent row that no consumer acknowledged within this is sent again (duplicates are harmless). */
 export const RESEND_AFTER_MS = 10 * 60_000;
@@ -34,16 +34,34 @@ export async function sendOutbox(
     rows
       .filter((row) => (row.priority > 0 ? 1 : 0) === priority)
       .sort((a, b) => a.id - b.id)
-      .map((row): PipelineMessage => {
+      .flatMap((row): PipelineMessage[] => {
+        const work = decodeWork(row.kind, row.target);
+        if (!work) return [];
         const generation = generations.get(`${row.kind}:${row.target}`);
-        return {
-          kind: row.kind,
-          target: row.target,
-          id: row.id,
-          ...(generation === undefined ? {} : { generation }),
-          ...(row.rebuild === null ? {} : { rebuild: row.rebuild }),
-        };
+        return [
+          {
+            ...work,
+            id: row.id,
+            ...(generation === undefined ? {} : { generation }),
+            ...(row.rebuild === null ? {} : { rebuild: row.rebuild }),
+          },
+        ];
       });
+  // A row whose target names nothing (written by hand, or by a release that knew other names) would
+  // be sent again forever: it is dropped, with a line in the log.
+  const named = new Set(
+    messages(0)
+      .concat(messages(1))
+      .map((m) => m.id),
+  );
+  const unnamed = rows.filter((row) => !named.has(row.id));
+  if (unnamed.length) {
+    console.error(`outbox: dropping rows that name nothing: ${unnamed.map((r) => `${r.kind}:${r.target}`).join(", ")}`);
+    await dropOutboxRows(
+      db,
+      unnamed.map((r) => r.id),
+    );
+  }
   const sent: number[] = [];
   for (const [queue, batch] of [
     [queues.urgent, messages(0)],

@@ -5,19 +5,22 @@
  * state, so applying it twice or late does no harm. A batch's redirects cost one D1 read, their KV
  * writes side by side, and one purge of the tag every answer that looked a redirect up carries.
  */
-import { TAGS } from "../cache/policy";
 import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { completeRedirectStatements, redirectsTo } from "../data/redirects";
 import { deleteRedirectDocument, putRedirect } from "../readmodel/store";
+import { documentTags, redirectName } from "../targets/document-name";
 import type { Materialiser } from "./materialise";
-import type { PipelineMessage } from "./messages";
+import type { RedirectName } from "./messages";
 
 /** KV writes in flight at once: well inside a Worker's six simultaneous connections' worth of work. */
 const PARALLEL_WRITES = 25;
 
 /** Applies the redirect messages of one batch, then deletes their outbox rows (and older ones for the same paths). */
-export async function applyRedirects(m: Materialiser, messages: PipelineMessage[]): Promise<void> {
-  const paths = [...new Set(messages.map((message) => message.target))];
+export async function applyRedirects(
+  m: Materialiser,
+  messages: Array<{ redirect: RedirectName; id?: number | undefined }>,
+): Promise<void> {
+  const paths = [...new Set(messages.map((message) => message.redirect.path))];
   const stored = await redirectsTo(m.db, paths);
   for (let i = 0; i < paths.length; i += PARALLEL_WRITES) {
     await Promise.all(
@@ -28,10 +31,10 @@ export async function applyRedirects(m: Materialiser, messages: PipelineMessage[
     );
   }
   await runStatements(m.db, [
-    ...schedulePurgeStatements(m.db, [TAGS.redirects], "purge", m.clock.now()),
+    ...schedulePurgeStatements(m.db, documentTags(redirectName(paths[0] ?? "/")), "purge", m.clock.now()),
     ...completeRedirectStatements(
       m.db,
-      messages.flatMap((message) => (message.id === undefined ? [] : [{ target: message.target, id: message.id }])),
+      messages.flatMap((message) => (message.id === undefined ? [] : [{ target: message.redirect.path, id: message.id }])),
     ),
   ]);
 }

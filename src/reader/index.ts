@@ -13,6 +13,7 @@ import { edgeCacheFor } from "../cache/edge-cache";
 import { NO_STORE } from "../cache/policy";
 import { type Clock, systemClock } from "../core/clock";
 import { siteFromEnv } from "../core/config";
+import { articlePath } from "../targets/document-name";
 import type { ReaderAppEnv } from "./app-env";
 import { mediaPublic } from "./media";
 import { publicRoutes } from "./public";
@@ -40,7 +41,7 @@ export function createReaderApp(options: ReaderOptions): Hono<ReaderAppEnv> {
   app.route("/", publicRoutes);
   app.onError(onError);
   // Hono compiles its router on the first match: do it while the isolate starts, not on a request.
-  app.router.match("GET", "/articles/warm-up");
+  app.router.match("GET", articlePath("warm-up"));
   return app;
 }
 

@@ -9,38 +9,40 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { notModified, strongEtag } from "../cache/conditional";
-import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { NO_STORE, publicCacheHeaders } from "../cache/policy";
+import { absoluteUrl, type Site } from "../core/config";
 import { toRfc822 } from "../core/dates";
-import { LIVE_DOCUMENTS, liveTag, olderTag } from "../core/live";
-import { isRedirectQuery, MAX_FROM_LENGTH, redirectLookupPath } from "../core/redirects";
 import { isSlug } from "../core/slug";
 import { buildFeed } from "../feeds/build";
-import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat, feedPaths } from "../feeds/model";
+import { channelFor, FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildNewsSitemap, buildRobots, buildSitemapIndex } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getPage, getRedirect, listIndex } from "../readmodel/store";
+import { getDocument, getNavigation, getPage, getRedirect, listIndex } from "../readmodel/store";
 import { CORRECTIONS_HEADING, renderCorrectionsPage } from "../render/corrections";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
-import { navFromHtml } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
 import { renderGone, renderNotFound } from "../render/not-found";
-import { formatTarget, NEWS_SITEMAP, SITEMAP_INDEX, sitemapChildTarget } from "../targets/build-target";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
-  archiveDocumentName,
-  archiveTag,
-  documentName,
-  HOME,
-  type Listing,
-  listingFeedPaths,
-  listingOf,
-  listingPagePath,
-  listingTags,
-  PAGE_SIZE,
-} from "../targets/listings";
+  DEFAULT_EDITION,
+  documentPath,
+  documentTags,
+  LISTING_SITEMAPS,
+  LIVE_DOCUMENTS,
+  type ListingSitemap,
+  listingName,
+  NEWS_SITEMAP_PATH,
+  pageName,
+  ROUTES,
+  SITEMAP_CHILD_ROUTE,
+  SITEMAP_PATH,
+  type StoredName,
+  TAGS,
+} from "../targets/document-name";
+import { HOME, type Listing, listingOf, listingPagePath, PAGE_SIZE } from "../targets/listings";
+import { isRedirectQuery, MAX_FROM_LENGTH, redirectLookupPath } from "../targets/redirects";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
 import { readerSetup as requestSetup } from "./setup";
 
@@ -70,11 +72,11 @@ interface Rendered {
 
 /** A document that is served as it was prebuilt, and what to serve before the first build. */
 interface DocumentRoute {
-  name: string;
-  /** A subscription feed's own URL, for the WebSub `Link` header. */
-  selfUrl?: string;
+  /** Its name, which gives its KV key and its cache tags. */
+  name: StoredName;
+  /** A subscription feed: its own URL goes in the WebSub `Link` header. */
+  feed?: boolean;
   contentType: string;
-  tags: string[];
   lastModified: boolean;
   /** The document a new site serves before anything is built; undefined for a 404. */
   empty?: (site: Site) => string | Promise<string>;
@@ -149,11 +151,7 @@ export const publicRoutes = new Hono<AppEnv>()
 
 // The home page and its feeds, then the same for every section, tag and author.
 listingRoutes("", () => HOME);
-for (const [prefix, kind] of [
-  ["/sections", "section"],
-  ["/tags", "tag"],
-  ["/authors", "author"],
-] as const) {
+for (const [prefix, kind] of ROUTES.listings) {
   listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && isSlug(slug) ? listingOf(kind, slug) : undefined));
 }
 correctionsRoutes();
@@ -161,38 +159,36 @@ correctionsRoutes();
 liveRoutes();
 
 publicRoutes
-  .get("/articles/:slug", (c) => {
+  .get(ROUTES.article, (c) => {
     const slug = c.req.param("slug");
     // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
     if (!isSlug(slug)) return notFound(c);
     return cached(c, () => articlePage(c, slug));
   })
-  .get("/sitemap.xml", (c) =>
+  .get(SITEMAP_PATH, (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: formatTarget(SITEMAP_INDEX),
+        name: { kind: "sitemap-index", edition: DEFAULT_EDITION },
         contentType: XML,
-        tags: [TAGS.sitemap],
         lastModified: false,
         empty: (site) => buildSitemapIndex(site, []),
       }),
     ),
   )
-  .get("/sitemaps/:file{([0-9]{4}-[0-9]{2}|sections|tags|authors)\\.xml}", (c) => {
+  .get(SITEMAP_CHILD_ROUTE, (c) => {
     // A month of articles, or every section, tag or author page: each a prebuilt child.
     const child = c.req.param("file").slice(0, -".xml".length);
-    const target = sitemapChildTarget(child);
-    if (!target) return notFound(c);
-    return cached(c, () =>
-      prebuilt(c, { name: formatTarget(target), contentType: XML, tags: [TAGS.sitemapChild(child)], lastModified: false }),
-    );
+    const of = LISTING_SITEMAPS.find((kind: ListingSitemap) => kind === child);
+    const name: StoredName = of
+      ? { kind: "sitemap-pages", edition: DEFAULT_EDITION, of }
+      : { kind: "sitemap-month", edition: DEFAULT_EDITION, month: child };
+    return cached(c, () => prebuilt(c, { name, contentType: XML, lastModified: false }));
   })
-  .get("/news-sitemap.xml", (c) =>
+  .get(NEWS_SITEMAP_PATH, (c) =>
     cached(c, () =>
       prebuilt(c, {
-        name: formatTarget(NEWS_SITEMAP),
+        name: { kind: "news-sitemap", edition: DEFAULT_EDITION },
         contentType: XML,
-        tags: [TAGS.newsSitemap],
         lastModified: false,
         empty: (site) => buildNewsSitemap(site, [], 0),
       }),
@@ -243,9 +239,8 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       withListing(c, (listing) =>
         cached(c, () =>
           prebuilt(c, {
-            name: archiveDocumentName(listing, archivePart(c), format),
+            name: { kind: "archive", listing, part: archivePart(c), format },
             contentType: FEED_TYPES[format],
-            tags: [archiveTag(listing, archivePart(c))],
             lastModified: true,
           }),
         ),
@@ -255,11 +250,10 @@ function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Li
       withListing(c, (listing) =>
         cached(c, () =>
           prebuilt(c, {
-            name: documentName(listing, format),
+            name: listingName(listing, format),
             contentType: FEED_TYPES[format],
-            tags: [listingTags(listing).feed(format)],
             lastModified: true,
-            selfUrl: absoluteUrl(c.var.site, listingFeedPaths(listing)[format]),
+            feed: true,
             ...(listing.kind === "home" ? { empty: (site: Site) => emptyHomeFeed(site, format) } : {}),
           }),
         ),
@@ -277,41 +271,38 @@ function liveRoutes(): void {
     const slug = c.req.param("slug") ?? "";
     return isSlug(slug) ? then(slug) : notFound(c);
   };
-  publicRoutes.get("/articles/:slug/live.json", (c) =>
+  publicRoutes.get(ROUTES.liveStatus, (c) =>
     withSlug(c, (slug) =>
       cached(c, () =>
         prebuilt(c, {
           name: LIVE_DOCUMENTS.status(slug),
           contentType: "application/json; charset=utf-8",
-          tags: [liveTag(slug)],
           lastModified: false,
         }),
       ),
     ),
   );
   for (const format of FEED_FORMATS) {
-    publicRoutes.get(`/articles/:slug/${FEED_FILES[format]}`, (c) =>
+    publicRoutes.get(ROUTES.liveFeed(format), (c) =>
       withSlug(c, (slug) =>
         cached(c, () =>
           prebuilt(c, {
             name: LIVE_DOCUMENTS.feed(slug, format),
             contentType: FEED_TYPES[format],
-            tags: [liveTag(slug)],
             lastModified: true,
-            selfUrl: absoluteUrl(c.var.site, feedPaths(articlePath(slug))[format]),
+            feed: true,
           }),
         ),
       ),
     );
   }
-  publicRoutes.get("/articles/:slug/updates/:page{[1-9][0-9]{0,4}}", (c) =>
+  publicRoutes.get(ROUTES.liveOlder, (c) =>
     withSlug(c, (slug) => {
       const page = Number(c.req.param("page"));
       return cached(c, () =>
         prebuilt(c, {
           name: LIVE_DOCUMENTS.older(slug, page),
           contentType: HTML,
-          tags: [olderTag(slug, page)],
           lastModified: false,
         }),
       );
@@ -322,7 +313,7 @@ function liveRoutes(): void {
     cached(c, async () => ({
       body: LIVE_SCRIPT,
       contentType: "text/javascript; charset=utf-8",
-      tags: ["live-script"],
+      tags: [TAGS.liveScript],
       final: true,
     })),
   );
@@ -339,13 +330,12 @@ export function notFound(c: Context<AppEnv>): Promise<Response> {
 }
 
 /** A listing page's cache tags; the home page's pages also carry their number. */
-const pageTags = (listing: Listing, page: number): string[] =>
-  listing.kind === "home" ? [listingTags(listing).pages, TAGS.listPage(page)] : [listingTags(listing).pages];
+const pageTags = (listing: Listing, page: number): string[] => documentTags({ kind: "listing-page", listing, page });
 
 /** A listing's first page: one KV read. A new site's home page is rendered empty until its first publish. */
 async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Rendered> {
-  const tags = [listingTags(listing).pages];
-  const document = await getDocument(c.var.store, documentName(listing));
+  const tags = documentTags(listingName(listing));
+  const document = await getDocument(c.var.store, listingName(listing));
   if (!document) {
     if (listing.kind !== "home") return notFoundPage(c, tags);
     const view = listingView(c.var.site, HOME, NO_SUBJECT);
@@ -364,13 +354,19 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   };
 }
 
-/** Pages 2 to MAX_PAGE: the first page's document says how many there are, then one `list` of the index. */
+/**
+ * Pages 2 to MAX_PAGE: the first page's document says how many there are, and the navigation's
+ * (read beside it) what the header shows; then one `list` of the index.
+ */
 async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Promise<Rendered> {
-  const tags = [listingTags(listing).pages];
-  const first = await getDocument(c.var.store, documentName(listing));
+  const tags = documentTags(listingName(listing));
+  const [first, nav] = await Promise.all([
+    getDocument(c.var.store, listingName(listing)),
+    getNavigation(c.var.store, listing.edition),
+  ]);
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
-  const result = await listIndex(c.var.store, listing.name, {
+  const result = await listIndex(c.var.store, listing, {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
     now: c.var.clock.now(),
@@ -383,7 +379,7 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
       entries: result.entries,
       page,
       hasOlder: result.hasMore,
-      nav: navFromHtml(first.body),
+      nav,
     }),
     contentType: HTML,
     tags: pageTags(listing, page),
@@ -392,15 +388,17 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
 }
 
 async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
+  const name = pageName(slug);
   const page = await getPage(c.var.store, slug);
-  const tags = [TAGS.article(slug)];
+  const tags = documentTags(name);
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
   if (meta.state === "gone") {
-    return { body: await renderGone(c.var.site, articlePath(slug)), contentType: HTML, tags, status: 410 };
+    return { body: await renderGone(c.var.site, documentPath(name)), contentType: HTML, tags, status: 410 };
   }
   if (meta.state === "moved") {
-    return { body: "", contentType: HTML, tags, status: 301, location: absoluteUrl(c.var.site, articlePath(meta.to)) };
+    const location = absoluteUrl(c.var.site, documentPath(pageName(meta.to)));
+    return { body: "", contentType: HTML, tags, status: 301, location };
   }
   // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
   if (meta.at > c.var.clock.now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
@@ -430,14 +428,15 @@ async function redirectAnswer(c: Context<AppEnv>, to: string): Promise<Rendered>
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {
   const document = await getDocument(c.var.store, route.name);
+  const tags = documentTags(route.name);
   const body = document?.body ?? (await route.empty?.(c.var.site));
-  if (body === undefined) return notFoundPage(c, route.tags);
+  if (body === undefined) return notFoundPage(c, tags);
   return {
     body,
     contentType: route.contentType,
-    tags: route.tags,
+    tags,
     ...(document ? { etag: document.meta.etag, expiresAt: document.meta.expiresAt, final: document.meta.final === true } : {}),
-    ...(route.selfUrl ? { selfUrl: route.selfUrl } : {}),
+    ...(route.feed ? { selfUrl: absoluteUrl(c.var.site, documentPath(route.name)) } : {}),
     // The time the document was built, not of its newest item: a deletion or a correction that did
     // not bump `updated` must still change Last-Modified, or a reader polling with If-Modified-Since
     // would be told 304 and keep the old feed. Every change rebuilds.
@@ -489,7 +488,6 @@ function correctionsRoutes(): void {
       prebuilt(c, {
         name: correctionsDocument(),
         contentType: HTML,
-        tags: [CORRECTIONS.pageTag],
         lastModified: false,
         empty: (site) => renderCorrectionsPage(site, { entries: [], total: 0, nav: [] }),
       }),
@@ -501,9 +499,8 @@ function correctionsRoutes(): void {
         prebuilt(c, {
           name: correctionsDocument(format),
           contentType: FEED_TYPES[format],
-          tags: [CORRECTIONS.feedTag],
           lastModified: true,
-          selfUrl: absoluteUrl(c.var.site, CORRECTIONS.feeds[format]),
+          feed: true,
           empty: (site) =>
             buildFeed(
               format,

@@ -13,15 +13,23 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { notModified, strongEtag } from "../cache/conditional";
-import { NO_STORE, publicCacheHeaders, TAGS } from "../cache/policy";
-import { absoluteUrl, articlePath, authorPath, sectionPath } from "../core/config";
-import { getDocument } from "../readmodel/store";
-import { type NavSection, navFromHtml } from "../render/layout";
-import { OPENSEARCH_PATH, openSearchDescription, renderSearchPage, SEARCH_JSON_PATH, SEARCH_PATH } from "../render/search";
+import { NO_STORE, publicCacheHeaders } from "../cache/policy";
+import { absoluteUrl } from "../core/config";
+import { getNavigation } from "../readmodel/store";
+import type { NavSection } from "../render/layout";
+import { openSearchDescription, renderSearchPage } from "../render/search";
 import { EMPTY_SEARCH, parseSearch, SEARCH_PAGE_SIZE, type SearchRequest, searchParamsOf } from "../search/query";
 import { type SearchResults, search } from "../search/search";
 import { htmlOf, plainOf } from "../search/snippet";
-import { documentName, HOME } from "../targets/listings";
+import {
+  articlePath,
+  authorPath,
+  OPENSEARCH_PATH,
+  SEARCH_JSON_PATH,
+  SEARCH_PATH,
+  sectionPath,
+  TAGS,
+} from "../targets/document-name";
 import type { ReaderAppEnv } from "./app-env";
 import { readerSecureHeaders } from "./public";
 import { readerSetup } from "./setup";
@@ -148,10 +156,9 @@ function refusal(c: Context<ReaderAppEnv>, format: Format, status: 429, problem:
   return { body: String(body), contentType: HTML, status };
 }
 
-/** The site's sections, read from the home page's prebuilt document (one KV read). */
+/** The site's sections, from the navigation document the pipeline wrote from D1 (one KV read). */
 async function navigation(c: Context<ReaderAppEnv>): Promise<NavSection[]> {
-  const home = await getDocument(c.var.store, documentName(HOME));
-  return home ? navFromHtml(home.body) : [];
+  return getNavigation(c.var.store);
 }
 
 /** The JSON answer: what the page shows, with absolute URLs, and each snippet as text and as HTML. */

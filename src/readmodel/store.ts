@@ -1,44 +1,38 @@
 /**
  * @module readmodel/store
  * The KV read model: what readers read. Every key is written only by the materialiser, from D1's
- * state (see pipeline/materialise.ts); nothing else in the Worker writes KV, and only this module
- * knows a key's name.
+ * state (see pipeline/materialise.ts); nothing else in the Worker writes KV. Documents are named by
+ * their typed `StoredName`, and targets/document-name.ts alone turns one into a key:
  *
- *   page:<slug>                     → the article page's HTML    metadata: PageMeta
- *                                     (or "" with state gone/moved: 410, or 301 to another slug)
- *   listing:<name>                  → a prebuilt document         metadata: DocumentMeta
- *       listing:home                    the home page's first page (HTML)
- *       listing:home:rss, …:json        the feeds
- *       listing:sitemap                 the sitemap index;  listing:sitemap:<yyyy-mm>  one month
- *   index:<listing>:<sort>:<slug>   → ""                         metadata: ListEntry  (pages 2+)
- *   archive:<listing>:<yyyy-mm>:<part>:<format>
- *                                   → an RFC 5005 archive feed   metadata: DocumentMeta
- *                                     (a listing's articles of one month, up to 100 a part)
- *   redirect:<path>                 → where an old path goes (a path or an absolute URL), for the
- *                                     reader's 301 (core/redirects.ts); a path whose key would pass
- *                                     KV's 512 bytes is named by its hash: redirect:#<sha-256>
+ *   an article's page               → its HTML (or "" for gone/moved)   metadata: PageMeta
+ *   a listing's page, feed, sitemap → a prebuilt document                metadata: DocumentMeta
+ *   a listing's index key           → ""                                 metadata: ListEntry (pages 2+)
+ *   an archive part                 → an RFC 5005 archive feed           metadata: DocumentMeta
+ *   an old path's redirect          → where it goes (a path or an absolute URL), for the reader's 301
  *
- * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: one read and
- * one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
+ * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: two reads side by side, the first
+ * page's and the navigation's, and one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
  * (years 0000–9999) newest first. A listing's `generation` in its metadata is the D1 generation
  * it was built from, so the cron can tell a stale listing from a current one with one `list`.
  */
-import { sha256Hex } from "../core/digest";
 import { isFlag, isNumber, isText, pickFields } from "../core/fields";
 import type { ListEntry } from "../core/schema";
+import type { NavSection } from "../render/layout";
+import {
+  DEFAULT_EDITION,
+  documentKey,
+  type Edition,
+  indexPrefix,
+  LISTING_KEY_PREFIX,
+  type Listing,
+  navigationName,
+  pageName,
+  redirectName,
+  type StoredName,
+} from "../targets/document-name";
 
-const PAGE_PREFIX = "page:";
-const LISTING_PREFIX = "listing:";
-const INDEX_PREFIX = "index:";
-const REDIRECT_PREFIX = "redirect:";
-/** KV's limit on a key's length, in bytes. */
-const MAX_KEY_BYTES = 512;
-/** Archive documents keep their own prefix, so the cron's `list` of `listing:` stays short. */
-export const ARCHIVE_PREFIX = "archive:";
-/** 9999-12-31T23:59:59.999Z + 1 ms: later than any date the schema accepts. */
-const SORT_CEILING = 253_402_300_800_000;
-/** Digits of `SORT_CEILING - t` for t back to 0000-01-01 (-62,167,219,200,000). */
-const SORT_DIGITS = 15;
+export { indexKey, sortKey } from "../targets/document-name";
+
 const KV_LIST_LIMIT = 1000;
 // Scheduled articles sort before published ones; list this many extra so they rarely cost a second list.
 const SCHEDULED_HEADROOM = 10;
@@ -118,21 +112,7 @@ export interface StoredPage {
   meta: PageMeta;
 }
 
-const pageKey = (slug: string): string => `${PAGE_PREFIX}${slug}`;
-const listingKey = (name: string): string => (name.startsWith(ARCHIVE_PREFIX) ? name : `${LISTING_PREFIX}${name}`);
-
-/**
- * The sort part of an index key: newest first, for every date from year 0000 to 9999.
- * @example sortKey(Date.parse("1969-07-20T20:17:00Z")) > sortKey(Date.parse("2025-01-01T00:00:00Z")) // true
- */
-export function sortKey(publishedAt: number): string {
-  return String(SORT_CEILING - publishedAt).padStart(SORT_DIGITS, "0");
-}
-
-/** The index key that places an article in a listing. */
-export function indexKey(listing: string, publishedAt: number, slug: string): string {
-  return `${INDEX_PREFIX}${listing}:${sortKey(publishedAt)}:${slug}`;
-}
+const pageKey = (slug: string): string => documentKey(pageName(slug));
 
 function readOptions(store: Store): { cacheTtl?: number } {
   return store.readCacheTtl ? { cacheTtl: store.readCacheTtl } : {};
@@ -152,17 +132,38 @@ export async function getPage(store: Store, slug: string): Promise<StoredPage | 
 }
 
 /** A prebuilt listing document, or null: one KV read. */
-export async function getDocument(store: Store, name: string): Promise<StoredDocument | null> {
+export async function getDocument(store: Store, name: StoredName): Promise<StoredDocument | null> {
   store.ops.reads++;
-  const { value, metadata } = await store.kv.getWithMetadata(listingKey(name), { type: "text", ...readOptions(store) });
+  const key = documentKey(name);
+  const { value, metadata } = await store.kv.getWithMetadata(key, { type: "text", ...readOptions(store) });
   if (value === null) return null;
   const meta = parseDocumentMeta(metadata);
   if (!meta) {
-    console.error(`KV ${listingKey(name)} has no valid document metadata; serving a 404 until the pipeline rebuilds it`);
+    console.error(`KV ${key} has no valid document metadata; serving a 404 until the pipeline rebuilds it`);
     return null;
   }
   const { label, ...rest } = meta;
   return { body: value, meta: label === undefined ? rest : { ...rest, label: decodeLabel(label) } };
+}
+
+/**
+ * The navigation's sections of an edition, as the home page's build wrote them from D1: one KV
+ * read. Missing (a site not yet rebuilt) or broken, the header shows none.
+ */
+export async function getNavigation(store: Store, edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> {
+  const document = await getDocument(store, navigationName(edition));
+  if (!document) return [];
+  try {
+    const parsed: unknown = JSON.parse(document.body);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((item: unknown) => {
+      const section = pickFields(item, { slug: isText, name: isText }) as NavSection | undefined;
+      return section ? [{ slug: section.slug, name: section.name }] : [];
+    });
+  } catch {
+    console.error("KV's navigation document is not JSON; rendering no navigation until the pipeline rebuilds it");
+    return [];
+  }
 }
 
 function decodeLabel(label: string): string {
@@ -186,7 +187,7 @@ export interface IndexPage {
  */
 export async function listIndex(
   store: Store,
-  listing: string,
+  listing: Listing,
   options: { offset: number; limit: number; now: number },
 ): Promise<IndexPage> {
   const visible: ListEntry[] = [];
@@ -194,7 +195,7 @@ export async function listIndex(
   let nextPublishAt: number | undefined;
   store.ops.lists++;
   const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
-    prefix: `${INDEX_PREFIX}${listing}:`,
+    prefix: indexPrefix(listing),
     limit: Math.min(KV_LIST_LIMIT, options.offset + options.limit + 1 + SCHEDULED_HEADROOM),
   });
   for (const key of page.keys) {
@@ -224,12 +225,12 @@ export async function listDocumentGenerations(store: Store): Promise<Map<string,
   do {
     store.ops.lists++;
     const page: KVNamespaceListResult<unknown, string> = await store.kv.list({
-      prefix: LISTING_PREFIX,
+      prefix: LISTING_KEY_PREFIX,
       ...(cursor ? { cursor } : {}),
     });
     for (const key of page.keys) {
       const meta = parseDocumentMeta(key.metadata);
-      generations.set(key.name.slice(LISTING_PREFIX.length), meta ? meta.generation : -1);
+      generations.set(key.name.slice(LISTING_KEY_PREFIX.length), meta ? meta.generation : -1);
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
@@ -248,17 +249,17 @@ export async function deletePage(store: Store, slug: string): Promise<void> {
   await store.kv.delete(pageKey(slug));
 }
 
-export async function deleteDocument(store: Store, name: string): Promise<void> {
+export async function deleteDocument(store: Store, name: StoredName): Promise<void> {
   store.ops.writes++;
-  await store.kv.delete(listingKey(name));
+  await store.kv.delete(documentKey(name));
 }
 
-export async function putDocument(store: Store, name: string, document: StoredDocument): Promise<void> {
+export async function putDocument(store: Store, name: StoredName, document: StoredDocument): Promise<void> {
   store.ops.writes++;
   const { label, ...meta } = document.meta;
   // Metadata travels in an HTTP header on its way to KV: keep the label ASCII (and so its size
   // predictable) by percent-encoding it.
-  await store.kv.put(listingKey(name), document.body, {
+  await store.kv.put(documentKey(name), document.body, {
     metadata: label === undefined ? meta : { ...meta, label: encodeURIComponent(label) },
   });
 }
@@ -273,25 +274,19 @@ export async function deleteIndexEntry(store: Store, key: string): Promise<void>
   await store.kv.delete(key);
 }
 
-/** The key of the redirect document for a path in its normal form (core/redirects.ts). */
-export async function redirectKey(path: string): Promise<string> {
-  const key = `${REDIRECT_PREFIX}${path}`;
-  return new TextEncoder().encode(key).length <= MAX_KEY_BYTES ? key : `${REDIRECT_PREFIX}#${await sha256Hex(path)}`;
-}
-
-/** Where an old path goes, or null: one KV read. */
+/** Where an old path (in targets/redirects.ts's normal form) goes, or null: one KV read. */
 export async function getRedirect(store: Store, path: string): Promise<string | null> {
   store.ops.reads++;
-  const to = await store.kv.get(await redirectKey(path), { type: "text", ...readOptions(store) });
+  const to = await store.kv.get(documentKey(redirectName(path)), { type: "text", ...readOptions(store) });
   return to === null || to === "" ? null : to;
 }
 
 export async function putRedirect(store: Store, path: string, to: string): Promise<void> {
   store.ops.writes++;
-  await store.kv.put(await redirectKey(path), to);
+  await store.kv.put(documentKey(redirectName(path)), to);
 }
 
 export async function deleteRedirectDocument(store: Store, path: string): Promise<void> {
   store.ops.writes++;
-  await store.kv.delete(await redirectKey(path));
+  await store.kv.delete(documentKey(redirectName(path)));
 }

@@ -3,12 +3,13 @@
  * One article: headline, byline, lead figure and the body HTML that was sanitized when stored.
  */
 import { raw } from "hono/html";
-import { absoluteUrl, articlePath, authorPath, type Site, sectionPath, tagPath } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { correctionLabel, noteAnchor } from "../core/corrections";
 import { toRfc3339 } from "../core/dates";
 import { type ResponsiveAttributes, responsiveAttributes } from "../core/responsive-images";
 import type { StoredArticle } from "../core/schema";
 import { absoluteImageUrl, lastChange } from "../feeds/model";
+import { articlePath, authorPath, sectionPath, tagPath } from "../targets/document-name";
 import { PublishedTime } from "./article-meta";
 import { CorrectionNotes } from "./corrections";
 import { Layout, type NavSection, toDocument } from "./layout";

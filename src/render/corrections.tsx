@@ -4,11 +4,12 @@
  * the corrections page, which lists every one, newest first, each linked to its note on its article.
  */
 import { raw } from "hono/html";
-import { articlePath, type Site } from "../core/config";
+import type { Site } from "../core/config";
 import type { StoredCorrection } from "../core/correction-schema";
 import { correctionLabel, noteAnchor } from "../core/corrections";
 import { displayDate, toRfc3339 } from "../core/dates";
 import { CORRECTIONS } from "../targets/corrections";
+import { articlePath } from "../targets/document-name";
 import { Layout, type NavSection, toDocument } from "./layout";
 
 /** A note's label, as every medium shows it: "Correction, 2 December 2026", the date in the site's zone. */

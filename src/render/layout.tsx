@@ -5,10 +5,11 @@
  */
 import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
-import { absoluteUrl, type Site, sectionPath } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { jsonForHtml } from "../core/escape";
 import { HOME_FEED_PATHS } from "../feeds/model";
 import { CORRECTIONS } from "../targets/corrections";
+import { OPENSEARCH_PATH, SEARCH_PATH, sectionPath } from "../targets/document-name";
 import { STYLES } from "./styles";
 
 export interface PageMeta {
@@ -32,21 +33,6 @@ export interface PageMeta {
 export interface NavSection {
   slug: string;
   name: string;
-}
-
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
-
-/**
- * The sections of a page's navigation, read back from the HTML this module rendered: deeper list
- * pages, rendered on request, take the navigation their first page was built with.
- * @example navFromHtml('<nav class="sections" aria-label="Sections"><ul><li><a href="/sections/world">World</a></li></ul></nav>') // [{ slug: "world", name: "World" }]
- */
-export function navFromHtml(html: string): NavSection[] {
-  const nav = /<nav class="sections"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? "";
-  return [...nav.matchAll(/<a href="\/sections\/([a-z0-9-]+)">([^<]*)<\/a>/g)].map(([, slug = "", name = ""]) => ({
-    slug,
-    name: name.replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity),
-  }));
 }
 
 /** The feeds a page advertises for autodiscovery: its listing's own, or the site's. */
@@ -80,7 +66,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
           href={absoluteUrl(site, feeds.json)}
         />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="search" type="application/opensearchdescription+xml" title={site.title} href="/opensearch.xml" />
+        <link rel="search" type="application/opensearchdescription+xml" title={site.title} href={OPENSEARCH_PATH} />
         <meta property="og:site_name" content={site.title} />
         <meta property="og:type" content={meta.type} />
         <meta property="og:title" content={meta.title ?? site.title} />
@@ -108,7 +94,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
               {site.title}
             </a>
             <search aria-label="Site">
-              <form class="site-search" action="/search" method="get">
+              <form class="site-search" action={SEARCH_PATH} method="get">
                 <label for="site-search">Search</label>
                 <input id="site-search" type="search" name="q" autocomplete="off" />
                 <button type="submit">Go</button>

@@ -3,8 +3,9 @@
  * A listing of articles, twenty to a page, with links to older and newer pages: the home page, a
  * section, a tag or an author (with the author's profile).
  */
-import { articlePath, type Site, sectionPath } from "../core/config";
+import type { Site } from "../core/config";
 import type { ListEntry } from "../core/schema";
+import { articlePath, sectionPath } from "../targets/document-name";
 import { PublishedTime } from "./article-meta";
 import { Layout, type NavSection, toDocument } from "./layout";
 

@@ -5,10 +5,11 @@
  * `LiveBlogPosting` structured data. Update HTML was sanitized when it was saved.
  */
 import { raw } from "hono/html";
-import { absoluteUrl, articlePath, type Site } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { toRfc3339 } from "../core/dates";
-import { type Coverage, LIVE_JSON_LD_UPDATES, LIVE_PATHS, updateAnchor } from "../core/live";
+import { type Coverage, LIVE_JSON_LD_UPDATES } from "../core/live";
 import { feedPaths } from "../feeds/model";
+import { articlePath, LIVE_PATHS, updateAnchor } from "../targets/document-name";
 import { Layout, type NavSection, type PageFeeds, toDocument } from "./layout";
 import { LIVE_SCRIPT_PATH } from "./live-script";
 

@@ -4,14 +4,13 @@
  * search, and the OpenSearch description. Matched words arrive as runs of marked text:
  * hono/jsx escapes their text, and only the `<mark>` around a match is markup.
  */
-import { absoluteUrl, articlePath, authorPath, type Site, sectionPath } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { displayDate } from "../core/dates";
 import { type XmlFragment, xml } from "../core/escape";
+import { articlePath, authorPath, OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH, sectionPath } from "../targets/document-name";
 import { Layout, type NavSection, toDocument } from "./layout";
 
-export const SEARCH_PATH = "/search";
-export const SEARCH_JSON_PATH = "/search.json";
-export const OPENSEARCH_PATH = "/opensearch.xml";
+export { OPENSEARCH_PATH, SEARCH_JSON_PATH, SEARCH_PATH } from "../targets/document-name";
 
 /** Text with its matched words marked, in runs (search/snippet.ts makes them). */
 export interface MarkedText {

@@ -16,21 +16,41 @@
  *   news                                              the news sitemap   { kind: "news" }
  *   corrections                                       /corrections       { kind: "corrections" }
  *   live:<slug>                                       a live article's   { kind: "live" }
+ *
+ * Another edition's targets carry its tag first (`es/home`, `es/archive:tag:x`, `es/sitemap:2025-03`),
+ * the default edition's are as above (targets/document-name.ts); a listing's edition is its `Listing`'s.
+ * The documents each target builds are named by targets/document-name.ts's `StoredName`.
  */
-import { liveListingName, parseLiveListing } from "../core/live";
-import { LISTING_SITEMAPS, type ListingSitemap } from "../feeds/sitemap";
 import { CORRECTIONS } from "./corrections";
-import { HOME, type Listing, parseListing } from "./listings";
+import {
+  DEFAULT_EDITION,
+  type Edition,
+  editionSpace,
+  HOME,
+  LISTING_SITEMAPS,
+  type Listing,
+  type ListingSitemap,
+  parseListing,
+  splitEdition,
+} from "./document-name";
 
 export type BuildTarget =
   | { kind: "listing"; listing: Listing }
   | { kind: "archive"; listing: Listing }
-  | { kind: "sitemap-index" }
-  | { kind: "sitemap-month"; month: string }
-  | { kind: "sitemap-pages"; of: ListingSitemap }
-  | { kind: "news" }
-  | { kind: "corrections" }
+  | { kind: "sitemap-index"; edition?: Edition }
+  | { kind: "sitemap-month"; month: string; edition?: Edition }
+  | { kind: "sitemap-pages"; of: ListingSitemap; edition?: Edition }
+  | { kind: "news"; edition?: Edition }
+  | { kind: "corrections"; edition?: Edition }
   | { kind: "live"; slug: string };
+
+/** The edition a target builds for (a live article's documents are keyed by its slug alone). */
+export const targetEdition = (target: BuildTarget): Edition =>
+  "listing" in target ? target.listing.edition : "edition" in target ? (target.edition ?? DEFAULT_EDITION) : DEFAULT_EDITION;
+
+const LIVE = /^live:([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+/** The build target name of a live article's documents. */
+export const liveListingName = (slug: string): string => `live:${slug}`;
 
 const ARCHIVE = "archive:";
 const SITEMAP = "sitemap";
@@ -60,10 +80,11 @@ export const sitemapMonth = (publishedAt: number): string => new Date(publishedA
  * The child sitemap a file under /sitemaps/ stands for, by its name without `.xml`: a month like
  * 2025-03, or `sections`, `tags` or `authors`; undefined for any other name.
  */
-export function sitemapChildTarget(child: string): BuildTarget | undefined {
-  if (MONTH.test(child)) return sitemapMonthTarget(child);
+export function sitemapChildTarget(child: string, edition: Edition = DEFAULT_EDITION): BuildTarget | undefined {
+  if (MONTH.test(child)) return edition ? { kind: "sitemap-month", month: child, edition } : sitemapMonthTarget(child);
   const of = LISTING_SITEMAPS.find((kind) => kind === child);
-  return of ? { kind: "sitemap-pages", of } : undefined;
+  if (!of) return undefined;
+  return edition ? { kind: "sitemap-pages", of, edition } : { kind: "sitemap-pages", of };
 }
 
 /**
@@ -74,11 +95,19 @@ export function sitemapChildTarget(child: string): BuildTarget | undefined {
  * formatTarget(archiveTarget(HOME)) // "archive:home"
  */
 export function formatTarget(target: BuildTarget): string {
+  if ("listing" in target || target.kind === "live") return baseName(target);
+  return `${editionSpace(target.edition ?? DEFAULT_EDITION)}${baseName(target)}`;
+}
+
+function baseName(target: BuildTarget): string {
   switch (target.kind) {
     case "listing":
       return target.listing.name;
-    case "archive":
-      return `${ARCHIVE}${target.listing.name}`;
+    case "archive": {
+      // Another edition's archive is `es/archive:home`: the edition first, like all its targets.
+      const { edition, rest } = splitEdition(target.listing.name) ?? { edition: DEFAULT_EDITION, rest: target.listing.name };
+      return `${editionSpace(edition)}${ARCHIVE}${rest}`;
+    }
     case "sitemap-index":
       return SITEMAP;
     case "sitemap-month":
@@ -103,9 +132,24 @@ export function formatTarget(target: BuildTarget): string {
  * parseTarget("archive:archive:home") // undefined
  */
 export function parseTarget(name: string): BuildTarget | undefined {
+  const split = splitEdition(name);
+  if (!split) return undefined;
+  if (split.edition === DEFAULT_EDITION) return parseDefault(name);
+  const listing = parseListing(name);
+  if (listing) return listingTarget(listing);
+  if (split.rest.startsWith(ARCHIVE)) {
+    const archived = parseListing(`${split.edition}/${split.rest.slice(ARCHIVE.length)}`);
+    return archived ? archiveTarget(archived) : undefined;
+  }
+  const base = parseDefault(split.rest);
+  if (!base || "listing" in base || base.kind === "live") return undefined;
+  return { ...base, edition: split.edition };
+}
+
+function parseDefault(name: string): BuildTarget | undefined {
   if (name === NEWS) return NEWS_SITEMAP;
   if (name === CORRECTIONS.name) return CORRECTIONS_TARGET;
-  const live = parseLiveListing(name);
+  const live = LIVE.exec(name)?.[1];
   if (live) return liveTarget(live);
   if (name === SITEMAP) return SITEMAP_INDEX;
   if (name.startsWith(`${SITEMAP}:`)) return sitemapChildTarget(name.slice(SITEMAP.length + 1));
@@ -119,22 +163,3 @@ export function parseTarget(name: string): BuildTarget | undefined {
 
 /** The home page's target, the one most work touches. */
 export const HOME_TARGET: BuildTarget = listingTarget(HOME);
-
-// A stored document's name is its target's name, or that and a suffix: `home:rss` is built by
-// `home`, `archive:tag:x:2025-03:2:atom` by `archive:tag:x`.
-const DOCUMENT_SUFFIX = /(?::\d{4}-\d{2}:\d+)?:(?:rss|atom|json)$/;
-
-/**
- * The name of the target that builds a stored document (see readmodel/store.ts's key layout).
- * A name that is a target's own is that target's, so the first page of a tag named `rss` (`tag:rss`)
- * is not taken for a feed of `tag`.
- *
- * @example
- * targetNameOfDocument("tag:x:atom") // "tag:x"
- */
-export const targetNameOfDocument = (document: string): string => {
-  if (parseTarget(document)) return document;
-  // A live article's documents: live:<slug>:status and its feeds are built by live:<slug>.
-  const live = /^(live:[^:]+):[a-z]+$/.exec(document);
-  return live?.[1] ?? document.replace(DOCUMENT_SUFFIX, "");
-};

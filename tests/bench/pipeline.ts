@@ -17,7 +17,7 @@
  */
 
 import type { PurgePacing } from "../../src/pipeline/purges";
-import { navFromHtml } from "../../src/render/layout";
+import { navFromHtml } from "../support/nav";
 import type { PurgeRecord, Runtime } from "./runtime";
 import { EDITOR_TOKEN, WORKERS } from "./runtime";
 import { LISTINGS_TIMEOUT_SECONDS, slugFor, type Template } from "./seed";

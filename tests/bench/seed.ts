@@ -9,7 +9,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { absoluteUrl, articlePath, type Site } from "../../src/core/config";
+import { absoluteUrl, type Site } from "../../src/core/config";
 import type { ArticleInput } from "../../src/core/schema";
 import { parseArticleJson } from "../../src/core/source";
 import { taxonomySlug } from "../../src/core/taxonomy";
@@ -25,6 +25,7 @@ import {
   sitemapMonth,
   sitemapMonthTarget,
 } from "../../src/targets/build-target";
+import { articlePath } from "../../src/targets/document-name";
 import { listingsFor } from "../../src/targets/listings";
 import { ROOT } from "./config";
 import { EDITOR_TOKEN } from "./runtime";
@@ -250,7 +251,7 @@ const insertLinks = (table: "article_tags" | "article_authors", column: "tag_slu
  * LARGE_SECTIONS[i % 3], with the template's tags and author, linked as a PUT links them. The
  * listings are those a publish of each article names (src/editorial/publishing.ts `workFor`): the
  * home page, its section, tags and authors and their archives, the sitemap index, its month, the
- * listing sitemaps and the news sitemap. `nav_built` records the navigation these rows give, so the
+ * listing sitemaps and the news sitemap. `navigation_built` records the navigation these rows give, so the
  * first build does not start a second rebuild for it. Nothing is built here: see bench/pipeline.ts.
  * Not written: revisions (the read paths never read them).
  */
@@ -357,7 +358,9 @@ export async function seedArticlesWithSql(
   // The navigation as the home page's builder reads it, recorded as built (pipeline/listing-builders.ts).
   const nav = JSON.stringify(await loadNav(db, Date.now()));
   await db
-    .prepare("INSERT INTO meta (key, value) VALUES ('nav_built', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .prepare(
+      "INSERT INTO meta (key, value) VALUES ('navigation_built', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
     .bind(nav)
     .run();
   return { count, buildSeconds, insertSeconds, listings: listings.size };

@@ -12,9 +12,10 @@ import { queueListings } from "../../src/data/pipeline";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import type { Materialiser } from "../../src/pipeline/materialise";
 import { LEASE_MS } from "../../src/pipeline/materialise";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import type { MessageBody } from "../../src/pipeline/messages";
 import { RESEND_AFTER_MS } from "../../src/pipeline/outbox";
 import { createStore, getDocument } from "../../src/readmodel/store";
+import { HOME, listingName } from "../../src/targets/document-name";
 import {
   articleFile,
   clock,
@@ -105,7 +106,7 @@ async function applyOutbox(m: Materialiser) {
     id: `m${i}`,
     timestamp: new Date(clock.now()),
     attempts: 1,
-    body: { kind: row.kind, target: row.target, id: row.id } satisfies PipelineMessage,
+    body: { kind: row.kind, target: row.target, id: row.id } satisfies MessageBody,
   }));
   const batch = createMessageBatch("broadsheet-pipeline", messages);
   const ctx = createExecutionContext();
@@ -400,13 +401,13 @@ describe("coalesced listings", () => {
     clock.advance(LEASE_MS + 1000);
     await publish("later", { title: "Later story", published: "2025-02-01T00:00:00Z" });
     const store = createStore(env.ARTICLES);
-    expect((await getDocument(store, "home"))?.body).toContain("Later story");
+    expect((await getDocument(store, listingName(HOME)))?.body).toContain("Later story");
     // Then the older build wakes and finishes last. It finds D1's generation moved past what it
     // wrote, and builds again from D1's current state: no cron run is needed.
     resume();
     expect((await older).failed).toEqual([]);
     await drainQueues();
-    expect((await getDocument(store, "home"))?.body).toContain("Later story");
+    expect((await getDocument(store, listingName(HOME)))?.body).toContain("Later story");
     expect(await (await request("/")).text()).toContain("Later story");
   });
 });

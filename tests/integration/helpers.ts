@@ -17,7 +17,7 @@ import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
 import { mediaNameOf } from "../../src/media/store";
 import { createNewsroom } from "../../src/newsroom/index";
-import { DEAD_LETTER_QUEUE, type PipelineMessage } from "../../src/pipeline/messages";
+import { DEAD_LETTER_QUEUE, type MessageBody } from "../../src/pipeline/messages";
 import type { PurgeMode, Purger } from "../../src/pipeline/purges";
 import { createReader } from "../../src/reader/index";
 
@@ -87,7 +87,7 @@ export const reader = createReader({ clock });
 const SITE_URL = "https://news.example";
 
 /** Every message the newsroom sent to a queue and no consumer has taken yet, by queue name. */
-const sent = new Map<string, Array<{ body: PipelineMessage; attempts: number }>>();
+const sent = new Map<string, Array<{ body: MessageBody; attempts: number }>>();
 /** How many deliveries a message gets before it goes to the dead-letter queue (wrangler.newsroom.toml). */
 const MAX_DELIVERIES = 9;
 
@@ -98,7 +98,7 @@ const MAX_DELIVERIES = 9;
 function watchedQueue(queue: Queue, name: string): Queue {
   const record = (bodies: unknown[]) => {
     const list = sent.get(name) ?? [];
-    for (const body of bodies) list.push({ body: body as PipelineMessage, attempts: 1 });
+    for (const body of bodies) list.push({ body: body as MessageBody, attempts: 1 });
     sent.set(name, list);
   };
   return new Proxy(queue, {

@@ -11,10 +11,10 @@ import { siteFromEnv } from "../../src/core/config";
 import { schedulePurgeStatements } from "../../src/data/pipeline";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import type { Materialiser } from "../../src/pipeline/materialise";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import type { MessageBody } from "../../src/pipeline/messages";
 import { flushPurges } from "../../src/pipeline/purges";
 import { createStore } from "../../src/readmodel/store";
-import { navFromHtml } from "../../src/render/layout";
+import { navFromHtml } from "../support/nav";
 import { clock, drainQueues, FANOUT_PAGE_IN_TESTS, publish, publishSeries, request, runCron, TOKEN } from "./helpers";
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
@@ -36,7 +36,7 @@ function materialiser(options: { kv?: KVNamespace; purge?: (tags: string[]) => P
 }
 
 /** A batch of messages as the queue would deliver them. */
-function batchOf(bodies: PipelineMessage[], attempts = 1) {
+function batchOf(bodies: MessageBody[], attempts = 1) {
   return createMessageBatch(
     "broadsheet-pipeline",
     bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(clock.now()), attempts, body })),

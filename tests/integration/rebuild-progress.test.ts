@@ -6,7 +6,7 @@
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { PipelineMessage } from "../../src/pipeline/messages";
+import type { MessageBody } from "../../src/pipeline/messages";
 import { startRebuild } from "../../src/pipeline/status";
 import { clock, drainQueues, newsroom, publish, testEnv } from "./helpers";
 
@@ -20,7 +20,7 @@ const latestRebuild = () =>
   env.DB.prepare("SELECT total, done, finished_at FROM rebuilds ORDER BY id DESC LIMIT 1").first<RebuildRow>();
 
 /** Delivers `bodies` to the newsroom's consumer as one batch of the rebuild queue, and nothing more. */
-async function deliver(bodies: PipelineMessage[]): Promise<void> {
+async function deliver(bodies: MessageBody[]): Promise<void> {
   const batch = createMessageBatch(
     "broadsheet-rebuild",
     bodies.map((body, i) => ({ id: `r${i}`, timestamp: new Date(clock.now()), attempts: 1, body })),

@@ -17,28 +17,32 @@ import {
   sitemapChildTarget,
   sitemapMonth,
   sitemapMonthTarget,
-  targetNameOfDocument,
 } from "../../src/targets/build-target";
-import { archiveDocumentName, documentName, HOME, listingOf } from "../../src/targets/listings";
+import { homeOf } from "../../src/targets/document-name";
+import { HOME, listingOf } from "../../src/targets/listings";
 
 const slug = fc.stringMatching(/^[a-z0-9]{1,8}(?:-[a-z0-9]{1,8}){0,2}$/);
+/** The default edition, or another one's lower-case tag. */
+const edition = fc.constantFrom("", "es", "pt-br", "zh-hans", "ar");
 const listing = fc.oneof(
   fc.constant(HOME),
+  edition.map(homeOf),
   fc
-    .tuple(fc.constantFrom("section", "tag", "author") as fc.Arbitrary<"section" | "tag" | "author">, slug)
-    .map(([kind, s]) => listingOf(kind, s)),
+    .tuple(fc.constantFrom("section", "tag", "author") as fc.Arbitrary<"section" | "tag" | "author">, slug, edition)
+    .map(([kind, s, e]) => listingOf(kind, s, e)),
 );
+const inEdition = (t: BuildTarget, e: string): BuildTarget => (e ? ({ ...t, edition: e } as BuildTarget) : t);
 const month = fc
   .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }))
   .map(([y, m]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}`);
 const target: fc.Arbitrary<BuildTarget> = fc.oneof(
   listing.map(listingTarget),
   listing.map(archiveTarget),
-  fc.constant(SITEMAP_INDEX),
-  month.map(sitemapMonthTarget),
-  fc.constantFrom(...LISTING_SITEMAPS).map((of): BuildTarget => ({ kind: "sitemap-pages", of })),
-  fc.constant(NEWS_SITEMAP),
-  fc.constant(CORRECTIONS_TARGET),
+  edition.map((e) => inEdition(SITEMAP_INDEX, e)),
+  fc.tuple(month, edition).map(([m, e]) => inEdition(sitemapMonthTarget(m), e)),
+  fc.tuple(fc.constantFrom(...LISTING_SITEMAPS), edition).map(([of, e]) => inEdition({ kind: "sitemap-pages", of }, e)),
+  edition.map((e) => inEdition(NEWS_SITEMAP, e)),
+  edition.map((e) => inEdition(CORRECTIONS_TARGET, e)),
   slug.map(liveTarget),
 );
 // Names near the real ones: the pieces targets are made of, joined at random.
@@ -58,6 +62,8 @@ const nearName = fc
       "2025-03",
       "tags",
       "x",
+      "es/",
+      "/",
       "-",
       "",
       "A",
@@ -67,7 +73,7 @@ const nearName = fc
     },
   )
   .map((parts) => parts.join(""));
-const format = fc.constantFrom<FeedFormat>("rss", "atom", "json");
+const _format = fc.constantFrom<FeedFormat>("rss", "atom", "json");
 
 describe("build targets", () => {
   it("spell every target as it was spelt before it was typed", () => {
@@ -81,10 +87,18 @@ describe("build targets", () => {
     expect(formatTarget({ kind: "sitemap-pages", of: "sections" })).toBe("sitemap:sections");
     expect(formatTarget(CORRECTIONS_TARGET)).toBe("corrections");
     expect(formatTarget(liveTarget("election-night"))).toBe("live:election-night");
-    expect(targetNameOfDocument("live:election-night:status")).toBe("live:election-night");
-    expect(targetNameOfDocument("live:election-night:atom")).toBe("live:election-night");
     expect(formatTarget(NEWS_SITEMAP)).toBe("news");
     expect(sitemapMonth(Date.parse("2025-03-31T23:59:59Z"))).toBe("2025-03");
+  });
+
+  it("put another edition's tag first in every target's name but a live article's", () => {
+    expect(formatTarget(listingTarget(homeOf("es")))).toBe("es/home");
+    expect(formatTarget(listingTarget(listingOf("section", "world", "pt-br")))).toBe("pt-br/section:world");
+    expect(formatTarget(archiveTarget(listingOf("tag", "x", "ar")))).toBe("ar/archive:tag:x");
+    expect(formatTarget({ kind: "sitemap-month", month: "2025-03", edition: "es" })).toBe("es/sitemap:2025-03");
+    expect(parseTarget("es/archive:home")).toEqual(archiveTarget(homeOf("es")));
+    for (const name of ["es/live:x", "ES/home", "/home", "es/", "es/es/home", "e/home"])
+      expect(parseTarget(name), name).toBeUndefined();
   });
 
   it("parse what they format, and format what they parse", () => {
@@ -137,18 +151,5 @@ describe("build targets", () => {
         expect(builderFor(name) !== undefined).toBe(parseTarget(name) !== undefined);
       }),
     );
-  });
-
-  it("know which target built each stored document, even a tag named like a feed", () => {
-    fc.assert(
-      fc.property(listing, format, month, fc.integer({ min: 1, max: 99 }), (l, f, m, part) => {
-        expect(targetNameOfDocument(documentName(l))).toBe(formatTarget(listingTarget(l)));
-        expect(targetNameOfDocument(documentName(l, f))).toBe(formatTarget(listingTarget(l)));
-        expect(targetNameOfDocument(archiveDocumentName(l, { month: m, part }, f))).toBe(formatTarget(archiveTarget(l)));
-      }),
-    );
-    expect(targetNameOfDocument("tag:rss")).toBe("tag:rss");
-    expect(targetNameOfDocument("tag:rss:atom")).toBe("tag:rss");
-    expect(targetNameOfDocument("sitemap:2025-03")).toBe("sitemap:2025-03");
   });
 });

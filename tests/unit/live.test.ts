@@ -11,13 +11,13 @@ import {
   newUpdateId,
   olderPageCount,
   olderPageOf,
-  parseLiveListing,
   UPDATE_ID_PATTERN,
 } from "../../src/core/live";
 import { renderBody } from "../../src/core/markdown";
 import { articleInputSchema, liveUpdateInputSchema, validate } from "../../src/core/schema";
 import { liveTime } from "../../src/render/live";
 import { LIVE_SCRIPT } from "../../src/render/live-script";
+import { parseTarget } from "../../src/targets/build-target";
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -55,8 +55,8 @@ describe("pages of updates", () => {
   });
 
   it("name their build target after the article, and nothing else", () => {
-    expect(parseLiveListing("live:election-night")).toBe("election-night");
-    for (const name of ["live:", "live:Bad", "live:a:b", "home", "live:-x"]) expect(parseLiveListing(name), name).toBeUndefined();
+    expect(parseTarget("live:election-night")).toEqual({ kind: "live", slug: "election-night" });
+    for (const name of ["live:", "live:Bad", "live:a:b", "live:-x"]) expect(parseTarget(name), name).toBeUndefined();
   });
 
   it("give updates short random ids", () => {

@@ -1,11 +1,11 @@
 /**
- * core/redirects.ts on hostile input (property tests): whatever `from` and `to` an editor or an
+ * targets/redirects.ts on hostile input (property tests): whatever `from` and `to` an editor or an
  * import sends, what is accepted is a path on this site or an http(s) URL, with nothing that could
  * split a header or run a script; and planning keeps every chain at one hop, or finds the loop.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkFrom, checkTo, planRedirects, type Redirect, redirectLookupPath, targetKey } from "../../src/core/redirects";
+import { checkFrom, checkTo, planRedirects, type Redirect, redirectLookupPath, targetKey } from "../../src/targets/redirects";
 
 const SITE = "https://news.example";
 /** Controls, space, DEL and the C1 controls: never in a stored path or URL. */

@@ -12,8 +12,8 @@
 import { readFile } from "node:fs/promises";
 import * as v from "valibot";
 import { LIMITS } from "../../core/limits";
-import { checkFrom } from "../../core/redirects";
 import { validateSlug } from "../../core/schema";
+import { checkFrom } from "../../targets/redirects";
 import type { Progress } from "../progress";
 import { slugify } from "../scrape/text";
 import type { SiteApi } from "../site-api";

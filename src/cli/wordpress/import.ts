@@ -16,6 +16,7 @@ import { type FieldProblem, validateSlug } from "../../core/schema";
 import { parseArticleFile } from "../../core/source";
 import { taxonomySlug } from "../../core/taxonomy";
 import { contentVersion } from "../../editorial/article";
+import { articlePath } from "../../targets/document-name";
 import type { Progress } from "../progress";
 import { ApiFailure, type SiteApi } from "../site-api";
 import type { Attachment } from "./content";
@@ -171,7 +172,7 @@ export async function postSink(options: {
       for (const name of post.dropped) report.shortcodesDropped[name] = (report.shortcodesDropped[name] ?? 0) + 1;
       await withImages(post, options.uploads, options.uploadsMarker, api, uploaded, report);
       if (!(await sendPost(post, api, live, report, options.log))) return;
-      for (const from of post.oldPaths) redirects.push({ from, to: `/articles/${post.slug}` });
+      for (const from of post.oldPaths) redirects.push({ from, to: articlePath(post.slug) });
       if (redirects.length >= REDIRECT_BATCH) await flushRedirects();
     },
     finish: flushRedirects,

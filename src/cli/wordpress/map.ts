@@ -10,8 +10,8 @@
  */
 import { dump } from "js-yaml";
 import { LIMITS } from "../../core/limits";
-import { checkFrom } from "../../core/redirects";
 import { validateSlug } from "../../core/schema";
+import { checkFrom } from "../../targets/redirects";
 import { slugify } from "../scrape/text";
 import { type Attachment, convertContent } from "./content";
 import type { WxrAuthor, WxrCategory, WxrItem } from "./wxr";

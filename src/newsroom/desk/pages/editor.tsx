@@ -8,6 +8,7 @@ import type { Child } from "hono/jsx";
 import { CORRECTION_KINDS, type CorrectionKind, correctionLabel } from "../../../core/corrections";
 import { LIMITS } from "../../../core/limits";
 import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
+import { articlePath } from "../../../targets/document-name";
 import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";
 import { formatTime } from "../time-zone";
@@ -285,7 +286,7 @@ function ArticleTools(props: EditorProps & { slug: string }) {
         {status === "published" ? (
           <>
             {" · "}
-            <a href={`/articles/${slug}`}>View on the site</a>
+            <a href={articlePath(slug)}>View on the site</a>
           </>
         ) : null}
       </p>

@@ -3,6 +3,8 @@
  * Beside a live article in the editor: one short form to post an update, and the latest few
  * updates with their times. Editing and removing updates is the API's (newsroom/api-live.ts).
  */
+
+import { LIVE_PATHS } from "../../../targets/document-name";
 import { formatTime } from "../time-zone";
 
 /** An update as the desk lists it. */
@@ -77,7 +79,7 @@ export function LiveUpdateForm(props: LiveDeskProps) {
           <ul>
             {props.updates.map((update) => (
               <li>
-                <a href={`/articles/${slug}#update-${update.id}`}>{formatTime(update.at, props.zone)}</a> {update.label}
+                <a href={LIVE_PATHS.update(slug, update.id)}>{formatTime(update.at, props.zone)}</a> {update.label}
                 {update.pinned ? " (key event)" : null}
               </li>
             ))}

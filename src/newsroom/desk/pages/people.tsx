@@ -4,6 +4,7 @@
  * the site's navigation), for editors to keep without the API.
  */
 import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
+import { authorPath, sectionPath } from "../../../targets/document-name";
 import { TableScroll } from "./layout";
 
 /** The values an author's form shows: as stored, or as the editor sent them. */
@@ -45,7 +46,7 @@ export function AuthorsPage(props: {
     <>
       {slug ? (
         <p>
-          <a href="/desk/authors">All authors</a> · <a href={`/authors/${slug}`}>The author's page</a>
+          <a href="/desk/authors">All authors</a> · <a href={authorPath(slug)}>The author's page</a>
         </p>
       ) : (
         <TableScroll label="Authors">
@@ -133,7 +134,7 @@ export function SectionsPage(props: { sections: SectionRow[] }) {
       {props.sections.map((section) => (
         <form method="post" action={`/desk/sections/${section.slug}`} class="section-row" aria-label={`Section ${section.name}`}>
           <div class="field">
-            <label for={`name-${section.slug}`}>Name of /sections/{section.slug}</label>
+            <label for={`name-${section.slug}`}>Name of {sectionPath(section.slug)}</label>
             <input id={`name-${section.slug}`} name="name" type="text" value={section.name} required />
           </div>
           <div class="field">

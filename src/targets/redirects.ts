@@ -1,5 +1,5 @@
 /**
- * @module core/redirects
+ * @module targets/redirects
  * Redirects from any old path on the site to a new path or another site: checking what an editor
  * (or an import) sends, the one normal form of a path that the newsroom stores and the reader looks
  * up, and collapsing chains to one hop. Pure: the newsroom's D1 module and the reader both use it.
@@ -13,10 +13,15 @@
  * at most one query parameter (`?p=123`), kept as written.
  */
 
+import { isServedPath } from "./document-name";
+
 /** Redirects one request may send. */
 export const MAX_REDIRECTS_PER_REQUEST = 1000;
-/** A `from` past this many characters (in its normal, percent-encoded form) is refused. */
-export const MAX_FROM_LENGTH = 1024;
+/**
+ * A `from` past this many characters (in its normal form, percent-encoded, so ASCII) is refused:
+ * its KV key (`redirect:` and the path) must stay within KV's 512 bytes.
+ */
+export const MAX_FROM_LENGTH = 500;
 /** A `to` past this many characters is refused. */
 export const MAX_TO_LENGTH = 2048;
 
@@ -34,47 +39,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
- * Paths the reader answers itself, whatever is stored: a redirect from one of them would never be
- * served, so it is refused rather than stored. An article's old slug redirects when it is renamed.
+ * Whether the reader answers `path` itself, whatever is stored: a redirect from such a path would
+ * never be served, so it is refused rather than stored. An article's old slug redirects when it is
+ * renamed. The paths are targets/document-name.ts's, which alone spells them.
  */
-const RESERVED_PREFIXES = [
-  "/articles/",
-  "/sections/",
-  "/tags/",
-  "/authors/",
-  "/media/",
-  "/sitemaps/",
-  "/page/",
-  "/archive/",
-  "/api/",
-  "/desk/",
-  "/preview/",
-  "/corrections/",
-];
-const RESERVED_PATHS = new Set([
-  "/",
-  "/rss.xml",
-  "/atom.xml",
-  "/feed.json",
-  "/sitemap.xml",
-  "/news-sitemap.xml",
-  "/robots.txt",
-  "/favicon.svg",
-  "/favicon.ico",
-  "/corrections",
-  "/search",
-  "/search.json",
-  "/opensearch.xml",
-  "/api",
-  "/desk",
-  "/preview",
-  "/live.js",
-]);
-
-/** Whether the reader serves `path` (a normal path without its query) itself. */
-export function isReservedPath(path: string): boolean {
-  return RESERVED_PATHS.has(path) || RESERVED_PREFIXES.some((prefix) => path.startsWith(prefix)) || path.startsWith("/live-");
-}
+export const isReservedPath = (path: string): boolean => isServedPath(path);
 
 /** A query the reader looks a redirect up for: one `name=value` pair, not a tracking parameter. */
 export function isRedirectQuery(search: string): boolean {
