@@ -1,7 +1,10 @@
 /**
  * @module cli/import
  * `npm run import -- <file-or-folder> [--out articles/] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout] [--json]`
+ * `npm run import -- --from wordpress|ghost EXPORT [--uploads DIR] --site URL [--dry-run] [--json]`
  *
+ * With `--from`, a whole site moves in from its export: see ./wordpress/import.ts and
+ * ./ghost/ghost.ts. Otherwise:
  * Turns text scraped from news pages, or saved .html pages, into article files for an editor to
  * review. The cleaning is `cleanScrape` (./scrape/clean-scrape.ts) and the HTML reading `htmlToText`
  * (./scrape/html.ts); this file reads, checks each result with the Worker's own schema, writes, and
@@ -14,16 +17,30 @@ import { parseArgs } from "node:util";
 import type { FieldProblem } from "../core/schema";
 import { validateSlug } from "../core/schema";
 import { parseArticleFile } from "../core/source";
+import { importGhost } from "./ghost/ghost";
+import { createProgress } from "./progress";
 import { fileComments, formatArticleFile } from "./scrape/article-file";
 import { cleanScrape } from "./scrape/clean-scrape";
 import { htmlToText } from "./scrape/html";
 import { slugify } from "./scrape/text";
 import type { ImportedArticle, ScrapeOptions, ScrapeReport } from "./scrape/types";
+import { siteApi } from "./site-api";
+import { importWordPress, reportText } from "./wordpress/import";
+import { WxrError } from "./wordpress/wxr";
 
 export const DEFAULT_OUT = "articles";
 /** The environment setting that gives a default category, like --category. */
 export const CATEGORY_ENV = "BROADSHEET_DEFAULT_CATEGORY";
 const USAGE = `Usage: npm run import -- <file or folder> [--out DIR] [--category NAME] [--published ISO] [--slug SLUG] [--force] [--stdout] [--json]
+       npm run import -- --from wordpress export.xml [--uploads DIR] --site URL [--dry-run] [--json]
+       npm run import -- --from ghost export.json [--uploads DIR] --site URL [--dry-run] [--json]
+
+  --from wordpress  import a whole WordPress site from its export (Tools → Export, WXR 1.1 or 1.2):
+                    posts in every status, authors, sections and tags, images from --uploads (a copy
+                    of wp-content/uploads), and a 301 from every old URL; run it again to update
+                    what changed. The editor token is read from BROADSHEET_TOKEN.
+  --from ghost      the same from Ghost's JSON export (versions 2 to 5); --uploads is a copy of
+                    content/images. See docs/importing.md.
 
   file or folder    the text scraped from one article's page (.txt), or a saved page (.html);
                     or a folder: every .txt, .html and .htm file in it
@@ -274,6 +291,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return OK;
   }
+  if (values.from !== undefined) return importSite(values, positionals);
   const [input, ...extra] = positionals;
   if (input === undefined || extra.length > 0) {
     const problem =
@@ -322,8 +340,70 @@ function parseCommandLine() {
       stdout: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      from: { type: "string" },
+      uploads: { type: "string" },
+      site: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
     },
   });
+}
+
+/** `--from wordpress`: a whole site from its export, through the site's API. */
+async function importSite(values: ReturnType<typeof parseCommandLine>["values"], positionals: string[]): Promise<number> {
+  const [file, ...extra] = positionals;
+  if (values.from !== "wordpress" && values.from !== "ghost") {
+    console.error(`--from ${values.from} is not a source this tool reads: use wordpress or ghost.\n\n${USAGE}`);
+    return USAGE_ERROR;
+  }
+  if (file === undefined || extra.length) {
+    console.error(`Give one export file.\n\n${USAGE}`);
+    return USAGE_ERROR;
+  }
+  const dryRun = values["dry-run"];
+  const token = process.env.BROADSHEET_TOKEN;
+  if (!dryRun && (!values.site || !token)) {
+    console.error(
+      !values.site
+        ? `--site URL is required (or --dry-run).\n\n${USAGE}`
+        : "BROADSHEET_TOKEN is not set: export the editor token first.",
+    );
+    return USAGE_ERROR;
+  }
+  if (
+    values.uploads !== undefined &&
+    !(await stat(values.uploads).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
+    console.error(`--uploads ${values.uploads} is not a folder`);
+    return USAGE_ERROR;
+  }
+  const log = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  const run = {
+    file,
+    uploads: values.uploads,
+    api: !dryRun && values.site && token ? siteApi({ site: values.site, token }) : undefined,
+    now: Date.now(),
+    progress: createProgress({ unit: "posts" }),
+    log,
+  };
+  try {
+    const report = values.from === "ghost" ? await importGhost(run) : await importWordPress(run);
+    if ("problem" in report) {
+      console.error(`✗ ${file} ${report.problem}`);
+      return FAILED;
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else for (const line of reportText(report, dryRun)) log(line);
+    return report.failed.length || report.redirectsRefused.length ? FAILED : OK;
+  } catch (error) {
+    if (error instanceof WxrError) {
+      console.error(`✗ ${file}: ${error.message}`);
+      return FAILED;
+    }
+    throw error;
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,7 +3,8 @@
  * The pipeline's state in the editorial database: this module owns every statement on `outbox`,
  * `listings`, `meta`, `archives`, `documents`, `rebuilds`, `pending_purges`, `purge_bucket`,
  * `dead_letters` and `pipeline_failures` (but emptying the trash, which queues the pages of an
- * article's old slugs in its own batch: data/articles.ts). A change's outbox rows are written in
+ * article's old slugs in its own batch: data/articles.ts; and redirects from old paths, whose
+ * outbox rows of kind `redirect` are written and completed with them: data/redirects.ts). A change's outbox rows are written in
  * the change's own guarded batch (`outboxStatements`).
  */
 
@@ -21,7 +22,7 @@ export interface OutboxWork {
 }
 
 /** What an outbox row asks for; pipeline/messages.ts carries the same kinds on the queues. */
-export const OUTBOX_KINDS = ["article", "listing", "fanout", "purge", "websub"] as const;
+export const OUTBOX_KINDS = ["article", "listing", "fanout", "purge", "websub", "redirect"] as const;
 
 const json = (values: readonly unknown[]): string => JSON.stringify(values);
 
@@ -225,7 +226,7 @@ const completeTarget = statement<{ kind: string; target: string; id: number }>(
 const completeRow = statement<{ id: number }>("DELETE FROM outbox WHERE id = :id");
 
 /**
- * Deletes the rows a consumer applied. For a listing or an article, older rows for the same target
+ * Deletes the rows a consumer applied. For a listing, an article or a redirect, older rows for the same target
  * go too: applying D1's current state covered them.
  */
 export function completeStatements(
@@ -233,7 +234,7 @@ export function completeStatements(
   message: { kind: string; target: string; id?: number | undefined },
 ): D1PreparedStatement[] {
   if (message.id === undefined) return [];
-  if (message.kind === "article" || message.kind === "listing")
+  if (message.kind === "article" || message.kind === "listing" || message.kind === "redirect")
     return [completeTarget(db, { kind: message.kind, target: message.target, id: message.id })];
   return [completeRow(db, { id: message.id })];
 }

@@ -39,6 +39,7 @@ export const TABLES = [
   "article_tags",
   "article_authors",
   "redirects",
+  "path_redirects",
   "outbox",
   "listings",
   "meta",

@@ -44,6 +44,7 @@ import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
 import { presenceApi } from "./api-presence";
+import { redirectsApi } from "./api-redirects";
 import { searchApi } from "./api-search";
 import { workflowApi } from "./api-workflow";
 import type { AppEnv } from "./app-env";
@@ -213,6 +214,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", liveApi)
   // Search: POST /api/search/reindex (newsroom/api-search.ts).
   .route("/", searchApi)
+  // Redirects from old paths: /api/redirects (newsroom/api-redirects.ts).
+  .route("/", redirectsApi)
   .get("/authors", requires("articles:read"), async (c) =>
     c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }),
   )

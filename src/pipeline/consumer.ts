@@ -24,9 +24,10 @@ import { applyArticles, applyListing, type ListingState, type Materialiser, ping
 import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, toBody, workKey, workTarget } from "./messages";
 import { sendOutbox } from "./outbox";
 import { type FlushReport, flushPurges, HOLD_MS } from "./purges";
+import { applyRedirects } from "./redirect-builder";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
-const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
+const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, redirect: 1, listing: 2, purge: 3, websub: 4 };
 /** A listing another consumer is building is looked at again after this. */
 const BUSY_DELAY_SECONDS = 2;
 
@@ -75,6 +76,7 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
       throw error;
     }));
   const pings: Group[] = [];
+  const redirects: Group[] = [];
   const rebuildDone = new Map<number, number>();
   // Whether each message is older than D1's state, asked once for the whole batch, before any work.
   const current = await currentGenerations(
@@ -94,6 +96,10 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
     const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;
     if (message.kind === "websub") {
       pings.push(group);
+      continue;
+    }
+    if (message.kind === "redirect") {
+      redirects.push(group);
       continue;
     }
     try {
@@ -141,6 +147,7 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
     for (const { group, label } of done) retryGroup(m, group, error, report, label);
     rebuildDone.clear();
   }
+  if (redirects.length) await applyRedirectGroups(m, redirects, report);
   if (pings.length) await applyPings(m, pings, report);
   await recordRebuildProgress(m, rebuildDone);
   // Work that builds left behind (WebSub pings, listings to rebuild again) goes out now, not at the cron.
@@ -178,6 +185,22 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
   for (const delivery of group.deliveries) delivery.retry({ delaySeconds: retryDelaySeconds(delivery.attempts) });
   // Recorded without waiting on it: a D1 failure here must not hide the retry.
   m.db.batch(failureStatements(m.db, outboxRowOf(group.message), attempts, text, m.clock.now())).catch(() => undefined);
+}
+
+/** Every old path's redirect in the batch together: one D1 read, one purge (pipeline/redirect-builder.ts). */
+async function applyRedirectGroups(m: Materialiser, groups: Group[], report: BatchReport): Promise<void> {
+  try {
+    await applyRedirects(
+      m,
+      groups.flatMap((g) => (g.message.kind === "redirect" ? [g.message] : [])),
+    );
+    for (const group of groups) {
+      for (const delivery of group.deliveries) delivery.ack();
+      report.applied.push(`redirect:${workTarget(group.message)}`);
+    }
+  } catch (error) {
+    for (const group of groups) retryGroup(m, group, error, report, `redirect:${workTarget(group.message)}`);
+  }
 }
 
 /** Every feed that changed in the batch, in one request to the hub. */

@@ -1,17 +1,19 @@
 /**
  * @module pipeline/messages
  * What travels on the pipeline's queues. A message names one piece of read-model work (an article
- * page, a listing's documents, a WebSub ping, a fan-out) and the generation of D1's state it was
+ * page, a listing's documents, an old path's redirect, a WebSub ping, a fan-out) and the generation of D1's state it was
  * sent for. Outbox rows become messages one to one; a fan-out becomes one message per document.
  * In the Worker a message's work is typed (`PipelineWork`); on the queue and in D1 it is a kind and
  * a target string, written by `workTarget` and read by `decodeWork`, the one codec.
  */
+
 import { isSlug } from "../core/slug";
 import { type BuildTarget, formatTarget, parseTarget } from "../targets/build-target";
 import { DEFAULT_EDITION, type StoredName } from "../targets/document-name";
+import { MAX_FROM_LENGTH } from "../targets/redirects";
 
 /** The kinds of work a message carries. `purge` is only read from outbox rows written before the queue. */
-export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge";
+export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge" | "redirect";
 
 /** What a fan-out covers: every article's page, or every build target. */
 export type FanoutScope = "articles" | "listings";
@@ -19,13 +21,17 @@ export type FanoutScope = "articles" | "listings";
 /** An article's page, the document an `article` message brings up to D1's state (with its index keys). */
 export type PageName = Extract<StoredName, { kind: "page" }>;
 
+/** An old path's redirect document, which a `redirect` message brings up to D1's `path_redirects`. */
+export type RedirectName = Extract<StoredName, { kind: "redirect" }>;
+
 /** One piece of work, typed: what a message is for. */
 export type PipelineWork =
   | { kind: "article"; page: PageName }
   | { kind: "listing"; target: BuildTarget }
   | { kind: "websub"; feed: string }
   | { kind: "fanout"; scope: FanoutScope }
-  | { kind: "purge"; tags: string[] };
+  | { kind: "purge"; tags: string[] }
+  | { kind: "redirect"; redirect: RedirectName };
 
 /** What travels with the work. */
 interface Bookkeeping {
@@ -70,6 +76,8 @@ export function workTarget(work: PipelineWork): string {
       return work.scope;
     case "purge":
       return work.tags.join(",");
+    case "redirect":
+      return work.redirect.path;
   }
 }
 
@@ -89,6 +97,10 @@ export function decodeWork(kind: unknown, target: unknown): PipelineWork | null 
       return target === "articles" || target === "listings" ? { kind, scope: target } : null;
     case "purge":
       return { kind, tags: target.split(",").filter(Boolean) };
+    case "redirect":
+      return target.startsWith("/") && target.length <= MAX_FROM_LENGTH
+        ? { kind, redirect: { kind: "redirect", edition: DEFAULT_EDITION, path: target } }
+        : null;
     default:
       return null;
   }

@@ -17,7 +17,7 @@ import { isSlug } from "../core/slug";
 import { FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildRobots } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getNavigation, getPage } from "../readmodel/store";
+import { getDocument, getNavigation, getPage, getRedirect } from "../readmodel/store";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
@@ -38,6 +38,7 @@ import {
   TAGS,
 } from "../targets/document-name";
 import { HOME, type Listing, listingOf, listingPagePath, PAGE_SIZE } from "../targets/listings";
+import { isRedirectQuery, MAX_FROM_LENGTH, redirectLookupPath } from "../targets/redirects";
 import type { ReaderAppEnv as AppEnv } from "./app-env";
 import { SECURITY_HEADERS, setSecurityHeaders } from "./headers";
 import { setUpRequest } from "./setup";
@@ -126,8 +127,15 @@ async function publicRequest(c: Context<AppEnv>, next: Next): Promise<void> {
     // `//host` and `/\host` are read by browsers as another host: never a redirect, only a 404.
     if (/^\/[/\\]/.test(url.pathname)) c.res = await notFound(c);
     else if (url.search) {
-      c.header("Cache-Control", NO_STORE);
-      c.res = c.redirect(absoluteUrl(c.get("site"), url.pathname), 301);
+      // An imported site's `/?p=123`: one KV read for the redirect, when the query could be one.
+      const to = isRedirectQuery(url.search)
+        ? await getRedirect(c.get("store"), redirectLookupPath(url.pathname, url.search))
+        : null;
+      if (to !== null) c.res = await cached(c, () => redirectAnswer(c, to));
+      else {
+        c.header("Cache-Control", NO_STORE);
+        c.res = c.redirect(absoluteUrl(c.get("site"), url.pathname), 301);
+      }
     } else await next();
   }
   setSecurityHeaders(c.res.headers);
@@ -196,7 +204,8 @@ export function addPublicRoutes(publicRoutes: Hono<AppEnv>): void {
     .get("/:file{favicon\\.svg|favicon\\.ico}", (c) =>
       cached(c, async () => ({ body: FAVICON_SVG, contentType: FAVICON_CONTENT_TYPE, tags: [TAGS.favicon] })),
     )
-    .all("*", (c) => notFound(c));
+    // Any other path: an old one that redirects (one KV read), or the 404 page.
+    .all("*", (c) => cached(c, () => redirectOrNotFound(c)));
 }
 
 /**
@@ -375,6 +384,27 @@ async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> 
   // Tagged with the article, so publishing it purges this 404; a scheduled one expires on time.
   if (meta.at > c.get("clock").now()) return { ...(await notFoundPage(c, tags)), expiresAt: meta.at };
   return { body: page.body, etag: meta.etag, contentType: HTML, tags };
+}
+
+/**
+ * A path no route serves: the redirect stored for it (docs/redirects.md), else the 404 page. Both
+ * carry the redirects tag, which the pipeline purges whenever a redirect changes.
+ */
+async function redirectOrNotFound(c: Context<AppEnv>): Promise<Rendered> {
+  const url = new URL(c.req.url);
+  // Past the longest `from` the newsroom stores, there is nothing to look up.
+  const path = redirectLookupPath(url.pathname, "");
+  const to = path.length <= MAX_FROM_LENGTH ? await getRedirect(c.var.store, path) : null;
+  if (to !== null) return redirectAnswer(c, to);
+  return notFoundPage(c, [TAGS.notFound, TAGS.redirects]);
+}
+
+/** A 301 to where a redirect goes: a path on this site (made absolute from SITE_URL) or another site's URL. */
+async function redirectAnswer(c: Context<AppEnv>, to: string): Promise<Rendered> {
+  const location = to.startsWith("/") && !to.startsWith("//") ? absoluteUrl(c.var.site, to) : to;
+  // Only what the newsroom checked reaches KV; a URL that is not http(s) is never sent on.
+  if (!/^https?:\/\//i.test(location)) return notFoundPage(c, [TAGS.notFound, TAGS.redirects]);
+  return { body: "", contentType: HTML, tags: [TAGS.redirects], status: 301, location };
 }
 
 async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rendered> {

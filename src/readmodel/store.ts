@@ -8,6 +8,7 @@
  *   a listing's page, feed, sitemap → a prebuilt document                metadata: DocumentMeta
  *   a listing's index key           → ""                                 metadata: ListEntry (pages 2+)
  *   an archive part                 → an RFC 5005 archive feed           metadata: DocumentMeta
+ *   an old path's redirect          → where it goes (a path or an absolute URL), for the reader's 301
  *
  * Invariants: a public route costs one KV read on a miss (`/page/N` past the first: two reads side by side, the first
  * page's and the navigation's, and one `list`). No key is shared between articles. `<sort>` orders every date the schema accepts
@@ -26,6 +27,7 @@ import {
   type Listing,
   navigationName,
   pageName,
+  redirectName,
   type StoredName,
 } from "../targets/document-name";
 
@@ -270,4 +272,21 @@ export async function putIndexEntry(store: Store, key: string, entry: ListEntry)
 export async function deleteIndexEntry(store: Store, key: string): Promise<void> {
   store.ops.writes++;
   await store.kv.delete(key);
+}
+
+/** Where an old path (in targets/redirects.ts's normal form) goes, or null: one KV read. */
+export async function getRedirect(store: Store, path: string): Promise<string | null> {
+  store.ops.reads++;
+  const to = await store.kv.get(documentKey(redirectName(path)), { type: "text", ...readOptions(store) });
+  return to === null || to === "" ? null : to;
+}
+
+export async function putRedirect(store: Store, path: string, to: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.put(documentKey(redirectName(path)), to);
+}
+
+export async function deleteRedirectDocument(store: Store, path: string): Promise<void> {
+  store.ops.writes++;
+  await store.kv.delete(documentKey(redirectName(path)));
 }

@@ -142,6 +142,50 @@ export const ROUTES = {
   ] as const,
 } as const;
 
+/**
+ * Whether the reader answers `path` (a path without its query) with a route of its own, in any
+ * edition: a redirect from such a path would never be served (targets/redirects.ts refuses one).
+ * @example isServedPath("/articles/x") // true
+ * @example isServedPath("/2019/03/old-post") // false
+ */
+export function isServedPath(path: string): boolean {
+  // An edition's paths are the default edition's under /{tag}/.
+  const [, first = "", rest = ""] = /^\/([^/]*)(.*)$/.exec(path) ?? [];
+  const unprefixed = isEditionSegment(first) && rest !== "" ? rest : path;
+  const exact = [
+    "/",
+    ...Object.values(feedPaths("")),
+    SITEMAP_PATH,
+    NEWS_SITEMAP_PATH,
+    "/robots.txt",
+    "/favicon.svg",
+    "/favicon.ico",
+    CORRECTIONS_PATH,
+    SEARCH_PATH,
+    SEARCH_JSON_PATH,
+    OPENSEARCH_PATH,
+    "/api",
+    "/desk",
+    "/preview",
+  ];
+  const prefixes = [
+    articlePath(""),
+    sectionPath(""),
+    tagPath(""),
+    authorPath(""),
+    "/media/",
+    "/sitemaps/",
+    "/page/",
+    "/archive/",
+    "/api/",
+    "/desk/",
+    "/preview/",
+    `${CORRECTIONS_PATH}/`,
+    "/live-",
+  ];
+  return [path, unprefixed].some((p) => exact.includes(p) || prefixes.some((prefix) => p.startsWith(prefix)));
+}
+
 // --- Listings ------------------------------------------------------------------------------------
 
 export type ListingKind = "home" | "section" | "tag" | "author";
@@ -238,6 +282,8 @@ export const TAGS = {
   search: "search",
   /** The live page's script. */
   liveScript: "live-script",
+  /** Every answer that looked a redirect up (a 301 from an old path, a 404 where none was found). */
+  redirects: "redirects",
 } as const;
 
 /** A listing's tags: every page of a listing shares one, and its feeds another. */
@@ -270,7 +316,8 @@ export type StoredName =
   | { kind: "live-status"; edition: Edition; slug: string }
   | { kind: "live-feed"; edition: Edition; slug: string; format: FeedFormat }
   | { kind: "live-older"; edition: Edition; slug: string; page: number }
-  | { kind: "navigation"; edition: Edition };
+  | { kind: "navigation"; edition: Edition }
+  | { kind: "redirect"; edition: Edition; path: string };
 
 /** A document rendered on request from what is stored: a listing's deeper page, a search page. */
 export type RenderedName =
@@ -289,6 +336,8 @@ const INDEX_PREFIX = "index:";
 /** Archive documents keep their own prefix, so the cron's `list` of `listing:` stays short. */
 const ARCHIVE_PREFIX = "archive:";
 const NAV_PREFIX = "nav:";
+/** An old path's redirect (targets/redirects.ts keeps a path short enough for KV's 512-byte keys). */
+const REDIRECT_PREFIX = "redirect:";
 /** The KV prefix under which every listing document's key is found, for the cron's `list`. */
 export const LISTING_KEY_PREFIX = LISTING_PREFIX;
 
@@ -340,6 +389,9 @@ export function documentKey(name: StoredName): string {
       return `${ARCHIVE_PREFIX}${live(name.slug)}:updates:${name.page}`;
     case "navigation":
       return `${NAV_PREFIX}${editionSpace(name.edition)}sections`;
+    case "redirect":
+      // A path is site-wide, like an article's slug: one key in every edition.
+      return `${REDIRECT_PREFIX}${name.path}`;
   }
 }
 
@@ -382,6 +434,9 @@ export function documentTags(name: DocumentName): string[] {
     case "navigation":
       // Read by pages rendered on request, which carry their own listing's tags.
       return [];
+    case "redirect":
+      // One tag for them all: the 404s that looked for a redirect carry it too.
+      return [TAGS.redirects];
     case "search":
       return [TAGS.search];
   }
@@ -420,6 +475,8 @@ export function documentPath(name: DocumentName): string {
     case "navigation":
       // Never served on its own: pages carry it.
       return listingPagePath(homeOf(name.edition), 1);
+    case "redirect":
+      return name.path;
     case "search":
       return name.format === "json" ? searchJsonPath(name.edition) : searchPath(name.edition);
   }
@@ -432,6 +489,8 @@ export const pageName = (slug: string, edition: Edition = DEFAULT_EDITION): Stor
 /** A listing's first page, or one of its feeds. */
 export const listingName = (listing: Listing, format?: FeedFormat): StoredName =>
   format ? { kind: "listing", listing, format } : { kind: "listing", listing };
+/** An old path's redirect, by the path in targets/redirects.ts's normal form. */
+export const redirectName = (path: string): StoredName => ({ kind: "redirect", edition: DEFAULT_EDITION, path });
 /** The navigation's sections of an edition. */
 export const navigationName = (edition: Edition = DEFAULT_EDITION): StoredName => ({ kind: "navigation", edition });
 

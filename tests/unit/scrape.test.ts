@@ -127,6 +127,30 @@ describe("cleanScrape on variants of the seed", () => {
     expect(given.warnings.some((w) => w.kind === "check" && w.field === "image.alt")).toBe(false);
   });
 
+  it("a breadcrumb run together with the headline: the crumbs go, the headline stays", () => {
+    // The seed's headline lines, however their spaces are written.
+    const headline = new RegExp(`^${TITLE.replaceAll(" ", "\\s")}$`, "gm");
+    const withCrumbs = (crumbs: string) =>
+      seed.replace("Category\nLatest news\n", "").replace(headline, (line) => `${crumbs}${line}`);
+    for (const crumbs of ["HomeNational", "HomeWorldAsia", "WorldAsia", "Home"]) {
+      const result = cleanScrape(withCrumbs(crumbs));
+      expect(imported(result).title, crumbs).toBe(TITLE);
+      expect(result.detected.normalized.join(" "), crumbs).toContain(`breadcrumb "${crumbs}" split from the headline`);
+    }
+    // The last crumb names the section, as a breadcrumb on its own line does.
+    const national = cleanScrape(withCrumbs("HomeNational"));
+    expect(imported(national).category).toBe("National");
+    // A headline that only starts with a section's word, or is one run-together name, stays whole.
+    for (const title of [
+      "World Cup Final Ends in a Draw",
+      "WorldCom Files for Bankruptcy Protection",
+      "Homeowners Face Higher Rates",
+    ]) {
+      const raw = seed.replace(headline, title);
+      expect(imported(cleanScrape(raw)).title, title).toBe(title);
+    }
+  });
+
   it("a bare --published date means noon UTC", () => {
     const result = cleanScrape(seed, { published: "2025-03-29" });
     expect(imported(result).published).toBe("2025-03-29T12:00:00Z");

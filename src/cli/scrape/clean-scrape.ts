@@ -17,6 +17,7 @@ import { readLabel } from "./labels";
 import { findNearDuplicates, type NearDuplicateMatch } from "./near-duplicates";
 import { normalizeCharacters, toLines } from "./normalize";
 import { choosePublished, type DateSeen } from "./publication-date";
+import { crumbsBeforeTitle } from "./rules/section";
 import { classifyLine } from "./rules/table";
 import { altFromCaption, escapeMarkdown } from "./text";
 import { chooseTitle } from "./title";
@@ -43,7 +44,7 @@ import {
  */
 export function cleanScrape(raw: string, options: ScrapeOptions = {}): ScrapeResult {
   const { text, normalized } = normalizeCharacters(raw);
-  const classified = classify(toLines(text));
+  const classified = classify(splitCrumbsFromTitles(toLines(text), normalized));
   const unclaimed = classified.filter((c) => c.verdict.kind === "story");
   const choice = chooseTitle(unclaimed);
   const titleLine = choice ? unclaimed[choice.index] : undefined;
@@ -118,6 +119,22 @@ export function cleanScrape(raw: string, options: ScrapeOptions = {}): ScrapeRes
     body: kept.map((p) => escapeMarkdown(p.text)).join("\n\n"),
   };
   return { ok: true, article, ...report };
+}
+
+/**
+ * A headline run together with its breadcrumb ("HomeNationalChinese Foreign Minister…") becomes two
+ * lines of the same number: the breadcrumb, with separators, and the headline.
+ */
+function splitCrumbsFromTitles(lines: Line[], normalized: string[]): Line[] {
+  return lines.flatMap((line) => {
+    const split = line.line <= 20 ? crumbsBeforeTitle(line.text) : undefined;
+    if (!split) return [line];
+    normalized.push(`line ${line.line}: the breadcrumb "${split.crumbs.join("")}" split from the headline`);
+    return [
+      { line: line.line, text: (/^home$/i.test(split.crumbs[0] ?? "") ? split.crumbs : ["Home", ...split.crumbs]).join(" › ") },
+      { line: line.line, text: split.title },
+    ];
+  });
 }
 
 /** Gives every line its verdict: a label and the lines under it, or the first line rule that matches. */

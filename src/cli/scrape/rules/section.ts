@@ -83,6 +83,35 @@ export function breadcrumbs(text: string): string[] | undefined {
   return undefined;
 }
 
+/** The words of a site's navigation: "Home" and the section names. Longest first, so "Latest news" beats "Latest". */
+const NAVIGATION_WORDS = ["home", ...SECTIONS].sort((a, b) => b.length - a.length);
+
+/**
+ * A headline that a scrape ran together with its breadcrumb, with no separator between the crumbs
+ * or before the title ("HomeNationalChinese Foreign Minister Will Visit Russia"): the crumbs and the
+ * headline, or undefined. A line is taken for one only when it starts with a run of navigation
+ * words, each joined to the next with no space and the next starting with a capital, and the run is
+ * "Home", or two sections: a headline that merely starts with "World Cup" stays whole.
+ * @example crumbsBeforeTitle("HomeWorldFloods Cut Off Villages") // { crumbs: ["Home", "World"], title: "Floods Cut Off Villages" }
+ */
+export function crumbsBeforeTitle(text: string): { crumbs: string[]; title: string } | undefined {
+  const crumbs: string[] = [];
+  let at = 0;
+  for (;;) {
+    const rest = text.slice(at);
+    const word = NAVIGATION_WORDS.find(
+      (w) => rest.slice(0, w.length).toLowerCase() === w && /^\p{Lu}/u.test(rest.slice(w.length)) && /^\p{Lu}/u.test(rest),
+    );
+    if (!word) break;
+    crumbs.push(rest.slice(0, word.length));
+    at += word.length;
+  }
+  const title = text.slice(at).trim();
+  const enough = crumbs.length >= 2 || crumbs[0]?.toLowerCase() === "home";
+  if (!enough || title.length < 12) return undefined;
+  return { crumbs, title };
+}
+
 function section(text: string): Verdict | undefined {
   if (!SECTION.test(text)) return undefined;
   return {

@@ -1,0 +1,216 @@
+/**
+ * Redirects from old paths (issue 26): the editors' API (PUT, GET, DELETE /api/redirects), chains
+ * collapsed to one hop, loops refused, bad values refused naming the field, and the reader's 301
+ * in one KV read, through real requests on real D1, KV and Cache API.
+ */
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import { kvSnapshot, publish, request, TOKEN } from "./helpers";
+
+vi.setConfig({ testTimeout: 30_000 });
+
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+
+const put = (redirects: unknown, headers: Record<string, string> = AUTH) =>
+  request("/api/redirects", {
+    method: "PUT",
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: typeof redirects === "string" ? redirects : JSON.stringify(redirects),
+  });
+
+async function putOk(redirects: unknown): Promise<{ redirects: Array<{ from: string; to: string }>; changed: number }> {
+  const response = await put(redirects);
+  if (response.status !== 200) throw new Error(`PUT /api/redirects: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { redirects: Array<{ from: string; to: string }>; changed: number };
+}
+
+const list = async (query = "") => {
+  const response = await request(`/api/redirects${query}`, { headers: AUTH });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { redirects: Array<{ from: string; to: string }>; cursor?: string };
+};
+
+const storedRows = async () =>
+  (await env.DB.prepare("SELECT from_path, to_location FROM path_redirects ORDER BY from_path").all()).results;
+
+describe("a redirect from an old path", () => {
+  it("answers 301 to the new path with one KV read, and the API lists it", async () => {
+    await publish("new-home", { title: "New home" });
+    const stored = await putOk([{ from: "/2019/03/old-post/", to: "/articles/new-home" }]);
+    expect(stored.redirects).toEqual([{ from: "/2019/03/old-post", to: "/articles/new-home" }]);
+    for (const path of ["/2019/03/old-post/", "/2019/03/old-post"]) {
+      const response = await request(path);
+      expect(response.status, path).toBe(301);
+      expect(response.headers.get("Location"), path).toBe("https://news.example/articles/new-home");
+      expect(response.headers.get("Cache-Tag"), path).toBe("redirects");
+    }
+    // A cache miss costs one KV read: the redirect document keyed by the path.
+    const fresh = await request("/2019/03/old-post?");
+    expect(fresh.status).toBe(301);
+    const miss = await request("/2019/03/old-post/", { headers: { "Cache-Control": "no-cache" } });
+    expect(miss.status).toBe(301);
+    expect((await list()).redirects).toMatchObject([{ from: "/2019/03/old-post", to: "/articles/new-home" }]);
+  });
+
+  it("costs one KV read on a miss, the same as a 404 does", async () => {
+    await putOk([{ from: "/gone-somewhere", to: "https://elsewhere.example/page?a=1" }]);
+    const redirected = await request("/gone-somewhere");
+    expect(redirected.status).toBe(301);
+    expect(redirected.headers.get("Location")).toBe("https://elsewhere.example/page?a=1");
+    expect(redirected.headers.get("Server-Timing")).toBe('kv;desc="reads=1 lists=0"');
+    const missing = await request("/never-was");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("Server-Timing")).toBe('kv;desc="reads=1 lists=0"');
+  });
+
+  it("answers an old ?p=ID link, and still sends other queries to the canonical URL", async () => {
+    await publish("by-id", { title: "By id" });
+    await putOk([{ from: "/?p=123", to: "/articles/by-id" }]);
+    const old = await request("/?p=123");
+    expect(old.status).toBe(301);
+    expect(old.headers.get("Location")).toBe("https://news.example/articles/by-id");
+    const other = await request("/?p=124");
+    expect(other.status).toBe(301);
+    expect(other.headers.get("Location")).toBe("https://news.example/");
+    const tracking = await request("/?utm_source=x");
+    expect(tracking.headers.get("Location")).toBe("https://news.example/");
+  });
+
+  it("replaces a cached 404 once the redirect is stored, and a cached 301 once it is deleted", async () => {
+    expect((await request("/retired")).status).toBe(404);
+    await putOk([{ from: "/retired", to: "/" }]);
+    const now = await request("/retired");
+    expect(now.status).toBe(301);
+    expect(now.headers.get("Location")).toBe("https://news.example/");
+    const deleted = await request(`/api/redirects?from=${encodeURIComponent("/retired")}`, { method: "DELETE", headers: AUTH });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ from: "/retired", deleted: true });
+    expect((await request("/retired")).status).toBe(404);
+    const again = await request(`/api/redirects?from=${encodeURIComponent("/retired")}`, { method: "DELETE", headers: AUTH });
+    expect(again.status).toBe(404);
+  });
+
+  it("refuses a path too long for a KV key, and never looks one up", async () => {
+    const long = `/${"very-long-segment/".repeat(40)}end`;
+    const response = await put([{ from: long, to: "/" }]);
+    expect(response.status).toBe(400);
+    const missing = await request(long);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("Server-Timing")).toBe('kv;desc="reads=0 lists=0"');
+  });
+});
+
+describe("chains and loops", () => {
+  it("collapses chains to one hop, whichever end is stored first", async () => {
+    await putOk([{ from: "/a", to: "/b" }]);
+    const second = await putOk([{ from: "/b", to: "/c" }]);
+    expect(second.changed).toBe(2);
+    await putOk([{ from: "/z", to: "/a" }]);
+    expect(await storedRows()).toEqual([
+      { from_path: "/a", to_location: "/c" },
+      { from_path: "/b", to_location: "/c" },
+      { from_path: "/z", to_location: "/c" },
+    ]);
+    for (const path of ["/a", "/b", "/z"])
+      expect((await request(path)).headers.get("Location"), path).toBe("https://news.example/c");
+  });
+
+  it("refuses a loop with 409 naming the field, and writes nothing", async () => {
+    await putOk([{ from: "/a", to: "/b" }]);
+    const before = { rows: await storedRows(), kv: await kvSnapshot() };
+    for (const batch of [
+      [{ from: "/b", to: "/a" }],
+      [{ from: "/x", to: "/x/" }],
+      [
+        { from: "/c", to: "/d" },
+        { from: "/d", to: "/c" },
+      ],
+    ]) {
+      const response = await put(batch);
+      expect(response.status, JSON.stringify(batch)).toBe(409);
+      const body = (await response.json()) as { details: Array<{ field: string; problem: string }> };
+      expect(body.details[0]?.field).toMatch(/^\[\d\]\.to$/);
+      expect(body.details[0]?.problem).toContain("loop");
+    }
+    expect({ rows: await storedRows(), kv: await kvSnapshot() }).toEqual(before);
+  });
+});
+
+describe("bad values", () => {
+  it("are refused with 400 naming each field, and nothing is written", async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ from: "https://evil.example/x", to: "/y" }, "[0].from"],
+      [{ from: "//evil.example/x", to: "/y" }, "[0].from"],
+      [{ from: "/x", to: "javascript:alert(1)" }, "[0].to"],
+      [{ from: "/x", to: "JaVaScRiPt:alert(1)" }, "[0].to"],
+      [{ from: "/x", to: "data:text/html,hi" }, "[0].to"],
+      [{ from: "/x\r\nSet-Cookie: a=b", to: "/y" }, "[0].from"],
+      [{ from: "/x", to: "/y\u0000" }, "[0].to"],
+      [{ from: "/x", to: "https://user:pass@elsewhere.example/" }, "[0].to"],
+      [{ from: "/articles/taken", to: "/y" }, "[0].from"],
+      [{ from: "/x#frag", to: "/y" }, "[0].from"],
+      [{ from: 5, to: "/y" }, "[0].from"],
+      ["not an object", "[0]"],
+    ];
+    for (const [item, field] of cases) {
+      const response = await put([item]);
+      expect(response.status, JSON.stringify(item)).toBe(400);
+      const body = (await response.json()) as { details: Array<{ field: string }> };
+      expect(
+        body.details.map((d) => d.field),
+        JSON.stringify(item),
+      ).toContain(field);
+    }
+    const tooMany = await put(Array.from({ length: 1001 }, (_, i) => ({ from: `/p/${i}`, to: "/" })));
+    expect(tooMany.status).toBe(400);
+    expect((await put("{")).status).toBe(400);
+    expect((await put({ from: "/a", to: "/b" })).status).toBe(400);
+    expect(await storedRows()).toEqual([]);
+  });
+
+  it("never answer 500, whatever the strings (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), async (from, to) => {
+        const response = await put([{ from, to }]);
+        expect([200, 400, 409]).toContain(response.status);
+        if (response.status === 200) {
+          const [stored] = ((await response.json()) as { redirects: Array<{ from: string; to: string }> }).redirects;
+          expect(stored?.from.startsWith("/")).toBe(true);
+          expect(stored?.to).toMatch(/^(\/(?![/\\])|https?:\/\/)/);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("need a token, and the reader refuses to send a stored value anywhere but http(s)", async () => {
+    expect((await put([{ from: "/a", to: "/b" }], {})).status).toBe(401);
+    expect((await request("/api/redirects")).status).toBe(401);
+  });
+});
+
+describe("listing", () => {
+  it("pages through by prefix with an opaque cursor", async () => {
+    await putOk(
+      Array.from({ length: 5 }, (_, i) => ({ from: `/2019/0${i + 1}/post`, to: "/" })).concat([{ from: "/2020/01/x", to: "/" }]),
+    );
+    const first = await list("?prefix=/2019/&limit=2");
+    expect(first.redirects.map((r) => r.from)).toEqual(["/2019/01/post", "/2019/02/post"]);
+    expect(first.cursor).toBeDefined();
+    const rest = await list(`?prefix=/2019/&limit=10&cursor=${first.cursor}`);
+    expect(rest.redirects.map((r) => r.from)).toEqual(["/2019/03/post", "/2019/04/post", "/2019/05/post"]);
+    expect(rest.cursor).toBeUndefined();
+    const bad = await request("/api/redirects?cursor=%%%", { headers: AUTH });
+    expect(bad.status).toBe(400);
+    expect((await request("/api/redirects?limit=0", { headers: AUTH })).status).toBe(400);
+  });
+
+  it("takes 1,000 redirects in one request", async () => {
+    const batch = Array.from({ length: 1000 }, (_, i) => ({ from: `/old/${i}/`, to: `/new/${i}` }));
+    const stored = await putOk(batch);
+    expect(stored.changed).toBe(1000);
+    const response = await request("/old/999/");
+    expect(response.headers.get("Location")).toBe("https://news.example/new/999");
+  });
+});
