@@ -42,6 +42,8 @@ export const TABLES = [
   "correction_revisions",
   "live_updates",
   "live_update_revisions",
+  "editions",
+  "section_names",
 ] as const;
 
 export interface ArticleRow {

@@ -39,6 +39,7 @@ import {
 import { runCron } from "../pipeline/cron";
 import { articlePath, authorPath } from "../targets/document-name";
 import { correctionsApi } from "./api-corrections";
+import { editionsApi } from "./api-editions";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { pipelineApi } from "./api-pipeline";
@@ -198,6 +199,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", liveApi)
   // Search: POST /api/search/reindex (newsroom/api-search.ts).
   .route("/", searchApi)
+  // Editions: /api/editions (newsroom/api-editions.ts).
+  .route("/", editionsApi)
   .get("/authors", async (c) => c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }))
   .get("/authors/:slug", slugParam, async (c) => {
     const { slug } = c.req.valid("param");
@@ -270,6 +273,8 @@ function editorAuth(): MiddlewareHandler<AppEnv> {
               const wait = await failureWait(c.env.DB, address, now);
               if (wait !== null) throw tooManyFailures(c, wait);
               c.set("editor", editor);
+              // A bootstrap token from EDITOR_TOKENS acts as an admin (newsroom/permissions.ts).
+              c.set("actor", { id: `token:${editor}`, name: editor, role: "admin", via: "bootstrap" });
               return true;
             }
             const attempt = await claimAttempt(c.env.DB, address, now);

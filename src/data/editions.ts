@@ -1,0 +1,69 @@
+/**
+ * @module data/editions
+ * The statements of the `editions` and `section_names` tables, and those that ask which articles
+ * an edition holds. Rows are checked where they leave D1.
+ */
+import * as v from "valibot";
+import { statement } from "./sql";
+
+const editionRow = v.object({
+  lang: v.string(),
+  name: v.string(),
+  title: v.string(),
+  description: v.string(),
+  time_zone: v.nullable(v.string()),
+  changed_at: v.number(),
+  changed_by: v.string(),
+});
+export type EditionRow = v.InferOutput<typeof editionRow>;
+
+const selectEditions = statement(
+  "SELECT lang, name, title, description, time_zone, changed_at, changed_by FROM editions ORDER BY lang",
+);
+const selectEdition = statement<{ lang: string }>(
+  "SELECT lang, name, title, description, time_zone, changed_at, changed_by FROM editions WHERE lang = :lang",
+);
+
+/** Every edition saved in D1, by tag. */
+export async function editionRows(db: D1Database): Promise<EditionRow[]> {
+  const { results } = await selectEditions(db).all();
+  return results.map((row) => v.parse(editionRow, row));
+}
+
+/** One edition's row, or null. */
+export async function editionRowOf(db: D1Database, lang: string): Promise<EditionRow | null> {
+  const row = await selectEdition(db, { lang }).first();
+  return row === null ? null : v.parse(editionRow, row);
+}
+
+/** Creates or replaces an edition's settings. */
+export const upsertEdition = statement<{
+  lang: string;
+  name: string;
+  title: string;
+  description: string;
+  time_zone: string | null;
+  now: number;
+  by: string;
+}>(
+  `INSERT INTO editions (lang, name, title, description, time_zone, created_at, changed_at, changed_by)
+   VALUES (:lang, :name, :title, :description, :time_zone, :now, :now, :by)
+   ON CONFLICT (lang) DO UPDATE SET name = excluded.name, title = excluded.title, description = excluded.description,
+     time_zone = excluded.time_zone, changed_at = excluded.changed_at, changed_by = excluded.changed_by`,
+);
+
+/**
+ * Deletes an edition only while no article (trashed ones included: restoring one must find its
+ * edition) is in it; `changes` says whether it went.
+ */
+export const deleteUnusedEdition = statement<{ lang: string }>(
+  "DELETE FROM editions WHERE lang = :lang AND NOT EXISTS (SELECT 1 FROM articles WHERE language = :lang)",
+);
+
+const countArticles = statement<{ lang: string }>("SELECT COUNT(*) AS n FROM articles WHERE language = :lang");
+
+/** How many articles (trashed ones included) are in an edition. */
+export async function articlesInEdition(db: D1Database, lang: string): Promise<number> {
+  const row = await countArticles(db, { lang }).first();
+  return v.parse(v.object({ n: v.number() }), row).n;
+}
