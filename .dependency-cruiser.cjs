@@ -63,14 +63,15 @@ module.exports = {
         `${folder}-imports-below`,
         `src/${folder} (L2) imports L0–L1 and itself; the system of record, the read model and the search index never import each other.`,
         `^src/${folder}/`,
-        [L0, L1, `^src/${folder}/`],
+        // src/data (the data layer: every SQL statement) serves the system of record.
+        folder === "editorial" ? [L0, L1, `^src/${folder}/`, "^src/data/"] : [L0, L1, `^src/${folder}/`],
       ),
     ),
     onlyImports(
       "pipeline-imports-below",
       "src/pipeline (L3) imports L0–L2 and itself, never the Workers' routes.",
       "^src/pipeline/",
-      [L0, L1, "^src/(editorial|readmodel|search)/", "^src/pipeline/"],
+      [L0, L1, "^src/(editorial|readmodel|search|data)/", "^src/pipeline/"],
     ),
     {
       name: "reader-has-no-newsroom",

@@ -64,13 +64,18 @@ export function directionOf(lang: string): "ltr" | "rtl" {
   return RTL_LANGUAGES.has(language.toLowerCase()) ? "rtl" : "ltr";
 }
 
+// One-line fields: no control characters (XML 1.0 §2.2 forbids most; none belongs in a title).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/;
+
 const text = (max: number) =>
   v.pipe(
     v.string("must be text"),
     v.trim(),
     v.nonEmpty("must not be empty"),
     v.maxLength(max, `must be at most ${max} characters`),
-    v.check((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters"),
+    v.check((s) => !CONTROL.test(s), "must not contain control characters"),
+    v.check((s) => s.isWellFormed(), "must be well-formed Unicode (it has a lone surrogate)"),
   );
 
 /** What an editor sends to `PUT /api/editions/:lang`. */
