@@ -6,7 +6,6 @@
  * of it.
  */
 import * as v from "valibot";
-import type { FieldProblem } from "./schema";
 
 /** An edition's settings as D1 keeps them, and as the API answers them. */
 export interface EditionSettings {
@@ -92,7 +91,7 @@ export const editionInputSchema = v.strictObject(
 export type EditionInput = v.InferOutput<typeof editionInputSchema>;
 
 /** The problem with a `:lang` in a path, or undefined when it is a tag (then `canonical` is its form). */
-export function languageProblem(tag: string): FieldProblem | undefined {
+export function languageProblem(tag: string): { field: string; problem: string } | undefined {
   return canonicalLanguage(tag) === undefined
     ? {
         field: "lang",

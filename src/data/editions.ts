@@ -67,3 +67,44 @@ export async function articlesInEdition(db: D1Database, lang: string): Promise<n
   const row = await countArticles(db, { lang }).first();
   return v.parse(v.object({ n: v.number() }), row).n;
 }
+
+const articleEdition = v.object({
+  id: v.string(),
+  slug: v.string(),
+  language: v.nullable(v.string()),
+  translation_group: v.nullable(v.string()),
+  deleted_at: v.nullable(v.number()),
+  draft: v.number(),
+  published_at: v.number(),
+  original_changed_at: v.nullable(v.number()),
+});
+/** What an article's edition and translation group are. */
+export type ArticleEditionRow = v.InferOutput<typeof articleEdition>;
+
+const ARTICLE_EDITION_COLUMNS = "id, slug, language, translation_group, deleted_at, draft, published_at, original_changed_at";
+const selectArticleEdition = statement<{ slug: string }>(`SELECT ${ARTICLE_EDITION_COLUMNS} FROM articles WHERE slug = :slug`);
+const selectGroup = statement<{ group: string }>(
+  `SELECT ${ARTICLE_EDITION_COLUMNS} FROM articles WHERE translation_group = :group ORDER BY COALESCE(language, ''), slug`,
+);
+
+/** An article's edition and group, or null when there is no article at `slug`. */
+export async function articleEditionOf(db: D1Database, slug: string): Promise<ArticleEditionRow | null> {
+  const row = await selectArticleEdition(db, { slug }).first();
+  return row === null ? null : v.parse(articleEdition, row);
+}
+
+/** Every article in a translation group, by edition. */
+export async function translationGroup(db: D1Database, group: string): Promise<ArticleEditionRow[]> {
+  const { results } = await selectGroup(db, { group }).all();
+  return results.map((row) => v.parse(articleEdition, row));
+}
+
+/**
+ * The SQL that files a saved article in its edition and group, and makes the group's first article
+ * a member too. Each runs inside the save's guarded batch (editorial/database.ts's `{guard}`), so
+ * only a save that won writes it; the unique index keeps one article per edition in a group.
+ */
+export const EDITION_SQL = {
+  file: "UPDATE articles SET language = ?, translation_group = ?, original_changed_at = NULL WHERE id = ? AND {guard}",
+  joinFirst: "UPDATE articles SET translation_group = ? WHERE id = ? AND translation_group IS NULL AND {guard}",
+} as const;

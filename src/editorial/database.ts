@@ -15,6 +15,7 @@ import * as v from "valibot";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { type ArticleInput, type ListEntry, type StoredArticle, storedArticleSchema } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
+import { EDITION_SQL } from "../data/editions";
 
 /** Every table, for tests and tools that need them all. */
 export const TABLES = [
@@ -121,6 +122,8 @@ export interface ArticleWrite {
   rssItem: string;
   atomItem: string;
   jsonItem: string;
+  /** Its edition (null: the default) and translation group, and the group's first article to file with it. */
+  edition?: { language: string | null; group: string | null; joinFirst?: string };
 }
 
 /** Work for the read model that a change leaves behind. */
@@ -328,8 +331,19 @@ export async function commitArticle(
     // The article takes over its slug: an old redirect from it no longer applies.
     guard("DELETE FROM redirects WHERE from_slug = ? AND {guard}", write.slug),
     ...taxonomyStatements(guard, write),
+    ...editionStatements(guard, write),
     ...outboxStatements(guard, work, by.now),
   ]);
+}
+
+/** Files the article in its edition and translation group (data/editions.ts). */
+function editionStatements(guard: Guard, write: ArticleWrite): D1PreparedStatement[] {
+  const { edition } = write;
+  if (!edition) return [];
+  return [
+    ...(edition.joinFirst && edition.group ? [guard(EDITION_SQL.joinFirst, edition.group, edition.joinFirst)] : []),
+    guard(EDITION_SQL.file, edition.language, edition.group, write.id),
+  ];
 }
 
 /** Moves an article to the trash (`trash`) or out of it, if it is still at `expectedVersion`. */

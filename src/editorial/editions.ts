@@ -8,16 +8,19 @@
 import type { Site } from "../core/config";
 import { canonicalLanguage, type EditionSettings, editionInputSchema, languageProblem } from "../core/edition";
 import { validate } from "../core/schema";
+import { type ArticleStatus, statusOf } from "../core/visibility";
 import {
+  articleEditionOf,
   articlesInEdition,
   deleteUnusedEdition,
   type EditionRow,
   editionRowOf,
   editionRows,
+  translationGroup,
   upsertEdition,
 } from "../data/editions";
 import { DEFAULT_EDITION, type Edition, editionOf } from "../targets/document-name";
-import type { Refusal } from "./publishing";
+import type { Refusal } from "./refusal";
 
 /** An edition as the API and the desk show it. */
 export interface EditionView extends EditionSettings {
@@ -149,4 +152,99 @@ export async function removeEdition(db: D1Database, site: Site, tag: string): Pr
     };
   }
   return { ok: true, lang };
+}
+
+/** Where a save files its article: its edition and translation group (editorial/database.ts's ArticleWrite). */
+export interface Filing {
+  language: string | null;
+  group: string | null;
+  joinFirst?: string;
+}
+
+const refuse = (status: 400 | 409, error: string, field: string, problem: string): Refusal => ({
+  ok: false,
+  status,
+  error,
+  details: [{ field, problem }],
+});
+
+/**
+ * The edition and translation group a save of `slug` files its article in, or why it may not:
+ * 400 for an edition the site does not have or a `translationOf` that names no other article, 409
+ * for one in the trash or a group that already has a version in this edition. Nothing is written.
+ */
+export async function filingFor(
+  db: D1Database,
+  site: Site,
+  slug: string,
+  input: { language?: string; translationOf?: string },
+): Promise<Filing | Refusal> {
+  let language: string | null = null;
+  if (input.language !== undefined && editionOf(input.language, site.language) !== DEFAULT_EDITION) {
+    const edition = await editionRowOf(db, input.language);
+    if (!edition)
+      return refuse(
+        400,
+        "The article's edition does not exist",
+        "language",
+        `names no edition: create it first with PUT /api/editions/${input.language}`,
+      );
+    language = edition.lang;
+  }
+  const self = await articleEditionOf(db, slug);
+  let group = self?.translation_group ?? null;
+  let joinFirst: string | undefined;
+  if (input.translationOf !== undefined) {
+    if (input.translationOf === slug)
+      return refuse(400, "An article cannot be a translation of itself", "translationOf", "must name another article");
+    const original = await articleEditionOf(db, input.translationOf);
+    if (!original) return refuse(400, `There is no article "${input.translationOf}"`, "translationOf", "names no article");
+    if (original.deleted_at !== null)
+      return refuse(
+        409,
+        `The article "${input.translationOf}" is in the trash`,
+        "translationOf",
+        "names an article in the trash",
+      );
+    group = original.translation_group ?? original.id;
+    if (original.translation_group === null) joinFirst = original.id;
+  }
+  if (group !== null) {
+    const members = await translationGroup(db, group);
+    // The group's first article, before it has joined its own group, is a member too.
+    const first = joinFirst ? await articleEditionOf(db, input.translationOf ?? "") : null;
+    const clash = [...members, ...(first ? [first] : [])].find(
+      (member) => member.slug !== slug && (member.language ?? null) === language,
+    );
+    if (clash) {
+      const name = language ?? site.language;
+      return refuse(
+        409,
+        `The translation group already has a version in ${name}`,
+        input.translationOf ? "translationOf" : "language",
+        `already holds "${clash.slug}" in ${name}: a group has one article per edition`,
+      );
+    }
+  }
+  return { language, group, ...(joinFirst ? { joinFirst } : {}) };
+}
+
+/** An article's versions in other editions, as `GET /api/articles/:slug` lists them. */
+export interface TranslationView {
+  language: string;
+  slug: string;
+  status: ArticleStatus;
+  originalChanged: boolean;
+}
+
+/** Every version of the article at `slug` (itself included), or [] when it has no translation group. */
+export async function translationsOf(db: D1Database, site: Site, slug: string, now: number): Promise<TranslationView[]> {
+  const self = await articleEditionOf(db, slug);
+  if (!self?.translation_group) return [];
+  return (await translationGroup(db, self.translation_group)).map((member) => ({
+    language: member.language ?? site.language,
+    slug: member.slug,
+    status: statusOf(member, now),
+    originalChanged: member.original_changed_at !== null,
+  }));
 }

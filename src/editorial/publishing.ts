@@ -9,14 +9,7 @@
 import type { Clock } from "../core/clock";
 import { absoluteUrl, type Site } from "../core/config";
 import { type ImageSizes, imageSources } from "../core/markdown";
-import {
-  type ArticleInput,
-  articleInputSchema,
-  type FieldProblem,
-  type StoredArticle,
-  slugSchema,
-  validate,
-} from "../core/schema";
+import { type ArticleInput, articleInputSchema, type StoredArticle, slugSchema, validate } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
@@ -52,6 +45,7 @@ import {
   slugsForNames,
   slugsRedirectingTo,
 } from "./database";
+import { filingFor } from "./editions";
 
 /** Who is publishing, where, and when. */
 export interface PublishContext {
@@ -71,7 +65,9 @@ export interface Preconditions {
   createOnly?: boolean;
 }
 
-export type Refusal = { ok: false; status: 400 | 404 | 409 | 412; error: string; details: FieldProblem[] };
+export type { Refusal } from "./refusal";
+
+import type { Refusal } from "./refusal";
 
 export type Saved = {
   ok: true;
@@ -122,6 +118,8 @@ export async function saveArticle(
     if (row && row.version === built.article.version) {
       return { ok: true, outcome: "unchanged", article: built.article, warnings: built.warnings };
     }
+    const filing = await filingFor(context.db, context.site, slug, input);
+    if ("ok" in filing) return filing;
     const write = toWrite(
       context.site,
       row?.id ?? crypto.randomUUID(),
@@ -130,6 +128,7 @@ export async function saveArticle(
       built,
       await liveChangeOf(context.db, row, input),
     );
+    write.edition = filing;
     const by: Attribution = {
       editor: context.editor,
       now,

@@ -25,6 +25,7 @@ import {
   listSections,
   statusOf,
 } from "../editorial/database";
+import { translationsOf } from "../editorial/editions";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
@@ -96,6 +97,8 @@ export const apiRoutes = new Hono<AppEnv>()
       status: statusOf(row, c.var.clock.now()),
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
+      // Its versions in every edition, itself included ([] when it has none).
+      translations: await translationsOf(c.env.DB, c.var.site, slug, c.var.clock.now()),
       // The input exactly as the editor sent it, with `body` for the Markdown.
       article: JSON.parse(row.input) as Record<string, unknown>,
     });
