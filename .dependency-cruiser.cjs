@@ -3,12 +3,16 @@
  *
  *   L0  src/core/                         pure: imports only itself and npm packages
  *   L1  src/targets/ src/feeds/ src/render/ src/media/ src/cache/     L0 and each other
- *   L2  src/editorial/  src/readmodel/  src/search/                   L0–L1 and itself, never each other
+ *   D   src/data/      every SQL statement, one module per group of tables: L0 and itself only
+ *   L2  src/editorial/  src/readmodel/  src/search/                   L0–L1 and itself, never each other;
+ *       editorial may import src/data/, search only src/data/search.ts and sql.ts (the reader's path)
  *   L3  src/pipeline/                                                 L0–L2 and itself
- *   L4  src/reader/   never editorial, pipeline or newsroom, not even through another module
+ *   L4  src/reader/   never editorial, pipeline, newsroom or the editorial database's data modules,
+ *                     not even through another module
  *       src/newsroom/ never the reader
  *
- * Imports point down and never close a circle. src/cli (Node tools), the desk's browser script and
+ * Imports point down and never close a circle. `.prepare(` outside src/data/ is refused by a test
+ * (tests/unit/data-layer.test.ts), since an import rule cannot see a call. src/cli (Node tools), the desk's browser script and
  * the generated *.d.ts are outside the Workers and not checked; tests may import anything.
  * docs/architecture.md explains the layers.
  */
@@ -16,6 +20,9 @@
 /** Every layer's folder, as a path pattern. */
 const L0 = "^src/core/";
 const L1 = "^src/(targets|feeds|render|media|cache)/";
+const DATA = "^src/data/";
+/** The data modules the reader may reach: the search database's statements and the SQL helper. */
+const SEARCH_DATA = "^src/data/(search|sql)\\.ts$";
 
 /** A rule that `from` may import nothing under src/ except `allowed` (npm packages are not limited). */
 const onlyImports = (name, comment, from, allowed) => ({
@@ -58,28 +65,46 @@ module.exports = {
       L0,
       L1,
     ]),
-    ...["editorial", "readmodel", "search"].map((folder) =>
-      onlyImports(
-        `${folder}-imports-below`,
-        `src/${folder} (L2) imports L0–L1 and itself; the system of record, the read model and the search index never import each other.`,
-        `^src/${folder}/`,
-        // src/data (the data layer: every SQL statement) serves the system of record.
-        folder === "editorial" ? [L0, L1, `^src/${folder}/`, "^src/data/"] : [L0, L1, `^src/${folder}/`],
-      ),
+    onlyImports("data-imports-core", "src/data (the SQL of every table) imports only core and itself.", DATA, [L0, DATA]),
+    {
+      name: "search-data-has-no-valibot",
+      comment:
+        "The search database's module is on the reader's path, whose bundle must stay small: its rows are checked with core/fields.ts, never valibot.",
+      severity: "error",
+      from: { path: SEARCH_DATA },
+      to: { path: "node_modules/valibot/", reachable: true },
+    },
+    onlyImports(
+      "editorial-imports-below",
+      "src/editorial (L2) imports L0–L1, the data layer and itself; the system of record, the read model and the search index never import each other.",
+      "^src/editorial/",
+      [L0, L1, DATA, "^src/editorial/"],
+    ),
+    onlyImports(
+      "readmodel-imports-below",
+      "src/readmodel (L2) imports L0–L1 and itself: the read model is KV, never D1.",
+      "^src/readmodel/",
+      [L0, L1, "^src/readmodel/"],
+    ),
+    onlyImports(
+      "search-imports-below",
+      "src/search (L2) imports L0–L1, the search database's data module and itself; never the editorial tables' modules.",
+      "^src/search/",
+      [L0, L1, SEARCH_DATA, "^src/search/"],
     ),
     onlyImports(
       "pipeline-imports-below",
       "src/pipeline (L3) imports L0–L2 and itself, never the Workers' routes.",
       "^src/pipeline/",
-      [L0, L1, "^src/(editorial|readmodel|search|data)/", "^src/pipeline/"],
+      [L0, L1, DATA, "^src/(editorial|readmodel|search)/", "^src/pipeline/"],
     ),
     {
       name: "reader-has-no-newsroom",
       comment:
-        "The reader Worker holds no keys to the newsroom: nothing it imports, directly or through another module, may reach the system of record, the pipeline or the newsroom Worker.",
+        "The reader Worker holds no keys to the newsroom: nothing it imports, directly or through another module, may reach the system of record (its modules or its tables' data modules), the pipeline or the newsroom Worker. Of src/data/ it may reach only the search database's module.",
       severity: "error",
       from: { path: "^src/reader/" },
-      to: { path: "^src/(editorial|pipeline|newsroom)/", reachable: true },
+      to: { path: ["^src/(editorial|pipeline|newsroom)/", DATA], pathNot: SEARCH_DATA, reachable: true },
     },
     {
       name: "reader-carries-no-newsroom-packages",

@@ -4,6 +4,7 @@
  * an edition holds. Rows are checked where they leave D1.
  */
 import * as v from "valibot";
+import type { ArticleWrite, Guard } from "./articles";
 import { statement } from "./sql";
 
 const editionRow = v.object({
@@ -100,11 +101,25 @@ export async function translationGroup(db: D1Database, group: string): Promise<A
 }
 
 /**
- * The SQL that files a saved article in its edition and group, and makes the group's first article
- * a member too. Each runs inside the save's guarded batch (editorial/database.ts's `{guard}`), so
- * only a save that won writes it; the unique index keeps one article per edition in a group.
+ * The statements that file a saved article in its edition and group, and make the group's first
+ * article a member too. They run inside the save's guarded batch (data/articles.ts's `Guard`), so
+ * only a save that won writes them; the unique index keeps one article per edition in a group.
  */
-export const EDITION_SQL = {
-  file: "UPDATE articles SET language = ?, translation_group = ?, original_changed_at = NULL WHERE id = ? AND {guard}",
-  joinFirst: "UPDATE articles SET translation_group = ? WHERE id = ? AND translation_group IS NULL AND {guard}",
-} as const;
+export function editionStatements(guard: Guard, write: ArticleWrite): D1PreparedStatement[] {
+  const { edition } = write;
+  if (!edition) return [];
+  return [
+    ...(edition.joinFirst && edition.group
+      ? [
+          guard("UPDATE articles SET translation_group = :group WHERE id = :first AND translation_group IS NULL AND {guard}", {
+            group: edition.group,
+            first: edition.joinFirst,
+          }),
+        ]
+      : []),
+    guard(
+      "UPDATE articles SET language = :language, translation_group = :group, original_changed_at = NULL WHERE id = :id AND {guard}",
+      { language: edition.language, group: edition.group, id: write.id },
+    ),
+  ];
+}

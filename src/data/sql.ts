@@ -21,7 +21,7 @@ const compiled = new Map<string, Compiled>();
 
 // A name is `:` then a letter or underscore, then word characters. `::` (never valid SQLite) and
 // colons inside string literals or comments are left alone.
-const TOKEN = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|:([A-Za-z_]\w*)/g;
+const TOKEN = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|::|:([A-Za-z_]\w*)/g;
 
 /**
  * The positional form of a statement with named parameters: each distinct name becomes one `?N`,

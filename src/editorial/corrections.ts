@@ -1,8 +1,8 @@
 /**
  * @module editorial/corrections
  * Corrections and clarifications: each a record of its own in D1 (`corrections`, with every write
- * in `correction_revisions`), never a silent edit of the article. This module owns every statement
- * that writes those two tables.
+ * in `correction_revisions`), never a silent edit of the article. This module decides every change
+ * to them; their statements are data/corrections.ts's.
  *
  * Readers' copies of the article carry its current notes: its stored record (which its page and
  * structured data are rendered from), its feed items and its `modified_at` are re-rendered from the
@@ -14,52 +14,23 @@
  */
 import type { CorrectionInput, StoredCorrection } from "../core/correction-schema";
 import { correctionInputSchema } from "../core/correction-schema";
-import type { CorrectionKind } from "../core/corrections";
 import { LIMITS } from "../core/limits";
 import { renderNote } from "../core/markdown";
 import { type FieldProblem, type StoredArticle, validate } from "../core/schema";
+import { type ArticleRow, commitGuarded, correctionArticleHead, getArticleRow } from "../data/articles";
+import {
+  type CorrectionAction,
+  type CorrectionRow,
+  correctionRevisionStatement,
+  correctionStatement,
+  listCorrections,
+} from "../data/corrections";
+import { type OutboxWork, outboxStatements } from "../data/pipeline";
 import { lastChange } from "../feeds/model";
 import { CORRECTIONS } from "../targets/corrections";
 import { feedItemsOf } from "./article";
-import {
-  type ArticleRow,
-  commitGuarded,
-  type Guard,
-  getArticleRow,
-  type OutboxWork,
-  outboxStatements,
-  statusOf,
-  storedArticleOf,
-} from "./database";
+import { statusOf, storedArticleOf } from "./database";
 import { etagOf, ifMatchNames, listingsOfRow, type Preconditions, type PublishContext, type Refusal } from "./publishing";
-
-export interface CorrectionRow {
-  id: string;
-  article_id: string;
-  kind: CorrectionKind;
-  text: string;
-  html: string;
-  plain: string;
-  version: string;
-  created_at: number;
-  created_by: string;
-  changed_at: number;
-  changed_by: string;
-  deleted_at: number | null;
-}
-
-export type CorrectionAction = "create" | "update" | "delete";
-
-export interface CorrectionRevisionRow {
-  id: number;
-  correction_id: string;
-  version: string;
-  action: CorrectionAction;
-  kind: CorrectionKind;
-  text: string;
-  editor: string;
-  created_at: number;
-}
 
 export type CorrectionChanged = {
   ok: true;
@@ -70,29 +41,6 @@ export type CorrectionChanged = {
 
 /** How many times a change retries after an article save landed between its read and its write. */
 const ATTEMPTS = 3;
-
-/** An article's corrections and clarifications, oldest first; withdrawn ones only when asked. */
-export async function listCorrections(db: D1Database, articleId: string, withdrawn = false): Promise<CorrectionRow[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM corrections WHERE article_id = ? ${withdrawn ? "" : "AND deleted_at IS NULL"} ORDER BY created_at, id`,
-    )
-    .bind(articleId)
-    .all<CorrectionRow>();
-  return results;
-}
-
-/** Every write of one correction, newest first. */
-export async function listCorrectionRevisions(db: D1Database, correctionId: string): Promise<CorrectionRevisionRow[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, correction_id, version, action, kind, text, editor, created_at FROM correction_revisions
-       WHERE correction_id = ? ORDER BY id DESC`,
-    )
-    .bind(correctionId)
-    .all<CorrectionRevisionRow>();
-  return results;
-}
 
 /**
  * Adds a correction or clarification to the article at `slug`: published (shown at once), scheduled
@@ -232,33 +180,17 @@ async function change(
     const record = withNotes(storedArticleOf(row), notes.map(storedCorrection), now);
     const items = feedItemsOf(context.site, record, row.feed_id);
     const head = (writeId: string) =>
-      db
-        .prepare(
-          `UPDATE articles SET record = ?, rss_item = ?, atom_item = ?, json_item = ?, modified_at = ?,
-             revision = revision + 1, write_id = ?
-           WHERE id = ? AND revision = ?${expected === undefined ? "" : " AND EXISTS (SELECT 1 FROM corrections WHERE id = ? AND article_id = ? AND version = ? AND deleted_at IS NULL)"}`,
-        )
-        .bind(
-          JSON.stringify(record),
-          items.rss,
-          items.atom,
-          items.json,
-          Date.parse(lastChange(record)),
-          writeId,
-          row.id,
-          row.revision,
-          ...(expected === undefined ? [] : [correction.id, row.id, expected]),
-        );
+      correctionArticleHead(
+        db,
+        row,
+        expected === undefined ? undefined : { correctionId: correction.id, version: expected },
+        writeId,
+        JSON.stringify(record),
+        { rssItem: items.rss, atomItem: items.atom, jsonItem: items.json, modifiedAt: Date.parse(lastChange(record)) },
+      );
     const won = await commitGuarded(db, row.id, head, (guard) => [
       correctionStatement(guard, action, correction),
-      guard(
-        `INSERT INTO correction_revisions (correction_id, article_id, version, action, kind, text, editor, created_at)
-         SELECT id, article_id, version, ?, kind, text, ?, ? FROM corrections WHERE id = ? AND {guard}`,
-        action,
-        context.editor,
-        now,
-        correction.id,
-      ),
+      correctionRevisionStatement(guard, correction.id, action, context.editor, now),
       ...outboxStatements(guard, workFor(row, now), now),
     ]);
     if (won) {
@@ -273,39 +205,6 @@ async function change(
     "Other changes to this article kept winning; try again",
     "slug",
     "is being changed by someone else right now",
-  );
-}
-
-/** The statement that writes the correction's own row, run only if the change's head won. */
-function correctionStatement(guard: Guard, action: CorrectionAction, c: CorrectionRow): D1PreparedStatement {
-  if (action === "create")
-    return guard(
-      `INSERT INTO corrections (id, article_id, kind, text, html, plain, version, created_at, created_by, changed_at, changed_by)
-       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE {guard}`,
-      c.id,
-      c.article_id,
-      c.kind,
-      c.text,
-      c.html,
-      c.plain,
-      c.version,
-      c.created_at,
-      c.created_by,
-      c.changed_at,
-      c.changed_by,
-    );
-  return guard(
-    `UPDATE corrections SET kind = ?, text = ?, html = ?, plain = ?, version = ?, changed_at = ?, changed_by = ?, deleted_at = ?
-     WHERE id = ? AND {guard}`,
-    c.kind,
-    c.text,
-    c.html,
-    c.plain,
-    c.version,
-    c.changed_at,
-    c.changed_by,
-    c.deleted_at,
-    c.id,
   );
 }
 

@@ -1,10 +1,10 @@
 /**
  * @module editorial/live
  * Live coverage in the system of record: adding, editing and removing a live article's updates.
- * This module owns every statement that writes `live_updates` and `live_update_revisions`, but the
- * trash's purge (editorial/database.ts), which removes them with their article.
+ * This module decides every change to `live_updates` and `live_update_revisions`; their statements
+ * are data/live.ts's.
  *
- * Each change is one guarded batch (`commitGuarded`, editorial/database.ts). Its head stamps the
+ * Each change is one guarded batch (`commitGuarded`, data/articles.ts). Its head stamps the
  * article row, if the article is still at the version this change was built from (and, for an edit
  * or a removal, if the update is still at the version the editor named in `If-Match`): it moves the
  * article's modified time and re-renders its feed items and list entry with it, so the home page and
@@ -13,42 +13,27 @@
  */
 import { absoluteUrl } from "../core/config";
 import { sha256Hex } from "../core/digest";
-import { LIVE_KEY_EVENTS, LIVE_PAGE_SIZE, newUpdateId, olderPageOf } from "../core/live";
+import { LIVE_PAGE_SIZE, newUpdateId, olderPageOf } from "../core/live";
 import { renderBody, shorten } from "../core/markdown";
 import { PIPELINE_VERSION } from "../core/pipeline-version";
 import { type FieldProblem, type LiveUpdateInput, liveUpdateInputSchema, validate } from "../core/schema";
+import { type ArticleRow, commitGuarded, type Guard, getArticleRow, liveUpdateHead } from "../data/articles";
+import {
+  editUpdateStatement,
+  getUpdate,
+  insertUpdateStatement,
+  type LiveUpdateRow,
+  readLiveCoverage,
+  removeUpdateStatement,
+  updateRevisionStatement,
+} from "../data/live";
+import { type OutboxWork, outboxStatements } from "../data/pipeline";
 import { liveListingName } from "../targets/build-target";
 import { LIVE_PATHS, updateAnchor } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { fragmentsAt } from "./article";
-import {
-  type ArticleRow,
-  commitGuarded,
-  filingOfRow,
-  type Guard,
-  getArticleRow,
-  type OutboxWork,
-  outboxStatements,
-  storedArticleOf,
-} from "./database";
+import { filingOfRow, storedArticleOf } from "./database";
 import { etagOf, ifMatchNames, type Preconditions, type PublishContext, type Refusal } from "./publishing";
-
-/** An update as D1 keeps it. */
-export interface LiveUpdateRow {
-  id: string;
-  article_id: string;
-  created_at: number;
-  created_by: string;
-  changed_at: number;
-  changed_by: string;
-  version: string;
-  headline: string | null;
-  body: string;
-  html: string;
-  summary: string;
-  pinned: number;
-  deleted_at: number | null;
-}
 
 /** A key event: a pinned update, and the page of older updates it sits on (undefined: the article page). */
 export interface KeyEvent {
@@ -69,9 +54,6 @@ export interface LivePage {
 
 export type SavedUpdate = { ok: true; outcome: "created" | "updated" | "unchanged"; update: LiveUpdateRow };
 export type RemovedUpdate = { ok: true; id: string };
-
-const COLUMNS =
-  "id, article_id, created_at, created_by, changed_at, changed_by, version, headline, body, html, summary, pinned, deleted_at";
 
 /** How many times a change retries when an edit to the article itself landed between its read and its write. */
 const ATTEMPTS = 3;
@@ -99,21 +81,7 @@ export async function addUpdate(context: PublishContext, slug: string, data: unk
       ...built.value,
     };
     const won = await commitUpdate(context, row.value, id, null, now, "create", (guard) => [
-      guard(
-        `INSERT INTO live_updates (${COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL WHERE {guard}`,
-        update.id,
-        update.article_id,
-        update.created_at,
-        update.created_by,
-        update.changed_at,
-        update.changed_by,
-        update.version,
-        update.headline,
-        update.body,
-        update.html,
-        update.summary,
-        update.pinned,
-      ),
+      insertUpdateStatement(guard, update),
     ]);
     if (won) return { ok: true, outcome: "created", update };
   }
@@ -137,21 +105,7 @@ export async function editUpdate(
     if (update.version === built.value.version) return { ok: true, outcome: "unchanged", update };
     const now = context.clock.now();
     const next: LiveUpdateRow = { ...update, ...built.value, changed_at: now, changed_by: context.editor };
-    const won = await commitUpdate(context, row, id, update, now, "update", (guard) => [
-      guard(
-        `UPDATE live_updates SET version = ?, headline = ?, body = ?, html = ?, summary = ?, pinned = ?, changed_at = ?, changed_by = ?
-         WHERE id = ? AND {guard}`,
-        next.version,
-        next.headline,
-        next.body,
-        next.html,
-        next.summary,
-        next.pinned,
-        now,
-        context.editor,
-        id,
-      ),
-    ]);
+    const won = await commitUpdate(context, row, id, update, now, "update", (guard) => [editUpdateStatement(guard, next)]);
     if (won) return { ok: true, outcome: "updated", update: next };
     if (preconditions.ifMatch !== undefined) return changedMeanwhile();
   }
@@ -170,13 +124,7 @@ export async function removeUpdate(
     if (!found.ok) return found;
     const now = context.clock.now();
     const won = await commitUpdate(context, found.row, id, found.update, now, "delete", (guard) => [
-      guard(
-        "UPDATE live_updates SET deleted_at = ?, changed_at = ?, changed_by = ? WHERE id = ? AND {guard}",
-        now,
-        now,
-        context.editor,
-        id,
-      ),
+      removeUpdateStatement(guard, id, now, context.editor),
     ]);
     if (won) return { ok: true, id };
     if (preconditions.ifMatch !== undefined) return changedMeanwhile();
@@ -184,76 +132,20 @@ export async function removeUpdate(
   return busy();
 }
 
-/** An article's updates for editors, newest first, removed ones left out. */
-export async function listUpdates(db: D1Database, articleId: string): Promise<LiveUpdateRow[]> {
-  const { results } = await db
-    .prepare(`SELECT ${COLUMNS} FROM live_updates WHERE article_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC`)
-    .bind(articleId)
-    .all<LiveUpdateRow>();
-  return results;
-}
-
-/** One update of an article, unless it was removed. */
-export async function getUpdate(db: D1Database, articleId: string, id: string): Promise<LiveUpdateRow | null> {
-  return db
-    .prepare(`SELECT ${COLUMNS} FROM live_updates WHERE article_id = ? AND id = ? AND deleted_at IS NULL`)
-    .bind(articleId, id)
-    .first<LiveUpdateRow>();
-}
-
-/** Every version of an update, newest first: who changed it, when, and what it said. */
-export async function updateRevisions(
-  db: D1Database,
-  articleId: string,
-  id: string,
-): Promise<Array<{ id: number; version: string; action: string; editor: string; created_at: number; input: string }>> {
-  const { results } = await db
-    .prepare(
-      "SELECT id, version, action, editor, created_at, input FROM live_update_revisions WHERE update_id = ? AND article_id = ? ORDER BY id DESC",
-    )
-    .bind(id, articleId)
-    .all<{ id: number; version: string; action: string; editor: string; created_at: number; input: string }>();
-  return results;
-}
-
 /**
  * What the article page shows of its coverage, in one batch: the newest updates, the key events
  * (each with the page it sits on, when that is not the article's own) and the count.
  */
 export async function readLivePage(db: D1Database, articleId: string): Promise<LivePage> {
-  const live = "article_id = ?1 AND deleted_at IS NULL";
-  const [newest, pinned, count] = await db.batch([
-    db
-      .prepare(`SELECT ${COLUMNS} FROM live_updates WHERE ${live} ORDER BY created_at DESC, id DESC LIMIT ${LIVE_PAGE_SIZE}`)
-      .bind(articleId),
-    db
-      .prepare(
-        `SELECT u.id, u.headline, u.summary, u.created_at,
-           (SELECT COUNT(*) FROM live_updates o WHERE o.article_id = ?1 AND o.deleted_at IS NULL
-              AND (o.created_at < u.created_at OR (o.created_at = u.created_at AND o.id < u.id))) AS position
-         FROM live_updates u WHERE u.article_id = ?1 AND u.deleted_at IS NULL AND u.pinned = 1
-         ORDER BY u.created_at DESC, u.id DESC LIMIT ${LIVE_KEY_EVENTS}`,
-      )
-      .bind(articleId),
-    db.prepare(`SELECT COUNT(*) AS n FROM live_updates WHERE ${live}`).bind(articleId),
-  ]);
-  const total = (count?.results[0] as { n: number } | undefined)?.n ?? 0;
-  const keyEvents = (
-    (pinned?.results ?? []) as Array<{
-      id: string;
-      headline: string | null;
-      summary: string;
-      created_at: number;
-      position: number;
-    }>
-  ).map((event) => ({
+  const { updates, pinned, total } = await readLiveCoverage(db, articleId);
+  const keyEvents = pinned.map((event) => ({
     id: event.id,
     label: labelOf(event),
     at: event.created_at,
     // The article page shows positions total - LIVE_PAGE_SIZE and up; older ones are on their page.
     ...(event.position < total - LIVE_PAGE_SIZE ? { page: olderPageOf(event.position) } : {}),
   }));
-  return { updates: (newest?.results ?? []) as LiveUpdateRow[], keyEvents, total };
+  return { updates, keyEvents, total };
 }
 
 /** An update's short plain-text label: its headline, or the start of its text. */
@@ -352,35 +244,10 @@ async function commitUpdate(
   change: (guard: Guard) => D1PreparedStatement[],
 ): Promise<boolean> {
   const touched = fragmentsAt(context.site, storedArticleOf(row), row.feed_id, now);
-  const head = (writeId: string) =>
-    context.db
-      .prepare(
-        `UPDATE articles SET write_id = ?, revision = revision + 1, modified_at = ?, rss_item = ?, atom_item = ?, json_item = ?, entry = ?
-         WHERE id = ? AND version = ? AND deleted_at IS NULL
-         ${update ? "AND EXISTS (SELECT 1 FROM live_updates WHERE id = ? AND version = ? AND deleted_at IS NULL)" : ""}`,
-      )
-      .bind(
-        writeId,
-        touched.modifiedAt,
-        touched.rssItem,
-        touched.atomItem,
-        touched.jsonItem,
-        JSON.stringify(touched.entry),
-        row.id,
-        row.version,
-        ...(update ? [update.id, update.version] : []),
-      );
+  const head = (writeId: string) => liveUpdateHead(context.db, row, update, writeId, touched);
   return commitGuarded(context.db, row.id, head, (guard) => [
     ...change(guard),
-    guard(
-      `INSERT INTO live_update_revisions (update_id, article_id, version, action, editor, created_at, input)
-       SELECT id, article_id, version, ?, ?, ?, json_object('headline', headline, 'body', body, 'pinned', pinned = 1)
-       FROM live_updates WHERE id = ? AND {guard}`,
-      action,
-      context.editor,
-      now,
-      id,
-    ),
+    updateRevisionStatement(guard, id, action, context.editor, now),
     ...outboxStatements(guard, workForUpdate(row), now),
   ]);
 }

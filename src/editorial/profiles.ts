@@ -2,7 +2,7 @@
  * @module editorial/profiles
  * Authors' profiles and sections' names and order: the workflows the API and the desk both call.
  * Each checks its input with the one schema, refuses by field, and writes through
- * editorial/database.ts, which queues the pages that show what changed.
+ * data/taxonomy.ts, which queues the pages that show what changed in the same batch.
  */
 
 import { authorProfileSchema, sectionUpdateSchema, validate } from "../core/schema";
@@ -16,7 +16,7 @@ import {
   putAuthor,
   type SectionRow,
   updateSection,
-} from "./database";
+} from "../data/taxonomy";
 import type { Refusal } from "./publishing";
 
 /**

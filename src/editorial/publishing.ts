@@ -11,6 +11,19 @@ import { absoluteUrl, type Site } from "../core/config";
 import { type ImageSizes, imageSources } from "../core/markdown";
 import { type ArticleInput, articleInputSchema, type StoredArticle, slugSchema, validate } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
+import {
+  type ArticleRow,
+  type ArticleWrite,
+  type Attribution,
+  getArticleRow,
+  getRevision,
+  type RevisionAction,
+  slugsRedirectingTo,
+  storedInputOf,
+} from "../data/articles";
+import { latestLiveChange } from "../data/live";
+import type { OutboxWork } from "../data/pipeline";
+import { slugsForNames } from "../data/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
 import { mediaSizes } from "../media/store";
@@ -29,22 +42,7 @@ import {
 import { articlePath } from "../targets/document-name";
 import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
-import {
-  type ArticleRow,
-  type ArticleWrite,
-  type Attribution,
-  commitArticle,
-  commitMove,
-  commitTrash,
-  filingOfRow,
-  getArticleRow,
-  getRevision,
-  latestLiveChange,
-  type OutboxWork,
-  type RevisionAction,
-  slugsForNames,
-  slugsRedirectingTo,
-} from "./database";
+import { commitArticle, commitMove, commitTrash, filingOfRow, storedArticleOf } from "./database";
 import { filingFor } from "./editions";
 
 /** Who is publishing, where, and when. */
@@ -208,7 +206,10 @@ export async function moveArticle(
     return refuse(409, `The slug "${target.value}" is taken`, "to", "belongs to another article (perhaps in the trash)");
   }
   const now = context.clock.now();
-  const input = JSON.parse(row.input) as ArticleInput;
+  const stored = validate(articleInputSchema, storedInputOf(row));
+  if (!stored.ok)
+    return { ok: false, status: 400, error: "The article no longer passes today's rules", details: stored.problems };
+  const input = stored.value;
   const built = await buildFor(context, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
   const write = toWrite(context.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
@@ -288,7 +289,7 @@ async function buildFor(context: PublishContext, row: ArticleRow | null, slug: s
 
 /** The corrections a stored record carries, which a save keeps as they are. */
 function correctionsOfRecord(record: string): Pick<StoredArticle, "corrections" | "correctedAt"> {
-  const { corrections, correctedAt } = JSON.parse(record) as Partial<StoredArticle>;
+  const { corrections, correctedAt } = storedArticleOf({ record });
   return { ...(corrections ? { corrections } : {}), ...(correctedAt ? { correctedAt } : {}) };
 }
 
@@ -307,7 +308,7 @@ async function imageSizesFor(context: PublishContext, input: ArticleInput): Prom
  * the article had, so renaming a section's display name never moves its articles.
  */
 async function linksFor(db: D1Database, row: ArticleRow | null, input: ArticleInput): Promise<ArticleLinks> {
-  const previous = row ? (JSON.parse(row.input) as Partial<ArticleInput>) : null;
+  const previous = row ? storedInputOf(row) : null;
   const section =
     row && previous?.category === input.category
       ? row.section_slug
@@ -375,7 +376,7 @@ export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "publishe
 }
 
 function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
-  const live = (JSON.parse(row.record) as { live?: unknown }).live !== undefined;
+  const live = storedArticleOf(row).live !== undefined;
   return {
     slug: row.slug,
     draft: row.draft === 1,
@@ -434,7 +435,7 @@ function workFor(before: Placement | null, after: Placement | null): OutboxWork 
 
 /** The names of the fields that differ between the stored input and the new one. */
 function changedFields(row: ArticleRow | null, input: ArticleInput): string[] {
-  const before = row ? (JSON.parse(row.input) as Record<string, unknown>) : {};
+  const before = row ? storedInputOf(row) : {};
   const after = input as Record<string, unknown>;
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])).sort();

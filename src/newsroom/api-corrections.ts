@@ -18,15 +18,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { absoluteUrl } from "../core/config";
 import { noteAnchor } from "../core/corrections";
-import {
-  addCorrection,
-  type CorrectionRow,
-  editCorrection,
-  listCorrectionRevisions,
-  listCorrections,
-  withdrawCorrection,
-} from "../editorial/corrections";
-import { getArticleRow, statusOf } from "../editorial/database";
+import { getArticleRow } from "../data/articles";
+import { type CorrectionRow, listCorrectionRevisions, listCorrections } from "../data/corrections";
+import { addCorrection, editCorrection, withdrawCorrection } from "../editorial/corrections";
+import { statusOf } from "../editorial/database";
 import { etagOf } from "../editorial/publishing";
 import { articlePath } from "../targets/document-name";
 import { apiError, refusal, slugParam } from "./api-input";

@@ -20,17 +20,10 @@ import { bodyLimit } from "hono/body-limit";
 import { validator } from "hono/validator";
 import { isCoverageOpen, UPDATE_ID_PATTERN } from "../core/live";
 import { validateSlug } from "../core/schema";
-import { type ArticleRow, getArticleRow, storedArticleOf } from "../editorial/database";
-import {
-  addUpdate,
-  editUpdate,
-  getUpdate,
-  type LiveUpdateRow,
-  listUpdates,
-  removeUpdate,
-  updateRevisions,
-  updateUrl,
-} from "../editorial/live";
+import { type ArticleRow, getArticleRow, storedInputOf } from "../data/articles";
+import { getUpdate, type LiveUpdateRow, listUpdates, updateRevisions } from "../data/live";
+import { storedArticleOf } from "../editorial/database";
+import { addUpdate, editUpdate, removeUpdate, updateUrl } from "../editorial/live";
 import { etagOf, type Preconditions } from "../editorial/publishing";
 import { apiError, invalidSlug, refusal, revisionHead, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
@@ -165,6 +158,6 @@ export const liveApi = new Hono<AppEnv>()
     }
     return c.json({
       id,
-      revisions: revisions.map((r) => ({ ...revisionHead(r), update: JSON.parse(r.input) as Record<string, unknown> })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), update: storedInputOf(r) })),
     });
   });

@@ -6,8 +6,7 @@
  * inside the API, behind its bearer auth.
  */
 import { Hono } from "hono";
-import { runStatements } from "../pipeline/outbox";
-import { schedulePurgeStatements } from "../pipeline/purges";
+import { runStatements, schedulePurgeStatements } from "../data/pipeline";
 import { reindexPage } from "../pipeline/search-entry";
 import { TAGS } from "../targets/document-name";
 import type { AppEnv } from "./app-env";

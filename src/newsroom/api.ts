@@ -15,16 +15,15 @@ import { absoluteUrl } from "../core/config";
 import type { StoredArticle } from "../core/schema";
 import { parseArticleFile, parseArticleJson } from "../core/source";
 import {
-  type AuthorRow,
+  changedFieldsOf,
   getArticleRow,
-  getAuthor,
   getRevision,
   listArticleSummaries,
-  listAuthors,
   listRevisions,
-  listSections,
-  statusOf,
-} from "../editorial/database";
+  storedInputOf,
+} from "../data/articles";
+import { type AuthorRow, getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { statusOf } from "../editorial/database";
 import { translationsOf } from "../editorial/editions";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
@@ -100,7 +99,7 @@ export const apiRoutes = new Hono<AppEnv>()
       // Its versions in every edition, itself included ([] when it has none).
       translations: await translationsOf(c.env.DB, c.var.site, slug, c.var.clock.now()),
       // The input exactly as the editor sent it, with `body` for the Markdown.
-      article: JSON.parse(row.input) as Record<string, unknown>,
+      article: storedInputOf(row),
     });
   })
   .put(
@@ -173,7 +172,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const revisions = await listRevisions(c.env.DB, row.id);
     return c.json({
       slug,
-      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: JSON.parse(r.changed) as string[] })),
+      revisions: revisions.map((r) => ({ ...revisionHead(r), changed: changedFieldsOf(r) })),
     });
   })
   .get("/articles/:slug/revisions/:id{[0-9]+}", slugParam, async (c) => {
@@ -184,8 +183,8 @@ export const apiRoutes = new Hono<AppEnv>()
       return apiError(c, 404, `There is no such revision of "${slug}"`, [{ field: "revision", problem: "does not exist" }]);
     return c.json({
       ...revisionHead(revision),
-      changed: JSON.parse(revision.changed) as string[],
-      article: JSON.parse(revision.input) as Record<string, unknown>,
+      changed: changedFieldsOf(revision),
+      article: storedInputOf(revision),
     });
   })
   .post("/articles/:slug/revisions/:id{[0-9]+}/restore", slugParam, async (c) => {

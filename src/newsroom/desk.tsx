@@ -12,18 +12,11 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { type ArticleInput, describeProblems, validateSlug } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
-import { addCorrection, listCorrections, withdrawCorrection } from "../editorial/corrections";
-import {
-  type ArticleRow,
-  getArticleRow,
-  getAuthor,
-  getRevision,
-  listAuthors,
-  listRevisions,
-  listSections,
-  statusOf,
-  storedArticleOf,
-} from "../editorial/database";
+import { type ArticleRow, articleInputOf, getArticleRow, getRevision, listRevisions } from "../data/articles";
+import { listCorrections } from "../data/corrections";
+import { getAuthor, listAuthors, listSections } from "../data/taxonomy";
+import { addCorrection, withdrawCorrection } from "../editorial/corrections";
+import { statusOf, storedArticleOf } from "../editorial/database";
 import { addUpdate, labelOf, readLivePage } from "../editorial/live";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
@@ -556,7 +549,7 @@ async function requireForm(c: Context, next: Next): Promise<Response | undefined
 
 /** The editor's form for a stored article, as it was last saved. */
 const storedFields = (c: DeskContext, row: ArticleRow): EditorFields =>
-  fieldsFromInput(JSON.parse(row.input) as ArticleInput, row.slug, zoneOf(c), c.var.clock.now());
+  fieldsFromInput(articleInputOf(row), row.slug, zoneOf(c), c.var.clock.now());
 
 /** The list, saying the article asked for does not exist. */
 function missingArticle(c: DeskContext, slug: string): Promise<Response> {

@@ -12,12 +12,15 @@
  * count without adding to it; and it is eventually consistent, per Cloudflare location. A table is
  * exact, behaves the same under `wrangler dev` and in the tests, and follows the injected clock.
  *
- * Table (src/db/migrations/0006_desk.sql; named when only sign-ins counted):
+ * Table (src/db/migrations/0006_desk.sql; named when only sign-ins counted; its statements are
+ * data/auth.ts's):
  *
  *   sign_in_failures(address TEXT, at INTEGER ms)   index (address, at)
  *     one row per failed authentication. Invariant: after each recorded failure no row is older
  *     than the window, so the table holds at most a minute of failures and the prune's scan stays small.
  */
+
+import { forgetFailure, nthFailureSince, recordFailedAttempt } from "../data/auth";
 
 /** How many failed authentications one address may make in any minute. */
 export const FAILURES_PER_MINUTE = 10;
@@ -34,24 +37,16 @@ const WINDOW_MS = 60 * 1000;
  * if ("wait" in attempt) return c.text("Too many failed attempts", 429, { "Retry-After": String(attempt.wait) });
  */
 export async function claimAttempt(db: D1Database, address: string, now: number): Promise<{ id: number } | { wait: number }> {
-  const [inserted, eleventh] = await db.batch([
-    db.prepare("INSERT INTO sign_in_failures (address, at) VALUES (?, ?) RETURNING rowid AS id").bind(address, now),
-    // Counting this attempt, an 11th in the window means ten failures came before it.
-    db
-      .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC, rowid DESC LIMIT 1 OFFSET ?")
-      .bind(address, now - WINDOW_MS, FAILURES_PER_MINUTE),
-    db.prepare("DELETE FROM sign_in_failures WHERE at <= ?").bind(now - WINDOW_MS),
-  ]);
-  const id = (inserted?.results[0] as { id: number } | undefined)?.id ?? 0;
-  const oldest = eleventh?.results[0] as { at: number } | undefined;
-  if (!oldest) return { id };
+  // Counting this attempt, an 11th in the window means ten failures came before it.
+  const { id, earlier } = await recordFailedAttempt(db, address, now, now - WINDOW_MS, FAILURES_PER_MINUTE);
+  if (earlier === null) return { id };
   await forgiveAttempt(db, id);
-  return { wait: waitFor(oldest.at, now) };
+  return { wait: waitFor(earlier, now) };
 }
 
 /** Takes back a claimed attempt: the token was right, so it was no failure. */
 export async function forgiveAttempt(db: D1Database, id: number): Promise<void> {
-  await db.prepare("DELETE FROM sign_in_failures WHERE rowid = ?").bind(id).run();
+  await forgetFailure(db, id);
 }
 
 /**
@@ -61,11 +56,8 @@ export async function forgiveAttempt(db: D1Database, id: number): Promise<void> 
  * @example await failureWait(env.DB, "203.0.113.7", clock.now()) // null, or 42
  */
 export async function failureWait(db: D1Database, address: string, now: number): Promise<number | null> {
-  const tenth = await db
-    .prepare("SELECT at FROM sign_in_failures WHERE address = ? AND at > ? ORDER BY at DESC, rowid DESC LIMIT 1 OFFSET ?")
-    .bind(address, now - WINDOW_MS, FAILURES_PER_MINUTE - 1)
-    .first<{ at: number }>();
-  return tenth ? waitFor(tenth.at, now) : null;
+  const tenth = await nthFailureSince(db, address, now - WINDOW_MS, FAILURES_PER_MINUTE - 1);
+  return tenth === null ? null : waitFor(tenth, now);
 }
 
 /** Whole seconds (at least 1) until a failure at `at` leaves the window. */

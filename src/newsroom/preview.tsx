@@ -7,7 +7,8 @@
 
 import { Hono } from "hono";
 import { NO_STORE } from "../cache/policy";
-import { getArticleRowById, storedArticleOf } from "../editorial/database";
+import { getArticleRowById } from "../data/articles";
+import { storedArticleOf } from "../editorial/database";
 import { loadNav } from "../pipeline/listing-builders";
 import { renderArticle } from "../render/article";
 import type { AppEnv } from "./app-env";

@@ -7,14 +7,24 @@
  * dead-letter queue, which `recordDeadLetters` turns into rows editors can see and replay.
  */
 
+import { articleRevision } from "../data/articles";
+import {
+  builtGeneration,
+  completeStatements,
+  deadLetterStatements,
+  failureStatements,
+  recordRebuildProgress as recordProgress,
+  runStatements,
+  schedulePurgeStatements,
+} from "../data/pipeline";
 import type { NavSection } from "../render/layout";
 import { formatTarget } from "../targets/build-target";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticle, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
-import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, workKey, workTarget } from "./messages";
-import { completeStatements, deadLetterStatements, failureStatements, runStatements, sendOutbox } from "./outbox";
-import { type FlushReport, flushPurges, schedulePurgeStatements } from "./purges";
+import { type PipelineMessage, parseMessage, retryDelaySeconds, sendAll, toBody, workKey, workTarget } from "./messages";
+import { sendOutbox } from "./outbox";
+import { type FlushReport, flushPurges } from "./purges";
 
 /** Kinds in the order a batch applies them: pages before the listings that link them. */
 const ORDER: Record<PipelineMessage["kind"], number> = { fanout: 0, article: 1, listing: 2, purge: 3, websub: 4 };
@@ -91,7 +101,7 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
         // is done, so waiting never counts as a failed attempt.
         await sendAll(m.queues.urgent, [message], BUSY_DELAY_SECONDS);
       }
-      await runStatements(m.db, completeStatements(m.db, message));
+      await runStatements(m.db, completeStatements(m.db, toBody(message)));
       for (const delivery of group.deliveries) delivery.ack();
       (state === "skipped" || state === "current" ? report.skipped : report.applied).push(label);
       // A rebuild's total counts documents: a fan-out is not one, and a busy listing is counted
@@ -121,18 +131,12 @@ export async function consumeBatch(m: Materialiser, batch: MessageBatch<unknown>
 async function isOlder(db: D1Database, message: PipelineMessage): Promise<boolean> {
   if (message.generation === undefined) return false;
   if (message.kind === "article") {
-    const row = await db
-      .prepare("SELECT revision FROM articles WHERE slug = ?")
-      .bind(message.page.slug)
-      .first<{ revision: number }>();
-    return row !== null && row.revision > message.generation;
+    const revision = await articleRevision(db, message.page.slug);
+    return revision !== null && revision > message.generation;
   }
   if (message.kind !== "listing") return false;
-  const row = await db
-    .prepare("SELECT built_generation FROM listings WHERE name = ?")
-    .bind(formatTarget(message.target))
-    .first<{ built_generation: number }>();
-  return row !== null && row.built_generation >= message.generation;
+  const built = await builtGeneration(db, formatTarget(message.target));
+  return built !== null && built >= message.generation;
 }
 
 function retryGroup(m: Materialiser, group: Group, error: unknown, report: BatchReport, label: string): void {
@@ -142,7 +146,7 @@ function retryGroup(m: Materialiser, group: Group, error: unknown, report: Batch
   const attempts = Math.max(...group.deliveries.map((d) => d.attempts));
   for (const delivery of group.deliveries) delivery.retry({ delaySeconds: retryDelaySeconds(delivery.attempts) });
   // Recorded without waiting on it: a D1 failure here must not hide the retry.
-  m.db.batch(failureStatements(m.db, group.message, attempts, text, m.clock.now())).catch(() => undefined);
+  m.db.batch(failureStatements(m.db, toBody(group.message), attempts, text, m.clock.now())).catch(() => undefined);
 }
 
 /** Every feed that changed in the batch, in one request to the hub. */
@@ -154,7 +158,7 @@ async function applyPings(m: Materialiser, groups: Group[], report: BatchReport)
   for (const group of groups) {
     const label = `websub:${workTarget(group.message)}`;
     if (ok) {
-      await runStatements(m.db, completeStatements(m.db, group.message));
+      await runStatements(m.db, completeStatements(m.db, toBody(group.message)));
       for (const delivery of group.deliveries) delivery.ack();
       report.applied.push(label);
     } else retryGroup(m, group, new Error("the WebSub hub refused the ping"), report, label);
@@ -162,19 +166,7 @@ async function applyPings(m: Materialiser, groups: Group[], report: BatchReport)
 }
 
 async function recordRebuildProgress(m: Materialiser, done: Map<number, number>): Promise<void> {
-  if (done.size === 0) return;
-  const now = m.clock.now();
-  await m.db.batch(
-    [...done].map(([id, count]) =>
-      m.db
-        .prepare(
-          `UPDATE rebuilds SET done = MIN(total, done + ?1),
-             finished_at = CASE WHEN finished_at IS NULL AND done + ?1 >= total THEN ?2 ELSE finished_at END
-           WHERE id = ?3`,
-        )
-        .bind(count, now, id),
-    ),
-  );
+  await recordProgress(m.db, done, m.clock.now());
 }
 
 /** The dead-letter queue's consumer: each message becomes a row editors see on the pipeline page. */

@@ -7,6 +7,7 @@
 import { strongEtag } from "../cache/conditional";
 import { absoluteUrl, type Site } from "../core/config";
 import { type CorrectionKind, correctionLabel, noteAnchor } from "../core/corrections";
+import { readCorrectionsListing } from "../data/corrections";
 import { storedCorrection } from "../editorial/corrections";
 import { atomItem } from "../feeds/atom";
 import { buildFeed, type FeedItems, latestChange } from "../feeds/build";
@@ -48,45 +49,14 @@ interface CorrectionsDocument {
   meta: Omit<DocumentMeta, "generation">;
 }
 
-/** A note is public when its article is: not a draft, not in the trash, and live. */
-const PUBLIC_NOTE = "c.deleted_at IS NULL AND a.draft = 0 AND a.deleted_at IS NULL";
-
 /**
- * The builder of the corrections page and feeds, given how the navigation is read. It has the
- * shape of listing-builders.ts's `ListingBuilder`, where it is registered (and type-checked) by name.
+ * The builder of the corrections page and feeds. It has the shape of listing-builders.ts's
+ * `ListingBuilder`, where it is registered (and type-checked) by name.
  */
-export function correctionsBuilder(loadNav: (db: D1Database, now: number) => Promise<NavSection[]>) {
+export function correctionsBuilder() {
   return {
     async read(db: D1Database, now: number, name: string): Promise<CorrectionsSnapshot> {
-      const [generation, rows, total, next] = await db.batch([
-        db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
-        db
-          .prepare(
-            `SELECT c.id, c.kind, c.html, c.plain, c.created_at, c.changed_at, a.slug, a.title
-             FROM corrections c JOIN articles a ON a.id = c.article_id
-             WHERE ${PUBLIC_NOTE} AND a.published_at <= ?
-             ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
-          )
-          .bind(now, Math.max(CORRECTIONS_PAGE_SIZE, FEED_SIZE)),
-        db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM corrections c JOIN articles a ON a.id = c.article_id WHERE ${PUBLIC_NOTE} AND a.published_at <= ?`,
-          )
-          .bind(now),
-        db
-          .prepare(
-            `SELECT MIN(a.published_at) AS at FROM corrections c JOIN articles a ON a.id = c.article_id
-             WHERE ${PUBLIC_NOTE} AND a.published_at > ?`,
-          )
-          .bind(now),
-      ]);
-      return {
-        generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
-        rows: (rows?.results ?? []) as CorrectionsSnapshot["rows"],
-        total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
-        nextPublishAt: (next?.results[0] as { at: number | null } | undefined)?.at ?? null,
-        nav: await loadNav(db, now),
-      };
+      return readCorrectionsListing(db, name, now, Math.max(CORRECTIONS_PAGE_SIZE, FEED_SIZE));
     },
     async render(site: Site, snapshot: CorrectionsSnapshot, now: number): Promise<CorrectionsDocument[]> {
       const entries = snapshot.rows.map(entryOf);

@@ -4,9 +4,11 @@
  * listings of articles that went live since the last run, refresh the news sitemap every 15 minutes,
  * empty the trash of what has been there 30 days, queue any listing whose built generation fell
  * behind D1's, send outbox rows that were never sent or never acknowledged, and send the purges
- * that are due. Every step is idempotent and bounded by a LIMIT, so two runs at once are harmless.
+ * that are due (a listing whose build died after its lease ran out is
+ * found in D1 alone, never by listing KV). Every step is idempotent and bounded by a LIMIT, so two runs at once are harmless.
  */
-import { type ArticleRow, getMeta, purgeTrash, queueListings, setMeta } from "../editorial/database";
+import { articlesWentLive, purgeTrash } from "../data/articles";
+import { forgetFailures, getMeta, queueListings, queueStaleListings, setMeta } from "../data/pipeline";
 import { listingsOfRow } from "../editorial/publishing";
 import type { Materialiser } from "./materialise";
 import { sendOutbox } from "./outbox";
@@ -36,12 +38,7 @@ export interface CronReport {
 export async function runCron(m: Materialiser): Promise<CronReport> {
   const now = m.clock.now();
   const checked = Number((await getMeta(m.db, GO_LIVE_CHECKED)) ?? now - FIRST_LOOK_BACK_MS);
-  const { results: live } = await m.db
-    .prepare(
-      "SELECT slug, draft, published_at, section_slug, record FROM articles WHERE draft = 0 AND deleted_at IS NULL AND published_at > ? AND published_at <= ?",
-    )
-    .bind(checked, now)
-    .all<Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">>();
+  const live = await articlesWentLive(m.db, checked, now);
   // A scheduled article that went live joins every listing it belongs to. (Its page, stored with
   // its time, appears by itself.)
   if (live.length) await queueListings(m.db, [...new Set(live.flatMap(listingsOfRow))], now);
@@ -55,31 +52,9 @@ export async function runCron(m: Materialiser): Promise<CronReport> {
   }
 
   const emptiedFromTrash = await purgeTrash(m.db, now - TRASH_RETENTION_MS, now);
-  const staleListings = await queueStaleListings(m.db, now);
-  await m.db
-    .prepare("DELETE FROM pipeline_failures WHERE at < ?")
-    .bind(now - FAILURES_KEPT_MS)
-    .run();
+  const staleListings = await queueStaleListings(m.db, now, STALE_LISTINGS_LIMIT);
+  await forgetFailures(m.db, now - FAILURES_KEPT_MS);
   const sent = await sendOutbox(m.db, m.queues, now, { resend: true });
   const purges = await flushPurges(m.db, m.cache, m.pacing, now);
   return { wentLive: live.length, emptiedFromTrash, staleListings, sent, purges };
-}
-
-/**
- * Listings whose KV documents are behind D1 with no outbox row left to bring them up: a build that
- * died after its lease ran out. Compared in D1 alone, never by listing KV.
- */
-async function queueStaleListings(db: D1Database, now: number): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `INSERT INTO outbox (kind, target, due_at, created_at)
-       SELECT 'listing', name, ?1, ?1 FROM listings l
-       WHERE built_generation < generation AND lease_until <= ?1
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'listing' AND o.target = l.name AND o.dead_at IS NULL)
-       LIMIT ?2
-       RETURNING target`,
-    )
-    .bind(now, STALE_LISTINGS_LIMIT)
-    .all<{ target: string }>();
-  return results.map((row) => row.target);
 }

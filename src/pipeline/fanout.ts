@@ -6,6 +6,8 @@
  * calls of 100, then the message for the next page; in production consumers take those side by
  * side. Every full fan-out is recorded as a rebuild, so editors see its progress.
  */
+import { articleSlugsAfter } from "../data/articles";
+import { listingNamesAfter } from "../data/pipeline";
 import type { Materialiser } from "./materialise";
 import { decodeWork, type PipelineMessage, sendAll } from "./messages";
 
@@ -20,18 +22,8 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage & {
   const kind = message.scope === "articles" ? "article" : "listing";
   const rows =
     message.scope === "articles"
-      ? (
-          await m.db
-            .prepare("SELECT slug AS target, revision AS generation FROM articles WHERE slug > ? ORDER BY slug LIMIT ?")
-            .bind(after, size)
-            .all<{ target: string; generation: number }>()
-        ).results
-      : (
-          await m.db
-            .prepare("SELECT name AS target, generation FROM listings WHERE name > ? ORDER BY name LIMIT ?")
-            .bind(after, size)
-            .all<{ target: string; generation: number }>()
-        ).results;
+      ? (await articleSlugsAfter(m.db, after, size)).map((row) => ({ target: row.slug, generation: row.revision }))
+      : (await listingNamesAfter(m.db, after, size)).map((row) => ({ target: row.name, generation: row.generation }));
   // Each row's work, through the messages' codec; a name no target has (none should be) is left out.
   const pages = rows.flatMap((row): PipelineMessage[] => {
     const work = decodeWork(kind, row.target);

@@ -11,8 +11,25 @@ import { strongEtag } from "../cache/conditional";
 import { absoluteUrl } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ListEntry, listEntrySchema } from "../core/schema";
-import { publicSql, statusSql } from "../core/visibility";
-import { forgetListing, getMeta, queueListings, rebuildEverythingStatements, setMeta } from "../editorial/database";
+import {
+  feedFragments,
+  readArchive,
+  readListing,
+  loadNav as readNav,
+  readNews,
+  readPagesSitemap,
+  readSitemapIndex,
+  readSitemapMonth,
+} from "../data/listings";
+import {
+  forgetListing,
+  getMeta,
+  queueListings,
+  rebuildEverythingStatements,
+  recordArchives,
+  runStatements,
+  setMeta,
+} from "../data/pipeline";
 import { buildFeed, latestChange } from "../feeds/build";
 import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
 import {
@@ -53,15 +70,6 @@ import { liveBuilder } from "./live-builder";
 
 export type { BuiltDocument, ListingBuilder, Snapshot };
 
-/** The first statement of every builder's read: the generation the rest of the batch is read at. */
-function generationStatement(db: D1Database, name: string): D1PreparedStatement {
-  return db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name);
-}
-
-function generationOf(result: D1Result | undefined): number {
-  return (result?.results[0] as { generation: number } | undefined)?.generation ?? 0;
-}
-
 /** A builder's one document and its ETag. */
 async function oneDocument(name: StoredName, body: string, now: number): Promise<BuiltDocument[]> {
   return [{ name, body, meta: { builtAt: now, etag: await strongEtag(body) } }];
@@ -80,16 +88,6 @@ function targetOf<K extends BuildTarget["kind"]>(name: string, kind: K): Extract
   return target as Extract<BuildTarget, { kind: K }>;
 }
 
-/** Public at the `now` bound in its place (core/visibility says what that is). */
-const PUBLIC = publicSql();
-/** The same, for an article aliased `a`. */
-const PUBLIC_A = publicSql("a");
-/** Scheduled: listed, but its time has not come. */
-const SCHEDULED_A = statusSql("scheduled", "?");
-/** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */
-const monthOf = (publishedAt: string): string => `strftime('%Y-%m', ${publishedAt} / 1000, 'unixepoch')`;
-const MONTH_SQL = monthOf("a.published_at");
-
 interface ListingSnapshot extends Snapshot {
   listing: Listing;
   /** The section's, tag's or author's record; null when it does not exist (and neither does the listing). */
@@ -104,53 +102,8 @@ interface ListingSnapshot extends Snapshot {
   newestArchive: ArchivePart | null;
 }
 
-/** The condition that puts an article (`a`) in a listing, and its parameters. */
-function membership(listing: Listing): { sql: string; params: unknown[] } {
-  switch (listing.kind) {
-    case "home":
-      return { sql: "1 = 1", params: [] };
-    case "section":
-      return { sql: "a.section_slug = ?", params: [listing.slug] };
-    case "tag":
-      return {
-        sql: "EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_slug = ?)",
-        params: [listing.slug],
-      };
-    case "author":
-      return {
-        sql: "EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_slug = ?)",
-        params: [listing.slug],
-      };
-  }
-}
-
-const SUBJECT_SQL: Record<Exclude<Listing["kind"], "home">, string> = {
-  section: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM sections WHERE slug = ?",
-  tag: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM tags WHERE slug = ?",
-  author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = ?",
-};
-
-/** Reads a listing's subject (its section, tag or author) in a batch; the home page's is NO_SUBJECT. */
-const subjectStatement = (db: D1Database, listing: Listing): D1PreparedStatement =>
-  listing.kind === "home"
-    ? db.prepare("SELECT ? AS name, '' AS bio, NULL AS url, NULL AS photo_url").bind(NO_SUBJECT.name)
-    : db.prepare(SUBJECT_SQL[listing.kind]).bind(listing.slug);
-
-/** Sections shown in the navigation: enough for a newsroom's header. */
-const MAX_NAV = 12;
-
-/**
- * The header's sections: those with a public article, in their editors' order. A section that
- * only drafts use stays out of it, so no unpublished name shows.
- */
-const NAV_SQL = `SELECT s.slug, s.name FROM sections s
-  WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
-  ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`;
-
 /** The sections in the header's navigation at `now`. */
-export async function loadNav(db: D1Database, now: number): Promise<NavSection[]> {
-  return (await db.prepare(NAV_SQL).bind(now).all<NavSection>()).results;
-}
+export const loadNav = (db: D1Database, now: number): Promise<NavSection[]> => readNav(db, now);
 
 /**
  * The navigation every page was last built with, so a change to it rebuilds them all and rewrites
@@ -164,43 +117,18 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
   afterWrite: afterListingWrite,
   async read(db, now, name) {
     const { listing } = targetOf(name, "listing");
-    const where = membership(listing);
-    const limit = Math.max(PAGE_SIZE, FEED_SIZE);
-    // One batch is one transaction: the generation and the rows come from the same state.
-    const [generation, subject, items, total, next, nav, newest] = await db.batch([
-      generationStatement(db, name),
-      subjectStatement(db, listing),
-      db
-        .prepare(
-          `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
-           WHERE ${PUBLIC_A} AND ${where.sql}
-           ORDER BY a.published_at DESC, a.id DESC LIMIT ?`,
-        )
-        .bind(now, ...where.params, limit),
-      db.prepare(`SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND ${where.sql}`).bind(now, ...where.params),
-      db
-        .prepare(`SELECT MIN(a.published_at) AS at FROM articles a WHERE ${SCHEDULED_A} AND ${where.sql}`)
-        .bind(now, ...where.params),
-      db.prepare(NAV_SQL).bind(now),
-      db
-        .prepare(
-          `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
-           WHERE ${PUBLIC_A} AND ${where.sql}
-           GROUP BY month ORDER BY month DESC LIMIT 1`,
-        )
-        .bind(now, ...where.params),
-    ]);
-    const newestMonth = newest?.results[0] as { month: string; n: number } | undefined;
-    const navRows = (nav?.results ?? []) as NavSection[];
+    const read = await readListing(db, name, listing, now, Math.max(PAGE_SIZE, FEED_SIZE), NO_SUBJECT.name);
+    const newestMonth = read.newestMonth;
+    const navRows = read.nav;
     return {
       listing,
       navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
-      generation: generationOf(generation),
-      subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
-      items: (items?.results ?? []) as ListingSnapshot["items"],
-      total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
-      nextPublishAt: (next?.results[0] as { at: number | null } | undefined)?.at ?? null,
+      generation: read.generation,
+      subject: read.subject,
+      items: read.items,
+      total: read.total,
+      nextPublishAt: read.nextPublishAt,
       nav: navRows,
     };
   },
@@ -287,7 +215,7 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
   }
   if (listing.kind !== "home" || !snapshot.navChanged) return;
   await setMeta(db, navBuilt(listing), JSON.stringify(snapshot.nav));
-  await db.batch(rebuildEverythingStatements(db, now));
+  await runStatements(db, rebuildEverythingStatements(db, now));
 }
 
 interface SitemapIndexSnapshot extends Snapshot {
@@ -297,21 +225,7 @@ interface SitemapIndexSnapshot extends Snapshot {
 
 const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
   async read(db, now) {
-    const [generation, months, latest] = await db.batch([
-      generationStatement(db, formatTarget(SITEMAP_INDEX)),
-      db
-        .prepare(
-          `SELECT ${monthOf("published_at")} AS month, MAX(modified_at) AS lastModified
-           FROM articles WHERE ${PUBLIC} GROUP BY month ORDER BY month DESC`,
-        )
-        .bind(now),
-      db.prepare(`SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC}`).bind(now),
-    ]);
-    return {
-      generation: generationOf(generation),
-      months: (months?.results ?? []) as SitemapIndexSnapshot["months"],
-      lastModified: (latest?.results[0] as { at: number | null } | undefined)?.at ?? undefined,
-    };
+    return readSitemapIndex(db, formatTarget(SITEMAP_INDEX), now);
   },
   async render(site, snapshot, now) {
     return oneDocument(
@@ -330,23 +244,11 @@ interface SitemapMonthSnapshot extends Snapshot {
 const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
   async read(db, now, name) {
     const { month } = targetOf(name, "sitemap-month");
-    const [generation, urls, newest] = await db.batch([
-      generationStatement(db, name),
-      db
-        .prepare(
-          `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
-           WHERE ${PUBLIC} AND ${monthOf("published_at")} = ?
-           ORDER BY published_at DESC, id DESC`,
-        )
-        .bind(now, month),
-      db.prepare(`SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC}`).bind(now),
-    ]);
+    const read = await readSitemapMonth(db, name, month, now);
     return {
-      generation: generationOf(generation),
-      urls: ((urls?.results ?? []) as Array<{ slug: string; lastModified: number; image: string | null }>).map(
-        ({ image, ...url }) => (image ? { ...url, image } : url),
-      ),
-      newest: (newest?.results[0] as { month: string | null } | undefined)?.month === month,
+      generation: read.generation,
+      urls: read.urls.map(({ image, ...url }) => (image ? { ...url, image } : url)),
+      newest: read.newestMonth === month,
     };
   },
   async render(site, snapshot, now, name) {
@@ -360,15 +262,6 @@ interface PagesSnapshot extends Snapshot {
   pages: Array<{ path: string; lastModified: number }>;
 }
 
-const PAGES_SQL: Record<ListingSitemap, string> = {
-  sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
-    WHERE ${PUBLIC_A} GROUP BY s.slug ORDER BY s.slug`,
-  tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE ${PUBLIC_A} GROUP BY t.tag_slug ORDER BY t.tag_slug`,
-  authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
-    WHERE ${PUBLIC_A} GROUP BY w.author_slug ORDER BY w.author_slug`,
-};
-
 const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
   sections: sectionPath,
   tags: tagPath,
@@ -379,13 +272,10 @@ const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
 const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
   async read(db, now, name) {
     const kind = targetOf(name, "sitemap-pages").of;
-    const [generation, rows] = await db.batch([generationStatement(db, name), db.prepare(PAGES_SQL[kind]).bind(now)]);
+    const read = await readPagesSitemap(db, name, kind, now);
     return {
-      generation: generationOf(generation),
-      pages: ((rows?.results ?? []) as Array<{ slug: string; lastModified: number }>).map((r) => ({
-        path: PAGE_PATHS[kind](r.slug),
-        lastModified: r.lastModified,
-      })),
+      generation: read.generation,
+      pages: read.rows.map((r) => ({ path: PAGE_PATHS[kind](r.slug), lastModified: r.lastModified })),
     };
   },
   async render(site, snapshot, now, name) {
@@ -401,19 +291,7 @@ interface NewsSnapshot extends Snapshot {
 /** The Google News sitemap: articles of the last 48 hours. The cron rebuilds it as they age out. */
 const newsListing: ListingBuilder<NewsSnapshot> = {
   async read(db, now) {
-    const [generation, entries] = await db.batch([
-      generationStatement(db, formatTarget(NEWS_SITEMAP)),
-      db
-        .prepare(
-          `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > ?
-           ORDER BY published_at DESC LIMIT ?`,
-        )
-        .bind(now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS),
-    ]);
-    return {
-      generation: generationOf(generation),
-      entries: (entries?.results ?? []) as NewsSnapshot["entries"],
-    };
+    return readNews(db, formatTarget(NEWS_SITEMAP), now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS);
   },
   async render(site, snapshot, now) {
     return oneDocument({ kind: "news-sitemap", edition: DEFAULT_EDITION }, buildNewsSitemap(site, snapshot.entries, now), now);
@@ -454,20 +332,7 @@ interface ArchiveSnapshot extends Snapshot {
 const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   async read(db, now, name) {
     const { listing } = targetOf(name, "archive");
-    const where = membership(listing);
-    const [generation, subject, rows, stored] = await db.batch([
-      generationStatement(db, name),
-      subjectStatement(db, listing),
-      db
-        .prepare(
-          `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
-           WHERE ${PUBLIC_A} AND ${where.sql}
-           ORDER BY a.published_at ASC, a.id ASC`,
-        )
-        .bind(now, ...where.params),
-      db.prepare("SELECT doc, signature FROM archives WHERE listing = ?").bind(listing.name),
-    ]);
-    const members = (rows?.results ?? []) as Array<{ id: string; modified_at: number; month: string }>;
+    const { generation, subject, members, signatures: had } = await readArchive(db, name, listing, now, NO_SUBJECT.name);
     const plans: ArchiveDocPlan[] = [];
     for (let i = 0; i < members.length; ) {
       const month = members[i]?.month ?? "";
@@ -487,7 +352,7 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
       i = end;
     }
     // The listing's name is in every part's title: a rename rewrites them all.
-    const title = (subject?.results[0] as { name?: string } | undefined)?.name ?? "";
+    const title = subject?.name ?? "";
     for (const [i, plan] of plans.entries()) {
       const older = plans[i - 1];
       const newer = plans[i + 1];
@@ -497,7 +362,6 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
         `${plan.signature}|${older ? archiveKey(older) : ""}|${newer ? archiveKey(newer) : ""}|${title}`,
       );
     }
-    const had = new Map(((stored?.results ?? []) as Array<{ doc: string; signature: string }>).map((r) => [r.doc, r.signature]));
     const changed = plans.filter((plan) => had.get(archiveKey(plan)) !== plan.signature);
     const taken = changed.slice(0, MAX_ARCHIVE_PARTS_PER_ROUND);
     const wanted = new Set(plans.map(archiveKey));
@@ -508,21 +372,12 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
         return { month, part: Number(part) };
       });
     const ids = taken.flatMap((plan) => plan.ids);
-    const fragments = ids.length
-      ? (
-          await db
-            .prepare(
-              "SELECT id, rss_item, atom_item, json_item, modified_at FROM articles WHERE id IN (SELECT value FROM json_each(?))",
-            )
-            .bind(JSON.stringify(ids))
-            .all<{ id: string; rss_item: string; atom_item: string; json_item: string; modified_at: number }>()
-        ).results
-      : [];
+    const fragments = await feedFragments(db, ids);
     const byId = new Map(fragments.map((f) => [f.id, f]));
     return {
-      generation: generationOf(generation),
+      generation,
       listing,
-      subject: (subject?.results[0] as ListingSnapshot["subject"] | undefined) ?? null,
+      subject,
       write: taken.map((plan) => ({
         ...plan,
         // Oldest first in D1's order; feeds list newest first.
@@ -575,26 +430,19 @@ const archiveListing: ListingBuilder<ArchiveSnapshot> = {
   },
   async afterWrite(db, snapshot, now, name) {
     const { listing } = snapshot;
-    const statements = [
-      ...snapshot.remove.map((part) =>
-        db.prepare("DELETE FROM archives WHERE listing = ? AND doc = ?").bind(listing.name, archiveKey(part)),
-      ),
-      ...snapshot.write.map((plan) =>
-        db
-          .prepare(
-            "INSERT INTO archives (listing, doc, signature) VALUES (?, ?, ?) ON CONFLICT (listing, doc) DO UPDATE SET signature = excluded.signature",
-          )
-          .bind(listing.name, archiveKey(plan), plan.signature),
-      ),
-    ];
-    if (statements.length) await db.batch(statements);
+    await recordArchives(
+      db,
+      listing.name,
+      snapshot.write.map((plan) => ({ doc: archiveKey(plan), signature: plan.signature })),
+      snapshot.remove.map(archiveKey),
+    );
     // More parts changed than one round writes: come back for them.
     if (snapshot.more) await queueListings(db, [name], now);
   },
 };
 
 /** The corrections page and its feeds (pipeline/corrections-builder.ts). */
-const correctionsListing: ListingBuilder<CorrectionsSnapshot> = correctionsBuilder(loadNav);
+const correctionsListing: ListingBuilder<CorrectionsSnapshot> = correctionsBuilder();
 
 /** Each kind of build target's builder. */
 const BUILDERS: { [K in BuildTarget["kind"]]: ListingBuilder<Snapshot> } = {

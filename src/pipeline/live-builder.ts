@@ -14,8 +14,10 @@ import { absoluteUrl, type Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { isCoverageOpen, LIVE_PAGE_SIZE, olderPageCount } from "../core/live";
 import type { StoredArticle } from "../core/schema";
-import { forgetListing, queueListings, storedArticleOf } from "../editorial/database";
-import { type LiveUpdateRow, labelOf, updateFeedId } from "../editorial/live";
+import { type LiveUpdateRow, readLiveListing, readLiveMembers, updatesByIds } from "../data/live";
+import { forgetListing, queueListings, recordArchives } from "../data/pipeline";
+import { storedArticleOf } from "../editorial/database";
+import { labelOf, updateFeedId } from "../editorial/live";
 import { atomItem } from "../feeds/atom";
 import { buildFeed, type FeedItems } from "../feeds/build";
 import { jsonFeedItem } from "../feeds/json-feed";
@@ -29,9 +31,6 @@ import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
 
 /** Older pages one rebuild writes at most; the rest wait a round (a first build of a long blog). */
 const MAX_OLDER_PAGES_PER_ROUND = 20;
-
-const UPDATE_COLUMNS =
-  "id, article_id, created_at, created_by, changed_at, changed_by, version, headline, body, html, summary, pinned, deleted_at";
 
 /** The JSON document the script polls: small, and the same for every reader. */
 export interface LiveStatus {
@@ -69,43 +68,20 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
   async read(db, now, name) {
     const target = parseTarget(name);
     const slug = target?.kind === "live" ? target.slug : "";
-    const [generation, articleRows, stored, nav] = await db.batch([
-      db.prepare("SELECT generation FROM listings WHERE name = ?").bind(name),
-      db
-        .prepare(
-          "SELECT id, feed_id, record FROM articles WHERE slug = ? AND draft = 0 AND deleted_at IS NULL AND published_at <= ?",
-        )
-        .bind(slug, now),
-      db.prepare("SELECT doc, signature FROM archives WHERE listing = ?").bind(name),
-      db
-        .prepare(
-          `SELECT s.slug, s.name FROM sections s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug
-             AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= ?) ORDER BY s.position, s.name COLLATE NOCASE LIMIT 12`,
-        )
-        .bind(now),
-    ]);
-    const row = articleRows?.results[0] as { id: string; feed_id: string; record: string } | undefined;
+    const state = await readLiveListing(db, name, slug, now);
+    const row = state.article;
     const record = row ? storedArticleOf(row) : undefined;
-    const had = new Map(((stored?.results ?? []) as Array<{ doc: string; signature: string }>).map((r) => [r.doc, r.signature]));
+    const had = state.signatures;
     const base = {
-      generation: (generation?.results[0] as { generation: number } | undefined)?.generation ?? 0,
+      generation: state.generation,
       slug,
-      nav: (nav?.results ?? []) as NavSection[],
+      nav: state.nav,
     };
     if (!row || !record?.live) {
       const remove = [...had.keys()].map((doc) => Number(doc.slice("updates/".length))).filter(Number.isInteger);
       return { ...base, article: null, latest: [], total: 0, pages: 0, write: [], remove, more: false };
     }
-    const live = "article_id = ? AND deleted_at IS NULL";
-    const [latest, all] = await db.batch([
-      db
-        .prepare(
-          `SELECT ${UPDATE_COLUMNS} FROM live_updates WHERE ${live} ORDER BY created_at DESC, id DESC LIMIT ${LIVE_PAGE_SIZE}`,
-        )
-        .bind(row.id),
-      db.prepare(`SELECT id, changed_at FROM live_updates WHERE ${live} ORDER BY created_at ASC, id ASC`).bind(row.id),
-    ]);
-    const members = (all?.results ?? []) as Array<{ id: string; changed_at: number }>;
+    const { latest, members } = await readLiveMembers(db, row.id);
     const pages = olderPageCount(members.length);
     const plans: OlderPagePlan[] = [];
     for (let page = 1; page <= pages; page++) {
@@ -122,19 +98,12 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
     const changed = plans.filter((plan) => had.get(pageDoc(plan.page)) !== plan.signature);
     const taken = changed.slice(0, MAX_OLDER_PAGES_PER_ROUND);
     const ids = taken.flatMap((plan) => plan.ids);
-    const rows = ids.length
-      ? (
-          await db
-            .prepare(`SELECT ${UPDATE_COLUMNS} FROM live_updates WHERE id IN (SELECT value FROM json_each(?))`)
-            .bind(JSON.stringify(ids))
-            .all<LiveUpdateRow>()
-        ).results
-      : [];
+    const rows = await updatesByIds(db, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return {
       ...base,
       article: { ...record, feedId: row.feed_id, live: record.live },
-      latest: (latest?.results ?? []) as LiveUpdateRow[],
+      latest,
       total: members.length,
       pages,
       // Each page lists its updates newest first, like the article page.
@@ -216,19 +185,12 @@ export const liveBuilder: ListingBuilder<LiveSnapshot> = {
   },
 
   async afterWrite(db, snapshot, now, name) {
-    const statements = [
-      ...snapshot.remove.map((page) =>
-        db.prepare("DELETE FROM archives WHERE listing = ? AND doc = ?").bind(name, pageDoc(page)),
-      ),
-      ...snapshot.write.map((plan) =>
-        db
-          .prepare(
-            "INSERT INTO archives (listing, doc, signature) VALUES (?, ?, ?) ON CONFLICT (listing, doc) DO UPDATE SET signature = excluded.signature",
-          )
-          .bind(name, pageDoc(plan.page), plan.signature),
-      ),
-    ];
-    if (statements.length) await db.batch(statements);
+    await recordArchives(
+      db,
+      name,
+      snapshot.write.map((plan) => ({ doc: pageDoc(plan.page), signature: plan.signature })),
+      snapshot.remove.map(pageDoc),
+    );
     if (snapshot.more) await queueListings(db, [name], now);
     // Not live (any more), or gone: nothing keeps rebuilding it. A save that makes it live queues it again.
     else if (!snapshot.article) await forgetListing(db, name);

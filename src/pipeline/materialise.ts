@@ -19,21 +19,26 @@ import { isCoverageOpen, newestOlderPage } from "../core/live";
 import { listEntrySchema } from "../core/schema";
 import {
   type ArticleRow,
-  claimListingLease,
-  documentEtags,
-  filingOfRow,
   getArticleRow,
   getArticleRowById,
+  indexKeysOf,
+  recordIndexKeys,
+  redirectFor,
+  setIndexKeys,
+} from "../data/articles";
+import {
+  claimListingLease,
+  documentEtags,
   listingGeneration,
+  type PurgeMode,
   queueWebSub,
   recordDocumentEtags,
-  recordIndexKeys,
   recordListingBuilt,
-  redirectFor,
   releaseListingLease,
-  setIndexKeys,
-  storedArticleOf,
-} from "../editorial/database";
+  runStatements,
+  schedulePurgeStatements,
+} from "../data/pipeline";
+import { filingOfRow, storedArticleOf } from "../editorial/database";
 import { type LivePage, readLivePage } from "../editorial/live";
 import { websubPing } from "../feeds/websub";
 import {
@@ -55,8 +60,7 @@ import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
 import { updateView } from "./live-builder";
 import type { PipelineQueues } from "./messages";
-import { runStatements } from "./outbox";
-import { type PurgeMode, type PurgePacing, type Purger, schedulePurgeStatements } from "./purges";
+import type { PurgePacing, Purger } from "./purges";
 import { applySearchEntry } from "./search-entry";
 
 export interface Materialiser {
@@ -175,7 +179,7 @@ function liveView(coverage: LiveView["coverage"], page: LivePage, now: number): 
 async function writeIndexKeys(m: Materialiser, row: ArticleRow): Promise<void> {
   const listed = row.deleted_at == null && row.draft === 0;
   const wanted = listed ? listingsFor(filingOfRow(row)).map((listing) => indexKey(listing, row.published_at, row.slug)) : [];
-  const had = JSON.parse(row.index_keys) as string[];
+  const had = indexKeysOf(row);
   const stale = had.filter((key) => !wanted.includes(key));
   const added = wanted.filter((key) => !had.includes(key));
   // Recorded before they are written, whatever revision the row is at now: a key that a later

@@ -6,15 +6,15 @@
  * Cloudflare's documented Free limits, 5 a minute with a burst of 25). A refused purge keeps its
  * tags for a later attempt: none is ever dropped.
  */
-import { inListStatements } from "./in-list";
+import { backOffPurges, duePurges, type PurgeMode, settlePurges, takePurgeToken } from "../data/pipeline";
+
+export type { PurgeMode };
 
 /** What purges and invalidates the reader's cache: its RPC entrypoint, or the local layer. */
 export interface Purger {
   purge(tags: string[]): Promise<boolean>;
   invalidate(tags: string[]): Promise<boolean>;
 }
-
-export type PurgeMode = "purge" | "invalidate";
 
 export interface PurgePacing {
   /** Purge requests a minute, sustained. */
@@ -51,40 +51,9 @@ export function purgePacing(vars: { PURGE_RATE_PER_MINUTE?: string; PURGE_BURST?
   };
 }
 
-/**
- * Statements that schedule `tags` for a purge now (and, with `repurge`, once more after KV's
- * propagation window). A tag already waiting keeps its row: the earlier time wins.
- */
-export function schedulePurgeStatements(
-  db: D1Database,
-  tags: string[],
-  mode: PurgeMode,
-  dueAt: number,
-  repurge = true,
-): D1PreparedStatement[] {
-  return [...new Set(tags)].map((tag) =>
-    db
-      .prepare(
-        `INSERT INTO pending_purges (tag, mode, due_at, repurge) VALUES (?, ?, ?, ?)
-         ON CONFLICT (tag, mode) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), repurge = MAX(repurge, excluded.repurge)`,
-      )
-      .bind(tag, mode, dueAt, repurge ? 1 : 0),
-  );
-}
-
 /** Takes one token from the bucket, atomically across consumers. Resolves whether there was one. */
-export async function takeToken(db: D1Database, pacing: PurgePacing, now: number): Promise<boolean> {
-  const perMs = pacing.ratePerMinute / 60_000;
-  const taken = await db.batch([
-    db.prepare("INSERT INTO purge_bucket (id, tokens, at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING").bind(pacing.burst, now),
-    db
-      .prepare(
-        `UPDATE purge_bucket SET tokens = MIN(?1, tokens + MAX(0, ?2 - at) * ?3) - 1, at = MAX(at, ?2)
-         WHERE id = 1 AND MIN(?1, tokens + MAX(0, ?2 - at) * ?3) >= 1 RETURNING tokens`,
-      )
-      .bind(pacing.burst, now, perMs),
-  ]);
-  return (taken[1]?.results.length ?? 0) > 0;
+export function takeToken(db: D1Database, pacing: PurgePacing, now: number): Promise<boolean> {
+  return takePurgeToken(db, pacing.burst, pacing.ratePerMinute / 60_000, now);
 }
 
 export interface FlushReport {
@@ -99,21 +68,13 @@ export interface FlushReport {
 export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgePacing, now: number): Promise<FlushReport> {
   const report: FlushReport = { requests: [], refused: 0, waiting: false };
   for (let i = 0; i < MAX_REQUESTS_PER_FLUSH; i++) {
-    const due = await db
-      .prepare(
-        `SELECT tag, mode, repurge FROM pending_purges WHERE mode = (
-           SELECT mode FROM pending_purges WHERE due_at <= ?1 ORDER BY mode = 'invalidate', due_at LIMIT 1)
-         AND due_at <= ?1 ORDER BY due_at LIMIT ?2`,
-      )
-      .bind(now, MAX_TAGS_PER_PURGE)
-      .all<{ tag: string; mode: PurgeMode; repurge: number }>();
-    const rows = due.results;
+    const rows = await duePurges(db, now, MAX_TAGS_PER_PURGE);
     if (rows.length === 0) return report;
     if (!(await takeToken(db, pacing, now))) {
       report.waiting = true;
       return report;
     }
-    const mode = (rows[0] as { mode: PurgeMode }).mode;
+    const mode = rows[0]?.mode ?? "purge";
     const tags = rows.map((row) => row.tag);
     const ok = await purger[mode](tags).catch((error: unknown) => {
       console.error(`cache ${mode} threw:`, error);
@@ -123,32 +84,11 @@ export async function flushPurges(db: D1Database, purger: Purger, pacing: PurgeP
     if (!ok) {
       report.refused++;
       // Tried again after 5 s, doubling with each refusal, at most 5 minutes.
-      await db.batch(
-        inListStatements(
-          db,
-          `UPDATE pending_purges SET attempts = attempts + 1, due_at = ? + MIN(300000, 5000 << MIN(attempts, 6))
-           WHERE mode = ? AND tag IN ({in})`,
-          tags,
-          [now, mode],
-        ),
-      );
+      await backOffPurges(db, tags, mode, now);
       return report;
     }
     // Done, unless a re-purge is owed: then it waits out KV's propagation window.
-    await db.batch([
-      ...inListStatements(
-        db,
-        "DELETE FROM pending_purges WHERE mode = ? AND repurge = 0 AND due_at <= ? AND tag IN ({in})",
-        tags,
-        [mode, now],
-      ),
-      ...inListStatements(
-        db,
-        "UPDATE pending_purges SET repurge = 0, attempts = 0, due_at = ? WHERE mode = ? AND repurge = 1 AND tag IN ({in})",
-        tags,
-        [now + REPURGE_DELAY_MS, mode],
-      ),
-    ]);
+    await settlePurges(db, tags, mode, now, now + REPURGE_DELAY_MS);
   }
   return report;
 }

@@ -7,14 +7,8 @@
  */
 import { plainTextFromMarkdown } from "../core/markdown";
 import { taxonomySlug } from "../core/taxonomy";
-import {
-  type ArticleRow,
-  articleRowsAfter,
-  filingOfRow,
-  getArticleRow,
-  getArticleRowById,
-  storedArticleOf,
-} from "../editorial/database";
+import { type ArticleRow, articleRowsAfter, getArticleRow, getArticleRowById } from "../data/articles";
+import { filingOfRow, storedArticleOf } from "../editorial/database";
 import { deleteEntriesBetween, deleteEntry, type Named, putEntries, putEntry, type SearchEntry } from "../search/entries";
 
 /** Tries before giving up on an article that keeps changing while its entry is written. */

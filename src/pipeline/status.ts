@@ -6,8 +6,7 @@
  */
 
 import { PIPELINE_VERSION } from "../core/pipeline-version";
-import { rebuildEverythingStatements } from "../editorial/database";
-import { inListStatements } from "./in-list";
+import { deadLettersToReplay, markReplayed, pipelineState, rebuiltPipelineVersion, startRebuild } from "../data/pipeline";
 import { type PipelineQueues, parseMessage, sendAll } from "./messages";
 
 export interface PipelineStatus {
@@ -20,48 +19,26 @@ export interface PipelineStatus {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The render pipeline of the newest finished rebuild. */
-const REBUILT_VERSION = "SELECT max(pipeline_version) AS v FROM rebuilds WHERE finished_at IS NOT NULL";
-
 /** Whether pages may still be built by an older render pipeline than this release's. */
 const needsRebuild = (rebuilt: number | null): boolean => rebuilt === null || rebuilt < PIPELINE_VERSION;
 
 /** Whether this release changed how pages are rendered and no rebuild has finished since: one query, for the desk's home page. */
 export async function rebuildNeeded(db: D1Database): Promise<boolean> {
-  return needsRebuild((await db.prepare(REBUILT_VERSION).first<{ v: number | null }>())?.v ?? null);
+  return needsRebuild(await rebuiltPipelineVersion(db));
 }
 
 export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
-  const [counts, failures, dead, rebuild, rebuilt] = await db.batch([
-    db.prepare(
-      `SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL) AS unsent,
-              (SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND dead_at IS NULL) AS waiting,
-              (SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL) AS dead,
-              (SELECT count(*) FROM pending_purges) AS purges`,
-    ),
-    db.prepare("SELECT kind, target, attempts, error, at FROM pipeline_failures ORDER BY id DESC LIMIT 50"),
-    db.prepare(
-      "SELECT id, body, attempts, error, failed_at FROM dead_letters WHERE replayed_at IS NULL ORDER BY id DESC LIMIT 100",
-    ),
-    db.prepare("SELECT id, total, done, started_at, started_by, finished_at FROM rebuilds ORDER BY id DESC LIMIT 1"),
-    db.prepare(REBUILT_VERSION),
-  ]);
-  const c = counts?.results[0] as PipelineStatus["backlog"];
-  const r = rebuild?.results[0] as
-    | { id: number; total: number; done: number; started_at: number; started_by: string; finished_at: number | null }
-    | undefined;
-  const version = (rebuilt?.results[0] as { v: number | null } | undefined)?.v ?? null;
+  const { backlog, failures, deadLetters, rebuild: r, rebuiltVersion: version } = await pipelineState(db);
   return {
-    backlog: c,
-    failures: (
-      (failures?.results ?? []) as Array<{ kind: string; target: string; attempts: number; error: string; at: number }>
-    ).map((f) => ({
-      ...f,
-      at: iso(f.at),
+    backlog,
+    failures: failures.map((f) => ({ ...f, at: iso(f.at) })),
+    deadLetters: deadLetters.map((d) => ({
+      id: d.id,
+      body: d.body,
+      attempts: d.attempts,
+      error: d.error,
+      failedAt: iso(d.failed_at),
     })),
-    deadLetters: (
-      (dead?.results ?? []) as Array<{ id: number; body: string; attempts: number; error: string | null; failed_at: number }>
-    ).map((d) => ({ id: d.id, body: d.body, attempts: d.attempts, error: d.error, failedAt: iso(d.failed_at) })),
     rebuild: r
       ? {
           id: r.id,
@@ -82,28 +59,25 @@ export async function pipelineStatus(db: D1Database): Promise<PipelineStatus> {
 
 /** Sends dead letters (one, or all with `id` undefined) back to the queue. Resolves how many. */
 export async function replayDeadLetters(db: D1Database, queues: PipelineQueues, now: number, id?: number): Promise<number> {
-  const { results } = await (id === undefined
-    ? db.prepare("SELECT id, body FROM dead_letters WHERE replayed_at IS NULL ORDER BY id LIMIT 500")
-    : db.prepare("SELECT id, body FROM dead_letters WHERE replayed_at IS NULL AND id = ?").bind(id)
-  ).all<{ id: number; body: string }>();
+  const results = await deadLettersToReplay(db, id);
   const messages = results.flatMap((row) => {
-    const message = parseMessage(JSON.parse(row.body));
+    const message = parseMessage(parseBody(row.body));
     return message ? [message] : [];
   });
   await sendAll(queues.urgent, messages);
   const ids = results.map((row) => row.id);
   const rowIds = messages.flatMap((m) => (m.id === undefined ? [] : [m.id]));
-  const statements = [
-    ...inListStatements(db, "UPDATE dead_letters SET replayed_at = ? WHERE id IN ({in})", ids, [now]),
-    ...inListStatements(db, "UPDATE outbox SET dead_at = NULL, sent_at = ? WHERE id IN ({in})", rowIds, [now]),
-  ];
-  if (statements.length) await db.batch(statements);
+  await markReplayed(db, ids, rowIds, now);
   return results.length;
 }
 
-/** Starts a rebuild of every document of the read model. Resolves its id. */
-export async function startRebuild(db: D1Database, editor: string, now: number): Promise<number> {
-  await db.batch(rebuildEverythingStatements(db, now, editor));
-  const row = await db.prepare("SELECT max(id) AS id FROM rebuilds").first<{ id: number }>();
-  return row?.id ?? 0;
+/** A dead letter's body as JSON, or null when it is not (parseMessage then refuses it). */
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return null;
+  }
 }
+
+export { startRebuild };

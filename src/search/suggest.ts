@@ -9,6 +9,7 @@
  * that scan, over the terms sharing its first two letters, for spellings two edits away.
  */
 
+import { knownWords, termsBetween } from "../data/search";
 import type { QueryTerm } from "./query";
 import { hasCjk } from "./text";
 
@@ -107,17 +108,11 @@ export async function suggestSpelling(db: D1Database, terms: readonly QueryTerm[
     ),
   ].slice(0, MAX_WORDS_CHECKED);
   if (checked.length === 0) return null;
-  const nearby = await db.batch<{ term: string; doc: number }>(
-    checked.map((word) =>
-      db
-        .prepare("SELECT v.term, v.doc FROM json_each(?1) j JOIN entries_vocab v ON v.term = j.value")
-        .bind(JSON.stringify(oneEditAway(word))),
-    ),
-  );
+  const nearby = await knownWords(db, checked.map(oneEditAway));
   const replacements = new Map<string, string>();
   const further: string[] = [];
   checked.forEach((word, i) => {
-    const candidates = nearby[i]?.results ?? [];
+    const candidates = nearby[i] ?? [];
     if (candidates.some((candidate) => candidate.term === word)) return; // The index knows it as typed.
     const closest = closestWord(word, candidates);
     if (closest) replacements.set(word, closest);
@@ -125,20 +120,17 @@ export async function suggestSpelling(db: D1Database, terms: readonly QueryTerm[
   });
   if (further.length) {
     // Two edits away: the terms that share the word's first two letters and nearly its length.
-    const ranges = await db.batch<{ term: string; doc: number }>(
+    const ranges = await termsBetween(
+      db,
       further.map((word) => {
         const prefix = [...word].slice(0, 2).join("");
         const length = [...word].length;
-        return db
-          .prepare(
-            `SELECT term, doc FROM entries_vocab
-             WHERE term >= ?1 AND term < ?2 AND length(term) BETWEEN ?3 AND ?4 LIMIT ${MAX_CANDIDATES}`,
-          )
-          .bind(prefix, `${prefix}\uFFFF`, length - 2, length + 2);
+        return { from: prefix, to: `${prefix}\uFFFF`, shortest: length - 2, longest: length + 2 };
       }),
+      MAX_CANDIDATES,
     );
     further.forEach((word, i) => {
-      const closest = closestWord(word, ranges[i]?.results ?? []);
+      const closest = closestWord(word, ranges[i] ?? []);
       if (closest) replacements.set(word, closest);
     });
   }

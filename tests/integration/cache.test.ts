@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { edgeCacheFor } from "../../src/cache/edge-cache";
 import { localCache } from "../../src/cache/local-cache";
-import { REPURGE_DELAY_MS, schedulePurgeStatements } from "../../src/pipeline/purges";
+import { schedulePurgeStatements } from "../../src/data/pipeline";
+import { REPURGE_DELAY_MS } from "../../src/pipeline/purges";
 import {
   articleFile,
   clock,

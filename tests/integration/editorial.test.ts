@@ -8,7 +8,7 @@ import { parseJsonFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { localCache } from "../../src/cache/local-cache";
 import { siteFromEnv } from "../../src/core/config";
-import { queueListings } from "../../src/editorial/database";
+import { queueListings } from "../../src/data/pipeline";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import type { Materialiser } from "../../src/pipeline/materialise";
 import { LEASE_MS } from "../../src/pipeline/materialise";

@@ -7,7 +7,7 @@
 import type { Child } from "hono/jsx";
 import { CORRECTION_KINDS, type CorrectionKind, correctionLabel } from "../../../core/corrections";
 import { LIMITS } from "../../../core/limits";
-import type { AuthorRow, SectionRow } from "../../../editorial/database";
+import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
 import { articlePath } from "../../../targets/document-name";
 import type { EditorFields } from "../form";
 import { STATUS_NAMES, type Status } from "../queries";

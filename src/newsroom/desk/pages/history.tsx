@@ -2,7 +2,7 @@
  * @module newsroom/desk/pages/history
  * An article's revisions: who, when and what changed; a diff between any two; restore any one.
  */
-import type { RevisionRow } from "../../../editorial/database";
+import { changedFieldsOf, type RevisionRow } from "../../../data/articles";
 import type { DiffLine } from "../diff";
 import { formatTime } from "../time-zone";
 import { DiffView } from "./diff-view";
@@ -69,7 +69,7 @@ export function HistoryPage(props: {
           </thead>
           <tbody>
             {revisions.map((revision) => {
-              const changed = JSON.parse(revision.changed) as string[];
+              const changed = changedFieldsOf(revision);
               return (
                 <tr>
                   <th scope="row">{revision.id}</th>

@@ -3,7 +3,7 @@
  * Every article with its status, section, authors and last change; filtered by status, section
  * and author, and searched by title.
  */
-import type { AuthorRow, SectionRow } from "../../../editorial/database";
+import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
 import { statusOf } from "../../../editorial/database";
 import { type DeskFilters, type DeskRow, STATUS_NAMES, STATUSES } from "../queries";
 import { formatTime } from "../time-zone";

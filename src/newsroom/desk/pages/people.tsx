@@ -3,7 +3,7 @@
  * Authors' profiles (the bylines the editor ticks) and sections (their names and their order in
  * the site's navigation), for editors to keep without the API.
  */
-import type { AuthorRow, SectionRow } from "../../../editorial/database";
+import type { AuthorRow, SectionRow } from "../../../data/taxonomy";
 import { authorPath, sectionPath } from "../../../targets/document-name";
 import { TableScroll } from "./layout";
 

@@ -1,0 +1,243 @@
+/**
+ * @module data/listings
+ * What the read model's listings read from the editorial database: the home page, sections, tags,
+ * authors, their archives, the sitemaps and the news sitemap. This module owns no table: it reads
+ * `articles` and the taxonomy, each builder's snapshot in one batch (one transaction) that starts
+ * with the listing's generation (data/pipeline.ts), so the generation and the rows come from the
+ * same state. Whether an article is public is core/visibility's rule, with `:now` bound.
+ */
+
+import type * as v from "valibot";
+import { publicSql, statusSql } from "../core/visibility";
+import { generationOf, generationStatement, signaturesOf, signaturesStatement } from "./pipeline";
+import { all, COUNT, col, firstOf, row, rowsOf } from "./rows";
+import { sql, statement } from "./sql";
+
+/** Which articles a listing holds: all (the home page), or a section's, a tag's or an author's. */
+export interface Membership {
+  kind: "home" | "section" | "tag" | "author";
+  slug: string;
+}
+
+/** Public at `:now`. */
+const PUBLIC = publicSql("", ":now");
+/** The same, for an article aliased `a`. */
+const PUBLIC_A = publicSql("a", ":now");
+/** Scheduled: listed, but its time has not come. */
+const SCHEDULED_A = statusSql("scheduled", ":now");
+/** An article's month (UTC), like 2025-03: what the sitemap and the archives group by. */
+const monthOf = (publishedAt: string): string => `strftime('%Y-%m', ${publishedAt} / 1000, 'unixepoch')`;
+const MONTH_SQL = monthOf("a.published_at");
+
+/** The condition that puts an article (`a`) in a listing; its parameter is `:subject`. */
+const MEMBERSHIP: Record<Membership["kind"], string> = {
+  home: "1 = 1",
+  section: "a.section_slug = :subject",
+  tag: "EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag_slug = :subject)",
+  author: "EXISTS (SELECT 1 FROM article_authors w WHERE w.article_id = a.id AND w.author_slug = :subject)",
+};
+
+const SUBJECT_SQL: Record<Membership["kind"], string> = {
+  home: "SELECT :subject AS name, '' AS bio, NULL AS url, NULL AS photo_url",
+  section: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM sections WHERE slug = :subject",
+  tag: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM tags WHERE slug = :subject",
+  author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = :subject",
+};
+
+const subjectRow = row({ name: col.text, bio: col.text, url: col.nullableText, photo_url: col.nullableText });
+export type SubjectRow = v.InferOutput<typeof subjectRow>;
+
+/** A listing's subject (its section, tag or author; the home page's is named `homeName`), for a batch. */
+const subjectStatement = (db: D1Database, listing: Membership, homeName: string): D1PreparedStatement =>
+  sql(db, SUBJECT_SQL[listing.kind], { subject: listing.kind === "home" ? homeName : listing.slug });
+
+/** Sections shown in the navigation: enough for a newsroom's header. */
+const MAX_NAV = 12;
+
+/**
+ * The header's sections: those with a public article, in their editors' order. A section that
+ * only drafts use stays out of it, so no unpublished name shows.
+ */
+const nav = statement<{ now: number }>(
+  `SELECT s.slug, s.name FROM sections s
+   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${PUBLIC_A})
+   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`,
+);
+const navRow = row({ slug: col.text, name: col.text });
+export type NavRow = v.InferOutput<typeof navRow>;
+
+/** A statement for a builder's batch: the navigation at `now`. */
+export const navStatement = (db: D1Database, now: number): D1PreparedStatement => nav(db, { now });
+/** The navigation that statement read. */
+export const navOf = (result: D1Result | undefined): NavRow[] => rowsOf(result, navRow, "the navigation");
+
+/** The sections in the header's navigation at `now`. */
+export function loadNav(db: D1Database, now: number): Promise<NavRow[]> {
+  return all(nav(db, { now }), navRow);
+}
+
+const feedItemRow = row({
+  entry: col.text,
+  rss_item: col.text,
+  atom_item: col.text,
+  json_item: col.text,
+  modified_at: col.integer,
+});
+export type FeedItemRow = v.InferOutput<typeof feedItemRow>;
+
+/** What a listing's first page and feeds are built from, read in one batch. */
+export async function readListing(
+  db: D1Database,
+  name: string,
+  listing: Membership,
+  now: number,
+  limit: number,
+  homeName: string,
+) {
+  const where = MEMBERSHIP[listing.kind];
+  const params = { now, subject: listing.slug, limit };
+  const [generation, subject, items, total, next, navigation, newest] = await db.batch([
+    generationStatement(db, name),
+    subjectStatement(db, listing, homeName),
+    sql(
+      db,
+      `SELECT a.entry, a.rss_item, a.atom_item, a.json_item, a.modified_at FROM articles a
+       WHERE ${PUBLIC_A} AND ${where}
+       ORDER BY a.published_at DESC, a.id DESC LIMIT :limit`,
+      params,
+    ),
+    sql(db, `SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND ${where}`, params),
+    sql(db, `SELECT MIN(a.published_at) AS at FROM articles a WHERE ${SCHEDULED_A} AND ${where}`, params),
+    navStatement(db, now),
+    sql(
+      db,
+      `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
+       WHERE ${PUBLIC_A} AND ${where}
+       GROUP BY month ORDER BY month DESC LIMIT 1`,
+      params,
+    ),
+  ]);
+  return {
+    generation: generationOf(generation),
+    subject: firstOf(subject, subjectRow, "a listing's subject"),
+    items: rowsOf(items, feedItemRow, "a listing's articles"),
+    total: firstOf(total, COUNT)?.n ?? 0,
+    nextPublishAt: firstOf(next, row({ at: col.nullableInteger }))?.at ?? null,
+    nav: navOf(navigation),
+    newestMonth: firstOf(newest, row({ month: col.text, n: col.integer })),
+  };
+}
+
+/** What the sitemap index is built from: each month's last change, and the newest change of all. */
+export async function readSitemapIndex(db: D1Database, name: string, now: number) {
+  const [generation, months, latest] = await db.batch([
+    generationStatement(db, name),
+    sql(
+      db,
+      `SELECT ${monthOf("published_at")} AS month, MAX(modified_at) AS lastModified
+       FROM articles WHERE ${PUBLIC} GROUP BY month ORDER BY month DESC`,
+      { now },
+    ),
+    sql(db, `SELECT MAX(modified_at) AS at FROM articles WHERE ${PUBLIC}`, { now }),
+  ]);
+  return {
+    generation: generationOf(generation),
+    months: rowsOf(months, row({ month: col.text, lastModified: col.integer })),
+    lastModified: firstOf(latest, row({ at: col.nullableInteger }))?.at ?? undefined,
+  };
+}
+
+/** What a month's sitemap is built from: its public articles, and the newest month there is. */
+export async function readSitemapMonth(db: D1Database, name: string, month: string, now: number) {
+  const [generation, urls, newest] = await db.batch([
+    generationStatement(db, name),
+    sql(
+      db,
+      `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
+       WHERE ${PUBLIC} AND ${monthOf("published_at")} = :month
+       ORDER BY published_at DESC, id DESC`,
+      { now, month },
+    ),
+    sql(db, `SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC}`, { now }),
+  ]);
+  return {
+    generation: generationOf(generation),
+    urls: rowsOf(urls, row({ slug: col.text, lastModified: col.integer, image: col.nullableText })),
+    newestMonth: firstOf(newest, row({ month: col.nullableText }))?.month ?? null,
+  };
+}
+
+export type PagesKind = "sections" | "tags" | "authors";
+
+const PAGES_SQL: Record<PagesKind, string> = {
+  sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
+    WHERE ${PUBLIC_A} GROUP BY s.slug ORDER BY s.slug`,
+  tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
+    WHERE ${PUBLIC_A} GROUP BY t.tag_slug ORDER BY t.tag_slug`,
+  authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
+    WHERE ${PUBLIC_A} GROUP BY w.author_slug ORDER BY w.author_slug`,
+};
+
+/** Every section, tag or author with public articles, and its newest change. */
+export async function readPagesSitemap(db: D1Database, name: string, kind: PagesKind, now: number) {
+  const [generation, rows] = await db.batch([generationStatement(db, name), sql(db, PAGES_SQL[kind], { now })]);
+  return { generation: generationOf(generation), rows: rowsOf(rows, row({ slug: col.text, lastModified: col.integer })) };
+}
+
+/** The articles published after `since`, newest first: the news sitemap's. */
+export async function readNews(db: D1Database, name: string, now: number, since: number, limit: number) {
+  const [generation, entries] = await db.batch([
+    generationStatement(db, name),
+    sql(
+      db,
+      `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > :since
+       ORDER BY published_at DESC LIMIT :limit`,
+      { now, since, limit },
+    ),
+  ]);
+  return {
+    generation: generationOf(generation),
+    entries: rowsOf(entries, row({ slug: col.text, title: col.text, published: col.integer })),
+  };
+}
+
+/** What a listing's archive is planned from: every member oldest first, with its month, and the stored signatures. */
+export async function readArchive(
+  db: D1Database,
+  name: string,
+  listing: Membership & { name: string },
+  now: number,
+  homeName: string,
+) {
+  const [generation, subject, rows, stored] = await db.batch([
+    generationStatement(db, name),
+    subjectStatement(db, listing, homeName),
+    sql(
+      db,
+      `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
+       WHERE ${PUBLIC_A} AND ${MEMBERSHIP[listing.kind]}
+       ORDER BY a.published_at ASC, a.id ASC`,
+      { now, subject: listing.slug },
+    ),
+    signaturesStatement(db, listing.name),
+  ]);
+  return {
+    generation: generationOf(generation),
+    subject: firstOf(subject, subjectRow, "a listing's subject"),
+    members: rowsOf(rows, row({ id: col.text, modified_at: col.integer, month: col.text })),
+    signatures: signaturesOf(stored),
+  };
+}
+
+const fragments = statement<{ ids: string }>(
+  "SELECT id, rss_item, atom_item, json_item, modified_at FROM articles WHERE id IN (SELECT value FROM json_each(:ids))",
+);
+
+/** The feed items of these articles. */
+export async function feedFragments(db: D1Database, ids: string[]) {
+  if (ids.length === 0) return [];
+  return all(
+    fragments(db, { ids: JSON.stringify(ids) }),
+    row({ id: col.text, rss_item: col.text, atom_item: col.text, json_item: col.text, modified_at: col.integer }),
+  );
+}
