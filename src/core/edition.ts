@@ -46,22 +46,7 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** Scripts written right to left (Unicode's RTL scripts for the languages newsrooms publish in). */
-const RTL_LANGUAGES = new Set(["ar", "he", "iw", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ku-arab", "ckb"]);
-const RTL_SCRIPTS = new Set(["Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"]);
-
-/**
- * The direction an edition's text runs: `rtl` for Arabic, Hebrew, Persian, Urdu and the like.
- * @example directionOf("ar") // "rtl"
- * @example directionOf("az-Arab") // "rtl"
- * @example directionOf("pt-BR") // "ltr"
- */
-export function directionOf(lang: string): "ltr" | "rtl" {
-  const [language = "", ...subtags] = lang.split("-");
-  const script = subtags.find((s) => s.length === 4);
-  if (script) return RTL_SCRIPTS.has(script[0]?.toUpperCase() + script.slice(1).toLowerCase()) ? "rtl" : "ltr";
-  return RTL_LANGUAGES.has(language.toLowerCase()) ? "rtl" : "ltr";
-}
+export { directionOf } from "./direction";
 
 // One-line fields: no control characters (XML 1.0 §2.2 forbids most; none belongs in a title).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

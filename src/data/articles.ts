@@ -42,6 +42,8 @@ export const articleRowSchema = row({
   changed_at: col.integer,
   changed_by: col.text,
   deleted_at: col.nullableInteger,
+  /** Its edition's tag; null (or absent, from a statement that does not read it) for the default edition. */
+  language: v.optional(col.nullableText),
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -129,7 +131,8 @@ export async function commitGuarded(
 }
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
-  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at`;
+  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at,
+  language`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);

@@ -123,3 +123,13 @@ export function editionStatements(guard: Guard, write: ArticleWrite): D1Prepared
     ),
   ];
 }
+
+const selectBySegment = statement<{ segment: string }>(
+  "SELECT lang, name, title, description, time_zone, changed_at, changed_by FROM editions WHERE LOWER(lang) = :segment",
+);
+
+/** The edition whose lower-case tag is `segment` (a path's or a key's), or null. */
+export async function editionBySegment(db: D1Database, segment: string): Promise<EditionRow | null> {
+  const row = await selectBySegment(db, { segment }).first();
+  return row === null ? null : v.parse(editionRow, row);
+}

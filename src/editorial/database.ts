@@ -72,14 +72,23 @@ const filingSchema = v.object({
 });
 
 /** Where a stored article is filed, from the links its record keeps (older records: its section). */
-export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug">): {
+export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug" | "language">): {
   section: string;
   tags: string[];
   authors: string[];
+  edition: string;
 } {
   const { links } = parseJson(filingSchema, row.record, "articles.record");
-  return { section: links?.section ?? row.section_slug, tags: links?.tags ?? [], authors: links?.authors ?? [] };
+  return {
+    section: links?.section ?? row.section_slug,
+    tags: links?.tags ?? [],
+    authors: links?.authors ?? [],
+    edition: editionOfLanguage(row.language),
+  };
 }
+
+/** The edition (targets/document-name.ts) an article's `language` column names: "" for the default edition. */
+export const editionOfLanguage = (language: string | null | undefined): string => (language ? language.toLowerCase() : "");
 
 /**
  * Saves an article as one transaction. With `expectedVersion` it replaces exactly that version of

@@ -14,6 +14,7 @@ import {
   articlesInEdition,
   deleteUnusedEdition,
   type EditionRow,
+  editionBySegment,
   editionRowOf,
   editionRows,
   translationGroup,
@@ -247,4 +248,22 @@ export async function translationsOf(db: D1Database, site: Site, slug: string, n
     status: statusOf(member, now),
     originalChanged: member.original_changed_at !== null,
   }));
+}
+
+/**
+ * The site as an edition renders it: the default edition's is `site` with any settings an editor
+ * saved over the vars; another's has its own language, title, description and time zone, and its
+ * segment as `edition`. Undefined for an edition the site does not have.
+ */
+export async function siteForEdition(db: D1Database, site: Site, edition: Edition): Promise<Site | undefined> {
+  const row = edition === DEFAULT_EDITION ? await editionRowOf(db, site.language) : await editionBySegment(db, edition);
+  if (!row) return edition === DEFAULT_EDITION ? site : undefined;
+  return {
+    ...site,
+    language: edition === DEFAULT_EDITION ? site.language : row.lang,
+    title: row.title,
+    description: row.description || site.description,
+    ...(row.time_zone ? { timeZone: row.time_zone } : {}),
+    ...(edition === DEFAULT_EDITION ? {} : { edition }),
+  };
 }

@@ -29,6 +29,7 @@ import {
   DEFAULT_EDITION,
   documentPath,
   documentTags,
+  homeOf,
   LISTING_SITEMAPS,
   LIVE_DOCUMENTS,
   type ListingSitemap,
@@ -147,6 +148,13 @@ listingRoutes("", () => HOME);
 for (const [prefix, kind] of ROUTES.listings) {
   listingRoutes(`${prefix}/:slug`, (slug) => (slug !== undefined && isSlug(slug) ? listingOf(kind, slug) : undefined));
 }
+// Every other edition's, under /{tag}/ (docs/editions.md): an edition the site has not is a 404, from KV.
+listingRoutes(ROUTES.edition, (_slug, edition) => (edition ? homeOf(edition) : undefined));
+for (const [prefix, kind] of ROUTES.listings) {
+  listingRoutes(`${ROUTES.edition}${prefix}/:slug`, (slug, edition) =>
+    slug !== undefined && edition && isSlug(slug) ? listingOf(kind, slug, edition) : undefined,
+  );
+}
 correctionsRoutes();
 
 liveRoutes();
@@ -156,7 +164,12 @@ publicRoutes
     const slug = c.req.param("slug");
     // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
     if (!isSlug(slug)) return notFound(c);
-    return cached(c, () => articlePage(c, slug));
+    return cached(c, () => articlePage(c, slug, DEFAULT_EDITION));
+  })
+  .get(`${ROUTES.edition}${ROUTES.article}`, (c) => {
+    const slug = c.req.param("slug");
+    if (!isSlug(slug)) return notFound(c);
+    return cached(c, () => articlePage(c, slug, c.req.param("edition")));
   })
   .get(SITEMAP_PATH, (c) =>
     cached(c, () =>
@@ -208,12 +221,17 @@ publicRoutes
  * A listing's routes under `prefix`: its first page, pages 2 to MAX_PAGE, and its three feeds.
  * `resolve` turns the `:slug` in the path into the listing, or undefined for a 404.
  */
-function listingRoutes(prefix: string, resolve: (slug: string | undefined) => Listing | undefined): void {
+function listingRoutes(
+  prefix: string,
+  resolve: (slug: string | undefined, edition: string | undefined) => Listing | undefined,
+): void {
   const withListing = (c: Context<AppEnv>, then: (listing: Listing) => Promise<Response>) => {
-    const listing = resolve(c.req.param("slug"));
+    const listing = resolve(c.req.param("slug"), c.req.param("edition"));
     return listing ? then(listing) : notFound(c);
   };
-  publicRoutes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
+  // An edition's home page is /{tag}/ (a bare /{tag} is any other unknown path: a 404).
+  const first = prefix === ROUTES.edition ? `${prefix}/` : prefix || "/";
+  publicRoutes.get(first, (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
   publicRoutes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
     withListing(c, async (listing) => {
       const page = Number(c.req.param("page"));
@@ -329,7 +347,7 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   const tags = documentTags(listingName(listing));
   const document = await getDocument(c.var.store, listingName(listing));
   if (!document) {
-    if (listing.kind !== "home") return notFoundPage(c, tags);
+    if (listing.kind !== "home" || listing.edition) return notFoundPage(c, tags);
     const view = listingView(c.var.site, HOME, NO_SUBJECT);
     return {
       body: await renderListing(c.var.site, { view, entries: [], page: 1, hasOlder: false, nav: [] }),
@@ -379,12 +397,17 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
   };
 }
 
-async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
-  const name = pageName(slug);
+async function articlePage(c: Context<AppEnv>, slug: string, edition: string): Promise<Rendered> {
+  const name = pageName(slug, edition);
   const page = await getPage(c.var.store, slug);
   const tags = documentTags(name);
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
+  // Under another edition's path: one read tells where the article lives.
+  if (meta.state === "live" && (meta.edition ?? DEFAULT_EDITION) !== edition) {
+    const location = absoluteUrl(c.var.site, documentPath(pageName(slug, meta.edition ?? DEFAULT_EDITION)));
+    return { body: "", contentType: HTML, tags, status: 301, location };
+  }
   if (meta.state === "gone") {
     return { body: await renderGone(c.var.site, documentPath(name)), contentType: HTML, tags, status: 410 };
   }
