@@ -16,6 +16,11 @@ export interface Site {
   hub?: string;
   /** The IANA time zone the desk shows and reads publication times in (SITE_TIME_ZONE); UTC when unset. */
   timeZone?: string;
+  /**
+   * The edition being rendered (targets/document-name.ts): absent or "" for the default edition;
+   * another edition's site carries its lower-case tag here, and its own language, title and zone.
+   */
+  edition?: string;
 }
 
 /** The `[vars]` the site settings come from (a part of the generated `Env`). */

@@ -9,6 +9,7 @@ import { LIMITS, utf8Bytes } from "./limits";
 
 export { LIMITS } from "./limits";
 
+import { canonicalLanguage } from "./edition";
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from "./slug";
 
 export { MAX_SLUG_LENGTH, SLUG_PATTERN } from "./slug";
@@ -148,6 +149,13 @@ const liveSchema = v.pipe(
 );
 
 /** What an editor writes: the frontmatter fields plus the Markdown body. */
+/** A BCP 47 language tag, put in its canonical form (core/edition.ts). */
+const languageTag = v.pipe(
+  v.string("must be text"),
+  v.check((tag) => canonicalLanguage(tag) !== undefined, "must be a BCP 47 language tag like es, pt-BR or zh-Hans"),
+  v.transform((tag) => canonicalLanguage(tag) ?? tag),
+);
+
 export const articleInputSchema = v.pipe(
   v.strictObject(
     {
@@ -161,6 +169,10 @@ export const articleInputSchema = v.pipe(
       tags: v.optional(list(text(LIMITS.tagLength), LIMITS.tags, "must be a list of words"), []),
       draft: v.optional(v.boolean("must be true or false"), false),
       live: v.optional(liveSchema),
+      /** The edition it is in (a BCP 47 tag the site has an edition for); the default edition when absent. */
+      language: v.optional(languageTag),
+      /** The slug of another article: both are then versions of one story, in one translation group. */
+      translationOf: v.optional(slugSchema),
       body: markdownBody,
     },
     objectMessage,

@@ -45,6 +45,8 @@ export const articleRowSchema = row({
   deleted_at: col.nullableInteger,
   /** The slug its page was last written at in KV; null when no page of it is there. */
   page_slug: col.nullableText,
+  /** Its edition's tag; null (or absent, from a statement that does not read it) for the default edition. */
+  language: v.optional(col.nullableText),
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -83,6 +85,8 @@ export interface ArticleWrite {
   rssItem: string;
   atomItem: string;
   jsonItem: string;
+  /** Its edition (null: the default) and translation group, and the group's first article to file with it (data/editions.ts). */
+  edition?: { language: string | null; group: string | null; joinFirst?: string };
 }
 
 /** Who changed what, for a revision. */
@@ -135,7 +139,8 @@ export async function commitGuarded(
 }
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
-  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug`;
+  input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug,
+  language`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);

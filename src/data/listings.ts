@@ -15,11 +15,18 @@ import { generationOf, generationStatement, signaturesOf, signaturesStatement } 
 import { all, COUNT, col, firstOf, row, rowsOf } from "./rows";
 import { sql, statement } from "./sql";
 
-/** Which articles a listing holds: all (the home page), or a section's, a tag's or an author's. */
+/**
+ * Which articles a listing holds: all (the home page), or a section's, a tag's or an author's, of
+ * one edition ("" for the default edition, else its tag in lower case: targets/document-name.ts).
+ */
 export interface Membership {
   kind: "home" | "section" | "tag" | "author";
   slug: string;
+  edition?: string;
 }
+
+/** The condition that keeps a listing to its edition's articles (`a`); its parameter is `:edition`. */
+const inEdition = (listing: Membership): string => (listing.edition ? "LOWER(a.language) = :edition" : "a.language IS NULL");
 
 /**
  * Public at `:now`, and its page written in KV at its slug (data/articles.ts `page_slug`): a listing
@@ -89,8 +96,8 @@ export async function readListing(
   limit: number,
   homeName: string,
 ) {
-  const where = MEMBERSHIP[listing.kind];
-  const params = { now, subject: listing.slug, limit };
+  const where = `${MEMBERSHIP[listing.kind]} AND ${inEdition(listing)}`;
+  const params = { now, subject: listing.slug, limit, edition: listing.edition ?? "" };
   const [generation, subject, items, total, next, navigation, newest] = await db.batch([
     generationStatement(db, name),
     subjectStatement(db, listing, homeName),
@@ -210,9 +217,9 @@ export async function readArchive(
     sql(
       db,
       `SELECT a.id, a.modified_at, ${MONTH_SQL} AS month FROM articles a
-       WHERE ${PUBLIC_A} AND ${MEMBERSHIP[listing.kind]}
+       WHERE ${PUBLIC_A} AND ${MEMBERSHIP[listing.kind]} AND ${inEdition(listing)}
        ORDER BY a.published_at ASC, a.id ASC`,
-      { now, subject: listing.slug },
+      { now, subject: listing.slug, edition: listing.edition ?? "" },
     ),
     signaturesStatement(db, listing.name),
   ]);

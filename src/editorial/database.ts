@@ -25,6 +25,7 @@ import {
   takeSlugStatement,
   trashHead,
 } from "../data/articles";
+import { editionStatements } from "../data/editions";
 import { type OutboxWork, outboxStatements } from "../data/pipeline";
 import { parseJson } from "../data/rows";
 import { taxonomyStatements } from "../data/taxonomy";
@@ -73,6 +74,8 @@ export const TABLES = [
   "audit",
   "article_workflow",
   "article_notes",
+  "editions",
+  "section_names",
 ] as const;
 
 // An article's status is core/visibility's; re-exported for the modules that read rows from here.
@@ -87,14 +90,23 @@ const filingSchema = v.object({
 });
 
 /** Where a stored article is filed, from the links its record keeps (older records: its section). */
-export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug">): {
+export function filingOfRow(row: Pick<ArticleRow, "record" | "section_slug" | "language">): {
   section: string;
   tags: string[];
   authors: string[];
+  edition: string;
 } {
   const { links } = parseJson(filingSchema, row.record, "articles.record");
-  return { section: links?.section ?? row.section_slug, tags: links?.tags ?? [], authors: links?.authors ?? [] };
+  return {
+    section: links?.section ?? row.section_slug,
+    tags: links?.tags ?? [],
+    authors: links?.authors ?? [],
+    edition: editionOfLanguage(row.language),
+  };
 }
+
+/** The edition (targets/document-name.ts) an article's `language` column names: "" for the default edition. */
+export const editionOfLanguage = (language: string | null | undefined): string => (language ? language.toLowerCase() : "");
 
 /**
  * Saves an article as one transaction. With `expectedVersion` it replaces exactly that version of
@@ -118,6 +130,7 @@ export async function commitArticle(
       revisionStatement(guard, write.id, by),
       takeSlugStatement(guard, write.slug),
       ...taxonomyStatements(guard, write),
+      ...editionStatements(guard, write),
       ...outboxStatements(guard, work, by.now),
       ...(by.also?.(guard, write.id, by.action) ?? []),
     ],

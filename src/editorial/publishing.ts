@@ -9,14 +9,7 @@
 import type { Clock } from "../core/clock";
 import { absoluteUrl, type Site } from "../core/config";
 import { type ImageSizes, imageSources } from "../core/markdown";
-import {
-  type ArticleInput,
-  articleInputSchema,
-  type FieldProblem,
-  type StoredArticle,
-  slugSchema,
-  validate,
-} from "../core/schema";
+import { type ArticleInput, articleInputSchema, type StoredArticle, slugSchema, validate } from "../core/schema";
 import { taxonomySlug } from "../core/taxonomy";
 import {
   type ArticleHook,
@@ -47,10 +40,11 @@ import {
   sitemapMonth,
   sitemapMonthTarget,
 } from "../targets/build-target";
-import { articlePath } from "../targets/document-name";
+import { articlePath, editionOf } from "../targets/document-name";
 import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
-import { commitArticle, commitMove, commitTrash, filingOfRow, storedArticleOf } from "./database";
+import { commitArticle, commitMove, commitTrash, editionOfLanguage, filingOfRow, storedArticleOf } from "./database";
+import { filingFor } from "./editions";
 
 /** Who is publishing, where, and when. */
 export interface PublishContext {
@@ -72,7 +66,9 @@ export interface Preconditions {
   createOnly?: boolean;
 }
 
-export type Refusal = { ok: false; status: 400 | 404 | 409 | 412; error: string; details: FieldProblem[] };
+export type { Refusal } from "./refusal";
+
+import type { Refusal } from "./refusal";
 
 export type Saved = {
   ok: true;
@@ -117,20 +113,25 @@ export async function saveArticle(
     const failed = checkPreconditions(row, preconditions);
     if (failed) return failed;
     const now = context.clock.now();
-    const result = await buildFor(context, row, slug, input, now);
+    // What is stored (feed items, list entries) links the article under its edition's paths.
+    const inEdition = { ...context, site: siteInEdition(context.site, input.language) };
+    const result = await buildFor(inEdition, row, slug, input, now);
     if (!result.ok) return { ok: false, status: 400, error: "The article is not valid", details: result.problems };
     const built = result.value;
     if (row && row.version === built.article.version) {
       return { ok: true, outcome: "unchanged", article: built.article, warnings: built.warnings };
     }
+    const filing = await filingFor(context.db, context.site, slug, input);
+    if ("ok" in filing) return filing;
     const write = toWrite(
-      context.site,
+      inEdition.site,
       row?.id ?? crypto.randomUUID(),
       row?.feed_id ?? feedIdFor(context.site, slug),
       input,
       built,
       await liveChangeOf(context.db, row, input),
     );
+    write.edition = filing;
     const by: Attribution = {
       also: context.also,
       editor: context.editor,
@@ -221,9 +222,12 @@ export async function moveArticle(
   if (!stored.ok)
     return { ok: false, status: 400, error: "The article no longer passes today's rules", details: stored.problems };
   const input = stored.value;
-  const built = await buildFor(context, row, target.value, input, now);
+  const inEdition = { ...context, site: siteInEdition(context.site, input.language) };
+  const built = await buildFor(inEdition, row, target.value, input, now);
   if (!built.ok) return { ok: false, status: 400, error: "The article no longer passes today's rules", details: built.problems };
-  const write = toWrite(context.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
+  const write = toWrite(inEdition.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
+  // A move keeps the article's edition (commitMove files nothing new; this is for its listings).
+  write.edition = { language: row.language ?? null, group: null };
   const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"], also: context.also };
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
@@ -382,11 +386,15 @@ interface Placement extends Filing {
 }
 
 /** Every listing a stored article is in: for the cron, when a scheduled one goes live. */
-export function listingsOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): string[] {
+export function listingsOfRow(
+  row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record" | "language">,
+): string[] {
   return workFor(placementOfRow(row), null).listings;
 }
 
-function placementOfRow(row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record">): Placement {
+function placementOfRow(
+  row: Pick<ArticleRow, "slug" | "draft" | "published_at" | "section_slug" | "record" | "language">,
+): Placement {
   const live = storedArticleOf(row).live !== undefined;
   return {
     slug: row.slug,
@@ -408,6 +416,7 @@ function placementOfWrite(write: ArticleWrite): Placement {
     section: write.section.slug,
     tags: write.tags.map((t) => t.slug),
     authors: write.authors.map((a) => a.slug),
+    edition: editionOfLanguage(write.edition?.language),
   };
 }
 
@@ -454,6 +463,13 @@ function changedFields(row: ArticleRow | null, input: ArticleInput): string[] {
 
 function refuse(status: Refusal["status"], error: string, field: string, problem: string): Refusal {
   return { ok: false, status, error, details: [{ field, problem }] };
+}
+
+/** The site as an article in `language` is stored for: its edition's paths (targets/document-name.ts). */
+function siteInEdition(site: Site, language: string | undefined): Site {
+  if (language === undefined) return site;
+  const edition = editionOf(language, site.language);
+  return edition ? { ...site, language, edition } : site;
 }
 
 function raced(): Refusal {

@@ -188,7 +188,7 @@ const encoder = new TextEncoder();
 
 /** The feed facts of one article. `feedId` is the id it was given when it was created. */
 export function feedItemModel(site: Site, article: StoredArticle, feedId: string): FeedItemModel {
-  const url = absoluteUrl(site, articlePath(article.slug));
+  const url = absoluteUrl(site, articlePath(article.slug, site.edition));
   const html = absolutizeLinks(site, article.html);
   const contentHtml =
     encoder.encode(html).length <= FEED_ITEM_MAX_HTML_BYTES

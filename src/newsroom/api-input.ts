@@ -51,3 +51,18 @@ export const revisionHead = (r: { id: number; version: string; action: string; e
   editor: r.editor,
   at: new Date(r.created_at).toISOString(),
 });
+
+/**
+ * The request's JSON body, or the API's 415 or 400 naming the problem (the form api.ts and
+ * api-corrections.ts each still write for themselves).
+ */
+export async function jsonBody(c: Context): Promise<unknown> {
+  if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") {
+    return apiError(c, 415, "Send JSON", [{ field: "Content-Type", problem: "must be application/json" }]);
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
+  }
+}

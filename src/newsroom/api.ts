@@ -24,6 +24,7 @@ import {
 import { type AuthorRow, getAuthor, listAuthors, listSections } from "../data/taxonomy";
 import { workflowOf } from "../data/workflow";
 import { statusOf } from "../editorial/database";
+import { translationsOf } from "../editorial/editions";
 import { migrateKvArticles } from "../editorial/migrate-kv";
 import { removeAuthor, saveAuthor, saveSection } from "../editorial/profiles";
 import {
@@ -39,6 +40,7 @@ import { runCron } from "../pipeline/cron";
 import { articlePath, authorPath } from "../targets/document-name";
 import { auditApi, auditArchiveApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
+import { editionsApi } from "./api-editions";
 import { apiError, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
@@ -102,6 +104,8 @@ export const apiRoutes = new Hono<AppEnv>()
       changed: new Date(row.changed_at).toISOString(),
       changedBy: row.changed_by,
       workflow: workflowView(await workflowOf(c.env.DB, row.id), row, statusOf(row, c.var.clock.now())),
+      // Its versions in every edition, itself included ([] when it has none).
+      translations: await translationsOf(c.env.DB, c.var.site, slug, c.var.clock.now()),
       // The input exactly as the editor sent it, with `body` for the Markdown.
       article: storedInputOf(row),
     });
@@ -216,6 +220,8 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", searchApi)
   // Redirects from old paths: /api/redirects (newsroom/api-redirects.ts).
   .route("/", redirectsApi)
+  // Editions: /api/editions (newsroom/api-editions.ts).
+  .route("/", editionsApi)
   .get("/authors", requires("articles:read"), async (c) =>
     c.json({ authors: (await listAuthors(c.env.DB)).map((a) => authorView(c, a)) }),
   )

@@ -123,7 +123,9 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const navRows = read.nav;
     return {
       listing,
-      navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
+      // The default edition's home page keeps the navigation (another edition's pages show none yet).
+      navChanged:
+        listing.kind === "home" && !listing.edition && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: read.generation,
       subject: read.subject,

@@ -43,7 +43,8 @@ import {
   runStatements,
   schedulePurgeStatements,
 } from "../data/pipeline";
-import { filingOfRow, storedArticleOf } from "../editorial/database";
+import { editionOfLanguage, filingOfRow, storedArticleOf } from "../editorial/database";
+import { siteForEdition } from "../editorial/editions";
 import { type LivePage, readLivePage } from "../editorial/live";
 import { listingsOfRow } from "../editorial/publishing";
 import { websubPing } from "../feeds/websub";
@@ -61,6 +62,7 @@ import {
 import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import type { LiveView } from "../render/live";
+import { parseTarget, targetEdition } from "../targets/build-target";
 import { documentTags, formatStoredName, pageName, TAGS } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
@@ -229,8 +231,17 @@ async function writePage(
     const article = storedArticleOf(row);
     // A live article's page carries its newest updates: one KV read for readers, however many there are.
     const live = article.live ? liveView(article.live, await readLivePage(m.db, row.id), m.clock.now()) : undefined;
-    const html = await renderArticle(m.site, article, await navigation(), live);
-    const meta: PageMeta = { state: "live", etag: await strongEtag(html), at: row.published_at, revision: row.revision };
+    const edition = editionOfLanguage(row.language);
+    // An edition removed under its article (the API refuses it; a hand edit could not) renders as the default.
+    const site = (await siteForEdition(m.db, m.site, edition)) ?? m.site;
+    const html = await renderArticle(site, article, edition ? [] : await navigation(), live);
+    const meta: PageMeta = {
+      state: "live",
+      etag: await strongEtag(html),
+      at: row.published_at,
+      revision: row.revision,
+      ...(edition ? { edition } : {}),
+    };
     await putPage(m.store, slug, html, meta);
     return meta;
   }
@@ -304,7 +315,7 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
       if (wait > 0) await m.clock.sleep(wait);
       const now = m.clock.now();
       const snapshot = await builder.read(m.db, now, name);
-      const documents = await builder.render(m.site, snapshot, now, name);
+      const documents = await builder.render(await listingSite(m, name), snapshot, now, name);
       // A document's tags are refreshed when its bytes changed, judged against the ETag D1 recorded
       // when it was last written (KV itself may still show an older value in this location). They
       // are refreshed even if a later write fails, since the retry will find those documents
@@ -354,6 +365,13 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
     if (!released) await releaseListingLease(m.db, name, leaseId);
   }
   return built >= claimed.generation && built > claimed.built_generation ? "built" : "current";
+}
+
+/** The site a target's documents are rendered for: its edition's (editorial/editions.ts). */
+async function listingSite(m: Materialiser, name: string): Promise<Site> {
+  const target = parseTarget(name);
+  const edition = target ? targetEdition(target) : "";
+  return edition ? ((await siteForEdition(m.db, m.site, edition)) ?? m.site) : m.site;
 }
 
 /**

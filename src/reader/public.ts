@@ -25,6 +25,7 @@ import {
   DEFAULT_EDITION,
   documentPath,
   documentTags,
+  homeOf,
   LISTING_SITEMAPS,
   LIVE_DOCUMENTS,
   type ListingSitemap,
@@ -155,6 +156,17 @@ export function addPublicRoutes(publicRoutes: Hono<AppEnv>): void {
     const kind = KIND_OF_PREFIX.get(c.req.param("kind") ?? "");
     return kind && isSlug(slug) ? listingOf(kind, slug) : undefined;
   });
+  // Every other edition's, under /{tag}/ (docs/editions.md): an edition the site has not is a 404, from KV.
+  listingRoutes(publicRoutes, ROUTES.edition, (c) => {
+    const edition = c.req.param("edition");
+    return edition ? homeOf(edition) : undefined;
+  });
+  listingRoutes(publicRoutes, `${ROUTES.edition}/${LISTING_KIND}/:slug`, (c) => {
+    const slug = c.req.param("slug") ?? "";
+    const edition = c.req.param("edition");
+    const kind = KIND_OF_PREFIX.get(c.req.param("kind") ?? "");
+    return kind && edition && isSlug(slug) ? listingOf(kind, slug, edition) : undefined;
+  });
   correctionsRoutes(publicRoutes);
   liveRoutes(publicRoutes);
   publicRoutes
@@ -162,7 +174,12 @@ export function addPublicRoutes(publicRoutes: Hono<AppEnv>): void {
       const slug = c.req.param("slug");
       // A slug that could never be stored is a plain 404: no KV read, and nothing of it in a header.
       if (!isSlug(slug)) return notFound(c);
-      return cached(c, () => articlePage(c, slug));
+      return cached(c, () => articlePage(c, slug, DEFAULT_EDITION));
+    })
+    .get(`${ROUTES.edition}${ROUTES.article}`, (c) => {
+      const slug = c.req.param("slug");
+      if (!isSlug(slug)) return notFound(c);
+      return cached(c, () => articlePage(c, slug, c.req.param("edition") ?? DEFAULT_EDITION));
     })
     .get(SITEMAP_PATH, (c) =>
       cached(c, () =>
@@ -217,7 +234,9 @@ function listingRoutes(routes: Hono<AppEnv>, prefix: string, resolve: (c: Contex
     const listing = resolve(c);
     return listing ? then(listing) : notFound(c);
   };
-  routes.get(prefix || "/", (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
+  // An edition's home page is /{tag}/ (a bare /{tag} is any other unknown path: a 404).
+  const first = prefix === ROUTES.edition ? `${prefix}/` : prefix || "/";
+  routes.get(first, (c) => withListing(c, (listing) => cached(c, () => listingPage(c, listing))));
   routes.get(`${prefix}/page/:page{[1-9][0-9]{0,3}}`, (c) =>
     withListing(c, async (listing) => {
       const page = Number(c.req.param("page"));
@@ -332,7 +351,7 @@ async function listingPage(c: Context<AppEnv>, listing: Listing): Promise<Render
   const tags = documentTags(listingName(listing));
   const document = await getDocument(c.get("store"), listingName(listing));
   if (!document) {
-    if (listing.kind !== "home") return notFoundPage(c, tags);
+    if (listing.kind !== "home" || listing.edition) return notFoundPage(c, tags);
     return { body: await (await rendered()).emptyHome(c.get("site")), contentType: HTML, tags };
   }
   return {
@@ -368,12 +387,17 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
   return { body: built.body, contentType: HTML, tags: pageTags(listing, page), expiresAt: built.nextPublishAt };
 }
 
-async function articlePage(c: Context<AppEnv>, slug: string): Promise<Rendered> {
-  const name = pageName(slug);
+async function articlePage(c: Context<AppEnv>, slug: string, edition: string): Promise<Rendered> {
+  const name = pageName(slug, edition);
   const page = await getPage(c.get("store"), slug);
   const tags = documentTags(name);
   if (!page) return notFoundPage(c, tags);
   const { meta } = page;
+  // Under another edition's path: one read tells where the article lives.
+  if (meta.state === "live" && (meta.edition ?? DEFAULT_EDITION) !== edition) {
+    const location = absoluteUrl(c.var.site, documentPath(pageName(slug, meta.edition ?? DEFAULT_EDITION)));
+    return { body: "", contentType: HTML, tags, status: 301, location };
+  }
   if (meta.state === "gone") {
     return { body: await (await rendered()).renderGone(c.get("site"), documentPath(name)), contentType: HTML, tags, status: 410 };
   }

@@ -51,7 +51,8 @@ export function createStore(kv: KVNamespace, options: { readCacheTtl?: number } 
 
 /** What an article's key says about it. */
 export type PageMeta =
-  | { state: "live"; etag: string; at: number; revision: number }
+  /** `edition`: another edition's segment (targets/document-name.ts); absent for the default edition. */
+  | { state: "live"; etag: string; at: number; revision: number; edition?: string }
   | { state: "gone"; revision?: number }
   | { state: "moved"; to: string; revision?: number };
 
@@ -60,7 +61,9 @@ export function parsePageMeta(metadata: unknown): PageMeta | undefined {
   const state = typeof metadata === "object" && metadata !== null ? (metadata as { state?: unknown }).state : undefined;
   switch (state) {
     case "live":
-      return pickFields(metadata, { state: isText, etag: isText, at: isNumber, revision: isNumber }) as PageMeta | undefined;
+      return pickFields(metadata, { state: isText, etag: isText, at: isNumber, revision: isNumber }, { edition: isText }) as
+        | PageMeta
+        | undefined;
     case "gone":
       return pickFields(metadata, { state: isText }, { revision: isNumber }) as PageMeta | undefined;
     case "moved":

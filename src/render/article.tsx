@@ -18,7 +18,7 @@ import { SubscribeForm } from "./subscribe";
 
 /** Renders an article's page; a live article's (`live`, render/live.tsx) carries its coverage too. */
 export function renderArticle(site: Site, article: StoredArticle, nav: NavSection[] = [], live?: LiveView): Promise<string> {
-  const url = absoluteUrl(site, articlePath(article.slug));
+  const url = absoluteUrl(site, articlePath(article.slug, site.edition));
   const image = article.image?.url ? absoluteImageUrl(site, article.image.url) : undefined;
   // A live article changes with each update: its newest change is its modified time.
   const modified = live ? latestOf(lastChange(article), live.updates[0]?.changedAt) : lastChange(article);
@@ -38,7 +38,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
       ? {
           author: article.authors.map((name, i) => {
             const slug = authorSlug(i);
-            return { "@type": "Person", name, ...(slug ? { url: absoluteUrl(site, authorPath(slug)) } : {}) };
+            return { "@type": "Person", name, ...(slug ? { url: absoluteUrl(site, authorPath(slug, site.edition)) } : {}) };
           }),
         }
       : {}),
@@ -67,7 +67,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
       meta={{
         title: article.title,
         description: article.summary,
-        path: articlePath(article.slug),
+        path: articlePath(article.slug, site.edition),
         type: "article",
         jsonLd,
         published: toRfc3339(article.published),
@@ -78,7 +78,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
       <article>
         <header>
           <p class="kicker">
-            {article.links ? <a href={sectionPath(article.links.section)}>{article.category}</a> : article.category}
+            {article.links ? <a href={sectionPath(article.links.section, site.edition)}>{article.category}</a> : article.category}
           </p>
           <h1>
             {article.title}
@@ -94,7 +94,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
                     <>
                       {i === 0 ? "" : i === article.authors.length - 1 ? " and " : ", "}
                       {slug ? (
-                        <a href={authorPath(slug)} rel="author">
+                        <a href={authorPath(slug, site.edition)} rel="author">
                           {name}
                         </a>
                       ) : (
@@ -139,7 +139,7 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
           <ul class="tags" aria-label="Tags">
             {article.tags.map((tag, i) => {
               const slug = article.links?.tags[i];
-              return <li>{slug ? <a href={tagPath(slug)}>{tag}</a> : tag}</li>;
+              return <li>{slug ? <a href={tagPath(slug, site.edition)}>{tag}</a> : tag}</li>;
             })}
           </ul>
         ) : null}

@@ -6,6 +6,7 @@
 import { html, raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { absoluteUrl, type Site } from "../core/config";
+import { directionOf } from "../core/direction";
 import { jsonForHtml } from "../core/escape";
 import { HOME_FEED_PATHS } from "../feeds/model";
 import { CORRECTIONS } from "../targets/corrections";
@@ -49,7 +50,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
   const title = meta.title ? `${meta.title} · ${site.title}` : site.title;
   const url = absoluteUrl(site, meta.path);
   return (
-    <html lang={site.language}>
+    <html lang={site.language} dir={directionOf(site.language)}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -110,7 +111,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
                 <ul>
                   {props.nav.map((section) => (
                     <li>
-                      <a href={sectionPath(section.slug)}>{section.name}</a>
+                      <a href={sectionPath(section.slug, site.edition)}>{section.name}</a>
                     </li>
                   ))}
                 </ul>

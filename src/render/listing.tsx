@@ -68,9 +68,11 @@ export function renderListing(site: Site, model: ListingModel): Promise<string> 
         {entries.map((entry) => (
           <li>
             <article>
-              <p class="kicker">{entry.section ? <a href={sectionPath(entry.section)}>{entry.category}</a> : entry.category}</p>
+              <p class="kicker">
+                {entry.section ? <a href={sectionPath(entry.section, site.edition)}>{entry.category}</a> : entry.category}
+              </p>
               <h2>
-                <a href={articlePath(entry.slug)}>{entry.title}</a>
+                <a href={articlePath(entry.slug, site.edition)}>{entry.title}</a>
               </h2>
               <p class="meta">
                 <PublishedTime site={site} iso={entry.published} />

@@ -130,6 +130,8 @@ export const updateAnchor = (id: string): string => `update-${id}`;
 
 /** The reader's route patterns, beside the paths above. */
 export const ROUTES = {
+  /** A non-default edition's prefix: a lower-case tag whose first subtag (2–3 letters) no other path has. */
+  edition: "/:edition{[a-z]{2,3}(?:-[a-z0-9]{2,8})*}",
   article: "/articles/:slug",
   liveStatus: "/articles/:slug/live.json",
   liveFeed: (format: FeedFormat) => `/articles/:slug/${FEED_FILES[format]}`,
@@ -235,9 +237,9 @@ export function parseListing(name: string): Listing | undefined {
   return kind === "section" || kind === "tag" || kind === "author" ? listingOf(kind, slug, edition) : undefined;
 }
 
-/** The path of page `page` of a listing. */
+/** The path of page `page` of a listing: an edition's home page is `/{tag}/`. */
 export function listingPagePath(listing: Listing, page: number): string {
-  if (page <= 1) return listing.base || "/";
+  if (page <= 1) return listing.kind === "home" ? `${listing.base}/` : listing.base;
   return `${listing.base}/page/${page}`;
 }
 

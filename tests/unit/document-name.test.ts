@@ -231,7 +231,7 @@ describe("document names", () => {
     const es = homeOf("es");
     expect(documentKey(listingName(es, "rss"))).toBe("listing:es/home:rss");
     expect(documentPath(listingName(es, "rss"))).toBe("/es/rss.xml");
-    expect(documentPath(listingName(es))).toBe("/es");
+    expect(documentPath(listingName(es))).toBe("/es/");
     expect(documentTags(listingName(es))).toEqual(["list:es/home"]);
     expect(documentPath(listingName(listingOf("section", "world", "pt-br")))).toBe("/pt-br/sections/world");
     expect(indexPrefix(es)).toBe("index:es/home:");
