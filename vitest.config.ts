@@ -55,11 +55,6 @@ export default defineConfig({
           name: "workers",
           include: ["tests/{unit,integration,content}/**/*.test.{ts,tsx}"],
           setupFiles: ["tests/setup.ts"],
-          // One workerd (with every module loaded once) runs file after file, instead of a new one
-          // per file: starting workerd and loading the app again was a third of the suite's time.
-          // tests/setup.ts resets the storage and the fakes before every test, which is what kept
-          // files apart; nothing else in them outlives a file.
-          isolate: false,
         },
       },
       {

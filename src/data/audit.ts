@@ -48,6 +48,9 @@ const insertIfInvitationUsed = statement<Row & { invitation: string }>(
    WHERE EXISTS (SELECT 1 FROM invitations WHERE id = :invitation AND used_at = :at)`,
 );
 
+/** What an entry is about, as the log names it (`article:<slug>`, `person:<id>`…): never a read-model name. */
+export const auditTarget = (kind: "article" | "person" | "token" | "address", id: string | number): string => `${kind}:${id}`;
+
 /** The statement that records `entry`, for the caller's batch. */
 export function auditStatement(db: D1Database, entry: AuditEntry): D1PreparedStatement {
   const row: Row = {
@@ -117,7 +120,7 @@ export async function listAudit(db: D1Database, filter: AuditFilter): Promise<{ 
      ORDER BY id DESC LIMIT :limit`,
     {
       person: filter.person ?? "",
-      target: filter.article ? `article:${filter.article}` : "",
+      target: filter.article ? auditTarget("article", filter.article) : "",
       action: filter.action ?? "",
       since: filter.since ?? 0,
       before: filter.before ?? Number.MAX_SAFE_INTEGER,

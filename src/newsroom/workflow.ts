@@ -18,7 +18,7 @@ import type { Context } from "hono";
 import type { ArticleInput } from "../core/schema";
 import type { ArticleStatus } from "../core/visibility";
 import type { ArticleHook, ArticleRow, RevisionAction } from "../data/articles";
-import { auditStatement, guardedAudit } from "../data/audit";
+import { auditStatement, auditTarget, guardedAudit } from "../data/audit";
 import {
   auditIfMoved,
   ensureWorkflow,
@@ -214,7 +214,7 @@ export async function addNote(c: Pick<Context<AppEnv>, "env" | "var">, row: Arti
       actorId: actor.id,
       actorName: actor.name,
       action: "note-added",
-      target: `article:${row.slug}`,
+      target: auditTarget("article", row.slug),
       version: row.version,
     }),
   ]);

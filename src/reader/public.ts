@@ -159,7 +159,8 @@ export function addPublicRoutes(publicRoutes: Hono<AppEnv>): void {
   // Every other edition's, under /{tag}/ (docs/editions.md): an edition the site has not is a 404, from KV.
   listingRoutes(publicRoutes, ROUTES.edition, (c) => {
     const edition = c.req.param("edition");
-    return edition ? homeOf(edition) : undefined;
+    // hono/tiny's router takes a trailing slash as optional; a bare /{tag} is not the home page.
+    return edition && c.req.path !== `/${edition}` ? homeOf(edition) : undefined;
   });
   listingRoutes(publicRoutes, `${ROUTES.edition}/${LISTING_KIND}/:slug`, (c) => {
     const slug = c.req.param("slug") ?? "";

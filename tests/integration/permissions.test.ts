@@ -51,14 +51,14 @@ describe("every route declares who may use it", () => {
     }
   });
 
-  it("opens only what anyone may use: sign-in, sign-out, signed preview links, image widths, and 404s", () => {
+  it("opens only what anyone may use: sign-in, sign-out, signed preview links, image widths, newsletter sign-ups and 404s", () => {
     const opened = everyRoute
       .filter((r) => r.declaration && "open" in r.declaration)
       .map((r) => `${r.method} ${r.path}`)
       .sort();
     for (const route of opened) {
       expect(route).toMatch(
-        /^(ALL \/desk(\/\*)?|ALL \/preview\/\*|ALL \/api\/\*|ALL \/desk\/\*|ALL \/preview\/\*|GET \/desk\/sign-in|POST \/desk\/sign-in|POST \/desk\/sign-out|GET \/preview\/:id|(GET|HEAD) \/media\/w\/:width\/:file|GET \/desk\/invitation\/:link|POST \/desk\/invitation\/:link)$/,
+        /^(ALL \/desk(\/\*)?|ALL \/preview\/\*|ALL \/api\/\*|ALL \/desk\/\*|ALL \/preview\/\*|GET \/desk\/sign-in|POST \/desk\/sign-in|POST \/desk\/sign-out|GET \/preview\/:id|(GET|HEAD) \/media\/w\/:width\/:file|GET \/desk\/invitation\/:link|POST \/desk\/invitation\/:link|POST \/subscribe|(GET|POST) \/subscribe\/(confirm|manage)|(GET|POST) \/unsubscribe)$/,
       );
     }
   });
