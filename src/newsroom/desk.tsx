@@ -297,7 +297,7 @@ const articleRoutes = new Hono<ArticleEnv>()
     const row = c.var.article;
     const form = await readForm(c);
     if (form instanceof Response) return form;
-    const body = formText(form, "body").trim();
+    const body = formText(form, "note").trim();
     if (!body || body.length > 10_000)
       return workflowDone(c, row, false, "", "Note not added: write between 1 and 10,000 characters.");
     await addNote(c, row, body);

@@ -286,7 +286,7 @@ describe("the desk", () => {
     expect(theirs).toContain("Move to trash");
     expect((await desk("eve", "/desk/articles/harbour/approve", { version })).status).toBe(200);
     expect((await read("harbour")).workflow.state).toBe("ready");
-    expect((await desk("eve", "/desk/articles/harbour/notes", { body: "Lawyer to look at para 3." })).status).toBe(200);
+    expect((await desk("eve", "/desk/articles/harbour/notes", { note: "Lawyer to look at para 3." })).status).toBe(200);
     await request("/api/articles/harbour/workflow", {
       method: "PATCH",
       headers: as("eve", { "Content-Type": "application/json" }),

@@ -491,7 +491,7 @@ function Workflow(props: EditorProps & { slug: string; workflow: DeskWorkflow })
       )}
       <form method="post" action={action("notes")}>
         <label for="note-body">Add a note</label>
-        <textarea id="note-body" name="body" rows={2} required />
+        <textarea id="note-body" name="note" rows={2} required />
         <button type="submit">Add note</button>
       </form>
     </section>
