@@ -6,6 +6,7 @@
  * of it.
  */
 import * as v from "valibot";
+import { oneLine } from "./one-line";
 
 /** An edition's settings as D1 keeps them, and as the API answers them. */
 export interface EditionSettings {
@@ -48,19 +49,7 @@ export function isTimeZone(timeZone: string): boolean {
 
 export { directionOf } from "./direction";
 
-// One-line fields: no control characters (XML 1.0 §2.2 forbids most; none belongs in a title).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/;
-
-const text = (max: number) =>
-  v.pipe(
-    v.string("must be text"),
-    v.trim(),
-    v.nonEmpty("must not be empty"),
-    v.maxLength(max, `must be at most ${max} characters`),
-    v.check((s) => !CONTROL.test(s), "must not contain control characters"),
-    v.check((s) => s.isWellFormed(), "must be well-formed Unicode (it has a lone surrogate)"),
-  );
+const text = oneLine;
 
 /** What an editor sends to `PUT /api/editions/:lang`. */
 export const editionInputSchema = v.strictObject(

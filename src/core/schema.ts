@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { storedCorrectionSchema } from "./correction-schema";
 import { LIMITS, utf8Bytes } from "./limits";
+import { oneLine } from "./one-line";
 
 export { LIMITS } from "./limits";
 
@@ -37,21 +38,7 @@ function isRealDateTime(value: string): boolean {
   );
 }
 
-// XML 1.0 §2.2's forbidden characters, and tab, LF and CR too: none belongs in a one-line field.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/;
-
-const text = (max: number) =>
-  v.pipe(
-    v.string("must be text"),
-    v.trim(),
-    v.nonEmpty("must not be empty"),
-    v.maxLength(max, `must be at most ${max} characters`),
-    // Pages, feeds and KV metadata carry these fields: a control character or a lone surrogate
-    // would be dropped by a feed but kept by a page, or mangled on its way through KV.
-    v.check((value) => !CONTROL.test(value), "must not contain control characters"),
-    v.check((value) => value.isWellFormed(), "must be well-formed Unicode (it has a lone surrogate)"),
-  );
+const text = oneLine;
 
 /**
  * A list of at most `max` items, each checked by `item`. The count is checked first, so a list of
