@@ -140,7 +140,21 @@ export async function saveArticle(
       changed: changedFields(row, input),
     };
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
-    if (await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null)) {
+    let won: boolean;
+    try {
+      won = await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null);
+    } catch (error) {
+      // Two saves that each found the group's edition free: the unique index lets one in, and the
+      // other is the same refusal its read would have given a moment later (editorial/editions.ts).
+      if (!TRANSLATION_CLASH.test(String(error))) throw error;
+      return refuse(
+        409,
+        "The translation group already has a version in this edition",
+        input.translationOf ? "translationOf" : "language",
+        "was taken by another save just now: a group has one article per edition",
+      );
+    }
+    if (won) {
       // (A section that gains its first public article joins every page's navigation: the home
       // page's rebuild notices, and queues every page. See pipeline/materialise.ts.)
       return { ok: true, outcome: row ? "updated" : "created", article: built.article, warnings: built.warnings };
@@ -153,6 +167,9 @@ export async function saveArticle(
   }
   return refuse(409, "Other saves to this article kept winning; try again", "slug", "is being saved by someone else right now");
 }
+
+/** D1's refusal of a second article in one edition of a translation group (migration 0016's index). */
+const TRANSLATION_CLASH = /UNIQUE constraint failed: (index 'articles_translation_edition'|articles\.translation_group)/;
 
 /** Moves an article to the trash. Its public URL answers 410 until it is restored. */
 export async function trashArticle(

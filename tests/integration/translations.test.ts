@@ -110,4 +110,17 @@ describe("an article's edition and translations", () => {
     expect(joined.status).toBe(409);
     expect(await rowOf("another")).toEqual({ language: null, translation_group: null });
   });
+
+  it("give one of several racing saves the edition's place in a group, and the others a 409, never a 500", async () => {
+    await edition("es", "Español");
+    await publish("original", { title: "The original" });
+    const responses = await Promise.all(
+      ["una", "dos", "tres", "cuatro"].map((slug) => putJson(slug, { title: slug, language: "es", translationOf: "original" })),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409]);
+    for (const response of responses.filter((r) => r.status === 409)) {
+      expect(((await response.json()) as Problem).details[0]?.field).toBe("translationOf");
+    }
+  });
 });
