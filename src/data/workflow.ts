@@ -176,12 +176,8 @@ const reviewRowSchema = v.object({
   slug: v.string(),
   title: v.string(),
   version: v.string(),
-  state: v.picklist(WORKFLOW_STATES),
-  state_by: v.nullable(v.string()),
-  state_at: v.nullable(v.number()),
-  approved_version: v.nullable(v.string()),
-  sign_off: v.number(),
-  signed_off_version: v.nullable(v.string()),
+  // The workflow's own columns, as the workflow row checks them.
+  ...v.pick(workflowRowSchema, ["state", "state_by", "state_at", "approved_version", "sign_off", "signed_off_version"]).entries,
 });
 export type ReviewRow = v.InferOutput<typeof reviewRowSchema>;
 

@@ -14,11 +14,9 @@ import * as v from "valibot";
 import { LIMITS } from "../../core/limits";
 import { validateSlug } from "../../core/schema";
 import { checkFrom } from "../../targets/redirects";
-import type { Progress } from "../progress";
 import { slugify } from "../scrape/text";
-import type { SiteApi } from "../site-api";
 import { convertContent } from "../wordpress/content";
-import { emptyReport, type ImportReport, postSink, sendAuthors } from "../wordpress/import";
+import { emptyReport, type ImportOptions, type ImportReport, postSink, sendAuthors } from "../wordpress/import";
 import type { ArticleFields, MappedPost } from "../wordpress/map";
 
 const text = v.optional(v.nullable(v.string()));
@@ -250,17 +248,8 @@ function mapGhostPost(
   };
 }
 
-export interface GhostImportOptions {
-  file: string;
-  uploads?: string | undefined;
-  api?: SiteApi | undefined;
-  now: number;
-  progress?: Progress;
-  log: (line: string) => void;
-}
-
 /** Imports a Ghost export; resolves the report, or a problem with the file. */
-export async function importGhost(options: GhostImportOptions): Promise<ImportReport | { problem: string }> {
+export async function importGhost(options: ImportOptions): Promise<ImportReport | { problem: string }> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(options.file, "utf8"));

@@ -23,7 +23,8 @@ import type { Attachment } from "./content";
 import { articleFile, attachmentOf, type MappedPost, mapItem, type WxrContext } from "./map";
 import { readWxr, type WxrAuthor, type WxrCategory } from "./wxr";
 
-export interface WordPressImportOptions {
+/** What an import is run with: the export, the images, the site (none for a dry run), the clock and the log. */
+export interface ImportOptions {
   file: string;
   uploads?: string | undefined;
   /** The site's API; undefined for a dry run, which checks everything and sends nothing. */
@@ -79,7 +80,7 @@ export const emptyReport = (source: ImportReport["source"]): ImportReport => ({
 const REDIRECT_BATCH = 1000;
 
 /** Imports a WordPress export; resolves the report. Throws a WxrError for XML it cannot read. */
-export async function importWordPress(options: WordPressImportOptions): Promise<ImportReport> {
+export async function importWordPress(options: ImportOptions): Promise<ImportReport> {
   const report = emptyReport("wordpress");
   // Pass 1: what posts refer to.
   const authors = new Map<string, WxrAuthor>();
