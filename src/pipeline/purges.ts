@@ -6,6 +6,7 @@
  * Cloudflare's documented Free limits, 5 a minute with a burst of 25). A refused purge keeps its
  * tags for a later attempt: none is ever dropped.
  */
+import { ConfigurationError } from "../core/config";
 import { backOffPurges, duePurges, type PurgeMode, purgeTokens, settlePurges, takePurgeToken } from "../data/pipeline";
 
 export type { PurgeMode };
@@ -42,7 +43,7 @@ export function purgePacing(vars: { PURGE_RATE_PER_MINUTE?: string; PURGE_BURST?
     if (!raw) return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`[vars] ${name} must be a positive number, not ${JSON.stringify(raw)}`);
+      throw new ConfigurationError(`[vars] ${name} must be a positive number, not ${JSON.stringify(raw)}`);
     return value;
   };
   return {

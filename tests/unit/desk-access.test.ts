@@ -4,6 +4,7 @@
  */
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConfigurationError } from "../../src/core/config";
 import { type AccessSettings, accessFromEnv, forgetAccessKeys, verifyAccessJwt } from "../../src/newsroom/desk/access";
 
 const SETTINGS: AccessSettings = { teamDomain: "newsroom.cloudflareaccess.com", audience: "aud-4714c1ad" };
@@ -263,6 +264,11 @@ describe("accessFromEnv", () => {
       /ACCESS_AUD must be set/,
     );
     expect(() => accessFromEnv({ ACCESS_AUD: "aud-4714c1ad" })).toThrow(/ACCESS_TEAM_DOMAIN must be set/);
+  });
+
+  it("throws a ConfigurationError, which the newsroom answers with 503 rather than 500", () => {
+    expect(() => accessFromEnv({ ACCESS_AUD: "aud-4714c1ad" })).toThrow(ConfigurationError);
+    expect(() => accessFromEnv({ ACCESS_TEAM_DOMAIN: "newsroom", ACCESS_AUD: "aud-4714c1ad" })).toThrow(ConfigurationError);
   });
 
   it("throws naming ACCESS_TEAM_DOMAIN when it is not a bare host name", () => {

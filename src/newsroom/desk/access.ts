@@ -10,6 +10,7 @@
  * forged `kid`s cannot turn into a stream of fetches.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { ConfigurationError } from "../../core/config";
 
 /** Which Access application the desk sits behind. */
 export interface AccessSettings {
@@ -43,15 +44,16 @@ export function accessFromEnv(env: { ACCESS_TEAM_DOMAIN?: string; ACCESS_AUD?: s
   const domain = env.ACCESS_TEAM_DOMAIN?.trim() ?? "";
   const audience = env.ACCESS_AUD?.trim() ?? "";
   if (domain === "" && audience === "") return null;
-  if (domain === "") throw new Error("[vars] ACCESS_TEAM_DOMAIN must be set when ACCESS_AUD is (Access needs both, or neither)");
+  if (domain === "")
+    throw new ConfigurationError("[vars] ACCESS_TEAM_DOMAIN must be set when ACCESS_AUD is (Access needs both, or neither)");
   if (audience === "")
-    throw new Error("[vars] ACCESS_AUD must be set when ACCESS_TEAM_DOMAIN is (Access needs both, or neither)");
+    throw new ConfigurationError("[vars] ACCESS_AUD must be set when ACCESS_TEAM_DOMAIN is (Access needs both, or neither)");
   const teamDomain = domain
     .replace(/^https:\/\//i, "")
     .replace(/\/+$/, "")
     .toLowerCase();
   if (!HOST_NAME.test(teamDomain)) {
-    throw new Error(
+    throw new ConfigurationError(
       `[vars] ACCESS_TEAM_DOMAIN must be a host name like newsroom.cloudflareaccess.com, not ${JSON.stringify(domain)}`,
     );
   }
