@@ -24,7 +24,7 @@ import { addCorrection, editCorrection, withdrawCorrection } from "../editorial/
 import { statusOf } from "../editorial/database";
 import { etagOf } from "../editorial/publishing";
 import { articlePath } from "../targets/document-name";
-import { apiError, refusal, slugParam } from "./api-input";
+import { apiError, jsonInput, refusal, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 import { requires } from "./permissions";
@@ -49,10 +49,9 @@ export const correctionsApi = new Hono<AppEnv>()
     const notes = await listCorrections(c.env.DB, row.id);
     return c.json({ slug, status: statusOf(row, c.var.clock.now()), corrections: notes.map((note) => view(c, slug, note)) });
   })
-  .post("/articles/:slug/corrections", requires("corrections:write"), noteLimit, slugParam, async (c) => {
+  .post("/articles/:slug/corrections", requires("corrections:write"), noteLimit, slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const added = await addCorrection(publisher(c), slug, body);
     if (!added.ok) return refusal(c, added);
     const url = absoluteUrl(c.var.site, `/api/articles/${slug}/corrections/${added.correction.id}`);
@@ -69,10 +68,9 @@ export const correctionsApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(note.version));
     return c.json(view(c, slug, note));
   })
-  .put(`/articles/:slug/corrections/${ID}`, requires("corrections:write"), noteLimit, slugParam, async (c) => {
+  .put(`/articles/:slug/corrections/${ID}`, requires("corrections:write"), noteLimit, slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const edited = await editCorrection(publisher(c), slug, c.req.param("id"), body, { ifMatch: c.req.header("If-Match") });
     if (!edited.ok) return refusal(c, edited);
     c.header("ETag", etagOf(edited.correction.version));
@@ -125,20 +123,6 @@ function view(c: Context<AppEnv>, slug: string, note: CorrectionRow) {
     changedBy: note.changed_by,
     url: `${absoluteUrl(c.var.site, articlePath(slug))}#${noteAnchor(note.id)}`,
   };
-}
-
-async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
-    return apiError(c, 415, 'Send {"kind": …, "text": …} as application/json', [
-      { field: "Content-Type", problem: `must be application/json, not ${type || "missing"}` },
-    ]);
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
-  }
 }
 
 const noArticle = (c: Context, slug: string): Response =>

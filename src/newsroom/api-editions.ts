@@ -11,7 +11,7 @@
  */
 import { Hono } from "hono";
 import { findEdition, listEditions, removeEdition, saveEdition } from "../editorial/editions";
-import { apiError, jsonBody, refusal } from "./api-input";
+import { apiError, jsonInput, refusal } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { requires } from "./permissions";
 
@@ -24,9 +24,8 @@ export const editionsApi = new Hono<AppEnv>()
       return apiError(c, 404, `There is no edition "${tag.slice(0, 40)}"`, [{ field: "lang", problem: "names no edition" }]);
     return c.json(edition);
   })
-  .put("/editions/:lang", requires("settings:write"), async (c) => {
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+  .put("/editions/:lang", requires("settings:write"), jsonInput, async (c) => {
+    const body = c.req.valid("json");
     const saved = await saveEdition(c.env.DB, c.var.site, c.req.param("lang"), body, c.var.editor ?? "editor", c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(saved.edition, saved.created ? 201 : 200);

@@ -25,7 +25,7 @@ import { getUpdate, type LiveUpdateRow, listUpdates, updateRevisions } from "../
 import { storedArticleOf } from "../editorial/database";
 import { addUpdate, editUpdate, removeUpdate, updateUrl } from "../editorial/live";
 import { etagOf, type Preconditions } from "../editorial/publishing";
-import { apiError, invalidSlug, refusal, revisionHead, slugParam } from "./api-input";
+import { apiError, invalidSlug, jsonInput, refusal, revisionHead, slugParam } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { publisher } from "./editors";
 import { requires } from "./permissions";
@@ -58,21 +58,6 @@ async function article(c: Context<AppEnv>, slug: string): Promise<ArticleRow | R
     return apiError(c, 404, `There is no article "${slug}"`, [{ field: "slug", problem: "names no article outside the trash" }]);
   }
   return row;
-}
-
-/** The request's JSON body, or the response that refuses it. */
-async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
-    return apiError(c, 415, "Send the update as JSON", [
-      { field: "Content-Type", problem: `must be application/json, not ${type || "missing"}` },
-    ]);
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
-  }
 }
 
 const limit = bodyLimit({
@@ -109,10 +94,9 @@ export const liveApi = new Hono<AppEnv>()
       updates: updates.map((update) => view(c, slug, update)),
     });
   })
-  .post("/articles/:slug/updates", requires("live:write"), limit, slugParam, async (c) => {
+  .post("/articles/:slug/updates", requires("live:write"), limit, slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const saved = await addUpdate(publisher(c), slug, body);
     if (!saved.ok) return refusal(c, saved);
     const url = new URL(`/api/articles/${slug}/updates/${saved.update.id}`, c.req.url).href;
@@ -132,10 +116,9 @@ export const liveApi = new Hono<AppEnv>()
     c.header("ETag", etagOf(update.version));
     return c.json(view(c, slug, update));
   })
-  .put("/articles/:slug/updates/:id", requires("live:write"), limit, updateParams, async (c) => {
+  .put("/articles/:slug/updates/:id", requires("live:write"), limit, updateParams, jsonInput, async (c) => {
     const { slug, id } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const saved = await editUpdate(publisher(c), slug, id, body, preconditions(c));
     if (!saved.ok) return refusal(c, saved);
     c.header("ETag", etagOf(saved.update.version));

@@ -19,6 +19,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { auditStatement } from "../data/audit";
 import { insertToken, listPeople, listTokens, personById, revokeToken, type TokenRow, tokenById } from "../data/people";
+import { jsonInput } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { sha256Hex } from "./auth";
 import { base64url } from "./desk/hmac";
@@ -42,22 +43,6 @@ const newTokenSchema = v.strictObject({
 });
 
 /** The JSON body, or a 400/415 naming the problem. */
-async function jsonBody(c: Context<AppEnv>): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json")
-    return {
-      ok: false,
-      response: c.json({ error: "Send JSON", details: [{ field: "Content-Type", problem: "must be application/json" }] }, 415),
-    };
-  try {
-    return { ok: true, value: await c.req.json() };
-  } catch {
-    return {
-      ok: false,
-      response: c.json({ error: "The body is not valid JSON", details: [{ field: "body", problem: "is not valid JSON" }] }, 400),
-    };
-  }
-}
-
 const tokenView = (token: TokenRow) => ({
   id: token.id,
   name: token.name,
@@ -81,10 +66,9 @@ export const peopleApi = new Hono<AppEnv>()
     return c.json({ id: actor.id, name: actor.name, email: actor.email ?? null, role: actor.role });
   })
   .get("/people", requires("people:manage"), async (c) => c.json({ people: (await listPeople(c.env.DB)).map(personView) }))
-  .post("/people", requires("people:manage"), async (c) => {
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const made = await createPerson(c, body.value);
+  .post("/people", requires("people:manage"), jsonInput, async (c) => {
+    const body = c.req.valid("json");
+    const made = await createPerson(c, body);
     if (!made.ok) return c.json({ error: made.error, details: made.details }, made.status);
     c.header("Location", `/api/people/${made.person.id}`);
     return c.json(
@@ -100,20 +84,18 @@ export const peopleApi = new Hono<AppEnv>()
     const person = await personById(c.env.DB, c.req.param("id"));
     return person ? c.json(personView(person)) : noPerson(c, c.req.param("id"));
   })
-  .patch("/people/:id", requires("people:manage"), async (c) => {
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const changed = await changePerson(c, c.req.param("id"), body.value);
+  .patch("/people/:id", requires("people:manage"), jsonInput, async (c) => {
+    const body = c.req.valid("json");
+    const changed = await changePerson(c, c.req.param("id"), body);
     if (!changed.ok) return c.json({ error: changed.error, details: changed.details }, changed.status);
     return c.json(personView(changed.person));
   })
-  .post("/people/:id/tokens", requires("tokens:own"), async (c) => {
+  .post("/people/:id/tokens", requires("tokens:own"), jsonInput, async (c) => {
     const actor = c.var.actor as Actor;
     const personId = c.req.param("id");
     if (!mayManageTokensOf(actor, personId)) return c.json({ error: "forbidden", need: "people:manage" }, 403);
-    const body = await jsonBody(c);
-    if (!body.ok) return body.response;
-    const parsed = v.safeParse(newTokenSchema, body.value);
+    const body = c.req.valid("json");
+    const parsed = v.safeParse(newTokenSchema, body);
     if (!parsed.success) return c.json({ error: "The token is not valid", details: problemsOf(parsed.issues) }, 400);
     const db = c.env.DB;
     const person = await personById(db, personId);

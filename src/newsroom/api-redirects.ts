@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { listRedirects } from "../data/redirects";
 import { checkRedirects, removeRedirect, storeRedirects } from "../editorial/redirects";
-import { apiError, refusal } from "./api-input";
+import { apiError, jsonInput, refusal } from "./api-input";
 import type { AppEnv } from "./app-env";
 import { requires } from "./permissions";
 
@@ -41,16 +41,9 @@ export const redirectsApi = new Hono<AppEnv>()
       onError: (c) =>
         apiError(c, 413, `The body is larger than ${MAX_BODY_BYTES} bytes`, [{ field: "body", problem: "is too large" }]),
     }),
+    jsonInput,
     async (c) => {
-      if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json")
-        return apiError(c, 415, "Send JSON", [{ field: "Content-Type", problem: "must be application/json" }]);
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
-      }
-      const checked = checkRedirects(body, c.var.site.url);
+      const checked = checkRedirects(c.req.valid("json"), c.var.site.url);
       if (!checked.ok) return refusal(c, checked);
       const stored = await storeRedirects(c.env.DB, checked.value, c.var.clock.now());
       if (!stored.ok) return refusal(c, stored);

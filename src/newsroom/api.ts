@@ -41,7 +41,7 @@ import { articlePath, authorPath } from "../targets/document-name";
 import { auditApi, auditArchiveApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
 import { editionsApi } from "./api-editions";
-import { apiError, refusal, revisionHead, slugParam } from "./api-input";
+import { apiError, jsonInput, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
 import { pipelineApi } from "./api-pipeline";
@@ -231,10 +231,9 @@ export const apiRoutes = new Hono<AppEnv>()
     if (!author) return apiError(c, 404, `There is no author "${slug}"`, [{ field: "slug", problem: "names no author" }]);
     return c.json(authorView(c, author));
   })
-  .put("/authors/:slug", requires("taxonomy:write"), slugParam, async (c) => {
+  .put("/authors/:slug", requires("taxonomy:write"), slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const saved = await saveAuthor(c.env.DB, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(authorView(c, saved.author), saved.created ? 201 : 200);
@@ -246,10 +245,9 @@ export const apiRoutes = new Hono<AppEnv>()
     return c.json({ slug, deleted: true });
   })
   .get("/sections", requires("articles:read"), async (c) => c.json({ sections: await listSections(c.env.DB) }))
-  .put("/sections/:slug", requires("taxonomy:write"), slugParam, async (c) => {
+  .put("/sections/:slug", requires("taxonomy:write"), slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
-    const body = await jsonBody(c);
-    if (body instanceof Response) return body;
+    const body = c.req.valid("json");
     const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(saved.section);
@@ -295,17 +293,6 @@ function tellEditors(
 
 function preconditions(c: Context<AppEnv>): Preconditions {
   return { ifMatch: c.req.header("If-Match"), createOnly: c.req.header("If-None-Match")?.trim() === "*" };
-}
-
-async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
-  if ((c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") {
-    return apiError(c, 415, "Send JSON", [{ field: "Content-Type", problem: "must be application/json" }]);
-  }
-  try {
-    return await c.req.json();
-  } catch {
-    return apiError(c, 400, "The body is not valid JSON", [{ field: "body", problem: "is not valid JSON" }]);
-  }
 }
 
 function authorView(c: Context<AppEnv>, author: AuthorRow) {
