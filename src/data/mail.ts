@@ -195,11 +195,20 @@ export async function deliveriesOf(db: D1Database, subscriberId: number) {
 
 // ————— What is new: articles first published, corrections, digests —————
 
-const articleRow = v.object({ id: str, slug: str, title: str, section_slug: str, published_at: num, record: str });
+const articleRow = v.object({
+  id: str,
+  slug: str,
+  title: str,
+  section_slug: str,
+  published_at: num,
+  record: str,
+  /** Its edition's language; null: the default edition. */
+  language: v.nullable(str),
+});
 export type MailArticleRow = v.InferOutput<typeof articleRow>;
 
 const unannounced = statement<{ since: number; now: number; limit: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > :since AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_announced m WHERE m.article_id = a.id)
    ORDER BY a.published_at, a.id LIMIT :limit`,
@@ -214,7 +223,7 @@ export async function unannouncedArticles(db: D1Database, since: number, now: nu
 }
 
 const publishedBetween = statement<{ from: number; to: number; limit: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > :from AND a.published_at <= :to
    ORDER BY a.published_at DESC, a.id LIMIT :limit`,
 );
@@ -259,10 +268,18 @@ export async function listsWithSubscribers(db: D1Database, lists: string[], mode
   return new Set(rows.map((row) => row.list));
 }
 
-const correctionRow = v.object({ id: str, article_id: str, plain: str, created_at: num, slug: str, title: str });
+const correctionRow = v.object({
+  id: str,
+  article_id: str,
+  plain: str,
+  created_at: num,
+  slug: str,
+  title: str,
+  language: v.nullable(str),
+});
 export type MailCorrectionRow = v.InferOutput<typeof correctionRow>;
 const unsentCorrections = statement<{ since: number; now: number; limit: number }>(
-  `SELECT c.id, c.article_id, c.plain, c.created_at, a.slug, a.title FROM corrections c JOIN articles a ON a.id = c.article_id
+  `SELECT c.id, c.article_id, c.plain, c.created_at, a.slug, a.title, a.language FROM corrections c JOIN articles a ON a.id = c.article_id
    WHERE c.kind = 'correction' AND c.deleted_at IS NULL AND c.created_at > :since AND c.created_at <= :now
      AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'correction' AND s.scope = 'correction:' || c.id)
@@ -279,10 +296,17 @@ export async function unsentCorrectionNotices(
   return await all(unsentCorrections(db, { since, now, limit }), correctionRow);
 }
 
-const keyEventRow = v.object({ id: str, headline: v.nullable(str), summary: str, slug: str, title: str });
+const keyEventRow = v.object({
+  id: str,
+  headline: v.nullable(str),
+  summary: str,
+  slug: str,
+  title: str,
+  language: v.nullable(str),
+});
 export type MailKeyEventRow = v.InferOutput<typeof keyEventRow>;
 const unsentKeyEvents = statement<{ since: number; now: number; limit: number }>(
-  `SELECT u.id, u.headline, u.summary, a.slug, a.title FROM live_updates u JOIN articles a ON a.id = u.article_id
+  `SELECT u.id, u.headline, u.summary, a.slug, a.title, a.language FROM live_updates u JOIN articles a ON a.id = u.article_id
    WHERE u.pinned = 1 AND u.deleted_at IS NULL AND u.changed_at > :since AND u.changed_at <= :now AND u.created_at <= :now
      AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'live' AND s.scope = 'key-event:' || u.id)
@@ -616,7 +640,7 @@ const liveArticleExists = statement<{ slug: string }>(
   "SELECT 1 AS yes FROM articles WHERE slug = :slug AND deleted_at IS NULL AND draft = 0 AND json_extract(record, '$.live') IS NOT NULL",
 );
 const publicBySlug = statement<{ slugs: string; now: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.slug IN (SELECT value FROM json_each(:slugs)) AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now`,
 );
 
