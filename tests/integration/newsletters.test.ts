@@ -8,7 +8,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { clock, newsroom, publish, request, runCron, secondsFromNow, TOKEN, testEnv } from "./helpers";
+import { articleFile, clock, newsroom, publish, putArticle, request, runCron, secondsFromNow, TOKEN, testEnv } from "./helpers";
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -155,6 +155,74 @@ describe("subscribing, an alert, and leaving", () => {
     expect((await subscribe("ti@example.org", "section:business", "digest")).status).toBe(200);
     const [confirmation] = await mailTo("ti@example.org");
     expect(confirmation?.text).toContain("the business section, as a daily digest");
+  });
+
+  it("puts a form on the first page of every listing and on the corrections page, each naming its own list", async () => {
+    await publish("harvest", {
+      title: "The harvest",
+      category: "World",
+      tags: ["Farming"],
+      authors: ["Ana Ruiz"],
+      published: secondsFromNow(-30),
+    });
+    const listOn = async (path: string) => {
+      const response = await request(path);
+      expect(response.status, path).toBe(200);
+      const form = /<form class="subscribe" method="post" action="\/subscribe">[\s\S]*?<\/form>/.exec(await response.text())?.[0];
+      expect(form, path).toContain('name="email"');
+      return /name="list" value="([^"]+)"/.exec(form ?? "")?.[1];
+    };
+    expect(await listOn("/")).toBe("home");
+    expect(await listOn("/sections/world")).toBe("section:world");
+    expect(await listOn("/tags/farming")).toBe("tag:farming");
+    expect(await listOn("/authors/ana-ruiz")).toBe("author:ana-ruiz");
+    const corrected = await request("/api/articles/harvest/corrections", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "clarification", text: "The harvest figures are provisional." }),
+    });
+    expect(corrected.status).toBe(201);
+    await runCron();
+    expect(await listOn("/corrections")).toBe("corrections");
+    // The form names the section as its page heads it, and posting it works with no script at all.
+    expect(await (await request("/sections/world")).text()).toContain("Get the World section by email");
+    expect((await subscribe("ri@example.org", "author:ana-ruiz")).status).toBe(200);
+    expect((await mailTo("ri@example.org"))[0]?.subject).toMatch(/^Confirm your subscription/);
+  });
+
+  it("keeps each edition's lists apart: a Spanish article goes to the Spanish edition's lists, with its links", async () => {
+    const made = await request("/api/editions/es", {
+      method: "PUT",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Español", title: "El Diario" }),
+    });
+    expect(made.status).toBe(201);
+    await publish("old-news", { category: "World" });
+    await subscribeAndConfirm("es@example.org", "es/section:world");
+    await subscribeAndConfirm("en@example.org", "section:world");
+    // An edition the site does not have, and a live list under an edition (a slug names one article), are refused.
+    expect((await subscribe("xx@example.org", "fr/home")).status).toBe(404);
+    expect((await subscribe("xx@example.org", "es/live:x")).status).toBe(400);
+    expect(await mailTo("xx@example.org")).toHaveLength(0);
+
+    const spanish = await putArticle(
+      "la-cosecha",
+      articleFile({ title: "La cosecha", category: "World", language: "es", published: secondsFromNow(-20) }),
+    );
+    expect(spanish.status).toBe(201);
+    await runCron();
+    const [alert] = (await mailTo("es@example.org")).filter((m) => m.subject === "La cosecha");
+    expect(alert?.text).toContain("https://news.example/es/articles/la-cosecha");
+    expect(alert?.html).toContain('<html lang="es">');
+    expect(alert?.text).toContain("El Diario");
+    expect((await mailTo("en@example.org")).filter((m) => m.subject === "La cosecha")).toHaveLength(0);
+
+    await publish("the-harvest", { title: "The harvest in English", category: "World", published: secondsFromNow(-10) });
+    expect((await mailTo("en@example.org")).map((m) => m.subject)).toContain("The harvest in English");
+    expect((await mailTo("es@example.org")).map((m) => m.subject)).not.toContain("The harvest in English");
+    // The Spanish edition's section page subscribes to the Spanish list.
+    const page = await (await request("/es/sections/world")).text();
+    expect(page).toContain('name="list" value="es/section:world"');
   });
 
   it("answers the same page whether or not the address is subscribed, and sends a confirmed reader nothing new", async () => {
