@@ -2,7 +2,7 @@
  * @module data/mail
  * Every statement on the newsletter tables (src/db/migrations/0014_mail.sql): mail_subscribers,
  * mail_subscriptions, mail_suppressed, mail_announced, mail_scopes, mail_sends, mail_deliveries,
- * mail_bucket and mail_captured; and the reads of other tables that decide what to send and to
+ * mail_bucket, mail_captured and mail_dead_letters (0021); and the reads of other tables that decide what to send and to
  * whom: articles first published, corrections, live updates pinned as key events, an article's tags
  * and authors, and whether a section, tag, author or live article a list names exists. It writes
  * none of those.
@@ -364,12 +364,16 @@ export async function recordSends(db: D1Database, sends: NewSend[], announced: s
 
 const claimSends = statement<{ now: number; stale: number; limit: number }>(
   `UPDATE mail_sends SET queued_at = :now WHERE id IN (
-     SELECT id FROM mail_sends WHERE finished_at IS NULL AND due_at <= :now AND (queued_at IS NULL OR queued_at < :stale)
+     SELECT id FROM mail_sends WHERE finished_at IS NULL AND dead_at IS NULL AND due_at <= :now
+       AND (queued_at IS NULL OR queued_at < :stale)
      ORDER BY id LIMIT :limit)
    RETURNING id`,
 );
 
-/** Claims the sends to put on the queue: new ones, and unfinished ones not touched since `stale`. */
+/**
+ * Claims the sends to put on the queue: new ones, and unfinished ones not touched since `stale`;
+ * never one with a dead letter waiting for a replay.
+ */
 export async function sendsToQueue(db: D1Database, now: number, stale: number, limit = 100): Promise<number[]> {
   return (await all(claimSends(db, { now, stale, limit }), v.object({ id: num }))).map((row) => row.id);
 }
@@ -661,4 +665,73 @@ export async function listTargetExists(
 ): Promise<boolean> {
   const query = { section: sectionExists, tag: tagExists, author: authorExists, live: liveArticleExists }[kind];
   return (await query(db, { slug }).first()) !== null;
+}
+
+// ————— Dead letters (0021) —————
+
+const insertDeadLetter = statement<{ send: number; after: number; attempts: number; now: number }>(
+  `INSERT INTO mail_dead_letters (send_id, after, attempts, error, failed_at)
+   VALUES (:send, :after, :attempts,
+     (SELECT error FROM mail_deliveries WHERE send_id = :send AND status = 'failed' AND error IS NOT NULL ORDER BY at DESC LIMIT 1),
+     :now)`,
+);
+const markSendDead = statement<{ send: number; now: number }>("UPDATE mail_sends SET dead_at = :now WHERE id = :send");
+
+/** Keeps a page that failed every retry, and stops the cron putting its send back on the queue. */
+export async function recordMailDeadLetter(
+  db: D1Database,
+  letter: { send: number; after: number; attempts: number },
+  now: number,
+): Promise<void> {
+  await db.batch([insertDeadLetter(db, { ...letter, now }), markSendDead(db, { send: letter.send, now })]);
+}
+
+const mailDeadLetterRow = v.object({
+  id: num,
+  send_id: num,
+  after: num,
+  attempts: num,
+  error: v.nullable(str),
+  failed_at: num,
+  subject: v.nullable(str),
+  list: v.nullable(str),
+});
+export type MailDeadLetterRow = v.InferOutput<typeof mailDeadLetterRow>;
+const LETTER_COLUMNS = "l.id, l.send_id, l.after, l.attempts, l.error, l.failed_at, s.subject, s.list";
+const waitingLetters = statement<{ limit: number }>(
+  `SELECT ${LETTER_COLUMNS} FROM mail_dead_letters l LEFT JOIN mail_sends s ON s.id = l.send_id
+   WHERE l.replayed_at IS NULL ORDER BY l.id DESC LIMIT :limit`,
+);
+const waitingLetter = statement<{ id: number }>(
+  `SELECT ${LETTER_COLUMNS} FROM mail_dead_letters l LEFT JOIN mail_sends s ON s.id = l.send_id
+   WHERE l.replayed_at IS NULL AND l.id = :id`,
+);
+const waitingCount = statement("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NULL");
+
+/** Dead letters not replayed yet, newest first (`limit` of them), or the one with `id`; and how many wait in all. */
+export async function mailDeadLetters(
+  db: D1Database,
+  options: { limit: number } | { id: number },
+): Promise<{ letters: MailDeadLetterRow[]; waiting: number }> {
+  const [letters, total] = await db.batch([
+    "id" in options ? waitingLetter(db, options) : waitingLetters(db, options),
+    waitingCount(db),
+  ]);
+  return { letters: rowsOf(letters, mailDeadLetterRow), waiting: firstOf(total, v.object({ n: num }))?.n ?? 0 };
+}
+
+const letterReplayed = statement<{ ids: string; now: number }>(
+  "UPDATE mail_dead_letters SET replayed_at = :now WHERE id IN (SELECT value FROM json_each(:ids)) AND replayed_at IS NULL",
+);
+const sendRevived = statement<{ ids: string; now: number }>(
+  "UPDATE mail_sends SET dead_at = NULL, queued_at = :now WHERE id IN (SELECT value FROM json_each(:ids))",
+);
+
+/** Records that dead letters went back on the mail queue, and lets the cron look after their sends again. */
+export async function markMailReplayed(db: D1Database, letters: number[], sends: number[], now: number): Promise<void> {
+  if (letters.length === 0) return;
+  await db.batch([
+    letterReplayed(db, { ids: JSON.stringify(letters), now }),
+    sendRevived(db, { ids: JSON.stringify(sends), now }),
+  ]);
 }

@@ -418,9 +418,17 @@ describe("faults: exactly one email per recipient", () => {
     expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
   });
 
-  it("a page that fails every retry is a dead letter on the Pipeline page, its delivery marked failed", async () => {
-    await subscribeAndConfirm("ra@example.org");
-    const down = { send: () => Promise.reject(new Error("the email service is down (injected)")) } as unknown as SendEmail;
+  it("a page that fails every retry is a mail dead letter on the Pipeline page; replaying it sends each reader one email", async () => {
+    for (const name of ["ra", "sa", "ta"]) await subscribeAndConfirm(`${name}@example.org`);
+    // The first recipient's email goes; then the service is down for good.
+    let calls = 0;
+    const failing = {
+      send(message: unknown) {
+        calls++;
+        if (calls > 1) return Promise.reject(new Error("the email service is down (injected)"));
+        return env.EMAIL.send(message as EmailMessageBuilder);
+      },
+    } as SendEmail;
     await request(
       "/api/articles/outage",
       {
@@ -428,13 +436,75 @@ describe("faults: exactly one email per recipient", () => {
         headers: { ...AUTH, "Content-Type": "text/markdown" },
         body: `---\ntitle: The outage\npublished: ${secondsFromNow(-60)}\ncategory: Tests\n---\n\nDark.\n`,
       },
-      { EMAIL: down },
+      { EMAIL: failing },
     );
-    const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
-    expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: 0 }]);
-    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(1);
-    const pipeline = await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } });
-    expect(await pipeline.text()).toMatch(/Newsletter send \d+/);
+    const outageMail = async () =>
+      Promise.all(
+        ["ra", "sa", "ta"].map(
+          async (name) => (await mailTo(`${name}@example.org`)).filter((m) => m.subject === "The outage").length,
+        ),
+      );
+    expect(await outageMail()).toEqual([1, 0, 0]);
+    // Its own dead letter, not the read model's: the pipeline's replay cannot drop it.
+    expect(await count("SELECT count(*) AS n FROM dead_letters")).toBe(0);
+    const letters = await env.DB.prepare("SELECT id, send_id, after, error FROM mail_dead_letters").all<{
+      id: number;
+      send_id: number;
+      after: number;
+      error: string | null;
+    }>();
+    expect(letters.results).toEqual([
+      { id: expect.any(Number), send_id: expect.any(Number), after: 0, error: expect.any(String) },
+    ]);
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(2);
+    const desk = await (await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } })).text();
+    expect(desk).toMatch(/Newsletter send \d+/);
+    expect(desk).toContain("The outage");
+    const status = (await (await request("/api/pipeline", { headers: AUTH })).json()) as { mailDeadLetterCount: number };
+    expect(status.mailDeadLetterCount).toBe(1);
+
+    // Left alone by the cron until replayed: a send that fails every retry is not retried forever.
+    clock.advance(11 * 60_000);
+    await runCron({ EMAIL: failing });
+    const before = calls;
+    expect(await outageMail()).toEqual([1, 0, 0]);
+    expect(await (await request("/api/pipeline/replay", { method: "POST", headers: AUTH })).json()).toEqual({ replayed: 0 });
+    expect(calls).toBe(before);
+
+    // The service is back: a replay sends the two who were not sent it, and the first nothing more.
+    expect((await request("/api/pipeline/replay-mail?id=x", { method: "POST", headers: AUTH })).status).toBe(400);
+    const replay = await request("/api/pipeline/replay-mail", { method: "POST", headers: AUTH });
+    expect(await replay.json()).toEqual({ replayed: 1 });
+    expect(await outageMail()).toEqual([1, 1, 1]);
+    expect(await count("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NULL")).toBe(0);
+    // Replayed again, or the same message delivered again, and still one each.
+    expect(await (await request("/api/pipeline/replay-mail", { method: "POST", headers: AUTH })).json()).toEqual({ replayed: 0 });
+    const sendId = letters.results[0]?.send_id ?? 0;
+    await newsroom.queue(
+      createMessageBatch("broadsheet-mail", [
+        { id: "again", timestamp: new Date(clock.now()), attempts: 1, body: { send: sendId, after: 0 } },
+      ]),
+      testEnv(),
+      createExecutionContext(),
+    );
+    expect(await outageMail()).toEqual([1, 1, 1]);
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
+  });
+
+  it("replays a newsletter dead letter from the desk's Pipeline page, for admins", async () => {
+    const letter = await env.DB.prepare(
+      "INSERT INTO mail_dead_letters (send_id, after, attempts, error, failed_at) VALUES (999, 0, 9, 'injected', 1) RETURNING id",
+    ).first<{ id: number }>();
+    const cookie = await deskCookie();
+    const replayed = await request("/desk/pipeline/replay-mail", {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: "https://news.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ id: String(letter?.id) }),
+      redirect: "manual",
+    });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get("Location")).toBe("/desk/pipeline?n=replayed&count=1");
+    expect(await count("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NOT NULL")).toBe(1);
   });
 
   it("the same queue message delivered twice, in one batch and again later, sends nothing more", async () => {

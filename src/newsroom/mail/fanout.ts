@@ -72,7 +72,7 @@ export interface MailMessage {
   after: number;
 }
 
-const mailMessage = v.object({
+export const mailMessage = v.object({
   send: v.pipe(v.number(), v.safeInteger()),
   after: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
 });
