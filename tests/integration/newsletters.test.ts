@@ -344,6 +344,8 @@ describe("live coverage", () => {
   it("emails a live article's key events, once each, to its live: list, and nothing for other updates", async () => {
     await publish("election", { title: "Election night", published: secondsFromNow(-60), live: true });
     expect((await subscribe("ul@example.org", "live:not-an-article")).status).toBe(404);
+    // While it is live, its page's form subscribes to its key events.
+    expect(await (await request("/articles/election")).text()).toContain('name="list" value="live:election"');
     await subscribeAndConfirm("ul@example.org", "live:election");
     const update = (body: Record<string, unknown>) =>
       request("/api/articles/election/updates", {
