@@ -11,8 +11,18 @@ import { isSlug } from "./slug";
 export const MODES = ["alerts", "digest"] as const;
 export type Mode = (typeof MODES)[number];
 
-/** A list: the home page, one section, tag or author, a live article's key events, or every correction. */
-export type List = { kind: "home" } | { kind: "corrections" } | { kind: "section" | "tag" | "author" | "live"; slug: string };
+/**
+ * A list: the home page, one section, tag or author, a live article's key events, or every
+ * correction, of one edition. `edition` is "" for the default edition, else its lower-case BCP 47
+ * tag, and a list's name carries it as the listings' names do (`es/section:world`), so the Spanish
+ * edition's World list is not the default edition's. A live article's list needs none: its slug
+ * names one article, in one edition.
+ */
+export type List = { edition: string } & (
+  | { kind: "home" }
+  | { kind: "corrections" }
+  | { kind: "section" | "tag" | "author" | "live"; slug: string }
+);
 
 /** The longest list name accepted (`author:` and a slug of at most 100 characters). */
 export const MAX_LIST_LENGTH = 120;
@@ -29,14 +39,27 @@ export const MAX_SUBJECT_LENGTH = 200;
  */
 export function parseList(name: string): List | null {
   if (name.length > MAX_LIST_LENGTH) return null;
-  if (name === "home" || name === "corrections") return { kind: name };
-  const match = /^(section|tag|author|live):(.+)$/.exec(name);
+  const slash = name.indexOf("/");
+  const edition = slash < 0 ? "" : name.slice(0, slash);
+  const rest = name.slice(slash + 1);
+  // The same rule as targets/document-name.ts's EDITION_PATTERN (core cannot import targets).
+  if (slash >= 0 && !/^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/.test(edition)) return null;
+  if (rest === "home" || rest === "corrections") return { edition, kind: rest };
+  const match = /^(section|tag|author|live):(.+)$/.exec(rest);
   if (!match?.[1] || !match[2] || !isSlug(match[2])) return null;
-  return { kind: match[1] as "section" | "tag" | "author" | "live", slug: match[2] };
+  if (match[1] === "live" && edition) return null;
+  return { edition, kind: match[1] as "section" | "tag" | "author" | "live", slug: match[2] };
 }
 
-/** A list's name, as stored and as the form sends it. */
-export const listName = (list: List): string => ("slug" in list ? `${list.kind}:${list.slug}` : list.kind);
+/** What a list's name begins with in an edition: "" for the default edition, like "es/" for the others. */
+export const listSpace = (edition: string): string => (edition ? `${edition}/` : "");
+
+/**
+ * A list's name, as stored and as the form sends it.
+ * @example listName({ edition: "es", kind: "section", slug: "world" }) // "es/section:world"
+ */
+export const listName = (list: List): string =>
+  `${listSpace(list.edition)}${"slug" in list ? `${list.kind}:${list.slug}` : list.kind}`;
 
 /** Whether `text` is one of the modes. */
 export const isMode = (text: string): text is Mode => (MODES as readonly string[]).includes(text);
@@ -98,15 +121,18 @@ export interface Filing {
 }
 
 /**
- * Every list an article is sent to when it is first published.
+ * Every list an article is sent to when it is first published: its edition's (`edition`, "" for
+ * the default).
  * @example listsOf({ section: "world", tags: ["floods"], authors: ["ana"] }) // ["home", "section:world", "tag:floods", "author:ana"]
+ * @example listsOf({ section: "world", tags: [], authors: [] }, "es") // ["es/home", "es/section:world"]
  */
-export function listsOf(filing: Filing): string[] {
+export function listsOf(filing: Filing, edition = ""): string[] {
+  const space = listSpace(edition);
   return [
-    "home",
-    `section:${filing.section}`,
-    ...filing.tags.map((tag) => `tag:${tag}`),
-    ...filing.authors.map((author) => `author:${author}`),
+    `${space}home`,
+    `${space}section:${filing.section}`,
+    ...filing.tags.map((tag) => `${space}tag:${tag}`),
+    ...filing.authors.map((author) => `${space}author:${author}`),
   ];
 }
 

@@ -2,7 +2,7 @@
  * @module data/mail
  * Every statement on the newsletter tables (src/db/migrations/0014_mail.sql): mail_subscribers,
  * mail_subscriptions, mail_suppressed, mail_announced, mail_scopes, mail_sends, mail_deliveries,
- * mail_bucket and mail_captured; and the reads of other tables that decide what to send and to
+ * mail_bucket, mail_captured and mail_dead_letters (0021); and the reads of other tables that decide what to send and to
  * whom: articles first published, corrections, live updates pinned as key events, an article's tags
  * and authors, and whether a section, tag, author or live article a list names exists. It writes
  * none of those.
@@ -195,11 +195,20 @@ export async function deliveriesOf(db: D1Database, subscriberId: number) {
 
 // ————— What is new: articles first published, corrections, digests —————
 
-const articleRow = v.object({ id: str, slug: str, title: str, section_slug: str, published_at: num, record: str });
+const articleRow = v.object({
+  id: str,
+  slug: str,
+  title: str,
+  section_slug: str,
+  published_at: num,
+  record: str,
+  /** Its edition's language; null: the default edition. */
+  language: v.nullable(str),
+});
 export type MailArticleRow = v.InferOutput<typeof articleRow>;
 
 const unannounced = statement<{ since: number; now: number; limit: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > :since AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_announced m WHERE m.article_id = a.id)
    ORDER BY a.published_at, a.id LIMIT :limit`,
@@ -214,7 +223,7 @@ export async function unannouncedArticles(db: D1Database, since: number, now: nu
 }
 
 const publishedBetween = statement<{ from: number; to: number; limit: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.draft = 0 AND a.deleted_at IS NULL AND a.published_at > :from AND a.published_at <= :to
    ORDER BY a.published_at DESC, a.id LIMIT :limit`,
 );
@@ -259,10 +268,18 @@ export async function listsWithSubscribers(db: D1Database, lists: string[], mode
   return new Set(rows.map((row) => row.list));
 }
 
-const correctionRow = v.object({ id: str, article_id: str, plain: str, created_at: num, slug: str, title: str });
+const correctionRow = v.object({
+  id: str,
+  article_id: str,
+  plain: str,
+  created_at: num,
+  slug: str,
+  title: str,
+  language: v.nullable(str),
+});
 export type MailCorrectionRow = v.InferOutput<typeof correctionRow>;
 const unsentCorrections = statement<{ since: number; now: number; limit: number }>(
-  `SELECT c.id, c.article_id, c.plain, c.created_at, a.slug, a.title FROM corrections c JOIN articles a ON a.id = c.article_id
+  `SELECT c.id, c.article_id, c.plain, c.created_at, a.slug, a.title, a.language FROM corrections c JOIN articles a ON a.id = c.article_id
    WHERE c.kind = 'correction' AND c.deleted_at IS NULL AND c.created_at > :since AND c.created_at <= :now
      AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'correction' AND s.scope = 'correction:' || c.id)
@@ -279,10 +296,17 @@ export async function unsentCorrectionNotices(
   return await all(unsentCorrections(db, { since, now, limit }), correctionRow);
 }
 
-const keyEventRow = v.object({ id: str, headline: v.nullable(str), summary: str, slug: str, title: str });
+const keyEventRow = v.object({
+  id: str,
+  headline: v.nullable(str),
+  summary: str,
+  slug: str,
+  title: str,
+  language: v.nullable(str),
+});
 export type MailKeyEventRow = v.InferOutput<typeof keyEventRow>;
 const unsentKeyEvents = statement<{ since: number; now: number; limit: number }>(
-  `SELECT u.id, u.headline, u.summary, a.slug, a.title FROM live_updates u JOIN articles a ON a.id = u.article_id
+  `SELECT u.id, u.headline, u.summary, a.slug, a.title, a.language FROM live_updates u JOIN articles a ON a.id = u.article_id
    WHERE u.pinned = 1 AND u.deleted_at IS NULL AND u.changed_at > :since AND u.changed_at <= :now AND u.created_at <= :now
      AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now
      AND NOT EXISTS (SELECT 1 FROM mail_sends s WHERE s.kind = 'live' AND s.scope = 'key-event:' || u.id)
@@ -340,12 +364,16 @@ export async function recordSends(db: D1Database, sends: NewSend[], announced: s
 
 const claimSends = statement<{ now: number; stale: number; limit: number }>(
   `UPDATE mail_sends SET queued_at = :now WHERE id IN (
-     SELECT id FROM mail_sends WHERE finished_at IS NULL AND due_at <= :now AND (queued_at IS NULL OR queued_at < :stale)
+     SELECT id FROM mail_sends WHERE finished_at IS NULL AND dead_at IS NULL AND due_at <= :now
+       AND (queued_at IS NULL OR queued_at < :stale)
      ORDER BY id LIMIT :limit)
    RETURNING id`,
 );
 
-/** Claims the sends to put on the queue: new ones, and unfinished ones not touched since `stale`. */
+/**
+ * Claims the sends to put on the queue: new ones, and unfinished ones not touched since `stale`;
+ * never one with a dead letter waiting for a replay.
+ */
 export async function sendsToQueue(db: D1Database, now: number, stale: number, limit = 100): Promise<number[]> {
   return (await all(claimSends(db, { now, stale, limit }), v.object({ id: num }))).map((row) => row.id);
 }
@@ -616,7 +644,7 @@ const liveArticleExists = statement<{ slug: string }>(
   "SELECT 1 AS yes FROM articles WHERE slug = :slug AND deleted_at IS NULL AND draft = 0 AND json_extract(record, '$.live') IS NOT NULL",
 );
 const publicBySlug = statement<{ slugs: string; now: number }>(
-  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record FROM articles a
+  `SELECT a.id, a.slug, a.title, a.section_slug, a.published_at, a.record, a.language FROM articles a
    WHERE a.slug IN (SELECT value FROM json_each(:slugs)) AND a.draft = 0 AND a.deleted_at IS NULL AND a.published_at <= :now`,
 );
 
@@ -637,4 +665,73 @@ export async function listTargetExists(
 ): Promise<boolean> {
   const query = { section: sectionExists, tag: tagExists, author: authorExists, live: liveArticleExists }[kind];
   return (await query(db, { slug }).first()) !== null;
+}
+
+// ————— Dead letters (0021) —————
+
+const insertDeadLetter = statement<{ send: number; after: number; attempts: number; now: number }>(
+  `INSERT INTO mail_dead_letters (send_id, after, attempts, error, failed_at)
+   VALUES (:send, :after, :attempts,
+     (SELECT error FROM mail_deliveries WHERE send_id = :send AND status = 'failed' AND error IS NOT NULL ORDER BY at DESC LIMIT 1),
+     :now)`,
+);
+const markSendDead = statement<{ send: number; now: number }>("UPDATE mail_sends SET dead_at = :now WHERE id = :send");
+
+/** Keeps a page that failed every retry, and stops the cron putting its send back on the queue. */
+export async function recordMailDeadLetter(
+  db: D1Database,
+  letter: { send: number; after: number; attempts: number },
+  now: number,
+): Promise<void> {
+  await db.batch([insertDeadLetter(db, { ...letter, now }), markSendDead(db, { send: letter.send, now })]);
+}
+
+const mailDeadLetterRow = v.object({
+  id: num,
+  send_id: num,
+  after: num,
+  attempts: num,
+  error: v.nullable(str),
+  failed_at: num,
+  subject: v.nullable(str),
+  list: v.nullable(str),
+});
+export type MailDeadLetterRow = v.InferOutput<typeof mailDeadLetterRow>;
+const LETTER_COLUMNS = "l.id, l.send_id, l.after, l.attempts, l.error, l.failed_at, s.subject, s.list";
+const waitingLetters = statement<{ limit: number }>(
+  `SELECT ${LETTER_COLUMNS} FROM mail_dead_letters l LEFT JOIN mail_sends s ON s.id = l.send_id
+   WHERE l.replayed_at IS NULL ORDER BY l.id DESC LIMIT :limit`,
+);
+const waitingLetter = statement<{ id: number }>(
+  `SELECT ${LETTER_COLUMNS} FROM mail_dead_letters l LEFT JOIN mail_sends s ON s.id = l.send_id
+   WHERE l.replayed_at IS NULL AND l.id = :id`,
+);
+const waitingCount = statement("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NULL");
+
+/** Dead letters not replayed yet, newest first (`limit` of them), or the one with `id`; and how many wait in all. */
+export async function mailDeadLetters(
+  db: D1Database,
+  options: { limit: number } | { id: number },
+): Promise<{ letters: MailDeadLetterRow[]; waiting: number }> {
+  const [letters, total] = await db.batch([
+    "id" in options ? waitingLetter(db, options) : waitingLetters(db, options),
+    waitingCount(db),
+  ]);
+  return { letters: rowsOf(letters, mailDeadLetterRow), waiting: firstOf(total, v.object({ n: num }))?.n ?? 0 };
+}
+
+const letterReplayed = statement<{ ids: string; now: number }>(
+  "UPDATE mail_dead_letters SET replayed_at = :now WHERE id IN (SELECT value FROM json_each(:ids)) AND replayed_at IS NULL",
+);
+const sendRevived = statement<{ ids: string; now: number }>(
+  "UPDATE mail_sends SET dead_at = NULL, queued_at = :now WHERE id IN (SELECT value FROM json_each(:ids))",
+);
+
+/** Records that dead letters went back on the mail queue, and lets the cron look after their sends again. */
+export async function markMailReplayed(db: D1Database, letters: number[], sends: number[], now: number): Promise<void> {
+  if (letters.length === 0) return;
+  await db.batch([
+    letterReplayed(db, { ids: JSON.stringify(letters), now }),
+    sendRevived(db, { ids: JSON.stringify(sends), now }),
+  ]);
 }

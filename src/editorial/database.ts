@@ -67,6 +67,7 @@ export const TABLES = [
   "mail_deliveries",
   "mail_bucket",
   "mail_captured",
+  "mail_dead_letters",
   // A person's tokens and invitations before the person (foreign keys).
   "person_tokens",
   "invitations",

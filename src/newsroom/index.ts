@@ -20,6 +20,7 @@ import type { AppEnv } from "./app-env";
 import { archiveAudit, archiveDays } from "./audit-archive";
 import { authenticate } from "./auth";
 import { onError } from "./errors";
+import { MAIL_DEAD_LETTER_QUEUE, recordMailDeadLetters } from "./mail/dead-letters";
 import { consumeMail, MAIL_QUEUE, pruneDeliveries, queueDigests, queueNewMail } from "./mail/fanout";
 import { mailPublicRoutes } from "./mail/public-routes";
 import { materialiserFor, type PipelineOptions } from "./materialiser";
@@ -120,6 +121,10 @@ export function createNewsroom(options: PipelineOptions) {
     async queue(batch: MessageBatch<unknown>, env: NewsroomBindings, ctx: ExecutionContext): Promise<void> {
       if (batch.queue === DEAD_LETTER_QUEUE) {
         await recordDeadLetters(env.DB, batch, options.clock.now());
+        return;
+      }
+      if (batch.queue === MAIL_DEAD_LETTER_QUEUE) {
+        await recordMailDeadLetters(env, batch, options.clock.now());
         return;
       }
       if (batch.queue === MAIL_QUEUE) {

@@ -17,6 +17,7 @@ import { rssItem } from "../feeds/rss";
 import type { DocumentMeta } from "../readmodel/store";
 import { CORRECTIONS_HEADING, type CorrectionsEntry, renderCorrectionsPage } from "../render/corrections";
 import type { NavSection } from "../render/layout";
+import { SubscribeForm } from "../render/subscribe";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import { articlePath, type StoredName } from "../targets/document-name";
 
@@ -65,6 +66,7 @@ export function correctionsBuilder() {
         entries: entries.slice(0, CORRECTIONS_PAGE_SIZE),
         total: snapshot.total,
         nav: snapshot.nav,
+        subscribe: SubscribeForm({ site, list: "corrections" }),
       });
       const items = snapshot.rows
         .slice(0, FEED_SIZE)

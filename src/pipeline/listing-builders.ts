@@ -46,6 +46,7 @@ import {
 import type { NavSection } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
+import { SubscribeForm } from "../render/subscribe";
 import { type BuildTarget, formatTarget, NEWS_SITEMAP, parseTarget, SITEMAP_INDEX } from "../targets/build-target";
 import {
   authorPath,
@@ -169,7 +170,16 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const view = listingView(site, listing, snapshot.subject);
     const expiresAt = snapshot.nextPublishAt ?? undefined;
     const base = { builtAt: now, ...(expiresAt === undefined ? {} : { expiresAt }) };
-    const page = await renderListing(site, { view, entries, page: 1, hasOlder: snapshot.total > PAGE_SIZE, nav: snapshot.nav });
+    // Its list's name is the listing's own (`es/section:world`); a section, tag or author is named as its page heads it.
+    const subscribe = SubscribeForm({ site, list: listing.name, name: snapshot.subject.name });
+    const page = await renderListing(site, {
+      view,
+      entries,
+      page: 1,
+      hasOlder: snapshot.total > PAGE_SIZE,
+      nav: snapshot.nav,
+      subscribe,
+    });
     const channel = (format: FeedFormat) =>
       channelFor(site, {
         format,

@@ -6,6 +6,7 @@ import { raw } from "hono/html";
 import { absoluteUrl, type Site } from "../core/config";
 import { correctionLabel, noteAnchor } from "../core/corrections";
 import { toRfc3339 } from "../core/dates";
+import { listName } from "../core/mail";
 import { type ResponsiveAttributes, responsiveAttributes } from "../core/responsive-images";
 import type { StoredArticle } from "../core/schema";
 import { absoluteImageUrl, lastChange } from "../feeds/model";
@@ -143,8 +144,14 @@ export function renderArticle(site: Site, article: StoredArticle, nav: NavSectio
             })}
           </ul>
         ) : null}
-        {article.links?.section ? (
-          <SubscribeForm list={`section:${article.links.section}`} label={`${article.category} articles`} />
+        {live?.open ? (
+          <SubscribeForm site={site} list={listName({ edition: "", kind: "live", slug: article.slug })} name={article.title} />
+        ) : article.links?.section ? (
+          <SubscribeForm
+            site={site}
+            list={listName({ edition: site.edition ?? "", kind: "section", slug: article.links.section })}
+            name={article.category}
+          />
         ) : null}
       </article>
     </Layout>,

@@ -4,6 +4,7 @@
  * the corrections page, which lists every one, newest first, each linked to its note on its article.
  */
 import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
 import type { Site } from "../core/config";
 import type { StoredCorrection } from "../core/correction-schema";
 import { correctionLabel, noteAnchor } from "../core/corrections";
@@ -53,6 +54,8 @@ export interface CorrectionsPageModel {
   /** How many there are in all; the page shows the newest `entries`. */
   total: number;
   nav: NavSection[];
+  /** The subscribe form, rendered by the builder at publish time (render/subscribe.tsx); none on pages rendered on request. */
+  subscribe?: Child;
 }
 
 export const CORRECTIONS_HEADING = "Corrections and clarifications";
@@ -92,6 +95,7 @@ export function renderCorrectionsPage(site: Site, model: CorrectionsPageModel): 
           </li>
         ))}
       </ol>
+      {model.subscribe ?? null}
     </Layout>,
   );
 }

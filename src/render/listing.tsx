@@ -3,6 +3,7 @@
  * A listing of articles, twenty to a page, with links to older and newer pages: the home page, a
  * section, a tag or an author (with the author's profile).
  */
+import type { Child } from "hono/jsx";
 import type { Site } from "../core/config";
 import type { ListEntry } from "../core/schema";
 import { articlePath, sectionPath } from "../targets/document-name";
@@ -31,6 +32,11 @@ export interface ListingModel {
   page: number;
   hasOlder: boolean;
   nav: NavSection[];
+  /**
+   * The subscribe form, rendered at publish time by the builder of a listing's first page
+   * (render/subscribe.tsx); pages rendered on request have none, so the reader carries no form.
+   */
+  subscribe?: Child;
 }
 
 export function renderListing(site: Site, model: ListingModel): Promise<string> {
@@ -98,6 +104,7 @@ export function renderListing(site: Site, model: ListingModel): Promise<string> 
           ) : null}
         </nav>
       ) : null}
+      {model.subscribe ?? null}
     </Layout>,
   );
 }

@@ -11,7 +11,9 @@
  * BENCH_CONNECTIONS (default 8), BENCH_ARTICLES (default 10000) in the large dataset, BENCH_SAVES
  * (default 1000) in the burst of saves; BENCH_ONLY=first-response runs only the fresh-isolate timing
  * (fresh isolates in one workerd, then a fresh workerd per repetition); BENCH_ONLY=reader runs the
- * reader's cases (misses, hits, fresh isolates and processes) and skips the pipeline's.
+ * reader's cases (misses, hits, fresh isolates and processes) and skips the pipeline's;
+ * BENCH_ONLY=mail runs only the newsletters' alert to BENCH_MAIL_SUBSCRIBERS (default 5,000)
+ * subscribers, projected to issue 24's 100,000 (bench/mail.ts), which the whole run does last.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
@@ -24,6 +26,7 @@ import { type CaseSpec, runCase, warmCache } from "./cases";
 import { cpuMs, cpuPerRequest, type FreshProcesses, freshProcesses, workerdPids } from "./cold-start";
 import { loadSettingsFromEnv, NEWSROOM_CONFIG, OUT_DIR, READER_CONFIG, readWranglerToml } from "./config";
 import { measureInterleaved } from "./load";
+import { BENCH_MAIL_RATE, benchMail, mailSubscribersFromEnv } from "./mail";
 import {
   type BuildTiming,
   type NavigationTiming,
@@ -257,6 +260,29 @@ async function main(): Promise<void> {
   ].join("\n");
   log(`  built in ${(readerBundle.seconds + newsroomBundle.seconds).toFixed(1)} s`);
   log(`${bundleReport}\n`);
+
+  const mailBench = async (): Promise<string[]> => {
+    const subscribers = mailSubscribersFromEnv();
+    log(`[mail] One alert to ${subscribers.toLocaleString("en")} subscribers, in a fresh workerd (bench/mail.ts)`);
+    const runtime = await startRuntime(
+      { bundle: readerBundle, settings: readerSettings },
+      {
+        bundle: newsroomBundle,
+        settings: { ...newsroomSettings, vars: { ...newsroomSettings.vars, MAIL_RATE_PER_MINUTE: BENCH_MAIL_RATE } },
+      },
+      { articleKey: "page:bench-mail" },
+    );
+    try {
+      const configuredRate = Number.parseInt(newsroomSettings.vars.MAIL_RATE_PER_MINUTE ?? "600", 10) || 600;
+      return (await benchMail(runtime, subscribers, { log, configuredRate })).lines;
+    } finally {
+      await runtime.dispose();
+    }
+  };
+  if (process.env.BENCH_ONLY === "mail") {
+    log(`\nIssue 24: newsletters\n${(await mailBench()).join("\n")}`);
+    return;
+  }
 
   const template = await articleTemplate();
   const measuredSlug = slugFor(0);
@@ -701,6 +727,7 @@ async function main(): Promise<void> {
         `${verdict(singleMedian !== null && single.every((s) => s.all !== null && s.all <= SAVE_TARGET_SECONDS))}`,
     );
   }
+  const mailLines = await mailBench();
   const otherLines = [
     seeded
       ? `Large dataset: ${count(seeded.count)} rows INSERTed with SQL (not the API), ${count(seeded.listings)} listings; the read model built by the rebuild above`
@@ -719,6 +746,7 @@ async function main(): Promise<void> {
   log("\nIssue 15: the pipeline on Cloudflare Queues (reader and newsroom in one workerd, one consumer per queue, no cron)");
   log(lines15.join("\n"));
   log(`\n${otherLines.join("\n")}`);
+  log(`\nIssue 24: newsletters\n${mailLines.join("\n")}`);
   log(`\nMachine\n${machineLines(machine)}`);
   const totalSeconds = (performance.now() - started) / 1000;
   log(`Bench took ${totalSeconds.toFixed(0)} s (${settings.seconds} s per case).`);

@@ -259,6 +259,8 @@ export async function startRuntime(
             ...bindingsOf(newsroom.settings, { [reader.settings.name]: PURGE_RECORDER }),
             EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
             DESK_SECRET: text(DESK_SECRET),
+            // wrangler.newsroom.toml's [[send_email]]: Miniflare's local simulation, as `wrangler dev` has.
+            EMAIL: { type: "send-email" },
           },
           // The consumers as wrangler.newsroom.toml configures them; locally one consumer drains each queue.
           triggers: newsroom.settings.queueConsumers.map(({ queue, ...settings }) => ({

@@ -17,6 +17,7 @@ import type { Clock } from "../../src/core/clock";
 import { TABLES } from "../../src/editorial/database";
 import { mediaNameOf } from "../../src/media/store";
 import { createNewsroom } from "../../src/newsroom/index";
+import { MAIL_DEAD_LETTER_QUEUE } from "../../src/newsroom/mail/dead-letters";
 import { DEAD_LETTER_QUEUE, type MessageBody } from "../../src/pipeline/messages";
 import type { PurgeMode, Purger } from "../../src/pipeline/purges";
 import { createReader } from "../../src/reader/index";
@@ -153,7 +154,7 @@ export const worker = {
 export async function drainQueues(settings: Partial<Cloudflare.Env> = {}): Promise<number> {
   let deliveries = 0;
   for (let round = 0; round < 10_000; round++) {
-    const name = ["broadsheet-pipeline", "broadsheet-rebuild", "broadsheet-mail", DEAD_LETTER_QUEUE].find(
+    const name = ["broadsheet-pipeline", "broadsheet-rebuild", "broadsheet-mail", DEAD_LETTER_QUEUE, MAIL_DEAD_LETTER_QUEUE].find(
       (q) => sent.get(q)?.length,
     );
     if (!name) return deliveries;
@@ -172,11 +173,13 @@ export async function drainQueues(settings: Partial<Cloudflare.Env> = {}): Promi
     const retried = new Set([...result.retryMessages.map((m) => m.msgId), ...(all ? taken.map((_, i) => `${round}-${i}`) : [])]);
     for (const [i, m] of taken.entries()) {
       if (!retried.has(`${round}-${i}`) || result.explicitAcks.includes(`${round}-${i}`)) continue;
-      if (name === DEAD_LETTER_QUEUE) continue; // The dead-letter queue's consumer gives up quietly.
+      if (name === DEAD_LETTER_QUEUE || name === MAIL_DEAD_LETTER_QUEUE) continue; // A dead-letter queue's consumer gives up quietly.
       if (m.attempts >= MAX_DELIVERIES) {
-        const dead = sent.get(DEAD_LETTER_QUEUE) ?? [];
+        // wrangler.newsroom.toml: the mail queue has a dead-letter queue of its own.
+        const deadQueue = name === "broadsheet-mail" ? MAIL_DEAD_LETTER_QUEUE : DEAD_LETTER_QUEUE;
+        const dead = sent.get(deadQueue) ?? [];
         dead.push({ body: m.body, attempts: 1 });
-        sent.set(DEAD_LETTER_QUEUE, dead);
+        sent.set(deadQueue, dead);
       } else waiting.push({ body: m.body, attempts: m.attempts + 1 });
     }
   }

@@ -8,7 +8,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { clock, newsroom, publish, request, runCron, secondsFromNow, TOKEN, testEnv } from "./helpers";
+import { articleFile, clock, newsroom, publish, putArticle, request, runCron, secondsFromNow, TOKEN, testEnv } from "./helpers";
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -157,6 +157,74 @@ describe("subscribing, an alert, and leaving", () => {
     expect(confirmation?.text).toContain("the business section, as a daily digest");
   });
 
+  it("puts a form on the first page of every listing and on the corrections page, each naming its own list", async () => {
+    await publish("harvest", {
+      title: "The harvest",
+      category: "World",
+      tags: ["Farming"],
+      authors: ["Ana Ruiz"],
+      published: secondsFromNow(-30),
+    });
+    const listOn = async (path: string) => {
+      const response = await request(path);
+      expect(response.status, path).toBe(200);
+      const form = /<form class="subscribe" method="post" action="\/subscribe">[\s\S]*?<\/form>/.exec(await response.text())?.[0];
+      expect(form, path).toContain('name="email"');
+      return /name="list" value="([^"]+)"/.exec(form ?? "")?.[1];
+    };
+    expect(await listOn("/")).toBe("home");
+    expect(await listOn("/sections/world")).toBe("section:world");
+    expect(await listOn("/tags/farming")).toBe("tag:farming");
+    expect(await listOn("/authors/ana-ruiz")).toBe("author:ana-ruiz");
+    const corrected = await request("/api/articles/harvest/corrections", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "clarification", text: "The harvest figures are provisional." }),
+    });
+    expect(corrected.status).toBe(201);
+    await runCron();
+    expect(await listOn("/corrections")).toBe("corrections");
+    // The form names the section as its page heads it, and posting it works with no script at all.
+    expect(await (await request("/sections/world")).text()).toContain("Get the World section by email");
+    expect((await subscribe("ri@example.org", "author:ana-ruiz")).status).toBe(200);
+    expect((await mailTo("ri@example.org"))[0]?.subject).toMatch(/^Confirm your subscription/);
+  });
+
+  it("keeps each edition's lists apart: a Spanish article goes to the Spanish edition's lists, with its links", async () => {
+    const made = await request("/api/editions/es", {
+      method: "PUT",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Español", title: "El Diario" }),
+    });
+    expect(made.status).toBe(201);
+    await publish("old-news", { category: "World" });
+    await subscribeAndConfirm("es@example.org", "es/section:world");
+    await subscribeAndConfirm("en@example.org", "section:world");
+    // An edition the site does not have, and a live list under an edition (a slug names one article), are refused.
+    expect((await subscribe("xx@example.org", "fr/home")).status).toBe(404);
+    expect((await subscribe("xx@example.org", "es/live:x")).status).toBe(400);
+    expect(await mailTo("xx@example.org")).toHaveLength(0);
+
+    const spanish = await putArticle(
+      "la-cosecha",
+      articleFile({ title: "La cosecha", category: "World", language: "es", published: secondsFromNow(-20) }),
+    );
+    expect(spanish.status).toBe(201);
+    await runCron();
+    const [alert] = (await mailTo("es@example.org")).filter((m) => m.subject === "La cosecha");
+    expect(alert?.text).toContain("https://news.example/es/articles/la-cosecha");
+    expect(alert?.html).toContain('<html lang="es">');
+    expect(alert?.text).toContain("El Diario");
+    expect((await mailTo("en@example.org")).filter((m) => m.subject === "La cosecha")).toHaveLength(0);
+
+    await publish("the-harvest", { title: "The harvest in English", category: "World", published: secondsFromNow(-10) });
+    expect((await mailTo("en@example.org")).map((m) => m.subject)).toContain("The harvest in English");
+    expect((await mailTo("es@example.org")).map((m) => m.subject)).not.toContain("The harvest in English");
+    // The Spanish edition's section page subscribes to the Spanish list.
+    const page = await (await request("/es/sections/world")).text();
+    expect(page).toContain('name="list" value="es/section:world"');
+  });
+
   it("answers the same page whether or not the address is subscribed, and sends a confirmed reader nothing new", async () => {
     await subscribeAndConfirm("bo@example.org");
     const again = await subscribe("bo@example.org");
@@ -276,6 +344,8 @@ describe("live coverage", () => {
   it("emails a live article's key events, once each, to its live: list, and nothing for other updates", async () => {
     await publish("election", { title: "Election night", published: secondsFromNow(-60), live: true });
     expect((await subscribe("ul@example.org", "live:not-an-article")).status).toBe(404);
+    // While it is live, its page's form subscribes to its key events.
+    expect(await (await request("/articles/election")).text()).toContain('name="list" value="live:election"');
     await subscribeAndConfirm("ul@example.org", "live:election");
     const update = (body: Record<string, unknown>) =>
       request("/api/articles/election/updates", {
@@ -350,9 +420,17 @@ describe("faults: exactly one email per recipient", () => {
     expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
   });
 
-  it("a page that fails every retry is a dead letter on the Pipeline page, its delivery marked failed", async () => {
-    await subscribeAndConfirm("ra@example.org");
-    const down = { send: () => Promise.reject(new Error("the email service is down (injected)")) } as unknown as SendEmail;
+  it("a page that fails every retry is a mail dead letter on the Pipeline page; replaying it sends each reader one email", async () => {
+    for (const name of ["ra", "sa", "ta"]) await subscribeAndConfirm(`${name}@example.org`);
+    // The first recipient's email goes; then the service is down for good.
+    let calls = 0;
+    const failing = {
+      send(message: unknown) {
+        calls++;
+        if (calls > 1) return Promise.reject(new Error("the email service is down (injected)"));
+        return env.EMAIL.send(message as EmailMessageBuilder);
+      },
+    } as SendEmail;
     await request(
       "/api/articles/outage",
       {
@@ -360,13 +438,75 @@ describe("faults: exactly one email per recipient", () => {
         headers: { ...AUTH, "Content-Type": "text/markdown" },
         body: `---\ntitle: The outage\npublished: ${secondsFromNow(-60)}\ncategory: Tests\n---\n\nDark.\n`,
       },
-      { EMAIL: down },
+      { EMAIL: failing },
     );
-    const dead = await env.DB.prepare("SELECT body FROM dead_letters").all<{ body: string }>();
-    expect(dead.results.map((row) => JSON.parse(row.body))).toEqual([{ send: expect.any(Number), after: 0 }]);
-    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(1);
-    const pipeline = await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } });
-    expect(await pipeline.text()).toMatch(/Newsletter send \d+/);
+    const outageMail = async () =>
+      Promise.all(
+        ["ra", "sa", "ta"].map(
+          async (name) => (await mailTo(`${name}@example.org`)).filter((m) => m.subject === "The outage").length,
+        ),
+      );
+    expect(await outageMail()).toEqual([1, 0, 0]);
+    // Its own dead letter, not the read model's: the pipeline's replay cannot drop it.
+    expect(await count("SELECT count(*) AS n FROM dead_letters")).toBe(0);
+    const letters = await env.DB.prepare("SELECT id, send_id, after, error FROM mail_dead_letters").all<{
+      id: number;
+      send_id: number;
+      after: number;
+      error: string | null;
+    }>();
+    expect(letters.results).toEqual([
+      { id: expect.any(Number), send_id: expect.any(Number), after: 0, error: expect.any(String) },
+    ]);
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'failed'")).toBe(2);
+    const desk = await (await request("/desk/pipeline", { headers: { Cookie: await deskCookie(), Accept: "text/html" } })).text();
+    expect(desk).toMatch(/Newsletter send \d+/);
+    expect(desk).toContain("The outage");
+    const status = (await (await request("/api/pipeline", { headers: AUTH })).json()) as { mailDeadLetterCount: number };
+    expect(status.mailDeadLetterCount).toBe(1);
+
+    // Left alone by the cron until replayed: a send that fails every retry is not retried forever.
+    clock.advance(11 * 60_000);
+    await runCron({ EMAIL: failing });
+    const before = calls;
+    expect(await outageMail()).toEqual([1, 0, 0]);
+    expect(await (await request("/api/pipeline/replay", { method: "POST", headers: AUTH })).json()).toEqual({ replayed: 0 });
+    expect(calls).toBe(before);
+
+    // The service is back: a replay sends the two who were not sent it, and the first nothing more.
+    expect((await request("/api/pipeline/replay-mail?id=x", { method: "POST", headers: AUTH })).status).toBe(400);
+    const replay = await request("/api/pipeline/replay-mail", { method: "POST", headers: AUTH });
+    expect(await replay.json()).toEqual({ replayed: 1 });
+    expect(await outageMail()).toEqual([1, 1, 1]);
+    expect(await count("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NULL")).toBe(0);
+    // Replayed again, or the same message delivered again, and still one each.
+    expect(await (await request("/api/pipeline/replay-mail", { method: "POST", headers: AUTH })).json()).toEqual({ replayed: 0 });
+    const sendId = letters.results[0]?.send_id ?? 0;
+    await newsroom.queue(
+      createMessageBatch("broadsheet-mail", [
+        { id: "again", timestamp: new Date(clock.now()), attempts: 1, body: { send: sendId, after: 0 } },
+      ]),
+      testEnv(),
+      createExecutionContext(),
+    );
+    expect(await outageMail()).toEqual([1, 1, 1]);
+    expect(await count("SELECT count(*) AS n FROM mail_deliveries WHERE status = 'sent'")).toBe(3);
+  });
+
+  it("replays a newsletter dead letter from the desk's Pipeline page, for admins", async () => {
+    const letter = await env.DB.prepare(
+      "INSERT INTO mail_dead_letters (send_id, after, attempts, error, failed_at) VALUES (999, 0, 9, 'injected', 1) RETURNING id",
+    ).first<{ id: number }>();
+    const cookie = await deskCookie();
+    const replayed = await request("/desk/pipeline/replay-mail", {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: "https://news.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ id: String(letter?.id) }),
+      redirect: "manual",
+    });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get("Location")).toBe("/desk/pipeline?n=replayed&count=1");
+    expect(await count("SELECT count(*) AS n FROM mail_dead_letters WHERE replayed_at IS NOT NULL")).toBe(1);
   });
 
   it("the same queue message delivered twice, in one batch and again later, sends nothing more", async () => {

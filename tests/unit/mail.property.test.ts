@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Site } from "../../src/core/config";
-import { headerProblem, normaliseAddress, parseList, subjectOf } from "../../src/core/mail";
+import { headerProblem, listName, listsOf, normaliseAddress, parseList, subjectOf } from "../../src/core/mail";
 import { alertEmail, confirmEmail, correctionEmail } from "../../src/newsroom/mail/compose";
 import { recipientLinks } from "../../src/newsroom/mail/fanout";
 import { sendMail } from "../../src/newsroom/mail/send";
@@ -135,8 +135,34 @@ describe("header injection", () => {
     fc.assert(
       fc.property(hostile, (text) => {
         const list = parseList(text);
-        if (list) expect(text).toMatch(/^(home|corrections|(section|tag|author|live):[a-z0-9-]+)$/);
+        if (list)
+          expect(text).toMatch(/^([a-z]{2,3}(-[a-z0-9]{1,8})*\/)?(home|corrections|(section|tag|author|live):[a-z0-9-]+)$/);
       }),
+    );
+  });
+
+  it("names an edition's lists apart from the default edition's, and round-trips every list", () => {
+    expect(parseList("es/section:world")).toEqual({ edition: "es", kind: "section", slug: "world" });
+    expect(parseList("section:world")).toEqual({ edition: "", kind: "section", slug: "world" });
+    expect(parseList("pt-br/home")).toEqual({ edition: "pt-br", kind: "home" });
+    for (const refused of ["ES/home", "/home", "es/", "es/live:x", "e/home", "es/es/home", "es/section:"])
+      expect(parseList(refused), refused).toBeNull();
+    expect(listsOf({ section: "world", tags: ["floods"], authors: [] }, "es")).toEqual([
+      "es/home",
+      "es/section:world",
+      "es/tag:floods",
+    ]);
+    fc.assert(
+      fc.property(
+        fc.constantFrom("", "es", "pt-br", "zh-hans"),
+        fc.constantFrom("home", "corrections", "section", "tag", "author"),
+        fc.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+        (edition, kind, slug) => {
+          const list = kind === "home" || kind === "corrections" ? { edition, kind } : { edition, kind, slug };
+          const name = listName(list as Parameters<typeof listName>[0]);
+          if (slug.length <= 100) expect(parseList(name)).toEqual(list);
+        },
+      ),
     );
   });
 });

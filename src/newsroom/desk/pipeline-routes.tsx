@@ -1,7 +1,7 @@
 /**
  * @module newsroom/desk/pipeline-routes
- * The desk's pipeline page (`/desk/pipeline`) and its two forms: "Rebuild everything", and replay
- * dead letters (one by its id, or all). Over pipeline/status.ts, as `GET /api/pipeline` is, so the
+ * The desk's pipeline page (`/desk/pipeline`) and its forms: "Rebuild everything", replay dead
+ * letters (one by its id, or all), and replay the newsletters' dead letters onto the mail queue. Over pipeline/status.ts, as `GET /api/pipeline` is, so the
  * desk, the API and `npm run rebuild` report the same thing.
  */
 import type { Context } from "hono";
@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { pipelineStatus, replayDeadLetters, startRebuild } from "../../pipeline/status";
 import type { AppEnv } from "../app-env";
 import { audited } from "../audit";
+import { replayMailDeadLetters, waitingMailDeadLetters } from "../mail/dead-letters";
 import { requires } from "../permissions";
 import { formText, readForm } from "./form";
 import type { Notice } from "./pages/layout";
@@ -34,7 +35,8 @@ function noticeOf(c: Context<AppEnv>): Notice | undefined {
 
 /** The page, in the desk's layout (`deskLayout`, set by desk.tsx for every desk route). */
 async function pipelinePage(c: Context<AppEnv>, notice: Notice | undefined, status: 200 | 400 = 200): Promise<Response> {
-  const page = <PipelinePage status={await pipelineStatus(c.env.DB)} zone={c.var.site.timeZone ?? "UTC"} />;
+  const [pipeline, mail] = await Promise.all([pipelineStatus(c.env.DB), waitingMailDeadLetters(c.env.DB)]);
+  const page = <PipelinePage status={pipeline} mail={mail} zone={c.var.site.timeZone ?? "UTC"} />;
   c.status(status);
   return c.render(page, { title: "Pipeline", notice });
 }
@@ -61,5 +63,17 @@ export const deskPipelineRoutes = new Hono<AppEnv>()
     const replayed = await replayDeadLetters(c.env.DB, m.queues, m.clock.now(), id, [
       audited(c, "dead-letters-replayed", id === undefined ? "pipeline" : `dead-letter:${id}`),
     ]);
+    return c.redirect(`/desk/pipeline?n=replayed&count=${replayed}`, 303);
+  })
+  .post("/replay-mail", requires("pipeline:manage"), async (c) => {
+    const form = await readForm(c);
+    if (form instanceof Response) return form;
+    // With no id, every newsletter dead letter; with one, that letter alone. Onto the mail queue.
+    const raw = formText(form, "id").trim();
+    if (raw !== "" && !/^[1-9]\d{0,14}$/.test(raw))
+      return pipelinePage(c, { role: "alert", text: "Not replayed: that dead letter's id is not valid." }, 400);
+    const id = raw === "" ? undefined : Number(raw);
+    const replayed = await replayMailDeadLetters(c.env, c.var.clock.now(), id);
+    if (replayed) await audited(c, "mail-dead-letters-replayed", id === undefined ? "mail" : `mail-dead-letter:${id}`).run();
     return c.redirect(`/desk/pipeline?n=replayed&count=${replayed}`, 303);
   });

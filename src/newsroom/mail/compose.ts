@@ -12,7 +12,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { absoluteUrl, type Site } from "../../core/config";
 import { noteAnchor } from "../../core/corrections";
 import { displayDate } from "../../core/dates";
-import { subjectOf } from "../../core/mail";
+import { parseList, subjectOf } from "../../core/mail";
+import { mailStrings } from "../../core/mail-strings";
 import { articlePath, updateAnchor } from "../../targets/document-name";
 
 /** Stand-ins for each recipient's own links, replaced by `personalise`. */
@@ -33,22 +34,18 @@ export interface MailArticle {
   published: number;
 }
 
-/** How a list is named in an email. */
-export function listLabel(list: string): string {
-  if (list === "home") return "every new article";
-  if (list === "corrections") return "corrections";
-  const [kind, slug] = list.split(":");
-  if (kind === "section") return `the ${slug} section`;
-  if (kind === "tag") return `articles tagged ${slug}`;
-  if (kind === "author") return `articles by ${slug}`;
-  if (kind === "live") return `the key events of ${slug}`;
-  return "articles you were sent";
+/** How a list is named in an email or a page, in the site's language (core/mail-strings.ts). */
+export function listLabel(list: string, language = "en"): string {
+  const parsed = parseList(list);
+  const strings = mailStrings(language);
+  return parsed ? strings.listLabel(parsed.kind, "slug" in parsed ? parsed.slug : "") : strings.listLabel("", "");
 }
 
 const LINK = "color:#1d5fb4;text-decoration:underline";
 const MUTED = "color:#6b6b6b;font-size:14px;line-height:1.5";
 
 function page(site: Site, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, footer: boolean): string {
+  const strings = mailStrings(site.language);
   return String(html`<!doctype html>
 <html lang="${site.language}">
 <head>
@@ -65,7 +62,7 @@ ${body}
 ${
   footer
     ? html`<hr style="border:0;border-top:1px solid #8884;margin:32px 0 16px">
-<p style="${MUTED};font-family:system-ui,sans-serif">You receive this because you subscribed at ${site.title}. <a href="${MANAGE_URL}" style="${LINK}">Manage your subscriptions</a> · <a href="${UNSUBSCRIBE_URL}" style="${LINK}">Unsubscribe</a></p>`
+<p style="${MUTED};font-family:system-ui,sans-serif">${strings.footer.why(site.title)} <a href="${MANAGE_URL}" style="${LINK}">${strings.footer.manage}</a> · <a href="${UNSUBSCRIBE_URL}" style="${LINK}">${strings.footer.unsubscribe}</a></p>`
     : ""
 }
 </div>
@@ -73,19 +70,22 @@ ${
 </html>`);
 }
 
-const textFooter = (site: Site): string =>
-  `\n\n--\nYou receive this because you subscribed at ${site.title}.\nManage your subscriptions: ${MANAGE_URL}\nUnsubscribe: ${UNSUBSCRIBE_URL}\n`;
+const textFooter = (site: Site): string => {
+  const { footer } = mailStrings(site.language);
+  return `\n\n--\n${footer.why(site.title)}\n${footer.manage}: ${MANAGE_URL}\n${footer.unsubscribe}: ${UNSUBSCRIBE_URL}\n`;
+};
 
 /** An alert: one article as it is first published. */
 export function alertEmail(site: Site, article: MailArticle): Composed {
-  const url = absoluteUrl(site, articlePath(article.slug));
+  const t = mailStrings(site.language);
+  const url = absoluteUrl(site, articlePath(article.slug, site.edition));
   const body = html`<h1 style="font-size:26px;line-height:1.25;margin:0 0 12px"><a href="${url}" style="color:inherit;text-decoration:none">${article.title}</a></h1>
 <p style="margin:0 0 16px">${article.summary}</p>
-<p style="margin:0"><a href="${url}" style="${LINK}">Read the article</a></p>`;
+<p style="margin:0"><a href="${url}" style="${LINK}">${t.readArticle}</a></p>`;
   return {
     subject: subjectOf(article.title),
     html: page(site, article.title, body, true),
-    text: `${article.title}\n\n${article.summary}\n\nRead the article: ${url}${textFooter(site)}`,
+    text: `${article.title}\n\n${article.summary}\n\n${t.readArticle}: ${url}${textFooter(site)}`,
   };
 }
 
@@ -95,15 +95,16 @@ export function correctionEmail(
   article: { slug: string; title: string },
   correction: { id: string; text: string },
 ): Composed {
-  const url = `${absoluteUrl(site, articlePath(article.slug))}#${noteAnchor(correction.id)}`;
-  const body = html`<p style="${MUTED};margin:0 0 8px;font-family:system-ui,sans-serif">Correction</p>
+  const t = mailStrings(site.language);
+  const url = `${absoluteUrl(site, articlePath(article.slug, site.edition))}#${noteAnchor(correction.id)}`;
+  const body = html`<p style="${MUTED};margin:0 0 8px;font-family:system-ui,sans-serif">${t.correction}</p>
 <h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${article.title}</h1>
 <p style="margin:0 0 16px">${correction.text}</p>
-<p style="margin:0"><a href="${url}" style="${LINK}">Read the corrected article</a></p>`;
+<p style="margin:0"><a href="${url}" style="${LINK}">${t.readCorrected}</a></p>`;
   return {
-    subject: subjectOf(`Correction: ${article.title}`),
-    html: page(site, `Correction: ${article.title}`, body, true),
-    text: `Correction: ${article.title}\n\n${correction.text}\n\nRead the corrected article: ${url}${textFooter(site)}`,
+    subject: subjectOf(`${t.correction}: ${article.title}`),
+    html: page(site, `${t.correction}: ${article.title}`, body, true),
+    text: `${t.correction}: ${article.title}\n\n${correction.text}\n\n${t.readCorrected}: ${url}${textFooter(site)}`,
   };
 }
 
@@ -113,32 +114,36 @@ export function keyEventEmail(
   article: { slug: string; title: string },
   update: { id: string; headline: string | null; summary: string },
 ): Composed {
-  const url = `${absoluteUrl(site, articlePath(article.slug))}#${updateAnchor(update.id)}`;
+  const t = mailStrings(site.language);
+  const url = `${absoluteUrl(site, articlePath(article.slug, site.edition))}#${updateAnchor(update.id)}`;
   const headline = update.headline ?? update.summary;
-  const body = html`<p style="${MUTED};margin:0 0 8px;font-family:system-ui,sans-serif">Live: ${article.title}</p>
+  const body = html`<p style="${MUTED};margin:0 0 8px;font-family:system-ui,sans-serif">${t.live}: ${article.title}</p>
 <h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${headline}</h1>
 ${update.headline ? html`<p style="margin:0 0 16px">${update.summary}</p>` : ""}
-<p style="margin:0"><a href="${url}" style="${LINK}">Follow the coverage</a></p>`;
+<p style="margin:0"><a href="${url}" style="${LINK}">${t.followCoverage}</a></p>`;
   return {
     subject: subjectOf(`${article.title}: ${headline}`),
     html: page(site, headline, body, true),
-    text: `Live: ${article.title}\n\n${headline}${update.headline ? `\n\n${update.summary}` : ""}\n\nFollow the coverage: ${url}${textFooter(site)}`,
+    text: `${t.live}: ${article.title}\n\n${headline}${update.headline ? `\n\n${update.summary}` : ""}\n\n${t.followCoverage}: ${url}${textFooter(site)}`,
   };
 }
 
 /** A daily digest of one list: what was published since the last one. */
 export function digestEmail(site: Site, list: string, day: string, articles: MailArticle[]): Composed {
-  const heading = `${site.title}: ${listLabel(list)}, ${day}`;
+  const t = mailStrings(site.language);
+  const heading = `${site.title}: ${listLabel(list, site.language)}, ${day}`;
   const items = articles.map((article) => {
-    const url = absoluteUrl(site, articlePath(article.slug));
+    const url = absoluteUrl(site, articlePath(article.slug, site.edition));
     return html`<h2 style="font-size:20px;line-height:1.3;margin:24px 0 6px"><a href="${url}" style="color:inherit;text-decoration:none">${article.title}</a></h2>
 <p style="${MUTED};margin:0 0 6px">${displayDate(article.published, site.language, site.timeZone)}</p>
 <p style="margin:0 0 6px">${article.summary}</p>
-<p style="margin:0"><a href="${url}" style="${LINK}">Read the article</a></p>`;
+<p style="margin:0"><a href="${url}" style="${LINK}">${t.readArticle}</a></p>`;
   });
-  const text = articles.map((a) => `${a.title}\n${a.summary}\n${absoluteUrl(site, articlePath(a.slug))}`).join("\n\n");
+  const text = articles
+    .map((a) => `${a.title}\n${a.summary}\n${absoluteUrl(site, articlePath(a.slug, site.edition))}`)
+    .join("\n\n");
   return {
-    subject: subjectOf(`${articles.length === 1 ? "1 new article" : `${articles.length} new articles`}: ${listLabel(list)}`),
+    subject: subjectOf(`${t.newArticles(articles.length)}: ${listLabel(list, site.language)}`),
     html: page(site, heading, html`<h1 style="font-size:24px;line-height:1.25;margin:0">${heading}</h1>${items}`, true),
     text: `${heading}\n\n${text}${textFooter(site)}`,
   };
@@ -149,19 +154,22 @@ export function digestEmail(site: Site, list: string, day: string, articles: Mai
  * then the articles they picked, in their order.
  */
 export function manualEmail(site: Site, subject: string, intro: string, articles: MailArticle[]): Composed {
+  const t = mailStrings(site.language);
   const paragraphs = intro
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
   const items = articles.map((article) => {
-    const url = absoluteUrl(site, articlePath(article.slug));
+    const url = absoluteUrl(site, articlePath(article.slug, site.edition));
     return html`<h2 style="font-size:20px;line-height:1.3;margin:24px 0 6px"><a href="${url}" style="color:inherit;text-decoration:none">${article.title}</a></h2>
 <p style="margin:0 0 6px">${article.summary}</p>
-<p style="margin:0"><a href="${url}" style="${LINK}">Read the article</a></p>`;
+<p style="margin:0"><a href="${url}" style="${LINK}">${t.readArticle}</a></p>`;
   });
   const body = html`<h1 style="font-size:26px;line-height:1.25;margin:0 0 12px">${subject}</h1>
 ${paragraphs.map((p) => html`<p style="margin:0 0 16px">${p}</p>`)}${items}`;
-  const text = articles.map((a) => `${a.title}\n${a.summary}\n${absoluteUrl(site, articlePath(a.slug))}`).join("\n\n");
+  const text = articles
+    .map((a) => `${a.title}\n${a.summary}\n${absoluteUrl(site, articlePath(a.slug, site.edition))}`)
+    .join("\n\n");
   return {
     subject: subjectOf(subject),
     html: page(site, subject, body, true),
@@ -171,15 +179,16 @@ ${paragraphs.map((p) => html`<p style="margin:0 0 16px">${p}</p>`)}${items}`;
 
 /** The confirmation of a subscription: one link to a page with a button. */
 export function confirmEmail(site: Site, list: string, mode: string, link: string): Composed {
-  const what = `${listLabel(list)}${mode === "digest" ? ", as a daily digest" : ""}`;
-  const body = html`<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">Confirm your subscription</h1>
-<p style="margin:0 0 16px">Someone, probably you, asked ${site.title} to email this address ${what}.</p>
-<p style="margin:0 0 16px"><a href="${link}" style="${LINK}">Confirm the subscription</a></p>
-<p style="${MUTED};margin:0">The link works for 7 days. If you did not ask, ignore this email: nothing will be sent.</p>`;
+  const t = mailStrings(site.language);
+  const what = `${listLabel(list, site.language)}${mode === "digest" ? t.asDigest : ""}`;
+  const body = html`<h1 style="font-size:24px;line-height:1.25;margin:0 0 12px">${t.confirm.heading}</h1>
+<p style="margin:0 0 16px">${t.confirm.asked(site.title, what)}</p>
+<p style="margin:0 0 16px"><a href="${link}" style="${LINK}">${t.confirm.link}</a></p>
+<p style="${MUTED};margin:0">${t.confirm.note}</p>`;
   return {
-    subject: subjectOf(`Confirm your subscription to ${site.title}`),
-    html: page(site, "Confirm your subscription", body, false),
-    text: `Confirm your subscription\n\nSomeone, probably you, asked ${site.title} to email this address ${what}.\n\nConfirm the subscription: ${link}\n\nThe link works for 7 days. If you did not ask, ignore this email: nothing will be sent.\n`,
+    subject: subjectOf(t.confirm.subject(site.title)),
+    html: page(site, t.confirm.heading, body, false),
+    text: `${t.confirm.heading}\n\n${t.confirm.asked(site.title, what)}\n\n${t.confirm.link}: ${link}\n\n${t.confirm.note}\n`,
   };
 }
 

@@ -18,7 +18,7 @@
  */
 import * as v from "valibot";
 import type { Site } from "../../core/config";
-import { listName, listsOf, localDayAndHour } from "../../core/mail";
+import { listName, listsOf, localDayAndHour, parseList } from "../../core/mail";
 import {
   articlesPublishedBetween,
   claimPage,
@@ -44,6 +44,7 @@ import {
 } from "../../data/mail";
 import { retryDelaySeconds } from "../../pipeline/messages";
 import { alertEmail, correctionEmail, digestEmail, keyEventEmail, type MailArticle, personalise } from "./compose";
+import { articleEdition, editionSites } from "./editions";
 import { type MailBindings, sendMail } from "./send";
 import { signToken, suppressionHash } from "./tokens";
 
@@ -71,7 +72,7 @@ export interface MailMessage {
   after: number;
 }
 
-const mailMessage = v.object({
+export const mailMessage = v.object({
   send: v.pipe(v.number(), v.safeInteger()),
   after: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
 });
@@ -116,16 +117,17 @@ async function announceArticles(db: D1Database, site: Site, now: number): Promis
     db,
     rows.map((row) => row.id),
   );
-  const listsOfRow = rows.map((row) =>
-    listsOf({ section: row.section_slug, tags: links.get(row.id)?.tags ?? [], authors: links.get(row.id)?.authors ?? [] }),
-  );
+  // An article goes to its own edition's lists: a Spanish article to `es/home`, `es/section:world`…
+  const listsOfRow = rows.map((row) => listsOf(filingOf(row, links), articleEdition(site, row.language)));
   const wanted = await listsWithSubscribers(db, [...new Set(listsOfRow.flat())], "alerts");
-  const sends: NewSend[] = rows.flatMap((row, i) => {
+  const siteOf = editionSites(db, site);
+  const sends: NewSend[] = [];
+  for (const [i, row] of rows.entries()) {
     const lists = (listsOfRow[i] ?? []).filter((list) => wanted.has(list));
-    if (lists.length === 0) return [];
-    const mail = alertEmail(site, mailArticle(row));
-    return lists.map((list) => ({ kind: "alert" as const, list, scope: `alert:${row.id}`, ...mail }));
-  });
+    if (lists.length === 0) continue;
+    const mail = alertEmail(await siteOf(articleEdition(site, row.language)), mailArticle(row));
+    sends.push(...lists.map((list) => ({ kind: "alert" as const, list, scope: `alert:${row.id}`, ...mail })));
+  }
   await recordSends(
     db,
     sends,
@@ -134,31 +136,44 @@ async function announceArticles(db: D1Database, site: Site, now: number): Promis
   );
 }
 
+/** What an article row is filed under, for matching it to lists. */
+const filingOf = (row: MailArticleRow, links: Map<string, { tags: string[]; authors: string[] }>) => ({
+  section: row.section_slug,
+  tags: links.get(row.id)?.tags ?? [],
+  authors: links.get(row.id)?.authors ?? [],
+});
+
 async function noticeCorrections(db: D1Database, site: Site, now: number): Promise<void> {
   const rows = await unsentCorrectionNotices(db, now - ANNOUNCE_WINDOW_MS, now, LOOK_LIMIT);
   if (rows.length === 0) return;
-  const sends: NewSend[] = rows.flatMap((row) => {
-    const mail = correctionEmail(site, row, { id: row.id, text: row.plain });
+  const siteOf = editionSites(db, site);
+  const sends: NewSend[] = [];
+  for (const row of rows) {
+    const edition = articleEdition(site, row.language);
+    const mail = correctionEmail(await siteOf(edition), row, { id: row.id, text: row.plain });
     const scope = `correction:${row.id}`;
-    // Everyone who was sent the article, and the corrections list; one scope, so a reader on both gets it once.
-    return [
+    // Everyone who was sent the article, and its edition's corrections list; one scope, so a reader on both gets it once.
+    sends.push(
       { kind: "correction" as const, list: `${RECIPIENTS_OF}alert:${row.article_id}`, scope, ...mail },
-      { kind: "correction" as const, list: "corrections", scope, ...mail },
-    ];
-  });
+      { kind: "correction" as const, list: listName({ edition, kind: "corrections" }), scope, ...mail },
+    );
+  }
   await recordSends(db, sends, [], now);
 }
 
 async function noticeKeyEvents(db: D1Database, site: Site, now: number): Promise<void> {
   const rows = await unsentKeyEventSends(db, now - ANNOUNCE_WINDOW_MS, now, LOOK_LIMIT);
   if (rows.length === 0) return;
+  const siteOf = editionSites(db, site);
   // One send per key event, even with no subscriber yet: it marks the event as sent, once.
-  const sends: NewSend[] = rows.map((row) => ({
-    kind: "live" as const,
-    list: listName({ kind: "live", slug: row.slug }),
-    scope: `key-event:${row.id}`,
-    ...keyEventEmail(site, row, row),
-  }));
+  const sends: NewSend[] = [];
+  for (const row of rows)
+    sends.push({
+      kind: "live" as const,
+      list: listName({ edition: "", kind: "live", slug: row.slug }),
+      scope: `key-event:${row.id}`,
+      ...keyEventEmail(await siteOf(articleEdition(site, row.language)), row, row),
+    });
   await recordSends(db, sends, [], now);
 }
 
@@ -179,21 +194,18 @@ export async function queueDigests(env: MailEnv, site: Site, now: number): Promi
     env.DB,
     rows.map((row) => row.id),
   );
+  const siteOf = editionSites(env.DB, site);
   const sends: NewSend[] = [];
   for (const list of lists) {
-    const matching = rows.filter((row) =>
-      listsOf({
-        section: row.section_slug,
-        tags: links.get(row.id)?.tags ?? [],
-        authors: links.get(row.id)?.authors ?? [],
-      }).includes(list),
-    );
+    const parsed = parseList(list);
+    if (!parsed) continue;
+    const matching = rows.filter((row) => listsOf(filingOf(row, links), articleEdition(site, row.language)).includes(list));
     if (matching.length === 0) continue;
     sends.push({
       kind: "digest",
       list,
       scope: `digest:${list}:${local.day}`,
-      ...digestEmail(site, list, local.day, matching.map(mailArticle)),
+      ...digestEmail(await siteOf(parsed.edition), list, local.day, matching.map(mailArticle)),
     });
   }
   await recordSends(env.DB, sends, [], now);

@@ -9,8 +9,9 @@ import * as v from "valibot";
 import type { Site } from "../../core/config";
 import { headerProblem, MAX_SUBJECT_LENGTH, normaliseAddress, parseList } from "../../core/mail";
 import type { FieldProblem } from "../../core/schema";
-import { listTargetExists, publicArticlesBySlug, recordSends } from "../../data/mail";
+import { publicArticlesBySlug, recordSends } from "../../data/mail";
 import { type Composed, manualEmail } from "./compose";
+import { editionSites, listExists } from "./editions";
 import { mailArticle } from "./fanout";
 import { type MailBindings, sendMail } from "./send";
 
@@ -61,7 +62,7 @@ export async function prepareManual(
     };
   const input = parsed.output;
   const target = parseList(input.list);
-  if (target && "slug" in target && !(await listTargetExists(db, target.kind, target.slug)))
+  if (target && !(await listExists(db, site, target)))
     return { ok: false, status: 404, error: "No such list", details: [{ field: "list", problem: "names nothing on this site" }] };
   const rows = await publicArticlesBySlug(db, input.articles, now);
   const missing = input.articles.filter((slug) => !rows.some((row) => row.slug === slug));
@@ -81,7 +82,8 @@ export async function prepareManual(
       details: [{ field: "sendAt", problem: "is more than a year away" }],
     };
   const ordered = input.articles.flatMap((slug) => rows.filter((row) => row.slug === slug)).map(mailArticle);
-  return { ok: true, mail: manualEmail(site, input.subject, input.intro, ordered), due: Math.max(due, now), input };
+  const editionSite = target ? await editionSites(db, site)(target.edition) : site;
+  return { ok: true, mail: manualEmail(editionSite, input.subject, input.intro, ordered), due: Math.max(due, now), input };
 }
 
 /** Sends the newsletter to one address alone, marked as a test. */

@@ -23,7 +23,6 @@ import {
   confirmSubscription,
   getSubscription,
   liftSuppression,
-  listTargetExists,
   requestSubscription,
   setMode,
   subscriptionsOf,
@@ -34,6 +33,7 @@ import { onError } from "../errors";
 import { clientAddress } from "../failed-auth";
 import { open } from "../permissions";
 import { confirmEmail, listLabel } from "./compose";
+import { editionSites, listExists } from "./editions";
 import { sendMail } from "./send";
 import { CONFIRM_VALID_MS, randomNonce, signToken, suppressionHash, verifyToken } from "./tokens";
 
@@ -85,13 +85,6 @@ async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) if (typeof value === "string") fields[name] = value;
   return fields;
-}
-
-/** Whether the list names something that exists: a section, tag, author or live article that is there. */
-async function listExists(db: D1Database, name: string): Promise<boolean> {
-  const list = parseList(name);
-  if (!list) return false;
-  return "slug" in list ? listTargetExists(db, list.kind, list.slug) : true;
 }
 
 /** Turnstile's answer for this form, when TURNSTILE_SECRET is set; true when it is not. */
@@ -187,7 +180,8 @@ export const mailPublicRoutes = new Hono<AppEnv>()
     const mode = fields.mode || "alerts";
     if (!isMode(mode)) return problem(c, 400, "No such choice", "The mode field must be alerts or digest.");
     const name = listName(list);
-    if (!(await listExists(c.env.DB, name))) return problem(c, 404, "No such list", "The list field names nothing on this site.");
+    if (!(await listExists(c.env.DB, siteFromEnv(c.env), list)))
+      return problem(c, 404, "No such list", "The list field names nothing on this site.");
     const now = c.var.clock.now();
     const subscription = await requestSubscription(c.env.DB, {
       subscriptionId: crypto.randomUUID(),
@@ -199,7 +193,8 @@ export const mailPublicRoutes = new Hono<AppEnv>()
     });
     // Already confirmed: nothing is sent, and the page says the same, so no one learns who subscribes.
     if (subscription.confirmed_at === null) {
-      const site = siteFromEnv(c.env);
+      // Written for the list's edition: its language, its title; the links are the site's own.
+      const site = await editionSites(c.env.DB, siteFromEnv(c.env))(list.edition);
       const token = await signToken(c.env.DESK_SECRET, "mail-confirm", [
         subscription.id,
         subscription.nonce,

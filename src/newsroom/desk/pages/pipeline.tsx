@@ -5,7 +5,9 @@
  * them, and recent failures. And the notice that a release changed how pages are rendered, which
  * the article list shows too.
  */
+
 import type { PipelineStatus } from "../../../pipeline/status";
+import type { MailDeadLetter } from "../../mail/dead-letters";
 import { formatTime } from "../time-zone";
 import { TableScroll } from "./layout";
 
@@ -244,7 +246,82 @@ function Failures(props: { failures: PipelineStatus["failures"]; zone: string })
   );
 }
 
-export function PipelinePage(props: { status: PipelineStatus; zone: string }) {
+/** The newsletters' dead letters, apart from the pipeline's: a replay puts them back on the mail queue. */
+function MailDeadLetters(props: { letters: MailDeadLetter[]; count: number; zone: string }) {
+  const { letters, count, zone } = props;
+  return (
+    <section aria-labelledby="mail-dead-heading">
+      <h2 id="mail-dead-heading">Newsletter dead letters</h2>
+      <p class="hint">
+        Pages of a newsletter send that failed every retry. Replaying one sends it to whoever on that page was not sent it yet; no
+        one gets the same email twice.
+      </p>
+      {letters.length === 0 ? (
+        <p class="empty">No newsletter dead letters.</p>
+      ) : (
+        <>
+          <form method="post" action="/desk/pipeline/replay-mail" class="replay-all">
+            <button type="submit">Replay all newsletter sends</button>
+          </form>
+          <TableScroll label="Newsletter dead letters">
+            <table class="dead-letters">
+              <caption>
+                {plural(count, "newsletter dead letter", "newsletter dead letters")}
+                {count > letters.length ? `, the newest ${letters.length} shown` : ""}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Send</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {letters.map((letter) => {
+                  const work = describeWork("mail", `${letter.send}${letter.after ? ` after subscriber ${letter.after}` : ""}`);
+                  return (
+                    <tr>
+                      <th scope="row">
+                        {work}
+                        {letter.subject ? (
+                          <>
+                            <br />
+                            <span class="hint">
+                              {letter.subject} · {letter.list}
+                            </span>
+                          </>
+                        ) : null}
+                      </th>
+                      <td>{letter.error ?? "—"}</td>
+                      <td>
+                        <When iso={letter.failedAt} zone={zone} />
+                      </td>
+                      <td>
+                        <form method="post" action="/desk/pipeline/replay-mail">
+                          <input type="hidden" name="id" value={String(letter.id)} />
+                          <button type="submit" aria-label={`Replay: ${work}`}>
+                            Replay
+                          </button>
+                        </form>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function PipelinePage(props: {
+  status: PipelineStatus;
+  mail: { letters: MailDeadLetter[]; waiting: number };
+  zone: string;
+}) {
   const { status, zone } = props;
   return (
     <>
@@ -252,6 +329,7 @@ export function PipelinePage(props: { status: PipelineStatus; zone: string }) {
       <Backlog backlog={status.backlog} />
       <Rebuild rebuild={status.rebuild} zone={zone} />
       <DeadLetters letters={status.deadLetters} count={status.backlog.dead} zone={zone} />
+      <MailDeadLetters letters={props.mail.letters} count={props.mail.waiting} zone={zone} />
       <Failures failures={status.failures} zone={zone} />
     </>
   );
