@@ -393,6 +393,45 @@ describe("the daily digest", () => {
   });
 });
 
+describe("the daily digest per edition", () => {
+  it("goes at MAIL_DIGEST_HOUR in each edition's own time zone, with that edition's articles", async () => {
+    const made = await request("/api/editions/ja", {
+      method: "PUT",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "日本語", title: "新聞", timeZone: "Asia/Tokyo" }),
+    });
+    expect(made.status).toBe(201);
+    // 21:00 UTC: 06:00 the next day in Tokyo (UTC+9, no summer time).
+    const nine = Math.ceil(clock.now() / 86_400_000) * 86_400_000 + 21 * 3_600_000;
+    clock.advance(nine - clock.now());
+    await subscribeAndConfirm("ja@example.org", "ja/home", "digest");
+    await subscribeAndConfirm("en@example.org", "home", "digest");
+    const japanese = await putArticle(
+      "kome",
+      articleFile({ title: "米の収穫", category: "World", language: "ja", published: secondsFromNow(-300) }),
+    );
+    expect(japanese.status).toBe(201);
+    await publish("rice", { title: "The rice harvest", published: secondsFromNow(-200) });
+    const digests = async (address: string) => (await mailTo(address)).filter((m) => !m.subject.startsWith("Confirm"));
+
+    clock.advance(3_600_000 + 60_000); // 22:01 UTC, 07:01 in Tokyo
+    await runCron();
+    const [tokyo, ...more] = await digests("ja@example.org");
+    expect(more).toHaveLength(0);
+    expect(tokyo?.subject).toBe("1 new article: every new article");
+    expect(tokyo?.text).toContain("https://news.example/ja/articles/kome");
+    expect(tokyo?.text).not.toContain("The rice harvest");
+    expect(await digests("en@example.org")).toHaveLength(0);
+
+    clock.advance(9 * 3_600_000); // 07:01 UTC
+    await runCron();
+    const [utc] = await digests("en@example.org");
+    expect(utc?.text).toContain("The rice harvest");
+    expect(utc?.text).not.toContain("kome");
+    expect(await digests("ja@example.org")).toHaveLength(1);
+  });
+});
+
 describe("faults: exactly one email per recipient", () => {
   it("a binding that fails mid-page: the page is retried and no one gets two", async () => {
     for (const name of ["ja", "ka", "la"]) await subscribeAndConfirm(`${name}@example.org`);

@@ -7,7 +7,7 @@
  *    never count again, since `mail_announced` is keyed by the article's id), corrections with no
  *    notice yet, and live articles' new key events (pinned updates, to their `live:<slug>` list), builds each email once, stores one send per list in the same batch that marks the
  *    article announced, and puts each send on the queue. `queueDigests` does the same for the daily
- *    digests, at MAIL_DIGEST_HOUR in the site's time zone, for lists with something new.
+ *    digests, at MAIL_DIGEST_HOUR in each edition's time zone, for lists with something new.
  * 2. `consumeMail` takes one page of at most 100 recipients per message: it queues the next page
  *    first, records a delivery per recipient under an idempotency key (scope and subscriber), claims
  *    as many as the token bucket (MAIL_RATE_PER_MINUTE) allows, and sends each its own copy with its
@@ -18,7 +18,7 @@
  */
 import * as v from "valibot";
 import type { Site } from "../../core/config";
-import { listName, listsOf, localDayAndHour, parseList } from "../../core/mail";
+import { listName, listsOf, parseList } from "../../core/mail";
 import {
   articlesPublishedBetween,
   claimPage,
@@ -44,7 +44,7 @@ import {
 } from "../../data/mail";
 import { retryDelaySeconds } from "../../pipeline/messages";
 import { alertEmail, correctionEmail, digestEmail, keyEventEmail, type MailArticle, personalise } from "./compose";
-import { articleEdition, editionSites } from "./editions";
+import { articleEdition, editionSites, editionsAtHour } from "./editions";
 import { type MailBindings, sendMail } from "./send";
 import { signToken, suppressionHash } from "./tokens";
 
@@ -178,15 +178,16 @@ async function noticeKeyEvents(db: D1Database, site: Site, now: number): Promise
 }
 
 /**
- * The daily digests, when the site's clock shows MAIL_DIGEST_HOUR: for each list someone takes as
+ * The daily digests, when an edition's clock shows MAIL_DIGEST_HOUR: for each of its lists someone takes as
  * a digest, the articles published in the last 24 hours that belong to it; none, no email. Each
  * list's digest is unique to its day, so the cron's runs through the hour store it once.
  */
 export async function queueDigests(env: MailEnv, site: Site, now: number): Promise<number> {
   const hour = Number.parseInt(env.MAIL_DIGEST_HOUR ?? "7", 10);
-  const local = localDayAndHour(now, site.timeZone ?? "UTC");
-  if (local.hour !== hour) return 0;
-  const lists = await digestLists(env.DB);
+  // Each edition's digests at the hour in its own zone, dated by its own calendar.
+  const due = await editionsAtHour(env.DB, site, now, hour);
+  if (due.size === 0) return 0;
+  const lists = (await digestLists(env.DB)).filter((list) => due.has(parseList(list)?.edition ?? "-"));
   if (lists.length === 0) return 0;
   const rows = await articlesPublishedBetween(env.DB, now - 86_400_000, now, 200);
   if (rows.length === 0) return 0;
@@ -198,14 +199,15 @@ export async function queueDigests(env: MailEnv, site: Site, now: number): Promi
   const sends: NewSend[] = [];
   for (const list of lists) {
     const parsed = parseList(list);
-    if (!parsed) continue;
+    const day = parsed ? due.get(parsed.edition) : undefined;
+    if (!parsed || day === undefined) continue;
     const matching = rows.filter((row) => listsOf(filingOf(row, links), articleEdition(site, row.language)).includes(list));
     if (matching.length === 0) continue;
     sends.push({
       kind: "digest",
       list,
-      scope: `digest:${list}:${local.day}`,
-      ...digestEmail(await siteOf(parsed.edition), list, local.day, matching.map(mailArticle)),
+      scope: `digest:${list}:${day}`,
+      ...digestEmail(await siteOf(parsed.edition), list, day, matching.map(mailArticle)),
     });
   }
   await recordSends(env.DB, sends, [], now);
