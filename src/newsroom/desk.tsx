@@ -372,7 +372,8 @@ export const deskRoutes = new Hono<AppEnv>()
     const token = formText(form, "token");
     const editor = await editorForToken(editorsFromEnv(c.env), token);
     // Not a bootstrap token: perhaps a person's own (data/people.ts), which signs that person in.
-    const person = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    const own = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    const person = own?.person;
     if ((!editor && !person) || !secret) {
       await auditStatement(c.env.DB, {
         at: now,
@@ -388,8 +389,8 @@ export const deskRoutes = new Hono<AppEnv>()
     await startSession(
       c,
       secret,
-      person
-        ? { editor: person.name, key: "person", person: person.id }
+      own
+        ? { editor: own.person.name, key: "person", person: own.person.id, token: own.tokenId }
         : { editor: who.name, key: await fingerprint(secret, token) },
     );
     await auditStatement(c.env.DB, {
@@ -680,7 +681,7 @@ const refusalText = (refusal: WorkflowRefusal): string =>
 export async function startSession(
   c: Context<AppEnv>,
   secret: string,
-  who: { editor: string; key: string; person?: string },
+  who: { editor: string; key: string; person?: string; token?: string },
 ): Promise<void> {
   const session = await sealSession({ id: newSessionId(), ...who, expires: c.var.clock.now() + SESSION_SECONDS * 1000 }, secret);
   setCookie(c, SESSION_COOKIE, session, {
