@@ -177,7 +177,11 @@ describe("a desk session started with a person's own token", () => {
     const created = await invite("Ana Lima", "ana@news.example", "editor");
     const cookie = await signIn((await tokenFor(created.person.id)).body.token);
     expect(await signedIn(cookie)).toBe(true);
-    await request(`/api/people/${created.person.id}`, { method: "PATCH", headers: admin, body: JSON.stringify({ active: false }) });
+    await request(`/api/people/${created.person.id}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ active: false }),
+    });
     expect(await signedIn(cookie)).toBe(false);
   });
 });
