@@ -105,7 +105,7 @@ interface Page extends DeskPage {
 }
 
 /** Answers with a page in the desk's layout, which `deskLayout` set for every desk route. */
-const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 = 200) => {
+const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 403 | 404 | 409 | 412 | 429 = 200) => {
   c.status(status);
   return c.render(content, frame);
 };
@@ -130,7 +130,8 @@ const articleRoutes = new Hono<ArticleEnv>()
     const input = inputFromFields(fields, zoneOf(c));
     if (!input.ok) return invalid(c, { fields, row }, input.problems);
     const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, row, input.value, c.var.clock.now());
-    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole));
+    // The API's status: 403 for a role that may not, 409 for an article that needs sign-off.
+    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole), refusedByRole.status);
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
@@ -526,7 +527,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
     if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
     const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, null, input.value, c.var.clock.now());
-    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole));
+    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole), refusedByRole.status);
     const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
     if (!saved.ok) {
       if (saved.status === 412 || saved.status === 409)
@@ -853,13 +854,19 @@ async function liveDesk(c: DeskContext, row: ArticleRow, state: EditorState): Pr
 }
 
 /** The editor again, with the editor's own values and each problem beside its field. */
-async function invalid(c: DeskContext, state: EditorState, problems: Refusal["details"], message?: string) {
+async function invalid(
+  c: DeskContext,
+  state: EditorState,
+  problems: Refusal["details"],
+  message?: string,
+  status: 400 | 403 | 409 = 400,
+) {
   const count = problems.length;
   const notice: Notice = {
     role: "alert",
     text: message ?? `Not saved: ${count === 1 ? "1 field needs" : `${count} fields need`} attention.`,
   };
-  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), 400);
+  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), status);
 }
 
 /** A refusal of an action on a stored article, shown on its editor. */
