@@ -116,6 +116,49 @@ describe("chains and loops", () => {
       expect((await request(path)).headers.get("Location"), path).toBe("https://news.example/c");
   });
 
+  it("follow a renamed article in the rename's own batch: an old path never takes two hops", async () => {
+    await publish("harbour-plan", { title: "Harbour plan" });
+    await putOk([
+      { from: "/2019/03/harbour-plan", to: "/articles/harbour-plan" },
+      { from: "/?p=12", to: "/articles/harbour-plan#comments" },
+      { from: "/elsewhere", to: "/articles/harbour-plan-b" },
+    ]);
+    const moved = await request("/api/articles/harbour-plan/move", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "harbour-plan-approved" }),
+    });
+    expect(moved.status).toBe(200);
+    expect(await storedRows()).toEqual(
+      [
+        { from_path: "/2019/03/harbour-plan", to_location: "/articles/harbour-plan-approved" },
+        { from_path: "/?p=12", to_location: "/articles/harbour-plan-approved#comments" },
+        // A path that only starts like the old one is another page: untouched.
+        { from_path: "/elsewhere", to_location: "/articles/harbour-plan-b" },
+      ].sort((a, b) => (a.from_path < b.from_path ? -1 : 1)),
+    );
+    // The reader answers the new page at once, in one hop, not through the renamed slug's own redirect.
+    const old = await request("/2019/03/harbour-plan");
+    expect(old.status).toBe(301);
+    expect(old.headers.get("Location")).toBe("https://news.example/articles/harbour-plan-approved");
+    expect((await request("/?p=12")).headers.get("Location")).toBe(
+      "https://news.example/articles/harbour-plan-approved#comments",
+    );
+    expect((await request("/articles/harbour-plan-approved")).status).toBe(200);
+  });
+
+  it("are left as they were when a rename loses its race", async () => {
+    await publish("harbour-plan", { title: "Harbour plan" });
+    await putOk([{ from: "/2019/03/harbour-plan", to: "/articles/harbour-plan" }]);
+    const moved = await request("/api/articles/harbour-plan/move", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json", "If-Match": '"not-the-version"' },
+      body: JSON.stringify({ to: "harbour-plan-approved" }),
+    });
+    expect(moved.status).toBe(412);
+    expect(await storedRows()).toEqual([{ from_path: "/2019/03/harbour-plan", to_location: "/articles/harbour-plan" }]);
+  });
+
   it("refuses a loop with 409 naming the field, and writes nothing", async () => {
     await putOk([{ from: "/a", to: "/b" }]);
     const before = { rows: await storedRows(), kv: await kvSnapshot() };
