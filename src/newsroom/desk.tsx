@@ -68,6 +68,7 @@ import { deskPeopleRoutes } from "./desk/people-routes";
 import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
+import { deskRedirectsRoutes } from "./desk/redirects-routes";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
@@ -471,6 +472,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .route("/newsletters", deskNewsletterRoutes)
   // People (admins) and the "For review" list (desk/people-routes.tsx).
   .route("/", deskPeopleRoutes)
+  // Redirects from old paths (desk/redirects-routes.tsx).
+  .route("/", deskRedirectsRoutes)
   .get("/", requires("articles:read"), async (c) => {
     const status = c.req.query("status");
     const filters = {
