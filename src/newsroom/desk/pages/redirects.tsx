@@ -21,7 +21,7 @@ export function RedirectsPage(props: {
     props.next === null ? null : `/desk/redirects?${new URLSearchParams({ prefix: props.prefix, after: props.next })}`;
   return (
     <>
-      <form method="get" action="/desk/redirects" role="search">
+      <form method="get" action="/desk/redirects" aria-label="Filter redirects">
         <label>
           Paths starting with <input type="text" name="prefix" value={props.prefix} placeholder="/2019/" />
         </label>{" "}
