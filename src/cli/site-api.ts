@@ -100,6 +100,15 @@ export function siteApi(options: SiteApiOptions) {
         "GET",
         `/api/redirects?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
       ),
+    /** Which article each post of an import's `source` became, under its current slug (newsroom/api-imports.ts). */
+    listImports: (source: string) =>
+      call<{ posts: Array<{ id: string; slug: string; version: string }> }>(
+        "GET",
+        `/api/imports?source=${encodeURIComponent(source)}`,
+      ).then((r) => r.posts),
+    /** Records which article each post became, up to 1,000 at a time. */
+    putImports: (source: string, posts: Array<{ id: string; slug: string }>) =>
+      call<{ changed: number }>("PUT", `/api/imports?source=${encodeURIComponent(source)}`, json(posts)),
     putAuthor: (slug: string, author: { name: string; bio?: string; url?: string }) =>
       call<{ slug: string }>("PUT", `/api/authors/${slug}`, json(author)),
     listAuthors: () => call<{ authors: Array<{ slug: string; name: string; bio: string; url?: string }> }>("GET", "/api/authors"),

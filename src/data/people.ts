@@ -166,20 +166,29 @@ export async function authenticateToken(
   };
 }
 
-/** A desk session's person and whether the session was signed out, in one statement. */
+/**
+ * A desk session's person, whether the session was signed out, and whether the person's token it
+ * was started with (if any) still holds: unrevoked and unexpired at `now`. One statement.
+ */
 export async function sessionPerson(
   db: D1Database,
-  params: { personId: string; sessionId: string },
-): Promise<{ person: PersonRow | null; signedOut: boolean }> {
+  params: { personId: string; sessionId: string; tokenId: string | null; now: number },
+): Promise<{ person: PersonRow | null; signedOut: boolean; tokenHolds: boolean }> {
   const row = await sql(
     db,
     `SELECT EXISTS (SELECT 1 FROM desk_sign_outs WHERE session_id = :sessionId) AS signed_out,
+       (:tokenId IS NULL OR EXISTS (SELECT 1 FROM person_tokens WHERE id = :tokenId AND person_id = :personId
+          AND revoked_at IS NULL AND expires_at > :now)) AS token_holds,
        p.id, p.name, p.email, p.role, p.active, p.created_at, p.last_seen_at
      FROM (SELECT 1) LEFT JOIN people p ON p.id = :personId`,
     params,
   ).first();
-  const checked = v.parse(v.object({ signed_out: v.number(), id: v.nullable(v.string()) }), row);
-  return { person: checked.id === null ? null : v.parse(personRowSchema, row), signedOut: checked.signed_out === 1 };
+  const checked = v.parse(v.object({ signed_out: v.number(), token_holds: v.number(), id: v.nullable(v.string()) }), row);
+  return {
+    person: checked.id === null ? null : v.parse(personRowSchema, row),
+    signedOut: checked.signed_out === 1,
+    tokenHolds: checked.token_holds === 1,
+  };
 }
 
 // Invitations

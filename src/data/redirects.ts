@@ -7,6 +7,7 @@
  * as one JSON parameter (`json_each`), so a batch of 1,000 costs a few statements, not 1,000.
  */
 import * as v from "valibot";
+import type { Guard } from "./articles";
 import { statement } from "./sql";
 
 export const redirectRowSchema = v.object({
@@ -83,6 +84,27 @@ export function writeRedirectStatements(db: D1Database, rows: RedirectWrite[], n
     );
   }
   return statements;
+}
+
+/**
+ * The statements, for a renamed article's guarded batch, that point every redirect whose `to` is
+ * the article's old path at its new one (keeping a `#fragment`), and queue their paths for the read
+ * model: so a moved article never costs an old path two hops. Runs only if the move's head won.
+ */
+export function retargetRedirectStatements(guard: Guard, oldPath: string, newPath: string, now: number): D1PreparedStatement[] {
+  return [
+    guard(
+      `INSERT INTO outbox (kind, target, due_at, created_at)
+       SELECT 'redirect', from_path, :now, :now FROM path_redirects WHERE to_key = :oldPath AND {guard}`,
+      { oldPath, now },
+    ),
+    guard(
+      `UPDATE path_redirects SET to_location = :newPath || substr(to_location, length(to_key) + 1), to_key = :newPath,
+         updated_at = :now
+       WHERE to_key = :oldPath AND {guard}`,
+      { oldPath, newPath, now },
+    ),
+  ];
 }
 
 const remove = statement<{ from: string }>("DELETE FROM path_redirects WHERE from_path = :from");

@@ -77,6 +77,7 @@ export const TABLES = [
   "article_notes",
   "editions",
   "section_names",
+  "import_sources",
 ] as const;
 
 // An article's status is core/visibility's; re-exported for the modules that read rows from here.

@@ -24,6 +24,7 @@ import {
 } from "../data/articles";
 import { latestLiveChange } from "../data/live";
 import type { OutboxWork } from "../data/pipeline";
+import { retargetRedirectStatements } from "../data/redirects";
 import { slugsForNames } from "../data/taxonomy";
 import { lastChange } from "../feeds/model";
 import { LISTING_SITEMAPS } from "../feeds/sitemap";
@@ -245,7 +246,15 @@ export async function moveArticle(
   const write = toWrite(inEdition.site, row.id, row.feed_id, input, built.value, await liveChangeOf(context.db, row, input));
   // A move keeps the article's edition (commitMove files nothing new; this is for its listings).
   write.edition = { language: row.language ?? null, group: null };
-  const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"], also: context.also };
+  // Path redirects (imports, the API) that pointed at the old page now point at the new one, in
+  // the move's own batch: an old WordPress URL still answers in one hop.
+  const oldPath = articlePath(slug, inEdition.site.edition);
+  const newPath = articlePath(target.value, inEdition.site.edition);
+  const also: ArticleHook = (guard, id, action) => [
+    ...(context.also?.(guard, id, action) ?? []),
+    ...retargetRedirectStatements(guard, oldPath, newPath, now),
+  ];
+  const by: Attribution = { editor: context.editor, now, action: "move", changed: ["slug"], also };
   // Every old slug that pointed here now points at the new one: their pages change too.
   const work = workFor(placementOfRow(row), placementOfWrite(write));
   work.articles.push(...(await slugsRedirectingTo(context.db, slug)));

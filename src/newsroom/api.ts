@@ -41,6 +41,7 @@ import { articlePath, authorPath } from "../targets/document-name";
 import { auditApi, auditArchiveApi } from "./api-audit";
 import { correctionsApi } from "./api-corrections";
 import { editionsApi } from "./api-editions";
+import { importsApi } from "./api-imports";
 import { apiError, jsonInput, refusal, revisionHead, slugParam } from "./api-input";
 import { liveApi } from "./api-live";
 import { peopleApi } from "./api-people";
@@ -220,6 +221,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route("/", searchApi)
   // Redirects from old paths: /api/redirects (newsroom/api-redirects.ts).
   .route("/", redirectsApi)
+  .route("/", importsApi)
   // Editions: /api/editions (newsroom/api-editions.ts).
   .route("/", editionsApi)
   .get("/authors", requires("articles:read"), async (c) =>

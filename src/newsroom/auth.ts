@@ -12,7 +12,8 @@
  * - Cloudflare Access's `Cf-Access-Jwt-Assertion`, when Access is configured: the person with that
  *   email (compared case-insensitively); an unknown email is no one, and no account is made.
  * - The desk's session cookie (desk/session.ts): a bootstrap token's session holds while its token is
- *   in EDITOR_TOKENS; a person's session while the person is active (one D1 read, with the sign-out check).
+ *   in EDITOR_TOKENS; a person's session while the person is active and, when it was started with one
+ *   of their tokens, while that token is unrevoked and unexpired (one D1 read, with the sign-out check).
  *
  * A wrong bearer token counts against the client's failed attempts (newsroom/failed-auth.ts); past
  * the limit every token, right or wrong, is refused until the window has room.
@@ -149,8 +150,13 @@ async function fromDesk(c: Context<AppEnv>): Promise<void> {
 /** Who a genuine, unexpired session cookie names, if its session still holds. */
 async function sessionActor(c: Context<AppEnv>, session: Session, secret: string): Promise<Actor | null> {
   if (session.person) {
-    const { person, signedOut } = await sessionPerson(c.env.DB, { personId: session.person, sessionId: session.id });
-    if (signedOut || !person || person.active !== 1) return null;
+    const { person, signedOut, tokenHolds } = await sessionPerson(c.env.DB, {
+      personId: session.person,
+      sessionId: session.id,
+      tokenId: session.token ?? null,
+      now: c.var.clock.now(),
+    });
+    if (signedOut || !tokenHolds || !person || person.active !== 1) return null;
     touch(c, person);
     return actorOf(person, "session", session.id);
   }
@@ -192,12 +198,17 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The person a token (not a bootstrap one) belongs to, if it is issued, unrevoked, unexpired and
- * its person active: for the desk's sign-in form, which has counted the attempt itself.
+ * The person a token (not a bootstrap one) belongs to, and the token's id, if it is issued,
+ * unrevoked, unexpired and its person active: for the desk's sign-in form, which has counted the
+ * attempt itself. The session it starts names the token, so revoking the token ends the session.
  */
-export async function personForToken(db: D1Database, token: string, now: number): Promise<PersonRow | null> {
+export async function personForToken(
+  db: D1Database,
+  token: string,
+  now: number,
+): Promise<{ person: PersonRow; tokenId: string } | null> {
   const found = await authenticateToken(db, { hash: await sha256Hex(token), address: "", since: now, offset: 0 });
   const { token: stored, person } = found;
   if (!stored || stored.revoked || stored.expires <= now || person?.active !== 1) return null;
-  return person;
+  return { person, tokenId: stored.id };
 }

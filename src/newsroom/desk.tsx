@@ -68,6 +68,7 @@ import { deskPeopleRoutes } from "./desk/people-routes";
 import { deskPipelineRoutes } from "./desk/pipeline-routes";
 import { PREVIEW_HOURS, PREVIEW_SECONDS, previewLink } from "./desk/preview-link";
 import { deskArticles, STATUSES, type Status } from "./desk/queries";
+import { deskRedirectsRoutes } from "./desk/redirects-routes";
 import { newSessionId, SESSION_COOKIE, SESSION_SECONDS, sealSession } from "./desk/session";
 import { recordSignOut } from "./desk/sign-outs";
 import { formatTime, zoneLabel } from "./desk/time-zone";
@@ -105,7 +106,7 @@ interface Page extends DeskPage {
 }
 
 /** Answers with a page in the desk's layout, which `deskLayout` set for every desk route. */
-const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 404 | 409 | 412 | 429 = 200) => {
+const page = async (c: DeskContext, { content, ...frame }: Page, status: 200 | 400 | 401 | 403 | 404 | 409 | 412 | 429 = 200) => {
   c.status(status);
   return c.render(content, frame);
 };
@@ -130,7 +131,8 @@ const articleRoutes = new Hono<ArticleEnv>()
     const input = inputFromFields(fields, zoneOf(c));
     if (!input.ok) return invalid(c, { fields, row }, input.problems);
     const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, row, input.value, c.var.clock.now());
-    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole));
+    // The API's status: 403 for a role that may not, 409 for an article that needs sign-off.
+    if (refusedByRole) return invalid(c, { fields, row }, [], refusalText(refusedByRole), refusedByRole.status);
     // The version the form was loaded from: a save over anyone else's is a conflict, never silent.
     const saved = await saveArticle(publisher(c), row.slug, input.value, { ifMatch: etagOf(version) });
     if (saved.ok) {
@@ -372,7 +374,8 @@ export const deskRoutes = new Hono<AppEnv>()
     const token = formText(form, "token");
     const editor = await editorForToken(editorsFromEnv(c.env), token);
     // Not a bootstrap token: perhaps a person's own (data/people.ts), which signs that person in.
-    const person = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    const own = editor || !secret ? null : await personForToken(c.env.DB, token, now);
+    const person = own?.person;
     if ((!editor && !person) || !secret) {
       await auditStatement(c.env.DB, {
         at: now,
@@ -388,8 +391,8 @@ export const deskRoutes = new Hono<AppEnv>()
     await startSession(
       c,
       secret,
-      person
-        ? { editor: person.name, key: "person", person: person.id }
+      own
+        ? { editor: own.person.name, key: "person", person: own.person.id, token: own.tokenId }
         : { editor: who.name, key: await fingerprint(secret, token) },
     );
     await auditStatement(c.env.DB, {
@@ -469,6 +472,8 @@ export const deskRoutes = new Hono<AppEnv>()
   .route("/newsletters", deskNewsletterRoutes)
   // People (admins) and the "For review" list (desk/people-routes.tsx).
   .route("/", deskPeopleRoutes)
+  // Redirects from old paths (desk/redirects-routes.tsx).
+  .route("/", deskRedirectsRoutes)
   .get("/", requires("articles:read"), async (c) => {
     const status = c.req.query("status");
     const filters = {
@@ -525,7 +530,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const problems = [...(slugCheck.ok ? [] : slugCheck.problems), ...(input.ok ? [] : input.problems)];
     if (!input.ok || problems.length > 0) return invalid(c, { fields }, problems);
     const refusedByRole = await checkSave(c.env.DB, c.var.actor as Actor, null, input.value, c.var.clock.now());
-    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole));
+    if (refusedByRole) return invalid(c, { fields }, [], refusalText(refusedByRole), refusedByRole.status);
     const saved = await saveArticle(publisher(c), slug, input.value, { createOnly: true }, "create");
     if (!saved.ok) {
       if (saved.status === 412 || saved.status === 409)
@@ -680,7 +685,7 @@ const refusalText = (refusal: WorkflowRefusal): string =>
 export async function startSession(
   c: Context<AppEnv>,
   secret: string,
-  who: { editor: string; key: string; person?: string },
+  who: { editor: string; key: string; person?: string; token?: string },
 ): Promise<void> {
   const session = await sealSession({ id: newSessionId(), ...who, expires: c.var.clock.now() + SESSION_SECONDS * 1000 }, secret);
   setCookie(c, SESSION_COOKIE, session, {
@@ -852,13 +857,19 @@ async function liveDesk(c: DeskContext, row: ArticleRow, state: EditorState): Pr
 }
 
 /** The editor again, with the editor's own values and each problem beside its field. */
-async function invalid(c: DeskContext, state: EditorState, problems: Refusal["details"], message?: string) {
+async function invalid(
+  c: DeskContext,
+  state: EditorState,
+  problems: Refusal["details"],
+  message?: string,
+  status: 400 | 403 | 409 = 400,
+) {
   const count = problems.length;
   const notice: Notice = {
     role: "alert",
     text: message ?? `Not saved: ${count === 1 ? "1 field needs" : `${count} fields need`} attention.`,
   };
-  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), 400);
+  return page(c, await editorPage(c, { ...state, problems: problemsByField(problems), notice }), status);
 }
 
 /** A refusal of an action on a stored article, shown on its editor. */

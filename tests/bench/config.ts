@@ -41,6 +41,8 @@ export interface WorkerSettings {
   /** `[[queues.producers]]`: binding and queue. */
   queueProducers: Array<{ binding: string; queue: string }>;
   queueConsumers: QueueConsumer[];
+  /** `[[durable_objects.bindings]]`: binding, class, and whether a `[[migrations]]` made the class SQLite-backed. */
+  durableObjects: Array<{ binding: string; className: string; sqlite: boolean }>;
   /** Whether `[cache] enabled = true` (Workers Caching). */
   workersCaching: boolean;
 }
@@ -64,10 +66,12 @@ type Table = Record<string, Value>;
 /**
  * Reads the settings the benchmark needs from a wrangler TOML file. Not a TOML parser: it understands
  * `key = "string"`, `key = 12` and `key = true` lines, the one inline table `simple = { limit = N,
- * period = N }`, and `[table]` / `[[array]]` headers, which is all the two files use.
+ * period = N }`, `new_sqlite_classes = ["A", …]`, and `[table]` / `[[array]]` headers, which is
+ * all the two files use.
  */
 export function readWranglerToml(path: string): WorkerSettings {
   const tables = new Map<string, Table[]>();
+  const sqliteClasses = new Set<string>();
   let current: Table = {};
   tables.set("", [current]);
   for (const rawLine of readFileSync(path, "utf8").split("\n")) {
@@ -86,6 +90,11 @@ export function readWranglerToml(path: string): WorkerSettings {
     if (inline) {
       current.limit = Number(inline[1]);
       current.period = Number(inline[2]);
+      continue;
+    }
+    const classes = /^new_sqlite_classes\s*=\s*\[(.*)\]/.exec(line);
+    if (classes) {
+      for (const name of classes[1]?.match(/"[^"]*"/g) ?? []) sqliteClasses.add(JSON.parse(name) as string);
       continue;
     }
     const pair = /^([\w-]+)\s*=\s*(".*"|true|false|-?\d+(?:\.\d+)?)\s*(?:#.*)?$/.exec(line);
@@ -137,6 +146,11 @@ export function readWranglerToml(path: string): WorkerSettings {
       if (typeof t.dead_letter_queue === "string") consumer.deadLetterQueue = t.dead_letter_queue;
       return consumer;
     }),
+    durableObjects: all("durable_objects.bindings").map((t) => ({
+      binding: text(t, "name"),
+      className: text(t, "class_name"),
+      sqlite: sqliteClasses.has(text(t, "class_name")),
+    })),
     workersCaching: tables.get("cache")?.[0]?.enabled === true,
   };
 }

@@ -14,7 +14,10 @@
  * reader's cases (misses, hits, fresh isolates and processes) and skips the pipeline's;
  * BENCH_ONLY=mail runs only the newsletters' alert to BENCH_MAIL_SUBSCRIBERS (default 5,000)
  * subscribers, projected to issue 24's 100,000 (bench/mail.ts), which the whole run does last.
+ * BENCH_ONLY=people runs only issue 22's (authentication with people's tokens, presence: bench/people.ts);
+ * BENCH_ONLY=import only issue 26's (a generated WXR of BENCH_IMPORT_POSTS posts: bench/import.ts).
  */
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -25,8 +28,11 @@ import { type Bundle, buildWorker } from "./build";
 import { type CaseSpec, runCase, warmCache } from "./cases";
 import { cpuMs, cpuPerRequest, type FreshProcesses, freshProcesses, workerdPids } from "./cold-start";
 import { loadSettingsFromEnv, NEWSROOM_CONFIG, OUT_DIR, READER_CONFIG, readWranglerToml } from "./config";
+import type { ImportBench } from "./import";
+import { importLine } from "./import";
 import { measureInterleaved } from "./load";
 import { BENCH_MAIL_RATE, benchMail, mailSubscribersFromEnv } from "./mail";
+import { benchPeople, type PeopleResult } from "./people";
 import {
   type BuildTiming,
   type NavigationTiming,
@@ -228,6 +234,50 @@ async function timePages(runtime: Runtime, count: number, startedAt: number, lim
   return null;
 }
 
+/**
+ * Issue 26's import bench in a Node process of its own, so that its peak memory is the import's
+ * alone and not this process's (which holds the other cases' results and Miniflare's clients).
+ */
+function importInOwnProcess(): Promise<ImportBench> {
+  const script = join(import.meta.dirname, "import.ts");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", script, "--json"], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`the import bench failed: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as ImportBench);
+    });
+  });
+}
+
+/** Issue 22's people cases and issue 26's import, each when asked for; a runtime of their own. */
+async function newsroomCases(
+  wanted: { people: boolean; import: boolean },
+  start: (options: { countD1: boolean }) => Promise<Runtime>,
+  template: Awaited<ReturnType<typeof articleTemplate>>,
+  settings: ReturnType<typeof loadSettingsFromEnv>,
+): Promise<{ people?: PeopleResult; imported?: ImportBench; lines: string[] }> {
+  const lines: string[] = [];
+  let people: PeopleResult | undefined;
+  let imported: ImportBench | undefined;
+  if (wanted.people) {
+    log("\n[People] Issue 22: authentication with people's tokens in D1, and presence (a fresh instance, D1 statements counted)");
+    const runtime = await start({ countD1: true });
+    try {
+      await applyAllMigrations(runtime);
+      people = await benchPeople(runtime, template, settings, log);
+      lines.push(...people.lines);
+    } finally {
+      await runtime.dispose();
+    }
+  }
+  if (wanted.import) {
+    log("\n[Import] Issue 26: a generated WXR, imported as --dry-run does, in a Node process of its own");
+    imported = await importInOwnProcess();
+    log(`  ${importLine(imported)}`);
+    lines.push(importLine(imported));
+  }
+  return { ...(people ? { people } : {}), ...(imported ? { imported } : {}), lines };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const settings = loadSettingsFromEnv();
@@ -289,7 +339,7 @@ async function main(): Promise<void> {
   const articlePath = `/articles/${measuredSlug}`;
   const articleKey = `page:${measuredSlug}`;
   const persistPath = await mkdtemp(join(tmpdir(), "broadsheet-bench-"));
-  const start = (options: { persistPath?: string; timedIsolates?: number } = {}) =>
+  const start = (options: { persistPath?: string; timedIsolates?: number; countD1?: boolean } = {}) =>
     startRuntime(
       { bundle: readerBundle, settings: readerSettings },
       { bundle: newsroomBundle, settings: newsroomSettings },
@@ -342,6 +392,17 @@ async function main(): Promise<void> {
     return baseline(`floor-kv-get-${id}`, `one KV get of ${key}`, url, { reads: 1, lists: 0 }, articles);
   };
 
+  // BENCH_ONLY=people or import: issue 22's or 26's cases alone.
+  const only = process.env.BENCH_ONLY;
+  if (only === "people" || only === "import") {
+    const alone = await newsroomCases({ people: only === "people", import: only === "import" }, start, template, settings);
+    log(`\n[Results]\n\n${alone.lines.join("\n")}`);
+    await mkdir(OUT_DIR, { recursive: true });
+    const path = join(OUT_DIR, `results-${only}.json`);
+    await writeFile(path, `${JSON.stringify({ machine, settings, ...alone }, null, 2)}\n`);
+    log(`\nWrote ${path}`);
+    return;
+  }
   // BENCH_ONLY=first-response: seed, then only time fresh isolates (a quick loop while working on cold starts).
   const onlyFirstResponse = process.env.BENCH_ONLY === "first-response";
   // BENCH_ONLY=reader: the reader's cases only, none of the pipeline's.
@@ -548,6 +609,10 @@ async function main(): Promise<void> {
     log(`  ${r.name.padEnd(44)} ${r.ms.toFixed(1).padStart(8)} ms  ${(r.ms / typicalMs).toFixed(1)}× typical`);
   const worst = renders.slice(1).reduce((w, r) => (r.ms > w.ms ? r : w), { name: "none", ms: 0 });
 
+  const newsroom = onlyReader
+    ? { lines: [] as string[] }
+    : await newsroomCases({ people: true, import: true }, start, template, settings);
+
   log("\n[Results]\n");
   const byId = (id: string) => results.find((r) => r.id === id);
   const kvText = (id: string) => {
@@ -745,6 +810,7 @@ async function main(): Promise<void> {
   log(bundleReport);
   log("\nIssue 15: the pipeline on Cloudflare Queues (reader and newsroom in one workerd, one consumer per queue, no cron)");
   log(lines15.join("\n"));
+  if (newsroom.lines.length) log(`\nIssues 22 and 26: people and imports\n${newsroom.lines.join("\n")}`);
   log(`\n${otherLines.join("\n")}`);
   log(`\nIssue 24: newsletters\n${mailLines.join("\n")}`);
   log(`\nMachine\n${machineLines(machine)}`);
@@ -782,6 +848,8 @@ async function main(): Promise<void> {
         navigation,
         saves,
         renders,
+        people: newsroom.people,
+        imported: newsroom.imported,
         totalSeconds,
       },
       null,

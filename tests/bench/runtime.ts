@@ -148,6 +148,8 @@ export interface Runtime {
   mf: Miniflare;
   /** The reader (the public hostname: it hands /api to the newsroom) and the baselines. */
   urls: Record<WorkerName, URL>;
+  /** The newsroom's own socket, for what the reader does not pass on (a WebSocket with a bearer token). */
+  newsroomUrl: URL;
   /** The timed copies of each kind, in order (RuntimeOptions.timedIsolates); empty when none. */
   timedUrls: Record<TimedKind, URL[]>;
   kv: KVNamespace;
@@ -171,7 +173,48 @@ export interface RuntimeOptions {
    * isolate until it is first called.
    */
   timedIsolates?: number;
+  /**
+   * Wrap the newsroom so that a request carrying COUNT_D1_HEADER is answered with the number of
+   * D1 statements it prepared before its response (D1_STATEMENTS_HEADER). Other requests pass
+   * straight through, to the same env.
+   */
+  countD1?: boolean;
 }
+
+/** Ask the counting wrapper (RuntimeOptions.countD1) to count this request's D1 statements. */
+export const COUNT_D1_HEADER = "X-Bench-Count-D1";
+/** The number of D1 statements the request prepared (`prepare` and `exec`) before its response. */
+export const D1_STATEMENTS_HEADER = "X-Bench-D1-Statements";
+const D1_COUNTER_MODULE = "bench-d1-counter.js";
+
+/**
+ * A newsroom whose env.DB counts the statements a request prepares, when the request asks. The
+ * Durable Object classes are re-exported as they are; queues and the cron pass straight through.
+ */
+const d1Counter = (mainModule: string) => `import worker from "./${mainModule}";
+export * from "./${mainModule}";
+function counted(db, counter) {
+  return new Proxy(db, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (property === "prepare" || property === "exec")
+        return (text) => { counter.statements++; return target[property](text); };
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+export default {
+  async fetch(request, env, ctx) {
+    if (!request.headers.has("${COUNT_D1_HEADER}")) return worker.fetch(request, env, ctx);
+    const counter = { statements: 0 };
+    const response = await worker.fetch(request, { ...env, DB: counted(env.DB, counter) }, ctx);
+    const headers = new Headers(response.headers);
+    headers.set("${D1_STATEMENTS_HEADER}", String(counter.statements));
+    return new Response(response.body, { status: response.status, headers, webSocket: response.webSocket });
+  },
+  queue: (batch, env, ctx) => worker.queue(batch, env, ctx),
+  scheduled: (controller, env, ctx) => worker.scheduled(controller, env, ctx),
+};`;
 
 type Modules = Record<string, { type: ModuleType; contents: Uint8Array<ArrayBuffer> | string }>;
 type Binding = MiniflareBinding;
@@ -202,7 +245,7 @@ export async function startRuntime(
   newsroom: { bundle: Bundle; settings: WorkerSettings },
   options: RuntimeOptions,
 ): Promise<Runtime> {
-  const { articleKey, persistPath, timedIsolates = 0 } = options;
+  const { articleKey, persistPath, timedIsolates = 0, countD1 = false } = options;
   const direct = { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] };
   const base = { compatibilityDate: reader.settings.compatibilityDate };
   const articles = reader.settings.kvNamespaces[0];
@@ -254,9 +297,30 @@ export async function startRuntime(
         config: {
           compatibilityDate: newsroom.settings.compatibilityDate,
           name: newsroom.settings.name,
-          manifest: { mainModule: newsroom.bundle.mainModule, modules: modulesOf(newsroom.bundle) },
+          manifest: countD1
+            ? {
+                mainModule: D1_COUNTER_MODULE,
+                modules: {
+                  ...modulesOf(newsroom.bundle),
+                  [D1_COUNTER_MODULE]: { type: "esm" as const, contents: d1Counter(newsroom.bundle.mainModule) },
+                },
+              }
+            : { mainModule: newsroom.bundle.mainModule, modules: modulesOf(newsroom.bundle) },
+          // Presence (src/newsroom/presence.ts): its Durable Object class, as wrangler.newsroom.toml declares it.
+          exports: Object.fromEntries(
+            newsroom.settings.durableObjects.map(({ className, sqlite }) => [
+              className,
+              { type: "durable-object" as const, storage: sqlite ? ("sqlite" as const) : ("legacy-kv" as const) },
+            ]),
+          ),
           env: {
             ...bindingsOf(newsroom.settings, { [reader.settings.name]: PURGE_RECORDER }),
+            ...Object.fromEntries(
+              newsroom.settings.durableObjects.map(({ binding, className }): [string, Binding] => [
+                binding,
+                { type: "durable-object", worker: newsroom.settings.name, exportName: className },
+              ]),
+            ),
             EDITOR_TOKENS: text(`bench:${EDITOR_TOKEN}`),
             DESK_SECRET: text(DESK_SECRET),
             // wrangler.newsroom.toml's [[send_email]]: Miniflare's local simulation, as `wrangler dev` has.
@@ -298,6 +362,7 @@ export async function startRuntime(
     for (const name of copies(kind)) timedUrls[kind].push(await mf.unsafeGetDirectURL(name));
   }
   const recorder = await mf.unsafeGetDirectURL(PURGE_RECORDER);
+  const newsroomUrl = await mf.unsafeGetDirectURL(newsroom.settings.name);
   // Miniflare's binding types are its own copies of workers-types'; the shapes are the same.
   const namespace = (await mf.getKVNamespace(articles.binding, reader.settings.name)) as unknown as KVNamespace;
   const db = (await mf.getD1Database("DB", newsroom.settings.name)) as unknown as D1Database;
@@ -305,6 +370,7 @@ export async function startRuntime(
   return {
     mf,
     urls,
+    newsroomUrl,
     timedUrls,
     kv: namespace,
     db,

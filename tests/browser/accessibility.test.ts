@@ -194,6 +194,24 @@ describe("authors and sections", () => {
   });
 });
 
+describe("redirects", () => {
+  it("have no axe violations, listed, added and refused", async () => {
+    await editor.goto(`${desk.base}/desk/redirects`);
+    await expectHeading(editor, "Redirects");
+    await expectNoViolations(editor, "redirects, none yet");
+    await editor.getByLabel("From", { exact: true }).fill("/2019/03/old-post/");
+    await editor.getByLabel("To", { exact: true }).fill("/articles/bridge-repairs-start-on-monday");
+    await submit(editor, button(editor, "Add redirect"));
+    await expectStatus(editor, "Redirect saved.");
+    await expectNoViolations(editor, "redirects, one listed");
+    await editor.getByLabel("From", { exact: true }).fill("/x");
+    await editor.getByLabel("To", { exact: true }).fill("javascript:alert(1)");
+    await submit(editor, button(editor, "Add redirect"));
+    await expectAlert(editor, "Not saved");
+    await expectNoViolations(editor, "redirects with a refusal");
+  });
+});
+
 describe("readers' search passes axe", () => {
   it("in the header of an article, on a page of results, and on a page with none", async () => {
     const reader = await desk.newPage();
@@ -227,7 +245,7 @@ describe("at 320 CSS pixels wide (WCAG 1.4.10, reflow)", () => {
     await narrow.setViewportSize({ width: 320, height: 800 });
     const slug = "bridge-repairs-start-on-monday";
     const paths = ["/desk", "/desk?status=trash", "/desk/new", `/desk/articles/${slug}`, `/desk/articles/${slug}/history`];
-    for (const path of [...paths, "/desk/authors", "/desk/sections"]) {
+    for (const path of [...paths, "/desk/authors", "/desk/sections", "/desk/redirects"]) {
       await narrow.goto(`${desk.base}${path}`);
       await narrow.locator("h1").waitFor();
       // The editor's script has built the Markdown editor by the time its toolbar is there.

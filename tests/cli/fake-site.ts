@@ -11,6 +11,8 @@ export function fakeSite() {
   const articles = new Map<string, { source: string; version: string }>();
   const redirects = new Map<string, string>();
   const authors = new Map<string, string>();
+  /** Per source, post id → slug: the site keeps the article, so a rename (below) carries it along. */
+  const imports = new Map<string, Map<string, string>>();
   const calls = { puts: 0, uploads: 0 };
   const api = {
     site: "https://new.example",
@@ -33,11 +35,30 @@ export function fakeSite() {
       for (const r of list) redirects.set(r.from, r.to);
       return { redirects: list, changed: list.length };
     },
+    listImports: async (source: string) =>
+      [...(imports.get(source) ?? [])].map(([id, slug]) => ({ id, slug, version: articles.get(slug)?.version ?? "" })),
+    putImports: async (source: string, posts: Array<{ id: string; slug: string }>) => {
+      const known = imports.get(source) ?? new Map<string, string>();
+      for (const post of posts) {
+        if (!articles.has(post.slug)) throw new Error(`no article ${post.slug}`);
+        known.set(post.id, post.slug);
+      }
+      imports.set(source, known);
+      return { changed: posts.length };
+    },
     listAuthors: async () => ({ authors: [...authors].map(([slug, name]) => ({ slug, name, bio: "" })) }),
     putAuthor: async (slug: string, author: { name: string }) => {
       authors.set(slug, author.name);
       return { slug };
     },
   } as unknown as SiteApi;
-  return { api, articles, redirects, authors, calls };
+  /** An editor renames an article on the site, as POST /api/articles/:slug/move does. */
+  const rename = (from: string, to: string) => {
+    const article = articles.get(from);
+    if (!article) throw new Error(`no article ${from}`);
+    articles.delete(from);
+    articles.set(to, article);
+    for (const known of imports.values()) for (const [id, slug] of known) if (slug === from) known.set(id, to);
+  };
+  return { api, articles, redirects, authors, imports, calls, rename };
 }

@@ -97,6 +97,27 @@ describe("a WordPress export", () => {
     expect(site.articles.size).toBe(5);
   });
 
+  it("records which article each post became on the site, and finds it again after a rename", async () => {
+    const site = fakeSite();
+    await importWordPress({ file: FIXTURE, uploads: UPLOADS, api: site.api, now: NOW, log: () => {} });
+    const recorded = site.imports.get("wordpress https://old.example");
+    expect(recorded?.size).toBe(5);
+    // A published post's, which has old URLs.
+    const [id, slug] = [...(recorded ?? [])].find(([, s]) => [...site.redirects.values()].includes(`/articles/${s}`)) ?? ["", ""];
+    expect(site.articles.has(slug)).toBe(true);
+    // An editor renames it; the next run (from any machine: the importer keeps nothing locally) updates it there.
+    site.rename(slug, `${slug}-renamed`);
+    const again = await importWordPress({ file: FIXTURE, uploads: UPLOADS, api: site.api, now: NOW, log: () => {} });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 5 });
+    expect(site.articles.size).toBe(5);
+    expect(site.articles.has(slug)).toBe(false);
+    expect(recorded?.get(id)).toBe(`${slug}-renamed`);
+    // Its old URLs go straight to where it is now.
+    const toIt = [...site.redirects.values()].filter((to) => to.startsWith(`/articles/${slug}`));
+    expect(toIt.length).toBeGreaterThan(0);
+    expect(toIt.every((to) => to === `/articles/${slug}-renamed`)).toBe(true);
+  });
+
   it("checks everything and sends nothing on a dry run", async () => {
     const report = await importWordPress({ file: FIXTURE, uploads: UPLOADS, now: NOW, log: () => {} });
     expect(report).toMatchObject({ checked: 5, created: 0, redirects: 0 });

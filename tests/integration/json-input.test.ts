@@ -11,6 +11,12 @@ const ROUTES: Array<{ method: string; path: string; body: unknown; after: string
   { method: "POST", path: "/api/people", body: { name: "Bo", email: "bo@news.example", role: "editor" }, after: "/api/people" },
   { method: "PUT", path: "/api/redirects", body: [{ from: "/old", to: "/new" }], after: "/api/redirects" },
   {
+    method: "PUT",
+    path: "/api/imports?source=ghost",
+    body: [{ id: "1", slug: "json-target" }],
+    after: "/api/imports?source=ghost",
+  },
+  {
     method: "POST",
     path: "/api/articles/json-target/corrections",
     body: { kind: "correction", text: "A date was wrong." },

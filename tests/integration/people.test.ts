@@ -134,6 +134,58 @@ describe("invitations", () => {
   });
 });
 
+describe("a desk session started with a person's own token", () => {
+  const open = (path: string, init: RequestInit = {}) =>
+    requestOnly(path, { redirect: "manual", ...init, headers: { Accept: "text/html", Origin: SITE, ...init.headers } });
+  async function signIn(token: string): Promise<string> {
+    const response = await open("/desk/sign-in", { method: "POST", body: new URLSearchParams({ token, next: "/desk" }) });
+    expect(response.status).toBe(303);
+    const cookie = (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+    expect(cookie).toMatch(/^broadsheet_desk=/);
+    return cookie;
+  }
+  const signedIn = async (cookie: string) => (await open("/desk", { headers: { Cookie: cookie } })).status === 200;
+
+  it("ends on the next request once that token is revoked, and no other session of the person ends", async () => {
+    const created = await invite("Ana Lima", "ana@news.example", "editor");
+    const laptop = (await tokenFor(created.person.id, { name: "laptop" })).body;
+    const phone = (await tokenFor(created.person.id, { name: "phone" })).body;
+    const fromLaptop = await signIn(laptop.token);
+    const fromPhone = await signIn(phone.token);
+    expect(await signedIn(fromLaptop)).toBe(true);
+    expect((await request(`/api/tokens/${laptop.id}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    const after = await open("/desk", { headers: { Cookie: fromLaptop } });
+    expect(after.status).toBe(303);
+    expect(after.headers.get("Location")).toMatch(/^\/desk\/sign-in/);
+    expect(await signedIn(fromPhone)).toBe(true);
+    // The presence socket's route is the desk's too: the revoked token's session gets no socket.
+    const socket = await open("/desk/articles/x/presence", { headers: { Cookie: fromLaptop, Upgrade: "websocket" } });
+    expect(socket.status).not.toBe(101);
+  });
+
+  it("ends when that token expires, even inside the session's own twelve hours", async () => {
+    const created = await invite("Ana Lima", "ana@news.example", "editor");
+    const { body } = await tokenFor(created.person.id, { name: "ci", expiresInDays: 1 });
+    clock.advance(DAY - 60 * 60 * 1000);
+    const cookie = await signIn(body.token);
+    expect(await signedIn(cookie)).toBe(true);
+    clock.advance(60 * 60 * 1000);
+    expect(await signedIn(cookie)).toBe(false);
+  });
+
+  it("ends on the next request once the person is deactivated", async () => {
+    const created = await invite("Ana Lima", "ana@news.example", "editor");
+    const cookie = await signIn((await tokenFor(created.person.id)).body.token);
+    expect(await signedIn(cookie)).toBe(true);
+    await request(`/api/people/${created.person.id}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ active: false }),
+    });
+    expect(await signedIn(cookie)).toBe(false);
+  });
+});
+
 describe("tokens of their own", () => {
   it("are shown once, stored only as a hash, act with the person's current role, and are refused once revoked", async () => {
     const created = await invite("Ana Lima", "ana@news.example", "contributor");

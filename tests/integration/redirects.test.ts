@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { kvSnapshot, publish, request, TOKEN } from "./helpers";
+import { kvSnapshot, publish, request, requestOnly, SITE, TOKEN } from "./helpers";
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -116,6 +116,49 @@ describe("chains and loops", () => {
       expect((await request(path)).headers.get("Location"), path).toBe("https://news.example/c");
   });
 
+  it("follow a renamed article in the rename's own batch: an old path never takes two hops", async () => {
+    await publish("harbour-plan", { title: "Harbour plan" });
+    await putOk([
+      { from: "/2019/03/harbour-plan", to: "/articles/harbour-plan" },
+      { from: "/?p=12", to: "/articles/harbour-plan#comments" },
+      { from: "/elsewhere", to: "/articles/harbour-plan-b" },
+    ]);
+    const moved = await request("/api/articles/harbour-plan/move", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ to: "harbour-plan-approved" }),
+    });
+    expect(moved.status).toBe(200);
+    expect(await storedRows()).toEqual(
+      [
+        { from_path: "/2019/03/harbour-plan", to_location: "/articles/harbour-plan-approved" },
+        { from_path: "/?p=12", to_location: "/articles/harbour-plan-approved#comments" },
+        // A path that only starts like the old one is another page: untouched.
+        { from_path: "/elsewhere", to_location: "/articles/harbour-plan-b" },
+      ].sort((a, b) => (a.from_path < b.from_path ? -1 : 1)),
+    );
+    // The reader answers the new page at once, in one hop, not through the renamed slug's own redirect.
+    const old = await request("/2019/03/harbour-plan");
+    expect(old.status).toBe(301);
+    expect(old.headers.get("Location")).toBe("https://news.example/articles/harbour-plan-approved");
+    expect((await request("/?p=12")).headers.get("Location")).toBe(
+      "https://news.example/articles/harbour-plan-approved#comments",
+    );
+    expect((await request("/articles/harbour-plan-approved")).status).toBe(200);
+  });
+
+  it("are left as they were when a rename loses its race", async () => {
+    await publish("harbour-plan", { title: "Harbour plan" });
+    await putOk([{ from: "/2019/03/harbour-plan", to: "/articles/harbour-plan" }]);
+    const moved = await request("/api/articles/harbour-plan/move", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json", "If-Match": '"not-the-version"' },
+      body: JSON.stringify({ to: "harbour-plan-approved" }),
+    });
+    expect(moved.status).toBe(412);
+    expect(await storedRows()).toEqual([{ from_path: "/2019/03/harbour-plan", to_location: "/articles/harbour-plan" }]);
+  });
+
   it("refuses a loop with 409 naming the field, and writes nothing", async () => {
     await putOk([{ from: "/a", to: "/b" }]);
     const before = { rows: await storedRows(), kv: await kvSnapshot() };
@@ -212,5 +255,91 @@ describe("listing", () => {
     expect(stored.changed).toBe(1000);
     const response = await request("/old/999/");
     expect(response.headers.get("Location")).toBe("https://news.example/new/999");
+  });
+});
+
+describe("the desk's Redirects page", () => {
+  const desk = { Accept: "text/html", Origin: SITE };
+  async function cookieFor(token: string): Promise<string> {
+    const response = await requestOnly("/desk/sign-in", {
+      method: "POST",
+      redirect: "manual",
+      headers: desk,
+      body: new URLSearchParams({ token, next: "/desk" }),
+    });
+    return (response.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+  }
+  const form = (cookie: string, path: string, fields: Record<string, string>) =>
+    request(path, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...desk, Cookie: cookie },
+      body: new URLSearchParams(fields),
+    });
+
+  it("lists, adds and deletes, refusing bad values and loops on the page, writing nothing", async () => {
+    const cookie = await cookieFor(TOKEN);
+    await putOk([{ from: "/2019/03/old-post", to: "/articles/new-home" }]);
+    const listed = await request("/desk/redirects", { headers: { ...desk, Cookie: cookie } });
+    expect(listed.status).toBe(200);
+    const html = await listed.text();
+    expect(html).toContain("/2019/03/old-post");
+    expect(html).toContain('href="/desk/redirects"');
+    const added = await form(cookie, "/desk/redirects", { from: "/?p=7", to: "/articles/new-home" });
+    expect(added.status).toBe(303);
+    expect(added.headers.get("Location")).toBe("/desk/redirects?n=saved");
+    expect((await request("/?p=7")).headers.get("Location")).toBe("https://news.example/articles/new-home");
+    const before = await storedRows();
+    for (const [fields, status, text] of [
+      [{ from: "/x", to: "javascript:alert(1)" }, 400, "to"],
+      [{ from: "https://elsewhere.example/x", to: "/y" }, 400, "from"],
+      [{ from: "/articles/new-home", to: "/y" }, 400, "from"],
+      [{ from: "/articles/new-home", to: "" }, 400, "to"],
+    ] as const) {
+      const refused = await form(cookie, "/desk/redirects", fields);
+      expect(refused.status, JSON.stringify(fields)).toBe(status);
+      const page = await refused.text();
+      expect(page, JSON.stringify(fields)).toMatch(new RegExp(`role="alert"[^>]*><p>Not saved[^<]*${text} `));
+    }
+    await putOk([{ from: "/a", to: "/b" }]);
+    const loop = await form(cookie, "/desk/redirects", { from: "/b", to: "/a" });
+    expect(loop.status).toBe(409);
+    // The form keeps what was typed.
+    expect(await loop.text()).toContain('value="/b"');
+    expect(await storedRows()).toEqual(
+      [...before, { from_path: "/a", to_location: "/b" }].sort((x, y) => (String(x.from_path) < String(y.from_path) ? -1 : 1)),
+    );
+    const deleted = await form(cookie, "/desk/redirects/delete", { from: "/?p=7" });
+    expect(deleted.status).toBe(303);
+    // With no redirect, a query is dropped for the canonical URL: the home page, not the article.
+    expect((await request("/?p=7")).headers.get("Location")).not.toContain("/articles/new-home");
+    expect((await form(cookie, "/desk/redirects/delete", { from: "/?p=7" })).status).toBe(404);
+    // A notice key that is no notice (nor an Object prototype's) shows none, and no 500.
+    expect((await request("/desk/redirects?n=constructor", { headers: { ...desk, Cookie: cookie } })).status).toBe(200);
+  });
+
+  it("shows a contributor the list without its forms, and refuses their posts with 403", async () => {
+    const made = await request("/api/people", {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Cleo Park", email: "cleo@news.example", role: "contributor" }),
+    });
+    const id = ((await made.json()) as { person: { id: string } }).person.id;
+    const token = await request(`/api/people/${id}/tokens`, {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "laptop" }),
+    });
+    const cookie = await cookieFor(((await token.json()) as { token: string }).token);
+    await putOk([{ from: "/2019/03/old-post", to: "/articles/new-home" }]);
+    const page = await request("/desk/redirects", { headers: { ...desk, Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("/2019/03/old-post");
+    expect(html).not.toContain("Add a redirect");
+    expect(html).not.toContain("/desk/redirects/delete");
+    expect((await form(cookie, "/desk/redirects", { from: "/x", to: "/y" })).status).toBe(403);
+    expect((await form(cookie, "/desk/redirects/delete", { from: "/2019/03/old-post" })).status).toBe(403);
+    expect(await storedRows()).toEqual([{ from_path: "/2019/03/old-post", to_location: "/articles/new-home" }]);
   });
 });

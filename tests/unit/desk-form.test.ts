@@ -164,6 +164,15 @@ describe("sessions", () => {
     expect(await openSession("x".repeat(5000), SECRET, NOW)).toBeNull();
   });
 
+  it("keeps the person and the token a person's session was started with", async () => {
+    for (const session of [
+      { id: "a", editor: "Ana", key: "person", expires: NOW + 1000, person: "p1" },
+      { id: "b", editor: "Ana", key: "person", expires: NOW + 1000, person: "p1", token: "t1" },
+    ]) {
+      expect(await openSession(await sealSession(session, SECRET), SECRET, NOW)).toEqual(session);
+    }
+  });
+
   it("sends editors back only to desk pages after signing in", () => {
     expect(safeNext("/desk/articles/x?n=1")).toBe("/desk/articles/x?n=1");
     expect(safeNext("/desk")).toBe("/desk");

@@ -272,7 +272,15 @@ export async function importGhost(options: ImportOptions): Promise<ImportReport 
       })),
       options.log,
     );
-  const sink = await postSink({ api, uploads: options.uploads, uploadsMarker: "/content/images/", report, log: options.log });
+  // Ghost's post ids are ObjectIds, unique across installs: the source needs no site to qualify it.
+  const sink = await postSink({
+    api,
+    source: "ghost",
+    uploads: options.uploads,
+    uploadsMarker: "/content/images/",
+    report,
+    log: options.log,
+  });
   let done = 0;
   for (const post of posts) {
     await sink.post(post);

@@ -5,8 +5,10 @@
  * Two streaming passes over the export (./wxr.ts): the first collects what posts refer to (authors,
  * categories, attachments), the second maps each post (./map.ts), uploads its images from
  * `--uploads` (a copy of wp-content/uploads), sends it through the editors' API, and stores its old
- * URLs as redirects. Idempotent and resumable: a post's slug follows from its WordPress name and id,
- * an article whose content is already live is skipped, and a changed one is replaced only at the
+ * URLs as redirects. Idempotent and resumable: the site records which article each post became
+ * (its source id, newsroom/api-imports.ts), so a rerun from any machine finds it even after a
+ * rename; a post it has not recorded gets the slug that follows from its WordPress name and id. An
+ * article whose content is already live is skipped, and a changed one is replaced only at the
  * version listed when the run began, so a rerun updates what changed and creates nothing twice.
  */
 import { createReadStream } from "node:fs";
@@ -110,7 +112,14 @@ export async function importWordPress(options: ImportOptions): Promise<ImportRep
       [...authors.values()].map((a) => ({ name: a.displayName })),
       options.log,
     );
-  const sink = await postSink({ api, uploads: options.uploads, uploadsMarker: WP_UPLOADS, report, log: options.log });
+  const sink = await postSink({
+    api,
+    source: `wordpress ${oldSite}`,
+    uploads: options.uploads,
+    uploadsMarker: WP_UPLOADS,
+    report,
+    log: options.log,
+  });
   const taken = new Map<string, string>();
 
   // Pass 2: the posts.
@@ -143,6 +152,8 @@ const WP_UPLOADS = "/wp-content/uploads/";
  */
 export async function postSink(options: {
   api: SiteApi | undefined;
+  /** The export the posts come from, as the site records it: `wordpress https://old.example`, `ghost`. */
+  source: string;
   uploads: string | undefined;
   /** The part of an image URL after which its path under `uploads` starts. */
   uploadsMarker: string;
@@ -151,9 +162,25 @@ export async function postSink(options: {
 }) {
   const { api, report } = options;
   const live = new Map((api ? await api.listArticles() : []).map((a) => [a.slug, a.version]));
+  // The articles earlier runs made of these posts, under their slugs today (a rename since included).
+  const known = new Map((api ? await api.listImports(options.source) : []).map((p) => [p.id, p.slug]));
   const uploaded = new Map<string, Promise<string | undefined>>();
   let redirects: Array<{ from: string; to: string }> = [];
+  let sources: Array<{ id: string; slug: string }> = [];
+  const flushSources = async () => {
+    const batch = sources;
+    sources = [];
+    if (!api || batch.length === 0) return;
+    try {
+      await api.putImports(options.source, batch);
+    } catch (error) {
+      if (!(error instanceof ApiFailure)) throw error;
+      // Not fatal: a rerun finds these articles by their slugs, and records them then.
+      options.log(`! recording which article ${batch.length} posts became failed: ${error.message}`);
+    }
+  };
   const flushRedirects = async () => {
+    await flushSources();
     const batch = redirects;
     redirects = [];
     if (!api || batch.length === 0) return;
@@ -172,9 +199,12 @@ export async function postSink(options: {
     async post(post: MappedPost): Promise<void> {
       for (const name of post.dropped) report.shortcodesDropped[name] = (report.shortcodesDropped[name] ?? 0) + 1;
       await withImages(post, options.uploads, options.uploadsMarker, api, uploaded, report);
+      const recorded = known.get(post.sourceId);
+      if (recorded) post.slug = recorded;
       if (!(await sendPost(post, api, live, report, options.log))) return;
+      if (recorded !== post.slug) sources.push({ id: post.sourceId, slug: post.slug });
       for (const from of post.oldPaths) redirects.push({ from, to: articlePath(post.slug) });
-      if (redirects.length >= REDIRECT_BATCH) await flushRedirects();
+      if (redirects.length >= REDIRECT_BATCH || sources.length >= REDIRECT_BATCH) await flushRedirects();
     },
     finish: flushRedirects,
   };

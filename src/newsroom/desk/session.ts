@@ -3,8 +3,8 @@
  * The desk's session cookie: who signed in, which of their tokens they used, and until when,
  * signed with DESK_SECRET. A session is kept only in its cookie; it ends when it expires, when the
  * editor signs out (its id is then recorded, desk/sign-outs.ts), when the token it names leaves
- * EDITOR_TOKENS (a bootstrap session) or its person is deactivated (a person's session), or when
- * DESK_SECRET changes.
+ * EDITOR_TOKENS (a bootstrap session), when its person is deactivated (a person's session), when the
+ * person's token it was started with is revoked or expires, or when DESK_SECRET changes.
  */
 import { base64url, fromBase64url, sign, verify } from "./hmac";
 
@@ -26,6 +26,11 @@ export interface Session {
   expires: number;
   /** A person's id (data/people.ts), for a person's session; absent for a bootstrap token's. */
   person?: string;
+  /**
+   * The id of the person's own token the session was started with (data/people.ts): the session
+   * holds only while that token does. Absent for a session started from an invitation or Access.
+   */
+  token?: string;
 }
 
 /** A new session's id: 128 random bits. */
@@ -38,7 +43,13 @@ export const newSessionId = (): string => base64url(crypto.getRandomValues(new U
 export async function sealSession(session: Session, secret: string): Promise<string> {
   const payload = base64url(
     new TextEncoder().encode(
-      JSON.stringify([session.id, session.editor, session.key, session.expires, ...(session.person ? [session.person] : [])]),
+      JSON.stringify([
+        session.id,
+        session.editor,
+        session.key,
+        session.expires,
+        ...(session.person ? [session.person, ...(session.token ? [session.token] : [])] : []),
+      ]),
     ),
   );
   return `${payload}.${await sign(secret, PURPOSE, payload)}`;
@@ -53,13 +64,15 @@ export async function openSession(value: string | undefined, secret: string, now
   const bytes = fromBase64url(payload);
   if (!bytes) return null;
   try {
-    const [id, editor, key, expires, person] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
+    const [id, editor, key, expires, person, token] = JSON.parse(new TextDecoder().decode(bytes)) as unknown[];
     if (typeof id !== "string" || typeof editor !== "string" || typeof key !== "string" || typeof expires !== "number") {
       return null;
     }
     if (person !== undefined && typeof person !== "string") return null;
+    if (token !== undefined && (person === undefined || typeof token !== "string")) return null;
     if (expires <= now) return null;
-    return person === undefined ? { id, editor, key, expires } : { id, editor, key, expires, person };
+    if (person === undefined) return { id, editor, key, expires };
+    return token === undefined ? { id, editor, key, expires, person } : { id, editor, key, expires, person, token };
   } catch {
     return null;
   }

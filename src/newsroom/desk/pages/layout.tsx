@@ -84,6 +84,9 @@ function DeskLayout(props: DeskPage & { children?: Child }, c: Context<AppEnv>) 
                   <a href="/desk/sections">Sections</a>
                 </li>
                 <li>
+                  <a href="/desk/redirects">Redirects</a>
+                </li>
+                <li>
                   <a href="/desk/newsletters">Newsletters</a>
                 </li>
                 <li>
