@@ -593,9 +593,21 @@ const slugsAfter = statement<{ after: string; limit: number }>(
   "SELECT slug, revision FROM articles WHERE slug > :after ORDER BY slug LIMIT :limit",
 );
 
-/** A page of articles' slugs and revisions, in slug order after `after`: a fan-out's page. */
-export function articleSlugsAfter(db: D1Database, after: string, limit: number) {
-  return all(slugsAfter(db, { after, limit }), row({ slug: col.text, revision: col.integer }));
+const slugsInEditionAfter = statement<{ after: string; limit: number; edition: string }>(
+  `SELECT slug, revision FROM articles WHERE slug > :after
+     AND (CASE WHEN :edition = '' THEN language IS NULL ELSE LOWER(language) = :edition END)
+   ORDER BY slug LIMIT :limit`,
+);
+
+/**
+ * A page of articles' slugs and revisions, in slug order after `after`: a fan-out's page; of one
+ * edition's articles when `edition` is given ("" for the default edition, else its lower-case tag).
+ */
+export function articleSlugsAfter(db: D1Database, after: string, limit: number, edition?: string) {
+  const rows = row({ slug: col.text, revision: col.integer });
+  return edition === undefined
+    ? all(slugsAfter(db, { after, limit }), rows)
+    : all(slugsInEditionAfter(db, { after, limit, edition }), rows);
 }
 
 const wentLive = statement<{ since: number; now: number }>(

@@ -140,6 +140,13 @@ export async function saveArticle(
       changed: changedFields(row, input),
     };
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
+    // The group's other pages and their sitemap entries link this one (hreflang, the language
+    // switcher): each page is written again, and each month's sitemap rebuilt.
+    for (const member of filing.members ?? []) {
+      work.articles.push(member.slug);
+      const month = formatTarget(sitemapMonthTarget(sitemapMonth(member.publishedAt)));
+      if (!work.listings.includes(month)) work.listings.push(month);
+    }
     let won: boolean;
     try {
       won = await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null);

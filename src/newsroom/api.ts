@@ -250,7 +250,7 @@ export const apiRoutes = new Hono<AppEnv>()
     const { slug } = c.req.valid("param");
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
-    const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
+    const saved = await saveSection(c.env.DB, c.var.site, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(saved.section);
   })

@@ -18,6 +18,7 @@ import {
 } from "../data/pipeline";
 import type { NavSection } from "../render/layout";
 import { formatTarget } from "../targets/build-target";
+import { DEFAULT_EDITION, type Edition } from "../targets/document-name";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
@@ -69,12 +70,19 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
       if ((message.id ?? -1) > (group.message.id ?? -1)) group.message = { ...group.message, id: message.id };
     }
   }
-  let nav: Promise<NavSection[]> | undefined;
-  const navigation = (): Promise<NavSection[]> =>
-    (nav ??= loadNav(m.db, m.clock.now()).catch((error: unknown) => {
-      nav = undefined;
-      throw error;
-    }));
+  // Each edition's navigation, read once for the batch's pages in that edition.
+  const navs = new Map<Edition, Promise<NavSection[]>>();
+  const navigation = (edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> => {
+    let nav = navs.get(edition);
+    if (!nav) {
+      nav = loadNav(m.db, m.clock.now(), edition).catch((error: unknown) => {
+        navs.delete(edition);
+        throw error;
+      });
+      navs.set(edition, nav);
+    }
+    return nav;
+  };
   const pings: Group[] = [];
   const redirects: Group[] = [];
   const rebuildDone = new Map<number, number>();

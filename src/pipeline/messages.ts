@@ -9,13 +9,16 @@
 
 import { isSlug } from "../core/slug";
 import { type BuildTarget, formatTarget, parseTarget } from "../targets/build-target";
-import { DEFAULT_EDITION, type StoredName } from "../targets/document-name";
+import { DEFAULT_EDITION, type Edition, isEditionSegment, type StoredName } from "../targets/document-name";
 import { MAX_FROM_LENGTH } from "../targets/redirects";
 
 /** The kinds of work a message carries. `purge` is only read from outbox rows written before the queue. */
 export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge" | "redirect";
 
-/** What a fan-out covers: every article's page, or every build target. */
+/**
+ * What a fan-out covers: every article's page, or every build target; of every edition, or of one
+ * (`edition`: "" for the default's), written `articles@es` (`articles@` for the default edition's).
+ */
 export type FanoutScope = "articles" | "listings";
 
 /** An article's page, the document an `article` message brings up to D1's state (with its index keys). */
@@ -29,7 +32,7 @@ export type PipelineWork =
   | { kind: "article"; page: PageName }
   | { kind: "listing"; target: BuildTarget }
   | { kind: "websub"; feed: string }
-  | { kind: "fanout"; scope: FanoutScope }
+  | { kind: "fanout"; scope: FanoutScope; edition?: Edition }
   | { kind: "purge"; tags: string[] }
   | { kind: "redirect"; redirect: RedirectName };
 
@@ -73,7 +76,7 @@ export function workTarget(work: PipelineWork): string {
     case "websub":
       return work.feed;
     case "fanout":
-      return work.scope;
+      return work.edition === undefined ? work.scope : `${work.scope}@${work.edition}`;
     case "purge":
       return work.tags.join(",");
     case "redirect":
@@ -93,8 +96,12 @@ export function decodeWork(kind: unknown, target: unknown): PipelineWork | null 
     }
     case "websub":
       return URL.canParse(target) ? { kind, feed: target } : null;
-    case "fanout":
-      return target === "articles" || target === "listings" ? { kind, scope: target } : null;
+    case "fanout": {
+      const [, scope, edition] = /^(articles|listings)(?:@(.*))?$/.exec(target) ?? [];
+      if (scope !== "articles" && scope !== "listings") return null;
+      if (edition === undefined) return { kind, scope };
+      return edition === DEFAULT_EDITION || isEditionSegment(edition) ? { kind, scope, edition } : null;
+    }
     case "purge":
       return { kind, tags: target.split(",").filter(Boolean) };
     case "redirect":
