@@ -259,6 +259,15 @@ export async function filingFor(
   return { language, group, ...(joinFirst ? { joinFirst } : {}), ...(members.length ? { members } : {}) };
 }
 
+/** The other articles of the translation group of the article at `slug` (none when it has no group). */
+export async function groupMembersOf(db: D1Database, slug: string): Promise<NonNullable<Filing["members"]>> {
+  const self = await articleEditionOf(db, slug);
+  if (!self?.translation_group) return [];
+  return (await translationGroup(db, self.translation_group))
+    .filter((member) => member.slug !== slug)
+    .map((member) => ({ slug: member.slug, publishedAt: member.published_at }));
+}
+
 /** One version of an article, as its page's hreflang links and language switcher show it (render/article.tsx). */
 export interface VersionView {
   lang: string;
