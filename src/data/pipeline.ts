@@ -19,7 +19,16 @@ import { statement } from "./sql";
 export interface OutboxWork {
   articles: string[];
   listings: string[];
+  /**
+   * Articles whose page only is written again, not their index keys or search entry: the other
+   * versions of a translation group, whose hreflang links and language switcher name the one that
+   * changed. Their outbox rows are of kind `article`, targets `<slug>@links` (pipeline/messages.ts).
+   */
+  links?: string[];
 }
+
+/** The suffix of a links-only article target (OutboxWork's `links`), which pipeline/messages.ts decodes. */
+export const LINKS_ONLY = "@links";
 
 /** What an outbox row asks for; pipeline/messages.ts carries the same kinds on the queues. */
 export const OUTBOX_KINDS = ["article", "listing", "fanout", "purge", "websub", "redirect"] as const;
@@ -38,7 +47,7 @@ const outboxRow = statement<{ kind: string; target: string; now: number }>(
 /** The outbox rows (and listing generations) of a change, each run only if its head won. */
 export function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
   return [
-    ...[...new Set(work.articles)].map((slug) =>
+    ...[...new Set([...work.articles, ...(work.links ?? []).map((slug) => `${slug}${LINKS_ONLY}`)])].map((slug) =>
       guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', :slug, :now, :now WHERE {guard}", {
         slug,
         now,

@@ -176,7 +176,7 @@ export async function saveArticle(
  */
 function withGroup(work: OutboxWork, members: Array<{ slug: string; publishedAt: number }>): OutboxWork {
   for (const member of members) {
-    if (!work.articles.includes(member.slug)) work.articles.push(member.slug);
+    if (!work.articles.includes(member.slug)) work.links = [...(work.links ?? []), member.slug];
     const month = formatTarget(sitemapMonthTarget(sitemapMonth(member.publishedAt)));
     if (!work.listings.includes(month)) work.listings.push(month);
   }

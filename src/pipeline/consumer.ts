@@ -94,11 +94,17 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
   const done: Array<{ group: Group; label: string; skipped: boolean }> = [];
   // Every page the batch writes, from one read of D1 and one look after (materialise.ts).
   const pages = [...groups.values()].flatMap(({ message }) =>
-    message.kind === "article" && !isOlder(current, message) ? [message.page.slug] : [],
+    message.kind === "article" && !message.linksOnly && !isOlder(current, message) ? [message.page.slug] : [],
   );
-  const pageFailures = await applyArticles(m, pages, navigation).catch(
-    (error: unknown) => new Map(pages.map((slug) => [slug, error])),
+  // A translation group's other versions: their pages only, unless the batch writes them in full anyway.
+  const linksOnly = [...groups.values()].flatMap(({ message }) =>
+    message.kind === "article" && message.linksOnly && !pages.includes(message.page.slug) ? [message.page.slug] : [],
   );
+  const failed = (slugs: string[]) => (error: unknown) => new Map(slugs.map((slug): [string, unknown] => [slug, error]));
+  const pageFailures = new Map([
+    ...(await applyArticles(m, pages, navigation).catch(failed(pages))),
+    ...(await applyArticles(m, linksOnly, navigation, { pageOnly: true }).catch(failed(linksOnly))),
+  ]);
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
     const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;

@@ -150,13 +150,17 @@ async function settle(m: Materialiser, slug: string, row: ArticleRow | null, met
  * Writes many articles' pages as applyArticle writes one, from one read of D1 for all of them and
  * one look afterwards: two round trips, not two an article. A slug with no article (a redirect, a
  * deleted one), or whose row moved on while it was written, goes through applyArticle. Resolves the
- * failure of each slug that failed; the others are done.
+ * failure of each slug that failed; the others are done. `pageOnly` writes the pages alone, not
+ * their index keys or search entries: a translation group's other versions, whose hreflang links
+ * changed but not their own revision.
  */
 export async function applyArticles(
   m: Materialiser,
   slugs: string[],
   navigation: (edition?: Edition) => Promise<NavSection[]>,
+  options: { pageOnly?: boolean } = {},
 ): Promise<Map<string, unknown>> {
+  if (slugs.length === 0) return new Map();
   const failures = new Map<string, unknown>();
   const one = async (slug: string) => {
     try {
@@ -175,8 +179,8 @@ export async function applyArticles(
     }
     try {
       const meta = await writePage(m, slug, row, navigation);
-      await writeIndexKeys(m, row);
-      const searched = m.search ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
+      if (!options.pageOnly) await writeIndexKeys(m, row);
+      const searched = m.search && !options.pageOnly ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
       written.push({ row, meta, searched });
     } catch (error) {
       failures.set(slug, error);

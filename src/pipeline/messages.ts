@@ -8,6 +8,7 @@
  */
 
 import { isSlug } from "../core/slug";
+import { LINKS_ONLY } from "../data/pipeline";
 import { type BuildTarget, formatTarget, parseTarget } from "../targets/build-target";
 import { DEFAULT_EDITION, type Edition, isEditionSegment, type StoredName } from "../targets/document-name";
 import { MAX_FROM_LENGTH } from "../targets/redirects";
@@ -29,7 +30,7 @@ export type RedirectName = Extract<StoredName, { kind: "redirect" }>;
 
 /** One piece of work, typed: what a message is for. */
 export type PipelineWork =
-  | { kind: "article"; page: PageName }
+  | { kind: "article"; page: PageName; linksOnly?: true }
   | { kind: "listing"; target: BuildTarget }
   | { kind: "websub"; feed: string }
   | { kind: "fanout"; scope: FanoutScope; edition?: Edition }
@@ -70,7 +71,7 @@ export interface MessageBody extends Bookkeeping {
 export function workTarget(work: PipelineWork): string {
   switch (work.kind) {
     case "article":
-      return work.page.slug;
+      return `${work.page.slug}${work.linksOnly ? LINKS_ONLY : ""}`;
     case "listing":
       return formatTarget(work.target);
     case "websub":
@@ -88,8 +89,14 @@ export function workTarget(work: PipelineWork): string {
 export function decodeWork(kind: unknown, target: unknown): PipelineWork | null {
   if (typeof target !== "string") return null;
   switch (kind) {
-    case "article":
-      return isSlug(target) ? { kind, page: { kind: "page", edition: DEFAULT_EDITION, slug: target } } : null;
+    case "article": {
+      // `<slug>@links`: the page only (a translation group's other version), not its index keys.
+      const linksOnly = target.endsWith(LINKS_ONLY);
+      const slug = linksOnly ? target.slice(0, -LINKS_ONLY.length) : target;
+      if (!isSlug(slug)) return null;
+      const page: PageName = { kind: "page", edition: DEFAULT_EDITION, slug };
+      return linksOnly ? { kind, page, linksOnly } : { kind, page };
+    }
     case "listing": {
       const parsed = parseTarget(target);
       return parsed ? { kind, target: parsed } : null;
