@@ -11,8 +11,10 @@
  * BENCH_CONNECTIONS (default 8), BENCH_ARTICLES (default 10000) in the large dataset, BENCH_SAVES
  * (default 1000) in the burst of saves; BENCH_ONLY=first-response runs only the fresh-isolate timing
  * (fresh isolates in one workerd, then a fresh workerd per repetition); BENCH_ONLY=reader runs the
- * reader's cases (misses, hits, fresh isolates and processes) and skips the pipeline's.
+ * reader's cases (misses, hits, fresh isolates and processes) and skips the pipeline's;
+ * BENCH_ONLY=editions runs only the editions' targets (tests/bench/editions.workers.ts, in workerd).
  */
+import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -225,7 +227,35 @@ async function timePages(runtime: Runtime, count: number, startedAt: number, lim
   return null;
 }
 
+/**
+ * The editions' targets (issue 23), measured in workerd with the integration tests' harness and KV's
+ * writes counted (tests/bench/editions.workers.ts): run by vitest, whose output is printed here.
+ */
+function runEditionsBench(): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["vitest", "run", "--project", "workers", "--maxWorkers=1", "tests/bench/editions.workers.ts"], {
+      env: { ...process.env, BENCH_ONLY: "editions" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // Only the benchmark's own lines, and vitest's verdict.
+    let rest = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) if (/\[editions\]|^ {2}\S|Tests? /.test(line)) console.log(line);
+    });
+    child.on("close", (code) => {
+      if (code !== 0) console.log(`the editions benchmark exited with ${code}`);
+      resolve();
+    });
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "editions") {
+    await runEditionsBench();
+    return;
+  }
   const started = performance.now();
   const settings = loadSettingsFromEnv();
   const readerSettings = readWranglerToml(READER_CONFIG);
@@ -761,6 +791,8 @@ async function main(): Promise<void> {
     )}\n`,
   );
   log(`\nWrote ${resultsPath}`);
+  log("\nEditions (issue 23): five editions' KV writes per save, a section renamed in one edition");
+  await runEditionsBench();
 }
 
 main().catch((error: unknown) => {
