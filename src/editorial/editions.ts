@@ -22,7 +22,9 @@ import {
   translationGroup,
   upsertEdition,
 } from "../data/editions";
-import { articlePath, DEFAULT_EDITION, type Edition, editionOf } from "../targets/document-name";
+import { listingStatements } from "../data/pipeline";
+import { formatTarget, listingTarget } from "../targets/build-target";
+import { articlePath, DEFAULT_EDITION, type Edition, editionOf, homeOf } from "../targets/document-name";
 import type { Refusal } from "./refusal";
 
 /** An edition as the API and the desk show it. */
@@ -121,15 +123,21 @@ export async function saveEdition(
   // The default edition is stored under SITE_LANGUAGE's own form, whatever case the path used.
   const stored = editionOf(lang, site.language) === DEFAULT_EDITION ? site.language : lang;
   const existing = await editionRowOf(db, stored);
-  await upsertEdition(db, {
-    lang: stored,
-    name: input.value.name,
-    title: input.value.title,
-    description: input.value.description ?? "",
-    time_zone: input.value.timeZone ?? null,
-    now,
-    by,
-  }).run();
+  // Its home page is built again: its build notices new settings, and rebuilds that edition's pages
+  // (a new edition's: none yet), and no other's (pipeline/listing-builders.ts).
+  const home = formatTarget(listingTarget(homeOf(editionOf(lang, site.language))));
+  await db.batch([
+    upsertEdition(db, {
+      lang: stored,
+      name: input.value.name,
+      title: input.value.title,
+      description: input.value.description ?? "",
+      time_zone: input.value.timeZone ?? null,
+      now,
+      by,
+    }),
+    ...listingStatements(db, [home], now),
+  ]);
   const settings: EditionSettings = {
     lang: stored,
     name: input.value.name,

@@ -11,7 +11,7 @@ import { strongEtag } from "../cache/conditional";
 import { absoluteUrl, type Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ListEntry, listEntrySchema } from "../core/schema";
-import { editionRows } from "../data/editions";
+import { editionBySegment, editionRows } from "../data/editions";
 import {
   feedFragments,
   readArchive,
@@ -106,6 +106,8 @@ interface ListingSnapshot extends Snapshot {
   nav: NavSection[];
   /** The home page's only: whether the navigation differs from the one every page was built with. */
   navChanged: boolean;
+  /** The home page's only: the navigation (and another edition's settings) as `navigation_built` records them. */
+  navValue: string;
   /** The newest archive document, which the subscription feed points back to. */
   newestArchive: ArchivePart | null;
 }
@@ -136,6 +138,16 @@ const faceOf = (site: Site): EditionFace => ({
   ...(site.text ? { text: site.text } : {}),
 });
 
+/**
+ * Another edition's settings as its pages show them, for `navigation_built`: "" for the default
+ * edition (its settings come from the vars too, which the pipeline sees as the site).
+ */
+async function editionSettingsKey(db: D1Database, edition: Edition): Promise<string> {
+  if (edition === DEFAULT_EDITION) return "";
+  const row = await editionBySegment(db, edition);
+  return row ? `|${JSON.stringify([row.name, row.title, row.description, row.time_zone])}` : "";
+}
+
 /** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
 const articleListing: ListingBuilder<ListingSnapshot> = {
   afterWrite: afterListingWrite,
@@ -144,10 +156,15 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const read = await readListing(db, name, listing, now, Math.max(PAGE_SIZE, FEED_SIZE), NO_SUBJECT.name);
     const newestMonth = read.newestMonth;
     const navRows = read.nav;
+    // What every page of the edition is built with: its navigation, and another edition's settings
+    // (a new edition, or a new title or time zone, rebuilds that edition's pages).
+    const navValue =
+      listing.kind === "home" ? JSON.stringify(navRows) + (await editionSettingsKey(db, listing.edition)) : undefined;
     return {
       listing,
       // Each edition's home page keeps its navigation (its sections, under its names).
-      navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
+      navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== (navValue ?? ""),
+      navValue: navValue ?? "",
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: read.generation,
       subject: read.subject,
@@ -244,7 +261,7 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
     return;
   }
   if (listing.kind !== "home" || !snapshot.navChanged) return;
-  await setMeta(db, navBuilt(listing), JSON.stringify(snapshot.nav));
+  await setMeta(db, navBuilt(listing), snapshot.navValue);
   // A rebuild of everything that began with this navigation rebuilds every page with it already
   // (data/nav.ts records it in the rebuild's batch): a second one would build every page twice.
   if (!listing.edition && sameNav(await getMeta(db, NAV_REBUILT), snapshot.nav)) return;

@@ -297,4 +297,41 @@ describe("section names per edition", () => {
     }
     expect(work.some((m) => m.kind === "fanout")).toBe(false);
   }, 60_000);
+
+  it("a new edition, or new settings for one, rebuild that edition's pages only", async () => {
+    await edition("es", "Español", "El Broadsheet");
+    await publish("story", { title: "The story", category: "World" });
+    await publishIn("historia", "es", { title: "La historia" });
+    // A new edition: its (empty) home page, and nothing of another edition.
+    const created = await requestOnly("/api/editions/fr", {
+      method: "PUT",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Français", title: "Le Broadsheet" }),
+    });
+    expect(created.status).toBe(201);
+    const work = await deliverAll();
+    expect(work.filter((m) => m.kind === "article")).toEqual([]);
+    for (const m of work.filter((m) => m.kind === "listing" || m.kind === "fanout")) {
+      expect(m.target.startsWith("fr/") || m.target.endsWith("@fr"), m.target).toBe(true);
+    }
+    expect((await request("/fr/")).status).toBe(200);
+
+    // The Spanish edition's new title reaches its pages, and only its pages are written.
+    const retitled = await requestOnly("/api/editions/es", {
+      method: "PUT",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Español", title: "Broadsheet en español" }),
+    });
+    expect(retitled.status).toBe(200);
+    const rebuilt = await deliverAll();
+    expect(rebuilt.filter((m) => m.kind === "article").map((m) => m.target)).toEqual(["historia"]);
+    expect(
+      rebuilt
+        .filter((m) => m.kind === "fanout")
+        .map((m) => m.target)
+        .sort(),
+    ).toEqual(["articles@es", "listings@es"]);
+    expect(await (await request("/es/articles/historia")).text()).toContain("<title>La historia · Broadsheet en español</title>");
+    expect(await (await request("/articles/story")).text()).toContain("<title>The story · Broadsheet</title>");
+  }, 60_000);
 });
