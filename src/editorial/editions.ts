@@ -240,30 +240,23 @@ export async function filingFor(
     group = original.translation_group ?? original.id;
     if (original.translation_group === null) joinFirst = original.id;
   }
-  if (group !== null) {
-    const members = await translationGroup(db, group);
-    // The group's first article, before it has joined its own group, is a member too.
-    const first = joinFirst ? await articleEditionOf(db, input.translationOf ?? "") : null;
-    const clash = [...members, ...(first ? [first] : [])].find(
-      (member) => member.slug !== slug && (member.language ?? null) === language,
-    );
-    if (clash) {
-      const name = language ?? site.language;
-      return refuse(
-        409,
-        `The translation group already has a version in ${name}`,
-        input.translationOf ? "translationOf" : "language",
-        `already holds "${clash.slug}" in ${name}: a group has one article per edition`,
-      );
-    }
-  }
+  // The group's articles; its first, before it has joined its own group, is a member too.
   const first = joinFirst ? await articleEditionOf(db, input.translationOf ?? "") : null;
-  const members =
-    group === null
-      ? []
-      : [...(await translationGroup(db, group)), ...(first ? [first] : [])]
-          .filter((member, i, all) => member.slug !== slug && all.findIndex((other) => other.slug === member.slug) === i)
-          .map((member) => ({ slug: member.slug, publishedAt: member.published_at }));
+  const versions = group === null ? [] : [...(await translationGroup(db, group)), ...(first ? [first] : [])];
+  const clash = versions.find((member) => member.slug !== slug && (member.language ?? null) === language);
+  if (clash) {
+    const name = language ?? site.language;
+    return refuse(
+      409,
+      `The translation group already has a version in ${name}`,
+      input.translationOf ? "translationOf" : "language",
+      `already holds "${clash.slug}" in ${name}: a group has one article per edition`,
+    );
+  }
+  // The others, whose pages link this one: a save rewrites them too (editorial/publishing.ts).
+  const members = versions
+    .filter((member, i, all) => member.slug !== slug && all.findIndex((other) => other.slug === member.slug) === i)
+    .map((member) => ({ slug: member.slug, publishedAt: member.published_at }));
   return { language, group, ...(joinFirst ? { joinFirst } : {}), ...(members.length ? { members } : {}) };
 }
 
