@@ -47,6 +47,8 @@ export const articleRowSchema = row({
   page_slug: col.nullableText,
   /** Its edition's tag; null (or absent, from a statement that does not read it) for the default edition. */
   language: v.optional(col.nullableText),
+  /** Its translation group (data/editions.ts); null (or absent) when it has none. */
+  translation_group: v.optional(col.nullableText),
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -140,7 +142,7 @@ export async function commitGuarded(
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
   input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug,
-  language`;
+  language, translation_group`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);

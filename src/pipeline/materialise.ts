@@ -243,7 +243,7 @@ async function writePage(
     // An edition removed under its article (the API refuses it; a hand edit could not) renders as the default.
     const site = (await siteForEdition(m.db, m.site, edition)) ?? withInterfaceText(m.site);
     // Its translations' versions, for its hreflang links and language switcher: prebuilt, so the reader reads one document.
-    const versions = await versionsOf(m.db, m.site, slug, m.clock.now());
+    const versions = row.translation_group ? await versionsOf(m.db, m.site, slug, m.clock.now()) : [];
     const html = await renderArticle(site, article, await navigation(edition), live, versions);
     const meta: PageMeta = {
       state: "live",
