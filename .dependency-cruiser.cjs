@@ -107,6 +107,14 @@ module.exports = {
       to: { path: ["^src/(editorial|pipeline|newsroom)/", DATA], pathNot: SEARCH_DATA, reachable: true },
     },
     {
+      name: "reader-carries-one-language",
+      comment:
+        "The reader's bundle carries the interface text in English only (core/interface-text-en.ts): the other languages are rendered at publish time, and its on-request pages read their edition's text from KV (docs/editions.md).",
+      severity: "error",
+      from: { path: "^src/reader/" },
+      to: { path: "^src/core/interface-text\\.ts$", reachable: true },
+    },
+    {
       name: "reader-carries-no-newsroom-packages",
       comment: `The reader Worker's bundle must not carry the newsroom's packages (${NEWSROOM_PACKAGES.join(", ")}), directly or through another module.`,
       severity: "error",

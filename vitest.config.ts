@@ -53,7 +53,12 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["tests/{unit,integration,content}/**/*.test.{ts,tsx}"],
+          // The editions benchmark (tests/bench/editions.workers.ts) uses this harness, and runs only
+          // when `npm run bench` asks for it.
+          include: [
+            "tests/{unit,integration,content}/**/*.test.{ts,tsx}",
+            ...(process.env.BENCH_ONLY === "editions" ? ["tests/bench/editions.workers.ts"] : []),
+          ],
           setupFiles: ["tests/setup.ts"],
         },
       },

@@ -207,10 +207,19 @@ export const authorProfileSchema = v.strictObject(
 
 export type AuthorProfile = v.InferOutput<typeof authorProfileSchema>;
 
-/** A section's display name and place in the navigation, for `PUT /api/sections/:slug`. */
+/**
+ * A section's display name, its names in other editions (by language tag: `{"es": "Mundo"}`) and
+ * its place in the navigation, for `PUT /api/sections/:slug`.
+ */
 export const sectionUpdateSchema = v.strictObject(
   {
     name: v.optional(text(LIMITS.categoryLength)),
+    names: v.optional(
+      v.pipe(
+        v.record(v.string(), text(LIMITS.categoryLength), "must be an object of names by language tag"),
+        v.check((names) => Object.keys(names).length <= 50, "must name at most 50 editions"),
+      ),
+    ),
     position: v.optional(
       v.pipe(
         v.number("must be a whole number"),

@@ -47,6 +47,8 @@ export const articleRowSchema = row({
   page_slug: col.nullableText,
   /** Its edition's tag; null (or absent, from a statement that does not read it) for the default edition. */
   language: v.optional(col.nullableText),
+  /** Its translation group (data/editions.ts); null (or absent) when it has none. */
+  translation_group: v.optional(col.nullableText),
 });
 export type ArticleRow = v.InferOutput<typeof articleRowSchema>;
 
@@ -140,7 +142,7 @@ export async function commitGuarded(
 
 const ARTICLE_COLUMNS = `id, slug, feed_id, version, revision, title, section_slug, published_at, modified_at, draft,
   input, record, entry, rss_item, atom_item, json_item, index_keys, created_at, created_by, changed_at, changed_by, deleted_at, page_slug,
-  language`;
+  language, translation_group`;
 
 const bySlug = statement<{ slug: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE slug = :slug`);
 const byId = statement<{ id: string }>(`SELECT ${ARTICLE_COLUMNS} FROM articles WHERE id = :id`);
@@ -593,9 +595,21 @@ const slugsAfter = statement<{ after: string; limit: number }>(
   "SELECT slug, revision FROM articles WHERE slug > :after ORDER BY slug LIMIT :limit",
 );
 
-/** A page of articles' slugs and revisions, in slug order after `after`: a fan-out's page. */
-export function articleSlugsAfter(db: D1Database, after: string, limit: number) {
-  return all(slugsAfter(db, { after, limit }), row({ slug: col.text, revision: col.integer }));
+const slugsInEditionAfter = statement<{ after: string; limit: number; edition: string }>(
+  `SELECT slug, revision FROM articles WHERE slug > :after
+     AND (CASE WHEN :edition = '' THEN language IS NULL ELSE LOWER(language) = :edition END)
+   ORDER BY slug LIMIT :limit`,
+);
+
+/**
+ * A page of articles' slugs and revisions, in slug order after `after`: a fan-out's page; of one
+ * edition's articles when `edition` is given ("" for the default edition, else its lower-case tag).
+ */
+export function articleSlugsAfter(db: D1Database, after: string, limit: number, edition?: string) {
+  const rows = row({ slug: col.text, revision: col.integer });
+  return edition === undefined
+    ? all(slugsAfter(db, { after, limit }), rows)
+    : all(slugsInEditionAfter(db, { after, limit, edition }), rows);
 }
 
 const wentLive = statement<{ since: number; now: number }>(

@@ -4,6 +4,7 @@
  * an edition holds. Rows are checked where they leave D1.
  */
 import * as v from "valibot";
+import { publicSql } from "../core/visibility";
 import type { ArticleWrite, Guard } from "./articles";
 import { statement } from "./sql";
 
@@ -132,4 +133,42 @@ const selectBySegment = statement<{ segment: string }>(
 export async function editionBySegment(db: D1Database, segment: string): Promise<EditionRow | null> {
   const row = await selectBySegment(db, { segment }).first();
   return row === null ? null : v.parse(editionRow, row);
+}
+
+const groupVersion = v.object({ slug: v.string(), language: v.nullable(v.string()), original: v.number() });
+/** One public version of an article in its translation group (pipeline/materialise.ts's hreflang links). */
+export type GroupVersionRow = v.InferOutput<typeof groupVersion>;
+
+const selectGroupVersions = statement<{ slug: string; now: number }>(
+  `SELECT m.slug, m.language, (m.id = m.translation_group) AS original
+   FROM articles a JOIN articles m ON m.translation_group = a.translation_group
+   WHERE a.slug = :slug AND (m.slug = :slug OR (${publicSql("m", ":now")}))
+   ORDER BY COALESCE(m.language, ''), m.slug`,
+);
+
+/**
+ * The versions of the article at `slug` that readers can see at `now`, itself included (public or
+ * not: its own page is being written), by edition; [] when it has no translation group.
+ */
+export async function groupVersionsOf(db: D1Database, slug: string, now: number): Promise<GroupVersionRow[]> {
+  const { results } = await selectGroupVersions(db, { slug, now }).all();
+  return results.map((row) => v.parse(groupVersion, row));
+}
+
+/** Sets a section's name in one edition (`lang`, the edition's canonical tag). */
+export const upsertSectionName = statement<{ slug: string; lang: string; name: string }>(
+  `INSERT INTO section_names (section_slug, lang, name) VALUES (:slug, :lang, :name)
+   ON CONFLICT (section_slug, lang) DO UPDATE SET name = excluded.name`,
+);
+
+const selectSectionNames = statement<{ slug: string }>(
+  "SELECT lang, name FROM section_names WHERE section_slug = :slug ORDER BY lang",
+);
+
+/** A section's names in other editions, by tag. */
+export async function sectionNamesOf(db: D1Database, slug: string): Promise<Record<string, string>> {
+  const { results } = await selectSectionNames(db, { slug }).all();
+  return Object.fromEntries(
+    results.map((row) => v.parse(v.object({ lang: v.string(), name: v.string() }), row)).map((r) => [r.lang, r.name]),
+  );
 }

@@ -10,7 +10,7 @@
 
 import type * as v from "valibot";
 import { publicSql, statusSql } from "../core/visibility";
-import { NAV_SQL } from "./nav";
+import { navSql } from "./nav";
 import { generationOf, generationStatement, signaturesOf, signaturesStatement } from "./pipeline";
 import { all, COUNT, col, firstOf, row, rowsOf } from "./rows";
 import { sql, statement } from "./sql";
@@ -51,7 +51,9 @@ const MEMBERSHIP: Record<Membership["kind"], string> = {
 
 const SUBJECT_SQL: Record<Membership["kind"], string> = {
   home: "SELECT :subject AS name, '' AS bio, NULL AS url, NULL AS photo_url",
-  section: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM sections WHERE slug = :subject",
+  // A section's name in the listing's edition (section_names), else its own; :edition is "" for the default.
+  section: `SELECT COALESCE((SELECT n.name FROM section_names n WHERE n.section_slug = s.slug AND LOWER(n.lang) = :edition), s.name) AS name,
+    '' AS bio, NULL AS url, NULL AS photo_url FROM sections s WHERE s.slug = :subject`,
   tag: "SELECT name, '' AS bio, NULL AS url, NULL AS photo_url FROM tags WHERE slug = :subject",
   author: "SELECT name, bio, url, photo_url FROM authors WHERE slug = :subject",
 };
@@ -61,21 +63,27 @@ export type SubjectRow = v.InferOutput<typeof subjectRow>;
 
 /** A listing's subject (its section, tag or author; the home page's is named `homeName`), for a batch. */
 const subjectStatement = (db: D1Database, listing: Membership, homeName: string): D1PreparedStatement =>
-  sql(db, SUBJECT_SQL[listing.kind], { subject: listing.kind === "home" ? homeName : listing.slug });
+  sql(db, SUBJECT_SQL[listing.kind], {
+    subject: listing.kind === "home" ? homeName : listing.slug,
+    edition: listing.edition ?? "",
+  });
 
-/** The header's sections (data/nav.ts says which). */
-const nav = statement<{ now: number }>(NAV_SQL);
+/** The header's sections of the default edition, and of another edition (data/nav.ts says which). */
+const defaultNav = statement<{ now: number; edition: string }>(navSql(""));
+const editionNav = statement<{ now: number; edition: string }>(navSql("other"));
+const nav = (db: D1Database, params: { now: number; edition: string }): D1PreparedStatement =>
+  (params.edition ? editionNav : defaultNav)(db, params);
 const navRow = row({ slug: col.text, name: col.text });
 export type NavRow = v.InferOutput<typeof navRow>;
 
-/** A statement for a builder's batch: the navigation at `now`. */
-export const navStatement = (db: D1Database, now: number): D1PreparedStatement => nav(db, { now });
+/** A statement for a builder's batch: an edition's navigation at `now` ("" for the default edition's). */
+export const navStatement = (db: D1Database, now: number, edition = ""): D1PreparedStatement => nav(db, { now, edition });
 /** The navigation that statement read. */
 export const navOf = (result: D1Result | undefined): NavRow[] => rowsOf(result, navRow, "the navigation");
 
-/** The sections in the header's navigation at `now`. */
-export function loadNav(db: D1Database, now: number): Promise<NavRow[]> {
-  return all(nav(db, { now }), navRow);
+/** The sections in an edition's header navigation at `now`. */
+export function loadNav(db: D1Database, now: number, edition = ""): Promise<NavRow[]> {
+  return all(nav(db, { now, edition }), navRow);
 }
 
 const feedItemRow = row({
@@ -110,7 +118,7 @@ export async function readListing(
     ),
     sql(db, `SELECT COUNT(*) AS n FROM articles a WHERE ${PUBLIC_A} AND ${where}`, params),
     sql(db, `SELECT MIN(a.published_at) AS at FROM articles a WHERE ${SCHEDULED_A} AND ${where}`, params),
-    navStatement(db, now),
+    navStatement(db, now, listing.edition ?? ""),
     sql(
       db,
       `SELECT ${MONTH_SQL} AS month, COUNT(*) AS n FROM articles a
@@ -149,57 +157,83 @@ export async function readSitemapIndex(db: D1Database, name: string, now: number
   };
 }
 
-/** What a month's sitemap is built from: its public articles, and the newest month there is. */
+/**
+ * Public at `:now` with its page written, for an article aliased `m` (a translation-group member).
+ */
+const PUBLIC_M = `${publicSql("m", ":now")} AND m.page_slug = m.slug`;
+
+/**
+ * What a month's sitemap is built from: its public articles of every edition, each with its
+ * language and its translation group's public versions (JSON: `[{slug, language, original}]`, or
+ * null), and the newest month there is.
+ */
 export async function readSitemapMonth(db: D1Database, name: string, month: string, now: number) {
   const [generation, urls, newest] = await db.batch([
     generationStatement(db, name),
     sql(
       db,
-      `SELECT slug, modified_at AS lastModified, json_extract(record, '$.image.url') AS image FROM articles
-       WHERE ${PUBLIC} AND ${monthOf("published_at")} = :month
-       ORDER BY published_at DESC, id DESC`,
+      `SELECT a.slug, a.language, a.modified_at AS lastModified, json_extract(a.record, '$.image.url') AS image,
+         CASE WHEN a.translation_group IS NULL THEN NULL ELSE (
+           SELECT json_group_array(json_object('slug', m.slug, 'language', m.language, 'original', m.id = m.translation_group))
+           FROM articles m WHERE m.translation_group = a.translation_group AND ${PUBLIC_M}) END AS versions
+       FROM articles a
+       WHERE ${PUBLIC_A} AND ${monthOf("a.published_at")} = :month
+       ORDER BY a.published_at DESC, a.id DESC`,
       { now, month },
     ),
     sql(db, `SELECT ${monthOf("MAX(published_at)")} AS month FROM articles WHERE ${PUBLIC}`, { now }),
   ]);
   return {
     generation: generationOf(generation),
-    urls: rowsOf(urls, row({ slug: col.text, lastModified: col.integer, image: col.nullableText })),
+    urls: rowsOf(
+      urls,
+      row({
+        slug: col.text,
+        language: col.nullableText,
+        lastModified: col.integer,
+        image: col.nullableText,
+        versions: col.nullableText,
+      }),
+    ),
     newestMonth: firstOf(newest, row({ month: col.nullableText }))?.month ?? null,
   };
 }
 
 export type PagesKind = "sections" | "tags" | "authors";
 
+/** Each section's, tag's or author's page in each edition that has public articles in it (`language`: null for the default). */
 const PAGES_SQL: Record<PagesKind, string> = {
-  sections: `SELECT s.slug, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
-    WHERE ${PUBLIC_A} GROUP BY s.slug ORDER BY s.slug`,
-  tags: `SELECT t.tag_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
-    WHERE ${PUBLIC_A} GROUP BY t.tag_slug ORDER BY t.tag_slug`,
-  authors: `SELECT w.author_slug AS slug, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
-    WHERE ${PUBLIC_A} GROUP BY w.author_slug ORDER BY w.author_slug`,
+  sections: `SELECT s.slug, a.language, MAX(a.modified_at) AS lastModified FROM sections s JOIN articles a ON a.section_slug = s.slug
+    WHERE ${PUBLIC_A} GROUP BY s.slug, a.language ORDER BY s.slug, COALESCE(a.language, '')`,
+  tags: `SELECT t.tag_slug AS slug, a.language, MAX(a.modified_at) AS lastModified FROM article_tags t JOIN articles a ON a.id = t.article_id
+    WHERE ${PUBLIC_A} GROUP BY t.tag_slug, a.language ORDER BY t.tag_slug, COALESCE(a.language, '')`,
+  authors: `SELECT w.author_slug AS slug, a.language, MAX(a.modified_at) AS lastModified FROM article_authors w JOIN articles a ON a.id = w.article_id
+    WHERE ${PUBLIC_A} GROUP BY w.author_slug, a.language ORDER BY w.author_slug, COALESCE(a.language, '')`,
 };
 
 /** Every section, tag or author with public articles, and its newest change. */
 export async function readPagesSitemap(db: D1Database, name: string, kind: PagesKind, now: number) {
   const [generation, rows] = await db.batch([generationStatement(db, name), sql(db, PAGES_SQL[kind], { now })]);
-  return { generation: generationOf(generation), rows: rowsOf(rows, row({ slug: col.text, lastModified: col.integer })) };
+  return {
+    generation: generationOf(generation),
+    rows: rowsOf(rows, row({ slug: col.text, language: col.nullableText, lastModified: col.integer })),
+  };
 }
 
-/** The articles published after `since`, newest first: the news sitemap's. */
+/** The articles of every edition published after `since`, newest first, with their language: the news sitemap's. */
 export async function readNews(db: D1Database, name: string, now: number, since: number, limit: number) {
   const [generation, entries] = await db.batch([
     generationStatement(db, name),
     sql(
       db,
-      `SELECT slug, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > :since
+      `SELECT slug, language, title, published_at AS published FROM articles WHERE ${PUBLIC} AND published_at > :since
        ORDER BY published_at DESC LIMIT :limit`,
       { now, since, limit },
     ),
   ]);
   return {
     generation: generationOf(generation),
-    entries: rowsOf(entries, row({ slug: col.text, title: col.text, published: col.integer })),
+    entries: rowsOf(entries, row({ slug: col.text, language: col.nullableText, title: col.text, published: col.integer })),
   };
 }
 

@@ -15,12 +15,24 @@ export const MAX_NAV = 12;
 export const NAV_REBUILT = "navigation_rebuilt";
 
 /**
- * The header's sections at `:now`: those with a public article whose page is written, in their
- * editors' order. A section that only drafts use stays out of it, so no unpublished name shows.
+ * The header's sections of one edition at `:now`: those with a public article of that edition
+ * whose page is written, in their editors' order, each under its name in that edition
+ * (`section_names`, else the section's own). A section that only drafts use stays out of it, so no
+ * unpublished name shows. `edition` is "" for the default edition, else its lower-case tag, bound
+ * as `:edition`.
  */
-export const NAV_SQL = `SELECT s.slug, s.name FROM sections s
-   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${publicSql("a", ":now")} AND a.page_slug = a.slug)
-   ORDER BY s.position, s.name COLLATE NOCASE LIMIT ${MAX_NAV}`;
+export function navSql(edition: string): string {
+  const inEdition = edition ? "LOWER(a.language) = :edition" : "a.language IS NULL";
+  const name = edition
+    ? "COALESCE((SELECT n.name FROM section_names n WHERE n.section_slug = s.slug AND LOWER(n.lang) = :edition), s.name)"
+    : "s.name";
+  return `SELECT s.slug, ${name} AS name FROM sections s
+   WHERE EXISTS (SELECT 1 FROM articles a WHERE a.section_slug = s.slug AND ${publicSql("a", ":now")} AND a.page_slug = a.slug AND ${inEdition})
+   ORDER BY s.position, name COLLATE NOCASE LIMIT ${MAX_NAV}`;
+}
+
+/** The default edition's navigation (`navSql("")`). */
+export const NAV_SQL = navSql("");
 
 /**
  * Records the navigation at `now` as built, as JSON of `[{slug, name}]` in order (what

@@ -19,7 +19,16 @@ import { statement } from "./sql";
 export interface OutboxWork {
   articles: string[];
   listings: string[];
+  /**
+   * Articles whose page only is written again, not their index keys or search entry: the other
+   * versions of a translation group, whose hreflang links and language switcher name the one that
+   * changed. Their outbox rows are of kind `article`, targets `<slug>@links` (pipeline/messages.ts).
+   */
+  links?: string[];
 }
+
+/** The suffix of a links-only article target (OutboxWork's `links`), which pipeline/messages.ts decodes. */
+export const LINKS_ONLY = "@links";
 
 /** What an outbox row asks for; pipeline/messages.ts carries the same kinds on the queues. */
 export const OUTBOX_KINDS = ["article", "listing", "fanout", "purge", "websub", "redirect"] as const;
@@ -38,7 +47,7 @@ const outboxRow = statement<{ kind: string; target: string; now: number }>(
 /** The outbox rows (and listing generations) of a change, each run only if its head won. */
 export function outboxStatements(guard: Guard, work: OutboxWork, now: number): D1PreparedStatement[] {
   return [
-    ...[...new Set(work.articles)].map((slug) =>
+    ...[...new Set([...work.articles, ...(work.links ?? []).map((slug) => `${slug}${LINKS_ONLY}`)])].map((slug) =>
       guard("INSERT INTO outbox (kind, target, due_at, created_at) SELECT 'article', :slug, :now, :now WHERE {guard}", {
         slug,
         now,
@@ -400,9 +409,58 @@ const listingsAfter = statement<{ after: string; limit: number }>(
   "SELECT name, generation FROM listings WHERE name > :after ORDER BY name LIMIT :limit",
 );
 
-/** A page of listings' names and generations, in name order after `after`: a fan-out's page. */
-export function listingNamesAfter(db: D1Database, after: string, limit: number) {
-  return all(listingsAfter(db, { after, limit }), row({ name: col.text, generation: col.integer }));
+/**
+ * A build target's name is in an edition when it starts with the edition's `{tag}/`; the default
+ * edition's have no slash (targets/build-target.ts). `:edition` is "" or the lower-case tag.
+ */
+const IN_EDITION =
+  "(CASE WHEN :edition = '' THEN instr(name, '/') = 0 ELSE substr(name, 1, length(:edition) + 1) = :edition || '/' END)";
+const listingsInEditionAfter = statement<{ after: string; limit: number; edition: string }>(
+  `SELECT name, generation FROM listings WHERE name > :after AND ${IN_EDITION} ORDER BY name LIMIT :limit`,
+);
+
+/** A page of listings' names and generations, in name order after `after`: a fan-out's page; of one edition's when given. */
+export function listingNamesAfter(db: D1Database, after: string, limit: number, edition?: string) {
+  const rows = row({ name: col.text, generation: col.integer });
+  return edition === undefined
+    ? all(listingsAfter(db, { after, limit }), rows)
+    : all(listingsInEditionAfter(db, { after, limit, edition }), rows);
+}
+
+const ARTICLE_IN_EDITION = "(CASE WHEN :edition = '' THEN language IS NULL ELSE LOWER(language) = :edition END)";
+const startEditionRebuildRow = statement<{ version: number; now: number; by: string; edition: string }>(
+  `INSERT INTO rebuilds (pipeline_version, total, started_at, started_by, finished_at)
+   SELECT :version, total, :now, :by, CASE WHEN total = 0 THEN :now END
+   FROM (SELECT (SELECT count(*) FROM articles WHERE ${ARTICLE_IN_EDITION})
+              + (SELECT count(*) FROM listings WHERE ${IN_EDITION}) AS total)`,
+);
+const bumpEditionListings = statement<{ edition: string }>(`UPDATE listings SET generation = generation + 1 WHERE ${IN_EDITION}`);
+const editionFanoutRows = statement<{ now: number; articles: string; listings: string }>(
+  `INSERT INTO outbox (kind, target, due_at, created_at, priority, rebuild) VALUES
+     ('fanout', :articles, :now, :now, 1, (SELECT max(id) FROM rebuilds)),
+     ('fanout', :listings, :now, :now, 1, (SELECT max(id) FROM rebuilds))`,
+);
+
+/**
+ * Statements that rebuild one edition's article pages and build targets, and nothing of another
+ * edition's: a rebuild record (editors see its progress), its listings' generations bumped, and two
+ * fan-out rows whose targets (pipeline/messages.ts writes them) name the edition. `edition` is ""
+ * for the default edition, else its lower-case tag. The default edition's also records the
+ * navigation it is built with, as a rebuild of everything does.
+ */
+export function rebuildEditionStatements(
+  db: D1Database,
+  now: number,
+  edition: string,
+  targets: { articles: string; listings: string },
+  by = "navigation",
+): D1PreparedStatement[] {
+  return [
+    startEditionRebuildRow(db, { version: PIPELINE_VERSION, now, by, edition }),
+    bumpEditionListings(db, { edition }),
+    editionFanoutRows(db, { now, ...targets }),
+    ...(edition === "" ? [recordNavStatement(db, now)] : []),
+  ];
 }
 
 // ---- Archives' signatures ----

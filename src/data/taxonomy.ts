@@ -10,7 +10,7 @@
 import type * as v from "valibot";
 import { taxonomySlug } from "../core/taxonomy";
 import type { ArticleWrite, Guard } from "./articles";
-import { listingStatements, rebuildEverythingStatements } from "./pipeline";
+import { listingStatements } from "./pipeline";
 import { all, col, first, row } from "./rows";
 import { sql, statement } from "./sql";
 
@@ -142,9 +142,10 @@ export function getSection(db: D1Database, slug: string): Promise<SectionRow | n
 }
 
 /**
- * Renames or reorders a section. The navigation on every page changes with it, so every page is
- * queued for rebuilding: each article's page, and each listing.
+ * Renames or reorders a section, with `also` in the same batch: the caller's names per edition and
+ * the listings it queues (editorial/profiles.ts), whose home pages' builds rebuild every page of
+ * each edition whose navigation changed, and no other's.
  */
-export async function updateSection(db: D1Database, changed: SectionRow, now: number): Promise<void> {
-  await db.batch([updateSectionRow(db, changed), ...rebuildEverythingStatements(db, now)]);
+export async function updateSection(db: D1Database, changed: SectionRow, also: D1PreparedStatement[]): Promise<void> {
+  await db.batch([updateSectionRow(db, changed), ...also]);
 }

@@ -7,6 +7,7 @@
  */
 import type { Site } from "../core/config";
 import { canonicalLanguage, type EditionSettings, editionInputSchema, languageProblem } from "../core/edition";
+import { interfaceTextFor } from "../core/interface-text";
 import { validate } from "../core/schema";
 import { type ArticleStatus, statusOf } from "../core/visibility";
 import {
@@ -17,10 +18,13 @@ import {
   editionBySegment,
   editionRowOf,
   editionRows,
+  groupVersionsOf,
   translationGroup,
   upsertEdition,
 } from "../data/editions";
-import { DEFAULT_EDITION, type Edition, editionOf } from "../targets/document-name";
+import { listingStatements } from "../data/pipeline";
+import { formatTarget, listingTarget } from "../targets/build-target";
+import { articlePath, DEFAULT_EDITION, type Edition, editionOf, homeOf } from "../targets/document-name";
 import type { Refusal } from "./refusal";
 
 /** An edition as the API and the desk show it. */
@@ -31,12 +35,27 @@ export interface EditionView extends EditionSettings {
   edition: Edition;
   /** Its home page's path. */
   path: string;
+  /** The language its interface text is in (core/interface-text.ts): its own, or "en" when it falls back. */
+  interfaceLanguage: string;
+  /** Whether its interface text falls back to English, having none in its language. */
+  interfaceFallback: boolean;
 }
 
 const viewOf = (site: Site, settings: EditionSettings): EditionView => {
   const edition = editionOf(settings.lang, site.language);
-  return { ...settings, default: edition === DEFAULT_EDITION, edition, path: edition ? `/${edition}/` : "/" };
+  const { text, fallback } = interfaceTextFor(settings.lang);
+  return {
+    ...settings,
+    default: edition === DEFAULT_EDITION,
+    edition,
+    path: edition ? `/${edition}/` : "/",
+    interfaceLanguage: text.lang,
+    interfaceFallback: fallback,
+  };
 };
+
+/** The site with the interface text of its language (core/interface-text.ts), as the pipeline renders it. */
+export const withInterfaceText = (site: Site): Site => ({ ...site, text: interfaceTextFor(site.language).text });
 
 const settingsOf = (row: EditionRow): EditionSettings => ({
   lang: row.lang,
@@ -104,15 +123,21 @@ export async function saveEdition(
   // The default edition is stored under SITE_LANGUAGE's own form, whatever case the path used.
   const stored = editionOf(lang, site.language) === DEFAULT_EDITION ? site.language : lang;
   const existing = await editionRowOf(db, stored);
-  await upsertEdition(db, {
-    lang: stored,
-    name: input.value.name,
-    title: input.value.title,
-    description: input.value.description ?? "",
-    time_zone: input.value.timeZone ?? null,
-    now,
-    by,
-  }).run();
+  // Its home page is built again: its build notices new settings, and rebuilds that edition's pages
+  // (a new edition's: none yet), and no other's (pipeline/listing-builders.ts).
+  const home = formatTarget(listingTarget(homeOf(editionOf(lang, site.language))));
+  await db.batch([
+    upsertEdition(db, {
+      lang: stored,
+      name: input.value.name,
+      title: input.value.title,
+      description: input.value.description ?? "",
+      time_zone: input.value.timeZone ?? null,
+      now,
+      by,
+    }),
+    ...listingStatements(db, [home], now),
+  ]);
   const settings: EditionSettings = {
     lang: stored,
     name: input.value.name,
@@ -160,6 +185,11 @@ export interface Filing {
   language: string | null;
   group: string | null;
   joinFirst?: string;
+  /**
+   * The group's other articles, whose pages and sitemap entries link this one (hreflang): a save
+   * rebuilds their pages and their months' sitemaps too.
+   */
+  members?: Array<{ slug: string; publishedAt: number }>;
 }
 
 const refuse = (status: 400 | 409, error: string, field: string, problem: string): Refusal => ({
@@ -210,24 +240,66 @@ export async function filingFor(
     group = original.translation_group ?? original.id;
     if (original.translation_group === null) joinFirst = original.id;
   }
-  if (group !== null) {
-    const members = await translationGroup(db, group);
-    // The group's first article, before it has joined its own group, is a member too.
-    const first = joinFirst ? await articleEditionOf(db, input.translationOf ?? "") : null;
-    const clash = [...members, ...(first ? [first] : [])].find(
-      (member) => member.slug !== slug && (member.language ?? null) === language,
+  // The group's articles; its first, before it has joined its own group, is a member too.
+  const first = joinFirst ? await articleEditionOf(db, input.translationOf ?? "") : null;
+  const versions = group === null ? [] : [...(await translationGroup(db, group)), ...(first ? [first] : [])];
+  const clash = versions.find((member) => member.slug !== slug && (member.language ?? null) === language);
+  if (clash) {
+    const name = language ?? site.language;
+    return refuse(
+      409,
+      `The translation group already has a version in ${name}`,
+      input.translationOf ? "translationOf" : "language",
+      `already holds "${clash.slug}" in ${name}: a group has one article per edition`,
     );
-    if (clash) {
-      const name = language ?? site.language;
-      return refuse(
-        409,
-        `The translation group already has a version in ${name}`,
-        input.translationOf ? "translationOf" : "language",
-        `already holds "${clash.slug}" in ${name}: a group has one article per edition`,
-      );
-    }
   }
-  return { language, group, ...(joinFirst ? { joinFirst } : {}) };
+  // The others, whose pages link this one: a save rewrites them too (editorial/publishing.ts).
+  const members = versions
+    .filter((member, i, all) => member.slug !== slug && all.findIndex((other) => other.slug === member.slug) === i)
+    .map((member) => ({ slug: member.slug, publishedAt: member.published_at }));
+  return { language, group, ...(joinFirst ? { joinFirst } : {}), ...(members.length ? { members } : {}) };
+}
+
+/** The other articles of the translation group of the article at `slug` (none when it has no group). */
+export async function groupMembersOf(db: D1Database, slug: string): Promise<NonNullable<Filing["members"]>> {
+  const self = await articleEditionOf(db, slug);
+  if (!self?.translation_group) return [];
+  return (await translationGroup(db, self.translation_group))
+    .filter((member) => member.slug !== slug)
+    .map((member) => ({ slug: member.slug, publishedAt: member.published_at }));
+}
+
+/** One version of an article, as its page's hreflang links and language switcher show it (render/article.tsx). */
+export interface VersionView {
+  lang: string;
+  name: string;
+  path: string;
+  current: boolean;
+  xDefault: boolean;
+}
+
+/**
+ * The versions of the article at `slug` that readers can see at `now`, itself included, for its
+ * page's hreflang links and switcher: [] when it has no other. The x-default is the default
+ * edition's version, else the group's original.
+ */
+export async function versionsOf(db: D1Database, site: Site, slug: string, now: number): Promise<VersionView[]> {
+  const rows = await groupVersionsOf(db, slug, now);
+  if (rows.length < 2) return [];
+  const editions = await listEditions(db, site);
+  const hasDefault = rows.some((row) => row.language === null);
+  return rows.map((row) => {
+    const lang = row.language ?? site.language;
+    const edition = editionOf(lang, site.language);
+    const saved = editions.find((view) => view.edition === edition);
+    return {
+      lang: saved?.lang ?? lang,
+      name: saved?.name ?? displayName(lang),
+      path: articlePath(row.slug, edition),
+      current: row.slug === slug,
+      xDefault: hasDefault ? row.language === null : row.original === 1,
+    };
+  });
 }
 
 /** An article's versions in other editions, as `GET /api/articles/:slug` lists them. */
@@ -253,17 +325,18 @@ export async function translationsOf(db: D1Database, site: Site, slug: string, n
 /**
  * The site as an edition renders it: the default edition's is `site` with any settings an editor
  * saved over the vars; another's has its own language, title, description and time zone, and its
- * segment as `edition`. Undefined for an edition the site does not have.
+ * segment as `edition`; each with its language's interface text. Undefined for an edition the site
+ * does not have.
  */
 export async function siteForEdition(db: D1Database, site: Site, edition: Edition): Promise<Site | undefined> {
   const row = edition === DEFAULT_EDITION ? await editionRowOf(db, site.language) : await editionBySegment(db, edition);
-  if (!row) return edition === DEFAULT_EDITION ? site : undefined;
-  return {
+  if (!row) return edition === DEFAULT_EDITION ? withInterfaceText(site) : undefined;
+  return withInterfaceText({
     ...site,
     language: edition === DEFAULT_EDITION ? site.language : row.lang,
     title: row.title,
     description: row.description || site.description,
     ...(row.time_zone ? { timeZone: row.time_zone } : {}),
     ...(edition === DEFAULT_EDITION ? {} : { edition }),
-  };
+  });
 }

@@ -5,7 +5,11 @@
  * data/taxonomy.ts, which queues the pages that show what changed in the same batch.
  */
 
+import type { Site } from "../core/config";
+import { canonicalLanguage } from "../core/edition";
 import { authorProfileSchema, sectionUpdateSchema, validate } from "../core/schema";
+import { sectionNamesOf, upsertSectionName } from "../data/editions";
+import { listingStatements } from "../data/pipeline";
 import {
   type AuthorRow,
   articlesByAuthor,
@@ -17,6 +21,9 @@ import {
   type SectionRow,
   updateSection,
 } from "../data/taxonomy";
+import { archiveTarget, formatTarget, listingTarget } from "../targets/build-target";
+import { type Edition, homeOf, listingOf } from "../targets/document-name";
+import { listEditions } from "./editions";
 import type { Refusal } from "./publishing";
 
 /**
@@ -72,15 +79,41 @@ export async function removeAuthor(db: D1Database, slug: string, now: number): P
   };
 }
 
-/** Renames a section (its slug stays) or moves it in the navigation. */
+/**
+ * Renames a section (its slug stays), names it in other editions, or moves it in the navigation.
+ * Each edition whose navigation or section page may show the change has its home page and the
+ * section's listing queued; a home page whose navigation changed rebuilds its own edition's pages,
+ * and no other's (pipeline/listing-builders.ts). A name in another edition touches that edition only.
+ */
 export async function saveSection(
   db: D1Database,
+  site: Site,
   slug: string,
   data: unknown,
   now: number,
-): Promise<{ ok: true; section: SectionRow } | Refusal> {
+): Promise<{ ok: true; section: SectionRow & { names: Record<string, string> } } | Refusal> {
   const update = validate(sectionUpdateSchema, data);
   if (!update.ok) return { ok: false, status: 400, error: "The section is not valid", details: update.problems };
+  const editions = await listEditions(db, site);
+  const names: Array<{ lang: string; name: string; edition: Edition }> = [];
+  for (const [tag, name] of Object.entries(update.value.names ?? {})) {
+    const edition = editions.find((view) => view.lang.toLowerCase() === canonicalLanguage(tag)?.toLowerCase());
+    if (!edition || edition.default)
+      return {
+        ok: false,
+        status: 400,
+        error: "The section is not valid",
+        details: [
+          {
+            field: `names.${tag.slice(0, 40)}`,
+            problem: edition
+              ? "is the default edition: its name is `name`"
+              : "names no edition the site has: create it first with PUT /api/editions/:lang",
+          },
+        ],
+      };
+    names.push({ lang: edition.lang, name, edition: edition.edition });
+  }
   const section = await getSection(db, slug);
   if (!section)
     return {
@@ -90,6 +123,20 @@ export async function saveSection(
       details: [{ field: "slug", problem: "names no section" }],
     };
   const next = { slug, name: update.value.name ?? section.name, position: update.value.position ?? section.position };
-  await updateSection(db, next, now);
-  return { ok: true, section: next };
+  // A new name or place shows in every edition (the default name is the others' until they have
+  // their own); a name in one edition, in that one only.
+  const touched =
+    next.name !== section.name || next.position !== section.position
+      ? editions.map((view) => view.edition)
+      : names.map((named) => named.edition);
+  const queued = [...new Set(touched)].flatMap((edition) => [
+    formatTarget(listingTarget(homeOf(edition))),
+    formatTarget(listingTarget(listingOf("section", slug, edition))),
+    formatTarget(archiveTarget(listingOf("section", slug, edition))),
+  ]);
+  await updateSection(db, next, [
+    ...names.map((named) => upsertSectionName(db, { slug, lang: named.lang, name: named.name })),
+    ...listingStatements(db, queued, now),
+  ]);
+  return { ok: true, section: { ...next, names: await sectionNamesOf(db, slug) } };
 }

@@ -45,7 +45,7 @@ import { articlePath, editionOf } from "../targets/document-name";
 import { type Filing, listingsFor } from "../targets/listings";
 import { type ArticleLinks, type BuiltArticle, buildArticle, fragmentsAt } from "./article";
 import { commitArticle, commitMove, commitTrash, editionOfLanguage, filingOfRow, storedArticleOf } from "./database";
-import { filingFor } from "./editions";
+import { filingFor, groupMembersOf } from "./editions";
 
 /** Who is publishing, where, and when. */
 export interface PublishContext {
@@ -141,6 +141,7 @@ export async function saveArticle(
       changed: changedFields(row, input),
     };
     const work = workFor(row && placementOfRow(row), placementOfWrite(write));
+    withGroup(work, filing.members ?? []);
     let won: boolean;
     try {
       won = await commitArticle(context.db, write, row?.version ?? null, by, work, row?.revision ?? null);
@@ -169,6 +170,20 @@ export async function saveArticle(
   return refuse(409, "Other saves to this article kept winning; try again", "slug", "is being saved by someone else right now");
 }
 
+/**
+ * The work of a change to an article in a translation group: the group's other pages and their
+ * sitemap entries link it (hreflang, the language switcher), so each page is written again and
+ * each of their months' sitemaps rebuilt. Nothing else of another edition.
+ */
+function withGroup(work: OutboxWork, members: Array<{ slug: string; publishedAt: number }>): OutboxWork {
+  for (const member of members) {
+    if (!work.articles.includes(member.slug)) work.links = [...(work.links ?? []), member.slug];
+    const month = formatTarget(sitemapMonthTarget(sitemapMonth(member.publishedAt)));
+    if (!work.listings.includes(month)) work.listings.push(month);
+  }
+  return work;
+}
+
 /** D1's refusal of a second article in one edition of a translation group (migration 0016's index). */
 const TRANSLATION_CLASH = /UNIQUE constraint failed: (index 'articles_translation_edition'|articles\.translation_group)/;
 
@@ -184,7 +199,8 @@ export async function trashArticle(
   const failed = checkPreconditions(row, preconditions);
   if (failed) return failed;
   const by: Attribution = { editor: context.editor, now: context.clock.now(), action: "trash", changed: [], also: context.also };
-  if (!(await commitTrash(context.db, row, true, row.version, by, workFor(placementOfRow(row), null)))) return raced();
+  const work = withGroup(workFor(placementOfRow(row), null), await groupMembersOf(context.db, slug));
+  if (!(await commitTrash(context.db, row, true, row.version, by, work))) return raced();
   return { ok: true, slug, version: row.version };
 }
 
@@ -207,7 +223,8 @@ export async function untrashArticle(
     also: context.also,
   };
   const restored = { ...row, deleted_at: null };
-  if (!(await commitTrash(context.db, row, false, row.version, by, workFor(null, placementOfRow(restored))))) return raced();
+  const work = withGroup(workFor(null, placementOfRow(restored)), await groupMembersOf(context.db, slug));
+  if (!(await commitTrash(context.db, row, false, row.version, by, work))) return raced();
   return { ok: true, slug, version: row.version };
 }
 

@@ -21,8 +21,18 @@ export interface SitemapMonth {
   lastModified: number;
 }
 
+/** One version of a page in its translation group: `hreflang` (a BCP 47 tag or "x-default") and its path. */
+export interface SitemapAlternate {
+  hreflang: string;
+  path: string;
+}
+
 export interface SitemapUrl {
   slug: string;
+  /** Its page's path under its edition; the default edition's `/articles/<slug>` when absent. */
+  path?: string;
+  /** Its translation group's versions, itself included, as `xhtml:link rel="alternate"` entries. */
+  alternates?: SitemapAlternate[];
   /** The article's last change (ms). */
   lastModified: number;
   /** The article's lead image (absolute), for Google's image extension. */
@@ -66,17 +76,22 @@ ${pages.slice(0, SITEMAP_MAX_URLS).map(
 
 /**
  * One month's child sitemap. The newest month also lists the home page. An article's lead image is
- * listed with it (https://developers.google.com/search/docs/crawling-indexing/sitemaps/image-sitemaps).
+ * listed with it (https://developers.google.com/search/docs/crawling-indexing/sitemaps/image-sitemaps),
+ * and an article with translations every version of it, itself included, as `xhtml:link` entries
+ * (https://developers.google.com/search/docs/specialty/international/localized-versions#sitemap).
  * @example buildSitemapMonth(site, [], false) // '<?xml version="1.0" encoding="UTF-8"?>\n<urlset ...'
  */
 export function buildSitemapMonth(site: Site, urls: SitemapUrl[], withHome: boolean): string {
   return xml`<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1" xmlns:xhtml="http://www.w3.org/1999/xhtml">
 ${withHome ? xml`<url><loc>${absoluteUrl(site, "/")}</loc></url>\n` : ""}${urls.slice(0, SITEMAP_MAX_URLS - 1).map(
   (u) =>
-    xml`<url><loc>${absoluteUrl(site, articlePath(u.slug))}</loc><lastmod>${toRfc3339(u.lastModified)}</lastmod>${
-      u.image ? xml`<image:image><image:loc>${u.image}</image:loc></image:image>` : ""
-    }</url>
+    xml`<url><loc>${absoluteUrl(site, u.path ?? articlePath(u.slug))}</loc><lastmod>${toRfc3339(u.lastModified)}</lastmod>${(
+      u.alternates ?? []
+    ).map(
+      (alternate) =>
+        xml`<xhtml:link rel="alternate" hreflang="${alternate.hreflang}" href="${absoluteUrl(site, alternate.path)}"/>`,
+    )}${u.image ? xml`<image:image><image:loc>${u.image}</image:loc></image:image>` : ""}</url>
 `,
 )}</urlset>
 `.value;
@@ -89,6 +104,12 @@ export const NEWS_SITEMAP_MAX_URLS = 1000;
 
 export interface NewsSitemapEntry {
   slug: string;
+  /** Its page's path under its edition; the default edition's when absent. */
+  path?: string;
+  /** Its edition's language (BCP 47); the site's when absent. */
+  language?: string;
+  /** Its edition's publication name (the edition's title); the site's when absent. */
+  publication?: string;
   title: string;
   /** When the article was published (ms). */
   published: number;
@@ -109,7 +130,8 @@ export function newsLanguage(language: string): string {
 
 /**
  * The Google News sitemap: the newest articles published within the last 48 hours of `now` (ms),
- * at most 1,000, newest first. Scheduled articles not yet out are left out.
+ * at most 1,000, newest first, each in its own edition's language and name. Scheduled articles not
+ * yet out are left out.
  * @example buildNewsSitemap(site, [], Date.now()) // '<?xml version="1.0" encoding="UTF-8"?>\n<urlset ...'
  */
 export function buildNewsSitemap(site: Site, entries: NewsSitemapEntry[], now: number): string {
@@ -117,13 +139,12 @@ export function buildNewsSitemap(site: Site, entries: NewsSitemapEntry[], now: n
     .filter((entry) => entry.published <= now && now - entry.published <= NEWS_SITEMAP_MAX_AGE_MS)
     .sort((a, b) => b.published - a.published)
     .slice(0, NEWS_SITEMAP_MAX_URLS);
-  const language = newsLanguage(site.language);
   return xml`<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 ${recent.map(
   (
     entry,
-  ) => xml`<url><loc>${absoluteUrl(site, articlePath(entry.slug))}</loc><news:news><news:publication><news:name>${site.title}</news:name><news:language>${language}</news:language></news:publication><news:publication_date>${toRfc3339(entry.published)}</news:publication_date><news:title>${entry.title}</news:title></news:news></url>
+  ) => xml`<url><loc>${absoluteUrl(site, entry.path ?? articlePath(entry.slug))}</loc><news:news><news:publication><news:name>${entry.publication ?? site.title}</news:name><news:language>${newsLanguage(entry.language ?? site.language)}</news:language></news:publication><news:publication_date>${toRfc3339(entry.published)}</news:publication_date><news:title>${entry.title}</news:title></news:news></url>
 `,
 )}</urlset>
 `.value;

@@ -250,7 +250,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .put("/sections/:slug", requires("taxonomy:write"), slugParam, jsonInput, async (c) => {
     const { slug } = c.req.valid("param");
     const body = c.req.valid("json");
-    const saved = await saveSection(c.env.DB, slug, body, c.var.clock.now());
+    const saved = await saveSection(c.env.DB, c.var.site, slug, body, c.var.clock.now());
     if (!saved.ok) return refusal(c, saved);
     return c.json(saved.section);
   })

@@ -626,6 +626,7 @@ export const deskRoutes = new Hono<AppEnv>()
     const position = formText(form, "position").trim();
     const saved = await saveSection(
       c.env.DB,
+      c.var.site,
       c.req.param("slug"),
       { name: formText(form, "name"), ...(position ? { position: Number(position) } : {}) },
       c.var.clock.now(),

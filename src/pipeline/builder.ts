@@ -20,6 +20,11 @@ export interface BuiltDocument {
   body: string | null;
   /** A subscription feed's own URL: a change to it pings the WebSub hub. */
   feedUrl?: string;
+  /**
+   * Written only when its bytes changed since D1 last recorded them: a document every build renders
+   * but that rarely changes (an edition's navigation and face) costs no KV write on most builds.
+   */
+  onlyWhenChanged?: true;
   meta: Omit<StoredDocument["meta"], "generation">;
 }
 

@@ -18,6 +18,7 @@ import {
 } from "../data/pipeline";
 import type { NavSection } from "../render/layout";
 import { formatTarget } from "../targets/build-target";
+import { DEFAULT_EDITION, type Edition } from "../targets/document-name";
 import { expandFanout } from "./fanout";
 import { loadNav } from "./listing-builders";
 import { applyArticles, applyListing, type ListingState, type Materialiser, pingHub } from "./materialise";
@@ -69,12 +70,19 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
       if ((message.id ?? -1) > (group.message.id ?? -1)) group.message = { ...group.message, id: message.id };
     }
   }
-  let nav: Promise<NavSection[]> | undefined;
-  const navigation = (): Promise<NavSection[]> =>
-    (nav ??= loadNav(m.db, m.clock.now()).catch((error: unknown) => {
-      nav = undefined;
-      throw error;
-    }));
+  // Each edition's navigation, read once for the batch's pages in that edition.
+  const navs = new Map<Edition, Promise<NavSection[]>>();
+  const navigation = (edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> => {
+    let nav = navs.get(edition);
+    if (!nav) {
+      nav = loadNav(m.db, m.clock.now(), edition).catch((error: unknown) => {
+        navs.delete(edition);
+        throw error;
+      });
+      navs.set(edition, nav);
+    }
+    return nav;
+  };
   const pings: Group[] = [];
   const redirects: Group[] = [];
   const rebuildDone = new Map<number, number>();
@@ -86,11 +94,17 @@ export async function consumeBatch(worker: Materialiser, batch: MessageBatch<unk
   const done: Array<{ group: Group; label: string; skipped: boolean }> = [];
   // Every page the batch writes, from one read of D1 and one look after (materialise.ts).
   const pages = [...groups.values()].flatMap(({ message }) =>
-    message.kind === "article" && !isOlder(current, message) ? [message.page.slug] : [],
+    message.kind === "article" && !message.linksOnly && !isOlder(current, message) ? [message.page.slug] : [],
   );
-  const pageFailures = await applyArticles(m, pages, navigation).catch(
-    (error: unknown) => new Map(pages.map((slug) => [slug, error])),
+  // A translation group's other versions: their pages only, unless the batch writes them in full anyway.
+  const linksOnly = [...groups.values()].flatMap(({ message }) =>
+    message.kind === "article" && message.linksOnly && !pages.includes(message.page.slug) ? [message.page.slug] : [],
   );
+  const failed = (slugs: string[]) => (error: unknown) => new Map(slugs.map((slug): [string, unknown] => [slug, error]));
+  const pageFailures = new Map([
+    ...(await applyArticles(m, pages, navigation).catch(failed(pages))),
+    ...(await applyArticles(m, linksOnly, navigation, { pageOnly: true }).catch(failed(linksOnly))),
+  ]);
   for (const group of [...groups.values()].sort((a, b) => ORDER[a.message.kind] - ORDER[b.message.kind])) {
     const { message } = group;
     const label = `${message.kind}:${workTarget(message)}${message.after ? `@${message.after}` : ""}`;

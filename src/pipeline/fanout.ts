@@ -20,10 +20,11 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage & {
   const size = m.fanoutPage ?? FANOUT_PAGE;
   const rebuild = message.rebuild === undefined ? {} : { rebuild: message.rebuild };
   const kind = message.scope === "articles" ? "article" : "listing";
+  const { edition } = message;
   const rows =
     message.scope === "articles"
-      ? (await articleSlugsAfter(m.db, after, size)).map((row) => ({ target: row.slug, generation: row.revision }))
-      : (await listingNamesAfter(m.db, after, size)).map((row) => ({ target: row.name, generation: row.generation }));
+      ? (await articleSlugsAfter(m.db, after, size, edition)).map((row) => ({ target: row.slug, generation: row.revision }))
+      : (await listingNamesAfter(m.db, after, size, edition)).map((row) => ({ target: row.name, generation: row.generation }));
   // Each row's work, through the messages' codec; a name no target has (none should be) is left out.
   const pages = rows.flatMap((row): PipelineMessage[] => {
     const work = decodeWork(kind, row.target);
@@ -33,6 +34,8 @@ export async function expandFanout(m: Materialiser, message: PipelineMessage & {
   // The next page starts after the last row read, whether or not it was sent.
   const last = rows.at(-1);
   const next: PipelineMessage[] =
-    rows.length === size && last ? [{ kind: "fanout", scope: message.scope, after: last.target, ...rebuild }] : [];
+    rows.length === size && last
+      ? [{ kind: "fanout", scope: message.scope, after: last.target, ...(edition === undefined ? {} : { edition }), ...rebuild }]
+      : [];
   await sendAll(m.queues.bulk, [...pages, ...next]);
 }

@@ -8,9 +8,10 @@
 
 import * as v from "valibot";
 import { strongEtag } from "../cache/conditional";
-import { absoluteUrl } from "../core/config";
+import { absoluteUrl, type Site } from "../core/config";
 import { sha256Hex } from "../core/digest";
 import { type ListEntry, listEntrySchema } from "../core/schema";
+import { editionBySegment, editionRows } from "../data/editions";
 import {
   feedFragments,
   readArchive,
@@ -26,11 +27,12 @@ import {
   forgetListing,
   getMeta,
   queueListings,
-  rebuildEverythingStatements,
+  rebuildEditionStatements,
   recordArchives,
   runStatements,
   setMeta,
 } from "../data/pipeline";
+import { editionOfLanguage } from "../editorial/database";
 import { buildFeed, latestChange } from "../feeds/build";
 import { absoluteImageUrl, channelFor, FEED_FORMATS, FEED_SIZE, type FeedFormat } from "../feeds/model";
 import {
@@ -42,15 +44,19 @@ import {
   NEWS_SITEMAP_MAX_AGE_MS,
   NEWS_SITEMAP_MAX_URLS,
   type NewsSitemapEntry,
+  type SitemapAlternate,
 } from "../feeds/sitemap";
+import type { EditionFace } from "../readmodel/store";
 import type { NavSection } from "../render/layout";
 import { renderListing } from "../render/listing";
 import { listingView, NO_SUBJECT } from "../render/listing-view";
 import { SubscribeForm } from "../render/subscribe";
 import { type BuildTarget, formatTarget, NEWS_SITEMAP, parseTarget, SITEMAP_INDEX } from "../targets/build-target";
 import {
+  articlePath,
   authorPath,
   DEFAULT_EDITION,
+  type Edition,
   listingName,
   navigationName,
   type StoredName,
@@ -69,6 +75,7 @@ import {
 import type { BuiltDocument, ListingBuilder, Snapshot } from "./builder";
 import { type CorrectionsSnapshot, correctionsBuilder } from "./corrections-builder";
 import { liveBuilder } from "./live-builder";
+import { workTarget } from "./messages";
 
 export type { BuiltDocument, ListingBuilder, Snapshot };
 
@@ -100,12 +107,15 @@ interface ListingSnapshot extends Snapshot {
   nav: NavSection[];
   /** The home page's only: whether the navigation differs from the one every page was built with. */
   navChanged: boolean;
+  /** The home page's only: the navigation (and another edition's settings) as `navigation_built` records them. */
+  navValue: string;
   /** The newest archive document, which the subscription feed points back to. */
   newestArchive: ArchivePart | null;
 }
 
-/** The sections in the header's navigation at `now`. */
-export const loadNav = (db: D1Database, now: number): Promise<NavSection[]> => readNav(db, now);
+/** The sections in an edition's header navigation at `now` (the default edition's unless given). */
+export const loadNav = (db: D1Database, now: number, edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> =>
+  readNav(db, now, edition);
 
 /**
  * The navigation every page was last built with, so a change to it rebuilds them all and rewrites
@@ -113,6 +123,31 @@ export const loadNav = (db: D1Database, now: number): Promise<NavSection[]> => r
  * document arrived, so an upgraded site writes it on its first build.
  */
 const navBuilt = (listing: Listing): string => `navigation_built${listing.edition ? `:${listing.edition}` : ""}`;
+
+/** The navigation document as the home page's build writes it (readmodel/store.ts reads it). */
+interface StoredNavigation {
+  sections: NavSection[];
+  face: EditionFace;
+}
+
+/** What the reader's on-request pages of an edition need of its settings, and its interface text. */
+const faceOf = (site: Site): EditionFace => ({
+  language: site.language,
+  title: site.title,
+  description: site.description,
+  ...(site.timeZone ? { timeZone: site.timeZone } : {}),
+  ...(site.text ? { text: site.text } : {}),
+});
+
+/**
+ * Another edition's settings as its pages show them, for `navigation_built`: "" for the default
+ * edition (its settings come from the vars too, which the pipeline sees as the site).
+ */
+async function editionSettingsKey(db: D1Database, edition: Edition): Promise<string> {
+  if (edition === DEFAULT_EDITION) return "";
+  const row = await editionBySegment(db, edition);
+  return row ? `|${JSON.stringify([row.name, row.title, row.description, row.time_zone])}` : "";
+}
 
 /** The home page, a section, a tag or an author: a first page and three feeds, prebuilt. */
 const articleListing: ListingBuilder<ListingSnapshot> = {
@@ -122,11 +157,15 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
     const read = await readListing(db, name, listing, now, Math.max(PAGE_SIZE, FEED_SIZE), NO_SUBJECT.name);
     const newestMonth = read.newestMonth;
     const navRows = read.nav;
+    // What every page of the edition is built with: its navigation, and another edition's settings
+    // (a new edition, or a new title or time zone, rebuilds that edition's pages).
+    const navValue =
+      listing.kind === "home" ? JSON.stringify(navRows) + (await editionSettingsKey(db, listing.edition)) : undefined;
     return {
       listing,
-      // The default edition's home page keeps the navigation (another edition's pages show none yet).
-      navChanged:
-        listing.kind === "home" && !listing.edition && (await getMeta(db, navBuilt(listing))) !== JSON.stringify(navRows),
+      // Each edition's home page keeps its navigation (its sections, under its names).
+      navChanged: listing.kind === "home" && (await getMeta(db, navBuilt(listing))) !== (navValue ?? ""),
+      navValue: navValue ?? "",
       newestArchive: newestMonth ? { month: newestMonth.month, part: Math.ceil(newestMonth.n / ARCHIVE_PART_SIZE) } : null,
       generation: read.generation,
       subject: read.subject,
@@ -138,14 +177,18 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
   },
   async render(site, snapshot, now) {
     const { listing } = snapshot;
-    // The navigation, for the pages rendered on request (deeper pages, search): written with the
-    // home page when it changed, never read back out of HTML.
-    const navigation: BuiltDocument[] = snapshot.navChanged
+    // The navigation and the edition's face, for the pages rendered on request (deeper pages,
+    // search, 404 and 410): rendered with every build of the home page, written only when they
+    // changed; never read back out of HTML.
+    const navBody =
+      listing.kind === "home" ? JSON.stringify({ sections: snapshot.nav, face: faceOf(site) } satisfies StoredNavigation) : null;
+    const navigation: BuiltDocument[] = navBody
       ? [
           {
             name: navigationName(listing.edition),
-            body: JSON.stringify(snapshot.nav),
-            meta: { builtAt: now, etag: await strongEtag(JSON.stringify(snapshot.nav)) },
+            body: navBody,
+            meta: { builtAt: now, etag: await strongEtag(navBody) },
+            onlyWhenChanged: true,
           },
         ]
       : [];
@@ -216,9 +259,10 @@ const articleListing: ListingBuilder<ListingSnapshot> = {
 };
 
 /**
- * After the home page is built: if the navigation changed (a section's first public article, its
- * last one gone, a rename or a new order), every page is queued for rebuilding with it. A listing
- * whose subject is gone is forgotten, so the cron does not keep rebuilding it.
+ * After an edition's home page is built: if its navigation changed (a section's first public
+ * article there, its last one gone, a rename in that edition or a new order), every page of that
+ * edition, and no other's, is queued for rebuilding with it. A listing whose subject is gone is
+ * forgotten, so the cron does not keep rebuilding it.
  */
 async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now: number, name: string): Promise<void> {
   const { listing } = snapshot;
@@ -227,11 +271,15 @@ async function afterListingWrite(db: D1Database, snapshot: ListingSnapshot, now:
     return;
   }
   if (listing.kind !== "home" || !snapshot.navChanged) return;
-  await setMeta(db, navBuilt(listing), JSON.stringify(snapshot.nav));
+  await setMeta(db, navBuilt(listing), snapshot.navValue);
   // A rebuild of everything that began with this navigation rebuilds every page with it already
   // (data/nav.ts records it in the rebuild's batch): a second one would build every page twice.
   if (!listing.edition && sameNav(await getMeta(db, NAV_REBUILT), snapshot.nav)) return;
-  await runStatements(db, rebuildEverythingStatements(db, now));
+  const fanout = (scope: "articles" | "listings") => workTarget({ kind: "fanout", scope, edition: listing.edition });
+  await runStatements(
+    db,
+    rebuildEditionStatements(db, now, listing.edition, { articles: fanout("articles"), listings: fanout("listings") }),
+  );
 }
 
 /** Whether the navigation recorded as built (JSON, written by this module or by D1) is `nav`. */
@@ -263,8 +311,49 @@ const sitemapIndexListing: ListingBuilder<SitemapIndexSnapshot> = {
 };
 
 interface SitemapMonthSnapshot extends Snapshot {
-  urls: Array<{ slug: string; lastModified: number; image?: string }>;
+  urls: Array<{
+    slug: string;
+    path: string;
+    language: string | null;
+    lastModified: number;
+    image?: string;
+    versions: GroupVersion[];
+  }>;
   newest: boolean;
+}
+
+/** A translation group's public version, as a month's sitemap reads it. */
+const groupVersion = v.object({ slug: v.string(), language: v.nullable(v.string()), original: v.number() });
+type GroupVersion = v.InferOutput<typeof groupVersion>;
+
+/** The versions D1 gave as JSON; a broken value is logged and gives none (the page is still listed). */
+function versionsOfJson(json: string | null): GroupVersion[] {
+  if (json === null) return [];
+  const parsed = v.safeParse(v.array(groupVersion), safeJson(json));
+  if (!parsed.success) console.error("A translation group's versions in D1 are not what the sitemap expects");
+  return parsed.success ? parsed.output : [];
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The hreflang alternates of a page with translations: every version, itself included, and
+ * x-default (the default edition's version, else the original). None for a page with no other.
+ */
+export function sitemapAlternates(site: Site, versions: GroupVersion[]): SitemapAlternate[] {
+  if (versions.length < 2) return [];
+  const path = (version: GroupVersion) => articlePath(version.slug, editionOfLanguage(version.language));
+  const fallback = versions.find((version) => version.language === null) ?? versions.find((version) => version.original === 1);
+  return [
+    ...versions.map((version) => ({ hreflang: version.language ?? site.language, path: path(version) })),
+    ...(fallback ? [{ hreflang: "x-default", path: path(fallback) }] : []),
+  ];
 }
 
 const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
@@ -273,12 +362,24 @@ const sitemapMonthListing: ListingBuilder<SitemapMonthSnapshot> = {
     const read = await readSitemapMonth(db, name, month, now);
     return {
       generation: read.generation,
-      urls: read.urls.map(({ image, ...url }) => (image ? { ...url, image } : url)),
+      urls: read.urls.map(({ image, versions, ...url }) => ({
+        ...url,
+        path: articlePath(url.slug, editionOfLanguage(url.language)),
+        versions: versionsOfJson(versions),
+        ...(image ? { image } : {}),
+      })),
       newest: read.newestMonth === month,
     };
   },
   async render(site, snapshot, now, name) {
-    const urls = snapshot.urls.map((url) => (url.image ? { ...url, image: absoluteImageUrl(site, url.image) } : url));
+    const urls = snapshot.urls.map(({ versions, language: _, ...url }) => {
+      const alternates = sitemapAlternates(site, versions);
+      return {
+        ...url,
+        ...(url.image ? { image: absoluteImageUrl(site, url.image) } : {}),
+        ...(alternates.length ? { alternates } : {}),
+      };
+    });
     const { month, edition = DEFAULT_EDITION } = targetOf(name, "sitemap-month");
     return oneDocument({ kind: "sitemap-month", edition, month }, buildSitemapMonth(site, urls, snapshot.newest), now);
   },
@@ -288,20 +389,23 @@ interface PagesSnapshot extends Snapshot {
   pages: Array<{ path: string; lastModified: number }>;
 }
 
-const PAGE_PATHS: Record<ListingSitemap, (slug: string) => string> = {
+const PAGE_PATHS: Record<ListingSitemap, (slug: string, edition: Edition) => string> = {
   sections: sectionPath,
   tags: tagPath,
   authors: authorPath,
 };
 
-/** A child sitemap of every section, tag or author page that has public articles. */
+/** A child sitemap of every section, tag or author page, in every edition, that has public articles. */
 const pagesSitemapListing: ListingBuilder<PagesSnapshot> = {
   async read(db, now, name) {
     const kind = targetOf(name, "sitemap-pages").of;
     const read = await readPagesSitemap(db, name, kind, now);
     return {
       generation: read.generation,
-      pages: read.rows.map((r) => ({ path: PAGE_PATHS[kind](r.slug), lastModified: r.lastModified })),
+      pages: read.rows.map((r) => ({
+        path: PAGE_PATHS[kind](r.slug, editionOfLanguage(r.language)),
+        lastModified: r.lastModified,
+      })),
     };
   },
   async render(site, snapshot, now, name) {
@@ -314,10 +418,25 @@ interface NewsSnapshot extends Snapshot {
   entries: NewsSitemapEntry[];
 }
 
-/** The Google News sitemap: articles of the last 48 hours. The cron rebuilds it as they age out. */
+/**
+ * The Google News sitemap: articles of the last 48 hours, of every edition, each with its own
+ * `news:language` and its edition's name. The cron rebuilds it as they age out.
+ */
 const newsListing: ListingBuilder<NewsSnapshot> = {
   async read(db, now) {
-    return readNews(db, formatTarget(NEWS_SITEMAP), now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS);
+    const read = await readNews(db, formatTarget(NEWS_SITEMAP), now, now - NEWS_SITEMAP_MAX_AGE_MS, NEWS_SITEMAP_MAX_URLS);
+    const editions = await editionRows(db);
+    return {
+      generation: read.generation,
+      entries: read.entries.map(({ language, ...entry }) => {
+        const edition = language === null ? undefined : editions.find((row) => row.lang === language);
+        return {
+          ...entry,
+          ...(language === null ? {} : { language, path: articlePath(entry.slug, editionOfLanguage(language)) }),
+          ...(edition ? { publication: edition.title } : {}),
+        };
+      }),
+    };
   },
   async render(site, snapshot, now) {
     return oneDocument({ kind: "news-sitemap", edition: DEFAULT_EDITION }, buildNewsSitemap(site, snapshot.entries, now), now);

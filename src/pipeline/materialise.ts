@@ -44,7 +44,7 @@ import {
   schedulePurgeStatements,
 } from "../data/pipeline";
 import { editionOfLanguage, filingOfRow, storedArticleOf } from "../editorial/database";
-import { siteForEdition } from "../editorial/editions";
+import { siteForEdition, versionsOf, withInterfaceText } from "../editorial/editions";
 import { type LivePage, readLivePage } from "../editorial/live";
 import { listingsOfRow } from "../editorial/publishing";
 import { websubPing } from "../feeds/websub";
@@ -63,7 +63,7 @@ import { renderArticle } from "../render/article";
 import type { NavSection } from "../render/layout";
 import type { LiveView } from "../render/live";
 import { parseTarget, targetEdition } from "../targets/build-target";
-import { documentTags, formatStoredName, pageName, TAGS } from "../targets/document-name";
+import { documentTags, type Edition, formatStoredName, pageName, TAGS } from "../targets/document-name";
 import { listingsFor } from "../targets/listings";
 import { builderFor } from "./listing-builders";
 import { updateView } from "./live-builder";
@@ -114,7 +114,11 @@ export async function pingHub(m: Materialiser, urls: string[]): Promise<boolean>
 }
 
 /** Writes one article's page (with the site's `navigation`) and index keys from D1's current state. */
-export async function applyArticle(m: Materialiser, slug: string, navigation: () => Promise<NavSection[]>): Promise<void> {
+export async function applyArticle(
+  m: Materialiser,
+  slug: string,
+  navigation: (edition?: Edition) => Promise<NavSection[]>,
+): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const row = await getArticleRow(m.db, slug);
     const meta = await writePage(m, slug, row, navigation);
@@ -146,13 +150,17 @@ async function settle(m: Materialiser, slug: string, row: ArticleRow | null, met
  * Writes many articles' pages as applyArticle writes one, from one read of D1 for all of them and
  * one look afterwards: two round trips, not two an article. A slug with no article (a redirect, a
  * deleted one), or whose row moved on while it was written, goes through applyArticle. Resolves the
- * failure of each slug that failed; the others are done.
+ * failure of each slug that failed; the others are done. `pageOnly` writes the pages alone, not
+ * their index keys or search entries: a translation group's other versions, whose hreflang links
+ * changed but not their own revision.
  */
 export async function applyArticles(
   m: Materialiser,
   slugs: string[],
-  navigation: () => Promise<NavSection[]>,
+  navigation: (edition?: Edition) => Promise<NavSection[]>,
+  options: { pageOnly?: boolean } = {},
 ): Promise<Map<string, unknown>> {
+  if (slugs.length === 0) return new Map();
   const failures = new Map<string, unknown>();
   const one = async (slug: string) => {
     try {
@@ -171,8 +179,8 @@ export async function applyArticles(
     }
     try {
       const meta = await writePage(m, slug, row, navigation);
-      await writeIndexKeys(m, row);
-      const searched = m.search ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
+      if (!options.pageOnly) await writeIndexKeys(m, row);
+      const searched = m.search && !options.pageOnly ? await applySearchRow(m.search, slug, row, m.clock.now()) : false;
       written.push({ row, meta, searched });
     } catch (error) {
       failures.set(slug, error);
@@ -225,7 +233,7 @@ async function writePage(
   m: Materialiser,
   slug: string,
   row: ArticleRow | null,
-  navigation: () => Promise<NavSection[]>,
+  navigation: (edition?: Edition) => Promise<NavSection[]>,
 ): Promise<PageMeta | null> {
   if (row && row.deleted_at == null && row.draft === 0) {
     const article = storedArticleOf(row);
@@ -233,8 +241,10 @@ async function writePage(
     const live = article.live ? liveView(article.live, await readLivePage(m.db, row.id), m.clock.now()) : undefined;
     const edition = editionOfLanguage(row.language);
     // An edition removed under its article (the API refuses it; a hand edit could not) renders as the default.
-    const site = (await siteForEdition(m.db, m.site, edition)) ?? m.site;
-    const html = await renderArticle(site, article, edition ? [] : await navigation(), live);
+    const site = (await siteForEdition(m.db, m.site, edition)) ?? withInterfaceText(m.site);
+    // Its translations' versions, for its hreflang links and language switcher: prebuilt, so the reader reads one document.
+    const versions = row.translation_group ? await versionsOf(m.db, m.site, slug, m.clock.now()) : [];
+    const html = await renderArticle(site, article, await navigation(edition), live, versions);
     const meta: PageMeta = {
       state: "live",
       etag: await strongEtag(html),
@@ -331,6 +341,7 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
         for (const doc of documents) {
           const stored = formatStoredName(doc.name);
           const changed = doc.body === null ? before.has(stored) : before.get(stored) !== doc.meta.etag;
+          if (doc.onlyWhenChanged && !changed) continue;
           if (doc.body === null) {
             // The listing no longer exists (its section, tag or author is gone): its URLs are 404s.
             await deleteDocument(m.store, doc.name);
@@ -371,7 +382,7 @@ export async function applyListing(m: Materialiser, name: string): Promise<Listi
 async function listingSite(m: Materialiser, name: string): Promise<Site> {
   const target = parseTarget(name);
   const edition = target ? targetEdition(target) : "";
-  return edition ? ((await siteForEdition(m.db, m.site, edition)) ?? m.site) : m.site;
+  return edition ? ((await siteForEdition(m.db, m.site, edition)) ?? withInterfaceText(m.site)) : withInterfaceText(m.site);
 }
 
 /**

@@ -8,14 +8,18 @@
  */
 
 import { isSlug } from "../core/slug";
+import { LINKS_ONLY } from "../data/pipeline";
 import { type BuildTarget, formatTarget, parseTarget } from "../targets/build-target";
-import { DEFAULT_EDITION, type StoredName } from "../targets/document-name";
+import { DEFAULT_EDITION, type Edition, isEditionSegment, type StoredName } from "../targets/document-name";
 import { MAX_FROM_LENGTH } from "../targets/redirects";
 
 /** The kinds of work a message carries. `purge` is only read from outbox rows written before the queue. */
 export type MessageKind = "article" | "listing" | "websub" | "fanout" | "purge" | "redirect";
 
-/** What a fan-out covers: every article's page, or every build target. */
+/**
+ * What a fan-out covers: every article's page, or every build target; of every edition, or of one
+ * (`edition`: "" for the default's), written `articles@es` (`articles@` for the default edition's).
+ */
 export type FanoutScope = "articles" | "listings";
 
 /** An article's page, the document an `article` message brings up to D1's state (with its index keys). */
@@ -26,10 +30,10 @@ export type RedirectName = Extract<StoredName, { kind: "redirect" }>;
 
 /** One piece of work, typed: what a message is for. */
 export type PipelineWork =
-  | { kind: "article"; page: PageName }
+  | { kind: "article"; page: PageName; linksOnly?: true }
   | { kind: "listing"; target: BuildTarget }
   | { kind: "websub"; feed: string }
-  | { kind: "fanout"; scope: FanoutScope }
+  | { kind: "fanout"; scope: FanoutScope; edition?: Edition }
   | { kind: "purge"; tags: string[] }
   | { kind: "redirect"; redirect: RedirectName };
 
@@ -67,13 +71,13 @@ export interface MessageBody extends Bookkeeping {
 export function workTarget(work: PipelineWork): string {
   switch (work.kind) {
     case "article":
-      return work.page.slug;
+      return `${work.page.slug}${work.linksOnly ? LINKS_ONLY : ""}`;
     case "listing":
       return formatTarget(work.target);
     case "websub":
       return work.feed;
     case "fanout":
-      return work.scope;
+      return work.edition === undefined ? work.scope : `${work.scope}@${work.edition}`;
     case "purge":
       return work.tags.join(",");
     case "redirect":
@@ -85,16 +89,26 @@ export function workTarget(work: PipelineWork): string {
 export function decodeWork(kind: unknown, target: unknown): PipelineWork | null {
   if (typeof target !== "string") return null;
   switch (kind) {
-    case "article":
-      return isSlug(target) ? { kind, page: { kind: "page", edition: DEFAULT_EDITION, slug: target } } : null;
+    case "article": {
+      // `<slug>@links`: the page only (a translation group's other version), not its index keys.
+      const linksOnly = target.endsWith(LINKS_ONLY);
+      const slug = linksOnly ? target.slice(0, -LINKS_ONLY.length) : target;
+      if (!isSlug(slug)) return null;
+      const page: PageName = { kind: "page", edition: DEFAULT_EDITION, slug };
+      return linksOnly ? { kind, page, linksOnly } : { kind, page };
+    }
     case "listing": {
       const parsed = parseTarget(target);
       return parsed ? { kind, target: parsed } : null;
     }
     case "websub":
       return URL.canParse(target) ? { kind, feed: target } : null;
-    case "fanout":
-      return target === "articles" || target === "listings" ? { kind, scope: target } : null;
+    case "fanout": {
+      const [, scope, edition] = /^(articles|listings)(?:@(.*))?$/.exec(target) ?? [];
+      if (scope !== "articles" && scope !== "listings") return null;
+      if (edition === undefined) return { kind, scope };
+      return edition === DEFAULT_EDITION || isEditionSegment(edition) ? { kind, scope, edition } : null;
+    }
     case "purge":
       return { kind, tags: target.split(",").filter(Boolean) };
     case "redirect":

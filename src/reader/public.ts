@@ -17,15 +17,18 @@ import { isSlug } from "../core/slug";
 import { FEED_FILES, FEED_FORMATS, FEED_MEDIA_TYPES, type FeedFormat } from "../feeds/model";
 import { buildRobots } from "../feeds/sitemap";
 import { websubLinkHeader } from "../feeds/websub";
-import { getDocument, getNavigation, getPage, getRedirect } from "../readmodel/store";
+import { type EditionFace, getDocument, getNavigationDocument, getPage, getRedirect } from "../readmodel/store";
 import { FAVICON_CONTENT_TYPE, FAVICON_SVG } from "../render/favicon";
+import type { NavSection } from "../render/layout";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../render/live-script";
 import { CORRECTIONS, correctionsDocument } from "../targets/corrections";
 import {
   DEFAULT_EDITION,
   documentPath,
   documentTags,
+  type Edition,
   homeOf,
+  isEditionSegment,
   LISTING_SITEMAPS,
   LIVE_DOCUMENTS,
   type ListingSitemap,
@@ -374,9 +377,9 @@ async function deepPage(c: Context<AppEnv>, listing: Listing, page: number): Pro
   const total = first?.meta.total ?? 0;
   if (!first || (page - 1) * PAGE_SIZE >= total) return notFoundPage(c, tags);
   // Read only for a page that exists: a page past the end stays one read.
-  const nav = await getNavigation(c.get("store"), listing.edition);
+  const { nav, face } = await getNavigationDocument(c.get("store"), listing.edition);
   const built = await (await rendered()).deepListingPage(
-    c.get("site"),
+    siteWithFace(c.get("site"), listing.edition, face),
     c.get("store"),
     listing,
     first,
@@ -400,7 +403,8 @@ async function articlePage(c: Context<AppEnv>, slug: string, edition: string): P
     return { body: "", contentType: HTML, tags, status: 301, location };
   }
   if (meta.state === "gone") {
-    return { body: await (await rendered()).renderGone(c.get("site"), documentPath(name)), contentType: HTML, tags, status: 410 };
+    const { site, nav } = await pageSurroundings(c, edition);
+    return { body: await (await rendered()).renderGone(site, documentPath(name), nav), contentType: HTML, tags, status: 410 };
   }
   if (meta.state === "moved") {
     const location = absoluteUrl(c.get("site"), documentPath(pageName(meta.to)));
@@ -451,8 +455,39 @@ async function prebuilt(c: Context<AppEnv>, route: DocumentRoute): Promise<Rende
 }
 
 async function notFoundPage(c: Context<AppEnv>, tags: string[]): Promise<Rendered> {
-  const body = await (await rendered()).renderNotFound(c.get("site"), new URL(c.req.url).pathname);
+  const path = new URL(c.req.url).pathname;
+  const [, first = ""] = /^\/([^/]+)\//.exec(path) ?? [];
+  const { site, nav } = await pageSurroundings(c, isEditionSegment(first) ? first : DEFAULT_EDITION);
+  const body = await (await rendered()).renderNotFound(site, path, nav);
   return { body, contentType: HTML, tags, status: 404 };
+}
+
+/**
+ * The site and navigation a 404 or 410 page of an edition is rendered with. The reader carries
+ * English only: another edition's page, or the default edition's when its language is not English,
+ * reads its face (language, title, interface text) from its navigation document, one KV read, which
+ * the pipeline writes at publish time. An English default edition's costs no read.
+ */
+async function pageSurroundings(c: Context<AppEnv>, edition: Edition): Promise<{ site: Site; nav: NavSection[] }> {
+  const site = c.get("site");
+  if (edition === DEFAULT_EDITION && /^en(?:-|$)/i.test(site.language)) return { site, nav: [] };
+  const { nav, face } = await getNavigationDocument(c.get("store"), edition);
+  // A path under a tag that is no edition has no face: the default edition's site answers it.
+  return face ? { site: siteWithFace(site, edition, face), nav } : { site, nav: [] };
+}
+
+/** The site as an edition's on-request pages render it, from the face its home page's build wrote. */
+function siteWithFace(site: Site, edition: Edition, face: EditionFace | undefined): Site {
+  if (!face) return site;
+  return {
+    ...site,
+    language: face.language,
+    title: face.title,
+    description: face.description,
+    ...(face.timeZone ? { timeZone: face.timeZone } : {}),
+    ...(face.text ? { text: face.text } : {}),
+    ...(edition ? { edition } : {}),
+  };
 }
 
 /** Renders through the edge cache, then answers a conditional request from whichever it got. */

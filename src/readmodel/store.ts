@@ -16,6 +16,7 @@
  * it was built from, so the cron can tell a stale listing from a current one with one `list`.
  */
 import { isFlag, isNumber, isText, pickFields } from "../core/fields";
+import { ENGLISH, type InterfaceText } from "../core/interface-text-en";
 import type { ListEntry } from "../core/schema";
 import type { NavSection } from "../render/layout";
 import {
@@ -150,24 +151,73 @@ export async function getDocument(store: Store, name: StoredName): Promise<Store
 }
 
 /**
- * The navigation's sections of an edition, as the home page's build wrote them from D1: one KV
- * read. Missing (a site not yet rebuilt) or broken, the header shows none.
+ * What an edition's pages rendered on request (deeper listing pages, 404 and 410) show around
+ * their content: its language, title, description, time zone and interface text. The home page's
+ * build writes it with the navigation (pipeline/listing-builders.ts), so the reader carries no
+ * edition settings and no other language's text.
  */
-export async function getNavigation(store: Store, edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> {
+export interface EditionFace {
+  language: string;
+  title: string;
+  description: string;
+  timeZone?: string;
+  text?: InterfaceText;
+}
+
+/** The navigation document of an edition: its sections and, when written by this release, its face. */
+export interface NavigationDocument {
+  nav: NavSection[];
+  face?: EditionFace;
+}
+
+/**
+ * The navigation's sections of an edition and its face, as the home page's build wrote them from
+ * D1: one KV read. Missing (a site not yet rebuilt) or broken, the header shows none. An older
+ * release's document is the sections' array alone.
+ */
+export async function getNavigationDocument(store: Store, edition: Edition = DEFAULT_EDITION): Promise<NavigationDocument> {
   const document = await getDocument(store, navigationName(edition));
-  if (!document) return [];
+  if (!document) return { nav: [] };
   try {
     const parsed: unknown = JSON.parse(document.body);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((item: unknown) => {
-      const section = pickFields(item, { slug: isText, name: isText }) as NavSection | undefined;
-      return section ? [{ slug: section.slug, name: section.name }] : [];
-    });
+    const sections: unknown = Array.isArray(parsed) ? parsed : (parsed as { sections?: unknown } | null)?.sections;
+    const nav = Array.isArray(sections)
+      ? sections.flatMap((item: unknown) => {
+          const section = pickFields(item, { slug: isText, name: isText }) as NavSection | undefined;
+          return section ? [{ slug: section.slug, name: section.name }] : [];
+        })
+      : [];
+    const face = Array.isArray(parsed) ? undefined : faceOf((parsed as { face?: unknown } | null)?.face);
+    return face ? { nav, face } : { nav };
   } catch {
     console.error("KV's navigation document is not JSON; rendering no navigation until the pipeline rebuilds it");
-    return [];
+    return { nav: [] };
   }
 }
+
+/** The navigation's sections of an edition (getNavigationDocument's). */
+export async function getNavigation(store: Store, edition: Edition = DEFAULT_EDITION): Promise<NavSection[]> {
+  return (await getNavigationDocument(store, edition)).nav;
+}
+
+/** An edition's face as stored, checked field by field; its text over English, so a missing string never shows blank. */
+function faceOf(value: unknown): EditionFace | undefined {
+  const face = pickFields(value, { language: isText, title: isText, description: isText }, { timeZone: isText, text: isObject });
+  if (!face) return undefined;
+  const text = face.text as Record<string, unknown> | undefined;
+  const strings = text
+    ? Object.fromEntries(Object.entries(text).filter((entry): entry is [string, string] => typeof entry[1] === "string"))
+    : {};
+  return {
+    language: face.language as string,
+    title: face.title as string,
+    description: face.description as string,
+    ...(typeof face.timeZone === "string" ? { timeZone: face.timeZone } : {}),
+    ...(text ? { text: { ...ENGLISH, ...strings } } : {}),
+  };
+}
+
+const isObject = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function decodeLabel(label: string): string {
   try {

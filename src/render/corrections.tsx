@@ -18,7 +18,7 @@ function NoteLabel(props: { site: Site; note: Pick<StoredCorrection, "kind" | "p
   const { site, note } = props;
   return (
     <>
-      {correctionLabel(note.kind)},{" "}
+      {correctionLabel(note.kind, site.text)},{" "}
       <time datetime={toRfc3339(note.published)}>{displayDate(note.published, site.language, site.timeZone)}</time>
     </>
   );

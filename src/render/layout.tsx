@@ -8,9 +8,9 @@ import type { Child } from "hono/jsx";
 import { absoluteUrl, type Site } from "../core/config";
 import { directionOf } from "../core/direction";
 import { jsonForHtml } from "../core/escape";
+import { textOf } from "../core/interface-text-en";
 import { HOME_FEED_PATHS } from "../feeds/model";
-import { CORRECTIONS } from "../targets/corrections";
-import { OPENSEARCH_PATH, SEARCH_PATH, sectionPath } from "../targets/document-name";
+import { correctionsPath, homeOf, listingPagePath, OPENSEARCH_PATH, searchPath, sectionPath } from "../targets/document-name";
 import { STYLES } from "./styles";
 
 export interface PageMeta {
@@ -28,6 +28,16 @@ export interface PageMeta {
   modified?: string;
   /** Whether search engines should leave the page out (404s). */
   noindex?: boolean;
+  /** The page's versions in every edition, itself included (hreflang); none for a page with no translations. */
+  alternates?: Alternate[];
+}
+
+/** One version of a page in a translation group, as `<link rel="alternate" hreflang>` names it. */
+export interface Alternate {
+  /** The BCP 47 tag, or "x-default". */
+  hreflang: string;
+  /** The absolute URL. */
+  href: string;
 }
 
 /** A section in the header's navigation. */
@@ -49,6 +59,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
   const feeds = props.feeds ?? { ...HOME_FEED_PATHS, title: site.title };
   const title = meta.title ? `${meta.title} · ${site.title}` : site.title;
   const url = absoluteUrl(site, meta.path);
+  const text = textOf(site);
   return (
     <html lang={site.language} dir={directionOf(site.language)}>
       <head>
@@ -58,6 +69,9 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
         <meta name="description" content={meta.description} />
         <link rel="canonical" href={url} />
         {meta.noindex ? <meta name="robots" content="noindex" /> : null}
+        {(meta.alternates ?? []).map((alternate) => (
+          <link rel="alternate" hreflang={alternate.hreflang} href={alternate.href} />
+        ))}
         <link rel="alternate" type="application/rss+xml" title={`${feeds.title} (RSS)`} href={absoluteUrl(site, feeds.rss)} />
         <link rel="alternate" type="application/atom+xml" title={`${feeds.title} (Atom)`} href={absoluteUrl(site, feeds.atom)} />
         <link
@@ -87,27 +101,27 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
       </head>
       <body>
         <a class="skip" href="#main">
-          Skip to content
+          {text.skip}
         </a>
         <header class="site">
           <div class="wrap">
-            <a class="brand" href="/">
+            <a class="brand" href={listingPagePath(homeOf(site.edition ?? ""), 1)}>
               {site.title}
             </a>
-            <search aria-label="Site">
-              <form class="site-search" action={SEARCH_PATH} method="get">
-                <label for="site-search">Search</label>
+            <search aria-label={text.search}>
+              <form class="site-search" action={searchPath(site.edition)} method="get">
+                <label for="site-search">{text.search}</label>
                 <input id="site-search" type="search" name="q" autocomplete="off" />
-                <button type="submit">Go</button>
+                <button type="submit">{text.go}</button>
               </form>
             </search>
-            <nav class="feeds" aria-label="Feeds">
+            <nav class="feeds" aria-label={text.feeds}>
               <a href={feeds.rss}>RSS</a>
               <a href={feeds.atom}>Atom</a>
               <a href={feeds.json}>JSON Feed</a>
             </nav>
             {props.nav?.length ? (
-              <nav class="sections" aria-label="Sections">
+              <nav class="sections" aria-label={text.sections}>
                 <ul>
                   {props.nav.map((section) => (
                     <li>
@@ -126,7 +140,7 @@ export function Layout(props: { site: Site; meta: PageMeta; nav?: NavSection[]; 
           <div class="wrap">
             <p>{site.description}</p>
             <p>
-              <a href={CORRECTIONS.path}>Corrections and clarifications</a>
+              <a href={correctionsPath(site.edition)}>{text.corrections}</a>
             </p>
           </div>
         </footer>

@@ -5,6 +5,7 @@
  * reader's deeper pages use it, so a page and its prebuilt first page always agree.
  */
 import type { Site } from "../core/config";
+import { textOf } from "../core/interface-text-en";
 import { absoluteImageUrl } from "../feeds/model";
 import { type Listing, listingFeedPaths, listingPagePath } from "../targets/listings";
 import type { ListingView } from "./listing";
@@ -30,10 +31,10 @@ export function listingView(site: Site, listing: Listing, subject: ListingSubjec
     case "home":
       return {
         ...common,
-        heading: "Latest articles",
+        heading: textOf(site).latest,
         description: site.description,
         feedTitle: site.title,
-        empty: "Nothing has been published yet.",
+        empty: textOf(site).nothingYet,
       };
     case "section":
       return {

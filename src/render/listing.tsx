@@ -5,6 +5,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { Site } from "../core/config";
+import { fill, textOf } from "../core/interface-text-en";
 import type { ListEntry } from "../core/schema";
 import { articlePath, sectionPath } from "../targets/document-name";
 import { PublishedTime } from "./article-meta";
@@ -41,7 +42,9 @@ export interface ListingModel {
 
 export function renderListing(site: Site, model: ListingModel): Promise<string> {
   const { view, entries, page, hasOlder } = model;
-  const heading = page === 1 ? view.heading : `${view.heading}, page ${page}`;
+  const text = textOf(site);
+  const pageLabel = fill(text.page, page);
+  const heading = page === 1 ? view.heading : `${view.heading}${fill(text.pageSuffix, page)}`;
   const home = view.path(1) === "/";
   return toDocument(
     <Layout
@@ -49,7 +52,7 @@ export function renderListing(site: Site, model: ListingModel): Promise<string> 
       nav={model.nav}
       feeds={{ ...view.feeds, title: view.feedTitle }}
       meta={{
-        ...(home && page === 1 ? {} : { title: home ? `Page ${page}` : heading }),
+        ...(home && page === 1 ? {} : { title: home ? pageLabel : heading }),
         description: view.description,
         path: view.path(page),
         type: view.author ? "profile" : "website",
@@ -89,17 +92,17 @@ export function renderListing(site: Site, model: ListingModel): Promise<string> 
         ))}
       </ol>
       {page > 1 || hasOlder ? (
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label={text.pages}>
           {page > 1 ? (
             <a href={view.path(page - 1)} rel="prev">
-              ← Newer articles
+              {text.newer}
             </a>
           ) : (
             <span />
           )}
           {hasOlder ? (
             <a href={view.path(page + 1)} rel="next">
-              Older articles →
+              {text.older}
             </a>
           ) : null}
         </nav>

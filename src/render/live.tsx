@@ -4,9 +4,11 @@
  * its permalink and its time in the site's time zone), the pages of older updates, and the
  * `LiveBlogPosting` structured data. Update HTML was sanitized when it was saved.
  */
+
 import { raw } from "hono/html";
 import { absoluteUrl, type Site } from "../core/config";
 import { toRfc3339 } from "../core/dates";
+import { textOf } from "../core/interface-text-en";
 import { type Coverage, LIVE_JSON_LD_UPDATES } from "../core/live";
 import { feedPaths } from "../feeds/model";
 import { articlePath, LIVE_PATHS, updateAnchor } from "../targets/document-name";
@@ -77,8 +79,8 @@ export function liveTime(site: Pick<Site, "language" | "timeZone">, at: number):
 }
 
 /** The label beside the headline while coverage is open. */
-export function LiveLabel() {
-  return <span class="live-label">Live</span>;
+export function LiveLabel(props: { site: Site }) {
+  return <span class="live-label">{textOf(props.site).live}</span>;
 }
 
 function UpdateList(props: { site: Site; updates: LiveUpdateView[] }) {

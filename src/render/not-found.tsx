@@ -1,35 +1,42 @@
 /**
  * @module render/not-found
- * The 404 and 410 pages: real pages with a way back, never a bare status.
+ * The 404 and 410 pages: real pages with a way back, never a bare status, in the edition's language
+ * (the site's `text`; English when it has none).
  */
 import type { Site } from "../core/config";
-import { Layout, toDocument } from "./layout";
+import { textOf } from "../core/interface-text-en";
+import { homeOf, listingPagePath } from "../targets/document-name";
+import { Layout, type NavSection, toDocument } from "./layout";
 
-export function renderNotFound(site: Site, path: string): Promise<string> {
+export function renderNotFound(site: Site, path: string, nav: NavSection[] = []): Promise<string> {
+  const text = textOf(site);
   return toDocument(
     <Layout
       site={site}
-      meta={{ title: "Page not found", description: "There is no page at this address.", path, type: "website", noindex: true }}
+      nav={nav}
+      meta={{ title: text.notFoundTitle, description: text.notFoundDescription, path, type: "website", noindex: true }}
     >
-      <h1>Page not found</h1>
-      <p>There is no page at this address. It may have moved, or it may not be published yet.</p>
+      <h1>{text.notFoundTitle}</h1>
+      <p>{text.notFoundBody}</p>
       <p>
-        <a href="/">See the latest articles</a>
+        <a href={listingPagePath(homeOf(site.edition ?? ""), 1)}>{text.seeLatest}</a>
       </p>
     </Layout>,
   );
 }
 
-export function renderGone(site: Site, path: string): Promise<string> {
+export function renderGone(site: Site, path: string, nav: NavSection[] = []): Promise<string> {
+  const text = textOf(site);
   return toDocument(
     <Layout
       site={site}
-      meta={{ title: "Article removed", description: "This article has been removed.", path, type: "website", noindex: true }}
+      nav={nav}
+      meta={{ title: text.goneTitle, description: text.goneDescription, path, type: "website", noindex: true }}
     >
-      <h1>Article removed</h1>
-      <p>The article that was at this address has been removed by the editors.</p>
+      <h1>{text.goneTitle}</h1>
+      <p>{text.goneBody}</p>
       <p>
-        <a href="/">See the latest articles</a>
+        <a href={listingPagePath(homeOf(site.edition ?? ""), 1)}>{text.seeLatest}</a>
       </p>
     </Layout>,
   );

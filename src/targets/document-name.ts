@@ -28,7 +28,7 @@
  *   listing:corrections[:<format>]        the corrections page, feeds /corrections, /corrections/rss.xml
  *   listing:live:<slug>:status|<format>   a live article's JSON, feeds   /articles/<slug>/live.json …
  *   archive:live:<slug>:updates:<n>       a live article's older updates /articles/<slug>/updates/<n>
- *   nav:sections                          the navigation's sections (JSON), read by pages rendered on request
+ *   nav:[<tag>/]sections                  an edition's navigation and face (JSON), read by pages rendered on request
  *   (no key)                              search pages                /search, /search.json
  */
 import { SLUG_PATTERN } from "../core/slug";

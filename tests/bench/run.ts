@@ -16,8 +16,9 @@
  * subscribers, projected to issue 24's 100,000 (bench/mail.ts), which the whole run does last.
  * BENCH_ONLY=people runs only issue 22's (authentication with people's tokens, presence: bench/people.ts);
  * BENCH_ONLY=import only issue 26's (a generated WXR of BENCH_IMPORT_POSTS posts: bench/import.ts).
+ * BENCH_ONLY=editions runs only the editions' targets (tests/bench/editions.workers.ts, in workerd).
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -248,6 +249,30 @@ function importInOwnProcess(): Promise<ImportBench> {
   });
 }
 
+/**
+ * The editions' targets (issue 23), measured in workerd with the integration tests' harness and KV's
+ * writes counted (tests/bench/editions.workers.ts): run by vitest, whose output is printed here.
+ */
+function runEditionsBench(): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["vitest", "run", "--project", "workers", "--maxWorkers=1", "tests/bench/editions.workers.ts"], {
+      env: { ...process.env, BENCH_ONLY: "editions" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    // Only the benchmark's own lines, and vitest's verdict.
+    let rest = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) if (/\[editions\]|^ {2}\S|Tests? /.test(line)) console.log(line);
+    });
+    child.on("close", (code) => {
+      if (code !== 0) console.log(`the editions benchmark exited with ${code}`);
+      resolve();
+    });
+  });
+}
+
 /** Issue 22's people cases and issue 26's import, each when asked for; a runtime of their own. */
 async function newsroomCases(
   wanted: { people: boolean; import: boolean },
@@ -279,6 +304,10 @@ async function newsroomCases(
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === "editions") {
+    await runEditionsBench();
+    return;
+  }
   const started = performance.now();
   const settings = loadSettingsFromEnv();
   const readerSettings = readWranglerToml(READER_CONFIG);
@@ -857,6 +886,8 @@ async function main(): Promise<void> {
     )}\n`,
   );
   log(`\nWrote ${resultsPath}`);
+  log("\nEditions (issue 23): five editions' KV writes per save, a section renamed in one edition");
+  await runEditionsBench();
 }
 
 main().catch((error: unknown) => {

@@ -83,5 +83,5 @@ describe("an edition's pages and feeds", () => {
     expect((await request("/fr/articles/historia", { redirect: "manual" })).status).toBe(301);
     // The default edition keeps its navigation, read from D1.
     expect(navFromHtml(home)).toEqual([{ slug: "world", name: "World" }]);
-  });
+  }, 30_000);
 });

@@ -23,6 +23,8 @@ interface Edition {
   default: boolean;
   edition: string;
   path: string;
+  interfaceLanguage: string;
+  interfaceFallback: boolean;
 }
 
 async function editionRows(): Promise<unknown[]> {
@@ -44,6 +46,8 @@ describe("editions", () => {
         default: true,
         edition: "",
         path: "/",
+        interfaceLanguage: "en",
+        interfaceFallback: false,
       },
     ]);
   });
@@ -60,6 +64,8 @@ describe("editions", () => {
       default: false,
       edition: "pt-br",
       path: "/pt-br/",
+      interfaceLanguage: "pt",
+      interfaceFallback: false,
     });
     const again = await put("PT-BR", { name: "Português", title: "Broadsheet BR" });
     expect(again.status).toBe(200);
@@ -68,6 +74,16 @@ describe("editions", () => {
     expect((await put("ar", { name: "العربية", title: "برودشيت" })).status).toBe(201);
     const { editions } = await json<{ editions: Edition[] }>(await request("/api/editions", { headers: auth }));
     expect(editions.map((e) => e.lang)).toEqual(["en", "ar", "pt-BR", "zh-Hans"]);
+    // Every one of these has interface text of its own; Swahili has none, and the API says it falls back.
+    expect(editions.map((e) => [e.interfaceLanguage, e.interfaceFallback])).toEqual([
+      ["en", false],
+      ["ar", false],
+      ["pt", false],
+      ["zh-Hans", false],
+    ]);
+    const swahili = await json<Edition>(await put("sw", { name: "Kiswahili", title: "Broadsheet" }));
+    expect([swahili.interfaceLanguage, swahili.interfaceFallback]).toEqual(["en", true]);
+    expect((await request("/api/editions/sw", { method: "DELETE", headers: auth })).status).toBe(200);
     const one = await request("/api/editions/zh-HANS", { headers: auth });
     expect(one.status).toBe(200);
     expect((await json<Edition>(one)).edition).toBe("zh-hans");
